@@ -1,0 +1,81 @@
+package io.sluice.state;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Keyed window state and split coordination for one deployment. Thread-safe.
+ *
+ * <pre>{@code
+ * StateStore store = new InMemoryStateStore();
+ * PartialKey key = new PartialKey("gmv-by-category", new Slot(0, 60_000), "shardId-000000000000", 3);
+ * store.registerSlot("gmv-by-category", key.slot());
+ * store.writePartial(new Partial(key, Fence.of("17"), entries), Fence.NONE);       // first write: must not exist
+ * store.writePartial(new Partial(key, Fence.of("42"), merged), Fence.of("17"));    // conditional on the last fence
+ * }</pre>
+ *
+ * <p>Firing protocol: when the global watermark passes a slot's end plus allowed lateness, one caller wins
+ * {@link #claimFiring}, reads every partial of the slot with {@link #readSlot}, writes results to an idempotent
+ * sink and calls {@link #completeFiring}. A claim that is never completed (the firer crashed) lapses after its
+ * lease and can be claimed again; the sink's deterministic keys make the repeated firing write the same bytes.
+ */
+public interface StateStore {
+
+    /** The stored partial, if any split ever wrote it. */
+    Optional<Partial> readPartial(PartialKey key);
+
+    /**
+     * Writes {@code partial} if the stored item's fence equals {@code expectedFence} ({@link Fence#NONE}: if no
+     * item exists).
+     *
+     * @throws FenceConflictException if the stored fence differs: re-read and apply only later records
+     * @throws ItemTooLargeException  if the item exceeds the store's item size limit
+     */
+    void writePartial(Partial partial, Fence expectedFence);
+
+    /** Every partial of {@code slot}, over all splits and buckets. Order is unspecified. */
+    List<Partial> readSlot(String pipeline, Slot slot);
+
+    /** Records that {@code slot} has partials, so firings find it. Idempotent. */
+    void registerSlot(String pipeline, Slot slot);
+
+    /** Registered slots not yet fired whose end is at most {@code maxEnd}, ordered by end then start. */
+    List<Slot> pendingSlots(String pipeline, long maxEnd);
+
+    /**
+     * Claims the right to fire {@code slot}.
+     *
+     * @return true if this caller now holds the claim until {@code nowMillis + leaseMillis}; false if the slot is
+     *     fired already or another owner holds an unexpired claim
+     */
+    boolean claimFiring(String pipeline, Slot slot, String owner, long nowMillis, long leaseMillis);
+
+    /**
+     * Marks {@code slot} fired: it is no longer pending and cannot be claimed again. A store may then discard the
+     * slot's partials (records for it arrive late from now on).
+     *
+     * @throws StateStoreException if {@code owner} does not hold the claim
+     */
+    void completeFiring(String pipeline, Slot slot, String owner);
+
+    /** Gives up a claim without firing, so another caller may claim at once. No-op if not held. */
+    void releaseFiring(String pipeline, Slot slot, String owner);
+
+    /** Creates or replaces the progress record of a split. */
+    void putSplit(SplitState state);
+
+    /** The progress record of one split. */
+    Optional<SplitState> readSplit(String pipeline, String split);
+
+    /** Every split known for {@code pipeline}, in split id order. */
+    List<SplitState> splits(String pipeline);
+
+    /**
+     * The highest watermark at which {@code pipeline} has completed a firing round ({@link Long#MIN_VALUE} if
+     * none): session firing emits only sessions that became final after it.
+     */
+    long firedWatermark(String pipeline);
+
+    /** Raises {@link #firedWatermark} to {@code watermark}; never lowers it. */
+    void advanceFiredWatermark(String pipeline, long watermark);
+}

@@ -1,0 +1,204 @@
+package io.sluice.state.memory;
+
+import io.sluice.state.Fence;
+import io.sluice.state.FenceConflictException;
+import io.sluice.state.ItemTooLargeException;
+import io.sluice.state.Partial;
+import io.sluice.state.PartialKey;
+import io.sluice.state.SplitState;
+import io.sluice.state.Slot;
+import io.sluice.state.StateStore;
+import io.sluice.state.StateStoreException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link StateStore} held in memory with the same conditional semantics as the DynamoDB one, including the
+ * item size limit. Fired slots' partials are discarded so long local runs stay within memory.
+ *
+ * <pre>{@code
+ * StateStore store = new InMemoryStateStore();               // 400 KB item limit, like DynamoDB
+ * StateStore tiny = InMemoryStateStore.withItemLimit(4_096);  // to test the limit
+ * }</pre>
+ */
+public final class InMemoryStateStore implements StateStore {
+
+    /** DynamoDB's maximum item size. */
+    public static final int DEFAULT_ITEM_LIMIT_BYTES = 400 * 1024;
+
+    private final int itemLimitBytes;
+    private final Map<String, Map<Slot, Map<PartialKey, Partial>>> partials = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentSkipListMap<Slot, SlotState>> slots = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentSkipListMap<String, SplitState>> splits = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> firedWatermarks = new ConcurrentHashMap<>();
+    private final AtomicLong partialWrites = new AtomicLong();
+
+    public InMemoryStateStore() {
+        this(DEFAULT_ITEM_LIMIT_BYTES);
+    }
+
+    private InMemoryStateStore(int itemLimitBytes) {
+        if (itemLimitBytes <= 0) {
+            throw new IllegalArgumentException("itemLimitBytes must be > 0 but was " + itemLimitBytes);
+        }
+        this.itemLimitBytes = itemLimitBytes;
+    }
+
+    /** A store that refuses items over {@code itemLimitBytes}. */
+    public static InMemoryStateStore withItemLimit(int itemLimitBytes) {
+        return new InMemoryStateStore(itemLimitBytes);
+    }
+
+    /** Number of successful partial writes so far, for tests and cost estimates. */
+    public long partialWrites() {
+        return partialWrites.get();
+    }
+
+    @Override
+    public Optional<Partial> readPartial(PartialKey key) {
+        return Optional.ofNullable(slotPartials(key.pipeline(), key.slot()).get(key));
+    }
+
+    @Override
+    public void writePartial(Partial partial, Fence expectedFence) {
+        int size = partial.approximateSize();
+        if (size > itemLimitBytes) {
+            throw new ItemTooLargeException(partial.key(), size, itemLimitBytes);
+        }
+        Map<PartialKey, Partial> items = slotPartials(partial.key().pipeline(), partial.key().slot());
+        boolean[] conflict = {false};
+        items.compute(partial.key(), (k, stored) -> {
+            Fence storedFence = stored == null ? Fence.NONE : stored.fence();
+            if (!storedFence.equals(expectedFence)) {
+                conflict[0] = true;
+                return stored;
+            }
+            return partial;
+        });
+        if (conflict[0]) {
+            throw new FenceConflictException(partial.key(), expectedFence);
+        }
+        partialWrites.incrementAndGet();
+    }
+
+    @Override
+    public List<Partial> readSlot(String pipeline, Slot slot) {
+        return new ArrayList<>(slotPartials(pipeline, slot).values());
+    }
+
+    @Override
+    public void registerSlot(String pipeline, Slot slot) {
+        slotIndex(pipeline).putIfAbsent(slot, new SlotState());
+    }
+
+    @Override
+    public List<Slot> pendingSlots(String pipeline, long maxEnd) {
+        List<Slot> pending = new ArrayList<>();
+        for (Map.Entry<Slot, SlotState> e : slotIndex(pipeline).entrySet()) {
+            if (e.getKey().end() > maxEnd) {
+                break;
+            }
+            if (!e.getValue().fired) {
+                pending.add(e.getKey());
+            }
+        }
+        return pending;
+    }
+
+    @Override
+    public boolean claimFiring(String pipeline, Slot slot, String owner, long nowMillis, long leaseMillis) {
+        SlotState state = slotIndex(pipeline).computeIfAbsent(slot, s -> new SlotState());
+        synchronized (state) {
+            if (state.fired || (state.owner != null && !state.owner.equals(owner) && state.leaseUntil > nowMillis)) {
+                return false;
+            }
+            state.owner = owner;
+            state.leaseUntil = nowMillis + leaseMillis;
+            return true;
+        }
+    }
+
+    @Override
+    public void completeFiring(String pipeline, Slot slot, String owner) {
+        SlotState state = slotIndex(pipeline).get(slot);
+        if (state == null) {
+            throw new StateStoreException("No claim on slot " + slot + " of pipeline [" + pipeline + "]");
+        }
+        synchronized (state) {
+            if (!owner.equals(state.owner)) {
+                throw new StateStoreException("Slot " + slot + " of pipeline [" + pipeline + "] is claimed by ["
+                        + state.owner + "], not [" + owner + "]");
+            }
+            state.fired = true;
+        }
+        Map<Slot, Map<PartialKey, Partial>> bySlot = partials.get(pipeline);
+        if (bySlot != null) {
+            bySlot.remove(slot);
+        }
+    }
+
+    @Override
+    public void releaseFiring(String pipeline, Slot slot, String owner) {
+        SlotState state = slotIndex(pipeline).get(slot);
+        if (state == null) {
+            return;
+        }
+        synchronized (state) {
+            if (owner.equals(state.owner) && !state.fired) {
+                state.owner = null;
+                state.leaseUntil = 0;
+            }
+        }
+    }
+
+    @Override
+    public void putSplit(SplitState state) {
+        splits.computeIfAbsent(state.pipeline(), p -> new ConcurrentSkipListMap<>()).put(state.split(), state);
+    }
+
+    @Override
+    public Optional<SplitState> readSplit(String pipeline, String split) {
+        Map<String, SplitState> bySplit = splits.get(pipeline);
+        return Optional.ofNullable(bySplit == null ? null : bySplit.get(split));
+    }
+
+    @Override
+    public List<SplitState> splits(String pipeline) {
+        Map<String, SplitState> bySplit = splits.get(pipeline);
+        return bySplit == null ? List.of() : List.copyOf(bySplit.values());
+    }
+
+    @Override
+    public long firedWatermark(String pipeline) {
+        AtomicLong w = firedWatermarks.get(pipeline);
+        return w == null ? Long.MIN_VALUE : w.get();
+    }
+
+    @Override
+    public void advanceFiredWatermark(String pipeline, long watermark) {
+        firedWatermarks.computeIfAbsent(pipeline, p -> new AtomicLong(Long.MIN_VALUE))
+                .accumulateAndGet(watermark, Math::max);
+    }
+
+    private Map<PartialKey, Partial> slotPartials(String pipeline, Slot slot) {
+        return partials.computeIfAbsent(pipeline, p -> new ConcurrentHashMap<>())
+                .computeIfAbsent(slot, s -> new ConcurrentHashMap<>());
+    }
+
+    private ConcurrentSkipListMap<Slot, SlotState> slotIndex(String pipeline) {
+        return slots.computeIfAbsent(pipeline, p -> new ConcurrentSkipListMap<>());
+    }
+
+    /** Firing state of one slot; guarded by its own monitor. */
+    private static final class SlotState {
+        private String owner;
+        private long leaseUntil;
+        private boolean fired;
+    }
+}

@@ -1,0 +1,2 @@
+/** A {@link io.sluice.state.StateStore} in process memory, for unit tests and local runs. */
+package io.sluice.state.memory;
