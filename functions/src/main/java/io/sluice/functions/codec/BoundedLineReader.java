@@ -88,8 +88,9 @@ public final class BoundedLineReader implements Closeable {
                 lineNumber++;
                 return true;
             }
-            scanFrom = end;
+            int scanned = end - start;
             fill();
+            scanFrom = start + scanned;
         }
     }
 
