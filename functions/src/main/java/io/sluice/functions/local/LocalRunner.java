@@ -41,12 +41,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LocalRunner {
 
     private static final long PROGRESS_EVERY = 1 << 16;
+    /** Smaller files are not worth a task each: one task per MiB at most. */
+    static final long DEFAULT_MIN_TASK_BYTES = 1 << 20;
     private static final long FIRING_LEASE_MILLIS = Duration.ofMinutes(5).toMillis();
 
     private final boolean batchMode;
     private final int splits;
     private final int batchSize;
     private ProgressListener progress = ProgressListener.NONE;
+    private long minTaskBytes = DEFAULT_MIN_TASK_BYTES;
 
     private LocalRunner(boolean batchMode, int splits, int batchSize) {
         if (splits < 1 || splits > 1024) {
@@ -68,6 +71,12 @@ public final class LocalRunner {
     /** A stream over {@code shards} simulated shards consumed in batches of {@code batchSize}. */
     public static LocalRunner stream(int shards, int batchSize) {
         return new LocalRunner(false, shards, batchSize);
+    }
+
+    /** Cuts files into tasks of at least {@code bytes} (tests use small values to cut small files). */
+    LocalRunner withMinTaskBytes(long bytes) {
+        this.minTaskBytes = Math.max(1, bytes);
+        return this;
     }
 
     /** Reports progress to {@code listener}. */
@@ -97,7 +106,7 @@ public final class LocalRunner {
 
     private int runBatch(CompiledPipeline pipeline, LocalInput input, StateStore store, Outputs outputs,
                          RunMetrics metrics) throws IOException {
-        int tasks = input.splittable() ? (int) Math.max(1, Math.min(splits, input.size() / (1 << 20) + 1)) : 1;
+        int tasks = input.splittable() ? (int) Math.max(1, Math.min(splits, input.size() / minTaskBytes + 1)) : 1;
         long rangeSize = input.splittable() ? (input.size() + tasks - 1) / tasks : Long.MAX_VALUE;
         List<TaskReader> readers = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {

@@ -133,7 +133,7 @@ public final class PipelineTestDriver implements AutoCloseable {
     /** Flushes, then ends every split (watermark +infinity): every remaining window fires. */
     public PipelineTestDriver finish() {
         flush();
-        for (String split : List.copyOf(processors.keySet())) {
+        for (String split : List.copyOf(pending.keySet())) {
             processor(split).finish(clock.now());
         }
         return fire();
