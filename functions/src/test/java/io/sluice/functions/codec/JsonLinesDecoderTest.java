@@ -48,9 +48,10 @@ class JsonLinesDecoderTest {
         byte[] bytes = region.toString().getBytes(StandardCharsets.UTF_8);
         try (RecordDecoder.Sequence<Order> sequence = decoder.sequence(bytes, bytes.length)) {
             for (int i = 0; i < picks.size(); i++) {
+                int offset = offsets[i];
                 int length = LINES[picks.get(i)].length();
-                assertThat(outcome(() -> sequence.next(offsets[i], length)))
-                        .isEqualTo(outcome(() -> decoder.decode(bytes, offsets[i], length)));
+                assertThat(outcome(() -> sequence.next(offset, length)))
+                        .isEqualTo(outcome(() -> decoder.decode(bytes, offset, length)));
             }
         }
     }
