@@ -1,0 +1,34 @@
+package io.sluice.state.dynamodb;
+
+import io.sluice.state.StateStore;
+import io.sluice.state.StateStoreContractTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The shared contract against DynamoDB, served by a local moto_server. */
+@ExtendWith(MotoServer.class)
+class DynamoDbStateStoreContractTest extends StateStoreContractTest {
+
+    static final String STATE_TABLE = "contract-state";
+    static final String COORDINATION_TABLE = "contract-coordination";
+    private static DynamoDbClient dynamo;
+
+    @BeforeAll
+    static void createTables() {
+        dynamo = MotoServer.client();
+        StateTables.create(dynamo, STATE_TABLE);
+        StateTables.create(dynamo, COORDINATION_TABLE);
+    }
+
+    @Override
+    protected StateStore newStore() {
+        // A new store per call, like a new Lambda instance: nothing shared but the tables.
+        return DynamoDbStateStore.builder()
+                .withClient(dynamo)
+                .withStateTable(STATE_TABLE)
+                .withCoordinationTable(COORDINATION_TABLE)
+                .withWindowBuckets(4)
+                .build();
+    }
+}
