@@ -48,7 +48,7 @@ public final class EmulatorAws implements LocalAws {
     }
 
     /**
-     * Emulators logging to {@code target/sluice-local} when run from a Maven module, else a temporary
+     * Emulators logging to a new directory under {@code target/sluice-local} when run from a Maven module, else a temporary
      * directory; stopped on JVM exit.
      *
      * @return an unstarted instance
@@ -70,7 +70,8 @@ public final class EmulatorAws implements LocalAws {
     private static Path defaultLogDir() {
         try {
             if (Files.isDirectory(Path.of("target"))) {
-                return Files.createDirectories(Path.of("target", "sluice-local"));
+                // One directory per instance, so two instances in one build don't overwrite each other's logs.
+                return Files.createTempDirectory(Files.createDirectories(Path.of("target", "sluice-local")), "emulators-");
             }
             return Files.createTempDirectory("sluice-local-");
         } catch (IOException e) {
