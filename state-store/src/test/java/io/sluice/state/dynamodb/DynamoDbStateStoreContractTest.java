@@ -2,12 +2,15 @@ package io.sluice.state.dynamodb;
 
 import io.sluice.state.StateStore;
 import io.sluice.state.StateStoreContractTest;
+import io.sluice.localstack.LocalAws;
+import io.sluice.localstack.LocalAwsExtension;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** The shared contract against DynamoDB, served by a local moto_server. */
-@ExtendWith(MotoServer.class)
+/** The shared contract against DynamoDB, served by the localstack module's engine (moto_server here). */
+@ExtendWith(LocalAwsExtension.class)
 class DynamoDbStateStoreContractTest extends StateStoreContractTest {
 
     static final String STATE_TABLE = "contract-state";
@@ -15,10 +18,15 @@ class DynamoDbStateStoreContractTest extends StateStoreContractTest {
     private static DynamoDbClient dynamo;
 
     @BeforeAll
-    static void createTables() {
-        dynamo = MotoServer.client();
+    static void createTables(LocalAws aws) {
+        dynamo = aws.dynamoDb();
         StateTables.create(dynamo, STATE_TABLE);
         StateTables.create(dynamo, COORDINATION_TABLE);
+    }
+
+    @AfterAll
+    static void closeClient() {
+        dynamo.close();
     }
 
     @Override

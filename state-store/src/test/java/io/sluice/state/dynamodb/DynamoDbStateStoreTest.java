@@ -6,6 +6,9 @@ import io.sluice.state.PartialKey;
 import io.sluice.state.Slot;
 import io.sluice.state.SplitState;
 import io.sluice.state.StateEntry;
+import io.sluice.localstack.LocalAws;
+import io.sluice.localstack.LocalAwsExtension;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What only the DynamoDB store promises: item layout, TTL, write sharding, pagination, metering. */
-@ExtendWith(MotoServer.class)
+@ExtendWith(LocalAwsExtension.class)
 class DynamoDbStateStoreTest {
 
     private static final String STATE = "dynamo-state";
@@ -41,10 +44,15 @@ class DynamoDbStateStoreTest {
     private final String pipeline = "p-" + UUID.randomUUID();
 
     @BeforeAll
-    static void createTables() {
-        dynamo = MotoServer.client();
+    static void createTables(LocalAws aws) {
+        dynamo = aws.dynamoDb();
         StateTables.create(dynamo, STATE);
         StateTables.create(dynamo, COORDINATION);
+    }
+
+    @AfterAll
+    static void closeClient() {
+        dynamo.close();
     }
 
     private static DynamoDbStateStoreBuilder builder() {
