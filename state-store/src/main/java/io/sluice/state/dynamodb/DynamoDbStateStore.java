@@ -25,11 +25,13 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static io.sluice.state.dynamodb.Coordination.key;
 import static io.sluice.state.dynamodb.Coordination.s;
@@ -67,6 +69,7 @@ public final class DynamoDbStateStore implements StateStore {
     /** BatchGetItem's limit of keys per request. */
     private static final int BATCH_GET_KEYS = 100;
     private static final ReturnConsumedCapacity TOTAL = ReturnConsumedCapacity.TOTAL;
+    private static final int REGISTERED_SLOTS_CACHED = 10_000;
 
     private final DynamoDbClient client;
     private final String stateTable;
@@ -76,6 +79,14 @@ public final class DynamoDbStateStore implements StateStore {
     private final Clock clock;
     private final DynamoCalls calls;
     private final Coordination coordination;
+    /** Slots this instance registered: registering is idempotent, so repeats need no write (bounded LRU). */
+    private final Set<String> registered = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > REGISTERED_SLOTS_CACHED;
+                }
+            }));
 
     DynamoDbStateStore(DynamoDbStateStoreBuilder b) {
         this.client = b.client;
@@ -204,9 +215,17 @@ public final class DynamoDbStateStore implements StateStore {
         return partials;
     }
 
+    /**
+     * Registers once per instance: later calls for the same slot cost nothing, since the item outlives the window
+     * (TTL) and registering never changes a claimed or fired slot.
+     */
     @Override
     public void registerSlot(String pipeline, Slot slot) {
-        coordination.registerSlot(pipeline, slot);
+        String id = pipeline + '#' + slot.id();
+        if (!registered.contains(id)) {
+            coordination.registerSlot(pipeline, slot);
+            registered.add(id);
+        }
     }
 
     @Override

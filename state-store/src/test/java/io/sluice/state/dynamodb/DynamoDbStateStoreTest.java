@@ -155,4 +155,16 @@ class DynamoDbStateStoreTest {
 
         assertThat(ItemSizes.itemSize(items(STATE).get(0))).isLessThan(1024);
     }
+
+    @Test
+    void registerSlot_writesOncePerInstance() {
+        var store = builder().build();
+
+        store.registerSlot(pipeline, MINUTE);
+        store.registerSlot(pipeline, MINUTE);
+        store.registerSlot(pipeline, new Slot(60_000, 120_000));
+
+        assertThat(store.capacity().calls()).containsEntry("UpdateItem", 2L);
+        assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).hasSize(2);
+    }
 }
