@@ -36,6 +36,11 @@ public record SplitState(String pipeline, String split, SplitStatus status, long
                 activityMillis, parents);
     }
 
+    /** A copy that was last active at {@code activityMillis}, status and progress unchanged. */
+    public SplitState withActivity(long activityMillis) {
+        return new SplitState(pipeline, split, status, watermarkMillis, fence, activityMillis, parents);
+    }
+
     public SplitState finished(Fence lastFence) {
         return new SplitState(pipeline, split, SplitStatus.FINISHED, Long.MAX_VALUE, lastFence, lastActivityMillis,
                 parents);

@@ -1,0 +1,53 @@
+package io.sluice.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code sluice}: run one pipeline live and offline on AWS Lambda, Kinesis, S3 and DynamoDB, or locally.
+ *
+ * <pre>{@code
+ * ./sluice gen --records 1000000 --out orders.jsonl.gz
+ * ./sluice run --pipeline gmv-by-category --input orders.jsonl.gz --out gmv.csv --mode stream --shards 4
+ * }</pre>
+ */
+@Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
+        description = "Serverless stream-and-batch processing: one pipeline, live and offline.",
+        subcommands = {GenCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+public final class SluiceCommand implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (for tests). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new SluiceCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + oneLine(e));
+            return e instanceof UsageException ? 2 : 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+    }
+
+    static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** A mistake of the caller (exit code 2), reported in one line without a stack trace. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

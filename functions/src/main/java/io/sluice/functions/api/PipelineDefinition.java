@@ -1,0 +1,113 @@
+package io.sluice.functions.api;
+
+import io.sluice.functions.window.Trigger;
+import io.sluice.functions.window.WatermarkStrategy;
+import io.sluice.functions.window.WindowAssigner;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A complete, named pipeline: source, steps, windows, aggregate and sink. The same definition runs in stream and
+ * batch mode; drivers select it by name from a {@link PipelineRegistry}. Immutable.
+ *
+ * <pre>{@code
+ * PipelineDefinition<CountAndSum> def = Pipeline.from(Source.jsonLines(Order.class))
+ *         .withTimestamps(Order::ts, WatermarkStrategy.boundedDisorder(Duration.ofSeconds(5)))
+ *         .windowAll(TumblingWindows.of(Duration.ofSeconds(10)))
+ *         .aggregate(Aggregates.countAndSum(Order::amount))
+ *         .to(Sink.results("gmv-total"));
+ * def.name();   // "gmv-total"
+ * }</pre>
+ *
+ * @param <OUT> result type
+ */
+public final class PipelineDefinition<OUT> {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    /** What the builder collected; the runtime reads it through the accessors below. */
+    record Parts(Source<?> source, List<Step> steps, WatermarkStrategy watermarks, String keyName,
+                 KeySelector<Object, ?> keySelector, WindowAssigner windows, Trigger trigger, int keyBuckets,
+                 AggregateFunction<Object, Object, Object> aggregate, AccumulatorCodec<Object> codec) {
+    }
+
+    private final String name;
+    private final Parts parts;
+    private final Sink sink;
+
+    PipelineDefinition(String name, Parts parts, Sink sink) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("pipeline name must match " + NAME + " but was [" + name + "]");
+        }
+        this.name = name;
+        this.parts = Objects.requireNonNull(parts, "parts");
+        this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /** A copy with another name (state and results are kept per name). */
+    public PipelineDefinition<OUT> withName(String newName) {
+        return new PipelineDefinition<>(newName, parts, sink);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Source<?> source() {
+        return parts.source();
+    }
+
+    /** Record-at-a-time steps in the order written. */
+    public List<Step> steps() {
+        return parts.steps();
+    }
+
+    public WatermarkStrategy watermarks() {
+        return parts.watermarks();
+    }
+
+    /** The key column name, or empty for a global (non-keyed) window. */
+    public Optional<String> keyName() {
+        return Optional.ofNullable(parts.keyName());
+    }
+
+    /** The key selector, or empty for a global window. */
+    public Optional<KeySelector<Object, ?>> keySelector() {
+        return Optional.ofNullable(parts.keySelector());
+    }
+
+    public WindowAssigner windows() {
+        return parts.windows();
+    }
+
+    public Trigger trigger() {
+        return parts.trigger();
+    }
+
+    public int keyBuckets() {
+        return parts.keyBuckets();
+    }
+
+    /** The aggregate function, typed for the runtime. */
+    public AggregateFunction<Object, Object, Object> aggregate() {
+        return parts.aggregate();
+    }
+
+    public AccumulatorCodec<Object> accumulatorCodec() {
+        return parts.codec();
+    }
+
+    public Sink sink() {
+        return sink;
+    }
+
+    @Override
+    public String toString() {
+        return "Pipeline[" + name + ": " + source() + ", " + steps().size() + " steps, " + watermarks() + ", "
+                + (keyName().map(k -> "keyBy " + k).orElse("global")) + ", " + windows() + ", " + trigger() + ", "
+                + sink + "]";
+    }
+}

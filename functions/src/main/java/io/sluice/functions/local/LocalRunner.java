@@ -1,0 +1,341 @@
+package io.sluice.functions.local;
+
+import io.sluice.functions.codec.BoundedLineReader;
+import io.sluice.functions.runtime.CompiledPipeline;
+import io.sluice.functions.runtime.GlobalWatermark;
+import io.sluice.functions.runtime.Outputs;
+import io.sluice.functions.runtime.RunMetrics;
+import io.sluice.functions.runtime.SplitProcessor;
+import io.sluice.functions.runtime.WindowFirer;
+import io.sluice.state.SplitState;
+import io.sluice.state.StateStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs a pipeline over a local input with the production runtime and a {@link StateStore}.
+ *
+ * <pre>{@code
+ * RunSummary s = LocalRunner.batch(2, 100_000).run(compiled, LocalInput.of(path), new InMemoryStateStore(), outputs);
+ * RunSummary t = LocalRunner.stream(4, 1_000).run(compiled, LocalInput.of(path), new InMemoryStateStore(), outputs);
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>batch</b>: a bounded job. A plain file is cut into byte-range tasks on line boundaries, run in parallel;
+ *       each task is a split whose watermark jumps to +infinity when it ends; then every window fires.</li>
+ *   <li><b>stream</b>: records are routed to N simulated shards by a hash of their bytes (a stand-in for a
+ *       producer's random partition key); each shard is consumed in batches, in order; after each batch the
+ *       global watermark (minimum over shards) is recomputed and passed windows fire. Processing time is replayed
+ *       from event time: "now" is the highest event time seen, which drives idleness and early firing.</li>
+ * </ul>
+ */
+public final class LocalRunner {
+
+    private static final long PROGRESS_EVERY = 1 << 16;
+    private static final long FIRING_LEASE_MILLIS = Duration.ofMinutes(5).toMillis();
+
+    private final boolean batchMode;
+    private final int splits;
+    private final int batchSize;
+    private ProgressListener progress = ProgressListener.NONE;
+
+    private LocalRunner(boolean batchMode, int splits, int batchSize) {
+        if (splits < 1 || splits > 1024) {
+            throw new IllegalArgumentException("splits must be in [1, 1024] but was " + splits);
+        }
+        if (batchSize < 1 || batchSize > 10_000_000) {
+            throw new IllegalArgumentException("batch size must be in [1, 10000000] but was " + batchSize);
+        }
+        this.batchMode = batchMode;
+        this.splits = splits;
+        this.batchSize = batchSize;
+    }
+
+    /** A bounded job over up to {@code tasks} parallel byte-range tasks (one for gzip or standard input). */
+    public static LocalRunner batch(int tasks, int batchSize) {
+        return new LocalRunner(true, tasks, batchSize);
+    }
+
+    /** A stream over {@code shards} simulated shards consumed in batches of {@code batchSize}. */
+    public static LocalRunner stream(int shards, int batchSize) {
+        return new LocalRunner(false, shards, batchSize);
+    }
+
+    /** Reports progress to {@code listener}. */
+    public LocalRunner withProgress(ProgressListener listener) {
+        this.progress = listener;
+        return this;
+    }
+
+    /**
+     * Runs {@code pipeline} over {@code input}; final results, late and rejected records go to {@code outputs}.
+     *
+     * @throws UncheckedIOException if the input cannot be read
+     */
+    public RunSummary run(CompiledPipeline pipeline, LocalInput input, StateStore store, Outputs outputs) {
+        RunMetrics metrics = new RunMetrics();
+        long started = System.nanoTime();
+        int used;
+        try {
+            used = batchMode ? runBatch(pipeline, input, store, outputs, metrics)
+                    : runStream(pipeline, input, store, outputs, metrics);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + input.name() + ": " + e.getMessage(), e);
+        }
+        return new RunSummary(batchMode ? "batch" : "stream", used, metrics,
+                Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private int runBatch(CompiledPipeline pipeline, LocalInput input, StateStore store, Outputs outputs,
+                         RunMetrics metrics) throws IOException {
+        int tasks = input.splittable() ? (int) Math.max(1, Math.min(splits, input.size() / (1 << 20) + 1)) : 1;
+        long rangeSize = input.splittable() ? (input.size() + tasks - 1) / tasks : Long.MAX_VALUE;
+        List<TaskReader> readers = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            String split = String.format("task-%04d", t);
+            SpooledRejects spool = new SpooledRejects(outputs);
+            SplitProcessor processor = new SplitProcessor(pipeline, store, split, spool, metrics,
+                    SplitProcessor.Mode.BATCH);
+            processor.state();
+            long start = input.splittable() ? t * rangeSize : 0;
+            long end = input.splittable() ? Math.min(input.size(), start + rangeSize) : Long.MAX_VALUE;
+            readers.add(new TaskReader(processor, spool, input, start, end, pipeline.maxRecordBytes()));
+        }
+        AtomicLong records = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(tasks, Runtime.getRuntime().availableProcessors()));
+        try {
+            List<Future<Long>> futures = new ArrayList<>();
+            for (TaskReader reader : readers) {
+                futures.add(pool.submit(() -> reader.run(records, bytes)));
+            }
+            for (Future<Long> f : futures) {
+                await(f);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long lineBase = 0;
+        for (TaskReader reader : readers) {
+            reader.processor.finish(0);
+            reader.spool.replay(lineBase);
+            lineBase += reader.lines;
+        }
+        new WindowFirer(pipeline, store, outputs, metrics, "local-batch", FIRING_LEASE_MILLIS).fire(Long.MAX_VALUE, 0);
+        return tasks;
+    }
+
+    private int runStream(CompiledPipeline pipeline, LocalInput input, StateStore store, Outputs outputs,
+                          RunMetrics metrics) throws IOException {
+        SplitProcessor[] shards = new SplitProcessor[splits];
+        LineBatch[] batches = new LineBatch[splits];
+        long[] ordinals = new long[splits];
+        for (int s = 0; s < splits; s++) {
+            shards[s] = new SplitProcessor(pipeline, store, String.format("shardId-%012d", s), outputs, metrics,
+                    SplitProcessor.Mode.STREAM);
+            shards[s].state();
+            batches[s] = new LineBatch(Math.min(batchSize, 1 << 16));
+        }
+        StreamClock clock = new StreamClock(pipeline, store, shards,
+                new WindowFirer(pipeline, store, outputs, metrics, "local-stream", FIRING_LEASE_MILLIS));
+        try (BoundedLineReader lines = new BoundedLineReader(input.open(), pipeline.maxRecordBytes())) {
+            while (lines.next()) {
+                int shard = shardOf(lines, splits);
+                LineBatch batch = batches[shard];
+                if (lines.oversized()) {
+                    batch.addOversized(lines.length(), ordinals[shard]++, lines.lineNumber());
+                } else {
+                    batch.add(lines.buffer(), lines.offset(), lines.length(), ordinals[shard]++, lines.lineNumber());
+                }
+                if (batch.size() >= batchSize) {
+                    clock.process(shards[shard], batch);
+                }
+                if (lines.lineNumber() % PROGRESS_EVERY == 0) {
+                    progress.progress(lines.lineNumber(), lines.bytesRead());
+                }
+            }
+            progress.progress(lines.lineNumber(), lines.bytesRead());
+        }
+        for (int s = 0; s < splits; s++) {
+            if (batches[s].size() > 0) {
+                clock.process(shards[s], batches[s]);
+            }
+        }
+        for (SplitProcessor shard : shards) {
+            shard.finish(clock.now);
+        }
+        clock.fire();
+        return splits;
+    }
+
+    /**
+     * Replayed processing time, and firing after each shard batch. "Now" is the highest event time seen (a
+     * split's watermark plus the disorder bound); until the first batch sets it, the clock is unknown, and once it
+     * is known every shard counts as active from then, so idleness is measured from the start of the replay.
+     */
+    private static final class StreamClock {
+        private final CompiledPipeline pipeline;
+        private final StateStore store;
+        private final SplitProcessor[] shards;
+        private final WindowFirer firer;
+        private long now = Long.MIN_VALUE;
+        private long watermark = Long.MIN_VALUE;
+
+        StreamClock(CompiledPipeline pipeline, StateStore store, SplitProcessor[] shards, WindowFirer firer) {
+            this.pipeline = pipeline;
+            this.store = store;
+            this.shards = shards;
+            this.firer = firer;
+        }
+
+        void process(SplitProcessor shard, LineBatch batch) {
+            boolean clockUnknown = now == Long.MIN_VALUE;
+            shard.process(batch, watermark, now);
+            batch.clear();
+            advanceNow();
+            if (clockUnknown && now != Long.MIN_VALUE) {
+                for (SplitProcessor s : shards) {
+                    s.touch(now);
+                }
+            }
+            fire();
+        }
+
+        private void advanceNow() {
+            long disorder = pipeline.watermarks().maxDisorder().toMillis();
+            for (SplitState s : store.splits(pipeline.name())) {
+                long w = s.watermarkMillis();
+                if (w != Long.MIN_VALUE && w != Long.MAX_VALUE) {
+                    now = Math.max(now, w + disorder);
+                }
+            }
+        }
+
+        void fire() {
+            List<SplitState> states = store.splits(pipeline.name());
+            long global = GlobalWatermark.of(states, pipeline.watermarks().idleness(), now);
+            watermark = Math.max(watermark, global);
+            firer.fire(watermark, now);
+        }
+    }
+
+    /** Reads one byte-range task: the lines whose first byte lies in {@code [start, end)}. */
+    private final class TaskReader {
+        private final SplitProcessor processor;
+        private final SpooledRejects spool;
+        private final LocalInput input;
+        private final long start;
+        private final long end;
+        private final int maxRecordBytes;
+        private long lines;
+
+        TaskReader(SplitProcessor processor, SpooledRejects spool, LocalInput input, long start, long end,
+                   int maxRecordBytes) {
+            this.processor = processor;
+            this.spool = spool;
+            this.input = input;
+            this.start = start;
+            this.end = end;
+            this.maxRecordBytes = maxRecordBytes;
+        }
+
+        long run(AtomicLong totalRecords, AtomicLong totalBytes) throws IOException {
+            LineBatch batch = new LineBatch(Math.min(batchSize, 1 << 16));
+            long skipped = 0;
+            InputStream in;
+            if (start > 0) {
+                in = input.openAt(start - 1);
+                skipped = skipLine(in);
+            } else {
+                in = input.splittable() ? input.openAt(0) : input.open();
+            }
+            long base = start > 0 ? start - 1 + skipped : 0;
+            long reported = 0;
+            try (BoundedLineReader reader = new BoundedLineReader(in, maxRecordBytes)) {
+                while (reader.next()) {
+                    if (base + reader.lineStart() >= end) {
+                        break;
+                    }
+                    lines++;
+                    if (reader.oversized()) {
+                        batch.addOversized(reader.length(), lines, lines);
+                    } else {
+                        batch.add(reader.buffer(), reader.offset(), reader.length(), lines, lines);
+                    }
+                    if (batch.size() >= batchSize) {
+                        processor.process(batch, Long.MIN_VALUE, 0);
+                        batch.clear();
+                    }
+                    if (lines % PROGRESS_EVERY == 0) {
+                        long bytesNow = reader.bytesRead();
+                        progress.progress(totalRecords.addAndGet(PROGRESS_EVERY),
+                                totalBytes.addAndGet(bytesNow - reported));
+                        reported = bytesNow;
+                    }
+                }
+                processor.process(batch, Long.MIN_VALUE, 0);
+                progress.progress(totalRecords.addAndGet(lines % PROGRESS_EVERY),
+                        totalBytes.addAndGet(Math.min(end - start, reader.bytesRead()) - reported));
+            }
+            return lines;
+        }
+
+        /** Consumes bytes up to and including the next newline; returns how many. */
+        private long skipLine(InputStream in) throws IOException {
+            long n = 0;
+            int b;
+            while ((b = in.read()) >= 0) {
+                n++;
+                if (b == '\n') {
+                    break;
+                }
+            }
+            return n;
+        }
+    }
+
+    private static int shardOf(BoundedLineReader lines, int shards) {
+        if (shards == 1) {
+            return 0;
+        }
+        long h = 0x9E3779B97F4A7C15L;
+        byte[] b = lines.buffer();
+        int end = lines.oversized() ? lines.offset() : lines.offset() + lines.length();
+        for (int i = lines.offset(); i < end; i++) {
+            h = (h ^ b[i]) * 0x100000001B3L;
+        }
+        h ^= lines.lineNumber();
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return (int) Math.floorMod(h, (long) shards);
+    }
+
+    private static void await(Future<Long> future) throws IOException {
+        try {
+            future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+}

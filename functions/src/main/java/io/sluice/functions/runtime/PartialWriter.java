@@ -1,0 +1,154 @@
+package io.sluice.functions.runtime;
+
+import io.sluice.state.Fence;
+import io.sluice.state.FenceConflictException;
+import io.sluice.state.Partial;
+import io.sluice.state.PartialKey;
+import io.sluice.state.Slot;
+import io.sluice.state.StateEntry;
+import io.sluice.state.StateStore;
+import io.sluice.state.StateStoreException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Merges a batch's combined cells into the split's partial items and writes each item once, with a condition on
+ * the fence last seen. Items written are cached (decoded) between batches, so the common case is one write and no
+ * read per item. On a {@link FenceConflictException} (a retried batch, or a new instance with a cold cache) the
+ * item is re-read and only the batch's records after the stored fence are re-applied.
+ */
+final class PartialWriter {
+
+    /** Above this many cached items the cache is dropped; later writes fall back to the conflict path. */
+    static final int MAX_CACHED_ITEMS = 20_000;
+    private static final int MAX_CONFLICT_ATTEMPTS = 8;
+
+    private final CompiledPipeline pipeline;
+    private final StateStore store;
+    private final String split;
+    private final RunMetrics metrics;
+    private final Map<PartialKey, Cached> cache = new HashMap<>();
+    private final Set<Slot> registered = new HashSet<>();
+
+    private record Cached(Fence fence, Map<String, Cell> content) {
+    }
+
+    PartialWriter(CompiledPipeline pipeline, StateStore store, String split, RunMetrics metrics) {
+        this.pipeline = pipeline;
+        this.store = store;
+        this.split = split;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Writes the cells of {@code batch} with {@code fence}, the position of the batch's last record.
+     *
+     * @param recompute the batch's cells from the records strictly after a given fence, computed anew
+     */
+    void write(Accumulators batch, Fence fence, Function<Fence, Accumulators> recompute) {
+        for (Map.Entry<PartialKey, List<Cell>> group : group(batch).entrySet()) {
+            PartialKey key = group.getKey();
+            if (registered.add(key.slot())) {
+                store.registerSlot(pipeline.name(), key.slot());
+            }
+            Cached cached = cache.remove(key);
+            Fence expected = cached == null ? Fence.NONE : cached.fence();
+            Map<String, Cell> content = cached == null ? new HashMap<>() : cached.content();
+            for (Cell cell : group.getValue()) {
+                pipeline.windowing().merge(content, cell);
+            }
+            try {
+                store.writePartial(encode(key, fence, content), expected);
+                metrics.partialWrite();
+                cache(key, new Cached(fence, content));
+            } catch (FenceConflictException e) {
+                metrics.fenceConflict();
+                resolveConflict(key, fence, recompute);
+            }
+        }
+    }
+
+    /** Forgets cached items of slots ending at or before {@code maxEnd}: they are final, no record reaches them. */
+    void evictThrough(long maxEnd) {
+        cache.keySet().removeIf(k -> k.slot().end() <= maxEnd);
+        registered.removeIf(s -> s.end() <= maxEnd);
+    }
+
+    private void resolveConflict(PartialKey key, Fence fence, Function<Fence, Accumulators> recompute) {
+        for (int attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
+            Optional<Partial> stored = store.readPartial(key);
+            Fence storedFence = stored.map(Partial::fence).orElse(Fence.NONE);
+            Map<String, Cell> content = new HashMap<>();
+            stored.ifPresent(p -> decodeInto(p, content));
+            if (storedFence.compareTo(fence) >= 0) {
+                cache(key, new Cached(storedFence, content));  // this batch is already applied to the item
+                return;
+            }
+            List<Cell> cells = group(recompute.apply(storedFence)).getOrDefault(key, List.of());
+            for (Cell cell : cells) {
+                pipeline.windowing().merge(content, cell);
+            }
+            try {
+                store.writePartial(encode(key, fence, content), storedFence);
+                metrics.partialWrite();
+                cache(key, new Cached(fence, content));
+                return;
+            } catch (FenceConflictException e) {
+                metrics.fenceConflict();
+            }
+        }
+        throw new StateStoreException("Partial [" + key + "] of split [" + split + "] kept changing under "
+                + MAX_CONFLICT_ATTEMPTS + " conditional writes: is another invocation processing the same split? "
+                + "(ParallelizationFactor must be 1)");
+    }
+
+    private Map<PartialKey, List<Cell>> group(Accumulators batch) {
+        Map<PartialKey, List<Cell>> groups = new LinkedHashMap<>();
+        Slot lastSlot = null;
+        for (Cell cell : batch.cells()) {
+            Slot slot = pipeline.windowing().slotOf(cell);
+            if (slot.equals(lastSlot)) {
+                slot = lastSlot;
+            }
+            lastSlot = slot;
+            PartialKey key = new PartialKey(pipeline.name(), slot, split, pipeline.bucketOf(cell.key));
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(cell);
+        }
+        return groups;
+    }
+
+    private Partial encode(PartialKey key, Fence fence, Map<String, Cell> content) {
+        List<StateEntry> entries = new ArrayList<>(content.size());
+        for (Cell head : content.values()) {
+            for (Cell c = head; c != null; c = c.next) {
+                entries.add(new StateEntry(c.key, c.start, c.end, pipeline.codec().encode(c.acc)));
+            }
+        }
+        return new Partial(key, fence, entries);
+    }
+
+    private void decodeInto(Partial partial, Map<String, Cell> content) {
+        for (StateEntry e : partial.entries()) {
+            pipeline.windowing().merge(content,
+                    new Cell(e.key(), e.windowStart(), e.windowEnd(), pipeline.codec().decode(e.accumulator())));
+        }
+    }
+
+    private void cache(PartialKey key, Cached value) {
+        if (cache.size() >= MAX_CACHED_ITEMS) {
+            Iterator<PartialKey> it = cache.keySet().iterator();
+            it.next();
+            it.remove();
+        }
+        cache.put(key, value);
+    }
+}

@@ -1,0 +1,102 @@
+package io.sluice.functions.runtime;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of a run or an invocation, safe to update from several splits at once. Every record read ends in
+ * exactly one of: applied, rejected, late, or replayed (skipped as already applied).
+ */
+public final class RunMetrics {
+
+    private final LongAdder recordsIn = new LongAdder();
+    private final LongAdder replayed = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder late = new LongAdder();
+    private final LongAdder partialWrites = new LongAdder();
+    private final LongAdder fenceConflicts = new LongAdder();
+    private final LongAdder windowsFired = new LongAdder();
+    private final LongAdder rowsOut = new LongAdder();
+    private final LongAdder earlyRowsOut = new LongAdder();
+
+    void recordIn(long n) {
+        recordsIn.add(n);
+    }
+
+    void replayed(long n) {
+        replayed.add(n);
+    }
+
+    void rejectedOne() {
+        rejected.increment();
+    }
+
+    void lateOne() {
+        late.increment();
+    }
+
+    void partialWrite() {
+        partialWrites.increment();
+    }
+
+    void fenceConflict() {
+        fenceConflicts.increment();
+    }
+
+    void windowFired(int rows) {
+        windowsFired.increment();
+        rowsOut.add(rows);
+    }
+
+    void earlyRows(int rows) {
+        earlyRowsOut.add(rows);
+    }
+
+    /** Records read, including rejected, late and replayed ones. */
+    public long recordsIn() {
+        return recordsIn.sum();
+    }
+
+    /** Records skipped because the split had already applied them (retries). */
+    public long replayed() {
+        return replayed.sum();
+    }
+
+    public long rejected() {
+        return rejected.sum();
+    }
+
+    public long late() {
+        return late.sum();
+    }
+
+    public long partialWrites() {
+        return partialWrites.sum();
+    }
+
+    /** Conditional writes that found another fence and were re-applied (retries, new instances). */
+    public long fenceConflicts() {
+        return fenceConflicts.sum();
+    }
+
+    /** Windows (or session firing rounds' sessions) fired final. */
+    public long windowsFired() {
+        return windowsFired.sum();
+    }
+
+    /** Final result rows written. */
+    public long rowsOut() {
+        return rowsOut.sum();
+    }
+
+    /** Early (non-final) rows written. */
+    public long earlyRowsOut() {
+        return earlyRowsOut.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "RunMetrics[in=" + recordsIn() + ", rejected=" + rejected() + ", late=" + late() + ", replayed="
+                + replayed() + ", partialWrites=" + partialWrites() + ", fenceConflicts=" + fenceConflicts()
+                + ", windowsFired=" + windowsFired() + ", rowsOut=" + rowsOut() + "]";
+    }
+}

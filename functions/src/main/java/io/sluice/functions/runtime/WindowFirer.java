@@ -1,0 +1,204 @@
+package io.sluice.functions.runtime;
+
+import io.sluice.state.Partial;
+import io.sluice.state.Slot;
+import io.sluice.state.StateEntry;
+import io.sluice.state.StateStore;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Fires the windows the global watermark has passed: claims each with a lease, merges the partials of every split
+ * and bucket, sends the rows to the results output and marks the window fired, so each window's final rows are
+ * produced once even when several invocations race. A firer that dies after claiming leaves the claim to lapse;
+ * the next firing writes the same rows again, which idempotent sinks absorb.
+ *
+ * <p>Session windows are fired in rounds under one pipeline-wide claim: every pending pane is read, fragments are
+ * merged per key, sessions that became final since the last round ({@code firedWatermark <= end + lateness <
+ * watermark}) are emitted, the round's watermark is recorded, and panes whose fragments all belong to final
+ * sessions are retired.
+ */
+public final class WindowFirer {
+
+    /** The claim that serialises session firing rounds of one pipeline. */
+    static final Slot SESSION_ROUND = new Slot(Long.MIN_VALUE, Long.MIN_VALUE + 1);
+
+    private final CompiledPipeline pipeline;
+    private final StateStore store;
+    private final Outputs outputs;
+    private final RunMetrics metrics;
+    private final String owner;
+    private final long leaseMillis;
+    private long lastEarlyFiring = Long.MIN_VALUE;
+
+    /**
+     * @param owner       identity of this firer in claims (an invocation or instance id)
+     * @param leaseMillis how long a claim holds before another firer may take over
+     */
+    public WindowFirer(CompiledPipeline pipeline, StateStore store, Outputs outputs, RunMetrics metrics, String owner,
+                       long leaseMillis) {
+        this.pipeline = pipeline;
+        this.store = store;
+        this.outputs = outputs;
+        this.metrics = metrics;
+        this.owner = owner;
+        this.leaseMillis = leaseMillis;
+    }
+
+    /**
+     * Fires every window final at {@code watermark} that no one has fired yet, then early updates if the trigger
+     * asks for them and their interval has passed.
+     *
+     * @return number of windows (or sessions) fired final
+     */
+    public int fire(long watermark, long nowMillis) {
+        int fired = pipeline.windowing().isSession() ? fireSessions(watermark, nowMillis)
+                : fireWindows(watermark, nowMillis);
+        var early = pipeline.trigger().earlyInterval();
+        if (early.isPresent() && watermark != Long.MAX_VALUE
+                && (lastEarlyFiring == Long.MIN_VALUE || nowMillis - lastEarlyFiring >= early.get().toMillis())) {
+            lastEarlyFiring = nowMillis;
+            fireEarly(watermark);
+        }
+        return fired;
+    }
+
+    private int fireWindows(long watermark, long nowMillis) {
+        int fired = 0;
+        for (Slot slot : store.pendingSlots(pipeline.name(), pipeline.windowing().maxFinalEnd(watermark))) {
+            if (!store.claimFiring(pipeline.name(), slot, owner, nowMillis, leaseMillis)) {
+                continue;
+            }
+            List<ResultRow> rows = rows(merge(List.of(slot)), true);
+            outputs.results(rows);
+            store.completeFiring(pipeline.name(), slot, owner);
+            metrics.windowFired(rows.size());
+            fired++;
+        }
+        return fired;
+    }
+
+    private int fireSessions(long watermark, long nowMillis) {
+        String name = pipeline.name();
+        if (!store.claimFiring(name, SESSION_ROUND, owner, nowMillis, leaseMillis)) {
+            return 0;
+        }
+        try {
+            long firedUpTo = store.firedWatermark(name);
+            if (watermark <= firedUpTo) {
+                return 0;
+            }
+            Windowing.Session sessions = (Windowing.Session) pipeline.windowing();
+            List<Slot> panes = store.pendingSlots(name, Long.MAX_VALUE);
+            Map<Slot, List<StateEntry>> fragments = new HashMap<>();
+            Map<String, Cell> merged = new TreeMap<>();
+            for (Slot pane : panes) {
+                for (Partial partial : store.readSlot(name, pane)) {
+                    fragments.computeIfAbsent(pane, p -> new ArrayList<>()).addAll(partial.entries());
+                    decodeInto(partial, merged);
+                }
+            }
+            List<ResultRow> rows = new ArrayList<>();
+            for (Cell head : merged.values()) {
+                for (Cell c = head; c != null; c = c.next) {
+                    if (sessions.isFinal(c.end, watermark) && !sessions.isFinal(c.end, firedUpTo)) {
+                        rows.add(row(c, true));
+                    }
+                }
+            }
+            outputs.results(rows);
+            store.advanceFiredWatermark(name, watermark);
+            for (Slot pane : panes) {
+                if (allFinal(fragments.getOrDefault(pane, List.of()), merged, sessions, watermark)
+                        && store.claimFiring(name, pane, owner, nowMillis, leaseMillis)) {
+                    store.completeFiring(name, pane, owner);
+                }
+            }
+            for (int i = 0; i < rows.size(); i++) {
+                metrics.windowFired(1);
+            }
+            return rows.size();
+        } finally {
+            store.releaseFiring(name, SESSION_ROUND, owner);
+        }
+    }
+
+    private void fireEarly(long watermark) {
+        List<ResultRow> rows;
+        if (pipeline.windowing().isSession()) {
+            Windowing.Session sessions = (Windowing.Session) pipeline.windowing();
+            rows = new ArrayList<>();
+            for (Cell head : merge(store.pendingSlots(pipeline.name(), Long.MAX_VALUE)).values()) {
+                for (Cell c = head; c != null; c = c.next) {
+                    if (!sessions.isFinal(c.end, watermark)) {
+                        rows.add(row(c, false));
+                    }
+                }
+            }
+        } else {
+            long maxFinalEnd = pipeline.windowing().maxFinalEnd(watermark);
+            List<Slot> open = store.pendingSlots(pipeline.name(), Long.MAX_VALUE).stream()
+                    .filter(s -> s.end() > maxFinalEnd).toList();
+            rows = new ArrayList<>();
+            for (Slot slot : open) {
+                rows.addAll(rows(merge(List.of(slot)), false));
+            }
+        }
+        if (!rows.isEmpty()) {
+            outputs.results(rows);
+            metrics.earlyRows(rows.size());
+        }
+    }
+
+    private static boolean allFinal(List<StateEntry> entries, Map<String, Cell> merged, Windowing.Session sessions,
+                                    long watermark) {
+        for (StateEntry e : entries) {
+            for (Cell c = merged.get(e.key()); c != null; c = c.next) {
+                if (c.start <= e.windowStart() && e.windowEnd() <= c.end) {
+                    if (!sessions.isFinal(c.end, watermark)) {
+                        return false;
+                    }
+                    break;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Merges every partial of {@code slots}, keys in sorted order. */
+    private Map<String, Cell> merge(List<Slot> slots) {
+        Map<String, Cell> merged = new TreeMap<>();
+        for (Slot slot : slots) {
+            for (Partial partial : store.readSlot(pipeline.name(), slot)) {
+                decodeInto(partial, merged);
+            }
+        }
+        return merged;
+    }
+
+    private void decodeInto(Partial partial, Map<String, Cell> merged) {
+        for (StateEntry e : partial.entries()) {
+            pipeline.windowing().merge(merged,
+                    new Cell(e.key(), e.windowStart(), e.windowEnd(), pipeline.codec().decode(e.accumulator())));
+        }
+    }
+
+    private List<ResultRow> rows(Map<String, Cell> merged, boolean isFinal) {
+        List<ResultRow> rows = new ArrayList<>(merged.size());
+        for (Cell head : merged.values()) {
+            for (Cell c = head; c != null; c = c.next) {
+                rows.add(row(c, isFinal));
+            }
+        }
+        return rows;
+    }
+
+    private ResultRow row(Cell c, boolean isFinal) {
+        return new ResultRow(pipeline.name(), c.start, c.end, pipeline.keyed() ? c.key : null,
+                pipeline.aggregate().result(c.acc), isFinal);
+    }
+}
