@@ -167,4 +167,41 @@ class DynamoDbStateStoreTest {
         assertThat(store.capacity().calls()).containsEntry("UpdateItem", 2L);
         assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).hasSize(2);
     }
+
+    @Test
+    void pendingSlots_readsOnlyUnfiredSlots_however_manyWereFired() {
+        var store = builder().build();
+        for (int minute = 0; minute < 30; minute++) {
+            Slot slot = new Slot(minute * 60_000L, (minute + 1) * 60_000L);
+            store.registerSlot(pipeline, slot);
+            if (minute < 29) {
+                store.claimFiring(pipeline, slot, "firer", 0, 60_000);
+                store.completeFiring(pipeline, slot, "firer");
+            }
+        }
+        CapacityUsage before = store.capacity();
+
+        assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).containsExactly(new Slot(29 * 60_000L, 30 * 60_000L));
+        assertThat(items(COORDINATION).stream().filter(i -> i.get(StateTables.PK).s().equals(pipeline + "#slots")))
+                .hasSize(1);
+        assertThat(store.capacity().minus(before).estimatedReadUnits()).isEqualTo(1.0);
+    }
+
+    @Test
+    void claimFiring_removesAFiredSlotThatARacingRegistrationPutBack() {
+        var store = builder().build();
+        store.registerSlot(pipeline, MINUTE);
+        store.claimFiring(pipeline, MINUTE, "firer", 0, 60_000);
+        store.completeFiring(pipeline, MINUTE, "firer");
+        // What a registration that read "not fired" just before the completion would write.
+        dynamo.putItem(b -> b.tableName(COORDINATION).item(Map.of(
+                StateTables.PK, AttributeValue.fromS(pipeline + "#slots"),
+                StateTables.SK, AttributeValue.fromS(Keys.slotSk(MINUTE)),
+                StateTables.STATUS, AttributeValue.fromS("PENDING"))));
+        assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).containsExactly(MINUTE);
+
+        assertThat(store.claimFiring(pipeline, MINUTE, "late-firer", 1_000_000, 60_000)).isFalse();
+
+        assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).isEmpty();
+    }
 }
