@@ -66,7 +66,7 @@ class DynamoDbStateStoreTest {
     }
 
     private List<Map<String, AttributeValue>> items(String table) {
-        return dynamo.scan(b -> b.tableName(table)).items().stream()
+        return dynamo.scanPaginator(b -> b.tableName(table)).items().stream()
                 .filter(item -> item.get(StateTables.PK).s().startsWith(pipeline + "#")).toList();
     }
 
@@ -124,6 +124,20 @@ class DynamoDbStateStoreTest {
 
         assertThat(store.readSlot(pipeline, MINUTE)).hasSize(20);
         assertThat(store.capacity().minus(before).calls().get("Query")).isGreaterThanOrEqualTo(20 / 3 + 1);
+    }
+
+    @Test
+    void readSlot_followsLastEvaluatedKey_pastOneMegabytePages() {
+        var store = builder().withWindowBuckets(1).build();
+        for (int bucket = 0; bucket < 12; bucket++) {
+            store.writePartial(partial(new PartialKey(pipeline, MINUTE, "shard-0", bucket), 100 * 1024), Fence.NONE);
+        }
+        CapacityUsage before = store.capacity();
+
+        assertThat(store.readSlot(pipeline, MINUTE)).hasSize(12);
+        CapacityUsage read = store.capacity().minus(before);
+        assertThat(read.calls().get("Query")).as("1.2 MB in one partition key: at least two 1 MB pages").isGreaterThanOrEqualTo(2);
+        assertThat(read.estimatedReadUnits()).isGreaterThanOrEqualTo(12 * 100 / 4);
     }
 
     @Test
