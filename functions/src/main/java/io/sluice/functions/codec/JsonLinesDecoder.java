@@ -77,7 +77,7 @@ public final class JsonLinesDecoder<T> implements RecordDecoder<T> {
     private static String describe(MismatchedInputException e) {
         String message = e.getOriginalMessage();
         String field = path(e);
-        if (message.startsWith("Missing required creator property")) {
+        if (message.startsWith("Missing required creator property") || message.startsWith("Missing creator property")) {
             int open = message.indexOf('\'');
             int close = message.indexOf('\'', open + 1);
             return "missing field [" + (open >= 0 && close > open ? message.substring(open + 1, close) : field) + "]";

@@ -2,12 +2,11 @@ package io.sluice.functions.local;
 
 import io.sluice.functions.codec.BoundedLineReader;
 import io.sluice.functions.runtime.CompiledPipeline;
-import io.sluice.functions.runtime.GlobalWatermark;
+import io.sluice.functions.runtime.ReplayClock;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.runtime.SplitProcessor;
 import io.sluice.functions.runtime.WindowFirer;
-import io.sluice.state.SplitState;
 import io.sluice.state.StateStore;
 
 import java.io.IOException;
@@ -42,12 +41,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LocalRunner {
 
     private static final long PROGRESS_EVERY = 1 << 16;
+    /** Smaller files are not worth a task each: one task per MiB at most. */
+    static final long DEFAULT_MIN_TASK_BYTES = 1 << 20;
     private static final long FIRING_LEASE_MILLIS = Duration.ofMinutes(5).toMillis();
 
     private final boolean batchMode;
     private final int splits;
     private final int batchSize;
     private ProgressListener progress = ProgressListener.NONE;
+    private long minTaskBytes = DEFAULT_MIN_TASK_BYTES;
 
     private LocalRunner(boolean batchMode, int splits, int batchSize) {
         if (splits < 1 || splits > 1024) {
@@ -69,6 +71,12 @@ public final class LocalRunner {
     /** A stream over {@code shards} simulated shards consumed in batches of {@code batchSize}. */
     public static LocalRunner stream(int shards, int batchSize) {
         return new LocalRunner(false, shards, batchSize);
+    }
+
+    /** Cuts files into tasks of at least {@code bytes} (tests use small values to cut small files). */
+    LocalRunner withMinTaskBytes(long bytes) {
+        this.minTaskBytes = Math.max(1, bytes);
+        return this;
     }
 
     /** Reports progress to {@code listener}. */
@@ -98,7 +106,7 @@ public final class LocalRunner {
 
     private int runBatch(CompiledPipeline pipeline, LocalInput input, StateStore store, Outputs outputs,
                          RunMetrics metrics) throws IOException {
-        int tasks = input.splittable() ? (int) Math.max(1, Math.min(splits, input.size() / (1 << 20) + 1)) : 1;
+        int tasks = input.splittable() ? (int) Math.max(1, Math.min(splits, input.size() / minTaskBytes + 1)) : 1;
         long rangeSize = input.splittable() ? (input.size() + tasks - 1) / tasks : Long.MAX_VALUE;
         List<TaskReader> readers = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
@@ -146,7 +154,8 @@ public final class LocalRunner {
             shards[s].state();
             batches[s] = new LineBatch(Math.min(batchSize, 1 << 16));
         }
-        StreamClock clock = new StreamClock(pipeline, store, shards,
+        List<SplitProcessor> all = List.of(shards);
+        ReplayClock clock = new ReplayClock(pipeline, store,
                 new WindowFirer(pipeline, store, outputs, metrics, "local-stream", FIRING_LEASE_MILLIS));
         try (BoundedLineReader lines = new BoundedLineReader(input.open(), pipeline.maxRecordBytes())) {
             while (lines.next()) {
@@ -158,7 +167,8 @@ public final class LocalRunner {
                     batch.add(lines.buffer(), lines.offset(), lines.length(), ordinals[shard]++, lines.lineNumber());
                 }
                 if (batch.size() >= batchSize) {
-                    clock.process(shards[shard], batch);
+                    clock.process(shards[shard], batch, all);
+                    batch.clear();
                 }
                 if (lines.lineNumber() % PROGRESS_EVERY == 0) {
                     progress.progress(lines.lineNumber(), lines.bytesRead());
@@ -168,65 +178,14 @@ public final class LocalRunner {
         }
         for (int s = 0; s < splits; s++) {
             if (batches[s].size() > 0) {
-                clock.process(shards[s], batches[s]);
+                clock.process(shards[s], batches[s], all);
             }
         }
         for (SplitProcessor shard : shards) {
-            shard.finish(clock.now);
+            shard.finish(clock.now());
         }
-        clock.fire();
+        clock.advance(all);
         return splits;
-    }
-
-    /**
-     * Replayed processing time, and firing after each shard batch. "Now" is the highest event time seen (a
-     * split's watermark plus the disorder bound); until the first batch sets it, the clock is unknown, and once it
-     * is known every shard counts as active from then, so idleness is measured from the start of the replay.
-     */
-    private static final class StreamClock {
-        private final CompiledPipeline pipeline;
-        private final StateStore store;
-        private final SplitProcessor[] shards;
-        private final WindowFirer firer;
-        private long now = Long.MIN_VALUE;
-        private long watermark = Long.MIN_VALUE;
-
-        StreamClock(CompiledPipeline pipeline, StateStore store, SplitProcessor[] shards, WindowFirer firer) {
-            this.pipeline = pipeline;
-            this.store = store;
-            this.shards = shards;
-            this.firer = firer;
-        }
-
-        void process(SplitProcessor shard, LineBatch batch) {
-            boolean clockUnknown = now == Long.MIN_VALUE;
-            shard.process(batch, watermark, now);
-            batch.clear();
-            advanceNow();
-            if (clockUnknown && now != Long.MIN_VALUE) {
-                for (SplitProcessor s : shards) {
-                    s.touch(now);
-                }
-            }
-            fire();
-        }
-
-        private void advanceNow() {
-            long disorder = pipeline.watermarks().maxDisorder().toMillis();
-            for (SplitState s : store.splits(pipeline.name())) {
-                long w = s.watermarkMillis();
-                if (w != Long.MIN_VALUE && w != Long.MAX_VALUE) {
-                    now = Math.max(now, w + disorder);
-                }
-            }
-        }
-
-        void fire() {
-            List<SplitState> states = store.splits(pipeline.name());
-            long global = GlobalWatermark.of(states, pipeline.watermarks().idleness(), now);
-            watermark = Math.max(watermark, global);
-            firer.fire(watermark, now);
-        }
     }
 
     /** Reads one byte-range task: the lines whose first byte lies in {@code [start, end)}. */

@@ -93,7 +93,7 @@ public final class WindowFirer {
                 return 0;
             }
             Windowing.Session sessions = (Windowing.Session) pipeline.windowing();
-            List<Slot> panes = store.pendingSlots(name, Long.MAX_VALUE);
+            List<Slot> panes = sessionPanes();
             Map<Slot, List<StateEntry>> fragments = new HashMap<>();
             Map<String, Cell> merged = new TreeMap<>();
             for (Slot pane : panes) {
@@ -132,7 +132,7 @@ public final class WindowFirer {
         if (pipeline.windowing().isSession()) {
             Windowing.Session sessions = (Windowing.Session) pipeline.windowing();
             rows = new ArrayList<>();
-            for (Cell head : merge(store.pendingSlots(pipeline.name(), Long.MAX_VALUE)).values()) {
+            for (Cell head : merge(sessionPanes()).values()) {
                 for (Cell c = head; c != null; c = c.next) {
                     if (!sessions.isFinal(c.end, watermark)) {
                         rows.add(row(c, false));
@@ -152,6 +152,12 @@ public final class WindowFirer {
             outputs.results(rows);
             metrics.earlyRows(rows.size());
         }
+    }
+
+    /** Pending session panes, without the round claim that shares their index. */
+    private List<Slot> sessionPanes() {
+        return store.pendingSlots(pipeline.name(), Long.MAX_VALUE).stream()
+                .filter(s -> !s.equals(SESSION_ROUND)).toList();
     }
 
     private static boolean allFinal(List<StateEntry> entries, Map<String, Cell> merged, Windowing.Session sessions,

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.functions.api.PipelineDefinition;
 import io.sluice.functions.runtime.CollectingOutputs;
 import io.sluice.functions.runtime.CompiledPipeline;
-import io.sluice.functions.runtime.GlobalWatermark;
 import io.sluice.functions.runtime.LateRecord;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.functions.runtime.RecordBatch;
+import io.sluice.functions.runtime.ReplayClock;
 import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.functions.runtime.ResultRow;
 import io.sluice.functions.runtime.RunMetrics;
@@ -27,8 +27,8 @@ import java.util.Map;
 
 /**
  * Runs a pipeline synchronously over records piped in by hand, like Kafka's {@code TopologyTestDriver}: no AWS, no
- * threads, no sleeps. Each split collects piped records into a pending batch; {@link #flush()} processes every
- * pending batch (one invocation per split), then fires what the global watermark passed.
+ * threads, no sleeps. Each split collects piped records into a pending batch; {@link #flush()} processes each
+ * split's pending batch (one invocation per split) and after each fires what the global watermark passed.
  *
  * <pre>{@code
  * try (var driver = new PipelineTestDriver(GmvPipelines.byCategory())) {
@@ -55,9 +55,7 @@ public final class PipelineTestDriver implements AutoCloseable {
     private final Map<String, List<String>> pending = new LinkedHashMap<>();
     private final Map<String, Long> nextPosition = new LinkedHashMap<>();
     private final Map<String, TextBatch> lastBatch = new LinkedHashMap<>();
-    private final WindowFirer firer;
-    private long now = Long.MIN_VALUE;
-    private long watermark = Long.MIN_VALUE;
+    private final ReplayClock clock;
 
     /** A driver over a fresh {@link InMemoryStateStore}. */
     public PipelineTestDriver(PipelineDefinition<?> definition) {
@@ -68,7 +66,8 @@ public final class PipelineTestDriver implements AutoCloseable {
     public PipelineTestDriver(PipelineDefinition<?> definition, StateStore store) {
         this.pipeline = CompiledPipeline.compile(definition);
         this.store = store;
-        this.firer = new WindowFirer(pipeline, store, outputs, metrics, "test-driver", 60_000);
+        this.clock = new ReplayClock(pipeline, store,
+                new WindowFirer(pipeline, store, outputs, metrics, "test-driver", 60_000));
     }
 
     /** Declares a split before it receives records: its watermark holds the global one back. */
@@ -103,7 +102,7 @@ public final class PipelineTestDriver implements AutoCloseable {
                 nextPosition.put(e.getKey(), first + batch.size());
                 lastBatch.put(e.getKey(), batch);
                 e.getValue().clear();
-                processor(e.getKey()).process(batch, watermark, now);
+                clock.process(processor(e.getKey()), batch, processors.values());
             }
         }
         return fire();
@@ -115,8 +114,8 @@ public final class PipelineTestDriver implements AutoCloseable {
         if (batch == null) {
             throw new IllegalStateException("split [" + split + "] has no batch to redeliver");
         }
-        processor(split).process(batch, watermark, now);
-        return fire();
+        clock.process(processor(split), batch, processors.values());
+        return this;
     }
 
     /** Raises every split's watermark to at least {@code watermarkMillis} (as if records up to it were seen), then fires. */
@@ -124,7 +123,7 @@ public final class PipelineTestDriver implements AutoCloseable {
         flush();
         for (SplitState s : store.splits(pipeline.name())) {
             if (s.watermarkMillis() < watermarkMillis) {
-                store.putSplit(s.withProgress(watermarkMillis, s.fence(), Math.max(now, watermarkMillis)));
+                store.putSplit(s.withProgress(watermarkMillis, s.fence(), Math.max(clock.now(), watermarkMillis)));
             }
         }
         processors.clear();
@@ -134,8 +133,8 @@ public final class PipelineTestDriver implements AutoCloseable {
     /** Flushes, then ends every split (watermark +infinity): every remaining window fires. */
     public PipelineTestDriver finish() {
         flush();
-        for (String split : List.copyOf(processors.keySet())) {
-            processor(split).finish(now);
+        for (String split : List.copyOf(pending.keySet())) {
+            processor(split).finish(clock.now());
         }
         return fire();
     }
@@ -170,7 +169,7 @@ public final class PipelineTestDriver implements AutoCloseable {
 
     /** The current global watermark. */
     public long watermark() {
-        return watermark;
+        return clock.watermark();
     }
 
     public StateStore store() {
@@ -184,16 +183,7 @@ public final class PipelineTestDriver implements AutoCloseable {
     }
 
     private PipelineTestDriver fire() {
-        List<SplitState> states = store.splits(pipeline.name());
-        long disorder = pipeline.watermarks().maxDisorder().toMillis();
-        for (SplitState s : states) {
-            long w = s.watermarkMillis();
-            if (w != Long.MIN_VALUE && w != Long.MAX_VALUE) {
-                now = Math.max(now, w + disorder);
-            }
-        }
-        watermark = Math.max(watermark, GlobalWatermark.of(states, pipeline.watermarks().idleness(), now));
-        firer.fire(watermark, now);
+        clock.advance(processors.values());
         return this;
     }
 
