@@ -7,6 +7,8 @@ import io.sluice.localstack.LocalAws;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** {@code AWS::S3::Bucket}: the bucket and its public access block. */
 final class S3BucketProvisioner implements ResourceProvisioner {
@@ -16,6 +18,17 @@ final class S3BucketProvisioner implements ResourceProvisioner {
         JsonNode p = template.resolve(resource.properties());
         String name = template.physicalName(resource.logicalId());
         try (S3Client s3 = aws.s3()) {
+            try {
+                // CreateBucket on an own bucket succeeds in us-east-1 (legacy S3 behaviour), so ask first.
+                s3.headBucket(b -> b.bucket(name));
+                return false;
+            } catch (NoSuchBucketException absent) {
+                // create below
+            } catch (S3Exception e) {
+                if (e.statusCode() != 404) {
+                    throw e;
+                }
+            }
             try {
                 s3.createBucket(b -> {
                     b.bucket(name);
