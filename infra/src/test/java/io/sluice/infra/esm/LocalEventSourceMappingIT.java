@@ -185,6 +185,44 @@ class LocalEventSourceMappingIT {
                 .allSatisfy(d -> assertThat(Integer.parseInt(d)).isBetween(100, 149));
     }
 
+    @Test
+    void shouldSendRecordsOlderThanTheMaximumAgeToTheDestinationWithoutInvoking() throws Exception {
+        RecordingHandler handler = RecordingHandler.succeeding();
+        try (KinesisClient kinesis = aws.kinesis(); SqsClient sqs = aws.sqs()) {
+            put(kinesis, 0, 10);
+            Thread.sleep(1500);
+            // Lambda's minimum is 60 s; the local runtime accepts less so the test stays short.
+            EventSourceMappingConfig config = templateConfig(100).withMaximumRecordAge(Duration.ofSeconds(1));
+            try (LocalEventSourceMapping esm = LocalEventSourceMapping.start(config, handler, aws, CheckpointStore.inMemory())) {
+                assertThat(esm.awaitDrained(DRAIN)).isTrue();
+            }
+            String queueUrl = sqs.getQueueUrl(b -> b.queueName(template.physicalName("DeadLetterQueue"))).queueUrl();
+            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+            assertThat(handler.deliveries).isEmpty();
+            assertThat(messages).hasSize(1);
+            JsonNode failure = JSON.readTree(messages.get(0).body());
+            assertThat(failure.at("/requestContext/condition").asText()).isEqualTo("RecordAgeExceeded");
+            assertThat(failure.at("/KinesisBatchInfo/batchSize").asInt()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void shouldGatherRecordsForTheBatchingWindowBeforeInvoking() throws Exception {
+        RecordingHandler handler = RecordingHandler.succeeding();
+        EventSourceMappingConfig config = templateConfig(100).withMaximumBatchingWindow(Duration.ofSeconds(2));
+        try (KinesisClient kinesis = aws.kinesis();
+             LocalEventSourceMapping esm = LocalEventSourceMapping.start(config, handler, aws, CheckpointStore.inMemory())) {
+            Thread.sleep(300); // the shard poller is running and idle
+            for (int i = 0; i < 5; i++) {
+                put(kinesis, i * 10, 10);
+                Thread.sleep(150);
+            }
+            assertThat(esm.awaitDrained(DRAIN)).isTrue();
+        }
+        assertThat(handler.invocations).hasSize(1);
+        assertThat(handler.invocations.get(0)).hasSize(50);
+    }
+
     private void put(KinesisClient kinesis, int from, int count) {
         for (int start = from; start < from + count; start += 100) {
             List<PutRecordsRequestEntry> entries = new ArrayList<>();
