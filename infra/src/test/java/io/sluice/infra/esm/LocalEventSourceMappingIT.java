@@ -104,6 +104,31 @@ class LocalEventSourceMappingIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("twoShards")
+    void shouldDeliverBothParentsBeforeTheChildOfAMerge() throws Exception {
+        RecordingHandler handler = RecordingHandler.succeeding();
+        try (KinesisClient kinesis = aws.kinesis();
+             LocalEventSourceMapping esm = LocalEventSourceMapping.start(templateConfig(25), handler, aws, CheckpointStore.inMemory())) {
+            put(kinesis, 0, 200);
+            List<Shard> parents = kinesis.listShards(b -> b.streamName(stream)).shards();
+            kinesis.mergeShards(b -> b.streamName(stream).shardToMerge(parents.get(0).shardId())
+                    .adjacentShardToMerge(parents.get(1).shardId()));
+            awaitActive(kinesis);
+            put(kinesis, 200, 100);
+
+            assertThat(esm.awaitDrained(DRAIN)).isTrue();
+
+            Shard child = kinesis.listShards(b -> b.streamName(stream)).shards().stream()
+                    .filter(s -> s.adjacentParentShardId() != null).findFirst().orElseThrow();
+            List<Delivery> seen = handler.deliveries;
+            assertThat(seen).extracting(Delivery::data).hasSize(300).doesNotHaveDuplicates();
+            int firstOfChild = seen.indexOf(seen.stream().filter(d -> d.shardId().equals(child.shardId())).findFirst().orElseThrow());
+            assertThat(lastIndex(seen, child.parentShardId())).isLessThan(firstOfChild);
+            assertThat(lastIndex(seen, child.adjacentParentShardId())).isLessThan(firstOfChild);
+        }
+    }
+
+    @Test
     void shouldBisectAPoisonRecordIntoTheDeadLetterQueueWhileTheShardKeepsFlowing() throws Exception {
         RecordingHandler handler = new RecordingHandler(batch -> {
             if (batch.stream().anyMatch(d -> d.data().equals("37"))) {
