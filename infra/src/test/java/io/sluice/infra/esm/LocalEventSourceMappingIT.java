@@ -48,9 +48,14 @@ class LocalEventSourceMappingIT {
     private Template template;
     private String stream;
 
+    /** @return the LocalAws the scenarios run on; subclasses pick another Kinesis engine */
+    protected LocalAws localAws(LocalAws shared) {
+        return shared;
+    }
+
     @BeforeEach
-    void provision(LocalAws aws, TestInfo test) {
-        this.aws = aws;
+    void provision(LocalAws shared, TestInfo test) {
+        this.aws = localAws(shared);
         String stage = "esm-" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffff);
         this.template = Template.load(Template.locate(), TemplateOptions.local().withParameter("Stage", stage)
                 .withParameter("ShardCount", test.getTags().contains("twoShards") ? "2" : "1"));
