@@ -11,6 +11,8 @@ import java.util.Locale;
 final class PolicyEvaluation {
     /** A shard whose hottest key carries this share of its load gains nothing from a split. */
     private static final double UNSPLITTABLE_KEY_SHARE = 0.9;
+    private static final double MAX_UTILIZATION = 2.0;
+    private static final double BURST_UTILIZATION = 0.5;
 
     private final ScalingPolicy policy;
     private final StreamMetrics metrics;
@@ -100,8 +102,9 @@ final class PolicyEvaluation {
     }
 
     private ScalingPlan scaleIn(double demand, int floor, List<Load> loads, String why) {
-        Instant lastScaling = history.lastScaleOut().isAfter(history.lastScaleIn()) ? history.lastScaleOut() : history.lastScaleIn();
-        if (now.isBefore(lastScaling.plus(policy.scaleInCooldown()))) {
+        // After a scale-out, wait the long cooldown; consecutive scale-ins (a decay) only the short one.
+        if (now.isBefore(history.lastScaleOut().plus(policy.scaleInCooldown()))
+                || now.isBefore(history.lastScaleIn().plus(policy.scaleOutCooldown()))) {
             return ScalingPlan.hold(now, n, demand, why + ": scale-in cooldown");
         }
         // Stabilization: the whole window's peak demand must fit, so an oscillating load does not flap.
@@ -148,7 +151,17 @@ final class PolicyEvaluation {
     private double utilization(ShardMetrics s) {
         double recordCapacity = Math.min(KinesisLimits.SHARD_IN_RECORDS_PER_SECOND, policy.consumerRecordsPerSecond());
         double byteCapacity = Math.min(KinesisLimits.SHARD_IN_BYTES_PER_SECOND, KinesisLimits.SHARD_OUT_BYTES_PER_SECOND);
-        return Math.max(s.demandRecordsPerSecond() / recordCapacity, s.demandBytesPerSecond() / byteCapacity);
+        double accepted = Math.max(s.recordsPerSecond() / recordCapacity, s.bytesPerSecond() / byteCapacity);
+        if (accepted < BURST_UTILIZATION) {
+            // A shard that took under half its capacity over the window was throttled only in a burst
+            // (e.g. producers' retries flooding new shards): that is not demand to scale for.
+            return accepted;
+        }
+        double u = Math.max(s.demandRecordsPerSecond() / recordCapacity, s.demandBytesPerSecond() / byteCapacity);
+        // Throttle counts include every retry of a refused record, so during a retry storm they overstate
+        // demand many times over. A shard counts as at most twice its capacity: one evaluation can at most
+        // double the stream anyway, and the next evaluation sees whether that was enough.
+        return Math.min(u, MAX_UTILIZATION);
     }
 
     private boolean isHot(Load l) {
@@ -156,7 +169,7 @@ final class PolicyEvaluation {
         // draining lags too, and splitting it adds nothing.
         boolean lagging = l.shard.iteratorAgeMillis() > policy.maxIteratorAge().toMillis()
                 && l.utilization >= policy.targetUtilization() / 2;
-        return l.utilization > policy.targetUtilization() || l.shard.throttledRecordsPerSecond() > 0 || lagging;
+        return l.utilization > policy.targetUtilization() || lagging;
     }
 
     private static boolean dominatedByOneKey(ShardMetrics s) {

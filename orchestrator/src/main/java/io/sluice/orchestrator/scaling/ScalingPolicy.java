@@ -119,13 +119,13 @@ public final class ScalingPolicy {
                 scaleOutCooldown, scaleInCooldown, maxReshardsPerEvaluation, updateShardCountCallsPer24h, updateShardCountReserve, preScales);
     }
 
-    /** @param cooldown least time between two scale-outs @return a copy */
+    /** @param cooldown least time between two scale-outs, and between two scale-ins @return a copy */
     public ScalingPolicy withScaleOutCooldown(Duration cooldown) {
         return new ScalingPolicy(targetUtilization, mergeUtilization, minShards, maxShards, consumerRecordsPerSecond, maxIteratorAge,
                 cooldown, scaleInCooldown, maxReshardsPerEvaluation, updateShardCountCallsPer24h, updateShardCountReserve, preScales);
     }
 
-    /** @param cooldown least time after any scaling before a scale-in; also the demand stabilization window @return a copy */
+    /** @param cooldown least time after a scale-out before a scale-in; also the demand stabilization window @return a copy */
     public ScalingPolicy withScaleInCooldown(Duration cooldown) {
         return new ScalingPolicy(targetUtilization, mergeUtilization, minShards, maxShards, consumerRecordsPerSecond, maxIteratorAge,
                 scaleOutCooldown, cooldown, maxReshardsPerEvaluation, updateShardCountCallsPer24h, updateShardCountReserve, preScales);
