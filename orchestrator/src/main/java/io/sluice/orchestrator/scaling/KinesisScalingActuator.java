@@ -100,21 +100,25 @@ public final class KinesisScalingActuator {
                 outcomes.add(new ActuationReport.Outcome(d, ActuationReport.Status.SKIPPED, 0, "deadline reached"));
                 continue;
             }
-            outcomes.add(applyOne(d));
+            outcomes.add(applyOne(d, end));
         }
         return new ActuationReport(outcomes);
     }
 
-    private ActuationReport.Outcome applyOne(ScalingDecision d) {
+    private ActuationReport.Outcome applyOne(ScalingDecision d, long endNanos) {
         Duration pause = initialBackoff;
         String last = "";
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             try {
-                awaitActive();
+                if (!awaitActive(endNanos)) {
+                    return new ActuationReport.Outcome(d, ActuationReport.Status.SKIPPED, attempt - 1, "deadline reached while the stream was UPDATING");
+                }
                 pace();
                 call(d);
-                awaitActive();
-                return new ActuationReport.Outcome(d, ActuationReport.Status.APPLIED, attempt, "ok");
+                // UpdateShardCount may take minutes on AWS: past the deadline the call stands, and the
+                // next evaluation finds the stream UPDATING and holds.
+                boolean active = awaitActive(endNanos);
+                return new ActuationReport.Outcome(d, ActuationReport.Status.APPLIED, attempt, active ? "ok" : "accepted; still UPDATING at deadline");
             } catch (LimitExceededException | ResourceInUseException e) {
                 last = e.getClass().getSimpleName() + ": " + e.awsErrorDetails().errorMessage();
             } catch (InvalidArgumentException | ResourceNotFoundException e) {
@@ -146,13 +150,21 @@ public final class KinesisScalingActuator {
      * @throws IllegalStateException if it is not within the active timeout
      */
     public void awaitActive() {
-        long until = System.nanoTime() + activeTimeout.toNanos();
+        if (!awaitActive(System.nanoTime() + activeTimeout.toNanos())) {
+            throw new IllegalStateException("Stream [" + streamName + "] not ACTIVE after " + activeTimeout);
+        }
+    }
+
+    /** @return whether the stream became ACTIVE before the active timeout and {@code endNanos} */
+    private boolean awaitActive(long endNanos) {
+        long until = Math.min(endNanos, System.nanoTime() + activeTimeout.toNanos());
         while (kinesis.describeStreamSummary(b -> b.streamName(streamName)).streamDescriptionSummary().streamStatus() != StreamStatus.ACTIVE) {
             if (System.nanoTime() > until) {
-                throw new IllegalStateException("Stream [" + streamName + "] not ACTIVE after " + activeTimeout);
+                return false;
             }
             sleep(pollInterval);
         }
+        return true;
     }
 
     private void pace() {

@@ -29,9 +29,9 @@ final class PolicyEvaluation {
     }
 
     ScalingPlan plan() {
-        int floor = policy.preScales().stream().mapToInt(p -> p.floorAt(now)).max().orElse(0);
+        int floor = floorAt();
         if (!metrics.active()) {
-            return ScalingPlan.hold(now, n, 0, "stream is resharding: one resharding at a time per stream");
+            return ScalingPlan.resharding(now, n);
         }
         if (!metrics.fullyReported()) {
             // Without load we never scale in, and scale out only to honour bounds and pre-scaling.
@@ -68,6 +68,11 @@ final class PolicyEvaluation {
     private ScalingPlan scaleOut(int desired, double demand, List<Load> skewedHot, List<Load> splittable, String why) {
         if (now.isBefore(history.lastScaleOut().plus(policy.scaleOutCooldown()))) {
             return ScalingPlan.hold(now, n, demand, why + ": scale-out cooldown");
+        }
+        if (!now.isAfter(history.lastSeenResharding().plus(policy.scaleOutCooldown())) && floorAt() <= n) {
+            // The metrics window still covers the resharding: new shards drained the producers' retries
+            // at full speed and look hot. Wait for a window that lies wholly after it.
+            return ScalingPlan.hold(now, n, demand, why + ": settling after resharding");
         }
         int room = Math.min(policy.maxShards() - n, policy.maxReshardsPerEvaluation());
         int gap = desired - n;
@@ -176,6 +181,10 @@ final class PolicyEvaluation {
         double demand = s.demandRecordsPerSecond();
         return demand > 0 && s.keyLoads().stream().anyMatch(k -> s.range().contains(k.hashKey())
                 && k.recordsPerSecond() >= UNSPLITTABLE_KEY_SHARE * demand);
+    }
+
+    private int floorAt() {
+        return policy.preScales().stream().mapToInt(p -> p.floorAt(now)).max().orElse(0);
     }
 
     private int budgetLeft() {

@@ -22,6 +22,7 @@ public final class ScalingHistory {
 
     private final Instant lastScaleOut;
     private final Instant lastScaleIn;
+    private final Instant lastSeenResharding;
     private final List<Instant> updateShardCountCalls;
     private final List<Sample> demand;
 
@@ -32,16 +33,17 @@ public final class ScalingHistory {
     public record Sample(Instant at, double demandShards) {
     }
 
-    private ScalingHistory(Instant lastScaleOut, Instant lastScaleIn, List<Instant> calls, List<Sample> demand) {
+    private ScalingHistory(Instant lastScaleOut, Instant lastScaleIn, Instant lastSeenResharding, List<Instant> calls, List<Sample> demand) {
         this.lastScaleOut = lastScaleOut;
         this.lastScaleIn = lastScaleIn;
+        this.lastSeenResharding = lastSeenResharding;
         this.updateShardCountCalls = List.copyOf(calls);
         this.demand = List.copyOf(demand);
     }
 
     /** @return a history with no scaling and no demand seen */
     public static ScalingHistory empty() {
-        return new ScalingHistory(Instant.EPOCH, Instant.EPOCH, List.of(), List.of());
+        return new ScalingHistory(Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, List.of(), List.of());
     }
 
     /**
@@ -63,7 +65,8 @@ public final class ScalingHistory {
         if (plan.decisions().stream().anyMatch(d -> d instanceof ScalingDecision.UpdateShardCount)) {
             calls.add(at);
         }
-        return new ScalingHistory(plan.scalesOut() ? at : lastScaleOut, plan.scalesIn() ? at : lastScaleIn, calls, samples);
+        return new ScalingHistory(plan.scalesOut() ? at : lastScaleOut, plan.scalesIn() ? at : lastScaleIn,
+                plan.streamActive() ? lastSeenResharding : at, calls, samples);
     }
 
     /**
@@ -79,12 +82,17 @@ public final class ScalingHistory {
         while (calls.size() < limit) {
             calls.add(at);
         }
-        return new ScalingHistory(lastScaleOut, lastScaleIn, calls, demand);
+        return new ScalingHistory(lastScaleOut, lastScaleIn, lastSeenResharding, calls, demand);
     }
 
     /** @return when shards were last added ({@link Instant#EPOCH} if never) */
     public Instant lastScaleOut() {
         return lastScaleOut;
+    }
+
+    /** @return the last evaluation that found the stream resharding ({@link Instant#EPOCH} if none) */
+    public Instant lastSeenResharding() {
+        return lastSeenResharding;
     }
 
     /** @return when shards were last removed ({@link Instant#EPOCH} if never) */
@@ -122,7 +130,7 @@ public final class ScalingHistory {
 
     @Override
     public String toString() {
-        return "ScalingHistory[lastScaleOut=" + lastScaleOut + ", lastScaleIn=" + lastScaleIn
+        return "ScalingHistory[lastScaleOut=" + lastScaleOut + ", lastScaleIn=" + lastScaleIn + ", lastSeenResharding=" + lastSeenResharding
                 + ", updateShardCountCalls=" + updateShardCountCalls.size() + ", demandSamples=" + demand.size() + "]";
     }
 }

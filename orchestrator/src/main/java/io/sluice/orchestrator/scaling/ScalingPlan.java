@@ -19,8 +19,10 @@ import java.util.Objects;
  * @param demandShards shards the load needs at the target utilization (0 when metrics are incomplete)
  * @param decisions calls to make, in order
  * @param reason one line for the log
+ * @param streamActive whether the stream was ACTIVE when the plan was made (false: it was resharding)
  */
-public record ScalingPlan(Instant at, int currentShards, double demandShards, List<ScalingDecision> decisions, String reason) {
+public record ScalingPlan(Instant at, int currentShards, double demandShards, List<ScalingDecision> decisions, String reason,
+                          boolean streamActive) {
 
     /** Copies the decisions. */
     public ScalingPlan {
@@ -29,8 +31,25 @@ public record ScalingPlan(Instant at, int currentShards, double demandShards, Li
         Objects.requireNonNull(reason, "reason");
     }
 
+    /**
+     * A plan made on an ACTIVE stream.
+     *
+     * @param at evaluation time
+     * @param currentShards open shards seen
+     * @param demandShards shards the load needs
+     * @param decisions calls to make
+     * @param reason one line for the log
+     */
+    public ScalingPlan(Instant at, int currentShards, double demandShards, List<ScalingDecision> decisions, String reason) {
+        this(at, currentShards, demandShards, decisions, reason, true);
+    }
+
     static ScalingPlan hold(Instant at, int currentShards, double demandShards, String reason) {
         return new ScalingPlan(at, currentShards, demandShards, List.of(), reason);
+    }
+
+    static ScalingPlan resharding(Instant at, int currentShards) {
+        return new ScalingPlan(at, currentShards, 0, List.of(), "stream is resharding: one resharding at a time per stream", false);
     }
 
     /** @return open shards once every decision has completed */

@@ -42,23 +42,46 @@ public final class ScalingSimulator {
     }
 
     /**
-     * Prints the double11 figures of {@code BENCHMARKS-scaling.md}:
-     * {@code java -cp <orchestrator classpath> io.sluice.orchestrator.scaling.ScalingSimulator double11 scale-sim-double11.svg}.
+     * Prints the figures of {@code BENCHMARKS-scaling.md}, e.g.
+     * {@code java -cp orchestrator/target/sluice-orchestrator.jar io.sluice.orchestrator.scaling.ScalingSimulator
+     * --profile double11 --svg scale-sim-double11.svg}.
      *
-     * @param args profile name (default {@code double11}), then optionally an SVG path and {@code --summary}
+     * <p>Options: {@code --profile NAME} (double11), {@code --svg FILE}, {@code --summary} (totals only),
+     * {@code --consumer-rps N}, {@code --lead PT45M}, {@code --reshard PT30S}, {@code --usc-base PT2M},
+     * {@code --usc-per-shard PT1S}.
+     *
+     * @param args options as above
      */
     public static void main(String[] args) {
-        String name = args.length > 0 ? args[0] : "double11";
-        SimulationReport report = run(TrafficProfile.named(name), SimulationOptions.defaults());
-        boolean summaryOnly = args.length > 2 && args[2].equals("--summary");
+        String profile = "double11";
+        String svg = null;
+        boolean summaryOnly = false;
+        SimulationOptions options = SimulationOptions.defaults();
+        java.time.Duration reshard = java.time.Duration.ofSeconds(30);
+        java.time.Duration uscBase = java.time.Duration.ofMinutes(2);
+        java.time.Duration uscPerShard = java.time.Duration.ofSeconds(1);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--profile": profile = args[++i]; break;
+                case "--svg": svg = args[++i]; break;
+                case "--summary": summaryOnly = true; break;
+                case "--consumer-rps": options = options.withConsumerRecordsPerSecond(Double.parseDouble(args[++i])); break;
+                case "--lead": options = options.withPreScaleLead(java.time.Duration.parse(args[++i])); break;
+                case "--reshard": reshard = java.time.Duration.parse(args[++i]); break;
+                case "--usc-base": uscBase = java.time.Duration.parse(args[++i]); break;
+                case "--usc-per-shard": uscPerShard = java.time.Duration.parse(args[++i]); break;
+                default: throw new IllegalArgumentException("Unknown option [" + args[i] + "]");
+            }
+        }
+        SimulationReport report = run(TrafficProfile.named(profile), options.withReshardDurations(reshard, uscBase, uscPerShard));
         if (summaryOnly) {
             report.printSummary(System.out);
         } else {
             report.printTable(System.out);
         }
-        if (args.length > 1) {
-            report.writeSvg(Path.of(args[1]));
-            System.out.printf(Locale.ROOT, "Chart written to %s%n", args[1]);
+        if (svg != null) {
+            report.writeSvg(Path.of(svg));
+            System.out.printf(Locale.ROOT, "Chart written to %s%n", svg);
         }
     }
 }

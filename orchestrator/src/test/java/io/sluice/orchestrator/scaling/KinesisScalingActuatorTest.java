@@ -53,6 +53,20 @@ class KinesisScalingActuatorTest {
     }
 
     @Test
+    void apply_returnsAtTheDeadline_whenTheStreamStaysUpdatingAfterTheCall() {
+        ScriptedKinesis kinesis = new ScriptedKinesis(List.of());
+        kinesis.updatingAfterCall = true;
+        KinesisScalingActuator actuator = actuator(kinesis).withDeadline(Duration.ofMillis(100));
+
+        ActuationReport report = actuator.apply(List.of(new ScalingDecision.UpdateShardCount(8), SPLIT));
+
+        assertThat(report.outcomes()).extracting(ActuationReport.Outcome::status)
+                .containsExactly(ActuationReport.Status.APPLIED, ActuationReport.Status.SKIPPED);
+        assertThat(report.outcomes().get(0).message()).contains("still UPDATING");
+        assertThat(kinesis.calls).containsExactly("updateShardCount");
+    }
+
+    @Test
     void apply_fails_afterEveryAttemptIsRefusedAsResourceInUse() {
         List<Supplier<RuntimeException>> refusals = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -117,6 +131,7 @@ class KinesisScalingActuatorTest {
         final List<String> calls = new ArrayList<>();
         int updatingReads;
         int statusReads;
+        boolean updatingAfterCall;
 
         ScriptedKinesis(List<Supplier<RuntimeException>> script) {
             this.script = new ArrayList<>(script);
@@ -125,7 +140,8 @@ class KinesisScalingActuatorTest {
         @Override
         public DescribeStreamSummaryResponse describeStreamSummary(DescribeStreamSummaryRequest request) {
             statusReads++;
-            StreamStatus status = updatingReads-- > 0 ? StreamStatus.UPDATING : StreamStatus.ACTIVE;
+            boolean updating = updatingReads-- > 0 || (updatingAfterCall && !calls.isEmpty());
+            StreamStatus status = updating ? StreamStatus.UPDATING : StreamStatus.ACTIVE;
             return DescribeStreamSummaryResponse.builder().streamDescriptionSummary(s -> s.streamStatus(status)).build();
         }
 

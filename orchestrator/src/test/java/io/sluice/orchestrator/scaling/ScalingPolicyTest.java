@@ -38,6 +38,18 @@ class ScalingPolicyTest {
     }
 
     @Test
+    void spike_waitsForAMetricsWindowWhollyAfterTheResharding_beforeScalingOutAgain() {
+        ScalingHistory history = ScalingHistory.empty().record(policy.decide(StreamMetrics.updating(T0, Shards.uniform(4, 5_000)), ScalingHistory.empty()));
+
+        ScalingPlan justActive = policy.decide(StreamMetrics.active(T0.plusSeconds(60), Shards.uniform(8, 2_000)), history);
+        ScalingPlan settled = policy.decide(StreamMetrics.active(T0.plusSeconds(120), Shards.uniform(8, 2_000)), history.record(justActive));
+
+        assertThat(justActive.decisions()).isEmpty();
+        assertThat(justActive.reason()).contains("settling after resharding");
+        assertThat(settled.decisions()).containsExactly(new UpdateShardCount(16));
+    }
+
+    @Test
     void spike_splitsInsteadOfUpdateShardCount_whenTheDailyBudgetIsSpent() {
         ScalingHistory spent = ScalingHistory.empty();
         for (int i = 0; i < 10; i++) {
