@@ -67,7 +67,7 @@ final class FleetSimulation {
             double pending = offered + retrying;
             double acceptedTotal = 0;
             for (SimShard s : open) {
-                double want = pending * s.range.fraction();
+                double want = pending * s.fraction;
                 double accepted = Math.min(want, inCap);
                 s.offer(t, accepted, want - accepted);
                 acceptedTotal += accepted;
@@ -195,7 +195,9 @@ final class FleetSimulation {
         final String id;
         final HashKeyRange range;
         final List<SimShard> parents;
+        final double fraction;
         final ArrayDeque<double[]> backlog = new ArrayDeque<>();
+        boolean parentsDrained;
         double acceptedInWindow;
         double throttledInWindow;
 
@@ -203,6 +205,8 @@ final class FleetSimulation {
             this.id = id;
             this.range = range;
             this.parents = parents;
+            this.fraction = range.fraction();
+            this.parentsDrained = parents.isEmpty();
         }
 
         void offer(long t, double accepted, double throttled) {
@@ -214,8 +218,14 @@ final class FleetSimulation {
         }
 
         void consume(long t, double rate) {
-            if (parents.stream().anyMatch(p -> !p.drained())) {
-                return;   // Lambda reads a child only after its parents are fully processed
+            if (!parentsDrained) {
+                // Lambda reads a child only after its parents are fully processed.
+                for (SimShard p : parents) {
+                    if (!p.drained()) {
+                        return;
+                    }
+                }
+                parentsDrained = true;
             }
             double budget = rate;
             while (budget > 0 && !backlog.isEmpty()) {
