@@ -3,6 +3,10 @@ package io.sluice.orchestrator.scaling;
 /**
  * Kinesis Data Streams quotas (provisioned mode) the policy, actuator and simulator respect. Values from
  * the Kinesis API reference and the "Quotas and limits" page of the developer guide.
+ *
+ * <pre>{@code
+ * double shardsForRate = recordsPerSecond / KinesisLimits.SHARD_IN_RECORDS_PER_SECOND;
+ * }</pre>
  */
 public final class KinesisLimits {
     /** Records per second one shard accepts. */
