@@ -10,7 +10,7 @@ final class SvgChart {
     private static final int WIDTH = 1000;
     private static final int PANEL = 200;
     private static final int LEFT = 80;
-    private static final int TOP = 40;
+    private static final int TOP = 60;
     private static final int GAP = 50;
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#7f7f7f"};
 
