@@ -16,7 +16,9 @@ import java.util.Set;
  * @param seed            generator seed (default 42)
  * @param dir             work directory; the input is generated there once per records and seed
  *                        (default {@code /tmp/sluice-bench})
- * @param repeat          repetitions of every variant, at least 1 (default 3)
+ * @param warmup          rounds of every variant run first and checked but not timed (default 1: the first round
+ *                        runs with cold JIT and page cache)
+ * @param repeat          timed repetitions of every variant, at least 1 (default 3)
  * @param pipelines       pipelines to run (default {@code gmv-by-category,gmv-total})
  * @param variants        variants to run, empty for all: {@code loop-bind, loop-stream, batch, batch-1, stream}
  * @param tasks           batch-mode tasks (default: available processors)
@@ -24,10 +26,10 @@ import java.util.Set;
  * @param shards          stream-mode shards (default 4)
  * @param streamBatchSize stream-mode records per batch (default 1,000, as {@code ./sluice run})
  */
-public record BenchmarkOptions(long records, long seed, Path dir, int repeat, List<String> pipelines,
+public record BenchmarkOptions(long records, long seed, Path dir, int warmup, int repeat, List<String> pipelines,
                                Set<String> variants, int tasks, int batchSize, int shards, int streamBatchSize) {
 
-    static final String USAGE = "usage: RunBenchmark [--records N] [--seed S] [--dir DIR] [--repeat R] "
+    static final String USAGE = "usage: RunBenchmark [--records N] [--seed S] [--dir DIR] [--warmup W] [--repeat R] "
             + "[--pipelines gmv-by-category,gmv-total] [--variants loop-bind,loop-stream,batch,batch-1,stream] "
             + "[--tasks T] [--batch-size B] [--shards S] [--stream-batch-size B]";
 
@@ -36,6 +38,9 @@ public record BenchmarkOptions(long records, long seed, Path dir, int repeat, Li
     public BenchmarkOptions {
         if (records < 1) {
             throw new IllegalArgumentException("--records must be >= 1 but was " + records);
+        }
+        if (warmup < 0) {
+            throw new IllegalArgumentException("--warmup must be >= 0 but was " + warmup);
         }
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be >= 1 but was " + repeat);
@@ -61,6 +66,7 @@ public record BenchmarkOptions(long records, long seed, Path dir, int repeat, Li
         long records = 10_000_000;
         long seed = 42;
         Path dir = Path.of("/tmp/sluice-bench");
+        int warmup = 1;
         int repeat = 3;
         List<String> pipelines = List.of("gmv-by-category", "gmv-total");
         Set<String> variants = Set.of();
@@ -79,6 +85,7 @@ public record BenchmarkOptions(long records, long seed, Path dir, int repeat, Li
                     case "--records" -> records = Long.parseLong(value.replace("_", "").replace(",", ""));
                     case "--seed" -> seed = Long.parseLong(value);
                     case "--dir" -> dir = Path.of(value);
+                    case "--warmup" -> warmup = Integer.parseInt(value);
                     case "--repeat" -> repeat = Integer.parseInt(value);
                     case "--pipelines" -> pipelines = List.of(value.split(","));
                     case "--variants" -> variants = Set.copyOf(Arrays.asList(value.split(",")));
@@ -92,7 +99,7 @@ public record BenchmarkOptions(long records, long seed, Path dir, int repeat, Li
                 throw new IllegalArgumentException("not a number for " + name + ": " + value, e);
             }
         }
-        return new BenchmarkOptions(records, seed, dir, repeat, pipelines, variants, tasks, batchSize, shards,
+        return new BenchmarkOptions(records, seed, dir, warmup, repeat, pipelines, variants, tasks, batchSize, shards,
                 streamBatchSize);
     }
 }

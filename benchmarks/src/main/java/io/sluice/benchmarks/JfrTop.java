@@ -35,9 +35,10 @@ public final class JfrTop {
             new Stage("decode: Jackson binding of Order", (type, method) -> type.startsWith("com.fasterxml.jackson.")
                     || type.equals(F + "codec.JsonLinesDecoder")
                     || (type.equals(F + "examples.Order") && method.equals("<init>"))),
-            new Stage("line reading: BoundedLineReader, file I/O", (type, method) -> type.equals(F + "codec.BoundedLineReader")
-                    || type.startsWith("sun.nio.ch.") || type.startsWith("java.nio.channels.")
-                    || type.equals("java.io.FileInputStream") || type.equals(F + "local.LocalRunner$TaskReader")
+            new Stage("line reading: BoundedLineReader, file I/O", (type, method) ->
+                    type.equals(F + "codec.BoundedLineReader") || type.startsWith("sun.nio.ch.")
+                    || type.startsWith("java.nio.channels.") || type.equals("java.io.FileInputStream")
+                    || type.equals(F + "local.LocalRunner$TaskReader")
                     || type.equals("io.sluice.benchmarks.ByteLines")),
             new Stage("copy into batch: LineBatch", (type, method) -> type.equals(F + "local.LineBatch")),
             new Stage("stream routing: LocalRunner.shardOf", (type, method) -> type.equals(F + "local.LocalRunner")

@@ -33,11 +33,12 @@ import java.util.Locale;
  *     --repeat 3 --pipelines gmv-by-category,gmv-total
  * }</pre>
  *
- * <p>For each pipeline and repetition it runs, in this order: the Jackson-databind loop, the Jackson-streaming loop
- * ({@link PlainLoops}), Sluice batch mode with one task per available processor and with one task, and Sluice
- * stream mode (4 shards, batches of 1,000). Every run's final result must equal the first one, row for row, and
- * Sluice runs must reject and drop nothing; otherwise it fails. It prints a Markdown table: best and median
- * records/s, and each variant's best time over each loop's best time (1.0 = as fast as the loop).
+ * <p>For each pipeline and round (warm-up rounds first, then timed ones) it runs, in this order: the
+ * Jackson-databind loop, the Jackson-streaming loop ({@link PlainLoops}), Sluice batch mode with one task per
+ * available processor and with one task, and Sluice stream mode (4 shards, batches of 1,000). Every run's final
+ * result must equal the first one, row for row, and Sluice runs must reject and drop nothing; otherwise it fails.
+ * It prints a Markdown table: best and median records/s, and each variant's best time over each loop's best time
+ * (1.0 = as fast as the loop).
  */
 public final class RunBenchmark {
 
@@ -80,7 +81,9 @@ public final class RunBenchmark {
             }
             List<WindowTotals.Row> reference = null;
             String referenceFrom = null;
-            for (int r = 0; r < options.repeat(); r++) {
+            int rounds = options.warmup() + options.repeat();
+            for (int round = 0; round < rounds; round++) {
+                int r = round - options.warmup();
                 for (Measured m : measured) {
                     if (options.records() >= 100_000) {
                         System.gc();  // so one variant's garbage is not collected in the next one's time
@@ -97,18 +100,21 @@ public final class RunBenchmark {
                     } else {
                         String diff = WindowTotals.difference(reference, o.rows());
                         if (diff != null) {
-                            throw new IllegalStateException("RESULTS DIFFER: pipeline " + name + ", " + m.variant.label()
-                                    + " vs " + referenceFrom + ": " + diff);
+                            throw new IllegalStateException("RESULTS DIFFER: pipeline " + name + ", "
+                                    + m.variant.label() + " vs " + referenceFrom + ": " + diff);
                         }
                     }
-                    m.nanos[r] = o.nanos();
-                    log.printf(Locale.ROOT, "%s %-22s run %d/%d: %6.2f s %,12.0f records/s %s%n", name,
-                            m.variant.label(), r + 1, options.repeat(), o.nanos() / 1e9, perSecond(options.records(),
-                                    o.nanos()), o.note());
+                    if (r >= 0) {
+                        m.nanos[r] = o.nanos();
+                    }
+                    log.printf(Locale.ROOT, "%s %-22s %s: %6.2f s %,12.0f records/s %s%n", name, m.variant.label(),
+                            r < 0 ? "warm-up " + (round + 1) + "/" + options.warmup()
+                                    : "run " + (r + 1) + "/" + options.repeat(),
+                            o.nanos() / 1e9, perSecond(options.records(), o.nanos()), o.note());
                 }
             }
-            log.printf(Locale.ROOT, "%s: all %d runs produced the same %d rows%n", name,
-                    options.repeat() * measured.size(), reference == null ? 0 : reference.size());
+            log.printf(Locale.ROOT, "%s: all %d runs produced the same %d rows%n", name, rounds * measured.size(),
+                    reference == null ? 0 : reference.size());
             all.addAll(measured);
         }
         printTable(options, file, all, out);
@@ -216,8 +222,9 @@ public final class RunBenchmark {
 
     private static void printTable(BenchmarkOptions o, Path file, List<Measured> all, PrintStream out) {
         Runtime rt = Runtime.getRuntime();
-        out.printf(Locale.ROOT, "%n%,d records (%s), seed %d, best and median of %d; %d processors, Java %s (%s), "
-                        + "max heap %d MB%n%n", o.records(), file, o.seed(), o.repeat(), rt.availableProcessors(),
+        out.printf(Locale.ROOT, "%n%,d records (%s), seed %d, best and median of %d after %d warm-up; %d processors, "
+                        + "Java %s (%s), max heap %d MB%n%n", o.records(), file, o.seed(), o.repeat(), o.warmup(),
+                rt.availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), rt.maxMemory() >> 20);
         out.println("| pipeline | variant | threads | best s | best records/s | median records/s "
                 + "| time / loop (bind) | time / loop (stream) |");

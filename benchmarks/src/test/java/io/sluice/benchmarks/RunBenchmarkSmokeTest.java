@@ -16,8 +16,8 @@ class RunBenchmarkSmokeTest {
     @Test
     void shouldRunEveryVariantWithIdenticalResults(@TempDir Path dir) {
         // Arrange
-        BenchmarkOptions options = BenchmarkOptions.parse("--records", "2000", "--seed", "7", "--repeat", "1",
-                "--dir", dir.toString(), "--tasks", "2");
+        BenchmarkOptions options = BenchmarkOptions.parse("--records", "2000", "--seed", "7", "--warmup", "0",
+                "--repeat", "1", "--dir", dir.toString(), "--tasks", "2");
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
 
