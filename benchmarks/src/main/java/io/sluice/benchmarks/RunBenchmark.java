@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -77,7 +78,7 @@ public final class RunBenchmark {
                     .filter(v -> options.variants().isEmpty() || options.variants().contains(v.id())).toList();
             List<Measured> measured = new ArrayList<>();
             for (Variant v : variants) {
-                measured.add(new Measured(name, v, new long[options.repeat()]));
+                measured.add(new Measured(name, v, new long[options.repeat()], new long[options.repeat()]));
             }
             List<WindowTotals.Row> reference = null;
             String referenceFrom = null;
@@ -88,8 +89,10 @@ public final class RunBenchmark {
                     if (options.records() >= 100_000) {
                         System.gc();  // so one variant's garbage is not collected in the next one's time
                     }
+                    long cpu0 = processCpuNanos();
                     Outcome o = m.variant.id().startsWith("loop")
                             ? loop(m.variant, file, windowMillis, keyed) : sluice(options, m.variant, compiled, file);
+                    long cpu = processCpuNanos() - cpu0;
                     if (o.records() != options.records()) {
                         throw new IllegalStateException(name + " " + m.variant.label() + " read " + o.records()
                                 + " records, expected " + options.records());
@@ -106,11 +109,12 @@ public final class RunBenchmark {
                     }
                     if (r >= 0) {
                         m.nanos[r] = o.nanos();
+                        m.cpuNanos[r] = cpu;
                     }
-                    log.printf(Locale.ROOT, "%s %-22s %s: %6.2f s %,12.0f records/s %s%n", name, m.variant.label(),
-                            r < 0 ? "warm-up " + (round + 1) + "/" + options.warmup()
+                    log.printf(Locale.ROOT, "%s %-22s %s: %6.2f s %,12.0f records/s, CPU %6.2f s %s%n", name,
+                            m.variant.label(), r < 0 ? "warm-up " + (round + 1) + "/" + options.warmup()
                                     : "run " + (r + 1) + "/" + options.repeat(),
-                            o.nanos() / 1e9, perSecond(options.records(), o.nanos()), o.note());
+                            o.nanos() / 1e9, perSecond(options.records(), o.nanos()), cpu / 1e9, o.note());
                 }
             }
             log.printf(Locale.ROOT, "%s: all %d runs produced the same %d rows%n", name, rounds * measured.size(),
@@ -126,9 +130,14 @@ public final class RunBenchmark {
     private record Outcome(long records, long nanos, List<WindowTotals.Row> rows, String note) {
     }
 
-    private record Measured(String pipeline, Variant variant, long[] nanos) {
+    /** Wall and process CPU time (all threads, GC and JIT included) of each timed run. */
+    private record Measured(String pipeline, Variant variant, long[] nanos, long[] cpuNanos) {
         long best() {
             return Arrays.stream(nanos).min().orElseThrow();
+        }
+
+        long bestCpu() {
+            return Arrays.stream(cpuNanos).min().orElseThrow();
         }
 
         long median() {
@@ -216,6 +225,12 @@ public final class RunBenchmark {
         }
     }
 
+    /** CPU time of this process so far, or 0 if the JVM does not tell. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
+    }
+
     private static double perSecond(long records, long nanos) {
         return records / Math.max(1e-9, nanos / 1e9);
     }
@@ -227,18 +242,21 @@ public final class RunBenchmark {
                 rt.availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), rt.maxMemory() >> 20);
         out.println("| pipeline | variant | threads | best s | best records/s | median records/s "
-                + "| time / loop (bind) | time / loop (stream) |");
-        out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+                + "| time / loop (bind) | time / loop (stream) | least CPU s | records per CPU-s |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Measured m : all) {
             Measured bind = find(all, m.pipeline(), "loop-bind");
             Measured stream = find(all, m.pipeline(), "loop-stream");
-            out.printf(Locale.ROOT, "| %s | %s | %d | %.2f | %,.0f | %,.0f | %s | %s |%n", m.pipeline(),
-                    m.variant().label(), m.variant().threads(), m.best() / 1e9, perSecond(o.records(), m.best()),
-                    perSecond(o.records(), m.median()), ratio(m, bind), ratio(m, stream));
+            out.printf(Locale.ROOT, "| %s | %s | %d | %.2f | %,.0f | %,.0f | %s | %s | %.2f | %,.0f |%n",
+                    m.pipeline(), m.variant().label(), m.variant().threads(), m.best() / 1e9,
+                    perSecond(o.records(), m.best()), perSecond(o.records(), m.median()), ratio(m, bind),
+                    ratio(m, stream), m.bestCpu() / 1e9, perSecond(o.records(), m.bestCpu()));
         }
         out.println();
         out.println("time / loop = the variant's best time over the loop's best time (1.00 = as fast as the loop; "
-                + "issue 3 target for batch mode: <= 1.5 against the bind loop).");
+                + "issue 3 target for batch mode: <= 1.5 against the bind loop). CPU = this process's CPU time "
+                + "(all threads, GC and JIT included): records per CPU-s is what other load on the machine "
+                + "disturbs least.");
     }
 
     private static Measured find(List<Measured> all, String pipeline, String id) {
