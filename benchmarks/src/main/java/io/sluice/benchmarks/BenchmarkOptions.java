@@ -20,7 +20,8 @@ import java.util.Set;
  *                        runs with cold JIT and page cache)
  * @param repeat          timed repetitions of every variant, at least 1 (default 3)
  * @param pipelines       pipelines to run (default {@code gmv-by-category,gmv-total})
- * @param variants        variants to run, empty for all: {@code loop-bind, loop-stream, batch, batch-1, stream}
+ * @param variants        variants to run, empty for all: {@code loop-bind, loop-stream, loop-hand, batch,
+ *                        batch-1, stream}
  * @param tasks           batch-mode tasks (default: available processors)
  * @param batchSize       batch-mode records per batch (default 100,000, as {@code ./sluice run})
  * @param shards          stream-mode shards (default 4)
@@ -29,11 +30,14 @@ import java.util.Set;
 public record BenchmarkOptions(long records, long seed, Path dir, int warmup, int repeat, List<String> pipelines,
                                Set<String> variants, int tasks, int batchSize, int shards, int streamBatchSize) {
 
-    static final String USAGE = "usage: RunBenchmark [--records N] [--seed S] [--dir DIR] [--warmup W] [--repeat R] "
-            + "[--pipelines gmv-by-category,gmv-total] [--variants loop-bind,loop-stream,batch,batch-1,stream] "
+    static final String USAGE = "usage: RunBenchmark [--records N] [--seed S] [--dir DIR] [--warmup W] "
+            + "[--repeat R] "
+            + "[--pipelines gmv-by-category,gmv-total] "
+            + "[--variants loop-bind,loop-stream,loop-hand,batch,batch-1,stream] "
             + "[--tasks T] [--batch-size B] [--shards S] [--stream-batch-size B]";
 
-    private static final Set<String> KNOWN_VARIANTS = Set.of("loop-bind", "loop-stream", "batch", "batch-1", "stream");
+    private static final Set<String> KNOWN_VARIANTS = Set.of("loop-bind", "loop-stream", "loop-hand", "batch",
+            "batch-1", "stream");
 
     public BenchmarkOptions {
         if (records < 1) {

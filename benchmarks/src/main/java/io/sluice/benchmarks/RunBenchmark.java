@@ -35,9 +35,10 @@ import java.util.Locale;
  * }</pre>
  *
  * <p>For each pipeline and round (warm-up rounds first, then timed ones) it runs, in this order: the
- * Jackson-databind loop, the Jackson-streaming loop ({@link PlainLoops}), Sluice batch mode with one task per
- * available processor and with one task, and Sluice stream mode (4 shards, batches of 1,000). Every run's final
- * result must equal the first one, row for row, and Sluice runs must reject and drop nothing; otherwise it fails.
+ * Jackson-databind loop, the Jackson-streaming loop, the hand-scanner loop ({@link PlainLoops}), Sluice batch mode
+ * with one task per available processor and with one task, and Sluice stream mode (4 shards, batches of 1,000).
+ * Every run's final result must equal the first one, row for row, and Sluice runs must reject and drop nothing;
+ * otherwise it fails.
  * It prints a Markdown table: best and median records/s, and each variant's best time over each loop's best time
  * (1.0 = as fast as the loop).
  */
@@ -152,6 +153,7 @@ public final class RunBenchmark {
         List<Variant> v = new ArrayList<>();
         v.add(new Variant("loop-bind", "loop (Jackson bind)", 1));
         v.add(new Variant("loop-stream", "loop (Jackson stream)", 1));
+        v.add(new Variant("loop-hand", "loop (hand scanner)", 1));
         v.add(new Variant("batch", "batch x" + o.tasks() + " tasks", o.tasks()));
         if (o.tasks() != 1) {
             v.add(new Variant("batch-1", "batch x1 task", 1));
@@ -163,8 +165,11 @@ public final class RunBenchmark {
     private static Outcome loop(Variant v, Path file, long windowMillis, boolean keyed) {
         WindowTotals totals = new WindowTotals(windowMillis);
         long t0 = System.nanoTime();
-        long n = v.id().equals("loop-bind") ? PlainLoops.bind(file, totals, keyed)
-                : PlainLoops.stream(file, totals, keyed);
+        long n = switch (v.id()) {
+            case "loop-bind" -> PlainLoops.bind(file, totals, keyed);
+            case "loop-stream" -> PlainLoops.stream(file, totals, keyed);
+            default -> PlainLoops.hand(file, totals, keyed);
+        };
         long nanos = System.nanoTime() - t0;
         return new Outcome(n, nanos, totals.rows(), "");
     }
@@ -242,15 +247,16 @@ public final class RunBenchmark {
                 rt.availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), rt.maxMemory() >> 20);
         out.println("| pipeline | variant | threads | best s | best records/s | median records/s "
-                + "| time / loop (bind) | time / loop (stream) | least CPU s | records per CPU-s |");
-        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| time / bind loop | time / stream loop | time / hand loop | least CPU s | records per CPU-s |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Measured m : all) {
             Measured bind = find(all, m.pipeline(), "loop-bind");
             Measured stream = find(all, m.pipeline(), "loop-stream");
-            out.printf(Locale.ROOT, "| %s | %s | %d | %.2f | %,.0f | %,.0f | %s | %s | %.2f | %,.0f |%n",
+            Measured hand = find(all, m.pipeline(), "loop-hand");
+            out.printf(Locale.ROOT, "| %s | %s | %d | %.2f | %,.0f | %,.0f | %s | %s | %s | %.2f | %,.0f |%n",
                     m.pipeline(), m.variant().label(), m.variant().threads(), m.best() / 1e9,
                     perSecond(o.records(), m.best()), perSecond(o.records(), m.median()), ratio(m, bind),
-                    ratio(m, stream), m.bestCpu() / 1e9, perSecond(o.records(), m.bestCpu()));
+                    ratio(m, stream), ratio(m, hand), m.bestCpu() / 1e9, perSecond(o.records(), m.bestCpu()));
         }
         out.println();
         out.println("time / loop = the variant's best time over the loop's best time (1.00 = as fast as the loop; "
