@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Runs the local-runner benchmark (io.sluice.benchmarks.RunBenchmark), building it first if needed.
+# Builds and runs the local-runner benchmark (io.sluice.benchmarks.RunBenchmark).
 #   benchmarks/run.sh                         # 10M records, 3 repeats, both GMV pipelines, all variants
 #   benchmarks/run.sh --records 1000000 --repeat 1 --variants loop-bind,batch
 #   JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/sluice-bench/batch.jfr,settings=profile" benchmarks/run.sh --variants batch
 #   benchmarks/run.sh --jfr-top /tmp/sluice-bench/batch.jfr   # summarise a recording
 # The input (~1 GB for 10M records) is generated once under /tmp/sluice-bench (override with --dir).
-# REBUILD=1 forces a rebuild (after changes to functions or benchmarks).
+# It rebuilds state-store, functions and benchmarks first (about 15 s), so a re-run measures the current code;
+# NO_BUILD=1 skips that.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cp_file="$root/benchmarks/target/classpath.txt"
-if [[ "${REBUILD:-0}" == 1 || ! -f "$cp_file" || ! -d "$root/benchmarks/target/classes" ]]; then
+if [[ "${NO_BUILD:-0}" != 1 || ! -f "$cp_file" || ! -d "$root/benchmarks/target/classes" ]]; then
   # package, not install: the reactor's own jars, never another checkout's snapshot from ~/.m2.
   (cd "$root" && mvn -q -o -pl benchmarks -am -DskipTests package dependency:build-classpath \
       -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime)
