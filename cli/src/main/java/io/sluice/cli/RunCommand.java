@@ -67,17 +67,10 @@ final class RunCommand implements Callable<Integer> {
         } catch (UnknownPipelineException e) {
             throw new SluiceCommand.UsageException(e.getMessage());
         }
-        if (shards < 1 || shards > 1024) {
-            throw new SluiceCommand.UsageException("--shards must be in [1, 1024] but was " + shards);
-        }
-        int size = batchSize != null ? batchSize : mode == Mode.batch ? 100_000 : 1_000;
-        if (size < 1 || size > 10_000_000) {
-            throw new SluiceCommand.UsageException("--batch-size must be in [1, 10000000] but was " + size);
-        }
-        int taskCount = tasks != null ? tasks : Runtime.getRuntime().availableProcessors();
-        if (taskCount < 1 || taskCount > 1024) {
-            throw new SluiceCommand.UsageException("--tasks must be in [1, 1024] but was " + taskCount);
-        }
+        requireRange("--shards", shards, 1024);
+        int size = requireRange("--batch-size", batchSize != null ? batchSize : mode == Mode.batch ? 100_000 : 1_000,
+                10_000_000);
+        int taskCount = requireRange("--tasks", tasks != null ? tasks : Runtime.getRuntime().availableProcessors(), 1024);
         LocalInput source;
         try {
             source = "-".equals(input) ? LocalInput.stdin() : LocalInput.of(Path.of(input));
@@ -113,6 +106,13 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static int requireRange(String option, int value, int max) {
+        if (value < 1 || value > max) {
+            throw new SluiceCommand.UsageException(option + " must be in [1, " + max + "] but was " + value);
+        }
+        return value;
     }
 
     /** {@code gmv.csv} → {@code gmv.rejects.jsonl} in the same directory. */

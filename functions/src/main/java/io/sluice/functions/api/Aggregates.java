@@ -1,6 +1,5 @@
 package io.sluice.functions.api;
 
-import io.sluice.functions.codec.VarLongCodec;
 
 import java.util.Objects;
 import java.util.function.ToLongFunction;

@@ -1,6 +1,5 @@
 package io.sluice.functions.api;
 
-import io.sluice.functions.codec.JacksonAccumulatorCodec;
 import io.sluice.functions.window.Trigger;
 import io.sluice.functions.window.WindowAssigner;
 

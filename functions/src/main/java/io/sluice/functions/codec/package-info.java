@@ -1,5 +1,5 @@
 /**
- * Record decoding (JSON lines, bounded line reading) and accumulator encoding (compact varints, Jackson). Decoders
+ * Record decoding: JSON lines and bounded line reading. Decoders
  * work on byte slices, so a record is never copied into a {@code String} unless it is rejected.
  */
 package io.sluice.functions.codec;

@@ -121,7 +121,8 @@ public final class SplitProcessor {
         Accumulators cells = apply(records, from, watermarkAtStart, true);
         long observedMax = maxTimestamp;
         Fence last = records.fence(n - 1);
-        writer.write(cells, last, after -> apply(records, firstAfter(records, after), watermarkAtStart, false));
+        writer.write(cells, current.fence(), last,
+                after -> apply(records, firstAfter(records, after), watermarkAtStart, false));
         long newWatermark = mode == Mode.BATCH ? Long.MIN_VALUE : pipeline.watermarks().watermarkFor(observedMax);
         state = current.withProgress(newWatermark, last, nowMillis);
         store.putSplit(state);
@@ -151,6 +152,8 @@ public final class SplitProcessor {
         this.watermark = lateWatermark;
         this.sideEffects = withSideEffects;
         int max = pipeline.maxRecordBytes();
+        int contiguousEnd = records.size() > 0 ? records.contiguousEnd() : -1;
+        RecordDecoder.Sequence<?> sequence = contiguousEnd >= 0 ? decoder.sequence(records.buffer(0), contiguousEnd) : null;
         for (int i = from, n = records.size(); i < n; i++) {
             index = i;
             int length = records.length(i);
@@ -160,7 +163,8 @@ public final class SplitProcessor {
             }
             Object value;
             try {
-                value = decoder.decode(records.buffer(i), records.offset(i), length);
+                value = sequence != null ? sequence.next(records.offset(i), length)
+                        : decoder.decode(records.buffer(i), records.offset(i), length);
             } catch (MalformedRecordException e) {
                 reject(e.getMessage(), true);
                 continue;
@@ -172,6 +176,9 @@ public final class SplitProcessor {
             } catch (RuntimeException e) {
                 reject("pipeline step failed: " + e, true);
             }
+        }
+        if (sequence != null) {
+            sequence.close();
         }
         this.batch = null;
         this.into = null;

@@ -110,18 +110,23 @@ abstract sealed class Windowing {
     }
 
     private static final class Tumbling extends Fixed {
-        private final TumblingWindows windows;
         private final long size;
+        private final long offset;
 
         Tumbling(AggregateFunction<Object, Object, Object> aggregate, TumblingWindows windows) {
             super(aggregate, windows.allowedLatenessMillis());
-            this.windows = windows;
             this.size = windows.size().toMillis();
+            this.offset = windows.offset().toMillis();
+        }
+
+        /** As {@link TumblingWindows#windowStart}, without converting durations per record. */
+        private long windowStart(long ts) {
+            return ts - Math.floorMod(ts - offset, size);
         }
 
         @Override
         boolean add(Accumulators into, String key, Object value, long ts, long watermark) {
-            long start = windows.windowStart(ts);
+            long start = windowStart(ts);
             long end = saturatingAdd(start, size);
             if (isLate(end, watermark)) {
                 return false;
@@ -132,7 +137,7 @@ abstract sealed class Windowing {
 
         @Override
         long[] windowOf(long ts) {
-            long start = windows.windowStart(ts);
+            long start = windowStart(ts);
             return new long[] {start, saturatingAdd(start, size)};
         }
     }

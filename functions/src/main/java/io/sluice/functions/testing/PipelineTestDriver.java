@@ -27,8 +27,8 @@ import java.util.Map;
 
 /**
  * Runs a pipeline synchronously over records piped in by hand, like Kafka's {@code TopologyTestDriver}: no AWS, no
- * threads, no sleeps. Each split collects piped records into a pending batch; {@link #flush()} processes every
- * pending batch (one invocation per split), then fires what the global watermark passed.
+ * threads, no sleeps. Each split collects piped records into a pending batch; {@link #flush()} processes each
+ * split's pending batch (one invocation per split) and after each fires what the global watermark passed.
  *
  * <pre>{@code
  * try (var driver = new PipelineTestDriver(GmvPipelines.byCategory())) {
@@ -133,7 +133,7 @@ public final class PipelineTestDriver implements AutoCloseable {
     /** Flushes, then ends every split (watermark +infinity): every remaining window fires. */
     public PipelineTestDriver finish() {
         flush();
-        for (String split : List.copyOf(processors.keySet())) {
+        for (String split : List.copyOf(pending.keySet())) {
             processor(split).finish(clock.now());
         }
         return fire();

@@ -1,9 +1,8 @@
-package io.sluice.functions.codec;
+package io.sluice.functions.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import io.sluice.functions.api.AccumulatorCodec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

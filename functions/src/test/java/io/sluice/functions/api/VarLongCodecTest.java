@@ -1,6 +1,5 @@
-package io.sluice.functions.codec;
+package io.sluice.functions.api;
 
-import io.sluice.functions.api.CountSumAccumulator;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,5 @@
-package io.sluice.functions.codec;
+package io.sluice.functions.api;
 
-import io.sluice.functions.api.AccumulatorCodec;
-import io.sluice.functions.api.CountSumAccumulator;
 
 import java.util.Arrays;
 

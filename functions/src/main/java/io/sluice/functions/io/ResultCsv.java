@@ -1,4 +1,4 @@
-package io.sluice.functions.codec;
+package io.sluice.functions.io;
 
 import io.sluice.functions.api.PipelineDefinition;
 import io.sluice.functions.api.Tabular;

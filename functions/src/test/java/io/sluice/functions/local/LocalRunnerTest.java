@@ -1,0 +1,138 @@
+package io.sluice.functions.local;
+
+import io.sluice.functions.examples.GmvPipelines;
+import io.sluice.functions.examples.Order;
+import io.sluice.functions.examples.OrdersGenerator;
+import io.sluice.functions.runtime.CollectingOutputs;
+import io.sluice.functions.runtime.CompiledPipeline;
+import io.sluice.functions.runtime.Outputs;
+import io.sluice.functions.runtime.RejectedRecord;
+import io.sluice.functions.runtime.ResultRow;
+import io.sluice.state.memory.InMemoryStateStore;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+class LocalRunnerTest {
+
+    @TempDir
+    Path dir;
+
+    private static byte[] orders(long n, long seed) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        OrdersGenerator.builder().records(n).seed(seed).duration(Duration.ofMinutes(10)).build().writeJsonLines(out);
+        return out.toByteArray();
+    }
+
+    private static List<ResultRow> run(LocalRunner runner, LocalInput input, CollectingOutputs outputs) {
+        runner.run(CompiledPipeline.compile(GmvPipelines.byCategory()), input, new InMemoryStateStore(), outputs);
+        return outputs.finalResults();
+    }
+
+    @Test
+    void batchAndStream_giveIdenticalResults_onPlainAndGzipFiles() throws IOException {
+        byte[] data = orders(30_000, 7);
+        Path plain = Files.write(dir.resolve("orders.jsonl"), data);
+        Path gz = dir.resolve("orders.jsonl.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(data);
+        }
+
+        List<ResultRow> batch = run(LocalRunner.batch(3, 1_000).withMinTaskBytes(100_000), LocalInput.of(plain), Outputs.collecting());
+        List<ResultRow> stream = run(LocalRunner.stream(4, 500), LocalInput.of(plain), Outputs.collecting());
+        List<ResultRow> gzBatch = run(LocalRunner.batch(3, 1_000), LocalInput.of(gz), Outputs.collecting());
+        List<ResultRow> piped = run(LocalRunner.stream(2, 100), LocalInput.ofStream(() -> new ByteArrayInputStream(data)), Outputs.collecting());
+
+        assertThat(batch).isNotEmpty().isEqualTo(stream).isEqualTo(gzBatch).isEqualTo(piped);
+    }
+
+    @Test
+    void rejects_carryAbsoluteLineNumbers_whateverTheTask() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line : new String(orders(5_000, 3), StandardCharsets.UTF_8).split("\n")) {
+            lines.add(line);
+        }
+        lines.set(9, "{broken");                                   // line 10
+        lines.set(2_499, "{\"orderId\":\"o\"}");                  // line 2500
+        lines.set(4_999, "x".repeat(1_100_000));                   // line 5000, oversized, no trailing newline
+        Path file = Files.writeString(dir.resolve("bad.jsonl"), String.join("\n", lines));
+        CollectingOutputs outputs = Outputs.collecting();
+
+        RunSummary summary = LocalRunner.batch(4, 700).withMinTaskBytes(50_000)
+                .run(CompiledPipeline.compile(GmvPipelines.total()), LocalInput.of(file), new InMemoryStateStore(), outputs);
+
+        assertThat(summary.splits()).isEqualTo(4);
+        assertThat(summary.metrics().recordsIn()).isEqualTo(5_000);
+        assertThat(summary.metrics().rejected()).isEqualTo(3);
+        assertThat(outputs.rejectedRecords()).extracting(RejectedRecord::position, r -> r.reason().split(":")[0])
+                .containsExactly(tuple("line=10", "invalid JSON"), tuple("line=2500", "missing field [userId]"),
+                        tuple("line=5000", "record exceeds 1048576 bytes (1100000 bytes)"));
+        long counted = outputs.finalResults().stream().mapToLong(r -> ((io.sluice.functions.api.CountAndSum) r.value()).count()).sum();
+        assertThat(counted).isEqualTo(4_997);
+    }
+
+    @Test
+    void emptyInput_producesNoResults() throws IOException {
+        Path empty = Files.write(dir.resolve("empty.jsonl"), new byte[0]);
+
+        assertThat(run(LocalRunner.batch(2, 10), LocalInput.of(empty), Outputs.collecting())).isEmpty();
+        assertThat(run(LocalRunner.stream(2, 10), LocalInput.of(empty), Outputs.collecting())).isEmpty();
+    }
+
+    @Property(tries = 25)
+    void batchTasks_andStreamShards_neverChangeResults(@ForAll @IntRange(min = 1, max = 6) int tasks,
+                                                       @ForAll @IntRange(min = 1, max = 6) int shards,
+                                                       @ForAll @IntRange(min = 1, max = 2_000) int batchSize,
+                                                       @ForAll @IntRange(min = 0, max = 3_000) int records) throws IOException {
+        Path file = Files.createTempFile("orders", ".jsonl");
+        try {
+            Files.write(file, orders(records, records));
+            List<ResultRow> reference = run(LocalRunner.batch(1, 1_000_000), LocalInput.of(file), Outputs.collecting());
+
+            List<ResultRow> batch = run(LocalRunner.batch(tasks, batchSize).withMinTaskBytes(10_000), LocalInput.of(file), Outputs.collecting());
+            List<ResultRow> stream = run(LocalRunner.stream(shards, batchSize), LocalInput.of(file), Outputs.collecting());
+
+            assertThat(batch).isEqualTo(reference);
+            assertThat(stream).isEqualTo(reference);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void lateRecordsInStreamMode_goToTheLateOutput_andBatchModeCountsThem() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (long ts = 0; ts < 300_000; ts += 1_000) {
+            lines.add(new Order("o-" + ts, "u", "c", 1, ts).toJson());
+        }
+        lines.add(new Order("late", "u", "c", 1, 10_000).toJson());   // 290 s behind
+        Path file = Files.write(dir.resolve("late.jsonl"), lines);
+
+        CollectingOutputs streamOut = Outputs.collecting();
+        RunSummary stream = LocalRunner.stream(1, 10)
+                .run(CompiledPipeline.compile(GmvPipelines.total()), LocalInput.of(file), new InMemoryStateStore(), streamOut);
+        RunSummary batch = LocalRunner.batch(1, 10)
+                .run(CompiledPipeline.compile(GmvPipelines.total()), LocalInput.of(file), new InMemoryStateStore(), Outputs.collecting());
+
+        assertThat(stream.metrics().late()).isEqualTo(1);
+        assertThat(streamOut.lateRecords()).singleElement().satisfies(r -> assertThat(r.position()).isEqualTo("line=301"));
+        assertThat(batch.metrics().late()).isZero();
+    }
+}
