@@ -1,6 +1,9 @@
 package io.sluice.state;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,6 +26,18 @@ public interface StateStore {
 
     /** The stored partial, if any split ever wrote it. */
     Optional<Partial> readPartial(PartialKey key);
+
+    /**
+     * The stored partials among {@code keys}; keys never written are absent from the map. A writer with a cold
+     * cache (a new Lambda instance) loads a batch's items in one go: DynamoDB answers 100 keys per call.
+     */
+    default Map<PartialKey, Partial> readPartials(Collection<PartialKey> keys) {
+        Map<PartialKey, Partial> found = new HashMap<>();
+        for (PartialKey key : keys) {
+            readPartial(key).ifPresent(p -> found.put(key, p));
+        }
+        return found;
+    }
 
     /**
      * Writes {@code partial} if the stored item's fence equals {@code expectedFence} ({@link Fence#NONE}: if no

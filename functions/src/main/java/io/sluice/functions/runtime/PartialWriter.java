@@ -52,18 +52,30 @@ final class PartialWriter {
     /**
      * Writes the cells of {@code batch} with {@code fence}, the position of the batch's last record.
      *
-     * @param recompute the batch's cells from the records strictly after a given fence, computed anew
+     * @param splitFence the split's fence before this batch: a cached item past it already holds some of the
+     *                   batch's records (this instance wrote it in an earlier attempt that failed midway)
+     * @param recompute  the batch's cells from the records strictly after a given fence, computed anew
      */
-    void write(Accumulators batch, Fence fence, Function<Fence, Accumulators> recompute) {
+    void write(Accumulators batch, Fence splitFence, Fence fence, Function<Fence, Accumulators> recompute) {
         for (Map.Entry<PartialKey, List<Cell>> group : group(batch).entrySet()) {
             PartialKey key = group.getKey();
             if (registered.add(key.slot())) {
                 store.registerSlot(pipeline.name(), key.slot());
             }
             Cached cached = cache.remove(key);
+            List<Cell> cells = group.getValue();
+            if (cached != null && cached.fence().isAfter(splitFence)) {
+                // A retry on the instance that wrote this item before the batch failed: apply only later records,
+                // or the item would count them twice (its fence matches, so the store cannot refuse the write).
+                if (cached.fence().compareTo(fence) >= 0) {
+                    cache(key, cached);
+                    continue;
+                }
+                cells = group(recompute.apply(cached.fence())).getOrDefault(key, List.of());
+            }
             Fence expected = cached == null ? Fence.NONE : cached.fence();
             Map<String, Cell> content = cached == null ? new HashMap<>() : cached.content();
-            for (Cell cell : group.getValue()) {
+            for (Cell cell : cells) {
                 pipeline.windowing().merge(content, cell);
             }
             try {

@@ -121,7 +121,8 @@ public final class SplitProcessor {
         Accumulators cells = apply(records, from, watermarkAtStart, true);
         long observedMax = maxTimestamp;
         Fence last = records.fence(n - 1);
-        writer.write(cells, last, after -> apply(records, firstAfter(records, after), watermarkAtStart, false));
+        writer.write(cells, current.fence(), last,
+                after -> apply(records, firstAfter(records, after), watermarkAtStart, false));
         long newWatermark = mode == Mode.BATCH ? Long.MIN_VALUE : pipeline.watermarks().watermarkFor(observedMax);
         state = current.withProgress(newWatermark, last, nowMillis);
         store.putSplit(state);

@@ -1,0 +1,211 @@
+package io.sluice.localstack.emulator;
+
+import io.sluice.localstack.LocalAws;
+import io.sluice.localstack.LocalAwsException;
+import io.sluice.localstack.Service;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Local AWS without Docker: kinesis-mock (npm {@code kinesis-local}) serves Kinesis, one
+ * {@code moto_server} serves DynamoDB, S3 and SQS. Both run as plain processes on free loopback ports,
+ * log to files, and are stopped with their process trees on {@link #close()} and, unless detached, on
+ * JVM shutdown (Ctrl-C, end of a test JVM).
+ *
+ * <pre>{@code
+ * try (EmulatorAws aws = EmulatorAws.create().start()) {
+ *     aws.kinesis().listStreams();
+ * }
+ * }</pre>
+ *
+ * <p>moto's own Kinesis is not used: it never ends reading a closed shard, which breaks resharding.
+ * kinesis-mock serves about 1,500-2,000 records/s and keeps every record in memory, so keep local
+ * volumes to thousands of records in tests.
+ */
+public final class EmulatorAws implements LocalAws {
+    private static final System.Logger LOG = System.getLogger(EmulatorAws.class.getName());
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path logDir;
+    private final boolean detached;
+    private final Map<String, Duration> startupTimes = new LinkedHashMap<>();
+    private final Map<Service, URI> endpoints = new LinkedHashMap<>();
+    private final List<ManagedProcess> processes = new ArrayList<>();
+    private Thread shutdownHook;
+
+    private EmulatorAws(Path logDir, boolean detached) {
+        this.logDir = logDir;
+        this.detached = detached;
+    }
+
+    /**
+     * Emulators logging to a new directory under {@code target/sluice-local} when run from a Maven module, else a temporary
+     * directory; stopped on JVM exit.
+     *
+     * @return an unstarted instance
+     */
+    public static EmulatorAws create() {
+        return new EmulatorAws(defaultLogDir(), false);
+    }
+
+    /**
+     * @param logDir where {@code kinesis-mock.log} and {@code moto.log} go
+     * @param detached true to leave the processes running when this JVM exits (for {@code sluice local
+     *     up}); they are found again through {@link io.sluice.localstack.LocalAwsState}
+     * @return an unstarted instance
+     */
+    public static EmulatorAws create(Path logDir, boolean detached) {
+        return new EmulatorAws(logDir, detached);
+    }
+
+    private static Path defaultLogDir() {
+        try {
+            if (Files.isDirectory(Path.of("target"))) {
+                // One directory per instance, so two instances in one build don't overwrite each other's logs.
+                return Files.createTempDirectory(Files.createDirectories(Path.of("target", "sluice-local")), "emulators-");
+            }
+            return Files.createTempDirectory("sluice-local-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized EmulatorAws start() {
+        if (!processes.isEmpty()) {
+            return this;
+        }
+        long t0 = System.nanoTime();
+        Path moto = Executables.onPath("moto_server").orElseThrow(() -> new LocalAwsException(
+                "moto_server not found on PATH: pip install \"moto[server]\" or use Docker (SLUICE_LOCAL_AWS=localstack)"));
+        Path node = Executables.onPath("node").orElseThrow(() -> new LocalAwsException(
+                "node not found on PATH: install Node.js 18+ for kinesis-mock or use Docker (SLUICE_LOCAL_AWS=localstack)"));
+        long tInstall = System.nanoTime();
+        Path kinesisDir = KinesisMockInstaller.ensureInstalled();
+        startupTimes.put("kinesis-mock install check", Duration.ofNanos(System.nanoTime() - tInstall));
+        if (!detached) {
+            shutdownHook = new Thread(this::stopProcesses, "sluice-emulators-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+        try {
+            int kinesisPort = Executables.freeLoopbackPort();
+            int kinesisTlsPort = Executables.freeLoopbackPort();
+            int motoPort = Executables.freeLoopbackPort();
+            long tStart = System.nanoTime();
+            // Both start in parallel; each is awaited below.
+            ManagedProcess kinesis = ManagedProcess.start("kinesis-mock",
+                    List.of(node.toString(), kinesisDir.resolve("main.js").toString()), kinesisDir,
+                    kinesisEnv(kinesisPort, kinesisTlsPort), logDir.resolve("kinesis-mock.log"));
+            processes.add(kinesis);
+            ManagedProcess motoProcess = ManagedProcess.start("moto_server",
+                    List.of(moto.toString(), "-H", "127.0.0.1", "-p", Integer.toString(motoPort)), logDir,
+                    Map.of(), logDir.resolve("moto.log"));
+            processes.add(motoProcess);
+            URI kinesisUri = URI.create("http://127.0.0.1:" + kinesisPort);
+            URI motoUri = URI.create("http://127.0.0.1:" + motoPort);
+            kinesis.awaitHttp(kinesisUri, START_TIMEOUT);
+            startupTimes.put("kinesis-mock", Duration.ofNanos(System.nanoTime() - tStart));
+            motoProcess.awaitHttp(motoUri.resolve("/moto-api/"), START_TIMEOUT);
+            startupTimes.put("moto_server", Duration.ofNanos(System.nanoTime() - tStart));
+            endpoints.put(Service.KINESIS, kinesisUri);
+            for (Service s : List.of(Service.DYNAMODB, Service.S3, Service.SQS)) {
+                endpoints.put(s, motoUri);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        startupTimes.put("total", Duration.ofNanos(System.nanoTime() - t0));
+        LOG.log(Level.INFO, "Emulators started in " + startupTimes.get("total").toMillis() + " ms " + times()
+                + "; logs in " + logDir);
+        return this;
+    }
+
+    private static Map<String, String> kinesisEnv(int plainPort, int tlsPort) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(plainPort));
+        env.put("KINESIS_MOCK_TLS_PORT", Integer.toString(tlsPort));
+        env.put("AWS_REGION", REGION.id());
+        env.put("LOG_LEVEL", "WARN");
+        // Defaults are 500 ms per control-plane call, which only slows local tests down.
+        for (String op : List.of("CREATE_STREAM", "DELETE_STREAM", "SPLIT_SHARD", "MERGE_SHARDS",
+                "UPDATE_SHARD_COUNT", "START_STREAM_ENCRYPTION", "STOP_STREAM_ENCRYPTION")) {
+            env.put(op + "_DURATION", "100ms");
+        }
+        return env;
+    }
+
+    private String times() {
+        StringBuilder sb = new StringBuilder("(");
+        startupTimes.forEach((k, v) -> {
+            if (!k.equals("total")) {
+                sb.append(sb.length() > 1 ? ", " : "").append(k).append(' ').append(v.toMillis()).append(" ms");
+            }
+        });
+        return sb.append(')').toString();
+    }
+
+    @Override
+    public synchronized void close() {
+        stopProcesses();
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running or has run
+            }
+            shutdownHook = null;
+        }
+        endpoints.clear();
+    }
+
+    private synchronized void stopProcesses() {
+        for (ManagedProcess p : processes) {
+            p.stop();
+        }
+        processes.clear();
+    }
+
+    @Override
+    public String kind() {
+        return "emulators";
+    }
+
+    @Override
+    public synchronized URI endpoint(Service service) {
+        URI uri = endpoints.get(service);
+        if (uri == null) {
+            throw new IllegalStateException("Emulators not started");
+        }
+        return uri;
+    }
+
+    @Override
+    public synchronized Map<String, Duration> startupTimes() {
+        return Map.copyOf(startupTimes);
+    }
+
+    /** @return process ids by emulator name ({@code kinesis-mock}, {@code moto_server}) */
+    public synchronized Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        if (processes.size() == 2) {
+            pids.put("kinesis-mock", processes.get(0).pid());
+            pids.put("moto_server", processes.get(1).pid());
+        }
+        return pids;
+    }
+
+    /** @return the directory holding the emulators' log files */
+    public Path logDir() {
+        return logDir;
+    }
+}

@@ -1,0 +1,23 @@
+package io.sluice.localstack.esm;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of one local event source mapping, shared by its shard pollers. */
+final class EsmCounters {
+    final LongAdder invocations = new LongAdder();
+    final LongAdder recordsDelivered = new LongAdder();
+    final LongAdder functionErrors = new LongAdder();
+    final LongAdder partialFailures = new LongAdder();
+    final LongAdder retries = new LongAdder();
+    final LongAdder bisections = new LongAdder();
+    final LongAdder recordsToDestination = new LongAdder();
+    final LongAdder getRecordsCalls = new LongAdder();
+    final LongAdder handlerNanos = new LongAdder();
+    final LongAdder readNanos = new LongAdder();
+
+    EsmStats snapshot() {
+        return new EsmStats(invocations.sum(), recordsDelivered.sum(), functionErrors.sum(), partialFailures.sum(),
+                retries.sum(), bisections.sum(), recordsToDestination.sum(), getRecordsCalls.sum(),
+                handlerNanos.sum() / 1_000_000, readNanos.sum() / 1_000_000);
+    }
+}

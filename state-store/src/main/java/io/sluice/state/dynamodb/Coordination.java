@@ -1,0 +1,223 @@
+package io.sluice.state.dynamodb;
+
+import io.sluice.state.Fence;
+import io.sluice.state.Slot;
+import io.sluice.state.SplitState;
+import io.sluice.state.SplitStatus;
+import io.sluice.state.StateStoreException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+import static io.sluice.state.dynamodb.StateTables.FENCE;
+import static io.sluice.state.dynamodb.StateTables.FIRED_WATERMARK;
+import static io.sluice.state.dynamodb.StateTables.LAST_ACTIVITY;
+import static io.sluice.state.dynamodb.StateTables.LEASE_UNTIL;
+import static io.sluice.state.dynamodb.StateTables.OWNER;
+import static io.sluice.state.dynamodb.StateTables.PARENTS;
+import static io.sluice.state.dynamodb.StateTables.PK;
+import static io.sluice.state.dynamodb.StateTables.SK;
+import static io.sluice.state.dynamodb.StateTables.STATUS;
+import static io.sluice.state.dynamodb.StateTables.TTL;
+import static io.sluice.state.dynamodb.StateTables.WATERMARK;
+
+/** Slot index, firing claims, splits and fired watermark in the coordination table (layout in {@link StateTables}). */
+final class Coordination {
+
+    static final String PENDING = "PENDING";
+    static final String CLAIMED = "CLAIMED";
+    static final String FIRED = "FIRED";
+    private static final String FIRED_SK = "-";
+    private static final ReturnConsumedCapacity TOTAL = ReturnConsumedCapacity.TOTAL;
+
+    private final DynamoDbClient client;
+    private final String table;
+    private final DynamoCalls calls;
+    private final LongSupplier ttl;
+
+    Coordination(DynamoDbClient client, String table, DynamoCalls calls, LongSupplier ttl) {
+        this.client = client;
+        this.table = table;
+        this.calls = calls;
+        this.ttl = ttl;
+    }
+
+    void registerSlot(String pipeline, Slot slot) {
+        // if_not_exists keeps a CLAIMED or FIRED status: registering is idempotent and never re-opens a slot.
+        update("UpdateItem", key(Keys.slotsPk(pipeline), Keys.slotSk(slot)),
+                "SET " + STATUS + " = if_not_exists(" + STATUS + ", :pending), #ttl = :ttl", null,
+                Map.of(":pending", s(PENDING), ":ttl", n(ttl.getAsLong())));
+    }
+
+    List<Slot> pendingSlots(String pipeline, long maxEnd) {
+        List<Slot> slots = new ArrayList<>();
+        for (Map<String, AttributeValue> item : query(QueryRequest.builder()
+                .keyConditionExpression(PK + " = :pk AND " + SK + " < :bound")
+                .filterExpression(STATUS + " <> :fired")
+                .expressionAttributeValues(Map.of(":pk", s(Keys.slotsPk(pipeline)),
+                        ":bound", s(Keys.slotSkBoundAfter(maxEnd)), ":fired", s(FIRED))))) {
+            slots.add(Keys.parseSlotSk(item.get(SK).s()));
+        }
+        return slots;
+    }
+
+    boolean claimFiring(String pipeline, Slot slot, String owner, long nowMillis, long leaseMillis) {
+        try {
+            update("UpdateItem", key(Keys.slotsPk(pipeline), Keys.slotSk(slot)),
+                    "SET " + STATUS + " = :claimed, " + OWNER + " = :owner, " + LEASE_UNTIL + " = :until, "
+                            + "#ttl = :ttl",
+                    "attribute_not_exists(" + PK + ") OR (" + STATUS + " <> :fired AND (attribute_not_exists("
+                            + OWNER + ") OR " + OWNER + " = :owner OR " + LEASE_UNTIL + " <= :now))",
+                    Map.of(":claimed", s(CLAIMED), ":owner", s(owner), ":until", n(nowMillis + leaseMillis),
+                            ":ttl", n(ttl.getAsLong()), ":fired", s(FIRED), ":now", n(nowMillis)));
+            return true;
+        } catch (ConditionalCheckFailedException fired) {
+            return false;
+        }
+    }
+
+    void completeFiring(String pipeline, Slot slot, String owner) {
+        try {
+            update("UpdateItem", key(Keys.slotsPk(pipeline), Keys.slotSk(slot)),
+                    "SET " + STATUS + " = :fired, #ttl = :ttl", OWNER + " = :owner",
+                    Map.of(":fired", s(FIRED), ":owner", s(owner), ":ttl", n(ttl.getAsLong())));
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> old = e.hasItem() ? e.item() : Map.of();
+            AttributeValue holder = old.get(OWNER);
+            throw new StateStoreException(holder == null
+                    ? "No claim on slot " + slot + " of pipeline [" + pipeline + "] held by [" + owner + "]"
+                    : "Slot " + slot + " of pipeline [" + pipeline + "] is claimed by [" + holder.s() + "], not ["
+                    + owner + "]");
+        }
+    }
+
+    void releaseFiring(String pipeline, Slot slot, String owner) {
+        try {
+            update("UpdateItem", key(Keys.slotsPk(pipeline), Keys.slotSk(slot)),
+                    "SET " + STATUS + " = :pending REMOVE " + OWNER + ", " + LEASE_UNTIL,
+                    OWNER + " = :owner AND " + STATUS + " <> :fired",
+                    Map.of(":pending", s(PENDING), ":owner", s(owner), ":fired", s(FIRED)));
+        } catch (ConditionalCheckFailedException notHeld) {
+            // Releasing a claim one does not hold is a no-op by contract.
+        }
+    }
+
+    void putSplit(SplitState state) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.putAll(key(Keys.splitsPk(state.pipeline()), state.split()));
+        item.put(STATUS, s(state.status().name()));
+        item.put(WATERMARK, n(state.watermarkMillis()));
+        item.put(FENCE, s(state.fence().encoded()));
+        item.put(LAST_ACTIVITY, n(state.lastActivityMillis()));
+        item.put(PARENTS, AttributeValue.fromL(state.parents().stream().map(Coordination::s).toList()));
+        item.put(TTL, n(ttl.getAsLong()));
+        calls.write("PutItem", () -> client.putItem(b -> b.tableName(table).item(item).returnConsumedCapacity(TOTAL)),
+                PutItemResponse::consumedCapacity);
+        calls.estimateWrite(ItemSizes.writeUnits(ItemSizes.itemSize(item)));
+    }
+
+    Optional<SplitState> readSplit(String pipeline, String split) {
+        return get(key(Keys.splitsPk(pipeline), split)).map(item -> toSplit(pipeline, item));
+    }
+
+    List<SplitState> splits(String pipeline) {
+        List<SplitState> splits = new ArrayList<>();
+        for (Map<String, AttributeValue> item : query(QueryRequest.builder()
+                .keyConditionExpression(PK + " = :pk")
+                .expressionAttributeValues(Map.of(":pk", s(Keys.splitsPk(pipeline)))))) {
+            splits.add(toSplit(pipeline, item));
+        }
+        return splits;
+    }
+
+    long firedWatermark(String pipeline) {
+        return get(key(Keys.firedPk(pipeline), FIRED_SK))
+                .map(item -> Long.parseLong(item.get(FIRED_WATERMARK).n()))
+                .orElse(Long.MIN_VALUE);
+    }
+
+    void advanceFiredWatermark(String pipeline, long watermark) {
+        try {
+            update("UpdateItem", key(Keys.firedPk(pipeline), FIRED_SK),
+                    "SET " + FIRED_WATERMARK + " = :w, #ttl = :ttl",
+                    "attribute_not_exists(" + FIRED_WATERMARK + ") OR " + FIRED_WATERMARK + " < :w",
+                    Map.of(":w", n(watermark), ":ttl", n(ttl.getAsLong())));
+        } catch (ConditionalCheckFailedException alreadyHigher) {
+            // Monotonic by contract: a lower or equal watermark leaves the stored one.
+        }
+    }
+
+    private static SplitState toSplit(String pipeline, Map<String, AttributeValue> item) {
+        List<String> parents = item.containsKey(PARENTS)
+                ? item.get(PARENTS).l().stream().map(AttributeValue::s).toList() : List.of();
+        return new SplitState(pipeline, item.get(SK).s(), SplitStatus.valueOf(item.get(STATUS).s()),
+                Long.parseLong(item.get(WATERMARK).n()), Fence.decode(item.get(FENCE).s()),
+                Long.parseLong(item.get(LAST_ACTIVITY).n()), parents);
+    }
+
+    private Optional<Map<String, AttributeValue>> get(Map<String, AttributeValue> key) {
+        GetItemResponse r = calls.read("GetItem", () -> client.getItem(b -> b.tableName(table).key(key)
+                .consistentRead(true).returnConsumedCapacity(TOTAL)), GetItemResponse::consumedCapacity);
+        boolean found = r.hasItem() && !r.item().isEmpty();
+        calls.estimateRead(ItemSizes.readUnits(found ? ItemSizes.itemSize(r.item()) : 0));
+        return found ? Optional.of(r.item()) : Optional.empty();
+    }
+
+    private void update(String api, Map<String, AttributeValue> key, String updateExpression, String condition,
+                        Map<String, AttributeValue> values) {
+        UpdateItemRequest request = UpdateItemRequest.builder().tableName(table).key(key)
+                .updateExpression(updateExpression).conditionExpression(condition)
+                .expressionAttributeValues(values)
+                .expressionAttributeNames(updateExpression.contains("#ttl") ? Map.of("#ttl", TTL) : null)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .returnConsumedCapacity(TOTAL).build();
+        calls.estimateWrite(1); // coordination items stay far under 1 KB; a failed condition is billed too
+        calls.write(api, () -> client.updateItem(request), UpdateItemResponse::consumedCapacity);
+    }
+
+    /** All items of a paginated query, strongly consistent. */
+    private List<Map<String, AttributeValue>> query(QueryRequest.Builder request) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest page = request.tableName(table).consistentRead(true).exclusiveStartKey(start)
+                    .returnConsumedCapacity(TOTAL).build();
+            QueryResponse r = calls.read("Query", () -> client.query(page), QueryResponse::consumedCapacity);
+            long bytes = 0;
+            for (Map<String, AttributeValue> item : r.items()) {
+                bytes += ItemSizes.itemSize(item);
+            }
+            calls.estimateRead(ItemSizes.readUnits(bytes));
+            items.addAll(r.items());
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
+    }
+
+    static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(PK, s(pk), SK, s(sk));
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

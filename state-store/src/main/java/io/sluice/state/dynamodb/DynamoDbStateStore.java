@@ -1,0 +1,289 @@
+package io.sluice.state.dynamodb;
+
+import io.sluice.state.Fence;
+import io.sluice.state.FenceConflictException;
+import io.sluice.state.ItemTooLargeException;
+import io.sluice.state.Partial;
+import io.sluice.state.PartialKey;
+import io.sluice.state.Slot;
+import io.sluice.state.SplitState;
+import io.sluice.state.StateStore;
+import io.sluice.state.StateStoreException;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static io.sluice.state.dynamodb.Coordination.key;
+import static io.sluice.state.dynamodb.Coordination.s;
+import static io.sluice.state.dynamodb.StateTables.ENTRIES;
+import static io.sluice.state.dynamodb.StateTables.FENCE;
+import static io.sluice.state.dynamodb.StateTables.PK;
+import static io.sluice.state.dynamodb.StateTables.SK;
+import static io.sluice.state.dynamodb.StateTables.TTL;
+
+/**
+ * A {@link StateStore} on two DynamoDB tables (layout in {@link StateTables}): partials in the state table, one
+ * item per (pipeline, slot, split, bucket) written with a condition on its fence; slot index, firing claims,
+ * splits and fired watermark in the coordination table. Every item carries a TTL of now + retention, so fired
+ * windows are deleted by DynamoDB for free instead of by billed deletes.
+ *
+ * <pre>{@code
+ * StateStore store = DynamoDbStateStore.builder()
+ *         .withClient(DynamoDbClient.create())
+ *         .withStateTable("sluice-state")
+ *         .withCoordinationTable("sluice-coordination")
+ *         .withWindowBuckets(4)                 // a window's partials spread over 4 partition keys
+ *         .withRetention(Duration.ofDays(7))    // TTL of every item
+ *         .build();
+ * }</pre>
+ *
+ * <p>All reads are strongly consistent: a firing must see every partial written before the watermark passed.
+ * {@link #capacity()} meters every call ({@code ReturnConsumedCapacity.TOTAL}) for cost benchmarks. Throttling is
+ * retried with exponential back-off and full jitter ({@link DynamoDbStateStoreBuilder#withMaxAttempts}).
+ *
+ * <p>{@code windowBuckets} is part of the table layout: a store reading with a different value than the writers
+ * misses partials, so fix it per deployment.
+ */
+public final class DynamoDbStateStore implements StateStore {
+
+    /** BatchGetItem's limit of keys per request. */
+    private static final int BATCH_GET_KEYS = 100;
+    private static final ReturnConsumedCapacity TOTAL = ReturnConsumedCapacity.TOTAL;
+    private static final int REGISTERED_SLOTS_CACHED = 10_000;
+
+    private final DynamoDbClient client;
+    private final String stateTable;
+    private final int windowBuckets;
+    private final int queryPageSize;
+    private final long retentionSeconds;
+    private final Clock clock;
+    private final DynamoCalls calls;
+    private final Coordination coordination;
+    /** Slots this instance registered: registering is idempotent, so repeats need no write (bounded LRU). */
+    private final Set<String> registered = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > REGISTERED_SLOTS_CACHED;
+                }
+            }));
+
+    DynamoDbStateStore(DynamoDbStateStoreBuilder b) {
+        this.client = b.client;
+        this.stateTable = b.stateTable;
+        this.windowBuckets = b.windowBuckets;
+        this.queryPageSize = b.queryPageSize;
+        this.retentionSeconds = b.retention.toSeconds();
+        this.clock = b.clock;
+        this.calls = new DynamoCalls(b.maxAttempts, b.backoffBase, b.backoffCap);
+        this.coordination = new Coordination(client, b.coordinationTable, calls, this::ttl);
+    }
+
+    /** A builder; client and both table names are required. */
+    public static DynamoDbStateStoreBuilder builder() {
+        return new DynamoDbStateStoreBuilder();
+    }
+
+    /** Capacity units and calls consumed by this store since it was built. */
+    public CapacityUsage capacity() {
+        return calls.usage();
+    }
+
+    /** Number of write shards per window. */
+    public int windowBuckets() {
+        return windowBuckets;
+    }
+
+    @Override
+    public Optional<Partial> readPartial(PartialKey key) {
+        GetItemResponse r = calls.read("GetItem", () -> client.getItem(b -> b.tableName(stateTable)
+                .key(itemKey(key)).consistentRead(true).returnConsumedCapacity(TOTAL)), GetItemResponse::consumedCapacity);
+        boolean found = r.hasItem() && !r.item().isEmpty();
+        calls.estimateRead(ItemSizes.readUnits(found ? ItemSizes.itemSize(r.item()) : 0));
+        return found ? Optional.of(toPartial(key, r.item())) : Optional.empty();
+    }
+
+    /** Reads with {@code BatchGetItem}, 100 keys a call, retrying unprocessed keys with back-off. */
+    @Override
+    public Map<PartialKey, Partial> readPartials(Collection<PartialKey> keys) {
+        Map<Map<String, AttributeValue>, PartialKey> byItemKey = new LinkedHashMap<>();
+        for (PartialKey key : keys) {
+            byItemKey.put(itemKey(key), key);
+        }
+        Map<PartialKey, Partial> found = new HashMap<>();
+        List<Map<String, AttributeValue>> all = new ArrayList<>(byItemKey.keySet());
+        for (int from = 0; from < all.size(); from += BATCH_GET_KEYS) {
+            List<Map<String, AttributeValue>> pending = all.subList(from, Math.min(all.size(), from + BATCH_GET_KEYS));
+            for (int round = 0; !pending.isEmpty(); round++) {
+                if (round > 0) {
+                    calls.pause(round - 1); // unprocessed keys mean throttling: back off before asking again
+                }
+                KeysAndAttributes request = KeysAndAttributes.builder().keys(pending).consistentRead(true).build();
+                BatchGetItemResponse r = calls.batch("BatchGetItem", false, () -> client.batchGetItem(b -> b
+                        .requestItems(Map.of(stateTable, request)).returnConsumedCapacity(TOTAL)),
+                        BatchGetItemResponse::consumedCapacity);
+                long bytes = 0;
+                for (Map<String, AttributeValue> item : r.responses().getOrDefault(stateTable, List.of())) {
+                    bytes += ItemSizes.itemSize(item);
+                    PartialKey key = byItemKey.get(key(item.get(PK).s(), item.get(SK).s()));
+                    found.put(key, toPartial(key, item));
+                }
+                calls.estimateRead(ItemSizes.readUnits(bytes));
+                KeysAndAttributes unprocessed = r.unprocessedKeys().get(stateTable);
+                pending = unprocessed == null || !unprocessed.hasKeys() ? List.of() : unprocessed.keys();
+                if (!pending.isEmpty() && round + 1 >= calls.maxAttempts()) {
+                    throw new StateStoreException("BatchGetItem left " + pending.size() + " keys of table ["
+                            + stateTable + "] unprocessed after " + (round + 1) + " attempts");
+                }
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public void writePartial(Partial partial, Fence expectedFence) {
+        PartialKey key = partial.key();
+        Map<String, AttributeValue> item = new HashMap<>(itemKey(key));
+        item.put(FENCE, s(partial.fence().encoded()));
+        item.put(ENTRIES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(
+                PartialCodec.encode(key.slot(), partial.entries()))));
+        item.put(TTL, Coordination.n(ttl()));
+        int size = ItemSizes.itemSize(item);
+        if (size > ItemSizes.ITEM_LIMIT_BYTES) {
+            throw new ItemTooLargeException(key, size, ItemSizes.ITEM_LIMIT_BYTES);
+        }
+        PutItemRequest.Builder request = PutItemRequest.builder().tableName(stateTable).item(item)
+                .returnConsumedCapacity(TOTAL);
+        if (expectedFence.equals(Fence.NONE)) {
+            request.conditionExpression("attribute_not_exists(" + PK + ")");
+        } else {
+            request.conditionExpression(FENCE + " = :expected")
+                    .expressionAttributeValues(Map.of(":expected", s(expectedFence.encoded())));
+        }
+        // DynamoDB bills a failed conditional write like a successful one, so estimate before knowing the outcome.
+        calls.estimateWrite(ItemSizes.writeUnits(size));
+        try {
+            calls.write("PutItem", () -> client.putItem(request.build()), PutItemResponse::consumedCapacity);
+        } catch (ConditionalCheckFailedException e) {
+            throw new FenceConflictException(key, expectedFence);
+        }
+    }
+
+    @Override
+    public List<Partial> readSlot(String pipeline, Slot slot) {
+        List<Partial> partials = new ArrayList<>();
+        for (int wb = 0; wb < windowBuckets; wb++) {
+            String pk = Keys.partialPk(pipeline, slot, wb);
+            Map<String, AttributeValue> start = null;
+            do {
+                QueryRequest.Builder page = QueryRequest.builder().tableName(stateTable)
+                        .keyConditionExpression(PK + " = :pk").expressionAttributeValues(Map.of(":pk", s(pk)))
+                        .consistentRead(true).exclusiveStartKey(start).returnConsumedCapacity(TOTAL);
+                if (queryPageSize > 0) {
+                    page.limit(queryPageSize);
+                }
+                QueryResponse r = calls.read("Query", () -> client.query(page.build()), QueryResponse::consumedCapacity);
+                long bytes = 0;
+                for (Map<String, AttributeValue> item : r.items()) {
+                    bytes += ItemSizes.itemSize(item);
+                    partials.add(toPartial(Keys.parsePartialSk(pipeline, slot, item.get(SK).s()), item));
+                }
+                calls.estimateRead(ItemSizes.readUnits(bytes));
+                start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+        return partials;
+    }
+
+    /**
+     * Registers once per instance: later calls for the same slot cost nothing, since the item outlives the window
+     * (TTL) and registering never changes a claimed or fired slot.
+     */
+    @Override
+    public void registerSlot(String pipeline, Slot slot) {
+        String id = pipeline + '#' + slot.id();
+        if (!registered.contains(id)) {
+            coordination.registerSlot(pipeline, slot);
+            registered.add(id);
+        }
+    }
+
+    @Override
+    public List<Slot> pendingSlots(String pipeline, long maxEnd) {
+        return coordination.pendingSlots(pipeline, maxEnd);
+    }
+
+    @Override
+    public boolean claimFiring(String pipeline, Slot slot, String owner, long nowMillis, long leaseMillis) {
+        return coordination.claimFiring(pipeline, slot, owner, nowMillis, leaseMillis);
+    }
+
+    /** Marks the slot fired. Its partials are left to expire by TTL: deleting them would be billed per KB. */
+    @Override
+    public void completeFiring(String pipeline, Slot slot, String owner) {
+        coordination.completeFiring(pipeline, slot, owner);
+    }
+
+    @Override
+    public void releaseFiring(String pipeline, Slot slot, String owner) {
+        coordination.releaseFiring(pipeline, slot, owner);
+    }
+
+    @Override
+    public void putSplit(SplitState state) {
+        coordination.putSplit(state);
+    }
+
+    @Override
+    public Optional<SplitState> readSplit(String pipeline, String split) {
+        return coordination.readSplit(pipeline, split);
+    }
+
+    @Override
+    public List<SplitState> splits(String pipeline) {
+        return coordination.splits(pipeline);
+    }
+
+    @Override
+    public long firedWatermark(String pipeline) {
+        return coordination.firedWatermark(pipeline);
+    }
+
+    @Override
+    public void advanceFiredWatermark(String pipeline, long watermark) {
+        coordination.advanceFiredWatermark(pipeline, watermark);
+    }
+
+    private Map<String, AttributeValue> itemKey(PartialKey key) {
+        return key(Keys.partialPk(key, windowBuckets), Keys.partialSk(key));
+    }
+
+    private static Partial toPartial(PartialKey key, Map<String, AttributeValue> item) {
+        return new Partial(key, Fence.decode(item.get(FENCE).s()),
+                PartialCodec.decode(key.slot(), item.get(ENTRIES).b().asByteArrayUnsafe()));
+    }
+
+    private long ttl() {
+        return clock.instant().getEpochSecond() + retentionSeconds;
+    }
+}

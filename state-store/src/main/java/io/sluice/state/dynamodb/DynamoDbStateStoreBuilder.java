@@ -1,0 +1,120 @@
+package io.sluice.state.dynamodb;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Builds a {@link DynamoDbStateStore}. Client and both table names are required; the rest have defaults:
+ * 4 window buckets, 7 days retention, the UTC system clock, 8 attempts with back-off from 25 ms up to 2 s.
+ *
+ * <pre>{@code
+ * DynamoDbStateStore store = DynamoDbStateStore.builder()
+ *         .withClient(dynamo).withStateTable("sluice-state").withCoordinationTable("sluice-coordination")
+ *         .withWindowBuckets(8).withRetention(Duration.ofDays(2)).withClock(Clock.systemUTC())
+ *         .build();
+ * }</pre>
+ */
+public final class DynamoDbStateStoreBuilder {
+
+    DynamoDbClient client;
+    String stateTable;
+    String coordinationTable;
+    int windowBuckets = 4;
+    Duration retention = Duration.ofDays(7);
+    Clock clock = Clock.systemUTC();
+    int maxAttempts = 8;
+    Duration backoffBase = Duration.ofMillis(25);
+    Duration backoffCap = Duration.ofSeconds(2);
+    int queryPageSize;
+
+    DynamoDbStateStoreBuilder() {
+    }
+
+    public DynamoDbStateStoreBuilder withClient(DynamoDbClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+        return this;
+    }
+
+    /** The table of partials. */
+    public DynamoDbStateStoreBuilder withStateTable(String tableName) {
+        this.stateTable = Objects.requireNonNull(tableName, "tableName");
+        return this;
+    }
+
+    /** The table of slots, claims, splits and fired watermarks; may be the state table itself. */
+    public DynamoDbStateStoreBuilder withCoordinationTable(String tableName) {
+        this.coordinationTable = Objects.requireNonNull(tableName, "tableName");
+        return this;
+    }
+
+    /**
+     * Partition keys per window, {@code [1, 1000]}: one window's partials spread over this many, so a busy window
+     * gets this many times one partition's 1,000 writes/s; a firing makes at least this many queries.
+     */
+    public DynamoDbStateStoreBuilder withWindowBuckets(int windowBuckets) {
+        if (windowBuckets < 1 || windowBuckets > 1000) {
+            throw new IllegalArgumentException("windowBuckets must be in [1, 1000] but was " + windowBuckets);
+        }
+        this.windowBuckets = windowBuckets;
+        return this;
+    }
+
+    /** How long items live after their last write (the TTL attribute); at least one minute. */
+    public DynamoDbStateStoreBuilder withRetention(Duration retention) {
+        if (retention.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("retention must be at least 1 minute but was " + retention);
+        }
+        this.retention = retention;
+        return this;
+    }
+
+    /** The clock of TTL timestamps. */
+    public DynamoDbStateStoreBuilder withClock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** Attempts per call on throttling or 5xx, {@code >= 1} (see {@link DynamoCalls} for the SDK's own retries). */
+    public DynamoDbStateStoreBuilder withMaxAttempts(int maxAttempts) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be >= 1 but was " + maxAttempts);
+        }
+        this.maxAttempts = maxAttempts;
+        return this;
+    }
+
+    /** Back-off of attempt n is uniform in {@code [0, min(cap, base * 2^n)]}. */
+    public DynamoDbStateStoreBuilder withBackoff(Duration base, Duration cap) {
+        if (base.isNegative() || base.isZero() || cap.compareTo(base) < 0) {
+            throw new IllegalArgumentException("need 0 < base <= cap but got base=" + base + " cap=" + cap);
+        }
+        this.backoffBase = base;
+        this.backoffCap = cap;
+        return this;
+    }
+
+    /**
+     * Items per query page when reading a slot; {@code 0} (default) lets DynamoDB fill 1 MB pages. Small pages
+     * only serve tests of pagination.
+     */
+    public DynamoDbStateStoreBuilder withQueryPageSize(int items) {
+        if (items < 0) {
+            throw new IllegalArgumentException("query page size must be >= 0 but was " + items);
+        }
+        this.queryPageSize = items;
+        return this;
+    }
+
+    /**
+     * @throws IllegalStateException if the client or a table name is missing
+     */
+    public DynamoDbStateStore build() {
+        if (client == null || stateTable == null || coordinationTable == null) {
+            throw new IllegalStateException("client, state table and coordination table are required");
+        }
+        return new DynamoDbStateStore(this);
+    }
+}
