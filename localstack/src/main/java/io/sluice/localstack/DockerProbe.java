@@ -52,6 +52,10 @@ public final class DockerProbe {
         return false;
     }
 
+    private static boolean isOk(String response) {
+        return response.startsWith("HTTP/1.") && response.contains(" 200 ");
+    }
+
     private static boolean ping(String host) {
         byte[] request = "GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         try {
@@ -66,8 +70,7 @@ public final class DockerProbe {
                     ch.write(ByteBuffer.wrap(request));
                     ByteBuffer buf = ByteBuffer.allocate(512);
                     ch.read(buf);
-                    return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).startsWith("HTTP/1.") 
-                            && new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).contains(" 200 ");
+                    return isOk(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII));
                 }
             }
             if ("tcp".equals(uri.getScheme())) {
@@ -77,7 +80,7 @@ public final class DockerProbe {
                     s.getOutputStream().write(request);
                     byte[] buf = new byte[512];
                     int n = s.getInputStream().read(buf);
-                    return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).contains(" 200 ");
+                    return n > 0 && isOk(new String(buf, 0, n, StandardCharsets.US_ASCII));
                 }
             }
         } catch (IOException | IllegalArgumentException e) {

@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * processed to the failure destination. Records are finished strictly in order: every finished prefix is
  * checkpointed before later records are attempted, so the shard never overtakes a failing record.
  *
- * <p>Bisection does not count as a retry: a batch of 100 with one poison record costs about
+ * <p>A reported item failure checkpoints the records before it and retries from it (a retry). A function
+ * error with bisection on halves the batch instead. Bisection does not count as a retry: a batch of 100 with one poison record costs about
  * {@code 2 * log2(100)} extra invocations and then {@code MaximumRetryAttempts} retries of the poison
  * record alone, after which only that record goes to the destination. Records of a half that failed are
  * delivered again (at-least-once, as on Lambda); handlers must be idempotent.
@@ -83,7 +84,9 @@ final class BatchProcessor {
                 checkpointer.accept(pending.get(outcome.failedFrom - 1).sequenceNumber());
                 pending = pending.subList(outcome.failedFrom, pending.size());
             }
-            if (config.bisectBatchOnFunctionError() && pending.size() > 1) {
+            // A reported item failure already says where to resume ("bisects at the returned sequence
+            // number"); only a function error halves the batch.
+            if (outcome.functionError && config.bisectBatchOnFunctionError() && pending.size() > 1) {
                 int mid = pending.size() / 2;
                 counters.bisections.increment();
                 return segment(pending.subList(0, mid), retriesUsed) && segment(pending.subList(mid, pending.size()), retriesUsed);
@@ -125,8 +128,11 @@ final class BatchProcessor {
         checkpointer.accept(last(records));
     }
 
-    /** failedFrom: -1 on success, else the index of the first record to retry. */
-    private record Outcome(int failedFrom, String error) { }
+    /**
+     * failedFrom: -1 on success, else the index of the first record to retry; functionError: the whole
+     * batch failed (exception, or an unusable batchItemFailures answer).
+     */
+    private record Outcome(int failedFrom, String error, boolean functionError) { }
 
     private Outcome invoke(List<Record> records) {
         counters.invocations.increment();
@@ -140,13 +146,13 @@ final class BatchProcessor {
             counters.functionErrors.increment();
             LOG.log(Level.DEBUG, "Function error. shard=[" + shardId + "] seq=[" + records.get(0).sequenceNumber()
                     + "] size=" + records.size() + ": " + e);
-            return new Outcome(0, e.toString());
+            return new Outcome(0, e.toString(), true);
         } finally {
             counters.handlerNanos.add(System.nanoTime() - t0);
         }
         if (!config.reportBatchItemFailures() || response == null || response.getBatchItemFailures() == null
                 || response.getBatchItemFailures().isEmpty()) {
-            return new Outcome(-1, null);
+            return new Outcome(-1, null, false);
         }
         counters.partialFailures.increment();
         int first = records.size();
@@ -154,11 +160,11 @@ final class BatchProcessor {
             int idx = indexOf(records, f == null ? null : f.getItemIdentifier());
             if (idx < 0) {
                 // Lambda treats a null, empty or unknown identifier as a failure of the whole batch.
-                return new Outcome(0, "invalid batchItemFailures itemIdentifier " + (f == null ? null : f.getItemIdentifier()));
+                return new Outcome(0, "invalid batchItemFailures itemIdentifier " + (f == null ? null : f.getItemIdentifier()), true);
             }
             first = Math.min(first, idx);
         }
-        return new Outcome(first, "batchItemFailures reported from " + records.get(first).sequenceNumber());
+        return new Outcome(first, "batchItemFailures reported from " + records.get(first).sequenceNumber(), false);
     }
 
     private static int indexOf(List<Record> records, String sequenceNumber) {

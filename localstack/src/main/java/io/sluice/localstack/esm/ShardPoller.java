@@ -98,7 +98,10 @@ final class ShardPoller implements Runnable {
                     if (!batch.isEmpty() && System.nanoTime() >= windowEnd) {
                         break;
                     }
-                    if (resp.records().isEmpty()) {
+                    // A short page means the shard is (nearly) caught up: wait before reading again
+                    // instead of spinning on GetRecords, which would starve the single-threaded
+                    // kinesis-mock (and exceed the 5 reads/s per shard Kinesis allows).
+                    if (resp.records().size() < limit) {
                         long pause = batch.isEmpty() ? config.pollInterval().toNanos()
                                 : Math.min(config.pollInterval().toNanos(), windowEnd - System.nanoTime());
                         Thread.sleep(Math.max(1, pause / 1_000_000));

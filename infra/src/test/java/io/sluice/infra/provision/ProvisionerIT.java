@@ -1,0 +1,58 @@
+package io.sluice.infra.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.infra.template.Template;
+import io.sluice.infra.template.TemplateOptions;
+import io.sluice.localstack.LocalAws;
+import io.sluice.localstack.LocalAwsExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+@ExtendWith(LocalAwsExtension.class)
+class ProvisionerIT {
+
+    @Test
+    void shouldCreateEveryStreamTableBucketAndQueueOfTheTemplate(LocalAws aws) {
+        Template template = Template.load(Template.locate(),
+                TemplateOptions.local().withParameter("Stage", "prov").withParameter("ShardCount", "3"));
+
+        ProvisionReport report = Provisioner.provision(template, aws);
+
+        assertThat(report.entries()).filteredOn(e -> e.outcome() == ProvisionReport.Outcome.CREATED)
+                .extracting(ProvisionReport.Entry::logicalId)
+                .containsExactly("OrdersStream", "StateTable", "CoordinationTable", "ResultsTable", "ResultsBucket",
+                        "DataBucket", "DeadLetterQueue");
+        assertThat(report.entries()).filteredOn(e -> e.outcome() == ProvisionReport.Outcome.SKIPPED)
+                .extracting(ProvisionReport.Entry::logicalId).containsExactly("OperatorFunction");
+        try (KinesisClient kinesis = aws.kinesis(); DynamoDbClient dynamo = aws.dynamoDb(); S3Client s3 = aws.s3(); SqsClient sqs = aws.sqs()) {
+            assertThat(kinesis.listShards(b -> b.streamName("sluice-prov-orders")).shards()).hasSize(3);
+            TableDescription state = dynamo.describeTable(b -> b.tableName("sluice-prov-state")).table();
+            assertThat(state.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
+                    .containsExactly("pk:HASH", "sk:RANGE");
+            assertThat(state.billingModeSummary().billingModeAsString()).isEqualTo("PAY_PER_REQUEST");
+            assertThat(dynamo.describeTimeToLive(b -> b.tableName("sluice-prov-state")).timeToLiveDescription().attributeName())
+                    .isEqualTo("ttl");
+            assertThat(dynamo.listTables().tableNames()).contains("sluice-prov-coordination", "sluice-prov-results");
+            assertThat(s3.listBuckets().buckets()).extracting(b -> b.name())
+                    .contains("sluice-prov-results-000000000000-us-east-1", "sluice-prov-data-000000000000-us-east-1");
+            assertThat(sqs.getQueueUrl(b -> b.queueName("sluice-prov-operator-dlq")).queueUrl()).isNotBlank();
+        }
+    }
+
+    @Test
+    void shouldLeaveExistingResourcesAloneWhenProvisionedTwice(LocalAws aws) {
+        Template template = Template.load(Template.locate(), TemplateOptions.local().withParameter("Stage", "twice"));
+        Provisioner.provision(template, aws);
+
+        ProvisionReport again = Provisioner.provision(template, aws);
+
+        assertThat(again.entries()).extracting(ProvisionReport.Entry::outcome)
+                .containsOnly(ProvisionReport.Outcome.EXISTED, ProvisionReport.Outcome.SKIPPED);
+    }
+}

@@ -1,0 +1,114 @@
+package io.sluice.infra.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.localstack.esm.EventSourceMappingConfig;
+import io.sluice.localstack.esm.EventSourceMappingConfig.StartingPosition;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TemplateTest {
+
+    private static Template repoTemplate(TemplateOptions options) {
+        return Template.load(Template.locate(), options);
+    }
+
+    @Test
+    void shouldNameResourcesFromParameterDefaultsAndPseudoParameters() {
+        Template t = repoTemplate(TemplateOptions.local());
+
+        assertThat(t.physicalName("OrdersStream")).isEqualTo("sluice-dev-orders");
+        assertThat(t.physicalName("StateTable")).isEqualTo("sluice-dev-state");
+        assertThat(t.physicalName("ResultsBucket")).isEqualTo("sluice-dev-results-000000000000-us-east-1");
+        assertThat(t.resolve(t.resource("OrdersStream").orElseThrow().properties()).path("ShardCount").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldApplyParameterOverrides() {
+        Template t = repoTemplate(TemplateOptions.local().withParameter("Stage", "it").withParameter("ShardCount", "3"));
+
+        assertThat(t.physicalName("DeadLetterQueue")).isEqualTo("sluice-it-operator-dlq");
+        assertThat(t.resolve(t.resource("OrdersStream").orElseThrow().properties()).path("ShardCount").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRejectAnUnknownParameter() {
+        assertThatThrownBy(() -> repoTemplate(TemplateOptions.local().withParameter("Stag", "x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Stag");
+    }
+
+    @Test
+    void shouldResolveShortFormTags() {
+        String yaml = String.join("\n",
+                "Parameters:",
+                "  Env: {Type: String, Default: prod}",
+                "Conditions:",
+                "  IsProd: !Equals [!Ref Env, prod]",
+                "Resources:",
+                "  Q:",
+                "    Type: AWS::SQS::Queue",
+                "    Properties:",
+                "      QueueName: !Join ['-', [!Ref 'AWS::StackName', !Select [1, !Split [',', 'a,b,c']]]]",
+                "      DelaySeconds: !If [IsProd, 5, !Ref 'AWS::NoValue']",
+                "      Tags:",
+                "        - Key: arn",
+                "          Value: !GetAtt Q.Arn",
+                "        - Key: sub",
+                "          Value: !Sub '${AWS::Region}/${Q.QueueName}/${!Literal}/${X}'",
+                "        - Key: subWithVars",
+                "          Value: !Sub ['${A}-${Env}', {A: !Ref Q}]",
+                "        - Key: notProd",
+                "          Value: !If [IsProd, !Ref 'AWS::NoValue', yes]");
+        Template t = Template.parse(yaml.replace("${X}", "${AWS::AccountId}"), TemplateOptions.local().withStackName("s"));
+
+        var p = t.resolve(t.resource("Q").orElseThrow().properties());
+
+        assertThat(p.path("QueueName").asText()).isEqualTo("s-b");
+        assertThat(p.path("DelaySeconds").asInt()).isEqualTo(5);
+        assertThat(p.path("Tags").get(0).path("Value").asText()).isEqualTo("arn:aws:sqs:us-east-1:000000000000:s-b");
+        assertThat(p.path("Tags").get(1).path("Value").asText()).isEqualTo("us-east-1/s-b/${Literal}/000000000000");
+        assertThat(p.path("Tags").get(2).path("Value").asText())
+                .isEqualTo("https://sqs.us-east-1.amazonaws.com/000000000000/s-b-prod");
+        assertThat(p.path("Tags").get(3).has("Value")).isFalse();
+    }
+
+    @Test
+    void shouldReadTheOperatorsKinesisEventAsAnEventSourceMappingConfig() {
+        List<KinesisEventSource> sources = EventSources.kinesis(repoTemplate(TemplateOptions.local()));
+
+        assertThat(sources).hasSize(1);
+        KinesisEventSource source = sources.get(0);
+        assertThat(source.handlerClass()).isEqualTo("io.sluice.functions.lambda.KinesisOperatorHandler");
+        assertThat(source.environment()).containsEntry("SLUICE_STATE_TABLE", "sluice-dev-state");
+        EventSourceMappingConfig c = source.config();
+        assertThat(c.functionName()).isEqualTo("sluice-dev-operator");
+        assertThat(c.streamName()).isEqualTo("sluice-dev-orders");
+        assertThat(c.batchSize()).isEqualTo(1000);
+        assertThat(c.maximumBatchingWindow()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.startingPosition()).isEqualTo(StartingPosition.TRIM_HORIZON);
+        assertThat(c.maximumRetryAttempts()).isEqualTo(5);
+        assertThat(c.bisectBatchOnFunctionError()).isTrue();
+        assertThat(c.maximumRecordAge()).isEqualTo(Duration.ofSeconds(21600));
+        assertThat(c.reportBatchItemFailures()).isTrue();
+        assertThat(c.onFailureDestination()).isEqualTo("arn:aws:sqs:us-east-1:000000000000:sluice-dev-operator-dlq");
+        assertThat(c.parallelizationFactor()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAParallelizationFactorAboveOne() {
+        String yaml = String.join("\n",
+                "Resources:",
+                "  S: {Type: AWS::Kinesis::Stream, Properties: {ShardCount: 1}}",
+                "  F:",
+                "    Type: AWS::Serverless::Function",
+                "    Properties:",
+                "      Handler: a.B::handleRequest",
+                "      Events:",
+                "        E: {Type: Kinesis, Properties: {Stream: !GetAtt S.Arn, StartingPosition: LATEST, ParallelizationFactor: 2}}");
+
+        assertThatThrownBy(() -> EventSources.kinesis(Template.parse(yaml, TemplateOptions.local())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("per-shard order");
+    }
+}
