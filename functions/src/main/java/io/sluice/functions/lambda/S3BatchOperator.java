@@ -79,16 +79,23 @@ public final class S3BatchOperator {
         long now = clock.millis();
         List<S3BatchTask> tasks = S3BatchTask.parse(event);
         List<SplitProcessor> processors = new ArrayList<>();
-        for (S3BatchTask task : tasks) {
-            SplitProcessor p = new SplitProcessor(pipeline, store, task.taskId(), outputs, metrics,
-                    SplitProcessor.Mode.BATCH);
-            processors.add(p);
-        }
         List<ObjectNode> results = new ArrayList<>();
-        for (int i = 0; i < tasks.size(); i++) {
-            results.add(result(tasks.get(i), processors.get(i), now));
+        try {
+            for (S3BatchTask task : tasks) {
+                SplitProcessor p = new SplitProcessor(pipeline, store, task.taskId(), outputs, metrics,
+                        SplitProcessor.Mode.BATCH);
+                p.state();
+                processors.add(p);
+            }
+        } catch (RuntimeException e) {
+            tasks.forEach(t -> results.add(failed(t, TEMPORARY_FAILURE, e)));
         }
-        fire(tasks, results, now);
+        if (results.isEmpty()) {
+            for (int i = 0; i < tasks.size(); i++) {
+                results.add(result(tasks.get(i), processors.get(i), now));
+            }
+            fire(tasks, results, now);
+        }
         emf.emit(metrics, 0, -1, (System.nanoTime() - started) / 1_000_000, now);
         return response(event, results);
     }
@@ -97,7 +104,6 @@ public final class S3BatchOperator {
         long rejectedBefore = metrics.rejected();
         long lateBefore = metrics.late();
         try {
-            processor.state();
             long lines = S3ObjectTask.run(s3, task.bucket(), task.key(), task.versionId(), processor,
                     pipeline.maxRecordBytes(), now);
             long rejected = metrics.rejected() - rejectedBefore;
