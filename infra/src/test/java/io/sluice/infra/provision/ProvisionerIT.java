@@ -29,7 +29,8 @@ class ProvisionerIT {
                 .containsExactly("OrdersStream", "StateTable", "CoordinationTable", "ResultsTable", "ResultsBucket",
                         "DataBucket", "DeadLetterQueue");
         assertThat(report.entries()).filteredOn(e -> e.outcome() == ProvisionReport.Outcome.SKIPPED)
-                .extracting(ProvisionReport.Entry::logicalId).containsExactly("OperatorFunction");
+                .extracting(ProvisionReport.Entry::logicalId)
+                .containsExactly("OperatorFunction", "BatchFunction", "BatchOperationsRole");
         try (KinesisClient kinesis = aws.kinesis(); DynamoDbClient dynamo = aws.dynamoDb(); S3Client s3 = aws.s3(); SqsClient sqs = aws.sqs()) {
             assertThat(kinesis.listShards(b -> b.streamName("sluice-prov-orders")).shards()).hasSize(3);
             TableDescription state = dynamo.describeTable(b -> b.tableName("sluice-prov-state")).table();
