@@ -16,7 +16,12 @@ import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.state.StateStore;
 import io.sluice.state.dynamodb.DynamoDbStateStore;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -70,12 +75,20 @@ public final class LambdaWiring {
         // A custom endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, read by the SDK itself) is a local engine,
         // which serves buckets by path only.
         boolean pathStyle = env.containsKey("AWS_ENDPOINT_URL_S3") || env.containsKey("AWS_ENDPOINT_URL");
-        var http = UrlConnectionHttpClient.builder();
-        DynamoDbClient dynamo = DynamoDbClient.builder().httpClientBuilder(http).build();
-        S3Client s3 = S3Client.builder().httpClientBuilder(http).forcePathStyle(pathStyle).build();
-        SqsClient sqs = SqsClient.builder().httpClientBuilder(http).build();
+        // Lambda sets AWS_REGION and the credential variables: naming them skips the default chains' probing of
+        // profile files and instance metadata, a large part of client construction at cold start.
+        Region region = env.containsKey("AWS_REGION") ? Region.of(env.get("AWS_REGION")) : null;
+        AwsCredentialsProvider credentials = env.containsKey("AWS_ACCESS_KEY_ID")
+                ? EnvironmentVariableCredentialsProvider.create() : DefaultCredentialsProvider.builder().build();
+        SdkHttpClient http = UrlConnectionHttpClient.create();
+        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).region(region)
+                .credentialsProvider(credentials).build();
+        S3Client s3 = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
+                .forcePathStyle(pathStyle).build();
+        SqsClient sqs = SqsClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
         KinesisClient kinesis = config.outputStream().isPresent()
-                ? KinesisClient.builder().httpClientBuilder(http).build() : null;
+                ? KinesisClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build()
+                : null;
         return new LambdaWiring(config, new Clients(dynamo, s3, sqs, kinesis));
     }
 
