@@ -21,11 +21,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stream side of a Lambda instance: one {@link SplitProcessor} per shard, kept between invocations (its cached
@@ -53,7 +53,9 @@ public final class KinesisOperator {
     private final Clock clock;
     private final EmfMetrics emf;
     private final RunMetrics metrics = new RunMetrics();
-    private final Map<String, SplitProcessor> processors = new HashMap<>();
+    // Lambda runs one invocation per instance at a time; the local event source mapping calls one instance for
+    // several shards at once, so shard processors are looked up concurrently and firing is serialised.
+    private final Map<String, SplitProcessor> processors = new ConcurrentHashMap<>();
     private WindowFirer firer;
 
     public KinesisOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs,
@@ -97,8 +99,7 @@ public final class KinesisOperator {
         long lag = -1;
         if (!records.isEmpty()) {
             try {
-                long watermark = GlobalWatermark.of(store.splits(pipeline.name()), idleness(), now);
-                firer().fire(watermark, now);
+                long watermark = fire(now);
                 lag = watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE ? -1 : Math.max(0, now - watermark);
             } catch (RuntimeException e) {
                 String last = records.get(records.size() - 1).getKinesis().getSequenceNumber();
@@ -116,6 +117,12 @@ public final class KinesisOperator {
     /** The instance's cumulative counters. */
     public RunMetrics metrics() {
         return metrics;
+    }
+
+    private synchronized long fire(long now) {
+        long watermark = GlobalWatermark.of(store.splits(pipeline.name()), idleness(), now);
+        firer().fire(watermark, now);
+        return watermark;
     }
 
     /**
