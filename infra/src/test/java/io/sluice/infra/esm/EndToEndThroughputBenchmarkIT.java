@@ -15,6 +15,7 @@ import io.sluice.localstack.esm.EsmStats;
 import io.sluice.localstack.esm.EventSourceMappingConfig;
 import io.sluice.localstack.esm.LocalEventSourceMapping;
 import io.sluice.localstack.emulator.EmulatorAws;
+import io.sluice.localstack.emulator.KinesisEngine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +35,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
  * Excluded from the default build; run with
  * {@code mvn -o -pl localstack,infra -am verify -Dsluice.it.excludedGroups= -Dit.test=EndToEndThroughputBenchmarkIT
  * -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
- * [-Dsluice.bench.records=100000] [-Dsluice.bench.shards=10]}. Results go to standard output and
- * {@code infra/target/benchmark-local-aws.txt}.
+ * [-Dsluice.bench.records=100000] [-Dsluice.bench.shards=10] [-Dsluice.kinesis.engine=kinesalite]}.
+ * Results go to standard output and {@code infra/target/benchmark-local-aws-<engine>.txt}.
  */
 @Tag("benchmark")
 class EndToEndThroughputBenchmarkIT {
@@ -45,17 +46,18 @@ class EndToEndThroughputBenchmarkIT {
         int records = Integer.getInteger("sluice.bench.records", 100_000);
         // kinesis-mock's put cost grows with the records already in a shard, so spread 100k over 10 shards.
         int shards = Integer.getInteger("sluice.bench.shards", 10);
+        KinesisEngine engine = KinesisEngine.fromEnvironment(); // -Dsluice.kinesis.engine=kinesalite
         StringBuilder report = new StringBuilder();
 
         for (int i = 1; i <= 3; i++) {
-            try (EmulatorAws aws = EmulatorAws.create().start()) {
+            try (EmulatorAws aws = EmulatorAws.create(engine).start()) {
                 report.append(String.format(Locale.ROOT, "start-up %d: %s%n", i, millis(aws)));
             }
         }
 
-        report.append(String.format(Locale.ROOT, "records=%d shards=%d (template settings: batch 1000, window 1 s)%n", records, shards));
+        report.append(String.format(Locale.ROOT, "engine=%s records=%d shards=%d (template settings: batch 1000, window 1 s)%n", engine.id(), records, shards));
         // Phase A+B: put everything with no consumer, then drain the backlog: the two costs separately.
-        try (EmulatorAws aws = EmulatorAws.create().start(); KinesisClient kinesis = aws.kinesis()) {
+        try (EmulatorAws aws = EmulatorAws.create(engine).start(); KinesisClient kinesis = aws.kinesis()) {
             Template template = provision(aws, "bench-ab", shards);
             long t0 = System.nanoTime();
             long throttled = putAll(kinesis, template.physicalName("OrdersStream"), records);
@@ -71,10 +73,10 @@ class EndToEndThroughputBenchmarkIT {
                         drainNanos / 1e9, records / (drainNanos / 1e9), describe(esm.stats(), handler)));
                 assertThat(handler.records.get()).isEqualTo(records);
             }
-            report.append("kinesis-mock RSS after A+B: ").append(rss(aws.pids().get("kinesis-mock"))).append('\n');
+            report.append(engine.id() + " RSS after A+B: ").append(rss(aws.pids().get(engine.id()))).append('\n');
         }
         // Phase C: the real thing, producer and ESM at once on fresh emulators.
-        try (EmulatorAws aws = EmulatorAws.create().start(); KinesisClient kinesis = aws.kinesis()) {
+        try (EmulatorAws aws = EmulatorAws.create(engine).start(); KinesisClient kinesis = aws.kinesis()) {
             Template template = provision(aws, "bench-c", shards);
             CountingHandler handler = new CountingHandler();
             long t0 = System.nanoTime();
@@ -90,10 +92,10 @@ class EndToEndThroughputBenchmarkIT {
                         describe(esm.stats(), handler)));
                 assertThat(handler.records.get()).isEqualTo(records);
             }
-            report.append("kinesis-mock RSS after C: ").append(rss(aws.pids().get("kinesis-mock"))).append('\n');
+            report.append(engine.id() + " RSS after C: ").append(rss(aws.pids().get(engine.id()))).append('\n');
         }
         System.out.println("=== local AWS benchmark ===\n" + report);
-        Files.writeString(Path.of("target", "benchmark-local-aws.txt"), report.toString());
+        Files.writeString(Path.of("target", "benchmark-local-aws-" + engine.id() + ".txt"), report.toString());
     }
 
     private static Template provision(EmulatorAws aws, String stage, int shards) {

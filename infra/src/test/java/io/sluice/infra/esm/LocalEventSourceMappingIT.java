@@ -48,9 +48,14 @@ class LocalEventSourceMappingIT {
     private Template template;
     private String stream;
 
+    /** @return the LocalAws the scenarios run on; subclasses pick another Kinesis engine */
+    protected LocalAws localAws(LocalAws shared) {
+        return shared;
+    }
+
     @BeforeEach
-    void provision(LocalAws aws, TestInfo test) {
-        this.aws = aws;
+    void provision(LocalAws shared, TestInfo test) {
+        this.aws = localAws(shared);
         String stage = "esm-" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffff);
         this.template = Template.load(Template.locate(), TemplateOptions.local().withParameter("Stage", stage)
                 .withParameter("ShardCount", test.getTags().contains("twoShards") ? "2" : "1"));
@@ -100,6 +105,31 @@ class LocalEventSourceMappingIT {
             seen.forEach(d -> byKey.computeIfAbsent(d.partitionKey(), k -> new ArrayList<>()).add(Integer.parseInt(d.data())));
             byKey.values().forEach(values -> assertThat(values).isSorted());
             assertThat(handler.maxInFlightPerShard.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("twoShards")
+    void shouldDeliverBothParentsBeforeTheChildOfAMerge() throws Exception {
+        RecordingHandler handler = RecordingHandler.succeeding();
+        try (KinesisClient kinesis = aws.kinesis();
+             LocalEventSourceMapping esm = LocalEventSourceMapping.start(templateConfig(25), handler, aws, CheckpointStore.inMemory())) {
+            put(kinesis, 0, 200);
+            List<Shard> parents = kinesis.listShards(b -> b.streamName(stream)).shards();
+            kinesis.mergeShards(b -> b.streamName(stream).shardToMerge(parents.get(0).shardId())
+                    .adjacentShardToMerge(parents.get(1).shardId()));
+            awaitActive(kinesis);
+            put(kinesis, 200, 100);
+
+            assertThat(esm.awaitDrained(DRAIN)).isTrue();
+
+            Shard child = kinesis.listShards(b -> b.streamName(stream)).shards().stream()
+                    .filter(s -> s.adjacentParentShardId() != null).findFirst().orElseThrow();
+            List<Delivery> seen = handler.deliveries;
+            assertThat(seen).extracting(Delivery::data).hasSize(300).doesNotHaveDuplicates();
+            int firstOfChild = seen.indexOf(seen.stream().filter(d -> d.shardId().equals(child.shardId())).findFirst().orElseThrow());
+            assertThat(lastIndex(seen, child.parentShardId())).isLessThan(firstOfChild);
+            assertThat(lastIndex(seen, child.adjacentParentShardId())).isLessThan(firstOfChild);
         }
     }
 

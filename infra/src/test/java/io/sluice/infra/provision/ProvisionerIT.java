@@ -47,6 +47,41 @@ class ProvisionerIT {
     }
 
     @Test
+    void shouldCreateSecondaryIndexesStreamsAndQueueAttributesOfAnInlineTemplate(LocalAws aws) {
+        String yaml = String.join("\n",
+                "Resources:",
+                "  Jobs:",
+                "    Type: AWS::DynamoDB::Table",
+                "    Properties:",
+                "      TableName: !Sub ${AWS::StackName}-jobs",
+                "      BillingMode: PAY_PER_REQUEST",
+                "      AttributeDefinitions:",
+                "        - {AttributeName: pk, AttributeType: S}",
+                "        - {AttributeName: status, AttributeType: S}",
+                "      KeySchema: [{AttributeName: pk, KeyType: HASH}]",
+                "      GlobalSecondaryIndexes:",
+                "        - IndexName: by-status",
+                "          KeySchema: [{AttributeName: status, KeyType: HASH}]",
+                "          Projection: {ProjectionType: KEYS_ONLY}",
+                "      StreamSpecification: {StreamViewType: NEW_AND_OLD_IMAGES}",
+                "  Work:",
+                "    Type: AWS::SQS::Queue",
+                "    Properties: {VisibilityTimeout: 120}");
+        Template template = Template.parse(yaml, TemplateOptions.local().withStackName("inline"));
+
+        Provisioner.provision(template, aws);
+
+        try (DynamoDbClient dynamo = aws.dynamoDb(); SqsClient sqs = aws.sqs()) {
+            TableDescription jobs = dynamo.describeTable(b -> b.tableName("inline-jobs")).table();
+            assertThat(jobs.globalSecondaryIndexes()).extracting(g -> g.indexName()).containsExactly("by-status");
+            assertThat(jobs.streamSpecification().streamViewTypeAsString()).isEqualTo("NEW_AND_OLD_IMAGES");
+            String url = sqs.getQueueUrl(b -> b.queueName("inline-Work")).queueUrl();
+            assertThat(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("VisibilityTimeout"))
+                    .attributesAsStrings()).containsEntry("VisibilityTimeout", "120");
+        }
+    }
+
+    @Test
     void shouldLeaveExistingResourcesAloneWhenProvisionedTwice(LocalAws aws) {
         Template template = Template.load(Template.locate(), TemplateOptions.local().withParameter("Stage", "twice"));
         Provisioner.provision(template, aws);

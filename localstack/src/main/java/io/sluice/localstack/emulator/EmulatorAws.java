@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Local AWS without Docker: kinesis-mock (npm {@code kinesis-local}) serves Kinesis, one
+ * Local AWS without Docker: kinesis-mock (npm {@code kinesis-local}; or kinesalite, see
+ * {@link KinesisEngine}) serves Kinesis, one
  * {@code moto_server} serves DynamoDB, S3 and SQS. Both run as plain processes on free loopback ports,
  * log to files, and are stopped with their process trees on {@link #close()} and, unless detached, on
  * JVM shutdown (Ctrl-C, end of a test JVM).
@@ -28,8 +29,8 @@ import java.util.Map;
  * }</pre>
  *
  * <p>moto's own Kinesis is not used: it never ends reading a closed shard, which breaks resharding.
- * kinesis-mock serves about 1,500-2,000 records/s and keeps every record in memory, so keep local
- * volumes to thousands of records in tests.
+ * kinesis-mock serves a few thousand records/s on an empty stream, slowing as it fills (it keeps every
+ * record in memory), so keep local volumes to thousands of records in tests.
  */
 public final class EmulatorAws implements LocalAws {
     private static final System.Logger LOG = System.getLogger(EmulatorAws.class.getName());
@@ -37,34 +38,54 @@ public final class EmulatorAws implements LocalAws {
 
     private final Path logDir;
     private final boolean detached;
+    private final KinesisEngine engine;
     private final Map<String, Duration> startupTimes = new LinkedHashMap<>();
     private final Map<Service, URI> endpoints = new LinkedHashMap<>();
     private final List<ManagedProcess> processes = new ArrayList<>();
     private Thread shutdownHook;
 
-    private EmulatorAws(Path logDir, boolean detached) {
+    private EmulatorAws(Path logDir, boolean detached, KinesisEngine engine) {
         this.logDir = logDir;
         this.detached = detached;
+        this.engine = engine;
     }
 
     /**
      * Emulators logging to a new directory under {@code target/sluice-local} when run from a Maven module, else a temporary
-     * directory; stopped on JVM exit.
+     * directory; stopped on JVM exit. Kinesis engine from {@link KinesisEngine#fromEnvironment()}.
      *
      * @return an unstarted instance
      */
     public static EmulatorAws create() {
-        return new EmulatorAws(defaultLogDir(), false);
+        return new EmulatorAws(defaultLogDir(), false, KinesisEngine.fromEnvironment());
     }
 
     /**
-     * @param logDir where {@code kinesis-mock.log} and {@code moto.log} go
+     * @param logDir where {@code kinesis-mock.log} (or {@code kinesalite.log}) and {@code moto.log} go
      * @param detached true to leave the processes running when this JVM exits (for {@code sluice local
      *     up}); they are found again through {@link io.sluice.localstack.LocalAwsState}
      * @return an unstarted instance
      */
     public static EmulatorAws create(Path logDir, boolean detached) {
-        return new EmulatorAws(logDir, detached);
+        return new EmulatorAws(logDir, detached, KinesisEngine.fromEnvironment());
+    }
+
+    /**
+     * @param logDir where the emulators' log files go
+     * @param detached true to leave the processes running when this JVM exits
+     * @param engine the Kinesis emulator
+     * @return an unstarted instance
+     */
+    public static EmulatorAws create(Path logDir, boolean detached, KinesisEngine engine) {
+        return new EmulatorAws(logDir, detached, engine);
+    }
+
+    /**
+     * @param engine the Kinesis emulator
+     * @return an unstarted instance logging like {@link #create()}
+     */
+    public static EmulatorAws create(KinesisEngine engine) {
+        return new EmulatorAws(defaultLogDir(), false, engine);
     }
 
     private static Path defaultLogDir() {
@@ -90,8 +111,8 @@ public final class EmulatorAws implements LocalAws {
         Path node = Executables.onPath("node").orElseThrow(() -> new LocalAwsException(
                 "node not found on PATH: install Node.js 18+ for kinesis-mock or use Docker (SLUICE_LOCAL_AWS=localstack)"));
         long tInstall = System.nanoTime();
-        Path kinesisDir = KinesisMockInstaller.ensureInstalled();
-        startupTimes.put("kinesis-mock install check", Duration.ofNanos(System.nanoTime() - tInstall));
+        Path kinesisDir = KinesisMockInstaller.ensureInstalled(engine);
+        startupTimes.put("npm install check", Duration.ofNanos(System.nanoTime() - tInstall));
         if (!detached) {
             shutdownHook = new Thread(this::stopProcesses, "sluice-emulators-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -102,9 +123,10 @@ public final class EmulatorAws implements LocalAws {
             int motoPort = Executables.freeLoopbackPort();
             long tStart = System.nanoTime();
             // Both start in parallel; each is awaited below.
-            ManagedProcess kinesis = ManagedProcess.start("kinesis-mock",
-                    List.of(node.toString(), kinesisDir.resolve("main.js").toString()), kinesisDir,
-                    kinesisEnv(kinesisPort, kinesisTlsPort), logDir.resolve("kinesis-mock.log"));
+            // kinesis-mock reads server.json from its working directory: start it in its package directory.
+            ManagedProcess kinesis = ManagedProcess.start(engine.id(), engine.command(node, kinesisDir, kinesisPort),
+                    kinesisDir, engine.environment(kinesisPort, kinesisTlsPort, REGION.id()),
+                    logDir.resolve(engine.id() + ".log"));
             processes.add(kinesis);
             ManagedProcess motoProcess = ManagedProcess.start("moto_server",
                     List.of(moto.toString(), "-H", "127.0.0.1", "-p", Integer.toString(motoPort)), logDir,
@@ -113,7 +135,7 @@ public final class EmulatorAws implements LocalAws {
             URI kinesisUri = URI.create("http://127.0.0.1:" + kinesisPort);
             URI motoUri = URI.create("http://127.0.0.1:" + motoPort);
             kinesis.awaitHttp(kinesisUri, START_TIMEOUT);
-            startupTimes.put("kinesis-mock", Duration.ofNanos(System.nanoTime() - tStart));
+            startupTimes.put(engine.id(), Duration.ofNanos(System.nanoTime() - tStart));
             motoProcess.awaitHttp(motoUri.resolve("/moto-api/"), START_TIMEOUT);
             startupTimes.put("moto_server", Duration.ofNanos(System.nanoTime() - tStart));
             endpoints.put(Service.KINESIS, kinesisUri);
@@ -128,20 +150,6 @@ public final class EmulatorAws implements LocalAws {
         LOG.log(Level.INFO, "Emulators started in " + startupTimes.get("total").toMillis() + " ms " + times()
                 + "; logs in " + logDir);
         return this;
-    }
-
-    private static Map<String, String> kinesisEnv(int plainPort, int tlsPort) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(plainPort));
-        env.put("KINESIS_MOCK_TLS_PORT", Integer.toString(tlsPort));
-        env.put("AWS_REGION", REGION.id());
-        env.put("LOG_LEVEL", "WARN");
-        // Defaults are 500 ms per control-plane call, which only slows local tests down.
-        for (String op : List.of("CREATE_STREAM", "DELETE_STREAM", "SPLIT_SHARD", "MERGE_SHARDS",
-                "UPDATE_SHARD_COUNT", "START_STREAM_ENCRYPTION", "STOP_STREAM_ENCRYPTION")) {
-            env.put(op + "_DURATION", "100ms");
-        }
-        return env;
     }
 
     private String times() {
@@ -180,6 +188,11 @@ public final class EmulatorAws implements LocalAws {
         return "emulators";
     }
 
+    /** @return the Kinesis emulator this instance runs */
+    public KinesisEngine kinesisEngine() {
+        return engine;
+    }
+
     @Override
     public synchronized URI endpoint(Service service) {
         URI uri = endpoints.get(service);
@@ -194,11 +207,11 @@ public final class EmulatorAws implements LocalAws {
         return Map.copyOf(startupTimes);
     }
 
-    /** @return process ids by emulator name ({@code kinesis-mock}, {@code moto_server}) */
+    /** @return process ids by emulator name ({@code kinesis-mock} or {@code kinesalite}, {@code moto_server}) */
     public synchronized Map<String, Long> pids() {
         Map<String, Long> pids = new LinkedHashMap<>();
         if (processes.size() == 2) {
-            pids.put("kinesis-mock", processes.get(0).pid());
+            pids.put(engine.id(), processes.get(0).pid());
             pids.put("moto_server", processes.get(1).pid());
         }
         return pids;

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Installs kinesis-mock (npm package {@code kinesis-local}, pinned by the {@code package.json} and
- * {@code package-lock.json} shipped as resources of this class) with {@code npm ci} on first use.
+ * Installs the npm Kinesis emulators (kinesis-mock as npm {@code kinesis-local}, and kinesalite), pinned
+ * by the {@code package.json} and {@code package-lock.json} shipped as resources of this class, with
+ * {@code npm ci --ignore-scripts} on first use.
  *
  * <p>The install goes to a user cache directory keyed by the lock file's hash, so it is shared by the
  * repository root, every module directory and the CLI, and a new lock installs beside the old one:
@@ -26,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KinesisMockInstaller {
     private static final String RESOURCE_DIR = "/io/sluice/localstack/emulator/";
-    static final String PACKAGE = "kinesis-local";
 
     private KinesisMockInstaller() {
     }
@@ -47,26 +47,34 @@ public final class KinesisMockInstaller {
     }
 
     /**
-     * Installs if needed and returns the package directory (which holds {@code main.js} and the
+     * Installs if needed and returns the directory of kinesis-mock (which holds {@code main.js} and the
      * {@code server.json} kinesis-mock reads from its working directory).
      *
      * @return the installed package directory
      * @throws LocalAwsException if npm is missing or {@code npm ci} fails (with its output)
      */
     public static Path ensureInstalled() {
+        return ensureInstalled(KinesisEngine.KINESIS_MOCK);
+    }
+
+    /**
+     * @param engine which emulator
+     * @return its installed package directory (installing all pinned emulators if needed)
+     */
+    public static Path ensureInstalled(KinesisEngine engine) {
         byte[] packageJson = resource("package.json");
         byte[] lock = resource("package-lock.json");
-        Path dir = cacheRoot().resolve("npm").resolve(PACKAGE + "-" + sha256(lock).substring(0, 12));
-        Path packageDir = dir.resolve("node_modules").resolve(PACKAGE);
+        Path dir = cacheRoot().resolve("npm").resolve("kinesis-emulators-" + sha256(lock).substring(0, 12));
+        Path packageDir = dir.resolve("node_modules").resolve(engine.npmPackage());
         Path marker = dir.resolve(".installed");
-        if (Files.exists(marker) && Files.exists(packageDir.resolve("main.js"))) {
+        if (Files.exists(marker) && Files.isDirectory(packageDir)) {
             return packageDir;
         }
         try {
             Files.createDirectories(dir);
             try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
-                if (Files.exists(marker) && Files.exists(packageDir.resolve("main.js"))) {
+                if (Files.exists(marker) && Files.isDirectory(packageDir)) {
                     return packageDir; // another JVM installed it while we waited
                 }
                 Files.write(dir.resolve("package.json"), packageJson);
@@ -83,7 +91,7 @@ public final class KinesisMockInstaller {
     private static void npmCi(Path dir) throws IOException {
         String npm = System.getProperty("os.name").startsWith("Windows") ? "npm.cmd" : "npm";
         if (Executables.onPath(npm).isEmpty()) {
-            throw new LocalAwsException("npm not found on PATH: install Node.js 18+ (kinesis-mock runs on it) or use Docker (SLUICE_LOCAL_AWS=localstack)");
+            throw new LocalAwsException("npm not found on PATH: install Node.js 18+ (the Kinesis emulators run on it) or use Docker (SLUICE_LOCAL_AWS=localstack)");
         }
         Path log = dir.resolve("npm-ci.log");
         Process p = new ProcessBuilder(List.of(npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"))
