@@ -19,6 +19,8 @@
  * </ul>
  *
  * <p>This module knows nothing of pipelines: keys are strings and accumulators are bytes. Implementations: the
- * in-memory {@link io.sluice.state.memory.InMemoryStateStore} (unit tests, local runs) and DynamoDB.
+ * in-memory {@link io.sluice.state.memory.InMemoryStateStore} (unit tests, local runs) and
+ * {@link io.sluice.state.dynamodb.DynamoDbStateStore} (tables defined in
+ * {@link io.sluice.state.dynamodb.StateTables}).
  */
 package io.sluice.state;

@@ -8,12 +8,16 @@ import io.sluice.state.StateStoreException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -41,7 +45,6 @@ final class Coordination {
 
     static final String PENDING = "PENDING";
     static final String CLAIMED = "CLAIMED";
-    static final String FIRED = "FIRED";
     private static final String FIRED_SK = "-";
     private static final ReturnConsumedCapacity TOTAL = ReturnConsumedCapacity.TOTAL;
 
@@ -57,48 +60,81 @@ final class Coordination {
         this.ttl = ttl;
     }
 
+    /**
+     * Adds the slot to the index unless it was fired: a fired slot has a tombstone, and registering never re-opens
+     * it. The tombstone check is a separate read, so a registration racing with the completion of the same slot
+     * (a late writer) could put it back in the index; the next claim attempt removes it again.
+     */
     void registerSlot(String pipeline, Slot slot) {
-        // if_not_exists keeps a CLAIMED or FIRED status: registering is idempotent and never re-opens a slot.
-        update("UpdateItem", key(Keys.slotsPk(pipeline), Keys.slotSk(slot)),
+        if (get(key(Keys.firedSlotsPk(pipeline), Keys.slotSk(slot))).isPresent()) {
+            return;
+        }
+        // if_not_exists keeps a claim: registering is idempotent.
+        update(key(Keys.slotsPk(pipeline), Keys.slotSk(slot)),
                 "SET " + STATUS + " = if_not_exists(" + STATUS + ", :pending), #ttl = :ttl", null,
                 Map.of(":pending", s(PENDING), ":ttl", n(ttl.getAsLong())));
     }
 
+    /** The index holds unfired slots only, so this query never reads the fired past. */
     List<Slot> pendingSlots(String pipeline, long maxEnd) {
         List<Slot> slots = new ArrayList<>();
         for (Map<String, AttributeValue> item : query(QueryRequest.builder()
                 .keyConditionExpression(PK + " = :pk AND " + SK + " < :bound")
-                .filterExpression(STATUS + " <> :fired")
                 .expressionAttributeValues(Map.of(":pk", s(Keys.slotsPk(pipeline)),
-                        ":bound", s(Keys.slotSkBoundAfter(maxEnd)), ":fired", s(FIRED))))) {
+                        ":bound", s(Keys.slotSkBoundAfter(maxEnd)))))) {
             slots.add(Keys.parseSlotSk(item.get(SK).s()));
         }
         return slots;
     }
 
     boolean claimFiring(String pipeline, Slot slot, String owner, long nowMillis, long leaseMillis) {
+        Map<String, AttributeValue> index = key(Keys.slotsPk(pipeline), Keys.slotSk(slot));
+        Map<String, AttributeValue> tombstone = key(Keys.firedSlotsPk(pipeline), Keys.slotSk(slot));
         try {
-            update("UpdateItem", key(Keys.slotsPk(pipeline), Keys.slotSk(slot)),
-                    "SET " + STATUS + " = :claimed, " + OWNER + " = :owner, " + LEASE_UNTIL + " = :until, "
-                            + "#ttl = :ttl",
-                    "attribute_not_exists(" + PK + ") OR (" + STATUS + " <> :fired AND (attribute_not_exists("
-                            + OWNER + ") OR " + OWNER + " = :owner OR " + LEASE_UNTIL + " <= :now))",
-                    Map.of(":claimed", s(CLAIMED), ":owner", s(owner), ":until", n(nowMillis + leaseMillis),
-                            ":ttl", n(ttl.getAsLong()), ":fired", s(FIRED), ":now", n(nowMillis)));
+            transact(
+                    TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(tombstone)
+                            .conditionExpression("attribute_not_exists(" + PK + ")")).build(),
+                    TransactWriteItem.builder().update(u -> u.tableName(table).key(index)
+                            .updateExpression("SET " + STATUS + " = :claimed, " + OWNER + " = :owner, "
+                                    + LEASE_UNTIL + " = :until, #ttl = :ttl")
+                            .conditionExpression("attribute_not_exists(" + OWNER + ") OR " + OWNER + " = :owner OR "
+                                    + LEASE_UNTIL + " <= :now")
+                            .expressionAttributeNames(Map.of("#ttl", TTL))
+                            .expressionAttributeValues(Map.of(":claimed", s(CLAIMED), ":owner", s(owner),
+                                    ":until", n(nowMillis + leaseMillis), ":ttl", n(ttl.getAsLong()),
+                                    ":now", n(nowMillis)))).build());
             return true;
-        } catch (ConditionalCheckFailedException fired) {
+        } catch (TransactionCanceledException e) {
+            if (failedCondition(e, 0)) {
+                // Fired already; an index entry can only be a registration that raced the completion.
+                calls.estimateWrite(1);
+                calls.write("DeleteItem", () -> client.deleteItem(b -> b.tableName(table).key(index)
+                        .returnConsumedCapacity(TOTAL)), DeleteItemResponse::consumedCapacity);
+            }
             return false;
         }
     }
 
+    /** Moves the slot from the index to its tombstone, in one transaction conditional on the claim. */
     void completeFiring(String pipeline, Slot slot, String owner) {
+        Map<String, AttributeValue> index = key(Keys.slotsPk(pipeline), Keys.slotSk(slot));
+        Map<String, AttributeValue> tombstone = key(Keys.firedSlotsPk(pipeline), Keys.slotSk(slot));
+        Map<String, AttributeValue> fired = new HashMap<>(tombstone);
+        fired.put(OWNER, s(owner));
+        fired.put(TTL, n(ttl.getAsLong()));
         try {
-            update("UpdateItem", key(Keys.slotsPk(pipeline), Keys.slotSk(slot)),
-                    "SET " + STATUS + " = :fired, #ttl = :ttl", OWNER + " = :owner",
-                    Map.of(":fired", s(FIRED), ":owner", s(owner), ":ttl", n(ttl.getAsLong())));
-        } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> old = e.hasItem() ? e.item() : Map.of();
-            AttributeValue holder = old.get(OWNER);
+            transact(
+                    TransactWriteItem.builder().delete(d -> d.tableName(table).key(index)
+                            .conditionExpression(OWNER + " = :owner")
+                            .expressionAttributeValues(Map.of(":owner", s(owner)))).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(fired)).build());
+        } catch (TransactionCanceledException e) {
+            Optional<Map<String, AttributeValue>> done = get(tombstone);
+            if (done.isPresent() && owner.equals(done.get().get(OWNER).s())) {
+                return; // completed before by this owner: idempotent
+            }
+            AttributeValue holder = done.map(item -> item.get(OWNER))
+                    .or(() -> get(index).map(item -> item.get(OWNER))).orElse(null);
             throw new StateStoreException(holder == null
                     ? "No claim on slot " + slot + " of pipeline [" + pipeline + "] held by [" + owner + "]"
                     : "Slot " + slot + " of pipeline [" + pipeline + "] is claimed by [" + holder.s() + "], not ["
@@ -108,13 +144,23 @@ final class Coordination {
 
     void releaseFiring(String pipeline, Slot slot, String owner) {
         try {
-            update("UpdateItem", key(Keys.slotsPk(pipeline), Keys.slotSk(slot)),
-                    "SET " + STATUS + " = :pending REMOVE " + OWNER + ", " + LEASE_UNTIL,
-                    OWNER + " = :owner AND " + STATUS + " <> :fired",
-                    Map.of(":pending", s(PENDING), ":owner", s(owner), ":fired", s(FIRED)));
+            update(key(Keys.slotsPk(pipeline), Keys.slotSk(slot)),
+                    "SET " + STATUS + " = :pending REMOVE " + OWNER + ", " + LEASE_UNTIL, OWNER + " = :owner",
+                    Map.of(":pending", s(PENDING), ":owner", s(owner)));
         } catch (ConditionalCheckFailedException notHeld) {
-            // Releasing a claim one does not hold is a no-op by contract.
+            // Releasing a claim one does not hold (or of a fired slot, no longer indexed) is a no-op by contract.
         }
+    }
+
+    private void transact(TransactWriteItem... items) {
+        calls.estimateWrite(2.0 * items.length); // transactional writes cost twice, per item of at most 1 KB
+        calls.batch("TransactWriteItems", true, () -> client.transactWriteItems(b -> b.transactItems(items)
+                .returnConsumedCapacity(TOTAL)), TransactWriteItemsResponse::consumedCapacity);
+    }
+
+    private static boolean failedCondition(TransactionCanceledException e, int item) {
+        return e.hasCancellationReasons() && e.cancellationReasons().size() > item
+                && "ConditionalCheckFailed".equals(e.cancellationReasons().get(item).code());
     }
 
     void putSplit(SplitState state) {
@@ -153,7 +199,7 @@ final class Coordination {
 
     void advanceFiredWatermark(String pipeline, long watermark) {
         try {
-            update("UpdateItem", key(Keys.firedPk(pipeline), FIRED_SK),
+            update(key(Keys.firedPk(pipeline), FIRED_SK),
                     "SET " + FIRED_WATERMARK + " = :w, #ttl = :ttl",
                     "attribute_not_exists(" + FIRED_WATERMARK + ") OR " + FIRED_WATERMARK + " < :w",
                     Map.of(":w", n(watermark), ":ttl", n(ttl.getAsLong())));
@@ -178,7 +224,7 @@ final class Coordination {
         return found ? Optional.of(r.item()) : Optional.empty();
     }
 
-    private void update(String api, Map<String, AttributeValue> key, String updateExpression, String condition,
+    private void update(Map<String, AttributeValue> key, String updateExpression, String condition,
                         Map<String, AttributeValue> values) {
         UpdateItemRequest request = UpdateItemRequest.builder().tableName(table).key(key)
                 .updateExpression(updateExpression).conditionExpression(condition)
@@ -187,7 +233,7 @@ final class Coordination {
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .returnConsumedCapacity(TOTAL).build();
         calls.estimateWrite(1); // coordination items stay far under 1 KB; a failed condition is billed too
-        calls.write(api, () -> client.updateItem(request), UpdateItemResponse::consumedCapacity);
+        calls.write("UpdateItem", () -> client.updateItem(request), UpdateItemResponse::consumedCapacity);
     }
 
     /** All items of a paginated query, strongly consistent. */

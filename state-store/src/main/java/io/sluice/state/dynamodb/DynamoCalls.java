@@ -5,6 +5,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
  * Runs DynamoDB calls with exponential back-off and full jitter on throttling and server errors, and meters them.
  *
  * <p>Back-off: attempt {@code n} (from 0) that fails with {@code ProvisionedThroughputExceededException},
- * {@code RequestLimitExceeded}, {@code ThrottlingException} or a 5xx sleeps a uniform random time in
+ * {@code RequestLimitExceeded}, {@code ThrottlingException}, a 5xx or a transaction conflict sleeps a uniform random time in
  * {@code [0, min(cap, base * 2^n))}, up to {@code maxAttempts} attempts. This loop sits outside the SDK's own
  * retry strategy: with the SDK default (standard mode, 3 attempts with its own short back-off) each of our attempts
  * may be up to 3 HTTP requests; our longer cap is what rides out sustained throttling (a hot partition, an
@@ -105,6 +106,11 @@ final class DynamoCalls {
         if (e instanceof ProvisionedThroughputExceededException || e instanceof RequestLimitExceededException
                 || e.isThrottlingException()) {
             return true;
+        }
+        if (e instanceof TransactionCanceledException t && t.hasCancellationReasons()) {
+            // Another transaction held an item: retry. A failed condition is an answer, not a transient error.
+            return t.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code()))
+                    && t.cancellationReasons().stream().noneMatch(r -> "ConditionalCheckFailed".equals(r.code()));
         }
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         return "ThrottlingException".equals(code) || "RequestLimitExceeded".equals(code) || e.statusCode() >= 500;

@@ -77,7 +77,18 @@ public final class DynamoDbStateStoreBuilder {
         return this;
     }
 
-    /** Attempts per call on throttling or 5xx, {@code >= 1} (see {@link DynamoCalls} for the SDK's own retries). */
+    /**
+     * Attempts per call on throttling ({@code ProvisionedThroughputExceededException}, {@code ThrottlingException},
+     * {@code RequestLimitExceeded}), 5xx and transaction conflicts, {@code >= 1}; other errors are not retried.
+     *
+     * <p>This loop runs outside the SDK's own retry strategy. With the SDK default (standard mode: 3 attempts with
+     * a short back-off) each of these attempts may be up to 3 HTTP requests; the store's longer back-off (up to
+     * {@code cap}) is what rides out sustained throttling such as a hot partition or an on-demand table scaling
+     * up. To make this loop the only one, build the client with
+     * {@code .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))}. Retrying a
+     * conditional write whose first attempt did reach DynamoDB is safe: the retry meets the new fence and ends
+     * in a {@link io.sluice.state.FenceConflictException}, which the writer resolves by re-reading.
+     */
     public DynamoDbStateStoreBuilder withMaxAttempts(int maxAttempts) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1 but was " + maxAttempts);

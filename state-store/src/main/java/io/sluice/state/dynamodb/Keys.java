@@ -74,6 +74,11 @@ final class Keys {
         return new Slot(unsortable(sk.substring(SORTABLE_DIGITS + 1)), unsortable(sk.substring(0, SORTABLE_DIGITS)));
     }
 
+    /** Tombstones of fired slots, same sort keys as {@link #slotsPk}. */
+    static String firedSlotsPk(String pipeline) {
+        return pipeline + "#fired-slots";
+    }
+
     static String splitsPk(String pipeline) {
         return pipeline + "#splits";
     }

@@ -66,7 +66,7 @@ class DynamoDbStateStoreTest {
     }
 
     private List<Map<String, AttributeValue>> items(String table) {
-        return dynamo.scan(b -> b.tableName(table)).items().stream()
+        return dynamo.scanPaginator(b -> b.tableName(table)).items().stream()
                 .filter(item -> item.get(StateTables.PK).s().startsWith(pipeline + "#")).toList();
     }
 
@@ -127,6 +127,20 @@ class DynamoDbStateStoreTest {
     }
 
     @Test
+    void readSlot_followsLastEvaluatedKey_pastOneMegabytePages() {
+        var store = builder().withWindowBuckets(1).build();
+        for (int bucket = 0; bucket < 12; bucket++) {
+            store.writePartial(partial(new PartialKey(pipeline, MINUTE, "shard-0", bucket), 100 * 1024), Fence.NONE);
+        }
+        CapacityUsage before = store.capacity();
+
+        assertThat(store.readSlot(pipeline, MINUTE)).hasSize(12);
+        CapacityUsage read = store.capacity().minus(before);
+        assertThat(read.calls().get("Query")).as("1.2 MB in one partition key: at least two 1 MB pages").isGreaterThanOrEqualTo(2);
+        assertThat(read.estimatedReadUnits()).isGreaterThanOrEqualTo(12 * 100 / 4);
+    }
+
+    @Test
     void capacity_countsCallsByApi_andEstimatesUnitsFromItemSize() {
         var store = builder().build();
         PartialKey key = new PartialKey(pipeline, MINUTE, "shard-0", 0);
@@ -166,5 +180,42 @@ class DynamoDbStateStoreTest {
 
         assertThat(store.capacity().calls()).containsEntry("UpdateItem", 2L);
         assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).hasSize(2);
+    }
+
+    @Test
+    void pendingSlots_readsOnlyUnfiredSlots_however_manyWereFired() {
+        var store = builder().build();
+        for (int minute = 0; minute < 30; minute++) {
+            Slot slot = new Slot(minute * 60_000L, (minute + 1) * 60_000L);
+            store.registerSlot(pipeline, slot);
+            if (minute < 29) {
+                store.claimFiring(pipeline, slot, "firer", 0, 60_000);
+                store.completeFiring(pipeline, slot, "firer");
+            }
+        }
+        CapacityUsage before = store.capacity();
+
+        assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).containsExactly(new Slot(29 * 60_000L, 30 * 60_000L));
+        assertThat(items(COORDINATION).stream().filter(i -> i.get(StateTables.PK).s().equals(pipeline + "#slots")))
+                .hasSize(1);
+        assertThat(store.capacity().minus(before).estimatedReadUnits()).isEqualTo(1.0);
+    }
+
+    @Test
+    void claimFiring_removesAFiredSlotThatARacingRegistrationPutBack() {
+        var store = builder().build();
+        store.registerSlot(pipeline, MINUTE);
+        store.claimFiring(pipeline, MINUTE, "firer", 0, 60_000);
+        store.completeFiring(pipeline, MINUTE, "firer");
+        // What a registration that read "not fired" just before the completion would write.
+        dynamo.putItem(b -> b.tableName(COORDINATION).item(Map.of(
+                StateTables.PK, AttributeValue.fromS(pipeline + "#slots"),
+                StateTables.SK, AttributeValue.fromS(Keys.slotSk(MINUTE)),
+                StateTables.STATUS, AttributeValue.fromS("PENDING"))));
+        assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).containsExactly(MINUTE);
+
+        assertThat(store.claimFiring(pipeline, MINUTE, "late-firer", 1_000_000, 60_000)).isFalse();
+
+        assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).isEmpty();
     }
 }
