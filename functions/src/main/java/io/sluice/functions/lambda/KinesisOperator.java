@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.functions.io.RecordSink;
 import io.sluice.functions.io.SinkOutputs;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
+import io.sluice.functions.io.kinesis.ShardRegistry;
 import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.functions.runtime.GlobalWatermark;
@@ -13,6 +14,7 @@ import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.runtime.SplitProcessor;
 import io.sluice.functions.runtime.WindowFirer;
 import io.sluice.state.Fence;
+import io.sluice.state.SplitStatus;
 import io.sluice.state.StateStore;
 
 import java.lang.System.Logger.Level;
@@ -52,20 +54,26 @@ public final class KinesisOperator {
     private final RecordSink<RejectedRecord> deadLetters;
     private final Clock clock;
     private final EmfMetrics emf;
+    private final ShardRegistry shards;
     private final RunMetrics metrics = new RunMetrics();
     // Lambda runs one invocation per instance at a time; the local event source mapping calls one instance for
     // several shards at once, so shard processors are looked up concurrently and firing is serialised.
     private final Map<String, SplitProcessor> processors = new ConcurrentHashMap<>();
     private WindowFirer firer;
 
+    /**
+     * @param shards registers the stream's shards and finishes drained parents; null when the coordination table is
+     *               kept up to date by someone else (tests, the orchestrator)
+     */
     public KinesisOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs,
-                           RecordSink<RejectedRecord> deadLetters, Clock clock, EmfMetrics emf) {
+                           RecordSink<RejectedRecord> deadLetters, Clock clock, EmfMetrics emf, ShardRegistry shards) {
         this.pipeline = pipeline;
         this.store = store;
         this.outputs = outputs;
         this.deadLetters = deadLetters;
         this.clock = clock;
         this.emf = emf;
+        this.shards = shards;
     }
 
     /** Applies the event's records shard by shard, fires, emits one metrics line. */
@@ -76,6 +84,7 @@ public final class KinesisOperator {
         List<KinesisEvent.KinesisEventRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         long undecodable = 0;
         for (Map.Entry<String, List<KinesisEvent.KinesisEventRecord>> shard : byShard(records).entrySet()) {
+            boolean firstBatch = !processors.containsKey(shard.getKey());
             SplitProcessor processor = processors.computeIfAbsent(shard.getKey(),
                     s -> new SplitProcessor(pipeline, store, s, outputs, metrics, SplitProcessor.Mode.STREAM));
             List<RejectedRecord> rejected = new ArrayList<>();
@@ -87,9 +96,17 @@ public final class KinesisOperator {
                     deadLetters.write(r);
                 }
                 undecodable += rejected.size();
+                if (firstBatch && shards != null) {
+                    finishParents(shards.ensureRegistered(shard.getValue().get(0).getEventSourceARN(),
+                            shard.getKey(), now));
+                }
                 long watermark = GlobalWatermark.of(store.splits(pipeline.name()), idleness(), now);
                 processor.process(batch, watermark, now);
             } catch (RuntimeException e) {
+                if (firstBatch) {
+                    // Registration runs again with the retry.
+                    processors.remove(shard.getKey());
+                }
                 String from = firstNotApplied(processor, shard.getValue());
                 LOG.log(Level.ERROR, "Batch not applied; reporting a batch item failure. pipeline=[{0}] shard=[{1}] "
                         + "seq=[{2}] cause=[{3}]", pipeline.name(), shard.getKey(), from, e.toString());
@@ -117,6 +134,18 @@ public final class KinesisOperator {
     /** The instance's cumulative counters. */
     public RunMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * Lambda delivers a child shard only after its parents are fully processed, so they are finished now: their
+     * watermark stops holding the global watermark back.
+     */
+    private void finishParents(List<String> parents) {
+        for (String parent : parents) {
+            store.readSplit(pipeline.name(), parent)
+                    .filter(s -> s.status() != SplitStatus.FINISHED)
+                    .ifPresent(s -> store.putSplit(s.finished(s.fence())));
+        }
     }
 
     private synchronized long fire(long now) {

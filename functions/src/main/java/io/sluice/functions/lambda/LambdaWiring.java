@@ -8,6 +8,7 @@ import io.sluice.functions.io.ResultsSink;
 import io.sluice.functions.io.SinkOutputs;
 import io.sluice.functions.io.dynamodb.DynamoDbResultsSink;
 import io.sluice.functions.io.kinesis.KinesisOutputSink;
+import io.sluice.functions.io.kinesis.ShardRegistry;
 import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.functions.io.s3.S3LateSink;
 import io.sluice.functions.io.s3.S3ResultsSink;
@@ -48,7 +49,8 @@ public final class LambdaWiring {
     /**
      * SDK clients of the handlers (url-connection-client: the smallest and fastest to start).
      *
-     * @param kinesis only needed with an output stream; may be null otherwise
+     * @param kinesis for shard registration and the output stream; null leaves shard registration to others (the
+     *                orchestrator, tests) and needs no output stream
      */
     public record Clients(DynamoDbClient dynamo, S3Client s3, SqsClient sqs, KinesisClient kinesis) {
     }
@@ -86,9 +88,9 @@ public final class LambdaWiring {
         S3Client s3 = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
                 .forcePathStyle(pathStyle).build();
         SqsClient sqs = SqsClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
-        KinesisClient kinesis = config.outputStream().isPresent()
-                ? KinesisClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build()
-                : null;
+        // Kinesis: ListShards for shard registration, and the output stream when configured.
+        KinesisClient kinesis = KinesisClient.builder().httpClient(http).region(region).credentialsProvider(credentials)
+                .build();
         return new LambdaWiring(config, new Clients(dynamo, s3, sqs, kinesis));
     }
 
@@ -133,8 +135,10 @@ public final class LambdaWiring {
 
     /** The stream operator with its own store, outputs and metrics. */
     public KinesisOperator kinesisOperator(Clock clock, PrintStream metricsOut) {
-        return new KinesisOperator(pipeline, stateStore(clock), outputs(), deadLetters(), clock,
-                new EmfMetrics("Sluice", pipeline.name(), "operator", metricsOut));
+        StateStore store = stateStore(clock);
+        return new KinesisOperator(pipeline, store, outputs(), deadLetters(), clock,
+                new EmfMetrics("Sluice", pipeline.name(), "operator", metricsOut),
+                clients.kinesis() == null ? null : new ShardRegistry(clients.kinesis(), store, pipeline.name()));
     }
 
     /** The batch operator with its own store, outputs and metrics. */

@@ -5,6 +5,7 @@ import io.sluice.state.StateStore;
 import io.sluice.state.dynamodb.StateTables;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -38,6 +39,11 @@ final class LocalSluice implements AutoCloseable {
     private final LambdaWiring wiring;
 
     LocalSluice(LocalAws aws, String pipeline) {
+        this(aws, pipeline, null);
+    }
+
+    /** @param kinesis enables shard registration (ListShards) in the Kinesis handler; closed by the caller */
+    LocalSluice(LocalAws aws, String pipeline, KinesisClient kinesis) {
         this.dynamo = aws.dynamoDb();
         this.s3 = aws.s3();
         this.sqs = aws.sqs();
@@ -59,7 +65,7 @@ final class LocalSluice implements AutoCloseable {
                 HandlerConfig.RESULTS_TABLE, results,
                 HandlerConfig.RESULTS_BUCKET, bucket,
                 HandlerConfig.DEAD_LETTER_QUEUE_URL, queue));
-        this.wiring = LambdaWiring.of(config, new LambdaWiring.Clients(dynamo, s3, sqs, null));
+        this.wiring = LambdaWiring.of(config, new LambdaWiring.Clients(dynamo, s3, sqs, kinesis));
     }
 
     /** A handler as a new Lambda instance would build it (own processors, caches and firer). */
