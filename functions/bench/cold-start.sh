@@ -20,6 +20,9 @@ for t in bench-state bench-coordination bench-results; do
     --attribute-definitions AttributeName=pk,AttributeType=S AttributeName=sk,AttributeType=S \
     --key-schema AttributeName=pk,KeyType=HASH AttributeName=sk,KeyType=RANGE >/dev/null
 done
+aws --endpoint-url "$AWS_ENDPOINT_URL" kinesis create-stream --stream-name bench-orders --shard-count 1
+export BENCH_STREAM_ARN=arn:aws:kinesis:us-east-1:123456789012:stream/bench-orders
+export CBOR_ENABLED=false  # moto speaks JSON to the Kinesis client (ListShards on the first batch)
 aws --endpoint-url "$AWS_ENDPOINT_URL" s3api create-bucket --bucket bench-results >/dev/null
 queue=$(aws --endpoint-url "$AWS_ENDPOINT_URL" sqs create-queue --queue-name bench-dlq --query QueueUrl --output text)
 export SLUICE_PIPELINE=gmv-by-category SLUICE_STATE_TABLE=bench-state SLUICE_COORDINATION_TABLE=bench-coordination

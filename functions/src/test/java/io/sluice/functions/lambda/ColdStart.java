@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Cold initialisation probe for {@code functions/bench/cold-start.sh}: run in a fresh JVM on the shaded jar, it
  * builds one handler the way Lambda does (no-argument constructor, configuration from the environment), sends one
- * single-record Kinesis event and prints the time from JVM start to the response.
+ * single-record Kinesis event of the stream {@code BENCH_STREAM_ARN} and prints the time from JVM start to the response.
  *
  * <pre>{@code
  * java -cp functions/target/sluice-functions.jar:functions/target/test-classes \
@@ -57,6 +57,8 @@ public final class ColdStart {
         KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
         record.setEventID("shardId-000000000000:" + seq);
         record.setKinesis(kinesis);
+        // The handler lists this stream's shards on its first batch (shard registration), as it would on AWS.
+        record.setEventSourceARN(System.getenv().getOrDefault("BENCH_STREAM_ARN", null));
         KinesisEvent event = new KinesisEvent();
         event.setRecords(List.of(record));
         return event;
