@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +117,8 @@ public final class LambdaWiring {
         List<String> columns = valueColumns(csv);
         List<ResultsSink> sinks = new ArrayList<>();
         sinks.add(new S3ResultsSink(clients.s3(), config.resultsBucket(), "results/", csv));
-        config.resultsTable().ifPresent(t -> sinks.add(new DynamoDbResultsSink(clients.dynamo(), t, columns)));
+        config.resultsTable().ifPresent(t -> sinks.add(new DynamoDbResultsSink(clients.dynamo(), t, columns,
+                Duration.ofDays(config.resultsRetentionDays()))));
         config.outputStream().ifPresent(s -> sinks.add(new KinesisOutputSink(clients.kinesis(), s, columns)));
         return sinks;
     }

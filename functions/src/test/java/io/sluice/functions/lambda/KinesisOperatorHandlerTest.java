@@ -67,6 +67,7 @@ class KinesisOperatorHandlerTest {
                 .items();
         assertThat(items).extracting(i -> i.get("k").s() + "=" + i.get("count").n() + "/" + i.get("sum_cents").n())
                 .containsExactly("c-1=3/1100", "c-2=1/250");
+        assertThat(items).allSatisfy(i -> assertThat(i.get("ttl").n()).isEqualTo(Long.toString(1605052860L + 400 * 86400)));
         JsonNode metrics = lastMetrics();
         assertThat(metrics.path("RecordsIn").asLong()).isEqualTo(5);
         assertThat(metrics.path("RecordsOut").asLong()).isEqualTo(2);

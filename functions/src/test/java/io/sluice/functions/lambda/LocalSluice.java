@@ -64,7 +64,8 @@ final class LocalSluice implements AutoCloseable {
                 HandlerConfig.COORDINATION_TABLE, coordination,
                 HandlerConfig.RESULTS_TABLE, results,
                 HandlerConfig.RESULTS_BUCKET, bucket,
-                HandlerConfig.DEAD_LETTER_QUEUE_URL, queue));
+                HandlerConfig.DEAD_LETTER_QUEUE_URL, queue,
+                HandlerConfig.RESULTS_RETENTION_DAYS, "400"));
         this.wiring = LambdaWiring.of(config, new LambdaWiring.Clients(dynamo, s3, sqs, kinesis));
     }
 

@@ -80,6 +80,8 @@ class TemplateConsistencyTest {
         }
         JsonNode results = template.resource("ResultsTable").orElseThrow().properties();
         assertThat(keySchema(results)).containsExactly("pk:HASH", "sk:RANGE");
+        assertThat(results.path("TimeToLiveSpecification").path("AttributeName").asText())
+                .isEqualTo(io.sluice.functions.io.dynamodb.DynamoDbResultsSink.TTL);
     }
 
     @Test

@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,28 +19,37 @@ import java.util.Map;
  * Results in a DynamoDB table a dashboard queries by time range: {@code pk} = pipeline, {@code sk} = window start
  * zero-padded to 13 digits, {@code #}, key; so {@code pk = :p AND sk BETWEEN :from AND :to} returns every key of a
  * time range in order. Attributes: {@code ws}, {@code we} (N), {@code k} (S, absent for global windows),
- * {@code final} (BOOL), one attribute per value column. Early rows are overwritten by the final row of the same
- * window and key; a repeated firing writes the same items.
+ * {@code final} (BOOL), one attribute per value column, and {@code ttl} (window end plus the retention, epoch
+ * seconds) when a retention is set. Early rows are overwritten by the final row of the same window and key; a
+ * repeated firing writes the same items, byte for byte, since nothing in them depends on when they were written.
  *
  * <pre>{@code
- * ResultsSink sink = new DynamoDbResultsSink(dynamo, "sluice-dev-results", List.of("count", "sum_cents"));
+ * ResultsSink sink = new DynamoDbResultsSink(dynamo, "sluice-dev-results", List.of("count", "sum_cents"),
+ *         Duration.ofDays(400));
  * // query: pk = "gmv-by-category" AND sk BETWEEN "1605024000000#" AND "1605027600000#"
  * }</pre>
  */
 public final class DynamoDbResultsSink implements ResultsSink {
 
+    /** TTL attribute of the results table. */
+    public static final String TTL = "ttl";
     private static final int BATCH = 25;
     private static final int MAX_ATTEMPTS = 8;
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final List<String> columns;
+    private final long retentionSeconds;
 
-    /** @param columns names of the value columns, as in the result CSV */
-    public DynamoDbResultsSink(DynamoDbClient dynamo, String table, List<String> columns) {
+    /**
+     * @param columns   names of the value columns, as in the result CSV
+     * @param retention how long after its window's end an item may expire; zero keeps items
+     */
+    public DynamoDbResultsSink(DynamoDbClient dynamo, String table, List<String> columns, Duration retention) {
         this.dynamo = dynamo;
         this.table = table;
         this.columns = List.copyOf(columns);
+        this.retentionSeconds = retention.toSeconds();
     }
 
     @Override
@@ -74,6 +84,9 @@ public final class DynamoDbResultsSink implements ResultsSink {
             item.put("k", AttributeValue.fromS(row.key()));
         }
         item.put("final", AttributeValue.fromBool(row.isFinal()));
+        if (retentionSeconds > 0) {
+            item.put(TTL, AttributeValue.fromN(Long.toString(Math.floorDiv(row.windowEnd(), 1000L) + retentionSeconds)));
+        }
         List<String> values = row.value() instanceof Tabular t ? t.columnValues() : List.of(String.valueOf(row.value()));
         for (int i = 0; i < values.size() && i < columns.size(); i++) {
             String v = values.get(i);
