@@ -33,12 +33,13 @@ import java.util.zip.ZipException;
  * The batch side of a Lambda instance: runs each task's object as a split in {@link SplitProcessor.Mode#BATCH},
  * then fires what the global watermark passed (everything, once every split of the job is finished). All tasks of
  * an invocation are registered as pending before the first one runs, so a finished task never lets the watermark
- * jump past a sibling that has not started; the orchestrator registers the tasks of a whole job the same way.
+ * jump past a sibling that has not started; the orchestrator registers the tasks of a whole job the same way, or
+ * asks for no firing ({@link S3BatchTask#fires}) and fires once at the end of the job.
  *
  * <p>Result codes: {@code Succeeded} (rejected lines went to the dead-letter sink and are counted in the
  * {@code resultString}); {@code TemporaryFailure} for throttling, 5xx, network errors and state store failures
  * (the retry resumes after the last applied chunk); {@code PermanentFailure} for a missing object, access denied,
- * a malformed gzip stream, or a file in which no line could be decoded.
+ * a malformed gzip stream, a byte range of a gzip object, or a file in which no line could be decoded.
  *
  * <pre>{@code
  * S3BatchOperator operator = LambdaWiring.fromEnvironment().s3BatchOperator(Clock.systemUTC(), System.out);
@@ -78,6 +79,7 @@ public final class S3BatchOperator {
         long started = System.nanoTime();
         long now = clock.millis();
         List<S3BatchTask> tasks = S3BatchTask.parse(event);
+        boolean fires = S3BatchTask.fires(event);
         List<SplitProcessor> processors = new ArrayList<>();
         List<ObjectNode> results = new ArrayList<>();
         try {
@@ -94,7 +96,9 @@ public final class S3BatchOperator {
             for (int i = 0; i < tasks.size(); i++) {
                 results.add(result(tasks.get(i), processors.get(i), now));
             }
-            fire(tasks, results, now);
+            if (fires) {
+                fire(tasks, results, now);
+            }
         }
         emf.emit(metrics, 0, -1, (System.nanoTime() - started) / 1_000_000, now);
         return response(event, results);
@@ -104,8 +108,8 @@ public final class S3BatchOperator {
         long rejectedBefore = metrics.rejected();
         long lateBefore = metrics.late();
         try {
-            long lines = S3ObjectTask.run(s3, task.bucket(), task.key(), task.versionId(), processor,
-                    pipeline.maxRecordBytes(), now);
+            long lines = S3ObjectTask.run(s3, task.bucket(), task.key(), task.versionId(), task.rangeStart(),
+                    task.rangeEnd(), processor, pipeline.maxRecordBytes(), now);
             long rejected = metrics.rejected() - rejectedBefore;
             if (lines > 0 && rejected == lines) {
                 return outcome(task, PERMANENT_FAILURE, "malformed file: none of its " + lines
@@ -115,6 +119,8 @@ public final class S3BatchOperator {
                     + (metrics.late() - lateBefore));
         } catch (NoSuchKeyException e) {
             return outcome(task, PERMANENT_FAILURE, "object not found: " + uri(task));
+        } catch (S3ObjectTask.RangeOfCompressedObjectException e) {
+            return outcome(task, PERMANENT_FAILURE, e.getMessage());
         } catch (ZipException e) {
             return outcome(task, PERMANENT_FAILURE, "malformed gzip in " + uri(task) + ": " + e.getMessage());
         } catch (IOException | SdkClientException | StateStoreException e) {

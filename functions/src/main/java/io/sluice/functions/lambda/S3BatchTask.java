@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * One task of a batch invocation, whichever schema brought it: S3 Batch Operations 1.0 ({@code s3BucketArn}),
  * 2.0 ({@code s3Bucket}; both URL-encode {@code s3Key}), or the orchestrator's own event ({@code bucket},
- * {@code key} as is).
+ * {@code key} as is, and optionally {@code "range":[start,end]}: the lines whose first byte lies in that byte range
+ * of an uncompressed object, so one large object can be several tasks).
  *
  * <pre>{@code
  * List<S3BatchTask> tasks = S3BatchTask.parse(event);   // event: the invocation's JSON
@@ -20,8 +21,21 @@ import java.util.List;
  * @param bucket    bucket name
  * @param key       object key, decoded
  * @param versionId object version or null
+ * @param rangeStart first byte of the task's range, 0 for a whole object
+ * @param rangeEnd   end of the range (exclusive), {@link Long#MAX_VALUE} for a whole object
  */
-public record S3BatchTask(String taskId, String bucket, String key, String versionId) {
+public record S3BatchTask(String taskId, String bucket, String key, String versionId, long rangeStart,
+                          long rangeEnd) {
+
+    /** A task over a whole object. */
+    public S3BatchTask(String taskId, String bucket, String key, String versionId) {
+        this(taskId, bucket, key, versionId, 0, Long.MAX_VALUE);
+    }
+
+    /** Whether the task covers a byte range rather than a whole object. */
+    public boolean ranged() {
+        return rangeStart != 0 || rangeEnd != Long.MAX_VALUE;
+    }
 
     /** Whether {@code event} is an S3 Batch Operations invocation (else the orchestrator's task event). */
     public static boolean isS3BatchOperations(JsonNode event) {
@@ -47,9 +61,39 @@ public record S3BatchTask(String taskId, String bucket, String key, String versi
                 key = text(t, "key");
             }
             String version = s3Batch ? t.path("s3VersionId").textValue() : t.path("versionId").textValue();
-            tasks.add(new S3BatchTask(id, bucket, key, version));
+            JsonNode range = t.path("range");
+            if (!s3Batch && range.isArray()) {
+                long start = range.path(0).asLong(-1);
+                long end = range.path(1).asLong(-1);
+                if (range.size() != 2 || start < 0 || end <= start) {
+                    throw new IllegalArgumentException("batch task range must be [start, end) with 0 <= start < end: "
+                            + t);
+                }
+                tasks.add(new S3BatchTask(id, bucket, key, version, start, end));
+            } else {
+                tasks.add(new S3BatchTask(id, bucket, key, version));
+            }
         }
         return tasks;
+    }
+
+    /**
+     * Whether the handler fires what the global watermark passed after the invocation's tasks ({@code "fire":"auto"},
+     * the default) or leaves firing to the orchestrator's completion step ({@code "fire":"none"}): set in the
+     * orchestrator event, or in {@code job.userArguments} of an S3 Batch Operations 2.0 job. A job whose tasks are
+     * not all registered before the first one finishes must say {@code none}, or the first finished task would let
+     * the watermark pass windows that later tasks still feed.
+     *
+     * @throws IllegalArgumentException for another value
+     */
+    public static boolean fires(JsonNode event) {
+        JsonNode fire = isS3BatchOperations(event) ? event.path("job").path("userArguments").path("fire")
+                : event.path("fire");
+        String value = fire.isTextual() ? fire.textValue() : "auto";
+        if (!value.equals("auto") && !value.equals("none")) {
+            throw new IllegalArgumentException("fire must be auto or none, was [" + value + "]");
+        }
+        return value.equals("auto");
     }
 
     private static String bucketOfArn(String arn) {

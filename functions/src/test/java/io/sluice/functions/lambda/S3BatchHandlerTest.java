@@ -141,6 +141,53 @@ class S3BatchHandlerTest {
         assertThat(sluice.resultCsvs()).isEqualTo(first);
     }
 
+    @Test
+    void orchestratorTasks_overByteRanges_applyEveryLineOnce_whenRangesCutLinesInTheMiddle() {
+        // Arrange: three ranges of the plain object, cut at arbitrary bytes
+        long size = sluice.s3.headObject(h -> h.bucket(LocalSluice.DATA_BUCKET).key(PART_1)).contentLength();
+        long[] cuts = {0, size / 3 + 7, 2 * size / 3 - 5, size};
+        StringBuilder tasks = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            tasks.append(i == 0 ? "" : ",").append("{\"taskId\":\"ranges-t").append(i).append("\",\"bucket\":\"")
+                    .append(LocalSluice.DATA_BUCKET).append("\",\"key\":\"").append(PART_1).append("\",\"range\":[")
+                    .append(cuts[i]).append(',').append(cuts[i + 1]).append("]}");
+        }
+
+        // Act
+        JsonNode response = invokeJson(("{\"jobId\":\"ranges\",\"tasks\":[" + tasks + "]}")
+                .getBytes(StandardCharsets.UTF_8));
+
+        // Assert
+        assertThat(response.path("results")).extracting(r -> r.path("resultCode").asText())
+                .containsOnly("Succeeded").hasSize(3);
+        assertThat(totalCount(sluice)).isEqualTo(1_000);
+        assertThat(totalSum(sluice)).isEqualTo(orders.subList(0, 1_000).stream().mapToLong(Order::amount).sum());
+    }
+
+    @Test
+    void orchestratorTask_overAByteRangeOfAGzipObject_isAPermanentFailure() {
+        String event = "{\"jobId\":\"gz-range\",\"tasks\":[{\"taskId\":\"gz-range-t1\",\"bucket\":\""
+                + LocalSluice.DATA_BUCKET + "\",\"key\":\"" + PART_2 + "\",\"range\":[100,200]}]}";
+
+        JsonNode result = invokeJson(event.getBytes(StandardCharsets.UTF_8)).path("results").get(0);
+
+        assertThat(result.path("resultCode").asText()).isEqualTo("PermanentFailure");
+        assertThat(result.path("resultString").asText()).contains("byte ranges need an uncompressed object");
+    }
+
+    @Test
+    void orchestratorTasks_withFireNone_leaveFiringToTheOrchestrator() {
+        String event = "{\"jobId\":\"no-fire\",\"fire\":\"none\",\"tasks\":[{\"taskId\":\"no-fire-t1\",\"bucket\":\""
+                + LocalSluice.DATA_BUCKET + "\",\"key\":\"" + PART_1 + "\"}]}";
+
+        JsonNode result = invokeJson(event.getBytes(StandardCharsets.UTF_8)).path("results").get(0);
+
+        assertThat(result.path("resultCode").asText()).isEqualTo("Succeeded");
+        assertThat(sluice.resultCsvs()).isEmpty();
+        assertThat(sluice.store().readSplit("gmv-by-category", "no-fire-t1").orElseThrow().status())
+                .isEqualTo(io.sluice.state.SplitStatus.FINISHED);
+    }
+
     private JsonNode invoke(String resource) {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
             return invokeJson(in.readAllBytes());
