@@ -91,7 +91,8 @@ public interface LocalAws extends AutoCloseable {
     }
 
     /**
-     * Environment for the AWS CLI and SDKs pointing at this instance: dummy credentials, region and one
+     * Environment for the AWS CLI and SDKs pointing at this instance: dummy credentials, region,
+     * {@code AWS_ENDPOINT_URL} (moto or LocalStack, for any other service) and one
      * {@code AWS_ENDPOINT_URL_<SERVICE>} per service, plus {@code CBOR_ENABLED=false}.
      *
      * @return variables in a stable order
@@ -102,6 +103,9 @@ public interface LocalAws extends AutoCloseable {
         env.put("AWS_SECRET_ACCESS_KEY", AwsClients.SECRET_KEY);
         env.put("AWS_REGION", region().id());
         env.put("AWS_DEFAULT_REGION", region().id());
+        // Fallback for every other service (IAM, STS, ...): the general-purpose local engine, so that
+        // nothing run from this shell reaches a real account by accident.
+        env.put("AWS_ENDPOINT_URL", endpoint(Service.DYNAMODB).toString());
         for (Service s : Service.values()) {
             env.put(s.endpointVariable(), endpoint(s).toString());
         }
@@ -123,6 +127,8 @@ public interface LocalAws extends AutoCloseable {
         out.append(environment().entrySet().stream()
                 .map(e -> "export " + e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("\n", "", "\n")));
+        // AWS CLI v1 hard-codes the SQS endpoint in a customization and ignores both variables (v2 honours them).
+        out.append("# AWS CLI v1 only: aws --endpoint-url \"$AWS_ENDPOINT_URL_SQS\" sqs ...\n");
         return out.toString();
     }
 

@@ -93,7 +93,12 @@ public final class LocalEventSourceMapping implements AutoCloseable {
         LocalEventSourceMapping esm = new LocalEventSourceMapping(config, handler, kinesis, sqs, checkpoints, aws.region().id());
         esm.owned.add(kinesis);
         esm.owned.add(sqs);
-        return esm.start();
+        try {
+            return esm.start();
+        } catch (RuntimeException e) {
+            esm.close(); // e.g. the stream does not exist: do not leak the clients and threads
+            throw e;
+        }
     }
 
     /**

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -124,11 +123,13 @@ final class ShardPoller implements Runnable {
                 iterator = null; // records read but unprocessed are re-read from the checkpoint
             } catch (ProvisionedThroughputExceededException e) {
                 pause(Duration.ofMillis(500));
-            } catch (SdkException | IllegalStateException e) {
+            } catch (RuntimeException e) {
                 if (!running.getAsBoolean()) {
                     return;
                 }
-                LOG.log(Level.WARNING, "Shard read failed, resuming from checkpoint. shard=[" + shardId + "]: " + e);
+                // A read, checkpoint or failure-destination call failed: records after the last
+                // checkpoint are read and delivered again (at-least-once, as on Lambda).
+                LOG.log(Level.WARNING, "Shard processing failed, resuming from checkpoint. shard=[" + shardId + "]: " + e);
                 iterator = null;
                 pause(Duration.ofSeconds(1));
             }

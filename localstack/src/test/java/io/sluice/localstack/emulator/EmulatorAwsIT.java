@@ -61,7 +61,8 @@ class EmulatorAwsIT {
         String text = aws.describe();
 
         assertThat(text).contains("export AWS_ENDPOINT_URL_KINESIS=" + aws.endpoint(Service.KINESIS))
-                .contains("export AWS_REGION=us-east-1").contains("export AWS_ACCESS_KEY_ID=test");
+                .contains("export AWS_REGION=us-east-1").contains("export AWS_ACCESS_KEY_ID=test")
+                .contains("export AWS_ENDPOINT_URL=" + aws.endpoint(Service.DYNAMODB));
     }
 
     @Test
