@@ -87,6 +87,12 @@ final class LineBatch implements RecordBatch {
         return oversized[i];
     }
 
+    /** Records are copied back to back into {@code data}; oversized ones take no bytes. */
+    @Override
+    public int contiguousEnd() {
+        return used;
+    }
+
     @Override
     public Fence fence(int i) {
         return Fence.ofOrdinal(ordinals[i]);

@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li><b>batch</b>: a bounded job. A plain file is cut into byte-range tasks on line boundaries, run in parallel;
  *       each task is a split whose watermark jumps to +infinity when it ends; then every window fires.</li>
- *   <li><b>stream</b>: records are routed to N simulated shards by a hash of their bytes (a stand-in for a
- *       producer's random partition key); each shard is consumed in batches, in order; after each batch the
+ *   <li><b>stream</b>: records are routed to N simulated shards by a hash of their line number (a stand-in for
+ *       a producer's unique partition key, such as the order id); each shard is consumed in batches, in order; after each batch the
  *       global watermark (minimum over shards) is recomputed and passed windows fire. Processing time is replayed
  *       from event time: "now" is the highest event time seen, which drives idleness and early firing.</li>
  * </ul>
@@ -263,17 +263,16 @@ public final class LocalRunner {
         }
     }
 
+    /**
+     * The shard of the current line: a mix of its line number, standing in for a producer's unique partition key
+     * (such as the order id) hashed into the shards' ranges. Uniform and deterministic; hashing the line's bytes
+     * instead cost a tenth of stream mode's CPU for nothing.
+     */
     private static int shardOf(BoundedLineReader lines, int shards) {
         if (shards == 1) {
             return 0;
         }
-        long h = 0x9E3779B97F4A7C15L;
-        byte[] b = lines.buffer();
-        int end = lines.oversized() ? lines.offset() : lines.offset() + lines.length();
-        for (int i = lines.offset(); i < end; i++) {
-            h = (h ^ b[i]) * 0x100000001B3L;
-        }
-        h ^= lines.lineNumber();
+        long h = lines.lineNumber() * 0x9E3779B97F4A7C15L;
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

@@ -24,6 +24,14 @@ public interface RecordBatch {
         return false;
     }
 
+    /**
+     * If every record lies back to back in one buffer ({@code buffer(i)} the same array for all {@code i}), the end
+     * of that region, so a decoder may read the records with one parser; otherwise -1.
+     */
+    default int contiguousEnd() {
+        return -1;
+    }
+
     /** Source position of record {@code i}. */
     Fence fence(int i);
 

@@ -152,6 +152,8 @@ public final class SplitProcessor {
         this.watermark = lateWatermark;
         this.sideEffects = withSideEffects;
         int max = pipeline.maxRecordBytes();
+        int contiguousEnd = records.size() > 0 ? records.contiguousEnd() : -1;
+        RecordDecoder.Sequence<?> sequence = contiguousEnd >= 0 ? decoder.sequence(records.buffer(0), contiguousEnd) : null;
         for (int i = from, n = records.size(); i < n; i++) {
             index = i;
             int length = records.length(i);
@@ -161,7 +163,8 @@ public final class SplitProcessor {
             }
             Object value;
             try {
-                value = decoder.decode(records.buffer(i), records.offset(i), length);
+                value = sequence != null ? sequence.next(records.offset(i), length)
+                        : decoder.decode(records.buffer(i), records.offset(i), length);
             } catch (MalformedRecordException e) {
                 reject(e.getMessage(), true);
                 continue;
@@ -173,6 +176,9 @@ public final class SplitProcessor {
             } catch (RuntimeException e) {
                 reject("pipeline step failed: " + e, true);
             }
+        }
+        if (sequence != null) {
+            sequence.close();
         }
         this.batch = null;
         this.into = null;

@@ -1,16 +1,72 @@
 package io.sluice.functions.codec;
 
 import io.sluice.functions.examples.Order;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JsonLinesDecoderTest {
+
+    private static final String[] LINES = {
+            "{\"orderId\":\"o-1\",\"userId\":\"u\",\"category\":\"c-1\",\"amount\":5,\"ts\":1}",
+            "{\"orderId\":\"o-2\",\"userId\":\"u\",\"category\":\"c-2\",\"amount\":-7,\"ts\":2,\"x\":[1,{}]}",
+            "{\"orderId\":\"o-3\",\"userId\":\"u\",\"category\":\"c\",\"amount\":1,\"ts\":3} {}",
+            "{\"orderId\":\"o-4\"",
+            ",\"userId\":\"u\",\"category\":\"c\",\"amount\":1,\"ts\":3}",
+            "{\"orderId\":\"o-5\",\"userId\":\"u\",\"category\":\"c\",\"amount\":\"1\",\"ts\":3}",
+            "{\"orderId\":\"o-6\",\"userId\":\"u\",\"category\":\"c\",\"amount\":1,\"ts\":3}   ",
+            "  {\"orderId\":\"o-7\",\"userId\":\"u\",\"category\":\"c\",\"amount\":1,\"ts\":3}",
+            "",
+            "   ",
+            "{broken",
+            "null",
+            "{}",
+            "{\"orderId\":\"o-8\",\"userId\":\"u\",\"category\":\"c\",\"amount\":1e3,\"ts\":3}",
+    };
+
+    /** Records back to back in one buffer decode exactly as one by one, whatever their mix of good and bad. */
+    @Property(tries = 300)
+    void sequence_decodesLikeOneByOne(@ForAll @Size(max = 30) List<@IntRange(min = 0, max = 13) Integer> picks)
+            throws Exception {
+        JsonLinesDecoder<Order> decoder = JsonLinesDecoder.of(Order.class);
+        StringBuilder region = new StringBuilder("##");
+        int[] offsets = new int[picks.size()];
+        for (int i = 0; i < picks.size(); i++) {
+            offsets[i] = region.length();
+            region.append(LINES[picks.get(i)]);
+        }
+        byte[] bytes = region.toString().getBytes(StandardCharsets.UTF_8);
+        try (RecordDecoder.Sequence<Order> sequence = decoder.sequence(bytes, bytes.length)) {
+            for (int i = 0; i < picks.size(); i++) {
+                int offset = offsets[i];
+                int length = LINES[picks.get(i)].length();
+                assertThat(outcome(() -> sequence.next(offset, length)))
+                        .isEqualTo(outcome(() -> decoder.decode(bytes, offset, length)));
+            }
+        }
+    }
+
+    private interface Decoding {
+        Order get() throws MalformedRecordException;
+    }
+
+    private static String outcome(Decoding decoding) {
+        try {
+            return "ok " + decoding.get();
+        } catch (MalformedRecordException e) {
+            return "rejected " + e.getMessage();
+        }
+    }
 
     private final JsonLinesDecoder<Order> decoder = JsonLinesDecoder.of(Order.class);
 
