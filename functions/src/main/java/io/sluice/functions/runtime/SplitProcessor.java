@@ -82,12 +82,22 @@ public final class SplitProcessor {
     /** The split's progress: read from the store on first use, registered as pending if new. */
     public SplitState state() {
         if (state == null) {
-            state = store.readSplit(pipeline.name(), split).orElseGet(() -> {
-                SplitState fresh = SplitState.pending(pipeline.name(), split, 0, List.of());
-                store.putSplit(fresh);
-                return fresh;
-            });
+            state = reload();
         }
+        return state;
+    }
+
+    /**
+     * The split's progress as stored now. Lambda does not pin a shard to one instance: another instance may have
+     * moved the split on since this one last saw it, so every invocation starts from the stored state (one read),
+     * never from a cached copy that would replay acknowledged records and write an old watermark back.
+     */
+    private SplitState reload() {
+        state = store.readSplit(pipeline.name(), split).orElseGet(() -> {
+            SplitState fresh = SplitState.pending(pipeline.name(), split, 0, List.of());
+            store.putSplit(fresh);
+            return fresh;
+        });
         return state;
     }
 
@@ -109,7 +119,7 @@ public final class SplitProcessor {
         if (n == 0) {
             return;
         }
-        SplitState current = state();
+        SplitState current = reload();
         int from = firstAfter(records, current.fence());
         metrics.recordIn(n);
         metrics.replayed(from);
@@ -133,13 +143,13 @@ public final class SplitProcessor {
 
     /** Records that the split was active at {@code nowMillis} without records (a driver whose clock just started). */
     public void touch(long nowMillis) {
-        state = state().withActivity(nowMillis);
+        state = reload().withActivity(nowMillis);
         store.putSplit(state);
     }
 
     /** Marks the split finished: its watermark becomes +infinity (end of a batch task, or a drained closed shard). */
     public void finish(long nowMillis) {
-        SplitState current = state();
+        SplitState current = reload();
         state = current.finished(current.fence());
         store.putSplit(state);
     }

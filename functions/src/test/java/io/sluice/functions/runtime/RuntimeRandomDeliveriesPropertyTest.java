@@ -23,15 +23,10 @@ class RuntimeRandomDeliveriesPropertyTest {
     }
 
     /**
-     * Known runtime gap, kept as a reproducer: a {@link SplitProcessor} trusts its cached split state, so an
-     * instance that processed a shard earlier and gets it again after another instance moved on (Lambda does not
-     * pin shards to instances) re-runs acknowledged records through the window assigner. Item fences keep the
-     * rows right (40 tries pass with the late check off), but replayed records are reported as late, and the
-     * stale watermark and fence are written back to the split, so a handler computing the global watermark from
-     * the store sees it go backwards. Re-reading the split state at the start of each invocation (one strongly
-     * consistent read per batch) would close it.
+     * An instance that processed a shard earlier and gets it again after another instance moved on (Lambda does
+     * not pin shards to instances) must not replay acknowledged records (they would be reported late) nor write its
+     * old watermark and fence back: {@link SplitProcessor} reads the split's state at the start of every invocation.
      */
-    @org.junit.jupiter.api.Disabled("runtime: SplitProcessor's cached split state goes stale across instances; see javadoc")
     @Property(tries = 40)
     void randomDeliveriesToStaleInstances_produceTheReferenceRows_andNoLateRecords(@ForAll long seed,
             @ForAll @IntRange(min = 1, max = 60) int maxBatch) {

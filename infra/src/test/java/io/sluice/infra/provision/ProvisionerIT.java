@@ -30,7 +30,7 @@ class ProvisionerIT {
                         "DataBucket", "DeadLetterQueue");
         assertThat(report.entries()).filteredOn(e -> e.outcome() == ProvisionReport.Outcome.SKIPPED)
                 .extracting(ProvisionReport.Entry::logicalId)
-                .containsExactly("OperatorFunction", "BatchFunction", "BatchOperationsRole");
+                .containsExactly("OperatorFunction", "BatchFunction", "BatchOperationsRole", "ShardScalerFunction");
         try (KinesisClient kinesis = aws.kinesis(); DynamoDbClient dynamo = aws.dynamoDb(); S3Client s3 = aws.s3(); SqsClient sqs = aws.sqs()) {
             assertThat(kinesis.listShards(b -> b.streamName("sluice-prov-orders")).shards()).hasSize(3);
             TableDescription state = dynamo.describeTable(b -> b.tableName("sluice-prov-state")).table();

@@ -1,0 +1,48 @@
+package io.sluice.cli;
+
+import io.sluice.orchestrator.scaling.ScalingSimulator;
+import io.sluice.orchestrator.scaling.SimulationOptions;
+import io.sluice.orchestrator.scaling.SimulationReport;
+import io.sluice.orchestrator.scaling.TrafficProfile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sluice scale-sim}: replays a traffic curve through the shard autoscaler's policy against a model of
+ * Kinesis shard limits, and compares it with a static fleet sized for the peak and a reactive-only fleet.
+ */
+@Command(name = "scale-sim", mixinStandardHelpOptions = true,
+        description = "Simulate the shard autoscaler through a traffic profile (throttling, lag, shard-hours).")
+final class ScaleSimCommand implements Callable<Integer> {
+
+    @Option(names = "--profile", defaultValue = "double11", description = "Traffic profile. Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--svg", defaultValue = "scale-sim.svg", description = "Chart of traffic, shards and lag. Default: ${DEFAULT-VALUE}.")
+    Path svg;
+
+    @Option(names = "--summary", description = "Totals only, without the per-minute table.")
+    boolean summary;
+
+    @Override
+    public Integer call() {
+        TrafficProfile traffic;
+        try {
+            traffic = TrafficProfile.named(profile);
+        } catch (IllegalArgumentException e) {
+            throw new SluiceCommand.UsageException(e.getMessage());
+        }
+        SimulationReport report = ScalingSimulator.run(traffic, SimulationOptions.defaults());
+        if (summary) {
+            report.printSummary(System.out);
+        } else {
+            report.printTable(System.out);
+        }
+        report.writeSvg(svg);
+        System.err.println("chart: " + svg);
+        return 0;
+    }
+}

@@ -1,0 +1,80 @@
+package io.sluice.orchestrator.scaling;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one policy evaluation decided, and why: the calls to make (possibly none) and the demand it saw.
+ *
+ * <pre>{@code
+ * ScalingPlan plan = policy.decide(metrics, history);
+ * actuator.apply(plan.decisions());
+ * history = history.record(plan);
+ * System.out.println(plan);   // ScalingPlan[at=..., shards=4 -> 8, demand=5.3, reason=uniform scale-out ...]
+ * }</pre>
+ *
+ * @param at evaluation time
+ * @param currentShards open shards seen
+ * @param demandShards shards the load needs at the target utilization (0 when metrics are incomplete)
+ * @param decisions calls to make, in order
+ * @param reason one line for the log
+ * @param streamActive whether the stream was ACTIVE when the plan was made (false: it was resharding)
+ */
+public record ScalingPlan(Instant at, int currentShards, double demandShards, List<ScalingDecision> decisions, String reason,
+                          boolean streamActive) {
+
+    /** Copies the decisions. */
+    public ScalingPlan {
+        Objects.requireNonNull(at, "at");
+        decisions = List.copyOf(decisions);
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    /**
+     * A plan made on an ACTIVE stream.
+     *
+     * @param at evaluation time
+     * @param currentShards open shards seen
+     * @param demandShards shards the load needs
+     * @param decisions calls to make
+     * @param reason one line for the log
+     */
+    public ScalingPlan(Instant at, int currentShards, double demandShards, List<ScalingDecision> decisions, String reason) {
+        this(at, currentShards, demandShards, decisions, reason, true);
+    }
+
+    static ScalingPlan hold(Instant at, int currentShards, double demandShards, String reason) {
+        return new ScalingPlan(at, currentShards, demandShards, List.of(), reason);
+    }
+
+    static ScalingPlan resharding(Instant at, int currentShards) {
+        return new ScalingPlan(at, currentShards, 0, List.of(), "stream is resharding: one resharding at a time per stream", false);
+    }
+
+    /** @return open shards once every decision has completed */
+    public int targetShards() {
+        int n = currentShards;
+        for (ScalingDecision d : decisions) {
+            n += d.shardDelta(n);
+        }
+        return n;
+    }
+
+    /** @return whether the plan adds shards */
+    public boolean scalesOut() {
+        return targetShards() > currentShards;
+    }
+
+    /** @return whether the plan removes shards */
+    public boolean scalesIn() {
+        return targetShards() < currentShards;
+    }
+
+    @Override
+    public String toString() {
+        return "ScalingPlan[at=" + at + ", shards=" + currentShards + " -> " + targetShards()
+                + String.format(java.util.Locale.ROOT, ", demand=%.1f", demandShards) + ", decisions=" + decisions
+                + ", reason=" + reason + "]";
+    }
+}

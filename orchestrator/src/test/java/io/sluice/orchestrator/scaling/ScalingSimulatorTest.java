@@ -1,0 +1,90 @@
+package io.sluice.orchestrator.scaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScalingSimulatorTest {
+    private static SimulationReport report;
+
+    @BeforeAll
+    static void runDouble11() {
+        report = ScalingSimulator.run(TrafficProfile.named("double11"), SimulationOptions.defaults());
+    }
+
+    @Test
+    void double11Profile_spikesThirtyTimesWithinAMinuteAtMidnightInShanghai() {
+        TrafficProfile p = TrafficProfile.double11();
+        Instant midnight = Instant.parse("2026-11-10T16:00:00Z");
+
+        double before = p.recordsPerSecondAt(midnight.minusSeconds(1));
+        double after = p.recordsPerSecondAt(midnight.plusSeconds(60));
+
+        assertThat(after / before).isBetween(20.0, 50.0);
+        assertThat(p.recordsPerSecondAt(midnight.plusSeconds(3_600))).isLessThan(after / 5);
+    }
+
+    @Test
+    void autoscaledFleet_throttlesNothing_andUsesAtMostThirtyPercentOfTheStaticShardHours() {
+        assertThat(report.autoscaled().throttledRecords()).isZero();
+        assertThat(report.autoscaled().peakLagMillis()).isZero();
+        assertThat(report.autoscaledShardHoursVsStatic()).isLessThanOrEqualTo(0.30);
+        assertThat(report.staticFleet().throttledRecords()).isZero();
+    }
+
+    @Test
+    void reactiveOnlyFleet_throttlesAndLagsThroughTheSpike() {
+        assertThat(report.reactiveOnly().throttledRecords()).isGreaterThan(1_000_000);
+        assertThat(report.reactiveOnly().peakLagMillis()).isGreaterThan(60_000);
+    }
+
+    @Test
+    void everyFleet_staysWithinTheUpdateShardCountBudget() {
+        assertThat(report.autoscaled().decisions(ScalingDecision.UpdateShardCount.class)).isLessThanOrEqualTo(10);
+        assertThat(report.reactiveOnly().decisions(ScalingDecision.UpdateShardCount.class)).isLessThanOrEqualTo(10);
+        assertThat(report.autoscaled().actions()).allSatisfy(plan -> {
+            for (ScalingDecision d : plan.decisions()) {
+                if (d instanceof ScalingDecision.UpdateShardCount u) {
+                    assertThat(u.targetShardCount()).isBetween((plan.currentShards() + 1) / 2, 2 * plan.currentShards());
+                }
+            }
+        });
+    }
+
+    @Test
+    void run_isDeterministic() {
+        SimulationReport again = ScalingSimulator.run(TrafficProfile.double11(), SimulationOptions.defaults());
+
+        assertThat(again.autoscaled().minutes()).isEqualTo(report.autoscaled().minutes());
+        assertThat(again.reactiveOnly().minutes()).isEqualTo(report.reactiveOnly().minutes());
+    }
+
+    @Test
+    void printTable_printsTotalsThenOneLinePerMinute() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        report.printTable(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(text).contains("autoscaled").contains("reactive-only").contains("static").contains("11-11 00:00");
+        assertThat(text.lines().filter(l -> l.matches("\\d\\d-\\d\\d \\d\\d:\\d\\d .*"))).hasSize(12 * 60);
+    }
+
+    @Test
+    void writeSvg_drawsTrafficShardsAndLag(@TempDir Path dir) throws Exception {
+        Path svg = dir.resolve("double11.svg");
+
+        report.writeSvg(svg);
+
+        String text = Files.readString(svg);
+        assertThat(text).startsWith("<svg").endsWith("</svg>\n").contains("offered records/s").contains("open shards").contains("lag (s)");
+        assertThat(text.split("<polyline", -1)).hasSize(1 + 1 + 3 + 3);
+    }
+}
