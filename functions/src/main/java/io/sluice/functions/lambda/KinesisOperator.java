@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,8 @@ public final class KinesisOperator {
 
     private static final System.Logger LOG = System.getLogger(KinesisOperator.class.getName());
     private static final long FIRING_LEASE_MILLIS = Duration.ofMinutes(2).toMillis();
+    /** Partition keys per load line: enough for the autoscaler to weigh a split point. */
+    private static final int HOT_KEYS = 5;
 
     private final CompiledPipeline pipeline;
     private final StateStore store;
@@ -91,6 +94,7 @@ public final class KinesisOperator {
             KinesisRecordBatch batch = KinesisRecordBatch.of(shard.getValue(), (r, reason) -> rejected.add(
                     new RejectedRecord(pipeline.name(), shard.getKey(), "seq=" + r.getKinesis().getSequenceNumber(),
                             reason, Base64.getEncoder().encodeToString(bytes(r)))));
+            reportLoad(shard.getKey(), shard.getValue(), now);
             try {
                 for (RejectedRecord r : rejected) {
                     deadLetters.write(r);
@@ -134,6 +138,26 @@ public final class KinesisOperator {
     /** The instance's cumulative counters. */
     public RunMetrics metrics() {
         return metrics;
+    }
+
+    /** One load line per shard and batch for the autoscaler: size, lag behind the tip, hottest partition keys. */
+    private void reportLoad(String shard, List<KinesisEvent.KinesisEventRecord> records, long now) {
+        long bytes = 0;
+        Map<String, Long> keys = new HashMap<>();
+        for (KinesisEvent.KinesisEventRecord r : records) {
+            bytes += r.getKinesis().getData() == null ? 0 : r.getKinesis().getData().remaining();
+            String key = r.getKinesis().getPartitionKey();
+            if (key != null) {
+                keys.merge(key, 1L, Long::sum);
+            }
+        }
+        var arrival = records.get(records.size() - 1).getKinesis().getApproximateArrivalTimestamp();
+        long age = arrival == null ? 0 : Math.max(0, now - arrival.getTime());
+        Map<String, Long> hot = new LinkedHashMap<>();
+        keys.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(HOT_KEYS).forEach(e -> hot.put(e.getKey(), e.getValue()));
+        emf.emitShardLoad(shard, records.size(), bytes, age, hot, now);
     }
 
     /**

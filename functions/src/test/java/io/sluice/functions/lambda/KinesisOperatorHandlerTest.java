@@ -73,6 +73,12 @@ class KinesisOperatorHandlerTest {
         assertThat(metrics.path("RecordsOut").asLong()).isEqualTo(2);
         assertThat(metrics.path("StateWrites").asLong()).isPositive();
         assertThat(metrics.path("_aws").path("CloudWatchMetrics").get(0).path("Namespace").asText()).isEqualTo("Sluice");
+        JsonNode load = sluice.metricLines().stream().map(KinesisOperatorHandlerTest::read)
+                .filter(l -> l.has("ShardId")).findFirst().orElseThrow();
+        assertThat(load.path("ShardId").asText()).isEqualTo(SHARD);
+        assertThat(load.path("RecordsIn").asLong()).isEqualTo(4);
+        assertThat(load.path("BytesIn").asLong()).isPositive();
+        assertThat(load.path("HotKeys").path("pk-1").asLong()).isEqualTo(4);
     }
 
     @ParameterizedTest

@@ -84,6 +84,39 @@ public final class EmfMetrics {
         return text;
     }
 
+    /**
+     * Emits the per-shard load line the orchestrator's autoscaler reads (its {@code ShardLoadReport}): dimension
+     * {@code ShardId}, metrics {@code RecordsIn}, {@code BytesIn}, {@code IteratorAgeMillis}, and the batch's
+     * hottest partition keys under {@code HotKeys} (not a metric, kept in the log line for load-weighted splits).
+     *
+     * @return the line written
+     */
+    public String emitShardLoad(String shardId, long records, long bytes, long iteratorAgeMillis,
+                                Map<String, Long> hotKeys, long nowMillis) {
+        ObjectNode line = JSON.createObjectNode();
+        ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", nowMillis);
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", namespace);
+        directive.putArray("Dimensions").addArray().add("ShardId");
+        ArrayNode definitions = directive.putArray("Metrics");
+        definitions.addObject().put("Name", "RecordsIn").put("Unit", "Count");
+        definitions.addObject().put("Name", "BytesIn").put("Unit", "Bytes");
+        definitions.addObject().put("Name", "IteratorAgeMillis").put("Unit", "Milliseconds");
+        line.put("ShardId", shardId);
+        line.put("Pipeline", pipeline);
+        line.put("RecordsIn", records);
+        line.put("BytesIn", bytes);
+        line.put("IteratorAgeMillis", iteratorAgeMillis);
+        ObjectNode keys = line.putObject("HotKeys");
+        hotKeys.forEach(keys::put);
+        String text = line.toString();
+        synchronized (this) {
+            out.println(text);
+        }
+        return text;
+    }
+
     private long delta(String name, long total) {
         Long previous = last.put(name, total);
         return total - (previous == null ? 0 : previous);
