@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,7 +65,13 @@ public final class KinesisOutputSink implements ResultsSink {
                 .put("final", row.isFinal());
         List<String> values = row.value() instanceof Tabular t ? t.columnValues() : List.of(String.valueOf(row.value()));
         for (int i = 0; i < values.size() && i < columns.size(); i++) {
-            node.put(columns.get(i), values.get(i));
+            String v = values.get(i);
+            // Exact integers stay numbers (sums in cents can pass 2^53, so as BigInteger, never as double).
+            if (v.matches("-?\\d{1,38}")) {
+                node.put(columns.get(i), new BigInteger(v));
+            } else {
+                node.put(columns.get(i), v);
+            }
         }
         return node.toString();
     }
