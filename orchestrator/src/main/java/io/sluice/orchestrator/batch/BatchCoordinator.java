@@ -1,0 +1,163 @@
+package io.sluice.orchestrator.batch;
+
+import io.sluice.functions.runtime.CompiledPipeline;
+import io.sluice.functions.runtime.GlobalWatermark;
+import io.sluice.functions.runtime.Outputs;
+import io.sluice.functions.runtime.RunMetrics;
+import io.sluice.functions.runtime.WindowFirer;
+import io.sluice.state.SplitState;
+import io.sluice.state.SplitStatus;
+import io.sluice.state.StateStore;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs a bounded job over S3 objects: plan, register, fan out, complete, report.
+ *
+ * <pre>{@code
+ * BatchCoordinator coordinator = new BatchCoordinator(pipeline, store, outputs, jobs, invoker, s3, Clock.systemUTC());
+ * JobReport report = coordinator.submit(JobSpec.of("nightly-2020-11-11", "gmv-by-category",
+ *         JobInput.csvManifest("sluice-dev-data", "manifests/2020-11-11.csv"), "sluice-dev-results", "batch-reports/"));
+ * report.failed();   // missing or malformed objects, each with its reason
+ * }</pre>
+ *
+ * <ol>
+ *   <li><b>Plan</b> (first submission only): list the objects, one task per object or byte range, stored in the
+ *       {@link JobStore} before the job record that says the plan is complete. A resubmission reuses the stored
+ *       plan, so the same job id always means the same tasks and splits.</li>
+ *   <li><b>Register</b> every task as a PENDING split before any runs: a pending split holds the global watermark
+ *       at its minimum, so no window can fire while any task of the job is unread.</li>
+ *   <li><b>Fan out</b> with bounded concurrency ({@link FanOut}); answers and retries are recorded per task.</li>
+ *   <li><b>Complete</b>: a failed task's split is marked FINISHED (it will contribute nothing more), so every split
+ *       of the job is finished and its watermark +infinity; every window the global watermark passed (all of them,
+ *       unless another job or stream of the same pipeline still holds it back) fires; the job record is marked
+ *       completed; the report is written from the table.</li>
+ * </ol>
+ *
+ * <p>Idempotent: resubmitting a completed job re-runs nothing and rewrites the same report; results sinks have
+ * deterministic keys, and fired windows are never fired again. A coordinator that dies (or hits its deadline)
+ * midway is resumed by submitting the same spec again.
+ */
+public final class BatchCoordinator {
+
+    private static final System.Logger LOG = System.getLogger(BatchCoordinator.class.getName());
+    private static final long FIRING_LEASE_MILLIS = Duration.ofMinutes(5).toMillis();
+
+    private final CompiledPipeline pipeline;
+    private final StateStore store;
+    private final Outputs outputs;
+    private final JobStore jobs;
+    private final TaskInvoker invoker;
+    private final S3Client s3;
+    private final Clock clock;
+
+    /**
+     * @param pipeline the pipeline the batch function runs
+     * @param store    the state store the batch function writes to (splits, partials, firing claims)
+     * @param outputs  the sinks of the final firing (the batch function's results sinks)
+     * @param jobs     where jobs and tasks are tracked (the coordination table)
+     * @param invoker  runs tasks
+     * @param s3       reads manifests, writes the report
+     */
+    public BatchCoordinator(CompiledPipeline pipeline, StateStore store, Outputs outputs, JobStore jobs,
+                            TaskInvoker invoker, S3Client s3, Clock clock) {
+        this.pipeline = pipeline;
+        this.store = store;
+        this.outputs = outputs;
+        this.jobs = jobs;
+        this.invoker = invoker;
+        this.s3 = s3;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs {@code spec} to completion, or resumes it.
+     *
+     * @throws IllegalArgumentException if the spec names another pipeline than this coordinator's, or the job id
+     *                                  was used for another pipeline
+     */
+    public JobReport submit(JobSpec spec) throws InterruptedException {
+        return submit(spec, Instant.MAX);
+    }
+
+    /**
+     * Like {@link #submit(JobSpec)}, but returns an uncompleted report ({@link JobReport#completed()} false) when
+     * {@code deadline} passes first; submitting the spec again continues.
+     */
+    public JobReport submit(JobSpec spec, Instant deadline) throws InterruptedException {
+        if (!spec.pipeline().equals(pipeline.name())) {
+            throw new IllegalArgumentException("job " + spec.jobId() + " is for pipeline [" + spec.pipeline()
+                    + "] but this coordinator runs [" + pipeline.name() + "]");
+        }
+        JobRecord job = jobs.readJob(spec.jobId()).orElse(null);
+        if (job == null) {
+            List<BatchTask> plan = new JobPlanning(s3).plan(spec);
+            jobs.putTasks(spec.jobId(), plan.stream().map(TaskRecord::planned).toList());
+            job = JobRecord.planned(spec.jobId(), spec.pipeline(), plan.size(), clock.millis());
+            jobs.putJob(job);
+            LOG.log(Level.INFO, "Batch job planned. job=[{0}] input=[{1}] tasks=[{2}]", spec.jobId(),
+                    spec.input().uri(), plan.size());
+        } else if (!job.pipeline().equals(spec.pipeline())) {
+            throw new IllegalArgumentException("job " + spec.jobId() + " exists for pipeline [" + job.pipeline()
+                    + "], not [" + spec.pipeline() + "]");
+        }
+        List<TaskRecord> tasks = jobs.tasks(spec.jobId());
+        if (!job.completed()) {
+            register(tasks);
+            tasks = new FanOut(spec, jobs, invoker, clock, tasks).run(deadline);
+            if (tasks.stream().anyMatch(t -> !t.status().done())) {
+                return JobReport.of(job, tasks);
+            }
+            job = complete(job, tasks);
+        }
+        JobReport report = JobReport.of(job, tasks);
+        s3.putObject(b -> b.bucket(spec.outputBucket()).key(spec.reportKey()).contentType("application/json"),
+                RequestBody.fromString(report.toJson(), StandardCharsets.UTF_8));
+        return report;
+    }
+
+    /** Registers the splits not yet known (one query, then one write per new split). */
+    private void register(List<TaskRecord> tasks) {
+        Set<String> known = new HashSet<>();
+        store.splits(pipeline.name()).forEach(s -> known.add(s.split()));
+        long now = clock.millis();
+        for (TaskRecord t : tasks) {
+            if (!known.contains(t.taskId())) {
+                store.putSplit(SplitState.pending(pipeline.name(), t.taskId(), now, List.of()));
+            }
+        }
+    }
+
+    private JobRecord complete(JobRecord job, List<TaskRecord> tasks) {
+        for (TaskRecord t : tasks) {
+            if (t.status() == TaskRecord.Status.FAILED) {
+                SplitState split = store.readSplit(pipeline.name(), t.taskId())
+                        .orElseGet(() -> SplitState.pending(pipeline.name(), t.taskId(), 0, List.of()));
+                if (split.status() != SplitStatus.FINISHED) {
+                    store.putSplit(split.finished(split.fence()));
+                }
+            }
+        }
+        long now = clock.millis();
+        long watermark = GlobalWatermark.of(store.splits(pipeline.name()), pipeline.watermarks().idleness(), now);
+        RunMetrics metrics = new RunMetrics();
+        new WindowFirer(pipeline, store, outputs, metrics, "coordinator-" + job.jobId(), FIRING_LEASE_MILLIS)
+                .fire(watermark, now);
+        JobRecord done = job.completed(clock.millis(), watermark, metrics.windowsFired(), metrics.rowsOut());
+        jobs.putJob(done);
+        LOG.log(Level.INFO, "Batch job completed. job=[{0}] tasks=[{1}] failed=[{2}] windowsFired=[{3}] rowsOut=[{4}] "
+                + "watermark=[{5}]", job.jobId(), tasks.size(),
+                tasks.stream().filter(t -> t.status() == TaskRecord.Status.FAILED).count(), metrics.windowsFired(),
+                metrics.rowsOut(), watermark == Long.MAX_VALUE ? "+infinity" : Long.toString(watermark));
+        return done;
+    }
+}

@@ -1,0 +1,141 @@
+package io.sluice.orchestrator.batch;
+
+import io.sluice.state.dynamodb.StateTables;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@link JobStore} in the coordination table (key schema of {@link StateTables}), next to the splits of the same
+ * tasks: {@code pk} = {@code job#<jobId>}; the job record has {@code sk} = {@code job}, each task
+ * {@code sk} = {@code task#<taskId>} with bucket {@code b}, key {@code k}, version {@code v}, range {@code rs} /
+ * {@code re}, status {@code st}, attempts {@code a}, reason {@code r}, counts {@code n} / {@code rj} / {@code lt}, start of
+ * the last attempt {@code sa}.
+ * Every item carries the table's TTL (now + retention), like the state store's. Reads are strongly consistent.
+ *
+ * <pre>{@code
+ * JobStore jobs = new DynamoDbJobStore(dynamo, "sluice-dev-coordination", Duration.ofDays(7), Clock.systemUTC());
+ * }</pre>
+ */
+public final class DynamoDbJobStore implements JobStore {
+
+    private static final String PK = StateTables.PK;
+    private static final String SK = StateTables.SK;
+    private static final String JOB_SK = "job";
+    private static final String TASK_SK = "task#";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final long retentionSeconds;
+    private final Clock clock;
+
+    public DynamoDbJobStore(DynamoDbClient dynamo, String table, Duration retention, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.retentionSeconds = retention.toSeconds();
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<JobRecord> readJob(String jobId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of(PK, s(pk(jobId)), SK, s(JOB_SK)))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new JobRecord(jobId, item.get("pl").s(), Boolean.TRUE.equals(item.get("c").bool()),
+                (int) n(item, "nt"), n(item, "ca"), n(item, "fa"), n(item, "wm"), n(item, "wf"), n(item, "ro")));
+    }
+
+    @Override
+    public void putJob(JobRecord job) {
+        Map<String, AttributeValue> item = keyed(job.jobId(), JOB_SK);
+        item.put("pl", s(job.pipeline()));
+        item.put("c", AttributeValue.fromBool(job.completed()));
+        item.put("nt", n(job.tasks()));
+        item.put("ca", n(job.createdMillis()));
+        item.put("fa", n(job.finishedMillis()));
+        item.put("wm", n(job.watermark()));
+        item.put("wf", n(job.windowsFired()));
+        item.put("ro", n(job.rowsOut()));
+        dynamo.putItem(b -> b.tableName(table).item(item));
+    }
+
+    @Override
+    public void putTasks(String jobId, List<TaskRecord> tasks) {
+        // One PutItem each: a task record changes alone (status, attempts) far more often than in bulk.
+        for (TaskRecord t : tasks) {
+            Map<String, AttributeValue> item = keyed(jobId, TASK_SK + t.taskId());
+            BatchTask task = t.task();
+            item.put("b", s(task.bucket()));
+            item.put("k", s(task.key()));
+            if (task.versionId() != null) {
+                item.put("v", s(task.versionId()));
+            }
+            item.put("rs", n(task.rangeStart()));
+            item.put("re", n(task.rangeEnd()));
+            item.put("st", s(t.status().name()));
+            item.put("a", n(t.attempts()));
+            item.put("r", s(t.reason()));
+            item.put("n", n(t.lines()));
+            item.put("rj", n(t.rejected()));
+            item.put("lt", n(t.late()));
+            item.put("sa", n(t.startedMillis()));
+            dynamo.putItem(b -> b.tableName(table).item(item));
+        }
+    }
+
+    @Override
+    public List<TaskRecord> tasks(String jobId) {
+        List<TaskRecord> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(b -> b.tableName(table).consistentRead(true).exclusiveStartKey(from)
+                    .keyConditionExpression(PK + " = :pk AND begins_with(" + SK + ", :task)")
+                    .expressionAttributeValues(Map.of(":pk", s(pk(jobId)), ":task", s(TASK_SK))));
+            for (Map<String, AttributeValue> item : page.items()) {
+                BatchTask task = new BatchTask(item.get(SK).s().substring(TASK_SK.length()), item.get("b").s(),
+                        item.get("k").s(), item.containsKey("v") ? item.get("v").s() : null, n(item, "rs"),
+                        n(item, "re"));
+                out.add(new TaskRecord(task, TaskRecord.Status.valueOf(item.get("st").s()), (int) n(item, "a"),
+                        item.get("r").s(), n(item, "n"), n(item, "rj"), n(item, "lt"), n(item, "sa")));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    private Map<String, AttributeValue> keyed(String jobId, String sk) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, s(pk(jobId)));
+        item.put(SK, s(sk));
+        item.put(StateTables.TTL, n(clock.millis() / 1000 + retentionSeconds));
+        return item;
+    }
+
+    private static String pk(String jobId) {
+        return "job#" + jobId;
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+
+    private static AttributeValue n(long v) {
+        return AttributeValue.fromN(Long.toString(v));
+    }
+
+    private static long n(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? 0 : Long.parseLong(v.n());
+    }
+}

@@ -1,0 +1,134 @@
+package io.sluice.orchestrator.batch;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a job's unfinished tasks with at most {@link JobSpec#concurrency()} in flight, recording every start and
+ * every answer in the {@link JobStore} before acting on it, so a coordinator that dies at any point resumes from
+ * the table: tasks already answered are never run again, tasks it was waiting for are started again (or, if they
+ * outlive the coordinator, awaited until their timeout). Temporary failures are retried after
+ * {@link JobSpec#backoff(int)}; the last attempt's temporary failure and any permanent one are final.
+ */
+final class FanOut {
+
+    private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
+    private static final long MAX_POLL_MILLIS = 1_000;
+
+    private final JobSpec spec;
+    private final JobStore jobs;
+    private final TaskInvoker invoker;
+    private final Clock clock;
+    private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
+    private final Map<String, Long> dueAt = new java.util.TreeMap<>(); // starts in task id order
+    private final Map<String, Long> inFlight = new HashMap<>();
+
+    FanOut(JobSpec spec, JobStore jobs, TaskInvoker invoker, Clock clock, List<TaskRecord> stored) {
+        this.spec = spec;
+        this.jobs = jobs;
+        this.invoker = invoker;
+        this.clock = clock;
+        long now = clock.millis();
+        for (TaskRecord t : stored) {
+            tasks.put(t.taskId(), t);
+            if (t.status() == TaskRecord.Status.RUNNING) {
+                if (invoker.outlivesCoordinator()) {
+                    inFlight.put(t.taskId(), t.startedMillis()); // its answer may still come
+                } else {
+                    dueAt.put(t.taskId(), now); // it died with the previous coordinator
+                }
+            } else if (t.status() == TaskRecord.Status.PENDING) {
+                dueAt.put(t.taskId(), now);
+            }
+        }
+    }
+
+    /**
+     * Runs until every task is done or {@code deadline} passes.
+     *
+     * @return every task record, in task id order
+     * @throws InterruptedException if the coordinator is interrupted (the table keeps where it got)
+     */
+    List<TaskRecord> run(Instant deadline) throws InterruptedException {
+        while (!dueAt.isEmpty() || !inFlight.isEmpty()) {
+            long now = clock.millis();
+            if (now >= deadline.toEpochMilli()) {
+                break;
+            }
+            startDue(now);
+            for (TaskResult r : invoker.poll(spec.jobId(), Duration.ofMillis(waitMillis(now)))) {
+                if (inFlight.remove(r.taskId()) != null) {
+                    answer(r, clock.millis());
+                }
+            }
+            timeOut(clock.millis());
+        }
+        return new ArrayList<>(tasks.values());
+    }
+
+    private void startDue(long now) {
+        for (var it = dueAt.entrySet().iterator(); it.hasNext() && inFlight.size() < spec.concurrency(); ) {
+            Map.Entry<String, Long> e = it.next();
+            if (e.getValue() > now) {
+                continue;
+            }
+            TaskRecord started = tasks.get(e.getKey()).started(now);
+            // Recorded before the invocation: a coordinator that dies in between restarts the task, never loses it.
+            jobs.putTasks(spec.jobId(), List.of(started));
+            tasks.put(started.taskId(), started);
+            it.remove();
+            inFlight.put(started.taskId(), now);
+            invoker.start(spec.jobId(), started.task());
+        }
+    }
+
+    private void answer(TaskResult r, long now) {
+        TaskRecord t = tasks.get(r.taskId());
+        TaskRecord next;
+        if (r.succeeded()) {
+            next = t.succeeded(r.lines(), r.rejected(), r.late(), r.message());
+        } else if (!r.temporary()) {
+            next = t.failed(r.message(), r.lines(), r.rejected());
+        } else if (t.attempts() >= spec.maxAttempts()) {
+            next = t.failed("gave up after " + t.attempts() + " attempts: " + r.message(), 0, 0);
+        } else {
+            next = t.retrying(r.message());
+            dueAt.put(t.taskId(), now + spec.backoff(t.attempts() + 1).toMillis());
+        }
+        jobs.putTasks(spec.jobId(), List.of(next));
+        tasks.put(next.taskId(), next);
+        if (next.status() != TaskRecord.Status.SUCCEEDED) {
+            LOG.log(Level.WARNING, "Batch task not succeeded. job=[{0}] task=[{1}] object=[{2}] attempt=[{3}] "
+                    + "status=[{4}] reason=[{5}]", spec.jobId(), t.taskId(), t.task().describe(), t.attempts(),
+                    next.status(), r.message());
+        }
+    }
+
+    private void timeOut(long now) {
+        long limit = spec.taskTimeout().toMillis();
+        for (String id : new ArrayList<>(inFlight.keySet())) {
+            if (now - inFlight.get(id) >= limit) {
+                inFlight.remove(id);
+                answer(TaskResult.temporaryFailure(id, "no answer within " + spec.taskTimeout()), now);
+            }
+        }
+    }
+
+    /** Until the next retry is due when nothing runs; short polls while tasks run, so new slots fill quickly. */
+    private long waitMillis(long now) {
+        long next = Long.MAX_VALUE;
+        for (long due : dueAt.values()) {
+            next = Math.min(next, due);
+        }
+        boolean slotsFree = inFlight.size() < spec.concurrency();
+        long untilDue = next == Long.MAX_VALUE || !slotsFree ? MAX_POLL_MILLIS : Math.max(0, next - now);
+        return Math.max(1, Math.min(MAX_POLL_MILLIS, untilDue));
+    }
+}

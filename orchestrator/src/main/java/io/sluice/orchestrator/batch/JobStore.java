@@ -1,0 +1,27 @@
+package io.sluice.orchestrator.batch;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the coordinator keeps jobs and their tasks, so a coordinator that dies midway resumes from it and a
+ * resubmitted job finds its plan and finished tasks. Thread-safe.
+ *
+ * <pre>{@code
+ * JobStore jobs = new DynamoDbJobStore(dynamo, "sluice-dev-coordination");   // or new InMemoryJobStore()
+ * jobs.putTasks(plan);                       // the plan first,
+ * jobs.putJob(JobRecord.planned(..));        // then the record that says the plan is complete
+ * }</pre>
+ */
+public interface JobStore {
+
+    Optional<JobRecord> readJob(String jobId);
+
+    void putJob(JobRecord job);
+
+    /** Creates or replaces task records of {@code jobId}. */
+    void putTasks(String jobId, List<TaskRecord> tasks);
+
+    /** Every task of the job, in task id order. */
+    List<TaskRecord> tasks(String jobId);
+}
