@@ -58,10 +58,10 @@ final class FanOut {
      */
     List<TaskRecord> run(Instant deadline) throws InterruptedException {
         while (!dueAt.isEmpty() || !inFlight.isEmpty()) {
-            long now = clock.millis();
-            if (now >= deadline.toEpochMilli()) {
+            if (!clock.instant().isBefore(deadline)) {
                 break;
             }
+            long now = clock.millis();
             startDue(now);
             for (TaskResult r : invoker.poll(spec.jobId(), Duration.ofMillis(waitMillis(now)))) {
                 if (inFlight.remove(r.taskId()) != null) {

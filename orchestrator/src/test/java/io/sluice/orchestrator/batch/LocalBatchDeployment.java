@@ -1,0 +1,95 @@
+package io.sluice.orchestrator.batch;
+
+import io.sluice.functions.lambda.HandlerConfig;
+import io.sluice.functions.lambda.LambdaWiring;
+import io.sluice.localstack.LocalAws;
+import io.sluice.state.StateStore;
+import io.sluice.state.dynamodb.StateTables;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Test fixture: one deployment of the batch side on the local engines (fresh state and coordination tables, data
+ * and results buckets, dead-letter queue), the batch function's wiring over it, and a coordinator factory.
+ */
+final class LocalBatchDeployment implements AutoCloseable {
+
+    final DynamoDbClient dynamo;
+    final S3Client s3;
+    final SqsClient sqs;
+    final HandlerConfig config;
+    final String dataBucket;
+    final LambdaWiring wiring;
+
+    LocalBatchDeployment(LocalAws aws, String pipeline) {
+        this.dynamo = aws.dynamoDb();
+        this.s3 = aws.s3();
+        this.sqs = aws.sqs();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        StateTables.create(dynamo, "batch-state-" + suffix);
+        StateTables.create(dynamo, "batch-coordination-" + suffix);
+        this.dataBucket = "batch-data-" + suffix;
+        s3.createBucket(b -> b.bucket(dataBucket));
+        s3.createBucket(b -> b.bucket("batch-results-" + suffix));
+        String queue = sqs.createQueue(b -> b.queueName("batch-dlq-" + suffix)).queueUrl();
+        this.config = HandlerConfig.from(Map.of(
+                HandlerConfig.PIPELINE, pipeline,
+                HandlerConfig.STATE_TABLE, "batch-state-" + suffix,
+                HandlerConfig.COORDINATION_TABLE, "batch-coordination-" + suffix,
+                HandlerConfig.RESULTS_BUCKET, "batch-results-" + suffix,
+                HandlerConfig.DEAD_LETTER_QUEUE_URL, queue));
+        this.wiring = LambdaWiring.of(config, new LambdaWiring.Clients(dynamo, s3, sqs, null));
+    }
+
+    void put(String key, byte[] bytes) {
+        s3.putObject(b -> b.bucket(dataBucket).key(key), RequestBody.fromBytes(bytes));
+    }
+
+    StateStore store() {
+        return wiring.stateStore(Clock.systemUTC());
+    }
+
+    JobStore jobs() {
+        return new DynamoDbJobStore(dynamo, config.coordinationTable(), Duration.ofDays(7), Clock.systemUTC());
+    }
+
+    /** A pool of batch function instances, as Lambda would run them (metrics lines discarded). */
+    LocalTaskInvoker invoker(int threads) {
+        PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        return LocalTaskInvoker.of(threads, () -> wiring.s3BatchOperator(Clock.systemUTC(), discard)::handle);
+    }
+
+    BatchCoordinator coordinator(TaskInvoker invoker) {
+        return new BatchCoordinator(wiring.pipeline(), store(), wiring.outputs(), jobs(), invoker, s3,
+                Clock.systemUTC());
+    }
+
+    /** Every object under {@code prefix} of the results bucket, by key. */
+    Map<String, String> results(String prefix) {
+        Map<String, String> out = new TreeMap<>();
+        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(config.resultsBucket()).prefix(prefix)).contents()) {
+            out.put(o.key(), s3.getObjectAsBytes(b -> b.bucket(config.resultsBucket()).key(o.key()))
+                    .asString(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        dynamo.close();
+        s3.close();
+        sqs.close();
+    }
+}
