@@ -1,0 +1,135 @@
+package io.sluice.orchestrator.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.sluice.functions.lambda.HandlerConfig;
+import io.sluice.functions.lambda.LambdaWiring;
+import io.sluice.orchestrator.batch.BatchCoordinator;
+import io.sluice.orchestrator.batch.DynamoDbJobStore;
+import io.sluice.orchestrator.batch.JobReport;
+import io.sluice.orchestrator.batch.JobRequest;
+import io.sluice.orchestrator.batch.JobSpec;
+import io.sluice.orchestrator.batch.LambdaTaskInvoker;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Job submission: the event is a {@link JobRequest} ({@code {"jobId":..,"input":{"csvManifest":"s3://.."}}}); the
+ * answer is the {@link JobReport} JSON. Tasks run as asynchronous invocations of the batch function
+ * ({@value #BATCH_FUNCTION}), whose answers arrive on its destination queue ({@value #RESULTS_QUEUE}). Lambda stops a
+ * function after 15 minutes: a job not done a minute before that hands over to a new invocation of this function
+ * with the same event, which resumes from the coordination table.
+ *
+ * <pre>{@code
+ * // template.yaml: Handler: io.sluice.orchestrator.lambda.BatchJobHandler::handleRequest
+ * // aws lambda invoke --function-name sluice-dev-batch-coordinator --invocation-type Event \
+ * //     --payload '{"jobId":"nightly-2020-11-11","input":{"csvManifest":"s3://sluice-dev-data/m.csv"}}' out.json
+ * new BatchJobHandler(coordinator, "gmv-by-category", "results-bucket", null).handleRequest(in, out, context);
+ * }</pre>
+ */
+public final class BatchJobHandler implements RequestStreamHandler {
+
+    /** Name or alias ARN of the batch function the tasks run on. */
+    public static final String BATCH_FUNCTION = "SLUICE_BATCH_FUNCTION";
+    /** URL of the queue the batch function's asynchronous outcomes go to. */
+    public static final String RESULTS_QUEUE = "SLUICE_BATCH_RESULTS_QUEUE_URL";
+    /** Left for the handover when the invocation's time runs out. */
+    static final Duration HANDOVER_MARGIN = Duration.ofSeconds(60);
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final BatchCoordinator coordinator;
+    private final String pipeline;
+    private final String resultsBucket;
+    private final LambdaClient lambda;
+
+    /** Lambda's constructor: clients, state store, sinks and invoker from the environment, built once. */
+    public BatchJobHandler() {
+        this(System.getenv(), UrlConnectionHttpClient.create());
+    }
+
+    private BatchJobHandler(Map<String, String> env, SdkHttpClient http) {
+        this(wire(env, http, LambdaClient.builder().httpClient(http).build()));
+    }
+
+    private BatchJobHandler(Wired w) {
+        this(w.coordinator, w.config.pipeline(), w.config.resultsBucket(), w.lambda);
+    }
+
+    /**
+     * Tests' constructor.
+     *
+     * @param lambda hands an unfinished job over to a new invocation; null: return the unfinished report instead
+     */
+    public BatchJobHandler(BatchCoordinator coordinator, String pipeline, String resultsBucket, LambdaClient lambda) {
+        this.coordinator = coordinator;
+        this.pipeline = pipeline;
+        this.resultsBucket = resultsBucket;
+        this.lambda = lambda;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        byte[] event = input.readAllBytes();
+        JobSpec spec = JobRequest.parse(JSON.readTree(event), pipeline, resultsBucket);
+        Instant deadline = context == null ? Instant.MAX
+                : Instant.now().plusMillis(context.getRemainingTimeInMillis()).minus(HANDOVER_MARGIN);
+        JobReport report;
+        try {
+            report = coordinator.submit(spec, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while coordinating job " + spec.jobId());
+        }
+        if (!report.completed() && lambda != null && context != null) {
+            // Same event, new invocation: it resumes from the table with a fresh 15 minutes.
+            lambda.invoke(b -> b.functionName(context.getInvokedFunctionArn()).invocationType(InvocationType.EVENT)
+                    .payload(SdkBytes.fromByteArray(event)));
+        }
+        output.write(report.toJson().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private record Wired(BatchCoordinator coordinator, HandlerConfig config, LambdaClient lambda) {
+    }
+
+    private static Wired wire(Map<String, String> env, SdkHttpClient http, LambdaClient lambda) {
+        HandlerConfig config = HandlerConfig.from(env);
+        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).build();
+        S3Client s3 = S3Client.builder().httpClient(http).build();
+        SqsClient sqs = SqsClient.builder().httpClient(http).build();
+        LambdaWiring wiring = LambdaWiring.of(config, new LambdaWiring.Clients(dynamo, s3, sqs, null));
+        Clock clock = Clock.systemUTC();
+        LambdaTaskInvoker invoker = new LambdaTaskInvoker(lambda, required(env, BATCH_FUNCTION), sqs,
+                required(env, RESULTS_QUEUE));
+        BatchCoordinator coordinator = new BatchCoordinator(wiring.pipeline(), wiring.stateStore(clock),
+                wiring.outputs(), new DynamoDbJobStore(dynamo, config.coordinationTable(), Duration.ofDays(7), clock),
+                invoker, s3, clock);
+        return new Wired(coordinator, config, lambda);
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            throw new IllegalStateException("missing environment variable " + name);
+        }
+        return v;
+    }
+}
