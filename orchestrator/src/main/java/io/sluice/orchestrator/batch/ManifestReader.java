@@ -37,9 +37,16 @@ public final class ManifestReader {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final S3Client s3;
+    private final int pageSize;
 
     public ManifestReader(S3Client s3) {
+        this(s3, 1000);
+    }
+
+    /** Lists prefixes {@code pageSize} keys per ListObjectsV2 call (tests use small pages). */
+    ManifestReader(S3Client s3, int pageSize) {
         this.s3 = s3;
+        this.pageSize = pageSize;
     }
 
     /**
@@ -123,7 +130,7 @@ public final class ManifestReader {
 
     private List<ObjectRef> prefix(String bucket, String prefix) {
         List<ObjectRef> objects = new ArrayList<>();
-        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).maxKeys(pageSize)).contents()) {
             if (o.key().endsWith("/") && o.size() == 0) {
                 continue; // a console "folder", not data
             }
