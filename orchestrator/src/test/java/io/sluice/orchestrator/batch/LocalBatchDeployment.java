@@ -24,16 +24,16 @@ import java.util.UUID;
  * Test fixture: one deployment of the batch side on the local engines (fresh state and coordination tables, data
  * and results buckets, dead-letter queue), the batch function's wiring over it, and a coordinator factory.
  */
-final class LocalBatchDeployment implements AutoCloseable {
+public final class LocalBatchDeployment implements AutoCloseable {
 
     final DynamoDbClient dynamo;
     final S3Client s3;
     final SqsClient sqs;
-    final HandlerConfig config;
-    final String dataBucket;
+    public final HandlerConfig config;
+    public final String dataBucket;
     final LambdaWiring wiring;
 
-    LocalBatchDeployment(LocalAws aws, String pipeline) {
+    public LocalBatchDeployment(LocalAws aws, String pipeline) {
         this.dynamo = aws.dynamoDb();
         this.s3 = aws.s3();
         this.sqs = aws.sqs();
@@ -53,7 +53,7 @@ final class LocalBatchDeployment implements AutoCloseable {
         this.wiring = LambdaWiring.of(config, new LambdaWiring.Clients(dynamo, s3, sqs, null));
     }
 
-    void put(String key, byte[] bytes) {
+    public void put(String key, byte[] bytes) {
         s3.putObject(b -> b.bucket(dataBucket).key(key), RequestBody.fromBytes(bytes));
     }
 
@@ -66,18 +66,18 @@ final class LocalBatchDeployment implements AutoCloseable {
     }
 
     /** A pool of batch function instances, as Lambda would run them (metrics lines discarded). */
-    LocalTaskInvoker invoker(int threads) {
+    public LocalTaskInvoker invoker(int threads) {
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         return LocalTaskInvoker.of(threads, () -> wiring.s3BatchOperator(Clock.systemUTC(), discard)::handle);
     }
 
-    BatchCoordinator coordinator(TaskInvoker invoker) {
+    public BatchCoordinator coordinator(TaskInvoker invoker) {
         return new BatchCoordinator(wiring.pipeline(), store(), wiring.outputs(), jobs(), invoker, s3,
                 Clock.systemUTC());
     }
 
     /** Every object under {@code prefix} of the results bucket, by key. */
-    Map<String, String> results(String prefix) {
+    public Map<String, String> results(String prefix) {
         Map<String, String> out = new TreeMap<>();
         for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(config.resultsBucket()).prefix(prefix)).contents()) {
             out.put(o.key(), s3.getObjectAsBytes(b -> b.bucket(config.resultsBucket()).key(o.key()))

@@ -1,0 +1,89 @@
+package io.sluice.orchestrator.lambda;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.functions.lambda.HandlerConfig;
+import io.sluice.infra.template.Template;
+import io.sluice.infra.template.TemplateOptions;
+import io.sluice.infra.template.TemplateResource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code template.yaml}'s orchestrator functions against this module's handlers and the batch function's wiring. */
+class OrchestratorTemplateTest {
+
+    private static Template template;
+    private static List<TemplateResource> functions;
+
+    @BeforeAll
+    static void load() {
+        template = Template.load(Template.locate(), TemplateOptions.local());
+        functions = template.resources().stream().filter(r -> r.type().equals("AWS::Serverless::Function"))
+                .filter(r -> r.properties().path("CodeUri").asText().startsWith("orchestrator/")).toList();
+    }
+
+    @Test
+    void everyOrchestratorFunction_isAnExistingHandler_inTheShadedJar() throws Exception {
+        assertThat(functions).extracting(TemplateResource::logicalId)
+                .contains("ShardScalerFunction", "BatchCoordinatorFunction");
+        String pom = Files.readString(Template.locate().getParent().resolve("orchestrator/pom.xml"));
+        for (TemplateResource f : functions) {
+            String handler = f.properties().path("Handler").asText();
+            Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
+            assertThat(RequestHandler.class.isAssignableFrom(type) || RequestStreamHandler.class.isAssignableFrom(type))
+                    .as(handler).isTrue();
+            assertThat(type.getConstructor()).isNotNull();
+            assertThat(f.properties().path("CodeUri").asText()).isEqualTo("orchestrator/target/sluice-orchestrator.jar");
+        }
+        assertThat(pom).contains("<finalName>sluice-orchestrator</finalName>");
+    }
+
+    @Test
+    void coordinator_getsTheBatchFunctionsVariables_plusItsFunctionAndOutcomeQueue() throws IOException {
+        JsonNode vars = template.resource("BatchCoordinatorFunction").orElseThrow().properties()
+                .path("Environment").path("Variables");
+        List<String> names = new ArrayList<>();
+        vars.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsAll(HandlerConfig.REQUIRED)
+                .contains(BatchJobHandler.BATCH_FUNCTION, BatchJobHandler.RESULTS_QUEUE);
+        JsonNode batchVars = template.resource("BatchFunction").orElseThrow().properties()
+                .path("Environment").path("Variables");
+        // Same pipeline, tables and sinks as the batch function: the coordinator fires what the tasks wrote.
+        for (Iterator<String> it = batchVars.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            assertThat(vars.path(name)).as(name).isEqualTo(batchVars.path(name));
+        }
+    }
+
+    @Test
+    void batchFunctionsAsynchronousOutcomes_goToTheCoordinatorsQueue_withoutLambdaRetries() {
+        JsonNode config = template.resources().stream()
+                .filter(r -> r.type().equals("AWS::Lambda::EventInvokeConfig")).findFirst().orElseThrow().properties();
+        assertThat(config.path("MaximumRetryAttempts").asInt(-1)).isZero();
+        assertThat(config.path("DestinationConfig").path("OnSuccess").path("Destination").toString())
+                .contains("BatchResultsQueue");
+        assertThat(config.path("DestinationConfig").path("OnFailure").path("Destination").toString())
+                .contains("BatchResultsQueue");
+        assertThat(template.resource("BatchFunction").orElseThrow().properties().path("Policies").toString())
+                .contains("BatchResultsQueue");
+    }
+
+    @Test
+    void coordinatorPolicy_namesActionsAndResources_withoutWildcardActions() {
+        JsonNode policies = template.resource("BatchCoordinatorFunction").orElseThrow().properties().path("Policies");
+        List<String> actions = new ArrayList<>();
+        policies.findValues("Action").forEach(a -> a.forEach(x -> actions.add(x.asText())));
+        assertThat(actions).isNotEmpty().noneMatch(a -> a.contains("*"))
+                .doesNotContain("s3:DeleteObject", "dynamodb:DeleteTable", "dynamodb:Scan");
+        assertThat(policies.findValues("Resource")).noneMatch(r -> r.isTextual() && r.asText().equals("*"));
+    }
+}
