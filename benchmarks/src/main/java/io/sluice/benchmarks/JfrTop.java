@@ -33,7 +33,7 @@ public final class JfrTop {
     /** Checked innermost frame first; the first stage a frame matches wins. */
     private static final List<Stage> STAGES = List.of(
             new Stage("decode: Jackson binding of Order", (type, method) -> type.startsWith("com.fasterxml.jackson.")
-                    || type.equals(F + "codec.JsonLinesDecoder")
+                    || type.startsWith(F + "codec.JsonLinesDecoder")
                     || (type.equals(F + "examples.Order") && method.equals("<init>"))),
             new Stage("line reading: BoundedLineReader, file I/O", (type, method) ->
                     type.equals(F + "codec.BoundedLineReader") || type.startsWith("sun.nio.ch.")

@@ -24,13 +24,21 @@ class ProvisionerIT {
 
         ProvisionReport report = Provisioner.provision(template, aws);
 
+        // Everything of a provisionable type is created, everything else skipped: derived from the template, so
+        // the test keeps holding as resources are added to it.
+        java.util.Set<String> provisionable = java.util.Set.of("AWS::Kinesis::Stream", "AWS::DynamoDB::Table",
+                "AWS::S3::Bucket", "AWS::SQS::Queue");
         assertThat(report.entries()).filteredOn(e -> e.outcome() == ProvisionReport.Outcome.CREATED)
                 .extracting(ProvisionReport.Entry::logicalId)
-                .containsExactly("OrdersStream", "StateTable", "CoordinationTable", "ResultsTable", "ResultsBucket",
+                .containsExactlyElementsOf(template.resources().stream().filter(r -> provisionable.contains(r.type()))
+                        .map(r -> r.logicalId()).toList())
+                .contains("OrdersStream", "StateTable", "CoordinationTable", "ResultsTable", "ResultsBucket",
                         "DataBucket", "DeadLetterQueue");
         assertThat(report.entries()).filteredOn(e -> e.outcome() == ProvisionReport.Outcome.SKIPPED)
                 .extracting(ProvisionReport.Entry::logicalId)
-                .containsExactly("OperatorFunction", "BatchFunction", "BatchOperationsRole", "ShardScalerFunction");
+                .containsExactlyElementsOf(template.resources().stream().filter(r -> !provisionable.contains(r.type()))
+                        .map(r -> r.logicalId()).toList())
+                .contains("OperatorFunction");
         try (KinesisClient kinesis = aws.kinesis(); DynamoDbClient dynamo = aws.dynamoDb(); S3Client s3 = aws.s3(); SqsClient sqs = aws.sqs()) {
             assertThat(kinesis.listShards(b -> b.streamName("sluice-prov-orders")).shards()).hasSize(3);
             TableDescription state = dynamo.describeTable(b -> b.tableName("sluice-prov-state")).table();
