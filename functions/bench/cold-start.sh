@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Cold initialisation of the Kinesis operator handler from the shaded jar: JVM start to first response, plain
+# RequestHandler vs MicronautRequestHandler, against moto_server (started here, stopped on exit).
+# Usage (from the repository root, after `mvn -o -pl functions -am package -DskipTests` and test-compile):
+#   functions/bench/cold-start.sh [runs]
+set -euo pipefail
+runs="${1:-5}"
+jar=functions/target/sluice-functions.jar
+cp="$jar:functions/target/test-classes"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+work=$(mktemp -d)
+moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+moto=$!
+trap 'kill "$moto" 2>/dev/null; wait "$moto" 2>/dev/null; rm -rf "$work"' EXIT
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+for _ in $(seq 1 50); do curl -s -o /dev/null "$AWS_ENDPOINT_URL" && break; sleep 0.2; done
+for t in bench-state bench-coordination bench-results; do
+  aws --endpoint-url "$AWS_ENDPOINT_URL" dynamodb create-table --table-name "$t" --billing-mode PAY_PER_REQUEST \
+    --attribute-definitions AttributeName=pk,AttributeType=S AttributeName=sk,AttributeType=S \
+    --key-schema AttributeName=pk,KeyType=HASH AttributeName=sk,KeyType=RANGE >/dev/null
+done
+aws --endpoint-url "$AWS_ENDPOINT_URL" kinesis create-stream --stream-name bench-orders --shard-count 1
+export BENCH_STREAM_ARN=arn:aws:kinesis:us-east-1:123456789012:stream/bench-orders
+export CBOR_ENABLED=false  # moto speaks JSON to the Kinesis client (ListShards on the first batch)
+aws --endpoint-url "$AWS_ENDPOINT_URL" s3api create-bucket --bucket bench-results >/dev/null
+queue=$(aws --endpoint-url "$AWS_ENDPOINT_URL" sqs create-queue --queue-name bench-dlq --query QueueUrl --output text)
+export SLUICE_PIPELINE=gmv-by-category SLUICE_STATE_TABLE=bench-state SLUICE_COORDINATION_TABLE=bench-coordination
+export SLUICE_RESULTS_TABLE=bench-results SLUICE_RESULTS_BUCKET=bench-results SLUICE_DEAD_LETTER_QUEUE_URL="$queue"
+echo "jar: $(du -k "$jar" | cut -f1) KiB ($(stat -c %s "$jar") bytes)"
+for mode in plain micronaut; do
+  for i in $(seq 1 "$runs"); do
+    # Each run is a fresh JVM with tiered compilation as Lambda's Java runtime configures it.
+    java -XX:+TieredCompilation -XX:TieredStopAtLevel=1 -Xshare:auto -cp "$cp" \
+      io.sluice.functions.lambda.ColdStart "$mode" 2>"$work/err" >/dev/null || { tail -30 "$work/err"; exit 1; }
+    grep "^cold-start" "$work/err"
+  done
+done

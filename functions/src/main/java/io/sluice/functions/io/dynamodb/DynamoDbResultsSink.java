@@ -1,0 +1,134 @@
+package io.sluice.functions.io.dynamodb;
+
+import io.sluice.functions.api.Tabular;
+import io.sluice.functions.io.ResultsSink;
+import io.sluice.functions.runtime.ResultRow;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Results in a DynamoDB table a dashboard queries by time range: {@code pk} = pipeline, {@code sk} = window start
+ * zero-padded to 13 digits, {@code #}, key; so {@code pk = :p AND sk BETWEEN :from AND :to} returns every key of a
+ * time range in order. Attributes: {@code ws}, {@code we} (N), {@code k} (S, absent for global windows),
+ * {@code final} (BOOL), one attribute per value column, and {@code ttl} (window end plus the retention, epoch
+ * seconds) when a retention is set. Early rows are overwritten by the final row of the same window and key; a
+ * repeated firing writes the same items, byte for byte, since nothing in them depends on when they were written.
+ *
+ * <pre>{@code
+ * ResultsSink sink = new DynamoDbResultsSink(dynamo, "sluice-dev-results", List.of("count", "sum_cents"),
+ *         Duration.ofDays(400));
+ * // query: pk = "gmv-by-category" AND sk BETWEEN "1605024000000#" AND "1605027600000#"
+ * }</pre>
+ */
+public final class DynamoDbResultsSink implements ResultsSink {
+
+    /** TTL attribute of the results table. */
+    public static final String TTL = "ttl";
+    private static final int BATCH = 25;
+    private static final int MAX_ATTEMPTS = 8;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final List<String> columns;
+    private final long retentionSeconds;
+
+    /**
+     * @param columns   names of the value columns, as in the result CSV
+     * @param retention how long after its window's end an item may expire; zero keeps items
+     */
+    public DynamoDbResultsSink(DynamoDbClient dynamo, String table, List<String> columns, Duration retention) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.columns = List.copyOf(columns);
+        this.retentionSeconds = retention.toSeconds();
+    }
+
+    @Override
+    public void write(List<ResultRow> rows) {
+        List<WriteRequest> pending = new ArrayList<>(BATCH);
+        for (ResultRow row : rows) {
+            pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item(row)).build()).build());
+            if (pending.size() == BATCH) {
+                flush(pending);
+                pending = new ArrayList<>(BATCH);
+            }
+        }
+        if (!pending.isEmpty()) {
+            flush(pending);
+        }
+    }
+
+    /** The sort key of a row: window start, then key, so a range of starts is one query. */
+    public static String sortKey(ResultRow row) {
+        String start = Long.toString(row.windowStart());
+        String padded = row.windowStart() >= 0 && start.length() < 13 ? "0".repeat(13 - start.length()) + start : start;
+        return padded + "#" + (row.key() == null ? "" : row.key());
+    }
+
+    private Map<String, AttributeValue> item(ResultRow row) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS(row.pipeline()));
+        item.put("sk", AttributeValue.fromS(sortKey(row)));
+        item.put("ws", AttributeValue.fromN(Long.toString(row.windowStart())));
+        item.put("we", AttributeValue.fromN(Long.toString(row.windowEnd())));
+        if (row.key() != null) {
+            item.put("k", AttributeValue.fromS(row.key()));
+        }
+        item.put("final", AttributeValue.fromBool(row.isFinal()));
+        if (retentionSeconds > 0) {
+            item.put(TTL, AttributeValue.fromN(Long.toString(Math.floorDiv(row.windowEnd(), 1000L) + retentionSeconds)));
+        }
+        List<String> values = row.value() instanceof Tabular t ? t.columnValues() : List.of(String.valueOf(row.value()));
+        for (int i = 0; i < values.size() && i < columns.size(); i++) {
+            String v = values.get(i);
+            item.put(columns.get(i), isInteger(v) ? AttributeValue.fromN(v) : AttributeValue.fromS(v));
+        }
+        return item;
+    }
+
+    private void flush(List<WriteRequest> requests) {
+        Map<String, List<WriteRequest>> unprocessed = Map.of(table, requests);
+        for (int attempt = 1; !unprocessed.isEmpty(); attempt++) {
+            if (attempt > MAX_ATTEMPTS) {
+                throw new IllegalStateException("results table [" + table + "] left " + unprocessed.get(table).size()
+                        + " items unprocessed after " + MAX_ATTEMPTS + " attempts");
+            }
+            if (attempt > 1) {
+                sleep(Math.min(1_000L, 25L << attempt));
+            }
+            Map<String, List<WriteRequest>> batch = unprocessed;
+            BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(batch));
+            unprocessed = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+        }
+    }
+
+    private static boolean isInteger(String v) {
+        if (v.isEmpty() || v.length() > 38) {
+            return false;
+        }
+        for (int i = v.charAt(0) == '-' && v.length() > 1 ? 1 : 0; i < v.length(); i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying unprocessed result items", e);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * Kinesis adapters: {@link io.sluice.functions.io.kinesis.KinesisRecordBatch} (a Lambda event's records, KPL
+ * aggregates de-aggregated by {@link io.sluice.functions.io.kinesis.KplAggregate}, as a runtime batch),
+ * {@link io.sluice.functions.io.kinesis.ShardRegistry} (shards and their lineage in the coordination table) and
+ * the output stream sink.
+ *
+ * <pre>{@code
+ * KinesisRecordBatch batch = KinesisRecordBatch.of(event.getRecords(), (record, reason) -> deadLetter(record, reason));
+ * }</pre>
+ */
+package io.sluice.functions.io.kinesis;

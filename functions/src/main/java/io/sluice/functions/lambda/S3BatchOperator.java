@@ -1,0 +1,197 @@
+package io.sluice.functions.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.functions.io.SinkOutputs;
+import io.sluice.functions.io.metrics.EmfMetrics;
+import io.sluice.functions.io.s3.S3ObjectTask;
+import io.sluice.functions.runtime.CompiledPipeline;
+import io.sluice.functions.runtime.GlobalWatermark;
+import io.sluice.functions.runtime.RunMetrics;
+import io.sluice.functions.runtime.SplitProcessor;
+import io.sluice.functions.runtime.WindowFirer;
+import io.sluice.state.StateStore;
+import io.sluice.state.StateStoreException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.ZipException;
+
+/**
+ * The batch side of a Lambda instance: runs each task's object as a split in {@link SplitProcessor.Mode#BATCH},
+ * then fires what the global watermark passed (everything, once every split of the job is finished). All tasks of
+ * an invocation are registered as pending before the first one runs, so a finished task never lets the watermark
+ * jump past a sibling that has not started; the orchestrator registers the tasks of a whole job the same way, or
+ * asks for no firing ({@link S3BatchTask#fires}) and fires once at the end of the job.
+ *
+ * <p>Result codes: {@code Succeeded} (rejected lines went to the dead-letter sink and are counted in the
+ * {@code resultString}); {@code TemporaryFailure} for throttling, 5xx, network errors and state store failures
+ * (the retry resumes after the last applied chunk); {@code PermanentFailure} for a missing object, access denied,
+ * a malformed gzip stream, a byte range of a gzip object, or a file in which no line could be decoded.
+ *
+ * <pre>{@code
+ * S3BatchOperator operator = LambdaWiring.fromEnvironment().s3BatchOperator(Clock.systemUTC(), System.out);
+ * JsonNode response = operator.handle(event);   // S3 Batch Operations response, or {"results":[...]}
+ * }</pre>
+ */
+public final class S3BatchOperator {
+
+    public static final String SUCCEEDED = "Succeeded";
+    public static final String TEMPORARY_FAILURE = "TemporaryFailure";
+    public static final String PERMANENT_FAILURE = "PermanentFailure";
+
+    private static final System.Logger LOG = System.getLogger(S3BatchOperator.class.getName());
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final long FIRING_LEASE_MILLIS = Duration.ofMinutes(5).toMillis();
+
+    private final CompiledPipeline pipeline;
+    private final StateStore store;
+    private final SinkOutputs outputs;
+    private final S3Client s3;
+    private final Clock clock;
+    private final EmfMetrics emf;
+    private final RunMetrics metrics = new RunMetrics();
+
+    public S3BatchOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs, S3Client s3, Clock clock,
+                           EmfMetrics emf) {
+        this.pipeline = pipeline;
+        this.store = store;
+        this.outputs = outputs;
+        this.s3 = s3;
+        this.clock = clock;
+        this.emf = emf;
+    }
+
+    /** Runs the invocation's tasks and answers in the invocation's schema. */
+    public ObjectNode handle(JsonNode event) {
+        long started = System.nanoTime();
+        long now = clock.millis();
+        List<S3BatchTask> tasks = S3BatchTask.parse(event);
+        boolean fires = S3BatchTask.fires(event);
+        List<SplitProcessor> processors = new ArrayList<>();
+        List<ObjectNode> results = new ArrayList<>();
+        try {
+            for (S3BatchTask task : tasks) {
+                SplitProcessor p = new SplitProcessor(pipeline, store, task.taskId(), outputs, metrics,
+                        SplitProcessor.Mode.BATCH);
+                p.state();
+                processors.add(p);
+            }
+        } catch (RuntimeException e) {
+            tasks.forEach(t -> results.add(failed(t, TEMPORARY_FAILURE, e)));
+        }
+        if (results.isEmpty()) {
+            for (int i = 0; i < tasks.size(); i++) {
+                results.add(result(tasks.get(i), processors.get(i), now));
+            }
+            if (fires) {
+                fire(tasks, results, now);
+            }
+        }
+        emf.emit(metrics, 0, -1, (System.nanoTime() - started) / 1_000_000, now);
+        return response(event, results);
+    }
+
+    private ObjectNode result(S3BatchTask task, SplitProcessor processor, long now) {
+        long rejectedBefore = metrics.rejected();
+        long lateBefore = metrics.late();
+        try {
+            long lines = S3ObjectTask.run(s3, task.bucket(), task.key(), task.versionId(), task.rangeStart(),
+                    task.rangeEnd(), processor, pipeline.maxRecordBytes(), now);
+            long rejected = metrics.rejected() - rejectedBefore;
+            if (lines > 0 && rejected == lines) {
+                return outcome(task, PERMANENT_FAILURE, "malformed file: none of its " + lines
+                        + " lines could be decoded (see the dead-letter queue)");
+            }
+            return outcome(task, SUCCEEDED, "lines=" + lines + " rejected=" + rejected + " late="
+                    + (metrics.late() - lateBefore));
+        } catch (NoSuchKeyException e) {
+            return outcome(task, PERMANENT_FAILURE, "object not found: " + uri(task));
+        } catch (S3ObjectTask.RangeOfCompressedObjectException e) {
+            return outcome(task, PERMANENT_FAILURE, e.getMessage());
+        } catch (ZipException e) {
+            return outcome(task, PERMANENT_FAILURE, "malformed gzip in " + uri(task) + ": " + e.getMessage());
+        } catch (EOFException e) {
+            // Only the gzip reader throws EOFException (plain reads just end): a truncated gzip stream.
+            return outcome(task, PERMANENT_FAILURE, "truncated gzip in " + uri(task) + ": " + e.getMessage());
+        } catch (IOException | SdkClientException | StateStoreException e) {
+            return failed(task, TEMPORARY_FAILURE, e);
+        } catch (AwsServiceException e) {
+            return failed(task, transientStatus(e) ? TEMPORARY_FAILURE : PERMANENT_FAILURE, e);
+        } catch (RuntimeException e) {
+            return failed(task, PERMANENT_FAILURE, e);
+        }
+    }
+
+    /** Throttling and 5xx are worth a retry; 403 and other 4xx are not. */
+    static boolean transientStatus(AwsServiceException e) {
+        return e.isThrottlingException() || e.statusCode() >= 500 || e.statusCode() == 429
+                || (e instanceof S3Exception && "SlowDown".equals(e.awsErrorDetails().errorCode()));
+    }
+
+    /** Fires what the watermark passed; a failed firing turns the last succeeded task into a retry. */
+    private void fire(List<S3BatchTask> tasks, List<ObjectNode> results, long now) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        try {
+            long watermark = GlobalWatermark.of(store.splits(pipeline.name()), pipeline.watermarks().idleness(), now);
+            new WindowFirer(pipeline, store, outputs, metrics, "batch-" + UUID.randomUUID(), FIRING_LEASE_MILLIS)
+                    .fire(watermark, now);
+        } catch (RuntimeException e) {
+            for (int i = results.size() - 1; i >= 0; i--) {
+                if (SUCCEEDED.equals(results.get(i).path("resultCode").textValue())) {
+                    results.set(i, failed(tasks.get(i), TEMPORARY_FAILURE, e));
+                    break;
+                }
+            }
+        }
+    }
+
+    private ObjectNode failed(S3BatchTask task, String code, Exception e) {
+        LOG.log(Level.WARNING, "Batch task failed. pipeline=[{0}] task=[{1}] object=[{2}] result=[{3}] cause=[{4}]",
+                pipeline.name(), task.taskId(), uri(task), code, e.toString());
+        return outcome(task, code, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+
+    private static ObjectNode outcome(S3BatchTask task, String code, String message) {
+        return JSON.createObjectNode().put("taskId", task.taskId()).put("resultCode", code)
+                .put("resultString", message);
+    }
+
+    private static String uri(S3BatchTask task) {
+        return "s3://" + task.bucket() + "/" + task.key();
+    }
+
+    private static ObjectNode response(JsonNode event, List<ObjectNode> results) {
+        ObjectNode response = JSON.createObjectNode();
+        if (S3BatchTask.isS3BatchOperations(event)) {
+            response.put("invocationSchemaVersion", event.path("invocationSchemaVersion").asText());
+            response.put("treatMissingKeysAs", PERMANENT_FAILURE);
+            response.put("invocationId", event.path("invocationId").asText());
+        } else if (event.hasNonNull("jobId")) {
+            response.put("jobId", event.path("jobId").asText());
+        }
+        ArrayNode array = response.putArray("results");
+        results.forEach(array::add);
+        return response;
+    }
+
+    /** The instance's cumulative counters. */
+    public RunMetrics metrics() {
+        return metrics;
+    }
+}

@@ -1,0 +1,111 @@
+package io.sluice.functions.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One task of a batch invocation, whichever schema brought it: S3 Batch Operations 1.0 ({@code s3BucketArn}),
+ * 2.0 ({@code s3Bucket}; both URL-encode {@code s3Key}), or the orchestrator's own event ({@code bucket},
+ * {@code key} as is, and optionally {@code "range":[start,end]}: the lines whose first byte lies in that byte range
+ * of an uncompressed object, so one large object can be several tasks).
+ *
+ * <pre>{@code
+ * List<S3BatchTask> tasks = S3BatchTask.parse(event);   // event: the invocation's JSON
+ * }</pre>
+ *
+ * @param taskId    the split id of the task
+ * @param bucket    bucket name
+ * @param key       object key, decoded
+ * @param versionId object version or null
+ * @param rangeStart first byte of the task's range, 0 for a whole object
+ * @param rangeEnd   end of the range (exclusive), {@link Long#MAX_VALUE} for a whole object
+ */
+public record S3BatchTask(String taskId, String bucket, String key, String versionId, long rangeStart,
+                          long rangeEnd) {
+
+    /** A task over a whole object. */
+    public S3BatchTask(String taskId, String bucket, String key, String versionId) {
+        this(taskId, bucket, key, versionId, 0, Long.MAX_VALUE);
+    }
+
+    /** Whether the task covers a byte range rather than a whole object. */
+    public boolean ranged() {
+        return rangeStart != 0 || rangeEnd != Long.MAX_VALUE;
+    }
+
+    /** Whether {@code event} is an S3 Batch Operations invocation (else the orchestrator's task event). */
+    public static boolean isS3BatchOperations(JsonNode event) {
+        return event.hasNonNull("invocationSchemaVersion");
+    }
+
+    /**
+     * @throws IllegalArgumentException if a task lacks its id, bucket or key
+     */
+    public static List<S3BatchTask> parse(JsonNode event) {
+        boolean s3Batch = isS3BatchOperations(event);
+        List<S3BatchTask> tasks = new ArrayList<>();
+        for (JsonNode t : event.path("tasks")) {
+            String id = text(t, "taskId");
+            String bucket;
+            String key;
+            if (s3Batch) {
+                bucket = t.hasNonNull("s3Bucket") ? text(t, "s3Bucket") : bucketOfArn(text(t, "s3BucketArn"));
+                // S3 Batch Operations URL-encodes keys (a space arrives as "+" or "%20").
+                key = URLDecoder.decode(text(t, "s3Key"), StandardCharsets.UTF_8);
+            } else {
+                bucket = text(t, "bucket");
+                key = text(t, "key");
+            }
+            String version = s3Batch ? t.path("s3VersionId").textValue() : t.path("versionId").textValue();
+            JsonNode range = t.path("range");
+            if (!s3Batch && range.isArray()) {
+                long start = range.path(0).asLong(-1);
+                long end = range.path(1).asLong(-1);
+                if (range.size() != 2 || start < 0 || end <= start) {
+                    throw new IllegalArgumentException("batch task range must be [start, end) with 0 <= start < end: "
+                            + t);
+                }
+                tasks.add(new S3BatchTask(id, bucket, key, version, start, end));
+            } else {
+                tasks.add(new S3BatchTask(id, bucket, key, version));
+            }
+        }
+        return tasks;
+    }
+
+    /**
+     * Whether the handler fires what the global watermark passed after the invocation's tasks ({@code "fire":"auto"},
+     * the default) or leaves firing to the orchestrator's completion step ({@code "fire":"none"}): set in the
+     * orchestrator event, or in {@code job.userArguments} of an S3 Batch Operations 2.0 job. A job whose tasks are
+     * not all registered before the first one finishes must say {@code none}, or the first finished task would let
+     * the watermark pass windows that later tasks still feed.
+     *
+     * @throws IllegalArgumentException for another value
+     */
+    public static boolean fires(JsonNode event) {
+        JsonNode fire = isS3BatchOperations(event) ? event.path("job").path("userArguments").path("fire")
+                : event.path("fire");
+        String value = fire.isTextual() ? fire.textValue() : "auto";
+        if (!value.equals("auto") && !value.equals("none")) {
+            throw new IllegalArgumentException("fire must be auto or none, was [" + value + "]");
+        }
+        return value.equals("auto");
+    }
+
+    private static String bucketOfArn(String arn) {
+        int colons = arn.lastIndexOf(':');
+        return colons < 0 ? arn : arn.substring(colons + 1);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual() || v.textValue().isEmpty()) {
+            throw new IllegalArgumentException("batch task without [" + field + "]: " + node);
+        }
+        return v.textValue();
+    }
+}

@@ -1,0 +1,147 @@
+package io.sluice.functions.lambda;
+
+import io.sluice.localstack.LocalAws;
+import io.sluice.state.StateStore;
+import io.sluice.state.dynamodb.StateTables;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Test fixture: fresh tables, results bucket and dead-letter queue on the local engines for one deployment of the
+ * handlers, the wiring over them, and readers of what the sinks wrote. The data bucket has a fixed name because the
+ * S3 Batch Operations events under {@code events/s3batch/} name it.
+ */
+final class LocalSluice implements AutoCloseable {
+
+    static final String DATA_BUCKET = "sluice-test-data";
+
+    final DynamoDbClient dynamo;
+    final S3Client s3;
+    final SqsClient sqs;
+    final HandlerConfig config;
+    final ByteArrayOutputStream metricsOut = new ByteArrayOutputStream();
+    private final LambdaWiring wiring;
+
+    LocalSluice(LocalAws aws, String pipeline) {
+        this(aws, pipeline, null);
+    }
+
+    /** @param kinesis enables shard registration (ListShards) in the Kinesis handler; closed by the caller */
+    LocalSluice(LocalAws aws, String pipeline, KinesisClient kinesis) {
+        this.dynamo = aws.dynamoDb();
+        this.s3 = aws.s3();
+        this.sqs = aws.sqs();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String state = "handler-state-" + suffix;
+        String coordination = "handler-coordination-" + suffix;
+        String results = "handler-results-" + suffix;
+        StateTables.create(dynamo, state);
+        StateTables.create(dynamo, coordination);
+        dynamo.createTable(StateTables.createTableRequest(results));
+        String bucket = "handler-results-" + suffix;
+        createBucket(bucket);
+        createBucket(DATA_BUCKET);
+        String queue = sqs.createQueue(b -> b.queueName("handler-dlq-" + suffix)).queueUrl();
+        this.config = HandlerConfig.from(Map.of(
+                HandlerConfig.PIPELINE, pipeline,
+                HandlerConfig.STATE_TABLE, state,
+                HandlerConfig.COORDINATION_TABLE, coordination,
+                HandlerConfig.RESULTS_TABLE, results,
+                HandlerConfig.RESULTS_BUCKET, bucket,
+                HandlerConfig.DEAD_LETTER_QUEUE_URL, queue,
+                HandlerConfig.RESULTS_RETENTION_DAYS, "400"));
+        this.wiring = LambdaWiring.of(config, new LambdaWiring.Clients(dynamo, s3, sqs, kinesis));
+    }
+
+    /** A handler as a new Lambda instance would build it (own processors, caches and firer). */
+    KinesisOperatorHandler kinesisHandler() {
+        return new KinesisOperatorHandler(wiring.kinesisOperator(Clock.systemUTC(), metricsStream()));
+    }
+
+    S3BatchHandler batchHandler() {
+        return new S3BatchHandler(wiring.s3BatchOperator(Clock.systemUTC(), metricsStream()));
+    }
+
+    StateStore store() {
+        return wiring.stateStore(Clock.systemUTC());
+    }
+
+    String pipeline() {
+        return config.pipeline();
+    }
+
+    void putData(String key, byte[] bytes) {
+        s3.putObject(b -> b.bucket(DATA_BUCKET).key(key), RequestBody.fromBytes(bytes));
+    }
+
+    /** Every object under {@code prefix} of the results bucket, by key. */
+    Map<String, String> objects(String prefix) {
+        Map<String, String> out = new TreeMap<>();
+        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(config.resultsBucket()).prefix(prefix)).contents()) {
+            out.put(o.key(), s3.getObjectAsBytes(b -> b.bucket(config.resultsBucket()).key(o.key()))
+                    .asString(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** Result CSVs of the pipeline, by key. */
+    Map<String, String> resultCsvs() {
+        return objects("results/" + pipeline() + "/");
+    }
+
+    /** Every message of the dead-letter queue (received and deleted). */
+    List<Message> drainDeadLetters() {
+        List<Message> all = new ArrayList<>();
+        while (true) {
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(config.deadLetterQueue())
+                    .maxNumberOfMessages(10).messageAttributeNames("All").waitTimeSeconds(0)).messages();
+            if (batch.isEmpty()) {
+                return all;
+            }
+            for (Message m : batch) {
+                sqs.deleteMessage(b -> b.queueUrl(config.deadLetterQueue()).receiptHandle(m.receiptHandle()));
+            }
+            all.addAll(batch);
+        }
+    }
+
+    /** EMF lines printed so far. */
+    List<String> metricLines() {
+        return metricsOut.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("{\"_aws\"")).toList();
+    }
+
+    private PrintStream metricsStream() {
+        return new PrintStream(metricsOut, true, StandardCharsets.UTF_8);
+    }
+
+    private void createBucket(String name) {
+        try {
+            s3.createBucket(b -> b.bucket(name));
+        } catch (BucketAlreadyOwnedByYouException exists) {
+            // The data bucket is shared by the test classes of one run.
+        }
+    }
+
+    @Override
+    public void close() {
+        dynamo.close();
+        s3.close();
+        sqs.close();
+    }
+}
