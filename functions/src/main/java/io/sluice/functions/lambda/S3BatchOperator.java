@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -123,6 +124,9 @@ public final class S3BatchOperator {
             return outcome(task, PERMANENT_FAILURE, e.getMessage());
         } catch (ZipException e) {
             return outcome(task, PERMANENT_FAILURE, "malformed gzip in " + uri(task) + ": " + e.getMessage());
+        } catch (EOFException e) {
+            // Only the gzip reader throws EOFException (plain reads just end): a truncated gzip stream.
+            return outcome(task, PERMANENT_FAILURE, "truncated gzip in " + uri(task) + ": " + e.getMessage());
         } catch (IOException | SdkClientException | StateStoreException e) {
             return failed(task, TEMPORARY_FAILURE, e);
         } catch (AwsServiceException e) {

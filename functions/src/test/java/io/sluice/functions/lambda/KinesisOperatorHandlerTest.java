@@ -164,6 +164,23 @@ class KinesisOperatorHandlerTest {
                 .containsExactly(second.getRecords().get(0).getKinesis().getSequenceNumber());
     }
 
+    @ParameterizedTest
+    @Event(value = "events/kinesis/poison.json", type = KinesisEvent.class)
+    void handleRequest_reportsTheFirstUnappliedRecord_whenTheDeadLetterQueueFails(KinesisEvent event) {
+        // Arrange: the dead-letter queue is gone, so the poison record cannot be set aside
+        KinesisOperatorHandler handler = sluice.kinesisHandler();
+        sluice.sqs.deleteQueue(b -> b.queueUrl(sluice.config.deadLetterQueue()));
+
+        // Act
+        StreamsEventResponse response = handler.handleRequest(event, null);
+
+        // Assert: nothing of the batch is acknowledged; the retry starts at its first record
+        assertThat(response.getBatchItemFailures()).extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(event.getRecords().get(0).getKinesis().getSequenceNumber());
+        assertThat(sluice.store().readSplit("gmv-by-category", SHARD).map(SplitState::fence).orElse(Fence.NONE))
+                .isEqualTo(Fence.NONE);
+    }
+
     @Test
     void response_survivesAJsonRoundTrip() throws Exception {
         StreamsEventResponse response = new StreamsEventResponse(

@@ -114,6 +114,22 @@ class S3BatchHandlerTest {
     }
 
     @Test
+    void orchestratorTask_isAPermanentFailure_whenTheGzipStreamIsTruncated() {
+        // Arrange: the first 200 bytes of a valid gzip object
+        byte[] whole = gzip(jsonLines(orders.subList(0, 100)));
+        sluice.putData("orders/truncated.jsonl.gz", java.util.Arrays.copyOf(whole, 200));
+        String event = "{\"jobId\":\"job-truncated\",\"tasks\":[{\"taskId\":\"job-truncated-t1\",\"bucket\":\""
+                + LocalSluice.DATA_BUCKET + "\",\"key\":\"orders/truncated.jsonl.gz\"}]}";
+
+        // Act
+        JsonNode result = invokeJson(event.getBytes(StandardCharsets.UTF_8)).path("results").get(0);
+
+        // Assert
+        assertThat(result.path("resultCode").asText()).isEqualTo("PermanentFailure");
+        assertThat(result.path("resultString").asText()).startsWith("truncated gzip in s3://sluice-test-data/");
+    }
+
+    @Test
     void orchestratorTask_runsEveryTaskAsItsOwnSplit_andFiresOnceAllAreFinished() {
         // Act
         JsonNode response = invoke("events/s3batch/orchestrator_task.json");

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Double 11 promise: the stream handler fed the generated orders in shard batches and the batch handler fed the
- * same orders as S3 objects write byte-identical result CSVs.
+ * same orders as S3 objects write byte-identical result CSVs, and set the same bad lines aside.
  */
 @ExtendWith(LocalAwsExtension.class)
 class StreamBatchParityTest {
@@ -35,17 +35,24 @@ class StreamBatchParityTest {
 
     @Test
     void streamAndBatchHandlers_writeByteIdenticalResultCsvs_forTheSameOrders(LocalAws aws) {
-        // Arrange
+        // Arrange: the generated orders with three bad lines among them
         List<Order> orders = new ArrayList<>();
         OrdersGenerator.builder().records(3_000).seed(1111).duration(Duration.ofMinutes(4))
                 .maxDisorder(Duration.ofSeconds(5)).build().forEach(orders::add);
+        List<String> lines = new ArrayList<>();
+        orders.forEach(o -> lines.add(o.toJson()));
+        lines.add(10, "");
+        lines.add(1_000, "{\"orderId\":\"o-bad\",\"category\":\"c-1\",\"amount\":\"lots\",\"ts\":1}");
+        lines.add(2_500, "not json at all");
         try (LocalSluice stream = new LocalSluice(aws, "gmv-by-category");
              LocalSluice batch = new LocalSluice(aws, "gmv-by-category")) {
 
             // Act: stream, round-robin over shard batches
-            runStream(stream, orders);
-            // Act: batch, the same orders as two objects (plain and gzip), one task each
-            S3BatchHandlerTest.putOrders(batch, orders);
+            runStream(stream, lines, orders.stream().mapToLong(Order::ts).max().orElseThrow());
+            // Act: batch, the same lines as two objects (plain and gzip), one task each
+            int half = lines.size() / 2;
+            batch.putData(S3BatchHandlerTest.PART_1, text(lines.subList(0, half)));
+            batch.putData(S3BatchHandlerTest.PART_2, S3BatchHandlerTest.gzip(text(lines.subList(half, lines.size()))));
             runBatch(batch);
 
             // Assert
@@ -55,11 +62,17 @@ class StreamBatchParityTest {
             assertThat(streamed).isEqualTo(batched);
             assertThat(S3BatchHandlerTest.totalCount(stream)).isEqualTo(orders.size());
             assertThat(stream.objects("late/")).isEmpty();
+            assertThat(stream.drainDeadLetters()).hasSize(3);
+            assertThat(batch.drainDeadLetters()).hasSize(3);
         }
     }
 
-    private static void runStream(LocalSluice sluice, List<Order> orders) {
-        List<List<Order>> shards = new ArrayList<>();
+    private static byte[] text(List<String> lines) {
+        return (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void runStream(LocalSluice sluice, List<String> lines, long maxTs) {
+        List<List<String>> shards = new ArrayList<>();
         for (int s = 0; s < SHARDS; s++) {
             shards.add(new ArrayList<>());
             // The shards of the stream are known before the first batch (the orchestrator registers them), so no
@@ -67,13 +80,13 @@ class StreamBatchParityTest {
             sluice.store().putSplit(SplitState.pending(sluice.pipeline(), shardId(s), System.currentTimeMillis(),
                     List.of()));
         }
-        for (Order o : orders) {
-            shards.get(Math.floorMod(o.orderId().hashCode(), SHARDS)).add(o);
+        for (String line : lines) {
+            shards.get(Math.floorMod(line.hashCode(), SHARDS)).add(line);
         }
-        long maxTs = orders.stream().mapToLong(Order::ts).max().orElseThrow();
         for (int s = 0; s < SHARDS; s++) {
             // A sentinel far ahead moves every shard's watermark past the real windows; its own window never fires.
-            shards.get(s).add(new Order("o-sentinel-" + s, "u-0", "c-sentinel", 1, maxTs + Duration.ofHours(1).toMillis()));
+            shards.get(s).add(new Order("o-sentinel-" + s, "u-0", "c-sentinel", 1, maxTs + Duration.ofHours(1).toMillis())
+                    .toJson());
         }
         KinesisOperatorHandler handler = sluice.kinesisHandler();
         int[] next = new int[SHARDS];
@@ -81,7 +94,7 @@ class StreamBatchParityTest {
         while (more) {
             more = false;
             for (int s = 0; s < SHARDS; s++) {
-                List<Order> shard = shards.get(s);
+                List<String> shard = shards.get(s);
                 if (next[s] >= shard.size()) {
                     continue;
                 }
@@ -111,14 +124,14 @@ class StreamBatchParityTest {
     }
 
     /** What the event source mapping would deliver for records {@code [from, to)} of shard {@code s}. */
-    private static KinesisEvent event(int s, List<Order> shard, int from, int to) {
+    private static KinesisEvent event(int s, List<String> shard, int from, int to) {
         List<KinesisEvent.KinesisEventRecord> records = new ArrayList<>();
         for (int i = from; i < to; i++) {
             String seq = FIRST_SEQUENCE.multiply(BigInteger.valueOf(1_000_000)).add(BigInteger.valueOf(i)).toString();
             KinesisEvent.Record kinesis = new KinesisEvent.Record();
             kinesis.setSequenceNumber(seq);
-            kinesis.setPartitionKey(shard.get(i).orderId());
-            kinesis.setData(ByteBuffer.wrap(shard.get(i).toJson().getBytes(StandardCharsets.UTF_8)));
+            kinesis.setPartitionKey("pk-" + i);
+            kinesis.setData(ByteBuffer.wrap(shard.get(i).getBytes(StandardCharsets.UTF_8)));
             KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
             record.setEventID(shardId(s) + ":" + seq);
             record.setEventSource("aws:kinesis");

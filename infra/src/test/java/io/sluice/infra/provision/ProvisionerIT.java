@@ -38,7 +38,7 @@ class ProvisionerIT {
                 .extracting(ProvisionReport.Entry::logicalId)
                 .containsExactlyElementsOf(template.resources().stream().filter(r -> !provisionable.contains(r.type()))
                         .map(r -> r.logicalId()).toList())
-                .contains("OperatorFunction", "BatchFunction", "BatchOperationsRole", "ShardScalerFunction");
+                .contains("OperatorFunction");
         try (KinesisClient kinesis = aws.kinesis(); DynamoDbClient dynamo = aws.dynamoDb(); S3Client s3 = aws.s3(); SqsClient sqs = aws.sqs()) {
             assertThat(kinesis.listShards(b -> b.streamName("sluice-prov-orders")).shards()).hasSize(3);
             TableDescription state = dynamo.describeTable(b -> b.tableName("sluice-prov-state")).table();

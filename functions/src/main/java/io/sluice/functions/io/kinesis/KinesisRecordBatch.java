@@ -75,22 +75,28 @@ public final class KinesisRecordBatch implements RecordBatch {
         return bytes;
     }
 
-    /** Adds the lines of {@code data} with sub-sequences from {@code sub}; returns the next sub-sequence. */
+    /**
+     * Adds the lines of {@code data} with sub-sequences from {@code sub}; returns the next sub-sequence. Lines are cut
+     * exactly as the batch side's line reader cuts an object (blank lines kept, a trailing {@code \r} dropped, no
+     * empty line after a final newline), so both sides reject the same records; a record with no line at all
+     * stays one empty record, so nothing a producer sent disappears silently.
+     */
     private long addLines(byte[] data, String seq, long sub) {
         int owner = buffers.size();
         buffers.add(data);
         sequenceNumbers.add(seq);
+        int before = size;
         int start = 0;
         for (int i = 0; i <= data.length; i++) {
-            if (i == data.length || data[i] == '\n') {
+            boolean newline = i < data.length && data[i] == '\n';
+            if (newline || (i == data.length && i > start)) {
                 int end = i > start && data[i - 1] == '\r' ? i - 1 : i;
-                // A trailing newline ends the last line; it does not start an empty one. An empty record stays a
-                // record (and is rejected as such), so nothing a producer sent disappears silently.
-                if (end > start || (i == data.length && start == 0)) {
-                    add(owner, start, end - start, sub++);
-                }
+                add(owner, start, end - start, sub++);
                 start = i + 1;
             }
+        }
+        if (size == before) {
+            add(owner, 0, 0, sub++);
         }
         return sub;
     }
