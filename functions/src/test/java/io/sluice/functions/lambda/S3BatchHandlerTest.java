@@ -1,5 +1,6 @@
 package io.sluice.functions.lambda;
 
+import com.amazonaws.services.lambda.runtime.events.S3BatchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.sluice.functions.examples.Order;
@@ -72,6 +73,21 @@ class S3BatchHandlerTest {
         assertThat(result.path("resultCode").asText()).isEqualTo("Succeeded");
         assertThat(result.path("resultString").asText()).isEqualTo("lines=1000 rejected=0 late=0");
         assertThat(totalCount(sluice)).isEqualTo(1_000);
+    }
+
+    @Test
+    void response_bindsToTheLambdaEventsLibrarysS3BatchResponse() throws Exception {
+        JsonNode response = invoke("events/s3batch/schema_2_0.json");
+
+        S3BatchResponse typed = JSON.treeToValue(response, S3BatchResponse.class);
+
+        assertThat(typed.getTreatMissingKeysAs()).isEqualTo(S3BatchResponse.ResultCode.PermanentFailure);
+        assertThat(typed.getResults()).singleElement().satisfies(r -> {
+            assertThat(r.getTaskId()).isEqualTo("dGFza2lkZ29lc2hlcmUy");
+            assertThat(r.getResultCode()).isEqualTo(S3BatchResponse.ResultCode.Succeeded);
+        });
+        assertThat(JSON.valueToTree(typed).path("results").get(0).path("resultString"))
+                .isEqualTo(response.path("results").get(0).path("resultString"));
     }
 
     @Test
