@@ -113,7 +113,9 @@ public final class BatchJobHandler implements RequestStreamHandler {
     private static Wired wire(Map<String, String> env, SdkHttpClient http, LambdaClient lambda) {
         HandlerConfig config = HandlerConfig.from(env);
         DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).build();
-        S3Client s3 = S3Client.builder().httpClient(http).build();
+        // A custom endpoint (AWS_ENDPOINT_URL[_S3], read by the SDK) is a local engine, which serves buckets by path.
+        boolean pathStyle = env.containsKey("AWS_ENDPOINT_URL_S3") || env.containsKey("AWS_ENDPOINT_URL");
+        S3Client s3 = S3Client.builder().httpClient(http).forcePathStyle(pathStyle).build();
         SqsClient sqs = SqsClient.builder().httpClient(http).build();
         LambdaWiring wiring = LambdaWiring.of(config, new LambdaWiring.Clients(dynamo, s3, sqs, null));
         Clock clock = Clock.systemUTC();

@@ -80,6 +80,18 @@ class FanOutTest {
     }
 
     @Test
+    void aPassedDeadline_stopsTheFanOut_leavingTheTasksForTheNextCoordinator() throws Exception {
+        ScriptedInvoker invoker = new ScriptedInvoker(t -> List.of("Succeeded:lines=1 rejected=0 late=0"));
+        List<TaskRecord> planned = List.of(TaskRecord.planned(new BatchTask("job-00000", "b", "k", null, 0,
+                Long.MAX_VALUE)));
+
+        List<TaskRecord> left = new FanOut(spec(), jobs, invoker, Clock.systemUTC(), planned).run(Instant.now());
+
+        assertThat(left).extracting(TaskRecord::status).containsExactly(TaskRecord.Status.PENDING);
+        assertThat(invoker.startMillis).isEmpty();
+    }
+
+    @Test
     void aResumedCoordinator_restartsTheTasksALocalPoolLost_butAwaitsTasksThatOutliveIt() throws Exception {
         BatchTask task = new BatchTask("job-00000", "b", "k", null, 0, Long.MAX_VALUE);
         TaskRecord running = TaskRecord.planned(task).started(Clock.systemUTC().millis());
