@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Runs a bounded job over S3 objects: plan, register, fan out, complete, report.
@@ -43,6 +44,9 @@ import java.util.Set;
  *       completed; the report is written from the table.</li>
  * </ol>
  *
+ * <p>One coordinator per job at a time: a lease in the {@link JobStore}, renewed while the job runs and released when
+ * {@code submit} returns or throws; a second submission meanwhile gets a {@link JobInProgressException}.
+ *
  * <p>Idempotent: resubmitting a completed job re-runs nothing and rewrites the same report; results sinks have
  * deterministic keys, and fired windows are never fired again. A coordinator that dies (or hits its deadline)
  * midway is resumed by submitting the same spec again.
@@ -51,6 +55,8 @@ public final class BatchCoordinator {
 
     private static final System.Logger LOG = System.getLogger(BatchCoordinator.class.getName());
     private static final long FIRING_LEASE_MILLIS = Duration.ofMinutes(5).toMillis();
+    /** A coordinator that dies without releasing blocks resubmission this long; renewed a third of it ahead. */
+    static final long JOB_LEASE_MILLIS = Duration.ofMinutes(2).toMillis();
 
     private final CompiledPipeline pipeline;
     private final StateStore store;
@@ -84,6 +90,7 @@ public final class BatchCoordinator {
      *
      * @throws IllegalArgumentException if the spec names another pipeline than this coordinator's, or the job id
      *                                  was used for another pipeline
+     * @throws JobInProgressException   if another coordinator holds the job's lease
      */
     public JobReport submit(JobSpec spec) throws InterruptedException {
         return submit(spec, Instant.MAX);
@@ -98,6 +105,18 @@ public final class BatchCoordinator {
             throw new IllegalArgumentException("job " + spec.jobId() + " is for pipeline [" + spec.pipeline()
                     + "] but this coordinator runs [" + pipeline.name() + "]");
         }
+        String owner = "coordinator-" + UUID.randomUUID();
+        if (!jobs.claim(spec.jobId(), owner, clock.millis(), JOB_LEASE_MILLIS)) {
+            throw new JobInProgressException(spec.jobId(), owner);
+        }
+        try {
+            return run(spec, deadline, owner);
+        } finally {
+            jobs.release(spec.jobId(), owner);
+        }
+    }
+
+    private JobReport run(JobSpec spec, Instant deadline, String owner) throws InterruptedException {
         JobRecord job = jobs.readJob(spec.jobId()).orElse(null);
         if (job == null) {
             List<BatchTask> plan = new JobPlanning(s3).plan(spec);
@@ -113,7 +132,7 @@ public final class BatchCoordinator {
         List<TaskRecord> tasks = jobs.tasks(spec.jobId());
         if (!job.completed()) {
             register(tasks);
-            tasks = new FanOut(spec, jobs, invoker, clock, tasks).run(deadline);
+            tasks = new FanOut(spec, jobs, invoker, clock, tasks, renewer(spec.jobId(), owner)).run(deadline);
             if (tasks.stream().anyMatch(t -> !t.status().done())) {
                 return JobReport.of(job, tasks);
             }
@@ -123,6 +142,20 @@ public final class BatchCoordinator {
         s3.putObject(b -> b.bucket(spec.outputBucket()).key(spec.reportKey()).contentType("application/json"),
                 RequestBody.fromString(report.toJson(), StandardCharsets.UTF_8));
         return report;
+    }
+
+    /** Renews the lease when a third of it is left; a lost lease stops this coordinator. */
+    private Runnable renewer(String jobId, String owner) {
+        long[] renewed = {clock.millis()};
+        return () -> {
+            long now = clock.millis();
+            if (now - renewed[0] >= JOB_LEASE_MILLIS * 2 / 3) {
+                if (!jobs.claim(jobId, owner, now, JOB_LEASE_MILLIS)) {
+                    throw new JobInProgressException(jobId, owner);
+                }
+                renewed[0] = now;
+            }
+        };
     }
 
     /** Registers the splits not yet known (one query, then one write per new split). */

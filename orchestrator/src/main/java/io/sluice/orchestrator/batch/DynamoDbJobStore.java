@@ -3,6 +3,7 @@ package io.sluice.orchestrator.batch;
 import io.sluice.state.dynamodb.StateTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 import java.time.Clock;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * tasks: {@code pk} = {@code job#<jobId>}; the job record has {@code sk} = {@code job}, each task
  * {@code sk} = {@code task#<taskId>} with bucket {@code b}, key {@code k}, version {@code v}, range {@code rs} /
  * {@code re}, status {@code st}, attempts {@code a}, reason {@code r}, counts {@code n} / {@code rj} / {@code lt}, start of
- * the last attempt {@code sa}.
+ * the last attempt {@code sa}; the coordinator's lease has {@code sk} = {@code lease}, owner {@code o}, lease until
+ * {@code lu} (epoch ms), written with a condition so only one coordinator runs a job at a time.
  * Every item carries the table's TTL (now + retention), like the state store's. Reads are strongly consistent.
  *
  * <pre>{@code
@@ -31,6 +33,7 @@ public final class DynamoDbJobStore implements JobStore {
     private static final String SK = StateTables.SK;
     private static final String JOB_SK = "job";
     private static final String TASK_SK = "task#";
+    private static final String LEASE_SK = "lease";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -112,6 +115,31 @@ public final class DynamoDbJobStore implements JobStore {
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return out;
+    }
+
+    @Override
+    public boolean claim(String jobId, String owner, long nowMillis, long leaseMillis) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))
+                    .updateExpression("SET o = :owner, lu = :until, #ttl = :ttl")
+                    .conditionExpression("attribute_not_exists(o) OR o = :owner OR lu <= :now")
+                    .expressionAttributeNames(Map.of("#ttl", StateTables.TTL))
+                    .expressionAttributeValues(Map.of(":owner", s(owner), ":until", n(nowMillis + leaseMillis),
+                            ":now", n(nowMillis), ":ttl", n(clock.millis() / 1000 + retentionSeconds))));
+            return true;
+        } catch (ConditionalCheckFailedException held) {
+            return false;
+        }
+    }
+
+    @Override
+    public void release(String jobId, String owner) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))
+                    .conditionExpression("o = :owner").expressionAttributeValues(Map.of(":owner", s(owner))));
+        } catch (ConditionalCheckFailedException notHeld) {
+            // Releasing a lease one does not hold is a no-op by contract.
+        }
     }
 
     private Map<String, AttributeValue> keyed(String jobId, String sk) {

@@ -29,8 +29,16 @@ final class FanOut {
     private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
     private final Map<String, Long> dueAt = new java.util.TreeMap<>(); // starts in task id order
     private final Map<String, Long> inFlight = new HashMap<>();
+    private final Runnable renewLease;
 
     FanOut(JobSpec spec, JobStore jobs, TaskInvoker invoker, Clock clock, List<TaskRecord> stored) {
+        this(spec, jobs, invoker, clock, stored, () -> { });
+    }
+
+    /** @param renewLease called every loop; throws {@link JobInProgressException} once the lease is lost */
+    FanOut(JobSpec spec, JobStore jobs, TaskInvoker invoker, Clock clock, List<TaskRecord> stored,
+           Runnable renewLease) {
+        this.renewLease = renewLease;
         this.spec = spec;
         this.jobs = jobs;
         this.invoker = invoker;
@@ -61,6 +69,7 @@ final class FanOut {
             if (!clock.instant().isBefore(deadline)) {
                 break;
             }
+            renewLease.run();
             long now = clock.millis();
             startDue(now);
             for (TaskResult r : invoker.poll(spec.jobId(), Duration.ofMillis(waitMillis(now)))) {

@@ -18,6 +18,10 @@ public final class InMemoryJobStore implements JobStore {
 
     private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
     private final Map<String, Map<String, TaskRecord>> tasks = new ConcurrentHashMap<>();
+    private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+
+    private record Lease(String owner, long untilMillis) {
+    }
 
     @Override
     public Optional<JobRecord> readJob(String jobId) {
@@ -43,5 +47,17 @@ public final class InMemoryJobStore implements JobStore {
         synchronized (byId) {
             return new ArrayList<>(byId.values());
         }
+    }
+
+    @Override
+    public boolean claim(String jobId, String owner, long nowMillis, long leaseMillis) {
+        Lease taken = leases.compute(jobId, (id, held) -> held == null || held.owner().equals(owner)
+                || held.untilMillis() <= nowMillis ? new Lease(owner, nowMillis + leaseMillis) : held);
+        return taken.owner().equals(owner);
+    }
+
+    @Override
+    public void release(String jobId, String owner) {
+        leases.computeIfPresent(jobId, (id, held) -> held.owner().equals(owner) ? null : held);
     }
 }

@@ -24,4 +24,15 @@ public interface JobStore {
 
     /** Every task of the job, in task id order. */
     List<TaskRecord> tasks(String jobId);
+
+    /**
+     * Takes or renews the job's lease: one coordinator per job at a time.
+     *
+     * @return true if {@code owner} now holds it until {@code nowMillis + leaseMillis}; false if another owner holds
+     *     an unexpired lease
+     */
+    boolean claim(String jobId, String owner, long nowMillis, long leaseMillis);
+
+    /** Gives the lease up, so a resubmission need not wait for it to lapse. No-op if not held by {@code owner}. */
+    void release(String jobId, String owner);
 }

@@ -159,6 +159,20 @@ class BatchCoordinatorIT {
         }
     }
 
+    @Test
+    void secondCoordinator_isRefused_whileAnotherHoldsTheJobsLease(LocalAws aws) throws Exception {
+        try (LocalBatchDeployment d = new LocalBatchDeployment(aws, PIPELINE);
+             LocalTaskInvoker invoker = d.invoker(1)) {
+            JobSpec spec = upload(d, "nightly-3");
+            assertThat(d.jobs().claim(spec.jobId(), "coordinator-elsewhere", System.currentTimeMillis(), 60_000))
+                    .isTrue();
+
+            assertThatThrownBy(() -> d.coordinator(invoker).submit(spec)).isInstanceOf(JobInProgressException.class)
+                    .hasMessageContaining("nightly-3");
+            assertThat(d.jobs().readJob(spec.jobId())).isEmpty();
+        }
+    }
+
     /** Data objects and the CSV manifest (keys URL-encoded, as S3 writes them). */
     private static JobSpec upload(LocalBatchDeployment d, String jobId) {
         StringBuilder manifest = new StringBuilder();
