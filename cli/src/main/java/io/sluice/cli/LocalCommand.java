@@ -39,10 +39,13 @@ final class LocalCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
-    /** The project directory: {@code SLUICE_HOME} (set by {@code ./sluice}) or the working directory. */
+    /**
+     * The project directory: {@code SLUICE_HOME} (set by {@code ./sluice}), else the nearest directory holding
+     * {@code template.yaml} from the working directory up.
+     */
     static Path home() {
         String home = System.getenv("SLUICE_HOME");
-        return home != null && !home.isBlank() ? Path.of(home) : Path.of("").toAbsolutePath();
+        return home != null && !home.isBlank() ? Path.of(home) : Template.locate().getParent();
     }
 
     static Path stateDir() {

@@ -56,6 +56,33 @@ public final class PipelineDefinition<OUT> {
         return name;
     }
 
+    /**
+     * This pipeline as run by one bounded job: named {@code <name>-<job>}, so the job's state (its task splits,
+     * partials and fired windows) and its results are kept apart from the live pipeline that shares the tables and
+     * from every other job. Without it a nightly recomputation would add its partials to the live windows and hold
+     * the live watermark back with its tasks. Deterministic: the same job id gives the same name, so a resubmitted
+     * job finds its own state. Job ids are lower-cased, other characters than letters, digits and dashes become
+     * dashes, and long ids are shortened with a hash to keep the name within 63 characters.
+     *
+     * <pre>{@code
+     * GmvPipelines.byCategory().forJob("Nightly 2020-11-11").name();   // "gmv-by-category-nightly-2020-11-11"
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code jobId} is blank
+     */
+    public PipelineDefinition<OUT> forJob(String jobId) {
+        if (jobId == null || jobId.isBlank()) {
+            throw new IllegalArgumentException("job id must not be blank");
+        }
+        String slug = jobId.strip().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        String full = name + "-" + slug;
+        if (full.length() > 63) {
+            String hash = Integer.toHexString(jobId.hashCode() & 0x7fffffff);
+            full = full.substring(0, 63 - hash.length() - 1) + "-" + hash;
+        }
+        return withName(full);
+    }
+
     public Source<?> source() {
         return parts.source();
     }

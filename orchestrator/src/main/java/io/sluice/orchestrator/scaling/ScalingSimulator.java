@@ -42,7 +42,7 @@ public final class ScalingSimulator {
     }
 
     /**
-     * Prints the figures of {@code BENCHMARKS-scaling.md}, e.g.
+     * Prints the figures of {@code BENCHMARKS.md (autoscaler section)}, e.g.
      * {@code java -cp orchestrator/target/sluice-orchestrator.jar io.sluice.orchestrator.scaling.ScalingSimulator
      * --profile double11 --svg scale-sim-double11.svg}.
      *
