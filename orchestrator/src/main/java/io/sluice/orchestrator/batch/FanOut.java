@@ -1,5 +1,7 @@
 package io.sluice.orchestrator.batch;
 
+import software.amazon.awssdk.core.exception.SdkException;
+
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,7 +96,13 @@ final class FanOut {
             tasks.put(started.taskId(), started);
             it.remove();
             inFlight.put(started.taskId(), now);
-            invoker.start(spec.jobId(), started.task());
+            try {
+                invoker.start(spec.jobId(), started.task());
+            } catch (SdkException failed) {
+                // Invoke throttled or unreachable: the task never started, so it is an attempt that failed at once.
+                inFlight.remove(started.taskId());
+                answer(TaskResult.temporaryFailure(started.taskId(), "could not start: " + failed.getMessage()), now);
+            }
         }
     }
 

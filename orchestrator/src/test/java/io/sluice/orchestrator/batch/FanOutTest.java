@@ -80,6 +80,16 @@ class FanOutTest {
     }
 
     @Test
+    void anInvocationThatCannotStart_isATemporaryFailure_retriedLikeOthers() throws Exception {
+        ScriptedInvoker invoker = new ScriptedInvoker(t -> List.of("throw", "Succeeded:lines=4 rejected=0 late=0"));
+
+        List<TaskRecord> done = run(spec(), invoker, 1);
+
+        assertThat(done.get(0).status()).isEqualTo(TaskRecord.Status.SUCCEEDED);
+        assertThat(done.get(0).attempts()).isEqualTo(2);
+    }
+
+    @Test
     void aPassedDeadline_stopsTheFanOut_leavingTheTasksForTheNextCoordinator() throws Exception {
         ScriptedInvoker invoker = new ScriptedInvoker(t -> List.of("Succeeded:lines=1 rejected=0 late=0"));
         List<TaskRecord> planned = List.of(TaskRecord.planned(new BatchTask("job-00000", "b", "k", null, 0,
@@ -145,6 +155,10 @@ class FanOutTest {
             startMillis.computeIfAbsent(task.taskId(), id -> new ArrayList<>()).add(System.currentTimeMillis());
             int attempt = attempts.merge(task.taskId(), 1, Integer::sum);
             String[] answer = script.apply(task.taskId()).get(attempt - 1).split(":", 2);
+            if (answer[0].equals("throw")) {
+                throw software.amazon.awssdk.services.lambda.model.TooManyRequestsException.builder()
+                        .message("Rate exceeded").build();
+            }
             if (!answer[0].equals("silence")) {
                 pending.add(new TaskResult(task.taskId(), answer[0], answer[1]));
                 maxInFlight = Math.max(maxInFlight, ++inFlight);
