@@ -3,6 +3,8 @@ package io.sluice.orchestrator.batch;
 import io.sluice.state.dynamodb.StateTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -34,6 +36,7 @@ public final class DynamoDbJobStore implements JobStore {
     private static final String JOB_SK = "job";
     private static final String TASK_SK = "task#";
     private static final String LEASE_SK = "lease";
+    private static final int BATCH_WRITE_ITEMS = 25;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -74,25 +77,55 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public void putTasks(String jobId, List<TaskRecord> tasks) {
-        // One PutItem each: a task record changes alone (status, attempts) far more often than in bulk.
-        for (TaskRecord t : tasks) {
-            Map<String, AttributeValue> item = keyed(jobId, TASK_SK + t.taskId());
-            BatchTask task = t.task();
-            item.put("b", s(task.bucket()));
-            item.put("k", s(task.key()));
-            if (task.versionId() != null) {
-                item.put("v", s(task.versionId()));
-            }
-            item.put("rs", n(task.rangeStart()));
-            item.put("re", n(task.rangeEnd()));
-            item.put("st", s(t.status().name()));
-            item.put("a", n(t.attempts()));
-            item.put("r", s(t.reason()));
-            item.put("n", n(t.lines()));
-            item.put("rj", n(t.rejected()));
-            item.put("lt", n(t.late()));
-            item.put("sa", n(t.startedMillis()));
+        if (tasks.size() == 1) {
+            Map<String, AttributeValue> item = item(jobId, tasks.get(0));
             dynamo.putItem(b -> b.tableName(table).item(item));
+            return;
+        }
+        // A whole plan: BatchWriteItem, 25 items per call, unprocessed items sent again after a pause.
+        for (int from = 0; from < tasks.size(); from += BATCH_WRITE_ITEMS) {
+            List<WriteRequest> writes = new ArrayList<>();
+            for (TaskRecord t : tasks.subList(from, Math.min(tasks.size(), from + BATCH_WRITE_ITEMS))) {
+                writes.add(WriteRequest.builder().putRequest(p -> p.item(item(jobId, t))).build());
+            }
+            Map<String, List<WriteRequest>> pending = Map.of(table, writes);
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                if (attempt > 0) {
+                    pause(attempt);
+                }
+                Map<String, List<WriteRequest>> request = pending;
+                BatchWriteItemResponse r = dynamo.batchWriteItem(b -> b.requestItems(request));
+                pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
+            }
+        }
+    }
+
+    private Map<String, AttributeValue> item(String jobId, TaskRecord t) {
+        Map<String, AttributeValue> item = keyed(jobId, TASK_SK + t.taskId());
+        BatchTask task = t.task();
+        item.put("b", s(task.bucket()));
+        item.put("k", s(task.key()));
+        if (task.versionId() != null) {
+            item.put("v", s(task.versionId()));
+        }
+        item.put("rs", n(task.rangeStart()));
+        item.put("re", n(task.rangeEnd()));
+        item.put("st", s(t.status().name()));
+        item.put("a", n(t.attempts()));
+        item.put("r", s(t.reason()));
+        item.put("n", n(t.lines()));
+        item.put("rj", n(t.rejected()));
+        item.put("lt", n(t.late()));
+        item.put("sa", n(t.startedMillis()));
+        return item;
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(Math.min(2_000, 25L << Math.min(attempt, 6)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing a job plan", e);
         }
     }
 
