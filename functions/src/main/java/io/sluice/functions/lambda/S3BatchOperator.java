@@ -27,7 +27,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.ZipException;
 
 /**
@@ -36,6 +38,10 @@ import java.util.zip.ZipException;
  * an invocation are registered as pending before the first one runs, so a finished task never lets the watermark
  * jump past a sibling that has not started; the orchestrator registers the tasks of a whole job the same way, or
  * asks for no firing ({@link S3BatchTask#fires}) and fires once at the end of the job.
+ *
+ * <p>Each job runs as its own pipeline, {@code <pipeline>-<job id>} ({@code job.id} of S3 Batch Operations, {@code
+ * jobId} of the orchestrator's event), so a nightly recomputation next to the live pipeline in the same tables
+ * neither adds to the live windows nor holds the live watermark back; its results land under its own name.
  *
  * <p>Result codes: {@code Succeeded} (rejected lines went to the dead-letter sink and are counted in the
  * {@code resultString}); {@code TemporaryFailure} for throttling, 5xx, network errors and state store failures
@@ -57,7 +63,9 @@ public final class S3BatchOperator {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final long FIRING_LEASE_MILLIS = Duration.ofMinutes(5).toMillis();
 
-    private final CompiledPipeline pipeline;
+    private final CompiledPipeline base;
+    /** Each job runs as its own pipeline ({@code PipelineDefinition.forJob}); compiled once per job and instance. */
+    private final Map<String, CompiledPipeline> jobs = new ConcurrentHashMap<>();
     private final StateStore store;
     private final SinkOutputs outputs;
     private final S3Client s3;
@@ -67,7 +75,7 @@ public final class S3BatchOperator {
 
     public S3BatchOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs, S3Client s3, Clock clock,
                            EmfMetrics emf) {
-        this.pipeline = pipeline;
+        this.base = pipeline;
         this.store = store;
         this.outputs = outputs;
         this.s3 = s3;
@@ -81,6 +89,7 @@ public final class S3BatchOperator {
         long now = clock.millis();
         List<S3BatchTask> tasks = S3BatchTask.parse(event);
         boolean fires = S3BatchTask.fires(event);
+        CompiledPipeline pipeline = pipelineOf(S3BatchTask.jobId(event));
         List<SplitProcessor> processors = new ArrayList<>();
         List<ObjectNode> results = new ArrayList<>();
         try {
@@ -91,21 +100,33 @@ public final class S3BatchOperator {
                 processors.add(p);
             }
         } catch (RuntimeException e) {
-            tasks.forEach(t -> results.add(failed(t, TEMPORARY_FAILURE, e)));
+            tasks.forEach(t -> results.add(failed(pipeline, t, TEMPORARY_FAILURE, e)));
         }
         if (results.isEmpty()) {
             for (int i = 0; i < tasks.size(); i++) {
-                results.add(result(tasks.get(i), processors.get(i), now));
+                results.add(result(pipeline, tasks.get(i), processors.get(i), now));
             }
             if (fires) {
-                fire(tasks, results, now);
+                fire(pipeline, tasks, results, now);
             }
         }
         emf.emit(metrics, 0, -1, (System.nanoTime() - started) / 1_000_000, now);
         return response(event, results);
     }
 
-    private ObjectNode result(S3BatchTask task, SplitProcessor processor, long now) {
+    /**
+     * The job's own pipeline, so its task splits, partials and results never mix with the live pipeline's or another
+     * job's in shared tables; an event without a job id runs the pipeline under its own name (a deployment of its
+     * own, such as the demo's batch stack).
+     */
+    private CompiledPipeline pipelineOf(String jobId) {
+        if (jobId == null) {
+            return base;
+        }
+        return jobs.computeIfAbsent(jobId, id -> CompiledPipeline.compile(base.definition().forJob(id)));
+    }
+
+    private ObjectNode result(CompiledPipeline pipeline, S3BatchTask task, SplitProcessor processor, long now) {
         long rejectedBefore = metrics.rejected();
         long lateBefore = metrics.late();
         try {
@@ -128,11 +149,11 @@ public final class S3BatchOperator {
             // Only the gzip reader throws EOFException (plain reads just end): a truncated gzip stream.
             return outcome(task, PERMANENT_FAILURE, "truncated gzip in " + uri(task) + ": " + e.getMessage());
         } catch (IOException | SdkClientException | StateStoreException e) {
-            return failed(task, TEMPORARY_FAILURE, e);
+            return failed(pipeline, task, TEMPORARY_FAILURE, e);
         } catch (AwsServiceException e) {
-            return failed(task, transientStatus(e) ? TEMPORARY_FAILURE : PERMANENT_FAILURE, e);
+            return failed(pipeline, task, transientStatus(e) ? TEMPORARY_FAILURE : PERMANENT_FAILURE, e);
         } catch (RuntimeException e) {
-            return failed(task, PERMANENT_FAILURE, e);
+            return failed(pipeline, task, PERMANENT_FAILURE, e);
         }
     }
 
@@ -143,7 +164,7 @@ public final class S3BatchOperator {
     }
 
     /** Fires what the watermark passed; a failed firing turns the last succeeded task into a retry. */
-    private void fire(List<S3BatchTask> tasks, List<ObjectNode> results, long now) {
+    private void fire(CompiledPipeline pipeline, List<S3BatchTask> tasks, List<ObjectNode> results, long now) {
         if (tasks.isEmpty()) {
             return;
         }
@@ -154,14 +175,14 @@ public final class S3BatchOperator {
         } catch (RuntimeException e) {
             for (int i = results.size() - 1; i >= 0; i--) {
                 if (SUCCEEDED.equals(results.get(i).path("resultCode").textValue())) {
-                    results.set(i, failed(tasks.get(i), TEMPORARY_FAILURE, e));
+                    results.set(i, failed(pipeline, tasks.get(i), TEMPORARY_FAILURE, e));
                     break;
                 }
             }
         }
     }
 
-    private ObjectNode failed(S3BatchTask task, String code, Exception e) {
+    private ObjectNode failed(CompiledPipeline pipeline, S3BatchTask task, String code, Exception e) {
         LOG.log(Level.WARNING, "Batch task failed. pipeline=[{0}] task=[{1}] object=[{2}] result=[{3}] cause=[{4}]",
                 pipeline.name(), task.taskId(), uri(task), code, e.toString());
         return outcome(task, code, e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -96,6 +96,12 @@ public record S3BatchTask(String taskId, String bucket, String key, String versi
         return value.equals("auto");
     }
 
+    /** The job the invocation belongs to: {@code job.id} of S3 Batch Operations, {@code jobId} of the orchestrator. */
+    public static String jobId(JsonNode event) {
+        JsonNode id = isS3BatchOperations(event) ? event.path("job").path("id") : event.path("jobId");
+        return id.isTextual() && !id.textValue().isBlank() ? id.textValue() : null;
+    }
+
     private static String bucketOfArn(String arn) {
         int colons = arn.lastIndexOf(':');
         return colons < 0 ? arn : arn.substring(colons + 1);

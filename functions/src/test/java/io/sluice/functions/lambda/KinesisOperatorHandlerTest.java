@@ -31,7 +31,7 @@ class KinesisOperatorHandlerTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SHARD = "shardId-000000000000";
-    private static final String WINDOW = "results/gmv-by-category/1605052800000-1605052860000.csv";
+    private static final String WINDOW = "1605052800000-1605052860000.csv";
 
     private LocalSluice sluice;
 

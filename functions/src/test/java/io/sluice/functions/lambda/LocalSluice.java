@@ -100,9 +100,14 @@ final class LocalSluice implements AutoCloseable {
         return out;
     }
 
-    /** Result CSVs of the pipeline, by key. */
+    /**
+     * Result CSVs by object name ({@code <start>-<end>.csv}), whichever pipeline wrote them: the live pipeline, or a
+     * batch job under its own name ({@code <pipeline>-<job>}).
+     */
     Map<String, String> resultCsvs() {
-        return objects("results/" + pipeline() + "/");
+        Map<String, String> out = new TreeMap<>();
+        objects("results/").forEach((key, csv) -> out.put(key.substring(key.lastIndexOf('/') + 1), csv));
+        return out;
     }
 
     /** Every message of the dead-letter queue (received and deleted). */

@@ -3,6 +3,7 @@ package io.sluice.functions.lambda;
 import com.amazonaws.services.lambda.runtime.events.S3BatchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.sluice.functions.examples.GmvPipelines;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.examples.OrdersGenerator;
 import io.sluice.localstack.LocalAws;
@@ -73,6 +74,11 @@ class S3BatchHandlerTest {
         assertThat(result.path("resultCode").asText()).isEqualTo("Succeeded");
         assertThat(result.path("resultString").asText()).isEqualTo("lines=1000 rejected=0 late=0");
         assertThat(totalCount(sluice)).isEqualTo(1_000);
+        // The job runs as its own pipeline: its results and state stay apart from the live pipeline's.
+        String job = GmvPipelines.byCategory().forJob("f3cc4f60-61f6-4a2b-8a21-d07600c373ce").name();
+        assertThat(sluice.objects("results/").keySet()).isNotEmpty().allMatch(k -> k.startsWith("results/" + job + "/"));
+        assertThat(sluice.store().splits("gmv-by-category")).isEmpty();
+        assertThat(sluice.store().splits(job)).extracting(s -> s.split()).containsExactly("dGFza2lkZ29lc2hlcmUK");
     }
 
     @Test
@@ -156,7 +162,29 @@ class S3BatchHandlerTest {
         assertThat(totalCount(sluice)).isEqualTo(2_000);
         long sum = orders.stream().mapToLong(Order::amount).sum();
         assertThat(totalSum(sluice)).isEqualTo(sum);
-        assertThat(sluice.store().splits("gmv-by-category")).hasSize(2);
+        assertThat(sluice.store().splits(GmvPipelines.byCategory().forJob("job-2020-11-11").name())).hasSize(2);
+    }
+
+    @Test
+    void aBatchJob_nextToTheLivePipelineInTheSameTables_neitherAddsToItsWindowsNorHoldsItsWatermark() {
+        // Arrange: the live pipeline has fired one window from a shard
+        var live = com.amazonaws.services.lambda.runtime.tests.EventLoader
+                .loadKinesisEvent("events/kinesis/one_shard.json");
+        sluice.kinesisHandler().handleRequest(live, null);
+        String liveKey = "results/gmv-by-category/1605052800000-1605052860000.csv";
+        String liveCsv = sluice.objects("results/gmv-by-category/").get(liveKey);
+
+        // Act: a nightly job over the same deployment
+        JsonNode response = invoke("events/s3batch/orchestrator_task.json");
+
+        // Assert
+        assertThat(response.path("results")).extracting(r -> r.path("resultCode").asText())
+                .containsExactly("Succeeded", "Succeeded");
+        assertThat(sluice.objects("results/gmv-by-category/")).containsExactly(java.util.Map.entry(liveKey, liveCsv));
+        assertThat(sluice.store().splits("gmv-by-category")).extracting(s -> s.split())
+                .containsExactly("shardId-000000000000");
+        String job = GmvPipelines.byCategory().forJob("job-2020-11-11").name();
+        assertThat(sluice.objects("results/" + job + "/")).isNotEmpty();
     }
 
     @Test
@@ -216,7 +244,8 @@ class S3BatchHandlerTest {
 
         assertThat(result.path("resultCode").asText()).isEqualTo("Succeeded");
         assertThat(sluice.resultCsvs()).isEmpty();
-        assertThat(sluice.store().readSplit("gmv-by-category", "no-fire-t1").orElseThrow().status())
+        assertThat(sluice.store().readSplit(GmvPipelines.byCategory().forJob("no-fire").name(), "no-fire-t1")
+                .orElseThrow().status())
                 .isEqualTo(io.sluice.state.SplitStatus.FINISHED);
     }
 
