@@ -31,6 +31,11 @@ import java.util.UUID;
  * report.failed();   // missing or malformed objects, each with its reason
  * }</pre>
  *
+ * <p>The job runs as its own pipeline, {@code <pipeline>-<jobId>} ({@code PipelineDefinition.forJob}), exactly as the
+ * batch function runs the job's tasks: its splits, partials, fired windows and results ({@code results/<pipeline>-
+ * <jobId>/} of the results sinks) are apart from the live pipeline's and other jobs', so a recomputation next to the
+ * live stream in the same tables neither adds to its windows nor holds its watermark back.
+ *
  * <ol>
  *   <li><b>Plan</b> (first submission only): list the objects, one task per object or byte range, stored in the
  *       {@link JobStore} before the job record that says the plan is complete. A resubmission reuses the stored
@@ -39,8 +44,7 @@ import java.util.UUID;
  *       at its minimum, so no window can fire while any task of the job is unread.</li>
  *   <li><b>Fan out</b> with bounded concurrency ({@link FanOut}); answers and retries are recorded per task.</li>
  *   <li><b>Complete</b>: a failed task's split is marked FINISHED (it will contribute nothing more), so every split
- *       of the job is finished and its watermark +infinity; every window the global watermark passed (all of them,
- *       unless another job or stream of the same pipeline still holds it back) fires; the job record is marked
+ *       of the job is finished and the job's watermark is +infinity; every window fires; the job record is marked
  *       completed; the report is written from the table.</li>
  * </ol>
  *
@@ -117,6 +121,9 @@ public final class BatchCoordinator {
     }
 
     private JobReport run(JobSpec spec, Instant deadline, String owner) throws InterruptedException {
+        // The job's own pipeline, as the batch function runs it (PipelineDefinition.forJob): its task splits,
+        // partials, fired windows and results are apart from the live pipeline's and every other job's.
+        CompiledPipeline jobPipeline = CompiledPipeline.compile(pipeline.definition().forJob(spec.jobId()));
         JobRecord job = jobs.readJob(spec.jobId()).orElse(null);
         if (job == null) {
             List<BatchTask> plan = new JobPlanning(s3).plan(spec);
@@ -131,14 +138,14 @@ public final class BatchCoordinator {
         }
         List<TaskRecord> tasks = jobs.tasks(spec.jobId());
         if (!job.completed()) {
-            register(tasks);
+            register(jobPipeline, tasks);
             tasks = new FanOut(spec, jobs, invoker, clock, tasks, renewer(spec.jobId(), owner)).run(deadline);
             if (tasks.stream().anyMatch(t -> !t.status().done())) {
-                return JobReport.of(job, tasks);
+                return JobReport.of(job, jobPipeline.name(), tasks);
             }
-            job = complete(job, tasks);
+            job = complete(jobPipeline, job, tasks);
         }
-        JobReport report = JobReport.of(job, tasks);
+        JobReport report = JobReport.of(job, jobPipeline.name(), tasks);
         s3.putObject(b -> b.bucket(spec.outputBucket()).key(spec.reportKey()).contentType("application/json"),
                 RequestBody.fromString(report.toJson(), StandardCharsets.UTF_8));
         return report;
@@ -159,7 +166,7 @@ public final class BatchCoordinator {
     }
 
     /** Registers the splits not yet known (one query, then one write per new split). */
-    private void register(List<TaskRecord> tasks) {
+    private void register(CompiledPipeline pipeline, List<TaskRecord> tasks) {
         Set<String> known = new HashSet<>();
         store.splits(pipeline.name()).forEach(s -> known.add(s.split()));
         long now = clock.millis();
@@ -170,7 +177,7 @@ public final class BatchCoordinator {
         }
     }
 
-    private JobRecord complete(JobRecord job, List<TaskRecord> tasks) {
+    private JobRecord complete(CompiledPipeline pipeline, JobRecord job, List<TaskRecord> tasks) {
         for (TaskRecord t : tasks) {
             if (t.status() == TaskRecord.Status.FAILED) {
                 SplitState split = store.readSplit(pipeline.name(), t.taskId())

@@ -19,6 +19,7 @@ import java.util.List;
  *
  * @param jobId          job id
  * @param pipeline       pipeline name
+ * @param jobPipeline    the name the job ran under ({@code <pipeline>-<jobId>}): its results are under it
  * @param completed      whether every task is done, every window fired and the report written
  * @param linesIn        lines read by succeeded tasks, plus the lines of files none of whose lines decoded
  * @param rejected       lines sent to the dead-letter output
@@ -29,14 +30,14 @@ import java.util.List;
  * @param durationMillis first submission to completion (including any time the coordinator was down)
  * @param tasks          every task with its status, attempts and reason, in task id order
  */
-public record JobReport(String jobId, String pipeline, boolean completed, long linesIn, long rejected, long late,
+public record JobReport(String jobId, String pipeline, String jobPipeline, boolean completed, long linesIn, long rejected, long late,
                         long windowsFired, long rowsOut, long watermark, long durationMillis, List<TaskRecord> tasks) {
 
     public JobReport {
         tasks = List.copyOf(tasks);
     }
 
-    static JobReport of(JobRecord job, List<TaskRecord> tasks) {
+    static JobReport of(JobRecord job, String jobPipeline, List<TaskRecord> tasks) {
         long lines = 0;
         long rejected = 0;
         long late = 0;
@@ -45,7 +46,7 @@ public record JobReport(String jobId, String pipeline, boolean completed, long l
             rejected += t.rejected();
             late += t.late();
         }
-        return new JobReport(job.jobId(), job.pipeline(), job.completed(), lines, rejected, late, job.windowsFired(),
+        return new JobReport(job.jobId(), job.pipeline(), jobPipeline, job.completed(), lines, rejected, late, job.windowsFired(),
                 job.rowsOut(), job.watermark(), job.completed() ? job.finishedMillis() - job.createdMillis() : 0,
                 tasks);
     }
@@ -61,7 +62,7 @@ public record JobReport(String jobId, String pipeline, boolean completed, long l
     /** The report as pretty-printed JSON; the watermark +infinity is written as {@code "+infinity"}. */
     public String toJson() {
         ObjectNode root = TaskEvents.JSON.createObjectNode();
-        root.put("jobId", jobId).put("pipeline", pipeline).put("completed", completed);
+        root.put("jobId", jobId).put("pipeline", pipeline).put("jobPipeline", jobPipeline).put("completed", completed);
         root.put("tasks", tasks.size()).put("succeeded", succeeded().size()).put("failed", failed().size());
         root.put("linesIn", linesIn).put("rejected", rejected).put("late", late);
         root.put("windowsFired", windowsFired).put("rowsOut", rowsOut);

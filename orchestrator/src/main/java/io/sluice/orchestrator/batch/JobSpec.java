@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * // report: s3://sluice-dev-results/batch-reports/nightly-2020-11-11/report.json
  * }</pre>
  *
- * @param jobId         identity of the job: {@code [A-Za-z0-9_.-]{1,80}}; resubmitting the same id resumes it
+ * @param jobId         identity of the job: {@code [a-z0-9-]{1,80}} (the job runs as pipeline
+ *                      {@code <pipeline>-<jobId>}, which folds case and other characters: refusing them keeps two jobs
+ *                      from sharing state); resubmitting the same id resumes it
  * @param pipeline      the pipeline's name in the registry; must be the one the batch function runs
  * @param input         where the objects are listed
  * @param outputBucket  bucket of the job report
@@ -35,7 +37,7 @@ public record JobSpec(String jobId, String pipeline, JobInput input, String outp
                       int concurrency, int maxAttempts, Duration backoffBase, Duration backoffCap, long maxTaskBytes,
                       Duration taskTimeout) {
 
-    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_.-]{1,80}");
+    private static final Pattern JOB_ID = Pattern.compile("[a-z0-9-]{1,80}");
 
     public JobSpec {
         Objects.requireNonNull(jobId, "jobId");

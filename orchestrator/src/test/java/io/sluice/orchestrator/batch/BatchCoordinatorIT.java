@@ -110,9 +110,12 @@ class BatchCoordinatorIT {
             assertThat(report.late()).isZero();
             assertThat(report.watermark()).isEqualTo(Long.MAX_VALUE);
             assertThat(report.rowsOut()).isEqualTo(expectedRows.size());
-            assertThat(resultRows(d)).isEqualTo(expectedRows);
+            assertThat(report.jobPipeline()).isEqualTo(PIPELINE + "-nightly-1");
+            assertThat(resultRows(d, report.jobPipeline())).isEqualTo(expectedRows);
             assertThat(d.results(spec.reportKey()).get(spec.reportKey())).isEqualTo(report.toJson());
-            assertThat(d.store().splits(PIPELINE)).allMatch(s -> s.status() == SplitStatus.FINISHED);
+            assertThat(d.store().splits(report.jobPipeline())).hasSize(report.tasks().size())
+                    .allMatch(s -> s.status() == SplitStatus.FINISHED);
+            assertThat(d.store().splits(PIPELINE)).as("the live pipeline's splits").isEmpty();
             System.out.printf("Batch job: %d tasks, %d lines, %d windows, %d rows, coordinator %d ms, job %d ms%n",
                     report.tasks().size(), report.linesIn(), report.windowsFired(), report.rowsOut(), millis,
                     report.durationMillis());
@@ -155,7 +158,7 @@ class BatchCoordinatorIT {
             assertThat(report.completed()).isTrue();
             assertThat(report.failed()).extracting(t -> t.task().key()).containsExactlyInAnyOrder(BROKEN, MISSING);
             assertThat(report.linesIn()).isEqualTo(goodOrders);
-            assertThat(resultRows(d)).isEqualTo(expectedRows);
+            assertThat(resultRows(d, report.jobPipeline())).isEqualTo(expectedRows);
         }
     }
 
@@ -193,10 +196,10 @@ class BatchCoordinatorIT {
                 .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
     }
 
-    /** Data rows of every result CSV, in key order (window start), without their headers. */
-    private static List<String> resultRows(LocalBatchDeployment d) {
+    /** Data rows of every result CSV of the job, in key order (window start), without their headers. */
+    private static List<String> resultRows(LocalBatchDeployment d, String jobPipeline) {
         List<String> rows = new ArrayList<>();
-        for (String csv : d.results("results/" + PIPELINE + "/").values()) {
+        for (String csv : d.results("results/" + jobPipeline + "/").values()) {
             List<String> lines = csv.lines().toList();
             assertThat(lines.get(0)).isEqualTo(ResultCsv.of(GmvPipelines.byCategory()).header());
             rows.addAll(lines.subList(1, lines.size()));

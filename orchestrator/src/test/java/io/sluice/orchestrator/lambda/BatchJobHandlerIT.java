@@ -50,6 +50,7 @@ class BatchJobHandlerIT {
             // Assert
             JsonNode report = JSON.readTree(out.toByteArray());
             assertThat(report.path("completed").asBoolean()).isTrue();
+            assertThat(report.path("jobPipeline").asText()).isEqualTo("gmv-by-category-handler-1");
             assertThat(report.path("tasks").asInt()).isEqualTo(3);
             assertThat(report.path("failed").asInt()).isZero();
             assertThat(report.path("linesIn").asLong()).isEqualTo(300);
@@ -57,7 +58,7 @@ class BatchJobHandlerIT {
             assertThat(report.path("taskStatus")).allMatch(t -> t.path("status").asText().equals("SUCCEEDED"));
             String key = "batch-reports/handler-1/report.json";
             assertThat(d.results(key).get(key)).isEqualTo(out.toString(StandardCharsets.UTF_8));
-            assertThat(d.results("results/gmv-by-category/")).isNotEmpty();
+            assertThat(d.results("results/gmv-by-category-handler-1/")).isNotEmpty();
         }
     }
 }
