@@ -1,14 +1,10 @@
 package io.sluice.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.examples.OrdersGenerator;
 import io.sluice.functions.lambda.HandlerConfig;
 import io.sluice.functions.lambda.KinesisOperatorHandler;
 import io.sluice.functions.lambda.LambdaWiring;
-import io.sluice.functions.lambda.S3BatchHandler;
 import io.sluice.infra.provision.Provisioner;
 import io.sluice.infra.template.EventSources;
 import io.sluice.infra.template.KinesisEventSource;
@@ -18,6 +14,12 @@ import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.esm.CheckpointStore;
 import io.sluice.localstack.esm.EventSourceMappingConfig;
 import io.sluice.localstack.esm.LocalEventSourceMapping;
+import io.sluice.orchestrator.batch.BatchCoordinator;
+import io.sluice.orchestrator.batch.DynamoDbJobStore;
+import io.sluice.orchestrator.batch.JobInput;
+import io.sluice.orchestrator.batch.JobReport;
+import io.sluice.orchestrator.batch.JobSpec;
+import io.sluice.orchestrator.batch.LocalTaskInvoker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.SdkBytes;
@@ -47,16 +49,16 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code sluice demo}: the whole product on local AWS in one command. It starts local AWS (emulators, or LocalStack
- * with Docker), provisions {@code template.yaml} twice (a live and a batch deployment), streams generated orders
- * through Kinesis into the real Kinesis handler behind the local event-source mapping (live), writes the same
- * orders as S3 objects and recomputes them with the real S3 batch handler (offline), and checks that every window
- * the live pipeline finalised equals the batch result row for row. Exit code 0 when they agree, 1 otherwise.
+ * with Docker), provisions {@code template.yaml}, streams generated orders through Kinesis into the real Kinesis
+ * handler behind the local event-source mapping (live), writes the same orders as S3 objects and recomputes them
+ * as a batch job of the orchestrator's coordinator running the real S3 batch handler, next to the live pipeline in
+ * the same tables (a job runs as its own pipeline), and checks that every window the live pipeline finalised equals
+ * the batch result row for row. Exit code 0 when they agree, 1 otherwise.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Local AWS, live pipeline, batch recomputation and consistency check, end to end.")
 final class DemoCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] BAD_RECORDS = {"{not json", "{\"orderId\":\"o-x\",\"amount\":\"12\"}"};
 
     @Option(names = "--records", defaultValue = "10000", description = "Orders to stream and recompute. Default: ${DEFAULT-VALUE}.")
@@ -98,8 +100,7 @@ final class DemoCommand implements Callable<Integer> {
              KinesisClient kinesis = aws.kinesis(); DynamoDbClient dynamo = aws.dynamoDb();
              S3Client s3 = aws.s3(); SqsClient sqs = aws.sqs()) {
             LambdaWiring.Clients clients = new LambdaWiring.Clients(dynamo, s3, sqs, kinesis);
-            Deployment live = Deployment.provision(aws, sqs, "demo-live", pipeline, shards);
-            Deployment batch = Deployment.provision(aws, sqs, "demo-batch", pipeline, shards);
+            Deployment live = Deployment.provision(aws, sqs, "demo", pipeline, shards);
 
             step("live: putting " + orders.size() + " orders (+" + BAD_RECORDS.length + " malformed) on "
                     + shards + " shards of " + live.stream());
@@ -120,15 +121,18 @@ final class DemoCommand implements Callable<Integer> {
                 step(String.format("live: %s in %.1f s", esm.stats(), (System.nanoTime() - liveStart) / 1e9));
             }
 
-            step("batch: writing the same orders as " + objects + " S3 objects to " + batch.dataBucket());
-            List<String> keys = putObjects(s3, batch.dataBucket(), orders);
+            step("batch: writing the same orders as " + objects + " S3 objects to " + live.dataBucket());
+            List<String> keys = putObjects(s3, live.dataBucket(), orders);
             long batchStart = System.nanoTime();
-            ObjectNode response = runBatch(LambdaWiring.of(batch.config(), clients), batch.dataBucket(), keys);
-            step(String.format("batch: %d tasks %s in %.1f s", keys.size(), resultCodes(response),
-                    (System.nanoTime() - batchStart) / 1e9));
-
-            Map<Long, List<String>> liveRows = rows(s3, live.config().resultsBucket());
-            Map<Long, List<String>> batchRows = rows(s3, batch.config().resultsBucket());
+            JobReport report = runBatchJob(liveWiring, dynamo, s3, live);
+            step(String.format("batch: job %s (%s): %d tasks, %d lines, %d rejected, %d windows in %.1f s",
+                    report.jobId(), report.jobPipeline(), report.tasks().size(), report.linesIn(), report.rejected(),
+                    report.windowsFired(), (System.nanoTime() - batchStart) / 1e9));
+            if (!report.completed() || report.tasks().size() != keys.size()) {
+                throw new IllegalStateException("the batch job did not complete: " + report.toJson());
+            }
+            Map<Long, List<String>> liveRows = rows(s3, live.config().resultsBucket(), pipeline);
+            Map<Long, List<String>> batchRows = rows(s3, live.config().resultsBucket(), report.jobPipeline());
             int deadLetters = count(sqs, live.config().deadLetterQueue());
             return check(liveRows, batchRows, deadLetters, (System.nanoTime() - started) / 1e9);
         }
@@ -153,10 +157,11 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("  windows in the batch recomputation   %d%n", batch.size());
         System.out.printf("  windows still open live (watermark)  %d%n", open);
         System.out.printf("  live windows differing from batch    %d%n", mismatched.size());
-        System.out.printf("  malformed records sent to the DLQ    %d%n", deadLetters);
+        System.out.printf("  malformed records in the DLQ         %d (%d live + %d batch expected)%n", deadLetters,
+                BAD_RECORDS.length, BAD_RECORDS.length);
         System.out.printf("  results                              %s, %s%n", out.resolve("live.csv"), out.resolve("batch.csv"));
         System.out.printf("  total time                           %.1f s%n", seconds);
-        boolean ok = mismatched.isEmpty() && !live.isEmpty() && deadLetters == BAD_RECORDS.length;
+        boolean ok = mismatched.isEmpty() && !live.isEmpty() && deadLetters == 2 * BAD_RECORDS.length;
         System.out.println(ok ? "CONSISTENT: every window the live pipeline finalised equals the batch result"
                 : "INCONSISTENT: windows " + mismatched + " differ, or nothing fired, or the DLQ count is off");
         return ok ? 0 : 1;
@@ -231,31 +236,25 @@ final class DemoCommand implements Callable<Integer> {
         return keys;
     }
 
-    /** One orchestrator task event over every object; the handler registers all tasks first, then fires. */
-    private static ObjectNode runBatch(LambdaWiring wiring, String bucket, List<String> keys) throws IOException {
-        ObjectNode event = JSON.createObjectNode();
-        event.put("fire", "auto");
-        ArrayNode tasks = event.putArray("tasks");
-        for (int i = 0; i < keys.size(); i++) {
-            tasks.addObject().put("taskId", String.format("demo-task-%04d", i)).put("bucket", bucket).put("key", keys.get(i));
+    /** The nightly recomputation: a coordinator job over the objects, its tasks run by the batch function. */
+    private JobReport runBatchJob(LambdaWiring wiring, DynamoDbClient dynamo, S3Client s3, Deployment deployment)
+            throws InterruptedException {
+        Clock clock = Clock.systemUTC();
+        PrintStream metrics = new PrintStream(OutputStream.nullOutputStream());
+        try (LocalTaskInvoker invoker = LocalTaskInvoker.of(2, () -> wiring.s3BatchOperator(clock, metrics)::handle)) {
+            BatchCoordinator coordinator = new BatchCoordinator(wiring.pipeline(), wiring.stateStore(clock),
+                    wiring.outputs(), new DynamoDbJobStore(dynamo, deployment.config().coordinationTable(),
+                    Duration.ofDays(7), clock), invoker, s3, clock);
+            return coordinator.submit(JobSpec.of("nightly-" + seed + "-" + records, pipeline,
+                    JobInput.prefix(deployment.dataBucket(), "orders/"), deployment.config().resultsBucket(),
+                    "batch-reports/"));
         }
-        S3BatchHandler handler = new S3BatchHandler(wiring.s3BatchOperator(Clock.systemUTC(),
-                new PrintStream(OutputStream.nullOutputStream())));
-        ByteArrayOutputStream response = new ByteArrayOutputStream();
-        handler.handleRequest(new java.io.ByteArrayInputStream(JSON.writeValueAsBytes(event)), response, null);
-        return (ObjectNode) JSON.readTree(response.toByteArray());
-    }
-
-    private static String resultCodes(ObjectNode response) {
-        Map<String, Integer> codes = new TreeMap<>();
-        response.path("results").forEach(r -> codes.merge(r.path("resultCode").asText(), 1, Integer::sum));
-        return codes.toString();
     }
 
     /** Result rows by window start, from every result CSV object (headers dropped). */
-    private Map<Long, List<String>> rows(S3Client s3, String bucket) {
+    private static Map<Long, List<String>> rows(S3Client s3, String bucket, String resultsName) {
         Map<Long, List<String>> rows = new TreeMap<>();
-        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("results/" + pipeline + "/")).contents()) {
+        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("results/" + resultsName + "/")).contents()) {
             String csv = s3.getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asString(StandardCharsets.UTF_8);
             String[] lines = csv.split("\n");
             for (int i = 1; i < lines.length; i++) {

@@ -32,7 +32,7 @@ class DemoCommandTest {
         String report = captured.toString(StandardCharsets.UTF_8);
 
         assertThat(code).as(report).isZero();
-        assertThat(report).contains("live windows differing from batch    0", "malformed records sent to the DLQ    2",
+        assertThat(report).contains("live windows differing from batch    0", "malformed records in the DLQ         4",
                 "CONSISTENT");
         assertThat(Files.readAllLines(dir.resolve("live.csv"))).isNotEmpty()
                 .isSubsetOf(Files.readAllLines(dir.resolve("batch.csv")));
