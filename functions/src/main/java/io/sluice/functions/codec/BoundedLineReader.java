@@ -94,6 +94,24 @@ public final class BoundedLineReader implements Closeable {
         }
     }
 
+    /**
+     * Consumes {@code in} up to and including its next newline, as a reader of a byte range does when the range
+     * starts inside a line that belongs to the range before.
+     *
+     * @return the bytes consumed
+     */
+    public static long skipToNextLine(InputStream in) throws IOException {
+        long n = 0;
+        int b;
+        while ((b = in.read()) >= 0) {
+            n++;
+            if (b == '\n') {
+                break;
+            }
+        }
+        return n;
+    }
+
     /** The buffer holding the current line. */
     public byte[] buffer() {
         return buffer;

@@ -2,6 +2,7 @@ package io.sluice.functions.local;
 
 import io.sluice.functions.codec.BoundedLineReader;
 import io.sluice.functions.runtime.CompiledPipeline;
+import io.sluice.functions.runtime.LineBatch;
 import io.sluice.functions.runtime.ReplayClock;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.functions.runtime.RunMetrics;
@@ -214,7 +215,7 @@ public final class LocalRunner {
             InputStream in;
             if (start > 0) {
                 in = input.openAt(start - 1);
-                skipped = skipLine(in);
+                skipped = BoundedLineReader.skipToNextLine(in);
             } else {
                 in = input.splittable() ? input.openAt(0) : input.open();
             }
@@ -247,19 +248,6 @@ public final class LocalRunner {
                         totalBytes.addAndGet(Math.min(end - start, reader.bytesRead()) - reported));
             }
             return lines;
-        }
-
-        /** Consumes bytes up to and including the next newline; returns how many. */
-        private long skipLine(InputStream in) throws IOException {
-            long n = 0;
-            int b;
-            while ((b = in.read()) >= 0) {
-                n++;
-                if (b == '\n') {
-                    break;
-                }
-            }
-            return n;
         }
     }
 

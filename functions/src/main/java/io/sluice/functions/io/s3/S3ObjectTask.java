@@ -1,6 +1,7 @@
 package io.sluice.functions.io.s3;
 
 import io.sluice.functions.codec.BoundedLineReader;
+import io.sluice.functions.runtime.LineBatch;
 import io.sluice.functions.runtime.SplitProcessor;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -61,7 +62,7 @@ public final class S3ObjectTask {
             request.range("bytes=" + from + "-");
         }
         ResponseInputStream<GetObjectResponse> object = s3.getObject(request.build());
-        LineChunk chunk = new LineChunk(1024);
+        LineBatch chunk = new LineBatch(1024);
         long lines = 0;
         boolean drained = false;
         try (InputStream in = decompressed(object);
@@ -69,7 +70,7 @@ public final class S3ObjectTask {
             if (ranged && in instanceof GZIPInputStream) {
                 throw new RangeOfCompressedObjectException(bucket, key);
             }
-            long base = from + (start > 0 ? skipLine(in) : 0);
+            long base = from + (start > 0 ? BoundedLineReader.skipToNextLine(in) : 0);
             while (true) {
                 if (!reader.next()) {
                     drained = true;
@@ -100,18 +101,6 @@ public final class S3ObjectTask {
     }
 
     /** Consumes bytes up to and including the next newline; returns how many. */
-    private static long skipLine(InputStream in) throws IOException {
-        long n = 0;
-        int b;
-        while ((b = in.read()) >= 0) {
-            n++;
-            if (b == '\n') {
-                break;
-            }
-        }
-        return n;
-    }
-
     private static boolean isGzip(InputStream head) throws IOException {
         try (head) {
             return head.read() == 0x1F && head.read() == 0x8B;

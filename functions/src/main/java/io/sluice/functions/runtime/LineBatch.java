@@ -1,15 +1,22 @@
-package io.sluice.functions.io.s3;
+package io.sluice.functions.runtime;
 
-import io.sluice.functions.runtime.RecordBatch;
 import io.sluice.state.Fence;
 
 import java.util.Arrays;
 
 /**
- * The lines of an S3 object read so far, copied into one growing buffer (the object itself is streamed, never held
- * whole). Each line has its ordinal as fence and its line number in the object for messages.
+ * A batch of lines copied back to back into one growing buffer, as the file and S3 drivers read them (the input
+ * itself is streamed, never held whole). Each line has a position in its split (the fence, an ordinal) and a line
+ * number in the input (for messages). Reused: {@link #clear()} after each batch.
+ *
+ * <pre>{@code
+ * LineBatch batch = new LineBatch(1024);
+ * batch.add(reader.buffer(), reader.offset(), reader.length(), ordinal, lineNumber);
+ * processor.process(batch, watermark, now);
+ * batch.clear();
+ * }</pre>
  */
-final class LineChunk implements RecordBatch {
+public final class LineBatch implements RecordBatch {
 
     private byte[] data = new byte[1 << 16];
     private int used;
@@ -20,7 +27,8 @@ final class LineChunk implements RecordBatch {
     private long[] lineNumbers;
     private int size;
 
-    LineChunk(int capacity) {
+    /** A batch with room for {@code capacity} lines before it grows. */
+    public LineBatch(int capacity) {
         offsets = new int[capacity];
         lengths = new int[capacity];
         oversized = new boolean[capacity];
@@ -28,7 +36,8 @@ final class LineChunk implements RecordBatch {
         lineNumbers = new long[capacity];
     }
 
-    void add(byte[] buffer, int offset, int length, long ordinal, long lineNumber) {
+    /** Copies a line in. */
+    public void add(byte[] buffer, int offset, int length, long ordinal, long lineNumber) {
         ensureRecordCapacity();
         if (used + length > data.length) {
             data = Arrays.copyOf(data, Math.max(data.length * 2, used + length));
@@ -43,7 +52,8 @@ final class LineChunk implements RecordBatch {
         size++;
     }
 
-    void addOversized(int length, long ordinal, long lineNumber) {
+    /** Records a line that was over the size bound: its length, no bytes. */
+    public void addOversized(int length, long ordinal, long lineNumber) {
         ensureRecordCapacity();
         offsets[size] = used;
         lengths[size] = length;
@@ -53,12 +63,13 @@ final class LineChunk implements RecordBatch {
         size++;
     }
 
-    void clear() {
+    /** Empties the batch, keeping its buffers. */
+    public void clear() {
         size = 0;
         used = 0;
     }
 
-    boolean isFull() {
+    public boolean isFull() {
         return size == offsets.length;
     }
 
@@ -85,6 +96,12 @@ final class LineChunk implements RecordBatch {
     @Override
     public boolean oversized(int i) {
         return oversized[i];
+    }
+
+    /** Records are copied back to back into {@code data}; oversized ones take no bytes. */
+    @Override
+    public int contiguousEnd() {
+        return used;
     }
 
     @Override
