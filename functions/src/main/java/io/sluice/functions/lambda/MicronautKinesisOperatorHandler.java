@@ -7,7 +7,7 @@ import jakarta.inject.Inject;
 
 /**
  * The same stream handler on Micronaut: the application context injects the {@link KinesisOperator} built by
- * {@link OperatorFactory}. Kept to measure what dependency injection costs at cold start (see BENCHMARKS-handlers.md);
+ * {@link OperatorFactory}. Kept to measure what dependency injection costs at cold start (see BENCHMARKS.md, Lambda handlers section);
  * {@link KinesisOperatorHandler} is the one the template deploys.
  *
  * <pre>{@code

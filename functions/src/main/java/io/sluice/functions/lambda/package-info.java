@@ -4,7 +4,7 @@
  * {@link io.sluice.functions.lambda.KinesisOperator} and {@link io.sluice.functions.lambda.S3BatchOperator}, which
  * {@link io.sluice.functions.lambda.LambdaWiring} builds once per instance from {@link
  * io.sluice.functions.lambda.HandlerConfig}. The Micronaut variant exists to measure what dependency injection costs
- * at cold start (BENCHMARKS-handlers.md).
+ * at cold start (BENCHMARKS.md, Lambda handlers section).
  *
  * <pre>{@code
  * // template.yaml
