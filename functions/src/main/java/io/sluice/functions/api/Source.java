@@ -1,9 +1,10 @@
 package io.sluice.functions.api;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Where records come from and how they are decoded. The same source reads Kinesis records (stream mode), S3
+ * Where records come from and how they are decoded (JSON lines or CSV). The same source reads Kinesis records (stream mode), S3
  * objects and local files (batch mode); plain, gzip, and for Kinesis KPL-aggregated records are recognised by
  * the drivers.
  *
@@ -25,20 +26,27 @@ public final class Source<T> {
     /** Encodings a source can decode. */
     public enum Format {
         /** One JSON object per line (or per Kinesis record), bound to a record or bean class by Jackson. */
-        JSON_LINES
+        JSON_LINES,
+        /** One CSV record per line (RFC 4180), its columns bound by name; a header line is skipped and counted. */
+        CSV
     }
 
     private final Format format;
     private final Class<T> type;
     private final int maxRecordBytes;
+    private final List<String> columns;
 
-    private Source(Format format, Class<T> type, int maxRecordBytes) {
+    private Source(Format format, Class<T> type, int maxRecordBytes, List<String> columns) {
         if (maxRecordBytes < 16) {
             throw new IllegalArgumentException("maxRecordBytes must be >= 16 but was " + maxRecordBytes);
+        }
+        if (format == Format.CSV && (columns.isEmpty() || columns.stream().distinct().count() != columns.size())) {
+            throw new IllegalArgumentException("CSV columns must be non-empty and distinct: " + columns);
         }
         this.format = format;
         this.type = Objects.requireNonNull(type, "type");
         this.maxRecordBytes = maxRecordBytes;
+        this.columns = List.copyOf(columns);
     }
 
     /**
@@ -46,7 +54,19 @@ public final class Source<T> {
      * are ignored; numbers are not coerced from strings or truncated from decimals.
      */
     public static <T> Source<T> jsonLines(Class<T> type) {
-        return new Source<>(Format.JSON_LINES, type, DEFAULT_MAX_RECORD_BYTES);
+        return new Source<>(Format.JSON_LINES, type, DEFAULT_MAX_RECORD_BYTES, List.of());
+    }
+
+    /**
+     * CSV records whose columns, in this order, are bound by name to {@code type}'s properties:
+     * {@code Source.csv(Order.class, "orderId", "userId", "category", "amount", "ts")} reads
+     * {@code o-1,u-2,c-3,1999,1605052800123}. Every column is required; a line equal to the header
+     * ({@code orderId,userId,category,amount,ts}) is skipped and counted, not rejected.
+     *
+     * @throws IllegalArgumentException if no columns are given or a name repeats
+     */
+    public static <T> Source<T> csv(Class<T> type, String... columns) {
+        return new Source<>(Format.CSV, type, DEFAULT_MAX_RECORD_BYTES, List.of(columns));
     }
 
     /**
@@ -55,7 +75,7 @@ public final class Source<T> {
      * @throws IllegalArgumentException if {@code bytes < 16}
      */
     public Source<T> withMaxRecordBytes(int bytes) {
-        return new Source<>(format, type, bytes);
+        return new Source<>(format, type, bytes, columns);
     }
 
     public Format format() {
@@ -70,19 +90,25 @@ public final class Source<T> {
         return maxRecordBytes;
     }
 
+    /** CSV column names in order; empty for JSON lines. */
+    public List<String> columns() {
+        return columns;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Source<?> s && format == s.format && type.equals(s.type)
-                && maxRecordBytes == s.maxRecordBytes;
+                && maxRecordBytes == s.maxRecordBytes && columns.equals(s.columns);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(format, type, maxRecordBytes);
+        return Objects.hash(format, type, maxRecordBytes, columns);
     }
 
     @Override
     public String toString() {
-        return "Source[" + format + " of " + type.getSimpleName() + ", max " + maxRecordBytes + " bytes]";
+        return "Source[" + format + (columns.isEmpty() ? "" : " " + columns) + " of " + type.getSimpleName()
+                + ", max " + maxRecordBytes + " bytes]";
     }
 }

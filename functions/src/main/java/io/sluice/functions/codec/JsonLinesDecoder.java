@@ -1,17 +1,12 @@
 package io.sluice.functions.codec;
 
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.util.stream.Collectors;
 
 /**
  * Decodes one JSON object per record into {@code T} with Jackson, strictly: every field of a record type is
@@ -62,19 +57,8 @@ public final class JsonLinesDecoder<T> implements RecordDecoder<T> {
                 throw new MalformedRecordException("record is JSON null, not an object");
             }
             return value;
-        } catch (InputCoercionException e) {
-            throw new MalformedRecordException("number out of range: " + firstLine(e.getOriginalMessage()));
-        } catch (JsonParseException e) {
-            throw new MalformedRecordException("invalid JSON: " + firstLine(e.getOriginalMessage()));
-        } catch (MismatchedInputException e) {
-            throw new MalformedRecordException(describe(e));
-        } catch (JsonMappingException e) {
-            String field = path(e);
-            String cause = e.getCause() instanceof InputCoercionException c ? "number out of range: "
-                    + firstLine(c.getOriginalMessage()) : firstLine(e.getOriginalMessage());
-            throw new MalformedRecordException(field.isEmpty() ? cause : "bad field [" + field + "]: " + cause);
         } catch (IOException e) {
-            throw new MalformedRecordException("unreadable record: " + firstLine(e.getMessage()));
+            throw new MalformedRecordException(BindingErrors.reason(e, "JSON"));
         }
     }
 
@@ -133,43 +117,7 @@ public final class JsonLinesDecoder<T> implements RecordDecoder<T> {
         };
     }
 
-    private static String describe(MismatchedInputException e) {
-        String message = e.getOriginalMessage();
-        String field = path(e);
-        if (message.startsWith("Missing required creator property") || message.startsWith("Missing creator property")) {
-            int open = message.indexOf('\'');
-            int close = message.indexOf('\'', open + 1);
-            return "missing field [" + (open >= 0 && close > open ? message.substring(open + 1, close) : field) + "]";
-        }
-        if (message.startsWith("Null value for creator property") || message.contains("null value")
-                || message.startsWith("Cannot map `null`")) {
-            return "null field [" + field + "]";
-        }
-        if (message.startsWith("Trailing token")) {
-            return "trailing data after the JSON object";
-        }
-        if (field.isEmpty()) {
-            return "not a JSON object: " + firstLine(message);
-        }
-        return "wrong type for field [" + field + "]: " + firstLine(message);
-    }
-
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining("."));
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int nl = message.indexOf('\n');
-        String line = nl < 0 ? message : message.substring(0, nl);
-        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
-    }
-
-    private static boolean isBlank(byte[] bytes, int offset, int length) {
+    static boolean isBlank(byte[] bytes, int offset, int length) {
         for (int i = offset; i < offset + length; i++) {
             byte b = bytes[i];
             if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {

@@ -5,6 +5,7 @@ import io.sluice.functions.api.AggregateFunction;
 import io.sluice.functions.api.KeySelector;
 import io.sluice.functions.api.PipelineDefinition;
 import io.sluice.functions.api.Step;
+import io.sluice.functions.codec.CsvRecordDecoder;
 import io.sluice.functions.codec.JsonLinesDecoder;
 import io.sluice.functions.codec.RecordDecoder;
 import io.sluice.functions.window.Trigger;
@@ -36,6 +37,7 @@ public final class CompiledPipeline {
         this.definition = definition;
         this.decoder = switch (definition.source().format()) {
             case JSON_LINES -> JsonLinesDecoder.of(definition.source().type());
+            case CSV -> CsvRecordDecoder.of(definition.source().type(), definition.source().columns());
         };
         this.windowing = Windowing.of(definition.windows(), definition.aggregate());
     }

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of a run or an invocation, safe to update from several splits at once. Every record read ends in
- * exactly one of: applied, rejected, late, or replayed (skipped as already applied).
+ * exactly one of: applied, rejected, late, replayed (skipped as already applied), or a CSV header line.
  */
 public final class RunMetrics {
 
@@ -12,6 +12,7 @@ public final class RunMetrics {
     private final LongAdder replayed = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder late = new LongAdder();
+    private final LongAdder headers = new LongAdder();
     private final LongAdder partialWrites = new LongAdder();
     private final LongAdder fenceConflicts = new LongAdder();
     private final LongAdder windowsFired = new LongAdder();
@@ -32,6 +33,15 @@ public final class RunMetrics {
 
     void lateOne() {
         late.increment();
+    }
+
+    void headerOne() {
+        headers.increment();
+    }
+
+    /** CSV header lines skipped. */
+    public long headers() {
+        return headers.sum();
     }
 
     void partialWrite() {

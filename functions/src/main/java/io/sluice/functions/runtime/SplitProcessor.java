@@ -179,6 +179,12 @@ public final class SplitProcessor {
                 reject(e.getMessage(), true);
                 continue;
             }
+            if (value == null) {
+                if (sideEffects) {
+                    metrics.headerOne();   // a CSV header line: not data, not an error
+                }
+                continue;
+            }
             try {
                 chain.accept(value, Long.MIN_VALUE);
             } catch (AggregationException e) {
