@@ -3,10 +3,8 @@ package io.sluice.benchmarks;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.sluice.functions.codec.JsonLinesDecoder;
 import io.sluice.functions.examples.Order;
 
 import java.io.IOException;
@@ -19,8 +17,8 @@ import java.nio.file.Path;
  * store, no fences, no error handling beyond failing on the first bad line.
  *
  * <ul>
- *   <li>{@link #bind}: each line bound to {@link Order} by a Jackson {@code ObjectReader} configured exactly as
- *       Sluice's {@code JsonLinesDecoder} (strict creator properties, no coercion, trailing tokens rejected): the
+ *   <li>{@link #bind}: each line bound to {@link Order} by the very {@code ObjectReader} of
+ *       Sluice's {@code JsonLinesDecoder} ({@code strictReader}) (strict creator properties, no coercion, trailing tokens rejected): the
  *       same decoding work as the engine, so the ratio isolates the engine's own overhead.</li>
  *   <li>{@link #stream}: each line read with Jackson's streaming {@code JsonParser}, materialising only the fields
  *       the result needs ({@code category} for keyed pipelines, {@code amount}, {@code ts}); the other fields are
@@ -33,22 +31,15 @@ import java.nio.file.Path;
  */
 final class PlainLoops {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .build();
+    /** Sluice's own strict binding, so the loop decodes exactly as the engine does. */
+    private static final ObjectReader ORDER_READER = JsonLinesDecoder.strictReader(Order.class);
 
     private PlainLoops() {
     }
 
     /** Lines bound to {@link Order} with Jackson databind; returns the number of records read. */
     static long bind(Path file, WindowTotals totals, boolean keyed) {
-        ObjectReader reader = MAPPER.readerFor(Order.class);
+        ObjectReader reader = ORDER_READER;
         long n = 0;
         try (ByteLines lines = ByteLines.open(file)) {
             while (lines.next()) {
@@ -80,7 +71,7 @@ final class PlainLoops {
 
     /** Lines read with Jackson's streaming parser; returns the number of records read. */
     static long stream(Path file, WindowTotals totals, boolean keyed) {
-        JsonFactory factory = MAPPER.getFactory();
+        JsonFactory factory = ORDER_READER.getFactory();
         long n = 0;
         try (ByteLines lines = ByteLines.open(file)) {
             while (lines.next()) {

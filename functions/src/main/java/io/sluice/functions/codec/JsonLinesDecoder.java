@@ -37,8 +37,16 @@ public final class JsonLinesDecoder<T> implements RecordDecoder<T> {
     private final ObjectReader sequenceReader;
 
     private JsonLinesDecoder(Class<T> type) {
-        this.reader = MAPPER.readerFor(type);
+        this.reader = strictReader(type);
         this.sequenceReader = reader.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /**
+     * The strict Jackson binding this decoder applies to one record, for code that must decode exactly as Sluice
+     * does without going through the runtime (the benchmark's plain loop).
+     */
+    public static ObjectReader strictReader(Class<?> type) {
+        return MAPPER.readerFor(type);
     }
 
     /** A decoder for {@code type}: a record or a bean Jackson can bind. */
