@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.functions.io.RecordSink;
 import io.sluice.functions.io.SinkOutputs;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
+import io.sluice.functions.io.kinesis.ShardLoadReport;
+import io.sluice.functions.io.kinesis.ShardLoadTable;
 import io.sluice.functions.io.kinesis.ShardRegistry;
 import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.functions.runtime.CompiledPipeline;
@@ -21,6 +23,7 @@ import java.lang.System.Logger.Level;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -58,6 +61,7 @@ public final class KinesisOperator {
     private final Clock clock;
     private final EmfMetrics emf;
     private final ShardRegistry shards;
+    private final ShardLoadTable loads;
     private final RunMetrics metrics = new RunMetrics();
     // Lambda runs one invocation per instance at a time; the local event source mapping calls one instance for
     // several shards at once, so shard processors are looked up concurrently and firing is serialised.
@@ -67,9 +71,11 @@ public final class KinesisOperator {
     /**
      * @param shards registers the stream's shards and finishes drained parents; null when the coordination table is
      *               kept up to date by someone else (tests, the orchestrator)
+     * @param loads where each batch's shard load goes for the shard scaler; null when nothing scales the stream
      */
     public KinesisOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs,
-                           RecordSink<RejectedRecord> deadLetters, Clock clock, EmfMetrics emf, ShardRegistry shards) {
+                           RecordSink<RejectedRecord> deadLetters, Clock clock, EmfMetrics emf, ShardRegistry shards,
+                           ShardLoadTable loads) {
         this.pipeline = pipeline;
         this.store = store;
         this.outputs = outputs;
@@ -77,6 +83,7 @@ public final class KinesisOperator {
         this.clock = clock;
         this.emf = emf;
         this.shards = shards;
+        this.loads = loads;
     }
 
     /** Applies the event's records shard by shard, fires, emits one metrics line. */
@@ -151,13 +158,34 @@ public final class KinesisOperator {
                 keys.merge(key, 1L, Long::sum);
             }
         }
-        var arrival = records.get(records.size() - 1).getKinesis().getApproximateArrivalTimestamp();
+        KinesisEvent.KinesisEventRecord last = records.get(records.size() - 1);
+        var arrival = last.getKinesis().getApproximateArrivalTimestamp();
         long age = arrival == null ? 0 : Math.max(0, now - arrival.getTime());
         Map<String, Long> hot = new LinkedHashMap<>();
         keys.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(HOT_KEYS).forEach(e -> hot.put(e.getKey(), e.getValue()));
-        emf.emitShardLoad(shard, records.size(), bytes, age, hot, now);
+        ShardLoadReport report = new ShardLoadReport(Instant.ofEpochMilli(now), shard, records.size(), bytes, age, hot);
+        emf.emitShardLoad(report);
+        String stream = streamName(last.getEventSourceARN());
+        if (loads != null && stream != null) {
+            try {
+                loads.add(stream, report);
+            } catch (RuntimeException e) {
+                // Load is advisory: the scaler treats a shard without reports as unknown and never scales in blind.
+                LOG.log(Level.WARNING, "Shard load not recorded; the batch goes on. pipeline=[{0}] shard=[{1}] "
+                        + "cause=[{2}]", pipeline.name(), shard, e.toString());
+            }
+        }
+    }
+
+    /** The name in {@code arn:aws:kinesis:<region>:<account>:stream/<name>}, or null without an ARN. */
+    static String streamName(String streamArn) {
+        if (streamArn == null) {
+            return null;
+        }
+        int slash = streamArn.indexOf(":stream/");
+        return slash < 0 ? null : streamArn.substring(slash + ":stream/".length());
     }
 
     /**

@@ -8,6 +8,7 @@ import io.sluice.functions.io.ResultsSink;
 import io.sluice.functions.io.SinkOutputs;
 import io.sluice.functions.io.dynamodb.DynamoDbResultsSink;
 import io.sluice.functions.io.kinesis.KinesisOutputSink;
+import io.sluice.functions.io.kinesis.ShardLoadTable;
 import io.sluice.functions.io.kinesis.ShardRegistry;
 import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.functions.io.s3.S3LateSink;
@@ -140,7 +141,8 @@ public final class LambdaWiring {
         StateStore store = stateStore(clock);
         return new KinesisOperator(pipeline, store, outputs(), deadLetters(), clock,
                 new EmfMetrics("Sluice", pipeline.name(), "operator", metricsOut),
-                clients.kinesis() == null ? null : new ShardRegistry(clients.kinesis(), store, pipeline.name()));
+                clients.kinesis() == null ? null : new ShardRegistry(clients.kinesis(), store, pipeline.name()),
+                new ShardLoadTable(clients.dynamo(), config.coordinationTable(), pipeline.name()));
     }
 
     /** The batch operator with its own store, outputs and metrics. */

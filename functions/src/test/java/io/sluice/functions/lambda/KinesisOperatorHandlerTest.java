@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.sluice.functions.io.kinesis.ShardLoadTable;
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.LocalAwsExtension;
 import io.sluice.state.Fence;
@@ -79,6 +80,23 @@ class KinesisOperatorHandlerTest {
         assertThat(load.path("RecordsIn").asLong()).isEqualTo(4);
         assertThat(load.path("BytesIn").asLong()).isPositive();
         assertThat(load.path("HotKeys").path("pk-1").asLong()).isEqualTo(4);
+        assertThat(sluice.reportedLoad("sluice-dev-orders", SHARD)).as("load for the shard scaler").isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/kinesis/one_shard.json", type = KinesisEvent.class)
+    void handleRequest_appliesTheBatch_whenItsShardLoadCannotBeRecorded(KinesisEvent event) {
+        // Arrange: the load goes to a table that does not exist
+        KinesisOperatorHandler handler = sluice.kinesisHandler(
+                new ShardLoadTable(sluice.dynamo, "no-such-table", "gmv-by-category"));
+
+        // Act
+        StreamsEventResponse response = handler.handleRequest(event, null);
+
+        // Assert: load is advisory; the results are those of the first test
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(sluice.resultCsvs()).containsExactly(Map.entry(WINDOW,
+                "window_start_ms,category,count,sum_cents\n1605052800000,c-1,3,1100\n1605052800000,c-2,1,250\n"));
     }
 
     @ParameterizedTest

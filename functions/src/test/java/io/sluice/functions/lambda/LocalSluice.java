@@ -1,10 +1,13 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.functions.io.kinesis.ShardLoadTable;
+import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.localstack.LocalAws;
 import io.sluice.state.StateStore;
 import io.sluice.state.dynamodb.StateTables;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
@@ -72,6 +75,20 @@ final class LocalSluice implements AutoCloseable {
     /** A handler as a new Lambda instance would build it (own processors, caches and firer). */
     KinesisOperatorHandler kinesisHandler() {
         return new KinesisOperatorHandler(wiring.kinesisOperator(Clock.systemUTC(), metricsStream()));
+    }
+
+    /** A new instance whose shard load goes to {@code loads} rather than the coordination table. */
+    KinesisOperatorHandler kinesisHandler(ShardLoadTable loads) {
+        Clock clock = Clock.systemUTC();
+        return new KinesisOperatorHandler(new KinesisOperator(wiring.pipeline(), wiring.stateStore(clock), wiring.outputs(),
+                wiring.deadLetters(), clock, new EmfMetrics("Sluice", pipeline(), "operator", metricsStream()), null, loads));
+    }
+
+    /** Records the operator reported reading from {@code shard} of {@code stream}, over every minute. */
+    long reportedLoad(String stream, String shard) {
+        return dynamo.query(b -> b.tableName(config.coordinationTable()).keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("load#" + stream + "#" + shard))))
+                .items().stream().mapToLong(i -> Long.parseLong(i.get("RecordsIn").n())).sum();
     }
 
     S3BatchHandler batchHandler() {

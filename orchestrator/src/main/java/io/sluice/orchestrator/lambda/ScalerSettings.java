@@ -12,6 +12,8 @@ import java.util.Map;
  *
  * <pre>{@code
  * SLUICE_ORDERS_STREAM=sluice-dev-orders                 # required
+ * SLUICE_COORDINATION_TABLE=sluice-dev-coordination      # required: the operator's shard load, the scaler's history
+ * SLUICE_PIPELINE=gmv-by-category                        # required: whose shard load reports to read
  * SLUICE_SCALING_TARGET_UTILIZATION=0.75                 # default 0.75
  * SLUICE_SCALING_MIN_SHARDS=2                            # default 1
  * SLUICE_SCALING_MAX_SHARDS=512                          # default 10000
@@ -22,6 +24,10 @@ import java.util.Map;
 public final class ScalerSettings {
     /** Variable naming the stream to scale. */
     public static final String STREAM = "SLUICE_ORDERS_STREAM";
+    /** Variable naming the coordination table. */
+    public static final String COORDINATION_TABLE = "SLUICE_COORDINATION_TABLE";
+    /** Variable naming the pipeline that consumes the stream and reports its load. */
+    public static final String PIPELINE = "SLUICE_PIPELINE";
 
     private ScalerSettings() {
     }
@@ -32,11 +38,33 @@ public final class ScalerSettings {
      * @throws IllegalArgumentException if {@value #STREAM} is missing
      */
     public static String streamName(Map<String, String> env) {
-        String stream = env.get(STREAM);
-        if (stream == null || stream.isBlank()) {
-            throw new IllegalArgumentException("Environment variable " + STREAM + " must name the stream to scale");
+        return required(env, STREAM, "the stream to scale");
+    }
+
+    /**
+     * @param env environment variables
+     * @return the coordination table
+     * @throws IllegalArgumentException if {@value #COORDINATION_TABLE} is missing
+     */
+    public static String coordinationTable(Map<String, String> env) {
+        return required(env, COORDINATION_TABLE, "the coordination table the operator writes shard load to");
+    }
+
+    /**
+     * @param env environment variables
+     * @return the reporting pipeline
+     * @throws IllegalArgumentException if {@value #PIPELINE} is missing
+     */
+    public static String pipeline(Map<String, String> env) {
+        return required(env, PIPELINE, "the pipeline whose operator reports the stream's load");
+    }
+
+    private static String required(Map<String, String> env, String name, String what) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("Environment variable " + name + " must name " + what);
         }
-        return stream;
+        return value.trim();
     }
 
     /**

@@ -3,30 +3,33 @@ package io.sluice.orchestrator.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.sluice.functions.io.kinesis.ShardLoadTable;
+import io.sluice.orchestrator.scaling.DynamoDbScalingHistoryStore;
 import io.sluice.orchestrator.scaling.KinesisScalingActuator;
-import io.sluice.orchestrator.scaling.ReportedShardMetrics;
 import io.sluice.orchestrator.scaling.ScalingLoop;
 import io.sluice.orchestrator.scaling.StreamTopology;
+import io.sluice.orchestrator.scaling.TableShardMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * Scheduled autoscaler: every minute (EventBridge {@code rate(1 minute)}), collect → decide → apply on
- * the orders stream. Thin: the client, metrics source, policy and loop are built once per cold start;
+ * the orders stream. Thin: the clients, metrics source, policy and loop are built once per cold start;
  * {@code handleRequest} runs one tick and returns its plan as one line.
+ *
+ * <p>Load is the last complete minute the operator handler wrote to the coordination table
+ * ({@link TableShardMetrics}); the history (cooldowns, UpdateShardCount budget, recent demand) is kept in the
+ * same table ({@link DynamoDbScalingHistoryStore}), so a new instance carries on where the last one stopped.
  *
  * <pre>{@code
  * // template.yaml: Handler: io.sluice.orchestrator.lambda.ShardScalerHandler::handleRequest
- * ShardScalerHandler handler = new ShardScalerHandler(loop, Clock.systemUTC());     // tests
+ * ShardScalerHandler handler = new ShardScalerHandler(env, kinesis, dynamo, Clock.systemUTC());
  * String line = handler.handleRequest(new ScheduledEvent(), context);
  * }</pre>
- *
- * <p>Load comes from {@link ReportedShardMetrics}, fed with the operator's shard reports; until reports
- * reach it, every shard is unreported and the policy acts only on bounds and pre-scaling (it never
- * scales in blind).
  */
 public final class ShardScalerHandler implements RequestHandler<ScheduledEvent, String> {
     /** Leaves a margin inside the function's 60 s timeout; undone decisions are re-decided next minute. */
@@ -34,23 +37,28 @@ public final class ShardScalerHandler implements RequestHandler<ScheduledEvent, 
 
     private final ScalingLoop loop;
     private final Clock clock;
-    private final ReportedShardMetrics reports;
 
-    /** Cold start: configuration from the environment, a Kinesis client on the url-connection client. */
+    /** Cold start: configuration from the environment, clients on the url-connection HTTP client. */
     public ShardScalerHandler() {
-        this(System.getenv(), KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(), Clock.systemUTC());
+        this(System.getenv(), KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+                DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(), Clock.systemUTC());
     }
 
     /**
      * @param env configuration, see {@link ScalerSettings}
      * @param kinesis client to read and reshard the stream with
+     * @param dynamo client for the coordination table
      * @param clock the policy's clock
+     * @throws IllegalArgumentException naming a missing or malformed variable
      */
-    public ShardScalerHandler(Map<String, String> env, KinesisClient kinesis, Clock clock) {
+    public ShardScalerHandler(Map<String, String> env, KinesisClient kinesis, DynamoDbClient dynamo, Clock clock) {
         String stream = ScalerSettings.streamName(env);
-        this.reports = new ReportedShardMetrics(() -> StreamTopology.read(kinesis, stream), Duration.ofMinutes(1));
-        this.loop = new ScalingLoop(reports, ScalerSettings.policy(env),
-                KinesisScalingActuator.of(kinesis, stream).withDeadline(ACTUATION_BUDGET));
+        String table = ScalerSettings.coordinationTable(env);
+        TableShardMetrics source = new TableShardMetrics(() -> StreamTopology.read(kinesis, stream),
+                new ShardLoadTable(dynamo, table, ScalerSettings.pipeline(env)), stream);
+        this.loop = new ScalingLoop(source, ScalerSettings.policy(env),
+                KinesisScalingActuator.of(kinesis, stream).withDeadline(ACTUATION_BUDGET),
+                new DynamoDbScalingHistoryStore(dynamo, table, stream));
         this.clock = clock;
     }
 
@@ -61,22 +69,18 @@ public final class ShardScalerHandler implements RequestHandler<ScheduledEvent, 
     public ShardScalerHandler(ScalingLoop loop, Clock clock) {
         this.loop = loop;
         this.clock = clock;
-        this.reports = null;
     }
 
     @Override
     public String handleRequest(ScheduledEvent event, Context context) {
         ScalingLoop.Tick tick = loop.runOnce(clock.instant());
-        String line = "Shard scaler: " + tick.plan() + " applied=" + tick.actuation().applied() + "/" + tick.plan().decisions().size()
+        String line = tick.superseded()
+                ? "Shard scaler: superseded by another scaler's tick, nothing applied; it decided " + tick.plan()
+                : "Shard scaler: " + tick.plan() + " applied=" + tick.actuation().applied() + "/" + tick.plan().decisions().size()
                 + (tick.actuation().outcomes().isEmpty() ? "" : " outcomes=" + tick.actuation().outcomes());
         if (context != null && context.getLogger() != null) {
             context.getLogger().log(line + "\n");
         }
         return line;
-    }
-
-    /** @return the report sink of the environment-built handler (null when built from a loop) */
-    public ReportedShardMetrics reports() {
-        return reports;
     }
 }

@@ -1,9 +1,7 @@
 package io.sluice.orchestrator.scaling;
 
+import io.sluice.functions.io.kinesis.ShardLoadReport;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 
 /**
@@ -44,11 +42,6 @@ public record KeyLoad(BigInteger hashKey, double recordsPerSecond) {
      * @return its hash key in {@code [0, 2^128 - 1]}
      */
     public static BigInteger hashKeyOf(String partitionKey) {
-        try {
-            byte[] md5 = MessageDigest.getInstance("MD5").digest(partitionKey.getBytes(StandardCharsets.UTF_8));
-            return new BigInteger(1, md5);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is required by every Java platform", e);
-        }
+        return ShardLoadReport.hashKeyOf(partitionKey);
     }
 }

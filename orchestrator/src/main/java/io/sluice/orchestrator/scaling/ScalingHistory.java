@@ -47,6 +47,17 @@ public final class ScalingHistory {
     }
 
     /**
+     * Rebuilds a history from what {@link #lastScaleOut()}, {@link #lastScaleIn()}, {@link #lastSeenResharding()},
+     * {@link #updateShardCountCalls()} and {@link #demand()} returned (a persisted history).
+     *
+     * @return the history those values describe
+     */
+    public static ScalingHistory restore(Instant lastScaleOut, Instant lastScaleIn, Instant lastSeenResharding,
+                                         List<Instant> updateShardCountCalls, List<Sample> demand) {
+        return new ScalingHistory(lastScaleOut, lastScaleIn, lastSeenResharding, updateShardCountCalls, demand);
+    }
+
+    /**
      * @param plan an evaluation's plan, whose decisions are about to be applied
      * @return this history with the plan's demand and scaling recorded
      */
@@ -116,6 +127,28 @@ public final class ScalingHistory {
     public double maxDemandWithin(Instant now, Duration window) {
         return demand.stream().filter(s -> !s.at().isBefore(now.minus(window)))
                 .mapToDouble(Sample::demandShards).max().orElse(0);
+    }
+
+    /** @return the UpdateShardCount calls remembered, oldest first (at most the last 24 hours' worth) */
+    public List<Instant> updateShardCountCalls() {
+        return updateShardCountCalls;
+    }
+
+    /** @return the demand samples remembered, oldest first (the last hour) */
+    public List<Sample> demand() {
+        return demand;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ScalingHistory h && lastScaleOut.equals(h.lastScaleOut) && lastScaleIn.equals(h.lastScaleIn)
+                && lastSeenResharding.equals(h.lastSeenResharding) && updateShardCountCalls.equals(h.updateShardCountCalls)
+                && demand.equals(h.demand);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(lastScaleOut, lastScaleIn, lastSeenResharding, updateShardCountCalls, demand);
     }
 
     private List<Instant> recentCalls(Instant now) {

@@ -1,15 +1,16 @@
 package io.sluice.orchestrator.scaling;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * One autoscaler tick: collect metrics, decide, apply, remember. The scheduled handler runs it every
- * minute; the history lives in this object (a warm Lambda instance keeps it; a cold one starts empty,
- * and Kinesis's own limits still hold because refused calls are recorded).
+ * One autoscaler tick: load the history, collect metrics, decide, save the history, apply. The history is saved
+ * before anything is applied and only if no other scaler saved in between ({@link ScalingHistoryStore}), so a
+ * duplicate tick applies nothing and a replaced Lambda instance still knows its cooldowns and API budget.
  *
  * <pre>{@code
- * ScalingLoop loop = new ScalingLoop(source, policy, KinesisScalingActuator.of(kinesis, stream));
+ * ScalingLoop loop = new ScalingLoop(source, policy, KinesisScalingActuator.of(kinesis, stream), historyStore);
  * ScalingLoop.Tick tick = loop.runOnce(clock.instant());
  * System.out.println(tick.plan() + " " + tick.actuation());
  * }</pre>
@@ -18,24 +19,38 @@ public final class ScalingLoop {
     private final ShardMetricsSource source;
     private final ScalingPolicy policy;
     private final KinesisScalingActuator actuator;
-    private ScalingHistory history = ScalingHistory.empty();
+    private final ScalingHistoryStore history;
 
     /**
      * @param plan what the policy decided
-     * @param actuation what the actuator did with it
+     * @param actuation what the actuator did with it (nothing when superseded)
+     * @param superseded whether another scaler saved its history first, so this tick applied nothing
      */
-    public record Tick(ScalingPlan plan, ActuationReport actuation) {
+    public record Tick(ScalingPlan plan, ActuationReport actuation, boolean superseded) {
+    }
+
+    /**
+     * A loop that remembers its history in memory only (tests, one-shot tools).
+     *
+     * @param source per-shard load
+     * @param policy the rule
+     * @param actuator applies the decisions
+     */
+    public ScalingLoop(ShardMetricsSource source, ScalingPolicy policy, KinesisScalingActuator actuator) {
+        this(source, policy, actuator, ScalingHistoryStore.inMemory());
     }
 
     /**
      * @param source per-shard load
      * @param policy the rule
      * @param actuator applies the decisions
+     * @param history where the history lives between ticks
      */
-    public ScalingLoop(ShardMetricsSource source, ScalingPolicy policy, KinesisScalingActuator actuator) {
+    public ScalingLoop(ShardMetricsSource source, ScalingPolicy policy, KinesisScalingActuator actuator, ScalingHistoryStore history) {
         this.source = Objects.requireNonNull(source, "source");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.actuator = Objects.requireNonNull(actuator, "actuator");
+        this.history = Objects.requireNonNull(history, "history");
     }
 
     /**
@@ -43,17 +58,22 @@ public final class ScalingLoop {
      * @return the plan and what was applied
      */
     public synchronized Tick runOnce(Instant now) {
-        ScalingPlan plan = policy.decide(source.collect(now), history);
-        history = history.record(plan);
+        ScalingHistory before = history.load();
+        ScalingPlan plan = policy.decide(source.collect(now), before);
+        ScalingHistory after = before.record(plan);
+        if (!history.save(after)) {
+            return new Tick(plan, new ActuationReport(List.of()), true);
+        }
         ActuationReport actuation = actuator.apply(plan.decisions());
         if (actuation.updateShardCountRefused()) {
-            history = history.updateShardCountRefused(now, KinesisLimits.UPDATE_SHARD_COUNT_CALLS_PER_24H);
+            // Best effort: if this save loses a race, the winner's tick will meet the same refusal.
+            history.save(after.updateShardCountRefused(now, KinesisLimits.UPDATE_SHARD_COUNT_CALLS_PER_24H));
         }
-        return new Tick(plan, actuation);
+        return new Tick(plan, actuation, false);
     }
 
     /** @return what the loop remembers */
-    public synchronized ScalingHistory history() {
-        return history;
+    public ScalingHistory history() {
+        return history.load();
     }
 }

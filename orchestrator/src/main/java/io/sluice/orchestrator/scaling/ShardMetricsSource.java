@@ -3,9 +3,9 @@ package io.sluice.orchestrator.scaling;
 import java.time.Instant;
 
 /**
- * Where the policy's per-shard load comes from. On AWS it would be CloudWatch's per-shard metrics
- * ({@code GetMetricData}); this project's implementation, {@link ReportedShardMetrics}, aggregates what
- * the operator handler reports in its Embedded Metric Format lines, and tests supply fixed values.
+ * Where the policy's per-shard load comes from. The deployed scaler uses {@link TableShardMetrics}: what the
+ * operator handler wrote to the coordination table for the last complete minute, hot partition keys included
+ * (CloudWatch's per-shard metrics have no per-key load); the simulator and tests supply values directly.
  *
  * <pre>{@code
  * ShardMetricsSource source = now -> StreamMetrics.active(now, List.of(ShardMetrics.of(id, range, 900, 450_000)));

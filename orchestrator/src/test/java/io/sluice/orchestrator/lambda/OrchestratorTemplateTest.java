@@ -78,6 +78,26 @@ class OrchestratorTemplateTest {
     }
 
     @Test
+    void scaler_readsTheOperatorsLoad_fromTheTableThePipelineWritesTo_withReadAndPutOnly() {
+        JsonNode scaler = template.resource("ShardScalerFunction").orElseThrow().properties();
+        JsonNode vars = scaler.path("Environment").path("Variables");
+        JsonNode operatorVars = template.resource("OperatorFunction").orElseThrow().properties().path("Environment").path("Variables");
+        // The scaler must read the very table and pipeline name the operator writes its shard load under.
+        assertThat(vars.path(ScalerSettings.COORDINATION_TABLE)).isEqualTo(operatorVars.path(HandlerConfig.COORDINATION_TABLE));
+        assertThat(vars.path(ScalerSettings.PIPELINE)).isEqualTo(operatorVars.path(HandlerConfig.PIPELINE));
+        JsonNode statement = null;
+        for (JsonNode s : scaler.path("Policies").findValues("Statement").get(0)) {
+            if (s.path("Resource").toString().contains("CoordinationTable")) {
+                statement = s;
+            }
+        }
+        assertThat(statement).as("a statement on the coordination table").isNotNull();
+        List<String> actions = new ArrayList<>();
+        statement.path("Action").forEach(a -> actions.add(a.asText()));
+        assertThat(actions).containsExactlyInAnyOrder("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem");
+    }
+
+    @Test
     void coordinatorPolicy_namesActionsAndResources_withoutWildcardActions() {
         JsonNode policies = template.resource("BatchCoordinatorFunction").orElseThrow().properties().path("Policies");
         List<String> actions = new ArrayList<>();

@@ -112,6 +112,31 @@ class KinesisScalingActuatorTest {
         assertThat(second.plan().decisions()).isNotEmpty().allMatch(d -> d instanceof ScalingDecision.Split);
     }
 
+    @Test
+    void tick_appliesNothing_whenAnotherScalerSavedItsHistoryFirst() {
+        ScriptedKinesis kinesis = new ScriptedKinesis(List.of());
+        ShardMetricsSource source = now -> StreamMetrics.active(now, Shards.uniform(4, 2_000));
+        ScalingHistoryStore lost = new ScalingHistoryStore() {
+            @Override
+            public ScalingHistory load() {
+                return ScalingHistory.empty();
+            }
+
+            @Override
+            public boolean save(ScalingHistory history) {
+                return false;
+            }
+        };
+        ScalingLoop loop = new ScalingLoop(source, ScalingPolicy.targetUtilization(0.75), actuator(kinesis), lost);
+
+        ScalingLoop.Tick tick = loop.runOnce(Instant.parse("2026-11-11T00:00:00Z"));
+
+        assertThat(tick.superseded()).isTrue();
+        assertThat(tick.plan().decisions()).containsExactly(new ScalingDecision.UpdateShardCount(8));
+        assertThat(tick.actuation().outcomes()).isEmpty();
+        assertThat(kinesis.calls).isEmpty();
+    }
+
     private static KinesisScalingActuator actuator(KinesisClient kinesis) {
         return KinesisScalingActuator.of(kinesis, "orders").withBackoff(Duration.ofMillis(1), Duration.ofMillis(4), 4)
                 .withActiveWait(Duration.ofMillis(1), Duration.ofSeconds(5));

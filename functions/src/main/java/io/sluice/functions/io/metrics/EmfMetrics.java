@@ -3,6 +3,7 @@ package io.sluice.functions.io.metrics;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.functions.io.kinesis.ShardLoadReport;
 import io.sluice.functions.runtime.RunMetrics;
 
 import java.io.PrintStream;
@@ -85,17 +86,16 @@ public final class EmfMetrics {
     }
 
     /**
-     * Emits the per-shard load line the orchestrator's autoscaler reads (its {@code ShardLoadReport}): dimension
+     * Emits a batch's per-shard load for dashboards (the autoscaler reads it from {@code ShardLoadTable}): dimension
      * {@code ShardId}, metrics {@code RecordsIn}, {@code BytesIn}, {@code IteratorAgeMillis}, and the batch's
      * hottest partition keys under {@code HotKeys} (not a metric, kept in the log line for load-weighted splits).
      *
      * @return the line written
      */
-    public String emitShardLoad(String shardId, long records, long bytes, long iteratorAgeMillis,
-                                Map<String, Long> hotKeys, long nowMillis) {
+    public String emitShardLoad(ShardLoadReport load) {
         ObjectNode line = JSON.createObjectNode();
         ObjectNode aws = line.putObject("_aws");
-        aws.put("Timestamp", nowMillis);
+        aws.put("Timestamp", load.at().toEpochMilli());
         ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
         directive.put("Namespace", namespace);
         directive.putArray("Dimensions").addArray().add("ShardId");
@@ -103,13 +103,13 @@ public final class EmfMetrics {
         definitions.addObject().put("Name", "RecordsIn").put("Unit", "Count");
         definitions.addObject().put("Name", "BytesIn").put("Unit", "Bytes");
         definitions.addObject().put("Name", "IteratorAgeMillis").put("Unit", "Milliseconds");
-        line.put("ShardId", shardId);
+        line.put("ShardId", load.shardId());
         line.put("Pipeline", pipeline);
-        line.put("RecordsIn", records);
-        line.put("BytesIn", bytes);
-        line.put("IteratorAgeMillis", iteratorAgeMillis);
+        line.put("RecordsIn", load.records());
+        line.put("BytesIn", load.bytes());
+        line.put("IteratorAgeMillis", load.iteratorAgeMillis());
         ObjectNode keys = line.putObject("HotKeys");
-        hotKeys.forEach(keys::put);
+        load.hotKeys().forEach(keys::put);
         String text = line.toString();
         synchronized (this) {
             out.println(text);

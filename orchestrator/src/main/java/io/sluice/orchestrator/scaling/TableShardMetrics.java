@@ -1,0 +1,85 @@
+package io.sluice.orchestrator.scaling;
+
+import io.sluice.functions.io.kinesis.ShardLoadTable;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The deployed scaler's {@link ShardMetricsSource}: the last complete minute of the load the operator handler
+ * wrote to the coordination table ({@link ShardLoadTable}), per open shard, as rates.
+ *
+ * <p>Lambda is not invoked for a shard that receives nothing, so a shard without a report is either idle or
+ * unknown. It reads as idle (zero load, mergeable) only when reports are flowing (another shard reported in the
+ * same minute) and the shard was already open at the previous collection; otherwise, say for a child created
+ * since or after a cold start, it is {@link ShardMetrics#unreported unreported} and the policy does not scale in
+ * on it. Throttles happen at the producers and are not in the reports: they read as 0, and a saturated shard
+ * shows as one at its limit.
+ *
+ * <pre>{@code
+ * ShardMetricsSource source = new TableShardMetrics(() -> StreamTopology.read(kinesis, stream),
+ *         new ShardLoadTable(dynamo, coordinationTable, "gmv-by-category"), stream);
+ * StreamMetrics m = source.collect(clock.instant());   // the minute before now's minute
+ * }</pre>
+ */
+public final class TableShardMetrics implements ShardMetricsSource {
+    private static final double SECONDS = Duration.ofMinutes(1).toSeconds();
+
+    private final Supplier<StreamTopology> topology;
+    private final ShardLoadTable loads;
+    private final String stream;
+    /** Open shards at the previous collection; null until one happened (a cold start knows no history). */
+    private Set<String> previouslyOpen;
+
+    /**
+     * @param topology reads the stream's status and open shards
+     * @param loads the operator's per-minute shard load
+     * @param stream the stream's name, as the operator records it
+     */
+    public TableShardMetrics(Supplier<StreamTopology> topology, ShardLoadTable loads, String stream) {
+        this.topology = topology;
+        this.loads = loads;
+        this.stream = stream;
+    }
+
+    @Override
+    public synchronized StreamMetrics collect(Instant now) {
+        StreamTopology t = topology.get();
+        List<String> ids = t.openShards().stream().map(StreamTopology.OpenShard::shardId).toList();
+        Instant minute = now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(1));
+        Map<String, ShardLoadTable.MinuteLoad> reported = loads.read(stream, ids, minute);
+        List<ShardMetrics> shards = new ArrayList<>();
+        for (StreamTopology.OpenShard s : t.openShards()) {
+            ShardLoadTable.MinuteLoad load = reported.get(s.shardId());
+            if (load != null) {
+                shards.add(metrics(s, load));
+            } else if (!reported.isEmpty() && previouslyOpen != null && previouslyOpen.contains(s.shardId())) {
+                shards.add(ShardMetrics.of(s.shardId(), s.range(), 0, 0));
+            } else {
+                shards.add(ShardMetrics.unreported(s.shardId(), s.range()));
+            }
+        }
+        previouslyOpen = new HashSet<>(ids);
+        return new StreamMetrics(now, t.active(), shards);
+    }
+
+    /** The sampled hot keys carry the share of the minute's records they had in their batch. */
+    private static ShardMetrics metrics(StreamTopology.OpenShard shard, ShardLoadTable.MinuteLoad load) {
+        double recordsPerSecond = load.records() / SECONDS;
+        List<KeyLoad> keys = new ArrayList<>();
+        if (load.hotKeysOf() > 0) {
+            for (Map.Entry<BigInteger, Long> k : load.hotKeys().entrySet()) {
+                keys.add(new KeyLoad(k.getKey(), recordsPerSecond * k.getValue() / load.hotKeysOf()));
+            }
+        }
+        return ShardMetrics.of(shard.shardId(), shard.range(), recordsPerSecond, load.bytes() / SECONDS)
+                .withIteratorAgeMillis(load.iteratorAgeMillis()).withKeyLoads(keys);
+    }
+}
