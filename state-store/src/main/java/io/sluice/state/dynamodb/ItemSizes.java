@@ -11,7 +11,7 @@ import java.util.Map;
  * digits plus one; lists and maps: 3 bytes plus 1 per element plus the elements). A write unit covers 1 KB
  * written, a strongly consistent read unit 4 KB read.
  */
-final class ItemSizes {
+public final class ItemSizes {
 
     /** DynamoDB's item size limit, attribute names included. */
     static final int ITEM_LIMIT_BYTES = 400 * 1024;
@@ -19,7 +19,11 @@ final class ItemSizes {
     private ItemSizes() {
     }
 
-    static int itemSize(Map<String, AttributeValue> item) {
+    /**
+     * @param item an item, keys included
+     * @return its size in bytes as DynamoDB bills it
+     */
+    public static int itemSize(Map<String, AttributeValue> item) {
         int size = 0;
         for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
             size += utf8Length(e.getKey()) + valueSize(e.getValue());
@@ -27,7 +31,11 @@ final class ItemSizes {
         return size;
     }
 
-    static double writeUnits(int itemBytes) {
+    /**
+     * @param itemBytes the larger of an item's sizes before and after a write
+     * @return the write units the write consumes
+     */
+    public static double writeUnits(int itemBytes) {
         return Math.max(1, (itemBytes + 1023) / 1024);
     }
 

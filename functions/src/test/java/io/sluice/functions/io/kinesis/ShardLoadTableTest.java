@@ -2,6 +2,7 @@ package io.sluice.functions.io.kinesis;
 
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.LocalAwsExtension;
+import io.sluice.state.dynamodb.ItemSizes;
 import io.sluice.state.dynamodb.StateTables;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,6 +106,27 @@ class ShardLoadTableTest {
                 "sk", AttributeValue.fromS("gmv-by-category#2026-11-11T00:01:00Z")))).item();
 
         assertThat(item.get("ttl").n()).isEqualTo(Long.toString(MINUTE.plusSeconds(3_600).getEpochSecond()));
+    }
+
+    @Test
+    void aBatchsLoad_costsOneWriteUnit_evenWithTheLongestNamesAndKeys() {
+        String stream = "s".repeat(128);                     // Kinesis's longest stream name
+        String shard = "shardId-000000000000";
+        Map<String, Long> keys = new java.util.HashMap<>();
+        for (int i = 0; i < 5; i++) {
+            keys.put("k".repeat(250) + i, 1_000_000_000L);  // 256-character partition keys, 10-digit counts
+        }
+        ShardLoadTable loads = new ShardLoadTable(dynamo, table, "p".repeat(64));
+        loads.add(stream, new ShardLoadReport(MINUTE, shard, Integer.MAX_VALUE, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, keys));
+        loads.add(stream, new ShardLoadReport(MINUTE, shard, Integer.MAX_VALUE, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, keys));
+
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(Map.of(
+                "pk", AttributeValue.fromS("load#" + stream + "#" + shard),
+                "sk", AttributeValue.fromS("p".repeat(64) + "#" + MINUTE)))).item();
+
+        assertThat(item.get("Batches").n()).isEqualTo("2");
+        assertThat(ItemSizes.itemSize(item)).isLessThan(1_024);
+        assertThat(ItemSizes.writeUnits(ItemSizes.itemSize(item))).isEqualTo(1.0);
     }
 
     @Test
