@@ -20,8 +20,16 @@ import java.util.function.Supplier;
  * unknown. It reads as idle (zero load, mergeable) only when reports are flowing (another shard reported in the
  * same minute) and the shard was already open at the previous collection; otherwise, say for a child created
  * since or after a cold start, it is {@link ShardMetrics#unreported unreported} and the policy does not scale in
- * on it. Throttles happen at the producers and are not in the reports: they read as 0, and a saturated shard
- * shows as one at its limit.
+ * on it.
+ *
+ * <p>Throttled writes never reach the operator, and Kinesis publishes them only to CloudWatch, stream-wide (which
+ * the SDK reaches over a protocol no local engine serves, so it cannot be tested here). Without them a saturated
+ * shard would read as merely full, and the stream would grow by a third a tick through a spike. So a shard that
+ * took at least {@value #SATURATED} of its write limit over the whole minute is taken to have had as much again
+ * refused: its demand reads as twice its capacity, the most the policy counts for one shard, and the stream
+ * doubles. A steady load just under the limit costs one doubling, undone 15 minutes later at 3/4 utilisation.
+ * The rule needs the consumer at the shard's tip (iterator age at most {@link #AT_TIP}): only then are its
+ * reads the shard's writes, while a consumer catching up reads faster than anyone can write.
  *
  * <pre>{@code
  * ShardMetricsSource source = new TableShardMetrics(() -> StreamTopology.read(kinesis, stream),
@@ -31,6 +39,10 @@ import java.util.function.Supplier;
  */
 public final class TableShardMetrics implements ShardMetricsSource {
     private static final double SECONDS = Duration.ofMinutes(1).toSeconds();
+    /** Share of a shard's write limit, averaged over a minute, that only throttled producers can sustain. */
+    static final double SATURATED = 0.95;
+    /** Iterator age up to which the consumer's reads are the shard's writes: a few batching windows. */
+    static final Duration AT_TIP = Duration.ofSeconds(10);
 
     private final Supplier<StreamTopology> topology;
     private final ShardLoadTable loads;
@@ -79,7 +91,12 @@ public final class TableShardMetrics implements ShardMetricsSource {
                 keys.add(new KeyLoad(k.getKey(), recordsPerSecond * k.getValue() / load.hotKeysOf()));
             }
         }
-        return ShardMetrics.of(shard.shardId(), shard.range(), recordsPerSecond, load.bytes() / SECONDS)
+        double bytesPerSecond = load.bytes() / SECONDS;
+        boolean saturated = load.iteratorAgeMillis() <= AT_TIP.toMillis()
+                && (recordsPerSecond >= SATURATED * KinesisLimits.SHARD_IN_RECORDS_PER_SECOND
+                || bytesPerSecond >= SATURATED * KinesisLimits.SHARD_IN_BYTES_PER_SECOND);
+        return ShardMetrics.of(shard.shardId(), shard.range(), recordsPerSecond, bytesPerSecond)
+                .withThrottledRecordsPerSecond(saturated ? recordsPerSecond : 0)
                 .withIteratorAgeMillis(load.iteratorAgeMillis()).withKeyLoads(keys);
     }
 }

@@ -91,6 +91,28 @@ class TableShardMetricsIT {
         assertThat(newShard.shards()).extracting(ShardMetrics::reported).containsExactly(true, true, true, false);
     }
 
+    @Test
+    void shardAtItsWriteLimitForTheWholeMinute_readsAsRefusedAsMuchAgain_soThePolicyDoublesTheStream() {
+        loads.add("orders", new ShardLoadReport(MINUTE, Shards.id(0), 58_800, 6_000_000, 0, Map.of()));    // 980/s: saturated
+        loads.add("orders", new ShardLoadReport(MINUTE, Shards.id(1), 540, 60_000_000, 0, Map.of()));      // 1 MB/s: saturated
+        loads.add("orders", new ShardLoadReport(MINUTE, Shards.id(2), 54_000, 5_400_000, 0, Map.of()));    // 900/s: busy, not saturated
+
+        StreamMetrics m = source.collect(TICK);
+
+        assertThat(m.shards()).extracting(ShardMetrics::throttledRecordsPerSecond).containsExactly(980.0, 9.0, 0.0);
+        ScalingPlan plan = ScalingPolicy.targetUtilization(0.75).decide(m, ScalingHistory.empty());
+        assertThat(plan.decisions()).containsExactly(new ScalingDecision.UpdateShardCount(6));
+    }
+
+    @Test
+    void consumerCatchingUp_isNotTakenForSaturatedWrites() {
+        loads.add("orders", new ShardLoadReport(MINUTE, Shards.id(0), 90_000, 9_000_000, 45_000, Map.of()));   // 1,500/s, 45 s behind
+        loads.add("orders", new ShardLoadReport(MINUTE, Shards.id(1), 60, 6_000, 0, Map.of()));
+        loads.add("orders", new ShardLoadReport(MINUTE, Shards.id(2), 60, 6_000, 0, Map.of()));
+
+        assertThat(source.collect(TICK).shards()).extracting(ShardMetrics::throttledRecordsPerSecond).containsOnly(0.0);
+    }
+
     private static StreamTopology topology(int shards) {
         List<StreamTopology.OpenShard> open = new ArrayList<>();
         for (int i = 0; i < shards; i++) {
