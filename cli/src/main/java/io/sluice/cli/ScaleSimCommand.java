@@ -27,6 +27,14 @@ final class ScaleSimCommand implements Callable<Integer> {
     @Option(names = "--summary", description = "Totals only, without the per-minute table.")
     boolean summary;
 
+    /** What the policy is fed. */
+    enum Metrics { operator, kinesis }
+
+    @Option(names = "--metrics", defaultValue = "operator", description = "What the policy sees: operator (the deployed "
+            + "scaler: the operator's reads per shard, throttles unseen) or kinesis (Kinesis's own per-shard writes and "
+            + "throttles). Default: ${DEFAULT-VALUE}.")
+    Metrics metrics;
+
     @Override
     public Integer call() {
         TrafficProfile traffic;
@@ -35,7 +43,8 @@ final class ScaleSimCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new SluiceCommand.UsageException(e.getMessage());
         }
-        SimulationReport report = ScalingSimulator.run(traffic, SimulationOptions.defaults());
+        SimulationReport report = ScalingSimulator.run(traffic,
+                SimulationOptions.defaults().withOperatorMetrics(metrics == Metrics.operator));
         if (summary) {
             report.printSummary(System.out);
         } else {

@@ -26,6 +26,8 @@ final class FleetSimulation {
     private ScalingDecision running;
     private long runningUntil;
     private int nextId;
+    /** Shards open at the last evaluation: the operator view's rule for silent shards needs them. */
+    private final java.util.Set<String> previouslyOpen = new java.util.HashSet<>();
 
     FleetSimulation(TrafficProfile profile, SimulationOptions options, ScalingPolicy policy, int initialShards) {
         this.profile = profile;
@@ -112,10 +114,22 @@ final class FleetSimulation {
     }
 
     private void evaluate(Instant now, long t) {
+        long window = options.evaluationInterval().toSeconds();
+        boolean anyRead = open.stream().anyMatch(s -> s.readInWindow > 0);
         List<ShardMetrics> metrics = new ArrayList<>();
         for (SimShard s : open) {
-            metrics.add(s.metrics(t, options.evaluationInterval().toSeconds(), profile.recordBytes()));
+            if (!options.operatorMetrics()) {
+                metrics.add(s.kinesisMetrics(t, window, profile.recordBytes()));
+            } else if (s.readInWindow > 0 || (anyRead && previouslyOpen.contains(s.id))) {
+                metrics.add(s.operatorMetrics(t, window, profile.recordBytes()));
+            } else {
+                // As TableShardMetrics: a silent shard is idle only if reports flow and it was open at the last tick.
+                metrics.add(ShardMetrics.unreported(s.id, s.range));
+                s.resetWindow();
+            }
         }
+        previouslyOpen.clear();
+        open.forEach(s -> previouslyOpen.add(s.id));
         boolean active = running == null && queue.isEmpty();
         ScalingPlan plan = policy.decide(new StreamMetrics(now, active, metrics), history);
         history = history.record(plan);
@@ -200,6 +214,7 @@ final class FleetSimulation {
         boolean parentsDrained;
         double acceptedInWindow;
         double throttledInWindow;
+        double readInWindow;
 
         SimShard(String id, HashKeyRange range, List<SimShard> parents) {
             this.id = id;
@@ -233,6 +248,7 @@ final class FleetSimulation {
                 double take = Math.min(budget, head[1]);
                 head[1] -= take;
                 budget -= take;
+                readInWindow += take;
                 if (head[1] <= 1e-9) {
                     backlog.removeFirst();
                 }
@@ -247,15 +263,27 @@ final class FleetSimulation {
             return backlog.isEmpty();
         }
 
-        ShardMetrics metrics(long t, long window, int recordBytes) {
-            // Per-minute sums divided by the minute, as a CloudWatch collector does: a shard opened
-            // mid-window shows a partial minute, not its first seconds' rate.
+        /** What Kinesis counts: accepted and throttled writes, per-minute sums divided by the minute as CloudWatch does. */
+        ShardMetrics kinesisMetrics(long t, long window, int recordBytes) {
+            // A shard opened mid-window shows a partial minute, not its first seconds' rate.
             double records = acceptedInWindow / window;
             double throttled = throttledInWindow / window;
-            acceptedInWindow = 0;
-            throttledInWindow = 0;
+            resetWindow();
             return ShardMetrics.of(id, range, records, records * recordBytes).withThrottledRecordsPerSecond(throttled)
                     .withIteratorAgeMillis(age(t) * 1_000);
+        }
+
+        /** What the operator reports: its reads, with the deployed scaler's saturation rule. */
+        ShardMetrics operatorMetrics(long t, long window, int recordBytes) {
+            double records = readInWindow / window;
+            resetWindow();
+            return TableShardMetrics.fromReads(id, range, records, records * recordBytes, age(t) * 1_000);
+        }
+
+        void resetWindow() {
+            acceptedInWindow = 0;
+            throttledInWindow = 0;
+            readInWindow = 0;
         }
     }
 }

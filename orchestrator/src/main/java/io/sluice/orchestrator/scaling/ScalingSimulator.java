@@ -48,10 +48,19 @@ public final class ScalingSimulator {
      *
      * <p>Options: {@code --profile NAME} (double11), {@code --svg FILE}, {@code --summary} (totals only),
      * {@code --consumer-rps N}, {@code --lead PT45M}, {@code --reshard PT30S}, {@code --usc-base PT2M},
-     * {@code --usc-per-shard PT1S}.
+     * {@code --usc-per-shard PT1S}, {@code --metrics operator|kinesis} (the deployed scaler's view, the default, or
+     * Kinesis's own per-shard counts of writes and throttles).
      *
      * @param args options as above
      */
+    static boolean metricsView(String name) {
+        switch (name) {
+            case "operator": return true;
+            case "kinesis": return false;
+            default: throw new IllegalArgumentException("--metrics takes operator or kinesis, got [" + name + "]");
+        }
+    }
+
     public static void main(String[] args) {
         String profile = "double11";
         String svg = null;
@@ -70,6 +79,7 @@ public final class ScalingSimulator {
                 case "--reshard": reshard = java.time.Duration.parse(args[++i]); break;
                 case "--usc-base": uscBase = java.time.Duration.parse(args[++i]); break;
                 case "--usc-per-shard": uscPerShard = java.time.Duration.parse(args[++i]); break;
+                case "--metrics": options = options.withOperatorMetrics(metricsView(args[++i])); break;
                 default: throw new IllegalArgumentException("Unknown option [" + args[i] + "]");
             }
         }

@@ -25,10 +25,11 @@ public final class SimulationOptions {
     private final Duration updateShardCountBase;
     private final Duration updateShardCountPerShard;
     private final Duration evaluationInterval;
+    private final boolean operatorMetrics;
 
     private SimulationOptions(double targetUtilization, double consumerRecordsPerSecond, Duration preScaleLead, Duration preScaleHold,
                               Duration reshardDuration, Duration updateShardCountBase, Duration updateShardCountPerShard,
-                              Duration evaluationInterval) {
+                              Duration evaluationInterval, boolean operatorMetrics) {
         if (!(consumerRecordsPerSecond > 0) || !(targetUtilization > 0 && targetUtilization <= 1)) {
             throw new IllegalArgumentException("consumer rate must be > 0 and target utilization in (0, 1]");
         }
@@ -43,43 +44,56 @@ public final class SimulationOptions {
         this.updateShardCountBase = Objects.requireNonNull(updateShardCountBase);
         this.updateShardCountPerShard = Objects.requireNonNull(updateShardCountPerShard);
         this.evaluationInterval = evaluationInterval;
+        this.operatorMetrics = operatorMetrics;
     }
 
     /**
      * Target utilization 0.75, a Lambda consumer of 2,000 records/s per shard, pre-scaling 45 minutes
      * ahead and held 30 minutes, 30 s per split or merge, UpdateShardCount 2 min + 1 s per shard of the larger count,
-     * one evaluation per minute (the scheduled handler's rate).
+     * one evaluation per minute (the scheduled handler's rate), and the deployed scaler's view of the load: what the
+     * operator read from each shard, throttles unseen ({@link #withOperatorMetrics}).
      *
      * @return the defaults
      */
     public static SimulationOptions defaults() {
         return new SimulationOptions(0.75, 2_000, Duration.ofMinutes(45), Duration.ofMinutes(30), Duration.ofSeconds(30),
-                Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofMinutes(1));
+                Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofMinutes(1), true);
+    }
+
+    /**
+     * @param operator true: the policy sees what the deployed scaler sees ({@link TableShardMetrics}: the consumer's
+     *                 reads per shard, no throttles, the saturation rule, silent new shards unreported); false: what
+     *                 Kinesis itself counts (accepted and throttled writes per shard, CloudWatch's enhanced metrics)
+     * @return a copy
+     */
+    public SimulationOptions withOperatorMetrics(boolean operator) {
+        return new SimulationOptions(targetUtilization, consumerRecordsPerSecond, preScaleLead, preScaleHold, reshardDuration, updateShardCountBase,
+                updateShardCountPerShard, evaluationInterval, operator);
     }
 
     /** @param target utilization the policy keeps shards under @return a copy */
     public SimulationOptions withTargetUtilization(double target) {
         return new SimulationOptions(target, consumerRecordsPerSecond, preScaleLead, preScaleHold, reshardDuration, updateShardCountBase,
-                updateShardCountPerShard, evaluationInterval);
+                updateShardCountPerShard, evaluationInterval, operatorMetrics);
     }
 
     /** @param recordsPerSecond records/s one Lambda instance processes from its shard @return a copy */
     public SimulationOptions withConsumerRecordsPerSecond(double recordsPerSecond) {
         return new SimulationOptions(targetUtilization, recordsPerSecond, preScaleLead, preScaleHold, reshardDuration, updateShardCountBase,
-                updateShardCountPerShard, evaluationInterval);
+                updateShardCountPerShard, evaluationInterval, operatorMetrics);
     }
 
     /** @param lead how long before the profile's peak pre-scaling starts @return a copy */
     public SimulationOptions withPreScaleLead(Duration lead) {
         return new SimulationOptions(targetUtilization, consumerRecordsPerSecond, lead, preScaleHold, reshardDuration, updateShardCountBase,
-                updateShardCountPerShard, evaluationInterval);
+                updateShardCountPerShard, evaluationInterval, operatorMetrics);
     }
 
     /** @param split duration of one SplitShard or MergeShards @param updateBase fixed part of UpdateShardCount
      *  @param updatePerShard UpdateShardCount time per shard of the larger count @return a copy */
     public SimulationOptions withReshardDurations(Duration split, Duration updateBase, Duration updatePerShard) {
         return new SimulationOptions(targetUtilization, consumerRecordsPerSecond, preScaleLead, preScaleHold, split, updateBase,
-                updatePerShard, evaluationInterval);
+                updatePerShard, evaluationInterval, operatorMetrics);
     }
 
     double targetUtilization() {
@@ -100,6 +114,10 @@ public final class SimulationOptions {
 
     Duration evaluationInterval() {
         return evaluationInterval;
+    }
+
+    boolean operatorMetrics() {
+        return operatorMetrics;
     }
 
     /**
@@ -126,19 +144,20 @@ public final class SimulationOptions {
         return o instanceof SimulationOptions s && targetUtilization == s.targetUtilization && consumerRecordsPerSecond == s.consumerRecordsPerSecond
                 && preScaleLead.equals(s.preScaleLead) && preScaleHold.equals(s.preScaleHold) && reshardDuration.equals(s.reshardDuration)
                 && updateShardCountBase.equals(s.updateShardCountBase) && updateShardCountPerShard.equals(s.updateShardCountPerShard)
-                && evaluationInterval.equals(s.evaluationInterval);
+                && evaluationInterval.equals(s.evaluationInterval) && operatorMetrics == s.operatorMetrics;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(targetUtilization, consumerRecordsPerSecond, preScaleLead, preScaleHold, reshardDuration, updateShardCountBase,
-                updateShardCountPerShard, evaluationInterval);
+                updateShardCountPerShard, evaluationInterval, operatorMetrics);
     }
 
     @Override
     public String toString() {
         return "SimulationOptions[target=" + targetUtilization + ", consumer=" + consumerRecordsPerSecond + "/s, preScaleLead=" + preScaleLead
                 + ", preScaleHold=" + preScaleHold + ", split/merge=" + reshardDuration + ", updateShardCount=" + updateShardCountBase
-                + " + " + updateShardCountPerShard + "/shard, evaluation every " + evaluationInterval + "]";
+                + " + " + updateShardCountPerShard + "/shard, evaluation every " + evaluationInterval
+                + ", metrics=" + (operatorMetrics ? "operator reads" : "Kinesis writes and throttles") + "]";
     }
 }

@@ -91,12 +91,23 @@ public final class TableShardMetrics implements ShardMetricsSource {
                 keys.add(new KeyLoad(k.getKey(), recordsPerSecond * k.getValue() / load.hotKeysOf()));
             }
         }
-        double bytesPerSecond = load.bytes() / SECONDS;
-        boolean saturated = load.iteratorAgeMillis() <= AT_TIP.toMillis()
+        return fromReads(shard.shardId(), shard.range(), recordsPerSecond, load.bytes() / SECONDS, load.iteratorAgeMillis())
+                .withKeyLoads(keys);
+    }
+
+    /**
+     * What the policy sees of a shard from its consumer's reads over a minute, the saturation rule applied (the
+     * simulator's view of the deployed scaler uses it too).
+     *
+     * @return the shard's metrics, without key loads
+     */
+    static ShardMetrics fromReads(String shardId, HashKeyRange range, double recordsPerSecond, double bytesPerSecond,
+                                  long iteratorAgeMillis) {
+        boolean saturated = iteratorAgeMillis <= AT_TIP.toMillis()
                 && (recordsPerSecond >= SATURATED * KinesisLimits.SHARD_IN_RECORDS_PER_SECOND
                 || bytesPerSecond >= SATURATED * KinesisLimits.SHARD_IN_BYTES_PER_SECOND);
-        return ShardMetrics.of(shard.shardId(), shard.range(), recordsPerSecond, bytesPerSecond)
+        return ShardMetrics.of(shardId, range, recordsPerSecond, bytesPerSecond)
                 .withThrottledRecordsPerSecond(saturated ? recordsPerSecond : 0)
-                .withIteratorAgeMillis(load.iteratorAgeMillis()).withKeyLoads(keys);
+                .withIteratorAgeMillis(iteratorAgeMillis);
     }
 }
