@@ -15,6 +15,7 @@ public final class RunMetrics {
     private final LongAdder headers = new LongAdder();
     private final LongAdder partialWrites = new LongAdder();
     private final LongAdder fenceConflicts = new LongAdder();
+    private final LongAdder partialsPreloaded = new LongAdder();
     private final LongAdder windowsFired = new LongAdder();
     private final LongAdder rowsOut = new LongAdder();
     private final LongAdder earlyRowsOut = new LongAdder();
@@ -50,6 +51,10 @@ public final class RunMetrics {
 
     void fenceConflict() {
         fenceConflicts.increment();
+    }
+
+    void partialsPreloaded(int n) {
+        partialsPreloaded.add(n);
     }
 
     void windowFired(int rows) {
@@ -88,6 +93,11 @@ public final class RunMetrics {
         return fenceConflicts.sum();
     }
 
+    /** Partial items loaded in bulk before a cold batch (a new instance, or a split another instance moved on). */
+    public long partialsPreloaded() {
+        return partialsPreloaded.sum();
+    }
+
     /** Windows (or session firing rounds' sessions) fired final. */
     public long windowsFired() {
         return windowsFired.sum();
@@ -106,7 +116,7 @@ public final class RunMetrics {
     @Override
     public String toString() {
         return "RunMetrics[in=" + recordsIn() + ", rejected=" + rejected() + ", late=" + late() + ", replayed="
-                + replayed() + ", partialWrites=" + partialWrites() + ", fenceConflicts=" + fenceConflicts()
+                + replayed() + ", partialWrites=" + partialWrites() + ", fenceConflicts=" + fenceConflicts() + ", preloaded=" + partialsPreloaded()
                 + ", windowsFired=" + windowsFired() + ", rowsOut=" + rowsOut() + "]";
     }
 }

@@ -61,6 +61,7 @@ public final class EmfMetrics {
         values.put("Replayed", delta("Replayed", metrics.replayed()));
         values.put("StateWrites", delta("StateWrites", metrics.partialWrites()));
         values.put("ConditionalCheckReplays", delta("ConditionalCheckReplays", metrics.fenceConflicts()));
+        values.put("StatePreloads", delta("StatePreloads", metrics.partialsPreloaded()));
         values.put("WindowsFired", delta("WindowsFired", metrics.windowsFired()));
         values.put("BatchDuration", durationMillis);
         if (watermarkLag >= 0) {
