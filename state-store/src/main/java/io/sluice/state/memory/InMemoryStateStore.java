@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,7 +35,10 @@ public final class InMemoryStateStore implements StateStore {
 
     private final int itemLimitBytes;
     private final Map<String, Map<Slot, Map<PartialKey, Partial>>> partials = new ConcurrentHashMap<>();
+    /** Unfired registered slots by end: fired ones leave it, so firing checks never walk the fired past. */
     private final Map<String, ConcurrentSkipListMap<Slot, SlotState>> slots = new ConcurrentHashMap<>();
+    /** Tombstones of fired slots: registering never re-opens one. */
+    private final Map<String, Set<Slot>> firedSlots = new ConcurrentHashMap<>();
     private final Map<String, ConcurrentSkipListMap<String, SplitState>> splits = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> firedWatermarks = new ConcurrentHashMap<>();
     private final AtomicLong partialWrites = new AtomicLong();
@@ -94,17 +98,22 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public void registerSlot(String pipeline, Slot slot) {
+        if (fired(pipeline).contains(slot)) {
+            return;
+        }
+        // A registration racing with the slot's completion may put it back; the next claim removes it again.
         slotIndex(pipeline).putIfAbsent(slot, new SlotState());
     }
 
     @Override
     public List<Slot> pendingSlots(String pipeline, long maxEnd) {
         List<Slot> pending = new ArrayList<>();
+        Set<Slot> fired = fired(pipeline);
         for (Map.Entry<Slot, SlotState> e : slotIndex(pipeline).entrySet()) {
             if (e.getKey().end() > maxEnd) {
                 break;
             }
-            if (!e.getValue().fired) {
+            if (!e.getValue().fired && !fired.contains(e.getKey())) {
                 pending.add(e.getKey());
             }
         }
@@ -113,6 +122,10 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public boolean claimFiring(String pipeline, Slot slot, String owner, long nowMillis, long leaseMillis) {
+        if (fired(pipeline).contains(slot)) {
+            slotIndex(pipeline).remove(slot);
+            return false;
+        }
         SlotState state = slotIndex(pipeline).computeIfAbsent(slot, s -> new SlotState());
         synchronized (state) {
             if (state.fired || (state.owner != null && !state.owner.equals(owner) && state.leaseUntil > nowMillis)) {
@@ -127,6 +140,9 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public void completeFiring(String pipeline, Slot slot, String owner) {
         SlotState state = slotIndex(pipeline).get(slot);
+        if (state == null && fired(pipeline).contains(slot)) {
+            return;   // completed already: completing is idempotent
+        }
         if (state == null) {
             throw new StateStoreException("No claim on slot " + slot + " of pipeline [" + pipeline + "]");
         }
@@ -137,6 +153,8 @@ public final class InMemoryStateStore implements StateStore {
             }
             state.fired = true;
         }
+        fired(pipeline).add(slot);
+        slotIndex(pipeline).remove(slot, state);
         Map<Slot, Map<PartialKey, Partial>> bySlot = partials.get(pipeline);
         if (bySlot != null) {
             bySlot.remove(slot);
@@ -189,6 +207,10 @@ public final class InMemoryStateStore implements StateStore {
     private Map<PartialKey, Partial> slotPartials(String pipeline, Slot slot) {
         return partials.computeIfAbsent(pipeline, p -> new ConcurrentHashMap<>())
                 .computeIfAbsent(slot, s -> new ConcurrentHashMap<>());
+    }
+
+    private Set<Slot> fired(String pipeline) {
+        return firedSlots.computeIfAbsent(pipeline, p -> ConcurrentHashMap.newKeySet());
     }
 
     private ConcurrentSkipListMap<Slot, SlotState> slotIndex(String pipeline) {
