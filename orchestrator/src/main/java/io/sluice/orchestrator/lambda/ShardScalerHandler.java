@@ -3,12 +3,17 @@ package io.sluice.orchestrator.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.functions.io.kinesis.ShardLoadTable;
+import io.sluice.orchestrator.scaling.ActuationReport;
 import io.sluice.orchestrator.scaling.DynamoDbScalingHistoryStore;
 import io.sluice.orchestrator.scaling.KinesisScalingActuator;
 import io.sluice.orchestrator.scaling.ScalingLoop;
 import io.sluice.orchestrator.scaling.StreamTopology;
 import io.sluice.orchestrator.scaling.TableShardMetrics;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -35,8 +40,12 @@ public final class ShardScalerHandler implements RequestHandler<ScheduledEvent, 
     /** Leaves a margin inside the function's 60 s timeout; undone decisions are re-decided next minute. */
     static final Duration ACTUATION_BUDGET = Duration.ofSeconds(45);
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final ScalingLoop loop;
     private final Clock clock;
+    private final String stream;
+    private final PrintStream metricsOut;
 
     /** Cold start: configuration from the environment, clients on the url-connection HTTP client. */
     public ShardScalerHandler() {
@@ -52,6 +61,20 @@ public final class ShardScalerHandler implements RequestHandler<ScheduledEvent, 
      * @throws IllegalArgumentException naming a missing or malformed variable
      */
     public ShardScalerHandler(Map<String, String> env, KinesisClient kinesis, DynamoDbClient dynamo, Clock clock) {
+        this(env, kinesis, dynamo, clock, System.out);
+    }
+
+    /**
+     * @param env configuration, see {@link ScalerSettings}
+     * @param kinesis client to read and reshard the stream with
+     * @param dynamo client for the coordination table
+     * @param clock the policy's clock
+     * @param metricsOut where each tick's Embedded Metric Format line goes (Lambda sends standard output to
+     *                   CloudWatch Logs, which turns the line into metrics)
+     * @throws IllegalArgumentException naming a missing or malformed variable
+     */
+    public ShardScalerHandler(Map<String, String> env, KinesisClient kinesis, DynamoDbClient dynamo, Clock clock,
+                              PrintStream metricsOut) {
         String stream = ScalerSettings.streamName(env);
         String table = ScalerSettings.coordinationTable(env);
         TableShardMetrics source = new TableShardMetrics(() -> StreamTopology.read(kinesis, stream),
@@ -60,6 +83,8 @@ public final class ShardScalerHandler implements RequestHandler<ScheduledEvent, 
                 KinesisScalingActuator.of(kinesis, stream).withDeadline(ACTUATION_BUDGET),
                 new DynamoDbScalingHistoryStore(dynamo, table, stream));
         this.clock = clock;
+        this.stream = stream;
+        this.metricsOut = metricsOut;
     }
 
     /**
@@ -69,6 +94,8 @@ public final class ShardScalerHandler implements RequestHandler<ScheduledEvent, 
     public ShardScalerHandler(ScalingLoop loop, Clock clock) {
         this.loop = loop;
         this.clock = clock;
+        this.stream = null;
+        this.metricsOut = null;
     }
 
     @Override
@@ -81,6 +108,35 @@ public final class ShardScalerHandler implements RequestHandler<ScheduledEvent, 
         if (context != null && context.getLogger() != null) {
             context.getLogger().log(line + "\n");
         }
+        if (metricsOut != null) {
+            metricsOut.println(emf(tick));
+        }
         return line;
+    }
+
+    /**
+     * One EMF line per tick, dimension {@code Stream}: {@code OpenShards}, {@code DemandShards} (what the load
+     * needed), {@code Decisions}, {@code Applied}, {@code Failed} and {@code Superseded}, for a dashboard of the
+     * fleet against its load and an alarm on failed resharding.
+     */
+    String emf(ScalingLoop.Tick tick) {
+        ObjectNode line = JSON.createObjectNode();
+        ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", tick.plan().at().toEpochMilli());
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", "Sluice");
+        directive.putArray("Dimensions").addArray().add("Stream");
+        ArrayNode metrics = directive.putArray("Metrics");
+        for (String name : new String[] {"OpenShards", "DemandShards", "Decisions", "Applied", "Failed", "Superseded"}) {
+            metrics.addObject().put("Name", name).put("Unit", name.equals("DemandShards") ? "None" : "Count");
+        }
+        line.put("Stream", stream);
+        line.put("OpenShards", tick.plan().currentShards());
+        line.put("DemandShards", tick.plan().demandShards());
+        line.put("Decisions", tick.plan().decisions().size());
+        line.put("Applied", tick.actuation().applied());
+        line.put("Failed", tick.actuation().outcomes().stream().filter(o -> o.status() == ActuationReport.Status.FAILED).count());
+        line.put("Superseded", tick.superseded() ? 1 : 0);
+        return line.toString();
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.io.kinesis.ShardLoadReport;
 import io.sluice.functions.io.kinesis.ShardLoadTable;
@@ -25,7 +27,9 @@ import io.sluice.orchestrator.scaling.ScalingHistory;
 import io.sluice.orchestrator.scaling.StreamTopology;
 import io.sluice.orchestrator.scaling.TableShardMetrics;
 import io.sluice.state.dynamodb.StateTables;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -122,8 +126,9 @@ class ShardScalerHandlerIT {
             }
 
             // Act 1: the scheduled tick one minute later reads that minute
-            String split = new ShardScalerHandler(env, kinesis, dynamo, Clock.fixed(minute.plusSeconds(61), ZoneOffset.UTC))
-                    .handleRequest(new ScheduledEvent(), null);
+            ByteArrayOutputStream metrics = new ByteArrayOutputStream();
+            String split = new ShardScalerHandler(env, kinesis, dynamo, Clock.fixed(minute.plusSeconds(61), ZoneOffset.UTC),
+                    new PrintStream(metrics, true, StandardCharsets.UTF_8)).handleRequest(new ScheduledEvent(), null);
 
             // Assert 1: 10 records/s is hot for a 10 records/s consumer; the split lands on the hot key
             assertThat(split).contains("split hot shards").contains("applied=1/1");
@@ -131,6 +136,13 @@ class ShardScalerHandlerIT {
             assertThat(three).hasSize(3);
             BigInteger hot = ShardLoadReport.hashKeyOf(hotKey);
             assertThat(three).extracting(s -> s.range().start()).containsAnyOf(hot, hot.add(BigInteger.ONE));
+            JsonNode emf = new ObjectMapper().readTree(metrics.toString(StandardCharsets.UTF_8).strip());
+            assertThat(emf.path("_aws").path("CloudWatchMetrics").get(0).path("Dimensions").get(0).get(0).asText()).isEqualTo("Stream");
+            assertThat(emf.path("Stream").asText()).isEqualTo(stream);
+            assertThat(emf.path("OpenShards").asInt()).isEqualTo(2);
+            assertThat(emf.path("Decisions").asInt()).isEqualTo(1);
+            assertThat(emf.path("Applied").asInt()).isEqualTo(1);
+            assertThat(emf.path("Failed").asInt()).isZero();
 
             // Act 2: the next minute every shard is cold, and a new instance runs the tick
             ShardLoadTable loads = new ShardLoadTable(dynamo, table, "gmv-by-category");
@@ -138,7 +150,7 @@ class ShardScalerHandlerIT {
                 loads.add(stream, new ShardLoadReport(minute.plusSeconds(70), s.shardId(), 6, 3_000, 0, Map.of()));
             }
             Clock later = Clock.fixed(minute.plusSeconds(121), ZoneOffset.UTC);
-            String afterColdStart = new ShardScalerHandler(env, kinesis, dynamo, later).handleRequest(new ScheduledEvent(), null);
+            String afterColdStart = new ShardScalerHandler(env, kinesis, dynamo, later, new PrintStream(OutputStream.nullOutputStream())).handleRequest(new ScheduledEvent(), null);
 
             // Assert 2: the persisted scale-out holds the merge back; without that history the policy would merge
             assertThat(afterColdStart).contains("scale-in cooldown").contains("applied=0/0");
