@@ -3,18 +3,23 @@ package io.sluice.orchestrator.lambda;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.functions.lambda.HandlerConfig;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;
 import io.sluice.infra.template.TemplateResource;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
+import io.sluice.orchestrator.scaling.ActuationReport;
+import io.sluice.orchestrator.scaling.ScalingLoop;
+import io.sluice.orchestrator.scaling.ScalingPlan;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,6 +100,21 @@ class OrchestratorTemplateTest {
         List<String> actions = new ArrayList<>();
         statement.path("Action").forEach(a -> actions.add(a.asText()));
         assertThat(actions).containsExactlyInAnyOrder("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem");
+    }
+
+    @Test
+    void scalerFailuresAlarm_watchesTheMetricTheHandlerEmits() throws Exception {
+        JsonNode alarm = template.resource("ShardScalerFailuresAlarm").orElseThrow().properties();
+        ShardScalerHandler handler = new ShardScalerHandler(null, Clock.systemUTC());
+        JsonNode emf = new ObjectMapper().readTree(handler.emf(new ScalingLoop.Tick(
+                new ScalingPlan(Instant.EPOCH, 2, 1.0, List.of(), "hold"), new ActuationReport(List.of()), false)));
+        JsonNode directive = emf.path("_aws").path("CloudWatchMetrics").get(0);
+
+        assertThat(alarm.path("Namespace").asText()).isEqualTo(directive.path("Namespace").asText());
+        assertThat(directive.path("Metrics").findValuesAsText("Name")).contains(alarm.path("MetricName").asText());
+        assertThat(alarm.path("Dimensions").get(0).path("Name").asText()).isEqualTo(directive.path("Dimensions").get(0).get(0).asText());
+        assertThat(template.resources().stream().filter(r -> r.type().equals("AWS::CloudWatch::Alarm")).map(TemplateResource::logicalId))
+                .contains("DeadLettersAlarm", "OperatorLagAlarm", "OperatorErrorsAlarm", "ShardScalerFailuresAlarm");
     }
 
     @Test
