@@ -113,7 +113,11 @@ public final class WindowFirer {
             outputs.results(rows);
             store.advanceFiredWatermark(name, watermark);
             for (Slot pane : panes) {
-                if (allFinal(fragments.getOrDefault(pane, List.of()), merged, sessions, watermark)
+                // Retire a pane only when its sessions are final and no record that is not late can open a new
+                // session in it (a record at its last instant would be late); otherwise that session would be
+                // written to a pane nobody reads again, and be neither in the results nor in the late output.
+                if (sessions.isFinal(pane.end() - 1, watermark)
+                        && allFinal(fragments.getOrDefault(pane, List.of()), merged, sessions, watermark)
                         && store.claimFiring(name, pane, owner, nowMillis, leaseMillis)) {
                     store.completeFiring(name, pane, owner);
                 }

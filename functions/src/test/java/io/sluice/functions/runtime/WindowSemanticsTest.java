@@ -165,6 +165,22 @@ class WindowSemanticsTest {
     }
 
     @Test
+    void shouldKeepASessionThatStartsInAPaneWhoseSessionsHaveAllFired() {
+        // Gap 1 min: sessions are stored in 4-minute panes by start, [0, 240,000) here.
+        var def = byCategory(SessionWindows.withGap(Duration.ofMinutes(1)), WatermarkStrategy.boundedDisorder(DISORDER));
+        try (var driver = new PipelineTestDriver(def)) {
+            driver.pipe("a", order("u", 1, 10_000)).flush();
+            driver.pipe("a", order("u", 2, 240_000)).flush();          // W = 235,000: [10,000, 70,000) fires, the pane's only session
+            driver.pipe("a", order("u", 4, 236_000)).flush();          // not late: opens a session in the same pane
+            driver.finish();
+
+            assertThat(driver.lateRecords()).isEmpty();
+            assertThat(driver.results()).extracting(ResultRow::windowStart, ResultRow::windowEnd, ResultRow::value)
+                    .containsExactly(tuple(10_000L, 70_000L, new CountAndSum(1, 1)), tuple(236_000L, 300_000L, new CountAndSum(2, 6)));
+        }
+    }
+
+    @Test
     void shouldWriteOneRowPerGlobalWindow_withoutKey() {
         try (var driver = new PipelineTestDriver(GmvPipelines.total())) {
             driver.pipe("s", order("a", 1, 1_000)).pipe("s", order("b", 2, 9_999)).pipe("s", order("c", 4, 10_000));
