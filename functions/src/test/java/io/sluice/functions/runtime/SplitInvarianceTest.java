@@ -12,13 +12,10 @@ import io.sluice.functions.testing.PipelineTestDriver;
 import io.sluice.functions.window.SessionWindows;
 import io.sluice.functions.window.SlidingWindows;
 import io.sluice.functions.window.WatermarkStrategy;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,49 +38,32 @@ class SplitInvarianceTest {
     private static final long DISORDER = 5_000;
     private static final String[] CATEGORIES = {"c-1", "c-2", "c-3", "c-10"};
 
-    /** Orders in arrival order; each event time is its arrival time minus up to the disorder bound. */
-    @Provide
-    Arbitrary<List<Order>> orders() {
-        Arbitrary<long[]> step = Combinators.combine(
-                Arbitraries.longs().between(0, 20_000),
-                Arbitraries.longs().between(0, DISORDER),
-                Arbitraries.integers().between(0, CATEGORIES.length - 1),
-                Arbitraries.longs().between(-5_000, 1_000_000)).as((gap, delay, category, amount) ->
-                new long[] {gap, delay, category, amount});
-        return step.list().ofMaxSize(120).map(steps -> {
-            List<Order> orders = new ArrayList<>();
-            long arrival = 1_605_024_000_000L;
-            for (long[] s : steps) {
-                arrival += s[0];
-                orders.add(new Order("o-" + orders.size(), "u-" + (s[2] % 2), CATEGORIES[(int) s[2]], s[3], arrival - s[1]));
-            }
-            return orders;
-        });
-    }
+    /** The bounds of a step between orders: gap to the previous arrival, delay, category index, amount. */
+    private static final long[][] STEP_BOUNDS = {{0, 20_000}, {0, DISORDER}, {0, CATEGORIES.length - 1},
+            {-5_000, 1_000_000}};
+    private static final long[] SEED_EDGES = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE};
 
-    @Property(tries = 150)
-    void gmvByCategory_isIndependentOfSplitsBatchesReplaysAndRestarts(@ForAll("orders") List<Order> orders,
-                                                                      @ForAll @IntRange(min = 1, max = 5) int splits,
-                                                                      @ForAll long seed) {
+    @ParameterizedTest(name = "[{index}] {0}, {1} splits, shuffle seed {2}")
+    @MethodSource("byCategoryCases")
+    void gmvByCategory_isIndependentOfSplitsBatchesReplaysAndRestarts(List<Order> orders, int splits, long seed) {
         List<ResultRow> rows = runShuffled(GmvPipelines.byCategory(), orders, splits, seed);
 
         assertThat(rows).extracting(r -> r.windowStart() + "," + r.key() + "," + r.value())
                 .containsExactlyElementsOf(tumbling(orders, 60_000, true));
     }
 
-    @Property(tries = 100)
-    void gmvTotal_isIndependentOfSplitsBatchesReplaysAndRestarts(@ForAll("orders") List<Order> orders,
-                                                                 @ForAll @IntRange(min = 1, max = 5) int splits,
-                                                                 @ForAll long seed) {
+    @ParameterizedTest(name = "[{index}] {0}, {1} splits, shuffle seed {2}")
+    @MethodSource("totalCases")
+    void gmvTotal_isIndependentOfSplitsBatchesReplaysAndRestarts(List<Order> orders, int splits, long seed) {
         List<ResultRow> rows = runShuffled(GmvPipelines.total(), orders, splits, seed);
 
         assertThat(rows).extracting(r -> r.windowStart() + "," + r.key() + "," + r.value())
                 .containsExactlyElementsOf(tumbling(orders, 10_000, false));
     }
 
-    @Property(tries = 100)
-    void sessions_mergeAcrossBatchesAndSplits(@ForAll("orders") List<Order> orders,
-                                              @ForAll @IntRange(min = 1, max = 4) int splits, @ForAll long seed) {
+    @ParameterizedTest(name = "[{index}] {0}, {1} splits, shuffle seed {2}")
+    @MethodSource("sessionCases")
+    void sessions_mergeAcrossBatchesAndSplits(List<Order> orders, int splits, long seed) {
         long gap = 30_000;
         PipelineDefinition<CountAndSum> def = Pipeline.from(Source.jsonLines(Order.class))
                 .withTimestamps(Order::ts, WatermarkStrategy.boundedDisorder(Duration.ofMillis(DISORDER)))
@@ -98,9 +79,9 @@ class SplitInvarianceTest {
         assertThat(rows).allMatch(ResultRow::isFinal);
     }
 
-    @Property(tries = 60)
-    void slidingWindows_areIndependentOfSplits(@ForAll("orders") List<Order> orders,
-                                               @ForAll @IntRange(min = 1, max = 4) int splits, @ForAll long seed) {
+    @ParameterizedTest(name = "[{index}] {0}, {1} splits, shuffle seed {2}")
+    @MethodSource("slidingCases")
+    void slidingWindows_areIndependentOfSplits(List<Order> orders, int splits, long seed) {
         PipelineDefinition<CountAndSum> def = Pipeline.from(Source.jsonLines(Order.class))
                 .withTimestamps(Order::ts, WatermarkStrategy.boundedDisorder(Duration.ofMillis(DISORDER)))
                 .windowAll(SlidingWindows.of(Duration.ofSeconds(30), Duration.ofSeconds(10)))
@@ -112,6 +93,93 @@ class SplitInvarianceTest {
 
         assertThat(split).isEqualTo(once);
         assertThat(once.stream().mapToLong(r -> ((CountAndSum) r.value()).count()).sum()).isEqualTo(3L * orders.size());
+    }
+
+    static Stream<Arguments> byCategoryCases() {
+        return cases(150, 5, 150);
+    }
+
+    static Stream<Arguments> totalCases() {
+        return cases(100, 5, 100);
+    }
+
+    static Stream<Arguments> sessionCases() {
+        return cases(100, 4, 101);
+    }
+
+    static Stream<Arguments> slidingCases() {
+        return cases(60, 4, 60);
+    }
+
+    /**
+     * {@code n} cases of orders, a number of splits in [1, maxSplits] and a seed for {@link #runShuffled}: first no
+     * orders, one order with every step at its lower bound, one with every step at its upper bound and 120 orders
+     * (the most) with steps at their bounds or next to them, each with 1, 2, maxSplits - 1 and maxSplits splits and
+     * the seeds 0, ±1 and both ends of the long range in turn; then up to 120 orders with any steps, drawn with the
+     * splits and the seed from their own seed, which names the case.
+     */
+    private static Stream<Arguments> cases(int n, int maxSplits, long seed) {
+        Random seeds = new Random(seed);
+        long[] lowest = new long[STEP_BOUNDS.length];
+        long[] highest = new long[STEP_BOUNDS.length];
+        List<long[]> most = new ArrayList<>();
+        for (int f = 0; f < STEP_BOUNDS.length; f++) {
+            lowest[f] = STEP_BOUNDS[f][0];
+            highest[f] = STEP_BOUNDS[f][1];
+        }
+        for (int i = 0; i < 120; i++) {
+            long[] step = new long[STEP_BOUNDS.length];
+            for (int f = 0; f < step.length; f++) {
+                long[] edges = {STEP_BOUNDS[f][0], STEP_BOUNDS[f][0] + 1, STEP_BOUNDS[f][1] - 1, STEP_BOUNDS[f][1]};
+                step[f] = edges[seeds.nextInt(edges.length)];
+            }
+            most.add(step);
+        }
+        List<Named<List<Order>>> edgeOrders = List.of(Named.of("no orders", orders(List.of())),
+                Named.of("one order, lowest steps", orders(List.of(lowest))),
+                Named.of("one order, highest steps", orders(List.of(highest))),
+                Named.of("120 orders, steps at their bounds", orders(most)));
+        List<Arguments> cases = new ArrayList<>();
+        for (Named<List<Order>> orders : edgeOrders) {
+            for (int splits : new int[] {1, 2, maxSplits - 1, maxSplits}) {
+                cases.add(Arguments.of(orders, splits, SEED_EDGES[cases.size() % SEED_EDGES.length]));
+            }
+        }
+        while (cases.size() < n) {
+            long caseSeed = seeds.nextLong();
+            Random random = new Random(caseSeed);
+            List<long[]> steps = new ArrayList<>();
+            for (int i = random.nextInt(121); i > 0; i--) {
+                long[] step = new long[STEP_BOUNDS.length];
+                for (int f = 0; f < step.length; f++) {
+                    step[f] = between(random, STEP_BOUNDS[f][0], STEP_BOUNDS[f][1]);
+                }
+                steps.add(step);
+            }
+            cases.add(Arguments.of(Named.of("seed " + caseSeed + ", " + steps.size() + " orders", orders(steps)),
+                    1 + random.nextInt(maxSplits), random.nextLong()));
+        }
+        return cases.stream();
+    }
+
+    /** A bound of {@code [min, max]} or a neighbour a tenth of the time, else uniform. */
+    private static long between(Random random, long min, long max) {
+        if (random.nextInt(10) == 0) {
+            long[] edges = {min, min + 1, max - 1, max};
+            return edges[random.nextInt(edges.length)];
+        }
+        return random.nextLong(min, max + 1);
+    }
+
+    /** Orders in arrival order; each event time is its arrival time minus up to the disorder bound. */
+    private static List<Order> orders(List<long[]> steps) {
+        List<Order> orders = new ArrayList<>();
+        long arrival = 1_605_024_000_000L;
+        for (long[] s : steps) {
+            arrival += s[0];
+            orders.add(new Order("o-" + orders.size(), "u-" + (s[2] % 2), CATEGORIES[(int) s[2]], s[3], arrival - s[1]));
+        }
+        return orders;
     }
 
     /**

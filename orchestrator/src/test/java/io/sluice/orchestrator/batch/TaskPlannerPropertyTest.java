@@ -1,17 +1,18 @@
 package io.sluice.orchestrator.batch;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,9 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TaskPlannerPropertyTest {
 
-    @Property(tries = 300)
-    void everyLine_isOwnedByExactlyOneTask(@ForAll("objects") List<String> lines,
-                                           @ForAll @LongRange(min = 1, max = 400) long maxTaskBytes) {
+    /** The characters of generated lines: JSON punctuation and a two-byte one, so ranges can split a character. */
+    private static final String CHARS = "ab{}\":,é";
+
+    @ParameterizedTest(name = "[{index}] {0}, tasks of up to {1} bytes")
+    @MethodSource("objects")
+    void everyLine_isOwnedByExactlyOneTask(List<String> lines, long maxTaskBytes) {
         byte[] object = join(lines);
         List<BatchTask> tasks = TaskPlanner.of(maxTaskBytes).plan("job", List.of(new ObjectRef("b", "k", null,
                 object.length)), o -> false);
@@ -56,10 +60,38 @@ class TaskPlannerPropertyTest {
         assertThat(tasks.get(5).ranged()).isFalse();
     }
 
-    @Provide
-    Arbitrary<List<String>> objects() {
-        Arbitrary<String> line = Arbitraries.strings().withChars("ab{}\":,é").ofMinLength(0).ofMaxLength(60);
-        return line.list().ofMinSize(0).ofMaxSize(40);
+    /**
+     * 300 cases: no line, one empty line, one line of the first and one of the last character, and 40 lines of 60
+     * (the largest object), each with tasks of 1, 2, 399 and 400 bytes; then up to 40 lines of up to 60 characters
+     * with tasks of 1 to 400 bytes (half of them up to 40, so objects split into many tasks), drawn from their own
+     * seed, which names the case.
+     */
+    static Stream<Arguments> objects() {
+        List<Arguments> cases = new ArrayList<>();
+        for (long maxTaskBytes : new long[] {1, 2, 399, 400}) {
+            cases.add(Arguments.of(Named.of("no line", List.of()), maxTaskBytes));
+            cases.add(Arguments.of(Named.of("one empty line", List.of("")), maxTaskBytes));
+            cases.add(Arguments.of(Named.of("one line \"a\"", List.of("a")), maxTaskBytes));
+            cases.add(Arguments.of(Named.of("one line \"é\"", List.of("é")), maxTaskBytes));
+            cases.add(Arguments.of(Named.of("40 lines of 60 chars",
+                    Collections.nCopies(40, "{\"ab\":\"é\"}".repeat(6))), maxTaskBytes));
+        }
+        Random seeds = new Random(300);
+        while (cases.size() < 300) {
+            long seed = seeds.nextLong();
+            Random random = new Random(seed);
+            List<String> lines = new ArrayList<>();
+            for (int n = random.nextInt(41); n > 0; n--) {
+                StringBuilder line = new StringBuilder();
+                for (int c = random.nextInt(61); c > 0; c--) {
+                    line.append(CHARS.charAt(random.nextInt(CHARS.length())));
+                }
+                lines.add(line.toString());
+            }
+            cases.add(Arguments.of(Named.of("seed " + seed + ", " + lines.size() + " lines", lines),
+                    1 + (long) random.nextInt(random.nextBoolean() ? 40 : 400)));
+        }
+        return cases.stream();
     }
 
     /** Lines joined by {@code \n}; the last one unterminated half of the time, as real objects are. */
