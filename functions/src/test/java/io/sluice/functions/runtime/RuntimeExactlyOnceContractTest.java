@@ -225,7 +225,7 @@ abstract class RuntimeExactlyOnceContractTest {
                     return firer.fire(Long.MAX_VALUE, 0);
                 }));
             }
-            int fired = firings.get(0).get(120, TimeUnit.SECONDS) + firings.get(1).get(120, TimeUnit.SECONDS);
+            int fired = firedBy(firings.get(0)) + firedBy(firings.get(1));
             long windows = EXPECTED.stream().mapToLong(ResultRow::windowStart).distinct().count();
             if (atomicUnderConcurrency()) {
                 assertThat(fired).isEqualTo(windows);
@@ -240,6 +240,23 @@ abstract class RuntimeExactlyOnceContractTest {
         } else {
             // moto can admit two claims; the rows of a repeated firing are identical, which the sink's keys absorb.
             assertThat(rows.stream().distinct().toList()).isEqualTo(EXPECTED);
+        }
+    }
+
+    /**
+     * Windows one racing firer fired. Where conditional writes are not atomic under races (moto_server), both firers
+     * can win a claim, and the one whose completion finds the other's claim fails: that firing is lost, not doubled,
+     * and the rows checked afterwards must still hold every window exactly once.
+     */
+    private int firedBy(Future<Integer> firing) throws Exception {
+        try {
+            return firing.get(120, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!atomicUnderConcurrency() && e.getCause() instanceof StateStoreException
+                    && String.valueOf(e.getCause().getMessage()).contains("claimed by")) {
+                return 0;
+            }
+            throw e;
         }
     }
 }

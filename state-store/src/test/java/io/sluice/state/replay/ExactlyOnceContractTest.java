@@ -196,7 +196,7 @@ public abstract class ExactlyOnceContractTest {
                     return new GmvFirer(handle, pipeline, owner, sink).fireUpTo(watermark, 0);
                 }));
             }
-            int fired = firings.get(0).get(60, TimeUnit.SECONDS) + firings.get(1).get(60, TimeUnit.SECONDS);
+            int fired = firedBy(firings.get(0)) + firedBy(firings.get(1));
             if (atomicUnderConcurrency()) {
                 assertThat(fired).isEqualTo(sink.writesPerWindow().size());
             }
@@ -223,5 +223,22 @@ public abstract class ExactlyOnceContractTest {
 
         assertThat(crashedSink.csv()).isEqualTo(sink.csv());
         assertExactlyOnce(sink.csv());
+    }
+
+    /**
+     * Windows one racing firer fired. Where conditional writes are not atomic under races (moto_server), both firers
+     * can win a claim, and the one whose completion finds the other's claim fails: that firing is lost, not doubled,
+     * and the final {@code fireAll} still has to produce every window exactly once.
+     */
+    private int firedBy(Future<Integer> firing) throws Exception {
+        try {
+            return firing.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!atomicUnderConcurrency() && e.getCause() instanceof io.sluice.state.StateStoreException
+                    && String.valueOf(e.getCause().getMessage()).contains("claimed by")) {
+                return 0;
+            }
+            throw e;
+        }
     }
 }
