@@ -6,6 +6,7 @@ import io.sluice.functions.exception.AggregationException;
 import io.sluice.functions.api.KeySelector;
 import io.sluice.state.Fence;
 import io.sluice.state.SplitState;
+import io.sluice.state.SplitStatus;
 import io.sluice.state.StateStore;
 
 import java.lang.System.Logger.Level;
@@ -126,7 +127,7 @@ public final class SplitProcessor {
         if (from == n) {
             return;
         }
-        long watermarkAtStart = mode == Mode.BATCH ? Long.MIN_VALUE : globalWatermark;
+        long watermarkAtStart = mode == Mode.BATCH ? Long.MIN_VALUE : lateWatermark(globalWatermark, current);
         maxTimestamp = Long.MIN_VALUE;
         Accumulators cells = apply(records, from, watermarkAtStart, true);
         long observedMax = maxTimestamp;
@@ -139,6 +140,19 @@ public final class SplitProcessor {
         if (mode == Mode.STREAM) {
             writer.evictThrough(windowing.isSession() ? Long.MIN_VALUE : windowing.maxFinalEnd(globalWatermark));
         }
+    }
+
+    /**
+     * What a stream batch's records are judged late against: the global watermark, or the split's own stored
+     * watermark where that is higher. Until this batch is recorded the split's watermark holds the global one back,
+     * so no window the split has not passed can fire meanwhile, and nothing judged on time is written too late. And
+     * it is the same on every attempt of the batch: a retry judges each record as the failed attempt did, so a record
+     * that attempt wrote into a window that fired before the retry is never also sent to the late output. A record
+     * is therefore late once its own split's watermark has passed its window's end plus the allowed lateness, even
+     * while another split holds the global watermark back.
+     */
+    private static long lateWatermark(long globalWatermark, SplitState split) {
+        return split.status() == SplitStatus.FINISHED ? globalWatermark : Math.max(globalWatermark, split.watermarkMillis());
     }
 
     /** Records that the split was active at {@code nowMillis} without records (a driver whose clock just started). */

@@ -7,8 +7,10 @@
  *   <li>skip records at or before the split's stored fence (a replay of work already done);</li>
  *   <li>decode each record; a malformed one goes to the dead-letter output with its reason and coordinates;</li>
  *   <li>run the fused steps (map / filter / flatMap / timestamps), track the highest timestamp;</li>
- *   <li>assign windows; a record late for all its windows (judged against the global watermark at the start of
- *       the batch) goes to the late output;</li>
+ *   <li>assign windows; a record late for all its windows goes to the late output. Late is judged against the
+ *       global watermark at the start of the batch or, where higher, the split's own stored watermark: the same
+ *       on every attempt of a batch, so a retry never sends to the late output a record a failed attempt already
+ *       wrote into a window that has fired since;</li>
  *   <li><b>combine in memory per (window, key)</b>, then merge into the split's partial items and write each
  *       with a condition on the fence last seen ({@link io.sluice.functions.runtime.PartialWriter}); on a fence
  *       conflict re-read and re-apply only the records after the stored fence;</li>

@@ -1,5 +1,6 @@
 package io.sluice.functions.runtime;
 
+import io.sluice.functions.examples.Order;
 import io.sluice.functions.runtime.ReplayHarness.OrderBatch;
 import io.sluice.state.StateStore;
 import io.sluice.state.StateStoreException;
@@ -204,6 +205,64 @@ abstract class RuntimeExactlyOnceContractTest {
 
         assertThat(rows).isEqualTo(EXPECTED);
         assertThat(appendedUpTo).isNotEmpty();
+    }
+
+    @Test
+    void recordRetriedAfterItsWindowFired_isInTheResultsOrInTheLateOutput_neverInBoth() {
+        ReplayHarness h = new ReplayHarness(this::newStore);
+        String ahead = SHARDS.get(0);
+        String behind = SHARDS.get(1);
+        // The first shard has reached 100 s; the second, at 10 s, holds the global watermark back at 5 s.
+        h.process(h.newInstance(ahead, newStore()), batch(1, new Order("o-1", "u", "c-a", 1, 100_000)));
+        h.process(h.newInstance(behind, newStore()), batch(1, new Order("o-2", "u", "c-b", 2, 10_000)));
+        h.fire("firer");
+        // The first shard's next batch holds a record 70 s behind its own progress, then fails after writing its
+        // partials but before recording its progress.
+        OrderBatch next = batch(2, new Order("o-3", "u", "c-r", 4, 30_000), new Order("o-4", "u", "c-s", 8, 110_000));
+        AtomicInteger splitWritesLeft = new AtomicInteger(0);
+        try {
+            h.process(h.newInstance(ahead, failingSplitWrites(newStore(), splitWritesLeft)), next);
+        } catch (StateStoreException injected) {
+            assertThat(injected).hasMessageStartingWith("injected crash");
+        }
+        // Meanwhile the second shard catches up, and window [0, 60 s) fires.
+        h.process(h.newInstance(behind, newStore()), batch(2, new Order("o-5", "u", "c-b", 16, 200_000)));
+        h.fire("firer");
+
+        // Act: the event source mapping retries the failed batch on another instance
+        h.process(h.newInstance(ahead, newStore()), next);
+        h.fire("firer");
+
+        long inResults = h.outputs.finalResults().stream().filter(r -> "c-r".equals(r.key()))
+                .mapToLong(r -> ((io.sluice.functions.api.CountAndSum) r.value()).count()).sum();
+        // The late sinks write one object per split and position: a record sent twice is there once.
+        long inLate = h.outputs.lateRecords().stream().filter(l -> l.timestamp() == 30_000)
+                .map(l -> l.split() + "/" + l.position()).distinct().count();
+        assertThat(inResults + inLate).as("results %d, late %d", inResults, inLate).isEqualTo(1);
+    }
+
+    /** A batch of the given orders at sequence numbers {@code first * 100 + i}. */
+    private static OrderBatch batch(int first, Order... orders) {
+        List<io.sluice.state.Fence> fences = new ArrayList<>();
+        for (int i = 0; i < orders.length; i++) {
+            fences.add(io.sluice.state.Fence.of(Integer.toString(first * 100 + i)));
+        }
+        return new OrderBatch(List.of(orders), fences);
+    }
+
+    /** A store whose split writes fail once {@code writesLeft} reaches 0 (a batch dying after its partial writes). */
+    private static StateStore failingSplitWrites(StateStore delegate, AtomicInteger writesLeft) {
+        return (StateStore) java.lang.reflect.Proxy.newProxyInstance(StateStore.class.getClassLoader(),
+                new Class<?>[] {StateStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("putSplit") && writesLeft.getAndDecrement() == 0) {
+                        throw new StateStoreException("injected crash before the split's progress is written");
+                    }
+                    try {
+                        return method.invoke(delegate, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
