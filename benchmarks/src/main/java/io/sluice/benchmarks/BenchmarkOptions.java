@@ -21,7 +21,7 @@ import java.util.Set;
  * @param repeat          timed repetitions of every variant, at least 1 (default 3)
  * @param pipelines       pipelines to run (default {@code gmv-by-category,gmv-total})
  * @param variants        variants to run, empty for all: {@code loop-bind, loop-stream, loop-hand, batch,
- *                        batch-1, stream}
+ *                        batch-1, stream, stream-1}
  * @param tasks           batch-mode tasks (default: available processors)
  * @param batchSize       batch-mode records per batch (default 100,000, as {@code ./sluice run})
  * @param shards          stream-mode shards (default 4)
@@ -33,11 +33,11 @@ public record BenchmarkOptions(long records, long seed, Path dir, int warmup, in
     static final String USAGE = "usage: RunBenchmark [--records N] [--seed S] [--dir DIR] [--warmup W] "
             + "[--repeat R] "
             + "[--pipelines gmv-by-category,gmv-total] "
-            + "[--variants loop-bind,loop-stream,loop-hand,batch,batch-1,stream] "
+            + "[--variants loop-bind,loop-stream,loop-hand,batch,batch-1,stream,stream-1] "
             + "[--tasks T] [--batch-size B] [--shards S] [--stream-batch-size B]";
 
     private static final Set<String> KNOWN_VARIANTS = Set.of("loop-bind", "loop-stream", "loop-hand", "batch",
-            "batch-1", "stream");
+            "batch-1", "stream", "stream-1");
 
     public BenchmarkOptions {
         if (records < 1) {

@@ -36,7 +36,8 @@ import java.util.Locale;
  *
  * <p>For each pipeline and round (warm-up rounds first, then timed ones) it runs, in this order: the
  * Jackson-databind loop, the Jackson-streaming loop, the hand-scanner loop ({@link PlainLoops}), Sluice batch mode
- * with one task per available processor and with one task, and Sluice stream mode (4 shards, batches of 1,000).
+ * with one task per available processor and with one task, and Sluice stream mode (4 shards, batches of 1,000) with
+ * its shards on one thread per processor and on one thread.
  * Every run's final result must equal the first one, row for row, and Sluice runs must reject and drop nothing;
  * otherwise it fails.
  * It prints a Markdown table: best and median records/s, and each variant's best time over each loop's best time
@@ -158,7 +159,11 @@ public final class RunBenchmark {
         if (o.tasks() != 1) {
             v.add(new Variant("batch-1", "batch x1 task", 1));
         }
-        v.add(new Variant("stream", "stream " + o.shards() + " shards x" + o.streamBatchSize(), 1));
+        int threads = Math.min(o.shards(), Runtime.getRuntime().availableProcessors());
+        v.add(new Variant("stream", "stream " + o.shards() + " shards x" + o.streamBatchSize(), threads));
+        if (threads != 1) {
+            v.add(new Variant("stream-1", "stream " + o.shards() + " shards x" + o.streamBatchSize() + ", 1 thread", 1));
+        }
         return v;
     }
 
@@ -178,6 +183,7 @@ public final class RunBenchmark {
         LocalRunner runner = switch (v.id()) {
             case "batch" -> LocalRunner.batch(o.tasks(), o.batchSize());
             case "batch-1" -> LocalRunner.batch(1, o.batchSize());
+            case "stream-1" -> LocalRunner.stream(o.shards(), o.streamBatchSize()).withShardThreads(1);
             default -> LocalRunner.stream(o.shards(), o.streamBatchSize());
         };
         CollectingOutputs outputs = Outputs.collecting();

@@ -34,9 +34,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li><b>batch</b>: a bounded job. A plain file is cut into byte-range tasks on line boundaries, run in parallel;
  *       each task is a split whose watermark jumps to +infinity when it ends; then every window fires.</li>
  *   <li><b>stream</b>: records are routed to N simulated shards by a hash of their line number (a stand-in for
- *       a producer's unique partition key, such as the order id); each shard is consumed in batches, in order; after each batch the
- *       global watermark (minimum over shards) is recomputed and passed windows fire. Processing time is replayed
- *       from event time: "now" is the highest event time seen, which drives idleness and early firing.</li>
+ *       a producer's unique partition key, such as the order id); each shard is consumed in batches, in order, the
+ *       shards on one thread per core ({@link ShardWorkers}); after each batch the global watermark (minimum over
+ *       shards) is recomputed and passed windows fire. Processing time is replayed from event time: "now" is the
+ *       highest event time seen, which drives idleness and early firing, so pipelines with either run on one
+ *       thread. Late and rejected records are passed on in input line order ({@link LineOrderedSideOutputs}).</li>
  * </ul>
  */
 public final class LocalRunner {
@@ -51,6 +53,7 @@ public final class LocalRunner {
     private final int batchSize;
     private ProgressListener progress = ProgressListener.NONE;
     private long minTaskBytes = DEFAULT_MIN_TASK_BYTES;
+    private int shardThreads = Runtime.getRuntime().availableProcessors();
 
     private LocalRunner(boolean batchMode, int splits, int batchSize) {
         if (splits < 1 || splits > 1024) {
@@ -77,6 +80,15 @@ public final class LocalRunner {
     /** Cuts files into tasks of at least {@code bytes} (tests use small values to cut small files). */
     LocalRunner withMinTaskBytes(long bytes) {
         this.minTaskBytes = Math.max(1, bytes);
+        return this;
+    }
+
+    /**
+     * Runs stream mode's shards on up to {@code threads} threads (default: one per core). Results, late and rejected
+     * records do not depend on it; pipelines with idleness or early firing always run on one thread.
+     */
+    public LocalRunner withShardThreads(int threads) {
+        this.shardThreads = Math.max(1, threads);
         return this;
     }
 
@@ -149,44 +161,70 @@ public final class LocalRunner {
         SplitProcessor[] shards = new SplitProcessor[splits];
         LineBatch[] batches = new LineBatch[splits];
         long[] ordinals = new long[splits];
+        LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, splits);
         for (int s = 0; s < splits; s++) {
-            shards[s] = new SplitProcessor(pipeline, store, String.format("shardId-%012d", s), outputs, metrics,
+            shards[s] = new SplitProcessor(pipeline, store, String.format("shardId-%012d", s), side.shard(s), metrics,
                     SplitProcessor.Mode.STREAM);
             shards[s].state();
-            batches[s] = new LineBatch(Math.min(batchSize, 1 << 16));
         }
         List<SplitProcessor> all = List.of(shards);
         ReplayClock clock = new ReplayClock(pipeline, store,
                 new WindowFirer(pipeline, store, outputs, metrics, "local-stream", FIRING_LEASE_MILLIS));
-        try (BoundedLineReader lines = new BoundedLineReader(input.open(), pipeline.maxRecordBytes())) {
-            while (lines.next()) {
-                int shard = shardOf(lines, splits);
-                LineBatch batch = batches[shard];
-                if (lines.oversized()) {
-                    batch.addOversized(lines.length(), ordinals[shard]++, lines.lineNumber());
-                } else {
-                    batch.add(lines.buffer(), lines.offset(), lines.length(), ordinals[shard]++, lines.lineNumber());
+        int capacity = Math.min(batchSize, 1 << 16);
+        try (ShardWorkers workers = new ShardWorkers(streamThreads(pipeline), splits, capacity)) {
+            for (int s = 0; s < splits; s++) {
+                batches[s] = workers.take();
+            }
+            try (BoundedLineReader lines = new BoundedLineReader(input.open(), pipeline.maxRecordBytes())) {
+                while (lines.next()) {
+                    int shard = shardOf(lines, splits);
+                    LineBatch batch = batches[shard];
+                    if (lines.oversized()) {
+                        batch.addOversized(lines.length(), ordinals[shard]++, lines.lineNumber());
+                    } else {
+                        batch.add(lines.buffer(), lines.offset(), lines.length(), ordinals[shard]++, lines.lineNumber());
+                    }
+                    if (batch.size() >= batchSize) {
+                        SplitProcessor processor = shards[shard];
+                        workers.submit(shard, batch, () -> clock.process(processor, batch, all));
+                        batches[shard] = workers.take();
+                        if (workers.failed()) {
+                            break;
+                        }
+                    }
+                    if (lines.lineNumber() % PROGRESS_EVERY == 0) {
+                        progress.progress(lines.lineNumber(), lines.bytesRead());
+                    }
                 }
-                if (batch.size() >= batchSize) {
-                    clock.process(shards[shard], batch, all);
-                    batch.clear();
-                }
-                if (lines.lineNumber() % PROGRESS_EVERY == 0) {
-                    progress.progress(lines.lineNumber(), lines.bytesRead());
+                progress.progress(lines.lineNumber(), lines.bytesRead());
+            }
+            for (int s = 0; s < splits; s++) {
+                LineBatch batch = batches[s];
+                SplitProcessor processor = shards[s];
+                if (batch.size() > 0) {
+                    workers.submit(s, batch, () -> clock.process(processor, batch, all));
                 }
             }
-            progress.progress(lines.lineNumber(), lines.bytesRead());
-        }
-        for (int s = 0; s < splits; s++) {
-            if (batches[s].size() > 0) {
-                clock.process(shards[s], batches[s], all);
-            }
+            workers.awaitAll();
         }
         for (SplitProcessor shard : shards) {
             shard.finish(clock.now());
         }
         clock.advance(all);
+        side.drain();
         return splits;
+    }
+
+    /**
+     * Threads for the stream driver's shards. One per core, up to one per shard, when the results and side outputs
+     * cannot depend on how the shards interleave: lateness is judged against each shard's own watermark (the global
+     * one never exceeds it), but idleness and early firing follow the replayed clock, which the interleaving moves.
+     */
+    private int streamThreads(CompiledPipeline pipeline) {
+        if (pipeline.watermarks().idleness().isPresent() || pipeline.trigger().earlyInterval().isPresent()) {
+            return 1;
+        }
+        return Math.min(splits, shardThreads);
     }
 
     /** Reads one byte-range task: the lines whose first byte lies in {@code [start, end)}. */

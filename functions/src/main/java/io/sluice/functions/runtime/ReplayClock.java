@@ -12,6 +12,10 @@ import java.util.List;
  * batch sets it, the clock is unknown; once it is known every split counts as active from then, so idleness is
  * measured from the start of the replay. After each batch the global watermark is recomputed (never lowered) and
  * the windows it passed fire.
+ *
+ * <p>Thread-safe for drivers that run each split on its own thread (one batch of a split at a time): a batch is
+ * processed with the time and watermark of its start, outside the clock's lock; advancing and firing are
+ * serialised.
  */
 public final class ReplayClock {
 
@@ -28,12 +32,12 @@ public final class ReplayClock {
     }
 
     /** Replayed processing time; {@link Long#MIN_VALUE} until the first batch. */
-    public long now() {
+    public synchronized long now() {
         return now;
     }
 
     /** The global watermark as of the last {@link #advance}. */
-    public long watermark() {
+    public synchronized long watermark() {
         return watermark;
     }
 
@@ -42,17 +46,29 @@ public final class ReplayClock {
      * its records bring; then {@link #advance}s.
      */
     public void process(SplitProcessor split, RecordBatch batch, Collection<SplitProcessor> allSplits) {
-        split.process(batch, watermark, now);
-        if (advanceNow(allSplits) && pipeline.watermarks().idleness().isPresent()) {
-            split.touch(now);
+        long startWatermark;
+        long startNow;
+        synchronized (this) {
+            startWatermark = watermark;
+            startNow = now;
         }
-        fire();
+        split.process(batch, startWatermark, startNow);
+        synchronized (this) {
+            if (advanceNow(allSplits) && idleness()) {
+                split.touch(now);
+            }
+            fire();
+        }
     }
 
     /** Moves "now" to the highest event time seen, recomputes the global watermark and fires what it passed. */
-    public void advance(Collection<SplitProcessor> allSplits) {
+    public synchronized void advance(Collection<SplitProcessor> allSplits) {
         advanceNow(allSplits);
         fire();
+    }
+
+    private boolean idleness() {
+        return pipeline.watermarks().idleness().isPresent();
     }
 
     /** Returns whether the clock is known. */
@@ -65,7 +81,8 @@ public final class ReplayClock {
                 now = Math.max(now, Windowing.saturatingAdd(w, disorder));
             }
         }
-        if (clockUnknown && now != Long.MIN_VALUE) {
+        if (clockUnknown && now != Long.MIN_VALUE && idleness()) {
+            // Activity only matters for idleness; without it, touching splits another thread runs would race.
             for (SplitProcessor s : allSplits) {
                 s.touch(now);
             }

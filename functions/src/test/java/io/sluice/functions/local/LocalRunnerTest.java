@@ -157,4 +157,36 @@ class LocalRunnerTest {
         assertThat(streamOut.lateRecords()).singleElement().satisfies(r -> assertThat(r.position()).isEqualTo("line=301"));
         assertThat(batch.metrics().late()).isZero();
     }
+
+    @ParameterizedTest(name = "[{index}] {0} shards, batches of {1}")
+    @MethodSource("parallelCases")
+    void streamShardsOnSeveralThreads_giveTheSameResultsLateAndRejectedRecords_inTheSameOrder(int shards, int batchSize)
+            throws IOException {
+        // Orders with disorder, some of them far behind their shard (late), and malformed lines among them.
+        Random random = new Random(11);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            long ts = i * 30L + random.nextInt(4_000);
+            if (i % 997 == 0) {
+                ts -= 200_000;    // minutes behind: late in stream mode
+            }
+            lines.add(i % 1_201 == 0 ? "{\"orderId\": broken" : new Order("o-" + i, "u-" + i % 50, "c-" + i % 13, 100 + i, ts).toJson());
+        }
+        Path file = Files.write(dir.resolve("messy.jsonl"), lines);
+        CompiledPipeline pipeline = CompiledPipeline.compile(GmvPipelines.byCategory());
+        CollectingOutputs parallel = Outputs.collecting();
+        CollectingOutputs sequential = Outputs.collecting();
+
+        LocalRunner.stream(shards, batchSize).withShardThreads(4).run(pipeline, LocalInput.of(file), new InMemoryStateStore(), parallel);
+        LocalRunner.stream(shards, batchSize).withShardThreads(1).run(pipeline, LocalInput.of(file), new InMemoryStateStore(), sequential);
+
+        assertThat(parallel.lateRecords()).hasSizeGreaterThan(5).isEqualTo(sequential.lateRecords());
+        assertThat(parallel.rejectedRecords()).hasSizeGreaterThan(5).isEqualTo(sequential.rejectedRecords());
+        assertThat(parallel.lateRecords()).extracting(r -> Long.parseLong(r.position().substring("line=".length()))).isSorted();
+        assertThat(parallel.finalResults()).isNotEmpty().isEqualTo(sequential.finalResults());
+    }
+
+    static Stream<Arguments> parallelCases() {
+        return Stream.of(Arguments.of(2, 100), Arguments.of(4, 1_000), Arguments.of(7, 37), Arguments.of(16, 500));
+    }
 }
