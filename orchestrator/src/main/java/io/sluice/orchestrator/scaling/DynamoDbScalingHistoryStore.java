@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.scaling;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -98,7 +99,7 @@ public final class DynamoDbScalingHistoryStore implements ScalingHistoryStore {
             return ScalingHistory.restore(Instant.ofEpochMilli(root.path("lastScaleOut").asLong()),
                     Instant.ofEpochMilli(root.path("lastScaleIn").asLong()), Instant.ofEpochMilli(root.path("lastSeenResharding").asLong()),
                     calls, demand);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("The scaling history item is not valid JSON: " + json, e);
         }
     }

@@ -3,9 +3,11 @@ package io.sluice.orchestrator.scaling;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One fleet replaying a profile second by second: Kinesis shard limits on the way in, one Lambda
@@ -27,7 +29,7 @@ final class FleetSimulation {
     private long runningUntil;
     private int nextId;
     /** Shards open at the last evaluation: the operator view's rule for silent shards needs them. */
-    private final java.util.Set<String> previouslyOpen = new java.util.HashSet<>();
+    private final Set<String> previouslyOpen = new HashSet<>();
 
     FleetSimulation(TrafficProfile profile, SimulationOptions options, ScalingPolicy policy, int initialShards) {
         this.profile = profile;

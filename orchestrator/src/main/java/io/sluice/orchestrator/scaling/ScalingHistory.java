@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the policy remembers between evaluations: when it last scaled out and in (cooldowns), when it
@@ -148,7 +149,7 @@ public final class ScalingHistory {
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(lastScaleOut, lastScaleIn, lastSeenResharding, updateShardCountCalls, demand);
+        return Objects.hash(lastScaleOut, lastScaleIn, lastSeenResharding, updateShardCountCalls, demand);
     }
 
     private List<Instant> recentCalls(Instant now) {
