@@ -2,6 +2,7 @@ package io.sluice.functions.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.functions.runtime.LateRecord;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.functions.runtime.RejectedRecord;
@@ -20,15 +21,18 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * The stream driver's late and rejected records, passed on in input line order whichever thread ran their shard:
- * each shard's go to its own temporary file (a shard meets its lines in order), and {@link #drain} merges the files
- * by line number. Results go straight through. Memory stays bounded however many records are late or bad.
+ * The local drivers' late and rejected records, passed on in input line order whichever thread ran their split:
+ * each split's go to its own temporary file (a split meets its lines in order), and {@link #drain} merges the files
+ * by line number. Results go straight through. Memory stays bounded however many records are late or bad. A stream
+ * shard's lines are numbered in the whole input; a batch task counts from its own first line, so draining adds each
+ * task's offset (the lines of the tasks before it).
  *
  * <pre>{@code
  * LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, shards);
- * new SplitProcessor(pipeline, store, split, side.shard(s), metrics, SplitProcessor.Mode.STREAM);
+ * new SplitProcessor(pipeline, store, split, side.split(s), metrics, SplitProcessor.Mode.STREAM);
  * ...
- * side.drain();   // after the last batch: late and rejected records reach outputs, by line
+ * side.drain();                 // stream: late and rejected records reach outputs, by line
+ * side.drain(taskLineOffsets);  // batch: by line once each task's offset is added
  * }</pre>
  */
 final class LineOrderedSideOutputs {
@@ -39,41 +43,52 @@ final class LineOrderedSideOutputs {
     private final Outputs downstream;
     private final Spool[] spools;
 
-    LineOrderedSideOutputs(Outputs downstream, int shards) {
+    LineOrderedSideOutputs(Outputs downstream, int splits) {
         this.downstream = downstream;
-        this.spools = new Spool[shards];
-        for (int s = 0; s < shards; s++) {
+        this.spools = new Spool[splits];
+        for (int s = 0; s < splits; s++) {
             spools[s] = new Spool();
         }
     }
 
-    /** The outputs of shard {@code s}'s processor; one thread at a time per shard. */
-    Outputs shard(int s) {
+    /** The outputs of split {@code s}'s processor; one thread at a time per split. */
+    Outputs split(int s) {
         return spools[s];
     }
 
-    /** Passes every spooled record on, in line order, and deletes the spools. */
+    /** Passes every spooled record on, in line order, and deletes the spools (line numbers of the whole input). */
     void drain() {
+        drain(new long[spools.length]);
+    }
+
+    /**
+     * Passes every spooled record on, in line order, with {@code line=N} turned into {@code line=N+lineOffsets[s]}
+     * for split {@code s}, and deletes the spools.
+     */
+    void drain(long[] lineOffsets) {
         List<BufferedReader> readers = new ArrayList<>();
         try {
             PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparingLong(Head::line).thenComparingInt(Head::shard));
             for (int s = 0; s < spools.length; s++) {
                 BufferedReader reader = spools[s].reader();
                 readers.add(reader);
-                Head head = next(reader, s);
+                Head head = next(reader, s, lineOffsets[s]);
                 if (head != null) {
                     heads.add(head);
                 }
             }
             while (!heads.isEmpty()) {
                 Head head = heads.poll();
-                JsonNode record = head.entry().get("record");
+                ObjectNode record = (ObjectNode) head.entry().get("record");
+                if (lineOffsets[head.shard()] != 0 && head.line() != Long.MAX_VALUE) {
+                    record.put("position", LINE + head.line());
+                }
                 if (head.entry().get("kind").asText().equals("late")) {
                     downstream.late(JSON.treeToValue(record, LateRecord.class));
                 } else {
                     downstream.rejected(JSON.treeToValue(record, RejectedRecord.class));
                 }
-                Head following = next(readers.get(head.shard()), head.shard());
+                Head following = next(readers.get(head.shard()), head.shard(), lineOffsets[head.shard()]);
                 if (following != null) {
                     heads.add(following);
                 }
@@ -96,22 +111,22 @@ final class LineOrderedSideOutputs {
         }
     }
 
-    /** The next spooled record of a shard, with its line number, or null at the end. */
-    private static Head next(BufferedReader reader, int shard) throws IOException {
+    /** The next spooled record of a split, with its line number in the whole input, or null at the end. */
+    private static Head next(BufferedReader reader, int shard, long lineOffset) throws IOException {
         String line = reader == null ? null : reader.readLine();
         if (line == null) {
             return null;
         }
         JsonNode entry = JSON.readTree(line);
         String position = entry.get("record").get("position").asText();
-        long number = position.startsWith(LINE) ? Long.parseLong(position.substring(LINE.length())) : Long.MAX_VALUE;
+        long number = position.startsWith(LINE) ? Long.parseLong(position.substring(LINE.length())) + lineOffset : Long.MAX_VALUE;
         return new Head(number, shard, entry);
     }
 
     private record Head(long line, int shard, JsonNode entry) {
     }
 
-    /** One shard's spool: a temporary file created on the first record. */
+    /** One split's spool: a temporary file created on the first record. */
     private final class Spool implements Outputs {
         private Path file;
         private BufferedWriter writer;

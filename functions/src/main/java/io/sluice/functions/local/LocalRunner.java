@@ -122,15 +122,15 @@ public final class LocalRunner {
         int tasks = input.splittable() ? (int) Math.max(1, Math.min(splits, input.size() / minTaskBytes + 1)) : 1;
         long rangeSize = input.splittable() ? (input.size() + tasks - 1) / tasks : Long.MAX_VALUE;
         List<TaskReader> readers = new ArrayList<>();
+        LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, tasks);
         for (int t = 0; t < tasks; t++) {
             String split = String.format("task-%04d", t);
-            SpooledRejects spool = new SpooledRejects(outputs);
-            SplitProcessor processor = new SplitProcessor(pipeline, store, split, spool, metrics,
+            SplitProcessor processor = new SplitProcessor(pipeline, store, split, side.split(t), metrics,
                     SplitProcessor.Mode.BATCH);
             processor.state();
             long start = input.splittable() ? t * rangeSize : 0;
             long end = input.splittable() ? Math.min(input.size(), start + rangeSize) : Long.MAX_VALUE;
-            readers.add(new TaskReader(processor, spool, input, start, end, pipeline.maxRecordBytes()));
+            readers.add(new TaskReader(processor, input, start, end, pipeline.maxRecordBytes()));
         }
         AtomicLong records = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
@@ -146,12 +146,13 @@ public final class LocalRunner {
         } finally {
             pool.shutdownNow();
         }
-        long lineBase = 0;
-        for (TaskReader reader : readers) {
-            reader.processor.finish(0);
-            reader.spool.replay(lineBase);
-            lineBase += reader.lines;
+        // A task numbers its lines from its own start: each one's offset is the lines of the tasks before it.
+        long[] lineOffsets = new long[tasks];
+        for (int t = 0; t < tasks; t++) {
+            readers.get(t).processor.finish(0);
+            lineOffsets[t] = t == 0 ? 0 : lineOffsets[t - 1] + readers.get(t - 1).lines;
         }
+        side.drain(lineOffsets);
         new WindowFirer(pipeline, store, outputs, metrics, "local-batch", FIRING_LEASE_MILLIS).fire(Long.MAX_VALUE, 0);
         return tasks;
     }
@@ -163,7 +164,7 @@ public final class LocalRunner {
         long[] ordinals = new long[splits];
         LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, splits);
         for (int s = 0; s < splits; s++) {
-            shards[s] = new SplitProcessor(pipeline, store, String.format("shardId-%012d", s), side.shard(s), metrics,
+            shards[s] = new SplitProcessor(pipeline, store, String.format("shardId-%012d", s), side.split(s), metrics,
                     SplitProcessor.Mode.STREAM);
             shards[s].state();
         }
@@ -230,17 +231,14 @@ public final class LocalRunner {
     /** Reads one byte-range task: the lines whose first byte lies in {@code [start, end)}. */
     private final class TaskReader {
         private final SplitProcessor processor;
-        private final SpooledRejects spool;
         private final LocalInput input;
         private final long start;
         private final long end;
         private final int maxRecordBytes;
         private long lines;
 
-        TaskReader(SplitProcessor processor, SpooledRejects spool, LocalInput input, long start, long end,
-                   int maxRecordBytes) {
+        TaskReader(SplitProcessor processor, LocalInput input, long start, long end, int maxRecordBytes) {
             this.processor = processor;
-            this.spool = spool;
             this.input = input;
             this.start = start;
             this.end = end;
