@@ -115,13 +115,18 @@ final class ReplayHarness {
      * pass, the next one fails, like an invocation dying midway); negative means no crash.
      */
     static StateStore crashing(StateStore delegate, AtomicInteger writesLeft) {
+        return crashingOn("writePartial", delegate, writesLeft);
+    }
+
+    /** A store whose calls of {@code method} fail once {@code callsLeft} reaches 0; negative means no crash. */
+    static StateStore crashingOn(String method, StateStore delegate, AtomicInteger callsLeft) {
         return (StateStore) Proxy.newProxyInstance(StateStore.class.getClassLoader(), new Class<?>[] {StateStore.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("writePartial") && writesLeft.getAndDecrement() == 0) {
-                        throw new StateStoreException("injected crash before a partial write");
+                (proxy, called, args) -> {
+                    if (called.getName().equals(method) && callsLeft.getAndDecrement() == 0) {
+                        throw new StateStoreException("injected crash before " + method);
                     }
                     try {
-                        return method.invoke(delegate, args);
+                        return called.invoke(delegate, args);
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }

@@ -221,7 +221,7 @@ abstract class RuntimeExactlyOnceContractTest {
         OrderBatch next = batch(2, new Order("o-3", "u", "c-r", 4, 30_000), new Order("o-4", "u", "c-s", 8, 110_000));
         AtomicInteger splitWritesLeft = new AtomicInteger(0);
         try {
-            h.process(h.newInstance(ahead, failingSplitWrites(newStore(), splitWritesLeft)), next);
+            h.process(h.newInstance(ahead, ReplayHarness.crashingOn("putSplit", newStore(), splitWritesLeft)), next);
         } catch (StateStoreException injected) {
             assertThat(injected).hasMessageStartingWith("injected crash");
         }
@@ -248,21 +248,6 @@ abstract class RuntimeExactlyOnceContractTest {
             fences.add(io.sluice.state.Fence.of(Integer.toString(first * 100 + i)));
         }
         return new OrderBatch(List.of(orders), fences);
-    }
-
-    /** A store whose split writes fail once {@code writesLeft} reaches 0 (a batch dying after its partial writes). */
-    private static StateStore failingSplitWrites(StateStore delegate, AtomicInteger writesLeft) {
-        return (StateStore) java.lang.reflect.Proxy.newProxyInstance(StateStore.class.getClassLoader(),
-                new Class<?>[] {StateStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("putSplit") && writesLeft.getAndDecrement() == 0) {
-                        throw new StateStoreException("injected crash before the split's progress is written");
-                    }
-                    try {
-                        return method.invoke(delegate, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 
     @Test
