@@ -3,10 +3,9 @@ package io.sluice.orchestrator.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.functions.io.kinesis.ShardLoadTable;
+import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.orchestrator.scaling.ActuationReport;
 import io.sluice.orchestrator.scaling.DynamoDbScalingHistoryStore;
 import io.sluice.orchestrator.scaling.KinesisScalingActuator;
@@ -16,6 +15,7 @@ import io.sluice.orchestrator.scaling.TableShardMetrics;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -39,8 +39,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 public final class ShardScalerHandler implements RequestHandler<ScheduledEvent, String> {
     /** Leaves a margin inside the function's 60 s timeout; undone decisions are re-decided next minute. */
     static final Duration ACTUATION_BUDGET = Duration.ofSeconds(45);
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> TICK_UNITS = EmfMetrics.units("OpenShards", "Count", "DemandShards", "None",
+            "Decisions", "Count", "Applied", "Count", "Failed", "Count", "Superseded", "Count");
 
     private final ScalingLoop loop;
     private final Clock clock;
@@ -120,16 +120,7 @@ public final class ShardScalerHandler implements RequestHandler<ScheduledEvent, 
      * fleet against its load and an alarm on failed resharding.
      */
     String emf(ScalingLoop.Tick tick) {
-        ObjectNode line = JSON.createObjectNode();
-        ObjectNode aws = line.putObject("_aws");
-        aws.put("Timestamp", tick.plan().at().toEpochMilli());
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-        directive.put("Namespace", "Sluice");
-        directive.putArray("Dimensions").addArray().add("Stream");
-        ArrayNode metrics = directive.putArray("Metrics");
-        for (String name : new String[] {"OpenShards", "DemandShards", "Decisions", "Applied", "Failed", "Superseded"}) {
-            metrics.addObject().put("Name", name).put("Unit", name.equals("DemandShards") ? "None" : "Count");
-        }
+        ObjectNode line = EmfMetrics.line("Sluice", tick.plan().at().toEpochMilli(), List.of("Stream"), TICK_UNITS);
         line.put("Stream", stream);
         line.put("OpenShards", tick.plan().currentShards());
         line.put("DemandShards", tick.plan().demandShards());

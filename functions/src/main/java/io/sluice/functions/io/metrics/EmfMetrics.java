@@ -8,6 +8,7 @@ import io.sluice.functions.runtime.RunMetrics;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +28,8 @@ import java.util.Map;
 public final class EmfMetrics {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Map<String, String> SHARD_LOAD_UNITS = units("RecordsIn", "Count", "BytesIn", "Bytes",
+            "IteratorAgeMillis", "Milliseconds");
 
     private final String namespace;
     private final String pipeline;
@@ -67,17 +70,11 @@ public final class EmfMetrics {
         if (watermarkLag >= 0) {
             values.put("WatermarkLag", watermarkLag);
         }
-        ObjectNode line = JSON.createObjectNode();
-        ObjectNode aws = line.putObject("_aws");
-        aws.put("Timestamp", nowMillis);
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-        directive.put("Namespace", namespace);
-        directive.putArray("Dimensions").addArray().add("Pipeline").add("Function");
-        ArrayNode definitions = directive.putArray("Metrics");
+        Map<String, String> units = new LinkedHashMap<>();
         for (String name : values.keySet()) {
-            definitions.addObject().put("Name", name)
-                    .put("Unit", name.equals("BatchDuration") || name.equals("WatermarkLag") ? "Milliseconds" : "Count");
+            units.put(name, name.equals("BatchDuration") || name.equals("WatermarkLag") ? "Milliseconds" : "Count");
         }
+        ObjectNode line = line(namespace, nowMillis, List.of("Pipeline", "Function"), units);
         line.put("Pipeline", pipeline);
         line.put("Function", function);
         values.forEach(line::put);
@@ -94,16 +91,7 @@ public final class EmfMetrics {
      * @return the line written
      */
     public String emitShardLoad(ShardLoadReport load) {
-        ObjectNode line = JSON.createObjectNode();
-        ObjectNode aws = line.putObject("_aws");
-        aws.put("Timestamp", load.at().toEpochMilli());
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-        directive.put("Namespace", namespace);
-        directive.putArray("Dimensions").addArray().add("ShardId");
-        ArrayNode definitions = directive.putArray("Metrics");
-        definitions.addObject().put("Name", "RecordsIn").put("Unit", "Count");
-        definitions.addObject().put("Name", "BytesIn").put("Unit", "Bytes");
-        definitions.addObject().put("Name", "IteratorAgeMillis").put("Unit", "Milliseconds");
+        ObjectNode line = line(namespace, load.at().toEpochMilli(), List.of("ShardId"), SHARD_LOAD_UNITS);
         line.put("ShardId", load.shardId());
         line.put("Pipeline", pipeline);
         line.put("RecordsIn", load.records());
@@ -116,6 +104,45 @@ public final class EmfMetrics {
             out.println(text);
         }
         return text;
+    }
+
+    /**
+     * The start of any EMF line: the {@code _aws} directive declaring one dimension set and the metrics with their
+     * CloudWatch units. The caller adds the dimensions' and metrics' values as top-level fields.
+     *
+     * <pre>{@code
+     * ObjectNode line = EmfMetrics.line("Sluice", now, List.of("Stream"), Map.of("OpenShards", "Count"));
+     * line.put("Stream", stream).put("OpenShards", 4);
+     * out.println(line);
+     * }</pre>
+     *
+     * @param metricUnits metric name to unit ({@code Count}, {@code Bytes}, {@code Milliseconds}, {@code None}, ...)
+     * @return a new line
+     */
+    public static ObjectNode line(String namespace, long timestampMillis, List<String> dimensions,
+                                  Map<String, String> metricUnits) {
+        ObjectNode line = JSON.createObjectNode();
+        ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", timestampMillis);
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", namespace);
+        ArrayNode dimensionSet = directive.putArray("Dimensions").addArray();
+        dimensions.forEach(dimensionSet::add);
+        ArrayNode definitions = directive.putArray("Metrics");
+        metricUnits.forEach((name, unit) -> definitions.addObject().put("Name", name).put("Unit", unit));
+        return line;
+    }
+
+    /**
+     * @param namesAndUnits metric name, unit, name, unit, ...
+     * @return them in order, for {@link #line}
+     */
+    public static Map<String, String> units(String... namesAndUnits) {
+        Map<String, String> units = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < namesAndUnits.length; i += 2) {
+            units.put(namesAndUnits[i], namesAndUnits[i + 1]);
+        }
+        return units;
     }
 
     private long delta(String name, long total) {
