@@ -6,24 +6,38 @@ import java.util.Objects;
 /**
  * Progress of one source split, as stored in the coordination table.
  *
- * @param pipeline          the pipeline name
- * @param split             Kinesis shard id or batch task id
- * @param status            lifecycle state
- * @param watermarkMillis   event-time watermark of this split ({@link Long#MIN_VALUE} before the first record,
- *                          {@link Long#MAX_VALUE} once finished)
- * @param fence             highest source position processed
- * @param lastActivityMillis processing time of the last record seen, for idleness
- * @param parents           splits that must finish before this one is read (shard lineage); may be empty
+ * <p>Progress is monotone (invariant 3): a store never lowers a split's watermark, fence, attempt fence or activity,
+ * never turns FINISHED back into anything else and never turns ACTIVE back into PENDING, whatever order
+ * concurrent or stale writers arrive in: {@link StateStore#advanceSplit} stores {@code stored.merge(proposed)}.
+ *
+ * @param pipeline           the pipeline name
+ * @param split              Kinesis shard id or batch task id
+ * @param status             lifecycle state
+ * @param watermarkMillis    event-time watermark of this split ({@link Long#MIN_VALUE} before the first record,
+ *                           {@link Long#MAX_VALUE} once finished)
+ * @param fence              highest source position whose batch is fully applied
+ * @param lastActivityMillis processing time an invocation last started on the split, for idleness
+ * @param parents            splits that must finish before this one is read (shard lineage); may be empty
+ * @param attemptFence       highest source position any attempt has started to apply ({@link StateStore#startAttempt}):
+ *                           when it is past {@code fence}, an attempt failed midway and records up to it may already
+ *                           be in partials
  */
 public record SplitState(String pipeline, String split, SplitStatus status, long watermarkMillis, Fence fence,
-                         long lastActivityMillis, List<String> parents) {
+                         long lastActivityMillis, List<String> parents, Fence attemptFence) {
 
     public SplitState {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(fence, "fence");
+        Objects.requireNonNull(attemptFence, "attemptFence");
         parents = List.copyOf(parents);
+    }
+
+    /** A split without an attempt fence. */
+    public SplitState(String pipeline, String split, SplitStatus status, long watermarkMillis, Fence fence,
+                      long lastActivityMillis, List<String> parents) {
+        this(pipeline, split, status, watermarkMillis, fence, lastActivityMillis, parents, Fence.NONE);
     }
 
     /** A split that is known but not read yet. */
@@ -31,18 +45,64 @@ public record SplitState(String pipeline, String split, SplitStatus status, long
         return new SplitState(pipeline, split, SplitStatus.PENDING, Long.MIN_VALUE, Fence.NONE, nowMillis, parents);
     }
 
+    /**
+     * A split that is known but not read yet and starts at {@code watermarkMillis}: a child shard starts at its
+     * parents' watermark, so registering it never holds the global watermark further back than they did.
+     */
+    public static SplitState pendingAt(String pipeline, String split, long nowMillis, List<String> parents,
+                                       long watermarkMillis) {
+        return new SplitState(pipeline, split, SplitStatus.PENDING, watermarkMillis, Fence.NONE, nowMillis, parents);
+    }
+
     public SplitState withProgress(long watermark, Fence newFence, long activityMillis) {
-        return new SplitState(pipeline, split, SplitStatus.ACTIVE, Math.max(watermarkMillis, watermark), newFence,
-                activityMillis, parents);
+        SplitStatus next = status == SplitStatus.FINISHED ? SplitStatus.FINISHED : SplitStatus.ACTIVE;
+        return new SplitState(pipeline, split, next, Math.max(watermarkMillis, watermark), max(fence, newFence),
+                Math.max(lastActivityMillis, activityMillis), parents, max(attemptFence, newFence));
     }
 
     /** A copy that was last active at {@code activityMillis}, status and progress unchanged. */
     public SplitState withActivity(long activityMillis) {
-        return new SplitState(pipeline, split, status, watermarkMillis, fence, activityMillis, parents);
+        return new SplitState(pipeline, split, status, watermarkMillis, fence,
+                Math.max(lastActivityMillis, activityMillis), parents, attemptFence);
+    }
+
+    /** A copy whose watermark is at least {@code watermark}. */
+    public SplitState withWatermarkAtLeast(long watermark) {
+        return new SplitState(pipeline, split, status, Math.max(watermarkMillis, watermark), fence, lastActivityMillis,
+                parents, attemptFence);
     }
 
     public SplitState finished(Fence lastFence) {
-        return new SplitState(pipeline, split, SplitStatus.FINISHED, Long.MAX_VALUE, lastFence, lastActivityMillis,
-                parents);
+        return new SplitState(pipeline, split, SplitStatus.FINISHED, Long.MAX_VALUE, max(fence, lastFence),
+                lastActivityMillis, parents, max(attemptFence, lastFence));
+    }
+
+    /** Whether an attempt started past the applied fence: records in {@code (fence, attemptFence]} may be applied. */
+    public boolean hasUnfinishedAttempt() {
+        return attemptFence.isAfter(fence);
+    }
+
+    /**
+     * The least state that is at least as far as this one and {@code other} in every respect: the higher watermark,
+     * fences and activity, the later status; parents are kept once known.
+     */
+    public SplitState merge(SplitState other) {
+        if (!pipeline.equals(other.pipeline) || !split.equals(other.split)) {
+            throw new IllegalArgumentException("cannot merge split " + other.split + " into " + split);
+        }
+        SplitStatus s = status.compareTo(other.status) >= 0 ? status : other.status;
+        long w = s == SplitStatus.FINISHED ? Long.MAX_VALUE : Math.max(watermarkMillis, other.watermarkMillis);
+        return new SplitState(pipeline, split, s, w, max(fence, other.fence),
+                Math.max(lastActivityMillis, other.lastActivityMillis), parents.isEmpty() ? other.parents : parents,
+                max(attemptFence, other.attemptFence));
+    }
+
+    /** Whether storing this state over {@code stored} moves nothing back: this is {@code stored.merge(this)}. */
+    public boolean dominates(SplitState stored) {
+        return stored.merge(this).equals(this);
+    }
+
+    private static Fence max(Fence a, Fence b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -76,8 +76,46 @@ public interface StateStore {
     /** Gives up a claim without firing, so another caller may claim at once. No-op if not held. */
     void releaseFiring(String pipeline, Slot slot, String owner);
 
-    /** Creates or replaces the progress record of a split. */
-    void putSplit(SplitState state);
+    /**
+     * Stores {@code proposed} merged into the split's stored progress ({@link SplitState#merge}): creates the split
+     * if it is new, and otherwise never lowers its watermark or fences, never reopens a FINISHED split. A stale or
+     * concurrent writer therefore cannot move progress back (invariant 3); the write is conditional on what it
+     * replaces, retried on a conflict.
+     *
+     * @return the stored state after the write
+     */
+    SplitState advanceSplit(SplitState proposed);
+
+    /**
+     * Registers {@code state} if the split is not known yet; a known split is left exactly as it is (its activity
+     * included, so registering never makes an idle split look active).
+     *
+     * @return true if this call created the split
+     */
+    boolean createSplit(SplitState state);
+
+    /**
+     * Records, before an invocation writes anything for the split, that it is active at {@code nowMillis} and is
+     * about to apply records up to {@code through} (the attempt fence only rises). Creates the split as PENDING if it
+     * is new. Written before the invocation reads the watermarks it judges lateness by, so a firer that then reads
+     * the splits sees the split as active (see {@link #publishWatermark}).
+     *
+     * @return the split's state as it was before this call (its {@link SplitState#attemptFence} tells whether an
+     *     earlier attempt may have applied records past its fence)
+     */
+    SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis);
+
+    /**
+     * The highest watermark a firer has published for {@code pipeline} ({@link Long#MIN_VALUE} if none): records are
+     * judged late against at least it, so nothing judged on time is written into a window that has fired.
+     */
+    long publishedWatermark(String pipeline);
+
+    /**
+     * Raises {@link #publishedWatermark} to {@code watermark}; never lowers it. A firer publishes the watermark it is
+     * about to fire at, then reads the splits again and fires no further than they allow.
+     */
+    void publishWatermark(String pipeline, long watermark);
 
     /** The progress record of one split. */
     Optional<SplitState> readSplit(String pipeline, String split);

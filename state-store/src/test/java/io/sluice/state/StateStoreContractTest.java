@@ -257,12 +257,12 @@ public abstract class StateStoreContractTest {
     void splits_roundTrip_areListedInIdOrder_andReplaced() {
         SplitState child = SplitState.pending(pipeline, "shardId-000000000003", 5,
                 List.of("shardId-000000000001", "shardId-000000000002"));
-        store.putSplit(SplitState.pending(pipeline, "shardId-000000000002", 0, List.of()).finished(Fence.of("99")));
-        store.putSplit(child);
-        store.putSplit(SplitState.pending(pipeline, "shardId-000000000001", 0, List.of()));
+        store.advanceSplit(SplitState.pending(pipeline, "shardId-000000000002", 0, List.of()).finished(Fence.of("99")));
+        store.advanceSplit(child);
+        store.advanceSplit(SplitState.pending(pipeline, "shardId-000000000001", 0, List.of()));
         SplitState progressed = SplitState.pending(pipeline, "shardId-000000000001", 0, List.of())
                 .withProgress(-5_000, Fence.of("123456789012345678901234567890", 3), 7);
-        store.putSplit(progressed);
+        store.advanceSplit(progressed);
 
         assertThat(store.splits(pipeline)).extracting(SplitState::split)
                 .containsExactly("shardId-000000000001", "shardId-000000000002", "shardId-000000000003");
@@ -272,6 +272,76 @@ public abstract class StateStoreContractTest {
                 .isEqualTo(Long.MAX_VALUE);
         assertThat(store.readSplit(pipeline, "shardId-000000000009")).isEmpty();
         assertThat(store.splits(pipeline + "-other")).isEmpty();
+    }
+
+    @Test
+    void advanceSplit_neverMovesProgressBack_whenAStaleWriterArrivesLast() {
+        SplitState read = SplitState.pending(pipeline, "shard-0", 0, List.of("shard-p"));
+        SplitState fast = read.withProgress(295_000, Fence.of("30"), 20);
+        SplitState slow = read.withProgress(95_000, Fence.of("10"), 10);
+
+        store.advanceSplit(fast);
+        SplitState stored = store.advanceSplit(slow);
+
+        assertThat(stored).isEqualTo(fast);
+        assertThat(store.readSplit(pipeline, "shard-0")).contains(fast);
+    }
+
+    @Test
+    void advanceSplit_keepsFinishedTerminal_andTheHigherOfEachField() {
+        SplitState read = SplitState.pending(pipeline, "task-1", 0, List.of());
+        store.advanceSplit(read.finished(Fence.ofOrdinal(500)));
+        store.advanceSplit(read.withProgress(Long.MIN_VALUE, Fence.ofOrdinal(900), 99));
+
+        SplitState stored = store.readSplit(pipeline, "task-1").orElseThrow();
+        assertThat(stored.status()).isEqualTo(SplitStatus.FINISHED);
+        assertThat(stored.watermarkMillis()).isEqualTo(Long.MAX_VALUE);
+        assertThat(stored.fence()).isEqualTo(Fence.ofOrdinal(900));
+        assertThat(stored.lastActivityMillis()).isEqualTo(99);
+    }
+
+    @Test
+    void advanceSplit_neverTurnsAnActiveSplitBackIntoPending() {
+        SplitState read = SplitState.pending(pipeline, "shard-0", 0, List.of());
+        store.advanceSplit(read.withProgress(1_000, Fence.of("5"), 3));
+        store.advanceSplit(SplitState.pending(pipeline, "shard-0", 1, List.of()));
+
+        assertThat(store.readSplit(pipeline, "shard-0").orElseThrow().status()).isEqualTo(SplitStatus.ACTIVE);
+    }
+
+    @Test
+    void createSplit_registersOnce_andLeavesAKnownSplitAlone() {
+        SplitState progressed = SplitState.pending(pipeline, "shard-0", 0, List.of()).withProgress(7_000, Fence.of("9"), 5);
+        assertThat(store.createSplit(SplitState.pending(pipeline, "shard-0", 0, List.of()))).isTrue();
+        store.advanceSplit(progressed);
+
+        assertThat(store.createSplit(SplitState.pendingAt(pipeline, "shard-0", 99, List.of(), 1_000))).isFalse();
+        assertThat(store.readSplit(pipeline, "shard-0")).contains(progressed);
+    }
+
+    @Test
+    void startAttempt_returnsThePreviousState_andRaisesTheAttemptFenceOnly() {
+        SplitState first = store.startAttempt(pipeline, "shard-0", Fence.of("10"), 100);
+        assertThat(first.status()).isEqualTo(SplitStatus.PENDING);
+        assertThat(first.attemptFence()).isEqualTo(Fence.NONE);
+
+        SplitState second = store.startAttempt(pipeline, "shard-0", Fence.of("5"), 200);   // bisected retry: first half
+        assertThat(second.attemptFence()).isEqualTo(Fence.of("10"));
+        assertThat(second.hasUnfinishedAttempt()).isTrue();
+
+        SplitState now = store.readSplit(pipeline, "shard-0").orElseThrow();
+        assertThat(now.attemptFence()).isEqualTo(Fence.of("10"));
+        assertThat(now.lastActivityMillis()).isEqualTo(200);
+        assertThat(now.watermarkMillis()).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void publishedWatermark_startsAtMinimum_andOnlyRises() {
+        assertThat(store.publishedWatermark(pipeline)).isEqualTo(Long.MIN_VALUE);
+        store.publishWatermark(pipeline, 120_000);
+        store.publishWatermark(pipeline, 60_000);
+        assertThat(store.publishedWatermark(pipeline)).isEqualTo(120_000);
+        assertThat(store.firedWatermark(pipeline)).isEqualTo(Long.MIN_VALUE);
     }
 
     @Test

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
+import static io.sluice.state.dynamodb.StateTables.ATTEMPT_FENCE;
 import static io.sluice.state.dynamodb.StateTables.FENCE;
 import static io.sluice.state.dynamodb.StateTables.FIRED_WATERMARK;
 import static io.sluice.state.dynamodb.StateTables.LAST_ACTIVITY;
@@ -46,6 +48,9 @@ final class Coordination {
     static final String PENDING = "PENDING";
     static final String CLAIMED = "CLAIMED";
     private static final String FIRED_SK = "-";
+    /** The published watermark shares the fired watermark's partition. */
+    private static final String PUBLISHED_SK = "published";
+    private static final int MAX_SPLIT_ATTEMPTS = 8;
     private static final ReturnConsumedCapacity TOTAL = ReturnConsumedCapacity.TOTAL;
 
     private final DynamoDbClient client;
@@ -163,18 +168,107 @@ final class Coordination {
                 && "ConditionalCheckFailed".equals(e.cancellationReasons().get(item).code());
     }
 
-    void putSplit(SplitState state) {
+    /** Monotone merge (see {@link SplitState#merge}): a write conditional on the stored state being dominated. */
+    SplitState advanceSplit(SplitState proposed) {
+        SplitState next = proposed;
+        for (int attempt = 1; attempt <= MAX_SPLIT_ATTEMPTS; attempt++) {
+            try {
+                writeDominating(next);
+                return next;
+            } catch (ConditionalCheckFailedException e) {
+                Optional<SplitState> stored = readSplit(proposed.pipeline(), proposed.split());
+                if (stored.isPresent()) {
+                    next = stored.get().merge(proposed);
+                    if (next.equals(stored.get())) {
+                        return next;   // the stored progress is already at least as far
+                    }
+                }
+            }
+        }
+        throw new StateStoreException("Split [" + proposed.split() + "] of pipeline [" + proposed.pipeline()
+                + "] kept changing under " + MAX_SPLIT_ATTEMPTS + " conditional writes");
+    }
+
+    /** Writes {@code state} unless the stored split is ahead of it in any respect. */
+    private void writeDominating(SplitState state) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":st", s(state.status().name()));
+        values.put(":wm", n(state.watermarkMillis()));
+        values.put(":f", s(state.fence().encoded()));
+        values.put(":la", n(state.lastActivityMillis()));
+        values.put(":af", s(state.attemptFence().encoded()));
+        values.put(":ttl", n(ttl.getAsLong()));
+        StringBuilder set = new StringBuilder("SET " + STATUS + " = :st, " + WATERMARK + " = :wm, " + FENCE + " = :f, "
+                + LAST_ACTIVITY + " = :la, " + ATTEMPT_FENCE + " = :af, #ttl = :ttl");
+        if (!state.parents().isEmpty()) {
+            set.append(", " + PARENTS + " = :p");
+            values.put(":p", AttributeValue.fromL(state.parents().stream().map(Coordination::s).toList()));
+        }
+        StringBuilder condition = new StringBuilder("attribute_not_exists(" + PK + ") OR (" + WATERMARK + " <= :wm AND "
+                + FENCE + " <= :f AND " + LAST_ACTIVITY + " <= :la AND (attribute_not_exists(" + ATTEMPT_FENCE + ") OR "
+                + ATTEMPT_FENCE + " <= :af)");
+        switch (state.status()) {
+            case PENDING -> {
+                condition.append(" AND " + STATUS + " = :st");
+            }
+            case ACTIVE -> {
+                condition.append(" AND " + STATUS + " <> :fin");
+                values.put(":fin", s(SplitStatus.FINISHED.name()));
+            }
+            case FINISHED -> {
+                // FINISHED is the last status: nothing stored is ahead of it.
+            }
+        }
+        condition.append(')');
+        update(key(Keys.splitsPk(state.pipeline()), state.split()), set.toString(), condition.toString(), values);
+    }
+
+    boolean createSplit(SplitState state) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.putAll(key(Keys.splitsPk(state.pipeline()), state.split()));
         item.put(STATUS, s(state.status().name()));
         item.put(WATERMARK, n(state.watermarkMillis()));
         item.put(FENCE, s(state.fence().encoded()));
         item.put(LAST_ACTIVITY, n(state.lastActivityMillis()));
+        item.put(ATTEMPT_FENCE, s(state.attemptFence().encoded()));
         item.put(PARENTS, AttributeValue.fromL(state.parents().stream().map(Coordination::s).toList()));
         item.put(TTL, n(ttl.getAsLong()));
-        calls.write("PutItem", () -> client.putItem(b -> b.tableName(table).item(item).returnConsumedCapacity(TOTAL)),
-                PutItemResponse::consumedCapacity);
         calls.estimateWrite(ItemSizes.writeUnits(ItemSizes.itemSize(item)));
+        try {
+            calls.write("PutItem", () -> client.putItem(b -> b.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(" + PK + ")").returnConsumedCapacity(TOTAL)),
+                    PutItemResponse::consumedCapacity);
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
+    /**
+     * One UpdateItem in the common case: activity and attempt fence set, the split created if new, the old item
+     * returned. When a higher attempt fence is stored (the first half of a bisected retry), only the activity is set.
+     */
+    SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":pending", s(SplitStatus.PENDING.name()));
+        values.put(":min", n(Long.MIN_VALUE));
+        values.put(":none", s(Fence.NONE.encoded()));
+        values.put(":now", n(nowMillis));
+        values.put(":ttl", n(ttl.getAsLong()));
+        String create = "SET " + STATUS + " = if_not_exists(" + STATUS + ", :pending), " + WATERMARK + " = if_not_exists("
+                + WATERMARK + ", :min), " + FENCE + " = if_not_exists(" + FENCE + ", :none), " + LAST_ACTIVITY
+                + " = :now, #ttl = :ttl";
+        Map<String, AttributeValue> key = key(Keys.splitsPk(pipeline), split);
+        Map<String, AttributeValue> old;
+        try {
+            Map<String, AttributeValue> withFence = new HashMap<>(values);
+            withFence.put(":af", s(through.encoded()));
+            old = updateReturningOld(key, create + ", " + ATTEMPT_FENCE + " = :af",
+                    "attribute_not_exists(" + ATTEMPT_FENCE + ") OR " + ATTEMPT_FENCE + " <= :af", withFence);
+        } catch (ConditionalCheckFailedException higherAttempt) {
+            old = updateReturningOld(key, create, null, values);
+        }
+        return old.containsKey(STATUS) ? toSplit(pipeline, old) : SplitState.pending(pipeline, split, nowMillis, List.of());
     }
 
     Optional<SplitState> readSplit(String pipeline, String split) {
@@ -197,9 +291,23 @@ final class Coordination {
                 .orElse(Long.MIN_VALUE);
     }
 
+    long publishedWatermark(String pipeline) {
+        return get(key(Keys.firedPk(pipeline), PUBLISHED_SK))
+                .map(item -> Long.parseLong(item.get(FIRED_WATERMARK).n()))
+                .orElse(Long.MIN_VALUE);
+    }
+
+    void publishWatermark(String pipeline, long watermark) {
+        raise(pipeline, PUBLISHED_SK, watermark);
+    }
+
     void advanceFiredWatermark(String pipeline, long watermark) {
+        raise(pipeline, FIRED_SK, watermark);
+    }
+
+    private void raise(String pipeline, String sk, long watermark) {
         try {
-            update(key(Keys.firedPk(pipeline), FIRED_SK),
+            update(key(Keys.firedPk(pipeline), sk),
                     "SET " + FIRED_WATERMARK + " = :w, #ttl = :ttl",
                     "attribute_not_exists(" + FIRED_WATERMARK + ") OR " + FIRED_WATERMARK + " < :w",
                     Map.of(":w", n(watermark), ":ttl", n(ttl.getAsLong())));
@@ -213,7 +321,8 @@ final class Coordination {
                 ? item.get(PARENTS).l().stream().map(AttributeValue::s).toList() : List.of();
         return new SplitState(pipeline, item.get(SK).s(), SplitStatus.valueOf(item.get(STATUS).s()),
                 Long.parseLong(item.get(WATERMARK).n()), Fence.decode(item.get(FENCE).s()),
-                Long.parseLong(item.get(LAST_ACTIVITY).n()), parents);
+                Long.parseLong(item.get(LAST_ACTIVITY).n()), parents,
+                item.containsKey(ATTEMPT_FENCE) ? Fence.decode(item.get(ATTEMPT_FENCE).s()) : Fence.NONE);
     }
 
     private Optional<Map<String, AttributeValue>> get(Map<String, AttributeValue> key) {
@@ -234,6 +343,18 @@ final class Coordination {
                 .returnConsumedCapacity(TOTAL).build();
         calls.estimateWrite(1); // coordination items stay far under 1 KB; a failed condition is billed too
         calls.write("UpdateItem", () -> client.updateItem(request), UpdateItemResponse::consumedCapacity);
+    }
+
+    private Map<String, AttributeValue> updateReturningOld(Map<String, AttributeValue> key, String updateExpression,
+                                                          String condition, Map<String, AttributeValue> values) {
+        UpdateItemRequest request = UpdateItemRequest.builder().tableName(table).key(key)
+                .updateExpression(updateExpression).conditionExpression(condition)
+                .expressionAttributeValues(values).expressionAttributeNames(Map.of("#ttl", TTL))
+                .returnValues(ReturnValue.ALL_OLD).returnConsumedCapacity(TOTAL).build();
+        calls.estimateWrite(1);
+        UpdateItemResponse r = calls.write("UpdateItem", () -> client.updateItem(request),
+                UpdateItemResponse::consumedCapacity);
+        return r.hasAttributes() ? r.attributes() : Map.of();
     }
 
     /** All items of a paginated query, strongly consistent. */

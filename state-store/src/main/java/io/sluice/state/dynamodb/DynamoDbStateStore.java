@@ -250,8 +250,28 @@ public final class DynamoDbStateStore implements StateStore {
     }
 
     @Override
-    public void putSplit(SplitState state) {
-        coordination.putSplit(state);
+    public SplitState advanceSplit(SplitState proposed) {
+        return coordination.advanceSplit(proposed);
+    }
+
+    @Override
+    public boolean createSplit(SplitState state) {
+        return coordination.createSplit(state);
+    }
+
+    @Override
+    public SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis) {
+        return coordination.startAttempt(pipeline, split, through, nowMillis);
+    }
+
+    @Override
+    public long publishedWatermark(String pipeline) {
+        return coordination.publishedWatermark(pipeline);
+    }
+
+    @Override
+    public void publishWatermark(String pipeline, long watermark) {
+        coordination.publishWatermark(pipeline, watermark);
     }
 
     @Override

@@ -71,6 +71,8 @@ public final class StateTables {
     public static final String LAST_ACTIVITY = "la";
     /** Parent splits (L of S). */
     public static final String PARENTS = "p";
+    /** Attempt fence of a split, as {@link io.sluice.state.Fence#encoded()} (S). */
+    public static final String ATTEMPT_FENCE = "af";
     /** Fired watermark of a pipeline, epoch ms (N). */
     public static final String FIRED_WATERMARK = "fw";
 

@@ -6,6 +6,7 @@ import io.sluice.state.ItemTooLargeException;
 import io.sluice.state.Partial;
 import io.sluice.state.PartialKey;
 import io.sluice.state.SplitState;
+import io.sluice.state.SplitStatus;
 import io.sluice.state.Slot;
 import io.sluice.state.StateStore;
 import io.sluice.state.StateStoreException;
@@ -41,6 +42,7 @@ public final class InMemoryStateStore implements StateStore {
     private final Map<String, Set<Slot>> firedSlots = new ConcurrentHashMap<>();
     private final Map<String, ConcurrentSkipListMap<String, SplitState>> splits = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> firedWatermarks = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> publishedWatermarks = new ConcurrentHashMap<>();
     private final AtomicLong partialWrites = new AtomicLong();
 
     public InMemoryStateStore() {
@@ -156,8 +158,11 @@ public final class InMemoryStateStore implements StateStore {
         fired(pipeline).add(slot);
         slotIndex(pipeline).remove(slot, state);
         Map<Slot, Map<PartialKey, Partial>> bySlot = partials.get(pipeline);
-        if (bySlot != null) {
-            bySlot.remove(slot);
+        Map<PartialKey, Partial> items = bySlot == null ? null : bySlot.get(slot);
+        if (items != null) {
+            // Keep each item's fence, not its entries, as DynamoDB keeps fired items until their TTL: a retry asks
+            // whether an earlier attempt applied a record (StateStore#startAttempt), and the fence answers it.
+            items.replaceAll((k, p) -> new Partial(k, p.fence(), List.of()));
         }
     }
 
@@ -176,8 +181,41 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
-    public void putSplit(SplitState state) {
-        splits.computeIfAbsent(state.pipeline(), p -> new ConcurrentSkipListMap<>()).put(state.split(), state);
+    public SplitState advanceSplit(SplitState proposed) {
+        return splitsOf(proposed.pipeline()).merge(proposed.split(), proposed, SplitState::merge);
+    }
+
+    @Override
+    public boolean createSplit(SplitState state) {
+        return splitsOf(state.pipeline()).putIfAbsent(state.split(), state) == null;
+    }
+
+    @Override
+    public SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis) {
+        SplitState[] before = new SplitState[1];
+        splitsOf(pipeline).compute(split, (k, stored) -> {
+            SplitState current = stored != null ? stored : SplitState.pending(pipeline, split, nowMillis, List.of());
+            before[0] = current;
+            return current.merge(new SplitState(pipeline, split, SplitStatus.PENDING, Long.MIN_VALUE, Fence.NONE,
+                    nowMillis, List.of(), through));
+        });
+        return before[0];
+    }
+
+    @Override
+    public long publishedWatermark(String pipeline) {
+        AtomicLong w = publishedWatermarks.get(pipeline);
+        return w == null ? Long.MIN_VALUE : w.get();
+    }
+
+    @Override
+    public void publishWatermark(String pipeline, long watermark) {
+        publishedWatermarks.computeIfAbsent(pipeline, p -> new AtomicLong(Long.MIN_VALUE))
+                .accumulateAndGet(watermark, Math::max);
+    }
+
+    private ConcurrentSkipListMap<String, SplitState> splitsOf(String pipeline) {
+        return splits.computeIfAbsent(pipeline, p -> new ConcurrentSkipListMap<>());
     }
 
     @Override

@@ -90,7 +90,7 @@ class DynamoDbStateStoreTest {
         store.registerSlot(pipeline, new Slot(60_000, 120_000));
         store.claimFiring(pipeline, MINUTE, "a", 0, 1_000);
         store.completeFiring(pipeline, MINUTE, "a");
-        store.putSplit(SplitState.pending(pipeline, "shard-0", 0, List.of()));
+        store.advanceSplit(SplitState.pending(pipeline, "shard-0", 0, List.of()));
         store.advanceFiredWatermark(pipeline, 60_000);
 
         List<Map<String, AttributeValue>> all = new ArrayList<>(items(STATE));

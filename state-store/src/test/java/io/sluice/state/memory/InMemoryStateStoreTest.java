@@ -79,7 +79,7 @@ class InMemoryStateStoreTest {
     }
 
     @Test
-    void completeFiring_removesSlotFromPending_andForbidsNewClaims() {
+    void completeFiring_removesSlotFromPending_forbidsNewClaims_andKeepsOnlyFences() {
         store.registerSlot(PIPELINE, MINUTE);
         store.writePartial(partial("1", "c-1", 16), Fence.NONE);
         store.claimFiring(PIPELINE, MINUTE, "a", 0, 1_000);
@@ -88,7 +88,9 @@ class InMemoryStateStoreTest {
 
         assertThat(store.pendingSlots(PIPELINE, Long.MAX_VALUE)).isEmpty();
         assertThat(store.claimFiring(PIPELINE, MINUTE, "b", 10_000, 1_000)).isFalse();
-        assertThat(store.readSlot(PIPELINE, MINUTE)).isEmpty();
+        assertThat(store.readSlot(PIPELINE, MINUTE)).singleElement()
+                .satisfies(p -> assertThat(p.entries()).isEmpty())
+                .satisfies(p -> assertThat(p.fence()).isEqualTo(Fence.of("1")));
     }
 
     @Test
@@ -101,9 +103,9 @@ class InMemoryStateStoreTest {
 
     @Test
     void splits_areListedInIdOrder_andReplaced() {
-        store.putSplit(SplitState.pending(PIPELINE, "shard-1", 0, List.of()));
-        store.putSplit(SplitState.pending(PIPELINE, "shard-0", 0, List.of()));
-        store.putSplit(SplitState.pending(PIPELINE, "shard-0", 0, List.of()).withProgress(5_000, Fence.of("9"), 7));
+        store.advanceSplit(SplitState.pending(PIPELINE, "shard-1", 0, List.of()));
+        store.advanceSplit(SplitState.pending(PIPELINE, "shard-0", 0, List.of()));
+        store.advanceSplit(SplitState.pending(PIPELINE, "shard-0", 0, List.of()).withProgress(5_000, Fence.of("9"), 7));
 
         assertThat(store.splits(PIPELINE)).extracting(SplitState::split).containsExactly("shard-0", "shard-1");
         assertThat(store.readSplit(PIPELINE, "shard-0").orElseThrow().watermarkMillis()).isEqualTo(5_000);

@@ -51,7 +51,7 @@ public abstract class ExactlyOnceContractTest {
     }
 
     private void registerSplits(StateStore store) {
-        SPLITS.forEach(split -> store.putSplit(SplitState.pending(pipeline, split, 0, List.of())));
+        SPLITS.forEach(split -> store.advanceSplit(SplitState.pending(pipeline, split, 0, List.of())));
     }
 
     private List<String> fireAll(StateStore store) {

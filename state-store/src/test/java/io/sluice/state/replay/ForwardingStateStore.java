@@ -67,8 +67,28 @@ class ForwardingStateStore implements StateStore {
     }
 
     @Override
-    public void putSplit(SplitState state) {
-        delegate.putSplit(state);
+    public SplitState advanceSplit(SplitState proposed) {
+        return delegate.advanceSplit(proposed);
+    }
+
+    @Override
+    public boolean createSplit(SplitState state) {
+        return delegate.createSplit(state);
+    }
+
+    @Override
+    public SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis) {
+        return delegate.startAttempt(pipeline, split, through, nowMillis);
+    }
+
+    @Override
+    public long publishedWatermark(String pipeline) {
+        return delegate.publishedWatermark(pipeline);
+    }
+
+    @Override
+    public void publishWatermark(String pipeline, long watermark) {
+        delegate.publishWatermark(pipeline, watermark);
     }
 
     @Override

@@ -81,7 +81,7 @@ final class GmvWriter {
             progress = store.readSplit(pipeline, split).orElse(SplitState.pending(pipeline, split, 0, List.of()));
         }
         progress = progress.withProgress(watermark, last.seq(), last.ts());
-        store.putSplit(progress);
+        store.advanceSplit(progress);
     }
 
     private void apply(PartialKey key, List<Order> records) {

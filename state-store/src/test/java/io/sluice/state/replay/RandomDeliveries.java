@@ -72,7 +72,7 @@ final class RandomDeliveries {
     GmvFirer.Sink run(int maxBatch) {
         StateStore control = instances.get();
         for (Map.Entry<String, List<String>> split : parents.entrySet()) {
-            control.putSplit(SplitState.pending(pipeline, split.getKey(), 0, split.getValue()));
+            control.advanceSplit(SplitState.pending(pipeline, split.getKey(), 0, split.getValue()));
         }
         Map<String, Integer> cursor = new HashMap<>();
         bySplit.keySet().forEach(s -> cursor.put(s, 0));
@@ -121,7 +121,7 @@ final class RandomDeliveries {
             }
             if (cursor.get(split) == all.size() && !finished(control, split)) {
                 SplitState state = control.readSplit(pipeline, split).orElseThrow();
-                control.putSplit(state.finished(all.get(all.size() - 1).seq()));
+                control.advanceSplit(state.finished(all.get(all.size() - 1).seq()));
             }
             if (random.nextInt(5) == 0) {
                 new GmvFirer(instances.get(), pipeline, "firer-" + random.nextInt(3), sink)
