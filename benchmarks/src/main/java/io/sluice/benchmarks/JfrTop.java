@@ -48,6 +48,7 @@ public final class JfrTop {
                     || type.startsWith(F + "codec.JacksonAccumulatorCodec") || type.startsWith("io.sluice.state.")),
             new Stage("firing and watermarks: WindowFirer, GlobalWatermark, ReplayClock", (type, method) ->
                     type.equals(F + "runtime.WindowFirer") || type.equals(F + "runtime.GlobalWatermark")
+                            || type.equals(F + "driver.PipelineRun")
                     || type.equals(F + "runtime.ReplayClock")),
             new Stage("combine: chain, key, window, accumulate", (type, method) ->
                     type.startsWith(F + "runtime.") || type.startsWith(F + "api.") || type.startsWith(F + "window.")

@@ -57,6 +57,18 @@ public final class PipelineDefinition<OUT> {
     }
 
     /**
+     * A copy whose watermarks follow {@code strategy}; steps, windows and results unchanged. A deployment sets its
+     * own idleness timeout this way ({@code SLUICE_IDLENESS_SECONDS}): idleness is measured in processing time, a
+     * property of where the pipeline runs, not of its logic.
+     */
+    public PipelineDefinition<OUT> withWatermarks(WatermarkStrategy strategy) {
+        Objects.requireNonNull(strategy, "strategy");
+        return new PipelineDefinition<>(name, new Parts(parts.source(), parts.steps(), strategy, parts.keyName(),
+                parts.keySelector(), parts.windows(), parts.trigger(), parts.keyBuckets(), parts.aggregate(),
+                parts.codec()), sink);
+    }
+
+    /**
      * This pipeline as run by one bounded job: named {@code <name>-<job>}, so the job's state (its task splits,
      * partials and fired windows) and its results are kept apart from the live pipeline that shares the tables and
      * from every other job. Without it a nightly recomputation would add its partials to the live windows and hold

@@ -23,10 +23,16 @@ import java.util.Optional;
  * @param windowBuckets     {@code SLUICE_WINDOW_BUCKETS}: write sharding of window partials (default 4)
  * @param resultsRetentionDays {@code SLUICE_RESULTS_RETENTION_DAYS}: results table items expire this long after
  *                          their window ends; 0 (default) keeps them
+ * @param operatorTimeoutSeconds {@code SLUICE_OPERATOR_TIMEOUT_SECONDS}: the stream operator's function timeout, so
+ *                          an idleness timeout not longer than it is refused; 0 (default) when unknown
+ * @param idlenessSeconds   {@code SLUICE_IDLENESS_SECONDS}: the deployment's idleness timeout, replacing the
+ *                          pipeline's (a shard silent this long stops holding the watermark back, and a stream
+ *                          silent this long closes its windows by processing time); 0 (default) keeps the pipeline's
  */
 public record HandlerConfig(String pipeline, String stateTable, String coordinationTable,
                             Optional<String> resultsTable, String resultsBucket, String deadLetterQueue,
-                            Optional<String> outputStream, int windowBuckets, int resultsRetentionDays) {
+                            Optional<String> outputStream, int windowBuckets, int resultsRetentionDays,
+                            int operatorTimeoutSeconds, int idlenessSeconds) {
 
     public static final String PIPELINE = "SLUICE_PIPELINE";
     public static final String STATE_TABLE = "SLUICE_STATE_TABLE";
@@ -37,13 +43,16 @@ public record HandlerConfig(String pipeline, String stateTable, String coordinat
     public static final String OUTPUT_STREAM = "SLUICE_OUTPUT_STREAM";
     public static final String WINDOW_BUCKETS = "SLUICE_WINDOW_BUCKETS";
     public static final String RESULTS_RETENTION_DAYS = "SLUICE_RESULTS_RETENTION_DAYS";
+    public static final String OPERATOR_TIMEOUT_SECONDS = "SLUICE_OPERATOR_TIMEOUT_SECONDS";
+    public static final String IDLENESS_SECONDS = "SLUICE_IDLENESS_SECONDS";
 
     /** Variables every handler function must have. */
     public static final List<String> REQUIRED = List.of(PIPELINE, STATE_TABLE, COORDINATION_TABLE, RESULTS_BUCKET,
             DEAD_LETTER_QUEUE_URL);
     /** Every variable the handlers read. */
     public static final List<String> ALL = List.of(PIPELINE, STATE_TABLE, COORDINATION_TABLE, RESULTS_TABLE,
-            RESULTS_BUCKET, DEAD_LETTER_QUEUE_URL, OUTPUT_STREAM, WINDOW_BUCKETS, RESULTS_RETENTION_DAYS);
+            RESULTS_BUCKET, DEAD_LETTER_QUEUE_URL, OUTPUT_STREAM, WINDOW_BUCKETS, RESULTS_RETENTION_DAYS,
+            OPERATOR_TIMEOUT_SECONDS, IDLENESS_SECONDS);
 
     /**
      * @throws IllegalStateException naming every missing variable
@@ -55,10 +64,14 @@ public record HandlerConfig(String pipeline, String stateTable, String coordinat
         }
         String buckets = env.get(WINDOW_BUCKETS);
         String retention = env.get(RESULTS_RETENTION_DAYS);
+        String timeout = env.get(OPERATOR_TIMEOUT_SECONDS);
+        String idleness = env.get(IDLENESS_SECONDS);
         return new HandlerConfig(env.get(PIPELINE), env.get(STATE_TABLE), env.get(COORDINATION_TABLE),
                 optional(env.get(RESULTS_TABLE)), env.get(RESULTS_BUCKET), env.get(DEAD_LETTER_QUEUE_URL),
                 optional(env.get(OUTPUT_STREAM)), blank(buckets) ? 4 : Integer.parseInt(buckets.trim()),
-                blank(retention) ? 0 : Integer.parseInt(retention.trim()));
+                blank(retention) ? 0 : Integer.parseInt(retention.trim()),
+                blank(timeout) ? 0 : Integer.parseInt(timeout.trim()),
+                blank(idleness) ? 0 : Integer.parseInt(idleness.trim()));
     }
 
     private static Optional<String> optional(String v) {

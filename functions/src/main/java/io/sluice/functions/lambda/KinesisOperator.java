@@ -9,20 +9,19 @@ import io.sluice.functions.io.kinesis.ShardLoadReport;
 import io.sluice.functions.io.kinesis.ShardLoadTable;
 import io.sluice.functions.io.kinesis.ShardRegistry;
 import io.sluice.functions.io.metrics.EmfMetrics;
+import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.runtime.CompiledPipeline;
-import io.sluice.functions.runtime.GlobalWatermark;
 import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.runtime.SplitProcessor;
-import io.sluice.functions.runtime.WindowFirer;
 import io.sluice.state.Fence;
+import io.sluice.state.SplitState;
 import io.sluice.state.SplitStatus;
 import io.sluice.state.StateStore;
 
 import java.lang.System.Logger.Level;
 import java.math.BigInteger;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,12 +29,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The stream side of a Lambda instance: one {@link SplitProcessor} per shard, kept between invocations (its cached
- * partials save reads), then the global watermark from the coordination table and the firing of what it passed.
+ * The stream side of a Lambda instance: adapts Kinesis events to a {@link PipelineRun} (one split per shard, its
+ * processor kept between invocations so its cached partials save reads), then fires what the global watermark
+ * passed.
  *
  * <p>Failure rules (ReportBatchItemFailures): a record that cannot be decoded goes to the dead-letter sink and does
  * not fail the batch; a failure of the state store or a sink reports the first record the split has not applied,
@@ -50,7 +50,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class KinesisOperator {
 
     private static final System.Logger LOG = System.getLogger(KinesisOperator.class.getName());
-    private static final long FIRING_LEASE_MILLIS = Duration.ofMinutes(2).toMillis();
     /** Partition keys per load line: enough for the autoscaler to weigh a split point. */
     private static final int HOT_KEYS = 5;
 
@@ -63,10 +62,9 @@ public final class KinesisOperator {
     private final ShardRegistry shards;
     private final ShardLoadTable loads;
     private final RunMetrics metrics = new RunMetrics();
-    // Lambda runs one invocation per instance at a time; the local event source mapping calls one instance for
-    // several shards at once, so shard processors are looked up concurrently and firing is serialised.
-    private final Map<String, SplitProcessor> processors = new ConcurrentHashMap<>();
-    private WindowFirer firer;
+    private final PipelineRun run;
+    /** Shards this instance has registered (and whose parents it finished); a retry of a failed first batch redoes it. */
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     /**
      * @param shards registers the stream's shards and finishes drained parents; null when the coordination table is
@@ -84,6 +82,7 @@ public final class KinesisOperator {
         this.emf = emf;
         this.shards = shards;
         this.loads = loads;
+        this.run = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("operator");
     }
 
     /** Applies the event's records shard by shard, fires, emits one metrics line. */
@@ -94,33 +93,32 @@ public final class KinesisOperator {
         List<KinesisEvent.KinesisEventRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         long undecodable = 0;
         for (Map.Entry<String, List<KinesisEvent.KinesisEventRecord>> shard : byShard(records).entrySet()) {
-            boolean firstBatch = !processors.containsKey(shard.getKey());
-            SplitProcessor processor = processors.computeIfAbsent(shard.getKey(),
-                    s -> new SplitProcessor(pipeline, store, s, outputs, metrics, SplitProcessor.Mode.STREAM));
+            String shardId = shard.getKey();
+            boolean firstBatch = registered.add(shardId);
             List<RejectedRecord> rejected = new ArrayList<>();
             KinesisRecordBatch batch = KinesisRecordBatch.of(shard.getValue(), (r, reason) -> rejected.add(
-                    new RejectedRecord(pipeline.name(), shard.getKey(), "seq=" + r.getKinesis().getSequenceNumber(),
+                    new RejectedRecord(pipeline.name(), shardId, "seq=" + r.getKinesis().getSequenceNumber(),
                             reason, Base64.getEncoder().encodeToString(bytes(r)))));
-            reportLoad(shard.getKey(), shard.getValue(), now);
+            reportLoad(shardId, shard.getValue(), now);
             try {
                 for (RejectedRecord r : rejected) {
                     deadLetters.write(r);
                 }
                 undecodable += rejected.size();
                 if (firstBatch && shards != null) {
-                    finishParents(shards.ensureRegistered(shard.getValue().get(0).getEventSourceARN(),
-                            shard.getKey(), now));
+                    finishParents(shardId, shards.ensureRegistered(shard.getValue().get(0).getEventSourceARN(),
+                            shardId, now));
                 }
-                long watermark = GlobalWatermark.of(store.splits(pipeline.name()), idleness(), now);
-                processor.process(batch, watermark, now);
+                run.apply(shardId, batch, now);
             } catch (RuntimeException e) {
                 if (firstBatch) {
                     // Registration runs again with the retry.
-                    processors.remove(shard.getKey());
+                    registered.remove(shardId);
+                    run.forget(shardId);
                 }
-                String from = firstNotApplied(processor, shard.getValue());
+                String from = firstNotApplied(run.processor(shardId), shard.getValue());
                 LOG.log(Level.ERROR, "Batch not applied; reporting a batch item failure. pipeline=[{0}] shard=[{1}] "
-                        + "seq=[{2}] cause=[{3}]", pipeline.name(), shard.getKey(), from, e.toString());
+                        + "seq=[{2}] cause=[{3}]", pipeline.name(), shardId, from, e.toString());
                 failures.add(new StreamsEventResponse.BatchItemFailure(from));
             }
         }
@@ -190,36 +188,28 @@ public final class KinesisOperator {
 
     /**
      * Lambda delivers a child shard only after its parents are fully processed, so they are finished now: their
-     * watermark stops holding the global watermark back.
+     * watermark stops holding the global watermark back, and the child starts at least where they ended.
      */
-    private void finishParents(List<String> parents) {
+    private void finishParents(String child, List<String> parents) {
+        long parentsWatermark = Long.MIN_VALUE;
         for (String parent : parents) {
-            store.readSplit(pipeline.name(), parent)
-                    .filter(s -> s.status() != SplitStatus.FINISHED)
-                    .ifPresent(s -> store.putSplit(s.finished(s.fence())));
+            var state = store.readSplit(pipeline.name(), parent);
+            if (state.isPresent()) {
+                parentsWatermark = Math.max(parentsWatermark, state.get().watermarkMillis() == Long.MAX_VALUE
+                        ? Long.MIN_VALUE : state.get().watermarkMillis());
+                if (state.get().status() != SplitStatus.FINISHED) {
+                    run.finish(parent, clock.millis());
+                }
+            }
+        }
+        if (parentsWatermark != Long.MIN_VALUE) {
+            store.advanceSplit(SplitState.pending(pipeline.name(), child, 0, List.of())
+                    .withWatermarkAtLeast(parentsWatermark));
         }
     }
 
-    private synchronized long fire(long now) {
-        long watermark = GlobalWatermark.of(store.splits(pipeline.name()), idleness(), now);
-        firer().fire(watermark, now);
-        return watermark;
-    }
-
-    /**
-     * Created on first use, not in the constructor: with SnapStart every restored instance shares the constructor's
-     * state, and two firers must never share an owner id.
-     */
-    private WindowFirer firer() {
-        if (firer == null) {
-            firer = new WindowFirer(pipeline, store, outputs, metrics, "operator-" + UUID.randomUUID(),
-                    FIRING_LEASE_MILLIS);
-        }
-        return firer;
-    }
-
-    private java.util.Optional<Duration> idleness() {
-        return pipeline.watermarks().idleness();
+    private long fire(long now) {
+        return run.fire(now);
     }
 
     /** The first record after the split's applied fence, or the first record when the fence cannot be read. */

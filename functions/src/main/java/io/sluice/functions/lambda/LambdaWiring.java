@@ -14,7 +14,9 @@ import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.functions.io.s3.S3LateSink;
 import io.sluice.functions.io.s3.S3ResultsSink;
 import io.sluice.functions.io.sqs.SqsDeadLetterSink;
+import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.runtime.CompiledPipeline;
+import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.state.StateStore;
 import io.sluice.state.dynamodb.DynamoDbStateStore;
@@ -64,7 +66,12 @@ public final class LambdaWiring {
     private LambdaWiring(HandlerConfig config, Clients clients) {
         this.config = config;
         this.clients = clients;
-        this.pipeline = CompiledPipeline.compile(PipelineRegistry.builtIn().get(config.pipeline()));
+        PipelineDefinition<?> definition = PipelineRegistry.builtIn().get(config.pipeline());
+        if (config.idlenessSeconds() > 0) {
+            definition = definition.withWatermarks(
+                    definition.watermarks().withIdleness(Duration.ofSeconds(config.idlenessSeconds())));
+        }
+        this.pipeline = CompiledPipeline.compile(definition);
     }
 
     /** Wiring over the given clients. */
@@ -138,11 +145,38 @@ public final class LambdaWiring {
 
     /** The stream operator with its own store, outputs and metrics. */
     public KinesisOperator kinesisOperator(Clock clock, PrintStream metricsOut) {
+        checkIdleness();
         StateStore store = stateStore(clock);
         return new KinesisOperator(pipeline, store, outputs(), deadLetters(), clock,
                 new EmfMetrics("Sluice", pipeline.name(), "operator", metricsOut),
                 clients.kinesis() == null ? null : new ShardRegistry(clients.kinesis(), store, pipeline.name()),
                 new ShardLoadTable(clients.dynamo(), config.coordinationTable(), pipeline.name()));
+    }
+
+    /**
+     * The scheduled firer of the stream pipeline, with its own store, outputs and metrics.
+     *
+     * @throws IllegalStateException if the pipeline's idleness timeout is not longer than the operator's timeout
+     */
+    public ScheduledFirer scheduledFirer(Clock clock, PrintStream metricsOut) {
+        checkIdleness();
+        return new ScheduledFirer(PipelineRun.stream(pipeline, stateStore(clock), outputs(), new RunMetrics())
+                .withOwnerPrefix("scheduled"), clock, new EmfMetrics("Sluice", pipeline.name(), "firer", metricsOut));
+    }
+
+    /**
+     * An invocation that outlives the idleness timeout could still be writing when a firer takes its split for idle
+     * (its activity is recorded when it starts): the timeout must be longer than the operator's function timeout.
+     */
+    private void checkIdleness() {
+        var idleness = pipeline.watermarks().idleness();
+        if (idleness.isPresent() && config.operatorTimeoutSeconds() > 0
+                && idleness.get().toSeconds() <= config.operatorTimeoutSeconds()) {
+            throw new IllegalStateException("pipeline [" + pipeline.name() + "] has an idleness timeout of "
+                    + idleness.get().toSeconds() + " s, not longer than the operator's timeout of "
+                    + config.operatorTimeoutSeconds() + " s (" + HandlerConfig.OPERATOR_TIMEOUT_SECONDS + "): a split "
+                    + "could be taken for idle while its invocation still writes");
+        }
     }
 
     /** The batch operator with its own store, outputs and metrics. */

@@ -7,11 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.functions.io.SinkOutputs;
 import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.functions.io.s3.S3ObjectTask;
+import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.runtime.CompiledPipeline;
-import io.sluice.functions.runtime.GlobalWatermark;
 import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.runtime.SplitProcessor;
-import io.sluice.functions.runtime.WindowFirer;
 import io.sluice.state.StateStore;
 import io.sluice.state.StateStoreException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -24,11 +23,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.ZipException;
 
@@ -61,11 +58,11 @@ public final class S3BatchOperator {
 
     private static final System.Logger LOG = System.getLogger(S3BatchOperator.class.getName());
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final long FIRING_LEASE_MILLIS = Duration.ofMinutes(5).toMillis();
 
     private final CompiledPipeline base;
-    /** Each job runs as its own pipeline ({@code PipelineDefinition.forJob}); compiled once per job and instance. */
-    private final Map<String, CompiledPipeline> jobs = new ConcurrentHashMap<>();
+    /** Each job runs as its own pipeline ({@code PipelineDefinition.forJob}); one run per job and instance. */
+    private final Map<String, PipelineRun> jobs = new ConcurrentHashMap<>();
+    private PipelineRun baseRun;
     private final StateStore store;
     private final SinkOutputs outputs;
     private final S3Client s3;
@@ -88,26 +85,21 @@ public final class S3BatchOperator {
         long started = System.nanoTime();
         long now = clock.millis();
         List<S3BatchTask> tasks = S3BatchTask.parse(event);
-        boolean fires = S3BatchTask.fires(event);
-        CompiledPipeline pipeline = pipelineOf(S3BatchTask.jobId(event));
-        List<SplitProcessor> processors = new ArrayList<>();
+        S3BatchTask.Firing firing = S3BatchTask.firing(event);
+        PipelineRun run = runOf(S3BatchTask.jobId(event));
+        CompiledPipeline pipeline = run.pipeline();
         List<ObjectNode> results = new ArrayList<>();
         try {
-            for (S3BatchTask task : tasks) {
-                SplitProcessor p = new SplitProcessor(pipeline, store, task.taskId(), outputs, metrics,
-                        SplitProcessor.Mode.BATCH);
-                p.state();
-                processors.add(p);
-            }
+            run.register(tasks.stream().map(S3BatchTask::taskId).toList());
         } catch (RuntimeException e) {
             tasks.forEach(t -> results.add(failed(pipeline, t, TEMPORARY_FAILURE, e)));
         }
         if (results.isEmpty()) {
-            for (int i = 0; i < tasks.size(); i++) {
-                results.add(result(pipeline, tasks.get(i), processors.get(i), now));
+            for (S3BatchTask task : tasks) {
+                results.add(result(run, task, now));
             }
-            if (fires) {
-                fire(pipeline, tasks, results, now);
+            if (firing == S3BatchTask.Firing.AUTO && !tasks.isEmpty() || firing == S3BatchTask.Firing.COMPLETE) {
+                fire(run, tasks, results, now);
             }
         }
         emf.emit(metrics, 0, -1, (System.nanoTime() - started) / 1_000_000, now);
@@ -119,19 +111,26 @@ public final class S3BatchOperator {
      * job's in shared tables; an event without a job id runs the pipeline under its own name (a deployment of its
      * own, such as the demo's batch stack).
      */
-    private CompiledPipeline pipelineOf(String jobId) {
+    private PipelineRun runOf(String jobId) {
         if (jobId == null) {
-            return base;
+            synchronized (this) {
+                if (baseRun == null) {
+                    baseRun = PipelineRun.batch(base, store, outputs, metrics).withOwnerPrefix("batch");
+                }
+                return baseRun;
+            }
         }
-        return jobs.computeIfAbsent(jobId, id -> CompiledPipeline.compile(base.definition().forJob(id)));
+        return jobs.computeIfAbsent(jobId, id -> PipelineRun.batch(CompiledPipeline.compile(base.definition().forJob(id)),
+                store, outputs, metrics).withOwnerPrefix("batch"));
     }
 
-    private ObjectNode result(CompiledPipeline pipeline, S3BatchTask task, SplitProcessor processor, long now) {
+    private ObjectNode result(PipelineRun run, S3BatchTask task, long now) {
+        CompiledPipeline pipeline = run.pipeline();
         long rejectedBefore = metrics.rejected();
         long lateBefore = metrics.late();
         try {
             long lines = S3ObjectTask.run(s3, task.bucket(), task.key(), task.versionId(), task.rangeStart(),
-                    task.rangeEnd(), processor, pipeline.maxRecordBytes(), now);
+                    task.rangeEnd(), run, task.taskId(), now);
             long rejected = metrics.rejected() - rejectedBefore;
             if (lines > 0 && rejected == lines) {
                 return outcome(task, PERMANENT_FAILURE, "malformed file: none of its " + lines
@@ -164,18 +163,16 @@ public final class S3BatchOperator {
     }
 
     /** Fires what the watermark passed; a failed firing turns the last succeeded task into a retry. */
-    private void fire(CompiledPipeline pipeline, List<S3BatchTask> tasks, List<ObjectNode> results, long now) {
-        if (tasks.isEmpty()) {
-            return;
-        }
+    private void fire(PipelineRun run, List<S3BatchTask> tasks, List<ObjectNode> results, long now) {
         try {
-            long watermark = GlobalWatermark.of(store.splits(pipeline.name()), pipeline.watermarks().idleness(), now);
-            new WindowFirer(pipeline, store, outputs, metrics, "batch-" + UUID.randomUUID(), FIRING_LEASE_MILLIS)
-                    .fire(watermark, now);
+            run.fire(now);
         } catch (RuntimeException e) {
+            if (tasks.isEmpty()) {
+                throw e;
+            }
             for (int i = results.size() - 1; i >= 0; i--) {
                 if (SUCCEEDED.equals(results.get(i).path("resultCode").textValue())) {
-                    results.set(i, failed(pipeline, tasks.get(i), TEMPORARY_FAILURE, e));
+                    results.set(i, failed(run.pipeline(), tasks.get(i), TEMPORARY_FAILURE, e));
                     break;
                 }
             }

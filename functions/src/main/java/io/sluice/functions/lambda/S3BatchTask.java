@@ -77,23 +77,47 @@ public record S3BatchTask(String taskId, String bucket, String key, String versi
         return tasks;
     }
 
+    /** When the batch function fires a job's windows. */
+    public enum Firing {
+        /** After the invocation's tasks: only for jobs whose every task is registered before the first one runs. */
+        AUTO,
+        /** Never: the orchestrator's completion step fires once at the end of the job. */
+        NONE,
+        /** Only fire (the event's tasks, if any, run first): the completion step of a job. */
+        COMPLETE
+    }
+
     /**
-     * Whether the handler fires what the global watermark passed after the invocation's tasks ({@code "fire":"auto"},
-     * the default) or leaves firing to the orchestrator's completion step ({@code "fire":"none"}): set in the
-     * orchestrator event, or in {@code job.userArguments} of an S3 Batch Operations 2.0 job. A job whose tasks are
-     * not all registered before the first one finishes must say {@code none}, or the first finished task would let
-     * the watermark pass windows that later tasks still feed.
+     * When the handler fires, from {@code "fire"} in the orchestrator's event ({@code auto}, the default, {@code none}
+     * or {@code complete}) or in {@code job.userArguments} of an S3 Batch Operations 2.0 job. S3 Batch Operations
+     * invokes the function with one task at a time, and no task knows whether the others are registered: the first
+     * task to finish would let the watermark pass windows later tasks still feed. So its default is {@code none}, and
+     * {@code auto} is refused; the job's windows fire when it is complete, by an invocation with
+     * {@code {"jobId":"<job id>","fire":"complete"}} (an EventBridge rule on the job's completion, or by hand).
      *
-     * @throws IllegalArgumentException for another value
+     * @throws IllegalArgumentException for another value, or {@code auto} in an S3 Batch Operations event
      */
-    public static boolean fires(JsonNode event) {
-        JsonNode fire = isS3BatchOperations(event) ? event.path("job").path("userArguments").path("fire")
-                : event.path("fire");
-        String value = fire.isTextual() ? fire.textValue() : "auto";
-        if (!value.equals("auto") && !value.equals("none")) {
-            throw new IllegalArgumentException("fire must be auto or none, was [" + value + "]");
+    public static Firing firing(JsonNode event) {
+        boolean s3Batch = isS3BatchOperations(event);
+        JsonNode fire = s3Batch ? event.path("job").path("userArguments").path("fire") : event.path("fire");
+        String value = fire.isTextual() ? fire.textValue() : s3Batch ? "none" : "auto";
+        Firing firing = switch (value) {
+            case "auto" -> Firing.AUTO;
+            case "none" -> Firing.NONE;
+            case "complete" -> Firing.COMPLETE;
+            default -> throw new IllegalArgumentException("fire must be auto, none or complete, was [" + value + "]");
+        };
+        if (s3Batch && firing == Firing.AUTO) {
+            throw new IllegalArgumentException("fire=auto is refused for S3 Batch Operations jobs: a task cannot know "
+                    + "that the job's other tasks are registered; fire with {\"jobId\":\"<job id>\",\"fire\":"
+                    + "\"complete\"} once the job is complete");
         }
-        return value.equals("auto");
+        return firing;
+    }
+
+    /** Whether the handler fires after the invocation's tasks ({@link #firing} is not {@code NONE}). */
+    public static boolean fires(JsonNode event) {
+        return firing(event) != Firing.NONE;
     }
 
     /** The job the invocation belongs to: {@code job.id} of S3 Batch Operations, {@code jobId} of the orchestrator. */

@@ -29,7 +29,7 @@ import java.util.PriorityQueue;
  *
  * <pre>{@code
  * LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, shards);
- * new SplitProcessor(pipeline, store, split, side.split(s), metrics, SplitProcessor.Mode.STREAM);
+ * run.processor(split, side.split(s));   // PipelineRun: late and rejected records of split s go through it
  * ...
  * side.drain();                 // stream: late and rejected records reach outputs, by line
  * side.drain(taskLineOffsets);  // batch: by line once each task's offset is added

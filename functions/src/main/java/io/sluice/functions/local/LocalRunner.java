@@ -1,13 +1,13 @@
 package io.sluice.functions.local;
 
 import io.sluice.functions.codec.BoundedLineReader;
+import io.sluice.functions.driver.PipelineRun;
+import io.sluice.functions.driver.ReplayClock;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.functions.runtime.LineBatch;
-import io.sluice.functions.runtime.ReplayClock;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.runtime.SplitProcessor;
-import io.sluice.functions.runtime.WindowFirer;
 import io.sluice.state.StateStore;
 
 import java.io.IOException;
@@ -46,7 +46,6 @@ public final class LocalRunner {
     private static final long PROGRESS_EVERY = 1 << 16;
     /** Smaller files are not worth a task each: one task per MiB at most. */
     static final long DEFAULT_MIN_TASK_BYTES = 1 << 20;
-    private static final long FIRING_LEASE_MILLIS = Duration.ofMinutes(5).toMillis();
 
     private final boolean batchMode;
     private final int splits;
@@ -123,10 +122,10 @@ public final class LocalRunner {
         long rangeSize = input.splittable() ? (input.size() + tasks - 1) / tasks : Long.MAX_VALUE;
         List<TaskReader> readers = new ArrayList<>();
         LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, tasks);
+        PipelineRun run = PipelineRun.batch(pipeline, store, outputs, metrics).withOwnerPrefix("local-batch");
         for (int t = 0; t < tasks; t++) {
             String split = String.format("task-%04d", t);
-            SplitProcessor processor = new SplitProcessor(pipeline, store, split, side.split(t), metrics,
-                    SplitProcessor.Mode.BATCH);
+            SplitProcessor processor = run.processor(split, side.split(t));
             processor.state();
             long start = input.splittable() ? t * rangeSize : 0;
             long end = input.splittable() ? Math.min(input.size(), start + rangeSize) : Long.MAX_VALUE;
@@ -153,7 +152,7 @@ public final class LocalRunner {
             lineOffsets[t] = t == 0 ? 0 : lineOffsets[t - 1] + readers.get(t - 1).lines;
         }
         side.drain(lineOffsets);
-        new WindowFirer(pipeline, store, outputs, metrics, "local-batch", FIRING_LEASE_MILLIS).fire(Long.MAX_VALUE, 0);
+        run.fire(0);
         return tasks;
     }
 
@@ -163,14 +162,13 @@ public final class LocalRunner {
         LineBatch[] batches = new LineBatch[splits];
         long[] ordinals = new long[splits];
         LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, splits);
+        PipelineRun run = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("local-stream");
         for (int s = 0; s < splits; s++) {
-            shards[s] = new SplitProcessor(pipeline, store, String.format("shardId-%012d", s), side.split(s), metrics,
-                    SplitProcessor.Mode.STREAM);
+            shards[s] = run.processor(String.format("shardId-%012d", s), side.split(s));
             shards[s].state();
         }
         List<SplitProcessor> all = List.of(shards);
-        ReplayClock clock = new ReplayClock(pipeline, store,
-                new WindowFirer(pipeline, store, outputs, metrics, "local-stream", FIRING_LEASE_MILLIS));
+        ReplayClock clock = new ReplayClock(run);
         int capacity = Math.min(batchSize, 1 << 16);
         try (ShardWorkers workers = new ShardWorkers(streamThreads(pipeline), splits, capacity)) {
             for (int s = 0; s < splits; s++) {
@@ -269,7 +267,7 @@ public final class LocalRunner {
                         batch.add(reader.buffer(), reader.offset(), reader.length(), lines, lines);
                     }
                     if (batch.size() >= batchSize) {
-                        processor.process(batch, Long.MIN_VALUE, 0);
+                        processor.process(batch, 0);
                         batch.clear();
                     }
                     if (lines % PROGRESS_EVERY == 0) {
@@ -279,7 +277,7 @@ public final class LocalRunner {
                         reported = bytesNow;
                     }
                 }
-                processor.process(batch, Long.MIN_VALUE, 0);
+                processor.process(batch, 0);
                 progress.progress(totalRecords.addAndGet(lines % PROGRESS_EVERY),
                         totalBytes.addAndGet(Math.min(end - start, reader.bytesRead()) - reported));
             }

@@ -19,6 +19,7 @@ public final class RunMetrics {
     private final LongAdder windowsFired = new LongAdder();
     private final LongAdder rowsOut = new LongAdder();
     private final LongAdder earlyRowsOut = new LongAdder();
+    private final LongAdder windowsFailed = new LongAdder();
 
     void recordIn(long n) {
         recordsIn.add(n);
@@ -60,6 +61,15 @@ public final class RunMetrics {
     void windowFired(int rows) {
         windowsFired.increment();
         rowsOut.add(rows);
+    }
+
+    void windowFailed() {
+        windowsFailed.increment();
+    }
+
+    /** Windows that could not fire (an overflowing total, a failing result function): reported to the dead letters. */
+    public long windowsFailed() {
+        return windowsFailed.sum();
     }
 
     void earlyRows(int rows) {

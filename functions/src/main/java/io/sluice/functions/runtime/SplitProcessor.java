@@ -5,13 +5,22 @@ import io.sluice.functions.codec.RecordDecoder;
 import io.sluice.functions.exception.AggregationException;
 import io.sluice.functions.api.KeySelector;
 import io.sluice.state.Fence;
+import io.sluice.state.Partial;
+import io.sluice.state.PartialKey;
+import io.sluice.state.Slot;
 import io.sluice.state.SplitState;
 import io.sluice.state.SplitStatus;
 import io.sluice.state.StateStore;
+import io.sluice.state.StateStoreException;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Processes the batches of one source split, in order: decode, steps, windows, in-memory combine, fenced partial
@@ -21,7 +30,7 @@ import java.util.List;
  *
  * <pre>{@code
  * var processor = new SplitProcessor(compiled, store, "shardId-000000000001", outputs, metrics, Mode.STREAM);
- * processor.process(batch, GlobalWatermark.of(store.splits(name), idleness, now), now);
+ * processor.process(batch, now);   // drivers go through io.sluice.functions.driver.PipelineRun
  * }</pre>
  */
 public final class SplitProcessor {
@@ -60,6 +69,16 @@ public final class SplitProcessor {
     private long maxTimestamp;
     private long lateCount;
     private long rejectCount;
+    private long minAcceptedTimestamp = Long.MIN_VALUE;
+    private long maxAcceptedTimestamp = Long.MAX_VALUE;
+    /** Records in {@code (fence, deferLateThrough]} judged late may have been applied by a failed attempt. */
+    private Fence deferLateThrough = Fence.NONE;
+    private final List<Deferred> deferred = new ArrayList<>();
+    private LongSupplier wallClock = System::currentTimeMillis;
+
+    /** A late record whose earlier attempt may have counted it: emitted only if its item says it was not. */
+    private record Deferred(int index, long timestamp, PartialKey item) {
+    }
 
     public SplitProcessor(CompiledPipeline pipeline, StateStore store, String split, Outputs outputs,
                           RunMetrics metrics, Mode mode) {
@@ -74,32 +93,35 @@ public final class SplitProcessor {
         this.keySelector = pipeline.keyed() ? pipeline.keySelector() : null;
         this.windowing = pipeline.windowing();
         this.chain = pipeline.chain(this::window, ts -> {
+            if (ts < minAcceptedTimestamp) {
+                throw new RecordRejectedException("timestamp [" + ts + "] is before the earliest accepted, ["
+                        + minAcceptedTimestamp + "] (WatermarkStrategy.withTimestampBounds)");
+            }
+            if (ts > maxAcceptedTimestamp) {
+                throw new RecordRejectedException("timestamp [" + ts + "] is more than "
+                        + pipeline.watermarks().maxAheadMillis() + " ms ahead of the wall clock "
+                        + "(WatermarkStrategy.withTimestampBounds)");
+            }
             if (ts > maxTimestamp) {
                 maxTimestamp = ts;
             }
         });
     }
 
-    /** The split's progress: read from the store on first use, registered as pending if new. */
+    /** The split's progress as last seen by this processor: read from the store on first use, registered if new. */
     public SplitState state() {
         if (state == null) {
-            state = reload();
+            store.createSplit(SplitState.pending(pipeline.name(), split, 0, List.of()));
+            state = store.readSplit(pipeline.name(), split)
+                    .orElseThrow(() -> new StateStoreException("split [" + split + "] vanished after registration"));
         }
         return state;
     }
 
-    /**
-     * The split's progress as stored now. Lambda does not pin a shard to one instance: another instance may have
-     * moved the split on since this one last saw it, so every invocation starts from the stored state (one read),
-     * never from a cached copy that would replay acknowledged records and write an old watermark back.
-     */
-    private SplitState reload() {
-        state = store.readSplit(pipeline.name(), split).orElseGet(() -> {
-            SplitState fresh = SplitState.pending(pipeline.name(), split, 0, List.of());
-            store.putSplit(fresh);
-            return fresh;
-        });
-        return state;
+    /** Uses {@code clock} instead of the system clock for the timestamp range (simulations, tests). */
+    public SplitProcessor withWallClock(LongSupplier clock) {
+        this.wallClock = clock;
+        return this;
     }
 
     public String split() {
@@ -107,65 +129,99 @@ public final class SplitProcessor {
     }
 
     /**
-     * Applies one batch. Records at or before the split's stored fence are skipped as replays.
+     * Applies one batch: records at or before the split's stored fence are skipped as replays; the rest are judged
+     * late against {@link #lateWatermark}, combined and written with fences; then the split's progress advances.
      *
-     * @param globalWatermark the global watermark when the batch starts: records whose windows it has passed are
-     *                        late
-     * @param nowMillis       processing time, for idleness
-     * @throws AggregationException             if an aggregate overflows
+     * <p>Order matters for exactly-once. {@link StateStore#startAttempt} is written first (the split is active and
+     * an attempt up to the batch's last record has started), then the published watermark is read: a firer that
+     * publishes after that read sees this split active when it reads the splits again and fires nothing this
+     * split can still write into; one that published before is seen here, and records for its windows are late.
+     *
+     * @param nowMillis processing time, for idleness
      * @throws io.sluice.state.StateStoreException if the state store fails; nothing of the batch is acknowledged
      */
-    public void process(RecordBatch records, long globalWatermark, long nowMillis) {
+    public void process(RecordBatch records, long nowMillis) {
         int n = records.size();
         if (n == 0) {
             return;
         }
-        SplitState current = reload();
-        int from = firstAfter(records, current.fence());
+        Fence last = records.fence(n - 1);
+        SplitState before = store.startAttempt(pipeline.name(), split, last, nowMillis);
+        state = before;
+        int from = firstAfter(records, before.fence());
         metrics.recordIn(n);
         metrics.replayed(from);
         if (from == n) {
             return;
         }
-        long watermarkAtStart = mode == Mode.BATCH ? Long.MIN_VALUE : lateWatermark(globalWatermark, current);
+        long lateWatermark = lateWatermark(before);
+        long wall = wallClock.getAsLong();
+        minAcceptedTimestamp = pipeline.watermarks().notBeforeMillis();
+        maxAcceptedTimestamp = Windowing.saturatingAdd(wall, pipeline.watermarks().maxAheadMillis());
+        deferLateThrough = before.hasUnfinishedAttempt() ? before.attemptFence() : Fence.NONE;
         maxTimestamp = Long.MIN_VALUE;
-        Accumulators cells = apply(records, from, watermarkAtStart, true);
+        Accumulators cells = apply(records, from, lateWatermark, true);
         long observedMax = maxTimestamp;
-        Fence last = records.fence(n - 1);
-        writer.write(cells, current.fence(), last,
-                after -> apply(records, firstAfter(records, after), watermarkAtStart, false));
+        emitDeferredLate(records);
+        writer.write(cells, before.fence(), last,
+                after -> apply(records, firstAfter(records, after), lateWatermark, false));
         long newWatermark = mode == Mode.BATCH ? Long.MIN_VALUE : pipeline.watermarks().watermarkFor(observedMax);
-        state = current.withProgress(newWatermark, last, nowMillis);
-        store.putSplit(state);
+        state = store.advanceSplit(before.withProgress(newWatermark, last, nowMillis));
         if (mode == Mode.STREAM) {
-            writer.evictThrough(windowing.isSession() ? Long.MIN_VALUE : windowing.maxFinalEnd(globalWatermark));
+            writer.evictThrough(windowing.isSession() ? Long.MIN_VALUE : windowing.maxFinalEnd(lateWatermark));
         }
     }
 
     /**
-     * What a stream batch's records are judged late against: the global watermark, or the split's own stored
-     * watermark where that is higher. Until this batch is recorded the split's watermark holds the global one back,
-     * so no window the split has not passed can fire meanwhile, and nothing judged on time is written too late. And
-     * it is the same on every attempt of the batch: a retry judges each record as the failed attempt did, so a record
-     * that attempt wrote into a window that fired before the retry is never also sent to the late output. A record
-     * is therefore late once its own split's watermark has passed its window's end plus the allowed lateness, even
-     * while another split holds the global watermark back.
+     * What a batch's records are judged late against: the pipeline's published watermark (every window a firer may
+     * have fired is at or before it) or, in stream mode, the split's own stored watermark where that is higher. Both
+     * only rise, so a retry judges each record at least as late as the failed attempt did; a record that attempt
+     * counted is recognised by its item's fence ({@link #emitDeferredLate}), never also sent to the late output. A
+     * record is therefore late once its own split's watermark has passed its window's end plus the allowed lateness,
+     * even while another split holds the global watermark back. Batch tasks are judged against the published
+     * watermark alone: it stays at the minimum until the job fires.
      */
-    private static long lateWatermark(long globalWatermark, SplitState split) {
-        return split.status() == SplitStatus.FINISHED ? globalWatermark : Math.max(globalWatermark, split.watermarkMillis());
+    private long lateWatermark(SplitState split) {
+        long published = store.publishedWatermark(pipeline.name());
+        if (mode == Mode.BATCH || split.status() == SplitStatus.FINISHED) {
+            return published;
+        }
+        return Math.max(published, split.watermarkMillis());
+    }
+
+    /**
+     * Late records that an earlier, failed attempt may have applied: one read of their items; a record whose item
+     * holds a fence at or past it was counted (or sent to the late output) by that attempt and is skipped.
+     */
+    private void emitDeferredLate(RecordBatch records) {
+        if (deferred.isEmpty()) {
+            return;
+        }
+        Set<PartialKey> keys = new HashSet<>();
+        deferred.forEach(d -> keys.add(d.item()));
+        Map<PartialKey, Partial> items = store.readPartials(keys);
+        this.batch = records;
+        for (Deferred d : deferred) {
+            Partial item = items.get(d.item());
+            if (item != null && item.fence().compareTo(records.fence(d.index())) >= 0) {
+                metrics.replayed(1);
+                continue;
+            }
+            index = d.index();
+            emitLate(d.timestamp());
+        }
+        this.batch = null;
+        deferred.clear();
     }
 
     /** Records that the split was active at {@code nowMillis} without records (a driver whose clock just started). */
     public void touch(long nowMillis) {
-        state = reload().withActivity(nowMillis);
-        store.putSplit(state);
+        state = store.advanceSplit(SplitState.pending(pipeline.name(), split, nowMillis, List.of()));
     }
 
     /** Marks the split finished: its watermark becomes +infinity (end of a batch task, or a drained closed shard). */
     public void finish(long nowMillis) {
-        SplitState current = reload();
-        state = current.finished(current.fence());
-        store.putSplit(state);
+        state = store.advanceSplit(SplitState.pending(pipeline.name(), split, nowMillis, List.of()).finished(Fence.NONE));
     }
 
     /** Runs records {@code [from, n)} through the chain into fresh cells. */
@@ -201,6 +257,8 @@ public final class SplitProcessor {
             }
             try {
                 chain.accept(value, Long.MIN_VALUE);
+            } catch (RecordRejectedException e) {
+                reject(e.getMessage(), true);
             } catch (AggregationException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -232,16 +290,22 @@ public final class SplitProcessor {
             added = windowing.add(into, key, value, timestamp, watermark);
         } catch (ArithmeticException e) {
             long[] w = windowing.windowOf(timestamp);
-            throw new AggregationException("Aggregate overflow in pipeline [" + pipeline.name() + "] key [" + key
-                    + "] window [" + w[0] + "," + w[1] + ") split [" + split + "] at " + batch.position(index)
-                    + ": " + e.getMessage() + " (exact sums never wrap around)", e);
+            throw new RecordRejectedException("aggregate overflow in window [" + w[0] + "," + w[1] + ") of key [" + key
+                    + "]: " + e.getMessage() + " (exact sums never wrap around)");
         }
         if (!added && sideEffects) {
-            late(timestamp);
+            if (deferLateThrough != Fence.NONE && !batch.fence(index).isAfter(deferLateThrough)) {
+                long[] w = windowing.windowOf(timestamp);
+                Slot slot = windowing.slotOf(new Cell(key, w[0], w[1], null));
+                deferred.add(new Deferred(index, timestamp,
+                        new PartialKey(pipeline.name(), slot, split, pipeline.bucketOf(key))));
+            } else {
+                emitLate(timestamp);
+            }
         }
     }
 
-    private void late(long timestamp) {
+    private void emitLate(long timestamp) {
         long[] w = windowing.windowOf(timestamp);
         String position = batch.position(index);
         metrics.lateOne();

@@ -4,6 +4,9 @@ import io.sluice.state.Partial;
 import io.sluice.state.Slot;
 import io.sluice.state.StateEntry;
 import io.sluice.state.StateStore;
+import io.sluice.state.StateStoreException;
+
+import java.lang.System.Logger.Level;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +26,8 @@ import java.util.TreeMap;
  * sessions are retired.
  */
 public final class WindowFirer {
+
+    private static final System.Logger LOG = System.getLogger(WindowFirer.class.getName());
 
     /** The claim that serialises session firing rounds of one pipeline. */
     static final Slot SESSION_ROUND = new Slot(Long.MIN_VALUE, Long.MIN_VALUE + 1);
@@ -67,13 +72,33 @@ public final class WindowFirer {
         return fired;
     }
 
+    /** Whether a firing at {@code watermark} has anything final to do: a window due, or a session round. */
+    public boolean due(long watermark) {
+        return pipeline.windowing().isSession()
+                || !store.pendingSlots(pipeline.name(), pipeline.windowing().maxFinalEnd(watermark)).isEmpty();
+    }
+
     private int fireWindows(long watermark, long nowMillis) {
         int fired = 0;
+        if (watermark == Long.MIN_VALUE) {
+            return 0;
+        }
         for (Slot slot : store.pendingSlots(pipeline.name(), pipeline.windowing().maxFinalEnd(watermark))) {
             if (!store.claimFiring(pipeline.name(), slot, owner, nowMillis, leaseMillis)) {
                 continue;
             }
-            List<ResultRow> rows = rows(merge(List.of(slot)), true);
+            List<ResultRow> rows;
+            try {
+                rows = rows(merge(List.of(slot)), true);
+            } catch (StateStoreException e) {
+                store.releaseFiring(pipeline.name(), slot, owner);
+                throw e;
+            } catch (RuntimeException e) {
+                // Deterministic (an overflowing total, a failing result function): every retry would fail the same
+                // way. The window is reported to the dead letters and closed, and the later windows go on.
+                cannotFire(slot, e);
+                continue;
+            }
             outputs.results(rows);
             store.completeFiring(pipeline.name(), slot, owner);
             metrics.windowFired(rows.size());
@@ -82,9 +107,18 @@ public final class WindowFirer {
         return fired;
     }
 
+    private void cannotFire(Slot slot, RuntimeException cause) {
+        String window = "window=[" + slot.start() + "," + slot.end() + ")";
+        LOG.log(Level.ERROR, "Window cannot fire; reported to the dead letters and closed. pipeline=[{0}] {1} cause=[{2}]",
+                pipeline.name(), window, cause.toString());
+        outputs.rejected(new RejectedRecord(pipeline.name(), "firing", window, "window cannot fire: " + cause, null));
+        metrics.windowFailed();
+        store.completeFiring(pipeline.name(), slot, owner);
+    }
+
     private int fireSessions(long watermark, long nowMillis) {
         String name = pipeline.name();
-        if (!store.claimFiring(name, SESSION_ROUND, owner, nowMillis, leaseMillis)) {
+        if (watermark == Long.MIN_VALUE || !store.claimFiring(name, SESSION_ROUND, owner, nowMillis, leaseMillis)) {
             return 0;
         }
         try {

@@ -143,34 +143,47 @@ abstract sealed class Windowing {
     }
 
     private static final class Sliding extends Fixed {
-        private final SlidingWindows windows;
         private final long size;
         private final long slide;
 
         Sliding(AggregateFunction<Object, Object, Object> aggregate, SlidingWindows windows) {
             super(aggregate, windows.allowedLatenessMillis());
-            this.windows = windows;
             this.size = windows.size().toMillis();
             this.slide = windows.slide().toMillis();
         }
 
+        /**
+         * Overflow-safe: the window starts are computed saturating and at most {@code ceil(size / slide)} windows are
+         * visited, so a timestamp at either end of the long range never walks ~10^15 windows.
+         */
         @Override
         boolean add(Accumulators into, String key, Object value, long ts, long watermark) {
             boolean added = false;
             long firstStart = saturatingSubtract(ts, size);
-            for (long start = windows.lastWindowStart(ts); start > firstStart; start -= slide) {
+            long windowsPerRecord = (size + slide - 1) / slide;
+            long start = lastStart(ts);
+            for (long i = 0; i < windowsPerRecord && start > firstStart; i++) {
                 long end = saturatingAdd(start, size);
                 if (!isLate(end, watermark)) {
                     addTo(into, start, end, key, value);
                     added = true;
                 }
+                long next = saturatingSubtract(start, slide);
+                if (next == start) {
+                    break;
+                }
+                start = next;
             }
             return added;
         }
 
+        private long lastStart(long ts) {
+            return saturatingSubtract(ts, Math.floorMod(ts, slide));
+        }
+
         @Override
         long[] windowOf(long ts) {
-            long start = windows.lastWindowStart(ts);
+            long start = lastStart(ts);
             return new long[] {start, saturatingAdd(start, size)};
         }
     }

@@ -3,17 +3,17 @@ package io.sluice.functions.testing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.functions.api.PipelineDefinition;
+import io.sluice.functions.driver.PipelineRun;
+import io.sluice.functions.driver.ReplayClock;
 import io.sluice.functions.runtime.CollectingOutputs;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.functions.runtime.LateRecord;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.functions.runtime.RecordBatch;
-import io.sluice.functions.runtime.ReplayClock;
 import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.functions.runtime.ResultRow;
 import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.runtime.SplitProcessor;
-import io.sluice.functions.runtime.WindowFirer;
 import io.sluice.state.Fence;
 import io.sluice.state.SplitState;
 import io.sluice.state.StateStore;
@@ -55,7 +55,8 @@ public final class PipelineTestDriver implements AutoCloseable {
     private final Map<String, List<String>> pending = new LinkedHashMap<>();
     private final Map<String, Long> nextPosition = new LinkedHashMap<>();
     private final Map<String, TextBatch> lastBatch = new LinkedHashMap<>();
-    private final ReplayClock clock;
+    private PipelineRun run;
+    private ReplayClock clock;
 
     /** A driver over a fresh {@link InMemoryStateStore}. */
     public PipelineTestDriver(PipelineDefinition<?> definition) {
@@ -66,8 +67,8 @@ public final class PipelineTestDriver implements AutoCloseable {
     public PipelineTestDriver(PipelineDefinition<?> definition, StateStore store) {
         this.pipeline = CompiledPipeline.compile(definition);
         this.store = store;
-        this.clock = new ReplayClock(pipeline, store,
-                new WindowFirer(pipeline, store, outputs, metrics, "test-driver", 60_000));
+        this.run = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("test-driver");
+        this.clock = new ReplayClock(run);
     }
 
     /** Declares a split before it receives records: its watermark holds the global one back. */
@@ -123,7 +124,7 @@ public final class PipelineTestDriver implements AutoCloseable {
         flush();
         for (SplitState s : store.splits(pipeline.name())) {
             if (s.watermarkMillis() < watermarkMillis) {
-                store.putSplit(s.withProgress(watermarkMillis, s.fence(), Math.max(clock.now(), watermarkMillis)));
+                store.advanceSplit(s.withProgress(watermarkMillis, s.fence(), Math.max(clock.now(), watermarkMillis)));
             }
         }
         processors.clear();
@@ -142,6 +143,9 @@ public final class PipelineTestDriver implements AutoCloseable {
     /** Replaces every split's processor (empty caches), keeping the state store: a new Lambda instance. */
     public PipelineTestDriver restart() {
         processors.clear();
+        long now = clock.now();
+        run = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("test-driver");
+        clock = new ReplayClock(run, now);
         return this;
     }
 
@@ -189,7 +193,7 @@ public final class PipelineTestDriver implements AutoCloseable {
 
     private SplitProcessor processor(String split) {
         return processors.computeIfAbsent(split, s -> {
-            SplitProcessor p = new SplitProcessor(pipeline, store, s, outputs, metrics, SplitProcessor.Mode.STREAM);
+            SplitProcessor p = run.processor(s);
             p.state();
             return p;
         });

@@ -1,6 +1,7 @@
 package io.sluice.functions.window;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,21 +15,36 @@ import java.util.Optional;
  *         .withIdleness(Duration.ofMinutes(1));
  * }</pre>
  *
+ * <p>Timestamps are checked before they move anything: a record stamped before {@link #DEFAULT_NOT_BEFORE}
+ * (1970-01-01, so negative and {@code Long.MIN_VALUE} stamps) or more than {@link #DEFAULT_MAX_AHEAD} (one day) ahead
+ * of the wall clock goes to the dead letters with its reason, so one far-future timestamp (year 2100, or
+ * microseconds taken for milliseconds) never drags its split's watermark into the future.
+ * {@link #withTimestampBounds} changes the range.
+ *
  * <p>A record whose timestamp is at most the disorder bound behind the latest one seen in its split is never late.
  * Idleness is measured in processing time (the driver's clock); an idle split that becomes active again rejoins
  * the minimum, and its records behind the global watermark may then be late.
  */
 public final class WatermarkStrategy {
 
+    /** Earliest timestamp accepted by default: the epoch. */
+    public static final Instant DEFAULT_NOT_BEFORE = Instant.EPOCH;
+    /** How far ahead of the wall clock a timestamp may be by default. */
+    public static final Duration DEFAULT_MAX_AHEAD = Duration.ofDays(1);
+
     private final Duration maxDisorder;
     private final Duration idleness;
+    private final Instant notBefore;
+    private final Duration maxAhead;
 
-    private WatermarkStrategy(Duration maxDisorder, Duration idleness) {
+    private WatermarkStrategy(Duration maxDisorder, Duration idleness, Instant notBefore, Duration maxAhead) {
         this.maxDisorder = WindowAssigner.nonNegative("maxDisorder", maxDisorder);
         if (idleness != null) {
             WindowAssigner.positiveMillis("idleness", idleness);
         }
         this.idleness = idleness;
+        this.notBefore = Objects.requireNonNull(notBefore, "notBefore");
+        this.maxAhead = WindowAssigner.nonNegative("maxAhead", maxAhead);
     }
 
     /**
@@ -37,7 +53,7 @@ public final class WatermarkStrategy {
      * @throws IllegalArgumentException if {@code maxDisorder} is negative
      */
     public static WatermarkStrategy boundedDisorder(Duration maxDisorder) {
-        return new WatermarkStrategy(maxDisorder, null);
+        return new WatermarkStrategy(maxDisorder, null, DEFAULT_NOT_BEFORE, DEFAULT_MAX_AHEAD);
     }
 
     /** Watermarks equal to the highest timestamp seen: any record older than that is behind. */
@@ -52,7 +68,27 @@ public final class WatermarkStrategy {
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public WatermarkStrategy withIdleness(Duration timeout) {
-        return new WatermarkStrategy(maxDisorder, timeout);
+        return new WatermarkStrategy(maxDisorder, timeout, notBefore, maxAhead);
+    }
+
+    /**
+     * A copy that accepts timestamps from {@code notBefore} to {@code maxAhead} past the wall clock; others are
+     * dead letters.
+     *
+     * @throws IllegalArgumentException if {@code maxAhead} is negative
+     */
+    public WatermarkStrategy withTimestampBounds(Instant notBefore, Duration maxAhead) {
+        return new WatermarkStrategy(maxDisorder, idleness, notBefore, maxAhead);
+    }
+
+    /** Earliest accepted timestamp, epoch ms. */
+    public long notBeforeMillis() {
+        return notBefore.toEpochMilli();
+    }
+
+    /** How far ahead of the wall clock a timestamp may be, ms. */
+    public long maxAheadMillis() {
+        return maxAhead.toMillis();
     }
 
     public Duration maxDisorder() {
@@ -76,16 +112,17 @@ public final class WatermarkStrategy {
     @Override
     public boolean equals(Object o) {
         return o instanceof WatermarkStrategy w && maxDisorder.equals(w.maxDisorder)
-                && Objects.equals(idleness, w.idleness);
+                && Objects.equals(idleness, w.idleness) && notBefore.equals(w.notBefore) && maxAhead.equals(w.maxAhead);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxDisorder, idleness);
+        return Objects.hash(maxDisorder, idleness, notBefore, maxAhead);
     }
 
     @Override
     public String toString() {
-        return "WatermarkStrategy[maxDisorder=" + maxDisorder + ", idleness=" + idleness + "]";
+        return "WatermarkStrategy[maxDisorder=" + maxDisorder + ", idleness=" + idleness + ", notBefore=" + notBefore
+                + ", maxAhead=" + maxAhead + "]";
     }
 }

@@ -34,6 +34,8 @@ class S3BatchHandlerTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     static final String PART_1 = "orders/2020-11-11 part-1.jsonl";
+    /** {@code job.id} of events/s3batch/schema_2_0.json. */
+    private static final String JOB_2_0 = "ac2be2b4-6a2f-4dd8-9a3a-6a7fd4b2d1e1";
     static final String PART_2 = "orders/2020-11-11 part-2.jsonl.gz";
 
     private LocalSluice sluice;
@@ -61,9 +63,12 @@ class S3BatchHandlerTest {
     }
 
     @Test
-    void schema10_succeedsAndFiresEveryWindow_whenTheOnlyTaskFinishes() {
+    void schema10_succeeds_andFiresOnlyWhenTheJobIsComplete() {
         // Act
         JsonNode response = invoke("events/s3batch/schema_1_0.json");
+        long beforeCompletion = totalCount(sluice);
+        JsonNode completion = invokeJson("{\"jobId\":\"f3cc4f60-61f6-4a2b-8a21-d07600c373ce\",\"fire\":\"complete\"}"
+                .getBytes(StandardCharsets.UTF_8));
 
         // Assert
         assertThat(response.path("invocationSchemaVersion").asText()).isEqualTo("1.0");
@@ -73,6 +78,9 @@ class S3BatchHandlerTest {
         assertThat(result.path("taskId").asText()).isEqualTo("dGFza2lkZ29lc2hlcmUK");
         assertThat(result.path("resultCode").asText()).isEqualTo("Succeeded");
         assertThat(result.path("resultString").asText()).isEqualTo("lines=1000 rejected=0 late=0");
+        // S3 Batch Operations runs one task per invocation: no task knows the others, so none fires (issue 11).
+        assertThat(beforeCompletion).isZero();
+        assertThat(completion.path("results").isEmpty()).isTrue();
         assertThat(totalCount(sluice)).isEqualTo(1_000);
         // The job runs as its own pipeline: its results and state stay apart from the live pipeline's.
         String job = GmvPipelines.byCategory().forJob("f3cc4f60-61f6-4a2b-8a21-d07600c373ce").name();
@@ -100,6 +108,8 @@ class S3BatchHandlerTest {
     void schema20_streamsAGzipObject_withAnUrlEncodedKey() {
         // Act
         JsonNode response = invoke("events/s3batch/schema_2_0.json");
+        invokeJson(("{\"jobId\":\"" + JOB_2_0 + "\",\"fire\":\"complete\"}")
+                .getBytes(StandardCharsets.UTF_8));
 
         // Assert
         assertThat(response.path("invocationSchemaVersion").asText()).isEqualTo("2.0");

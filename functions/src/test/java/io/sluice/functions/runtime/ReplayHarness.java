@@ -1,5 +1,6 @@
 package io.sluice.functions.runtime;
 
+import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.examples.GmvPipelines;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.examples.OrdersGenerator;
@@ -76,14 +77,13 @@ final class ReplayHarness {
     }
 
     void process(SplitProcessor processor, RecordBatch batch) {
-        processor.process(batch, watermark, 0);
+        processor.process(batch, 0);
     }
 
     /** Fires what the global watermark has passed, as the handler does after each batch. */
     void fire(String owner) {
-        long global = GlobalWatermark.of(control.splits(PIPELINE.name()), PIPELINE.watermarks().idleness(), 0);
-        watermark = Math.max(watermark, global);
-        new WindowFirer(PIPELINE, instances.get(), outputs, metrics, owner, 60_000).fire(watermark, 0);
+        watermark = Math.max(watermark,
+                PipelineRun.stream(PIPELINE, instances.get(), outputs, metrics).withOwnerPrefix(owner).fire(0));
     }
 
     /** Marks every shard finished and fires the rest; returns the final rows. */

@@ -221,7 +221,7 @@ abstract class RuntimeExactlyOnceContractTest {
         OrderBatch next = batch(2, new Order("o-3", "u", "c-r", 4, 30_000), new Order("o-4", "u", "c-s", 8, 110_000));
         AtomicInteger splitWritesLeft = new AtomicInteger(0);
         try {
-            h.process(h.newInstance(ahead, ReplayHarness.crashingOn("putSplit", newStore(), splitWritesLeft)), next);
+            h.process(h.newInstance(ahead, ReplayHarness.crashingOn("advanceSplit", newStore(), splitWritesLeft)), next);
         } catch (StateStoreException injected) {
             assertThat(injected).hasMessageStartingWith("injected crash");
         }

@@ -78,10 +78,10 @@ final class RuntimeRandomDeliveries {
         ReplayHarness h = new ReplayHarness(stores);
         // Every shard is known before the first record (the stream lists them), so none can be overtaken.
         for (String root : ROOTS) {
-            h.control.putSplit(SplitState.pending(ReplayHarness.PIPELINE.name(), root, 0, List.of()));
+            h.control.advanceSplit(SplitState.pending(ReplayHarness.PIPELINE.name(), root, 0, List.of()));
         }
         for (String child : CHILDREN) {
-            h.control.putSplit(SplitState.pending(ReplayHarness.PIPELINE.name(), child, 0, List.of(PARENT)));
+            h.control.advanceSplit(SplitState.pending(ReplayHarness.PIPELINE.name(), child, 0, List.of(PARENT)));
         }
         Map<String, Integer> cursor = new HashMap<>();
         Map<String, List<SplitProcessor>> warm = new HashMap<>();

@@ -1,10 +1,9 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.runtime.CompiledPipeline;
-import io.sluice.functions.runtime.GlobalWatermark;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.functions.runtime.RunMetrics;
-import io.sluice.functions.runtime.WindowFirer;
 import io.sluice.state.SplitState;
 import io.sluice.state.SplitStatus;
 import io.sluice.state.StateStore;
@@ -58,7 +57,6 @@ import java.util.UUID;
 public final class BatchCoordinator {
 
     private static final System.Logger LOG = System.getLogger(BatchCoordinator.class.getName());
-    private static final long FIRING_LEASE_MILLIS = Duration.ofMinutes(5).toMillis();
     /** A coordinator that dies without releasing blocks resubmission this long; renewed a third of it ahead. */
     static final long JOB_LEASE_MILLIS = Duration.ofMinutes(2).toMillis();
 
@@ -172,7 +170,7 @@ public final class BatchCoordinator {
         long now = clock.millis();
         for (TaskRecord t : tasks) {
             if (!known.contains(t.taskId())) {
-                store.putSplit(SplitState.pending(pipeline.name(), t.taskId(), now, List.of()));
+                store.createSplit(SplitState.pending(pipeline.name(), t.taskId(), now, List.of()));
             }
         }
     }
@@ -183,15 +181,14 @@ public final class BatchCoordinator {
                 SplitState split = store.readSplit(pipeline.name(), t.taskId())
                         .orElseGet(() -> SplitState.pending(pipeline.name(), t.taskId(), 0, List.of()));
                 if (split.status() != SplitStatus.FINISHED) {
-                    store.putSplit(split.finished(split.fence()));
+                    store.advanceSplit(split.finished(split.fence()));
                 }
             }
         }
         long now = clock.millis();
-        long watermark = GlobalWatermark.of(store.splits(pipeline.name()), pipeline.watermarks().idleness(), now);
         RunMetrics metrics = new RunMetrics();
-        new WindowFirer(pipeline, store, outputs, metrics, "coordinator-" + job.jobId(), FIRING_LEASE_MILLIS)
-                .fire(watermark, now);
+        long watermark = PipelineRun.batch(pipeline, store, outputs, metrics).withOwnerPrefix("coordinator-" + job.jobId())
+                .fire(now);
         JobRecord done = job.completed(clock.millis(), watermark, metrics.windowsFired(), metrics.rowsOut());
         jobs.putJob(done);
         LOG.log(Level.INFO, "Batch job completed. job=[{0}] tasks=[{1}] failed=[{2}] windowsFired=[{3}] rowsOut=[{4}] "

@@ -22,9 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * parents: Lambda delivers a child only after its parents are fully processed, so the child's first batch is the
  * moment to mark them finished (nothing else tells a handler that a shard ended).
  *
- * <p>A split already known is left alone. Registration reads, then writes: if the shard's own invocation records
- * progress in between, its watermark and fence briefly read as pending again; that delays firing and makes a retry
- * re-read partial fences, which the fenced partial writes make harmless.
+ * <p>Registration is put-if-absent ({@link StateStore#createSplit}): a split already known is left exactly as it is,
+ * so a registration racing with the shard's own progress never moves it back.
  *
  * <pre>{@code
  * ShardRegistry shards = new ShardRegistry(kinesis, store, "gmv-by-category");
@@ -76,7 +75,7 @@ public final class ShardRegistry {
                 boolean open = shard.sequenceNumberRange() == null
                         || shard.sequenceNumberRange().endingSequenceNumber() == null;
                 if (open && !known.contains(shard.shardId())) {
-                    store.putSplit(SplitState.pending(pipeline, shard.shardId(), nowMillis, shardParents));
+                    store.createSplit(SplitState.pending(pipeline, shard.shardId(), nowMillis, shardParents));
                 }
                 lineage.put(shard.shardId(), List.copyOf(shardParents));
             }

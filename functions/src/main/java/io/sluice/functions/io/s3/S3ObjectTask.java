@@ -2,7 +2,7 @@ package io.sluice.functions.io.s3;
 
 import io.sluice.functions.codec.BoundedLineReader;
 import io.sluice.functions.runtime.LineBatch;
-import io.sluice.functions.runtime.SplitProcessor;
+import io.sluice.functions.driver.PipelineRun;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -15,7 +15,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Runs one S3 object through a batch split: streams it (gzip is recognised by its magic bytes, not by the key),
- * feeds its lines in chunks of {@link #CHUNK_LINES} to the {@link SplitProcessor}, then marks the split finished.
+ * feeds its lines in chunks of {@link #CHUNK_LINES} to the {@link PipelineRun}, then marks the split finished.
  * Memory stays at one chunk whatever the object's size. Line {@code n} has the fence {@code n}, so a retried task
  * skips the chunks already applied.
  *
@@ -33,9 +33,9 @@ public final class S3ObjectTask {
     }
 
     /** A whole object. */
-    public static long run(S3Client s3, String bucket, String key, String versionId, SplitProcessor processor,
-                           int maxRecordBytes, long nowMillis) throws IOException {
-        return run(s3, bucket, key, versionId, 0, Long.MAX_VALUE, processor, maxRecordBytes, nowMillis);
+    public static long run(S3Client s3, String bucket, String key, String versionId, PipelineRun run,
+                           String split, long nowMillis) throws IOException {
+        return run(s3, bucket, key, versionId, 0, Long.MAX_VALUE, run, split, nowMillis);
     }
 
     /**
@@ -51,7 +51,8 @@ public final class S3ObjectTask {
      * @throws IOException                  if reading fails midway
      */
     public static long run(S3Client s3, String bucket, String key, String versionId, long start, long end,
-                           SplitProcessor processor, int maxRecordBytes, long nowMillis) throws IOException {
+                           PipelineRun run, String split, long nowMillis) throws IOException {
+        int maxRecordBytes = run.pipeline().maxRecordBytes();
         boolean ranged = start != 0 || end != Long.MAX_VALUE;
         if (start > 0 && isGzip(s3.getObject(b -> b.bucket(bucket).key(key).versionId(versionId).range("bytes=0-1")))) {
             throw new RangeOfCompressedObjectException(bucket, key);
@@ -86,7 +87,7 @@ public final class S3ObjectTask {
                     chunk.add(reader.buffer(), reader.offset(), reader.length(), lines, lines);
                 }
                 if (chunk.size() >= CHUNK_LINES) {
-                    processor.process(chunk, Long.MIN_VALUE, nowMillis);
+                    run.apply(split, chunk, nowMillis);
                     chunk.clear();
                 }
             }
@@ -95,8 +96,8 @@ public final class S3ObjectTask {
                 object.abort();
             }
         }
-        processor.process(chunk, Long.MIN_VALUE, nowMillis);
-        processor.finish(nowMillis);
+        run.apply(split, chunk, nowMillis);
+        run.finish(split, nowMillis);
         return lines;
     }
 

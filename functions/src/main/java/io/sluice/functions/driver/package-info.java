@@ -1,0 +1,21 @@
+/**
+ * The driver seam: {@link io.sluice.functions.driver.PipelineRun} owns a run of a pipeline (its split processors,
+ * applying a batch, finishing a split, and firing under one lease policy and one firing protocol) and
+ * {@link io.sluice.functions.driver.ReplayClock} replays processing time for drivers that replay a recording.
+ * Adapters (the Kinesis and S3 batch handlers, the local runner, the test driver, the batch coordinator, the
+ * scheduled firer, the simulator) only turn their events into batches and their outcomes into responses.
+ *
+ * <p>Invariants enforced here and in the runtime beneath (shared/DESIGN.md):
+ * <ol>
+ *   <li><b>Accounted exactly once</b>: every record read ends in the results, the late output or the dead letters;
+ *       replays are skipped by fences, and a retry's late records that a failed attempt counted are recognised by
+ *       their items' fences.</li>
+ *   <li><b>Nothing is written into a fired window</b>: records are judged late against the published watermark,
+ *       which a firer raises before it fires (the protocol in {@link io.sluice.functions.driver.PipelineRun}).</li>
+ *   <li><b>Progress is monotone</b>: every split write is a monotone merge in the store
+ *       ({@link io.sluice.state.StateStore#advanceSplit}); registration is put-if-absent.</li>
+ *   <li><b>Every window fires, once</b>: claims make one firer win; a window that cannot fire is reported to the
+ *       dead letters and closed, and later windows go on; a silent stream's windows close by idleness.</li>
+ * </ol>
+ */
+package io.sluice.functions.driver;
