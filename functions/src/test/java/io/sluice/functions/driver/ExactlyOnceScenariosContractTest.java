@@ -8,6 +8,7 @@ import io.sluice.functions.api.Sink;
 import io.sluice.functions.api.Source;
 import io.sluice.functions.examples.GmvPipelines;
 import io.sluice.functions.examples.Order;
+import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.functions.runtime.CollectingOutputs;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.functions.runtime.Outputs;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -185,6 +187,11 @@ abstract class ExactlyOnceScenariosContractTest {
                 .satisfies(r -> assertThat(r.position()).isEqualTo("window=[0,60000)"));
         assertThat(metrics.windowsFailed()).isEqualTo(1);
         assertThat(store.pendingSlots(GMV.name(), Long.MAX_VALUE)).isEmpty();
+        // The metric template.yaml's WindowsFailedAlarm watches.
+        var out = new java.io.ByteArrayOutputStream();
+        new EmfMetrics("Sluice", GMV.name(), "operator", new java.io.PrintStream(out, true, StandardCharsets.UTF_8))
+                .emit(metrics, 0, -1, 0, 0);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"WindowsFailed\":1");
     }
 
     // Case 7: one overflowing record failed its whole batch.

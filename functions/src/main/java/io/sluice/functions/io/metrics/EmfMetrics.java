@@ -66,6 +66,7 @@ public final class EmfMetrics {
         values.put("ConditionalCheckReplays", delta("ConditionalCheckReplays", metrics.fenceConflicts()));
         values.put("StatePreloads", delta("StatePreloads", metrics.partialsPreloaded()));
         values.put("WindowsFired", delta("WindowsFired", metrics.windowsFired()));
+        values.put("WindowsFailed", delta("WindowsFailed", metrics.windowsFailed()));
         values.put("BatchDuration", durationMillis);
         if (watermarkLag >= 0) {
             values.put("WatermarkLag", watermarkLag);
