@@ -55,8 +55,10 @@ final class PolicyEvaluation {
         String why = String.format(Locale.ROOT, "demand %.1f shards, floor %d, %d hot (%d splittable)", demand, floor, hot.size(), splittable.size());
         if (desired > n || (!splittable.isEmpty() && n < policy.maxShards())) {
             // Skewed: hot shards are a minority (or the only shard), so splitting them where their load
-            // is beats a uniform rescale that would also split cold shards.
-            boolean skewed = n == 1 || 2 * hot.size() <= n;
+            // is beats a uniform rescale that would also split cold shards. Uneven: the open shards would
+            // carry the load if it were spread evenly (3 of 4 shards at 80 %, one at 40 %), so a uniform
+            // rescale to the same count changes nothing: only splitting the hot shards helps.
+            boolean skewed = n == 1 || 2 * hot.size() <= n || desired <= n;
             return scaleOut(Math.max(desired, n), demand, skewed ? splittable : List.of(), splittable, why);
         }
         if (desired < n && hot.isEmpty()) {
@@ -80,8 +82,8 @@ final class PolicyEvaluation {
             // Skewed load: split where the load is, and keep the UpdateShardCount budget.
             return splits(skewedHot, Math.min(skewedHot.size(), room), demand, why + ": split hot shards");
         }
-        if (budgetLeft() > 0) {
-            int target = Math.min(desired, Math.min(2 * n, policy.maxShards()));
+        int target = Math.min(desired, Math.min(2 * n, policy.maxShards()));
+        if (budgetLeft() > 0 && target > n) {
             return new ScalingPlan(now, n, demand, List.of(new ScalingDecision.UpdateShardCount(target)), why + ": uniform scale-out");
         }
         // Budget spent: splits cost nothing against it. Prefer hot shards, then the widest ranges.
@@ -118,7 +120,10 @@ final class PolicyEvaluation {
         if (desired >= n) {
             return ScalingPlan.hold(now, n, demand, why + String.format(Locale.ROOT, ": window peak %.1f shards", peak));
         }
-        if (n - desired > policy.maxReshardsPerEvaluation() && budgetLeft() > policy.updateShardCountReserve()) {
+        // A consumer behind its shard reads less than was written: its reads understate that shard's load, so a
+        // uniform halving (which merges every pair) waits, and merges leave that shard alone.
+        boolean anyBehind = loads.stream().anyMatch(this::behind);
+        if (n - desired > policy.maxReshardsPerEvaluation() && budgetLeft() > policy.updateShardCountReserve() && !anyBehind) {
             int target = Math.max(desired, (n + 1) / 2);
             return new ScalingPlan(now, n, demand, List.of(new ScalingDecision.UpdateShardCount(target)), why + ": uniform scale-in");
         }
@@ -136,7 +141,8 @@ final class PolicyEvaluation {
         List<Pair> pairs = new ArrayList<>();
         for (int i = 0; i + 1 < loads.size(); i++) {
             double u = loads.get(i).utilization + loads.get(i + 1).utilization;
-            if (loads.get(i).shard.range().isFollowedBy(loads.get(i + 1).shard.range()) && u < policy.mergeUtilization()) {
+            if (loads.get(i).shard.range().isFollowedBy(loads.get(i + 1).shard.range()) && u < policy.mergeUtilization()
+                    && !behind(loads.get(i)) && !behind(loads.get(i + 1))) {
                 pairs.add(new Pair(i, u));
             }
         }
@@ -175,6 +181,11 @@ final class PolicyEvaluation {
         boolean lagging = l.shard.iteratorAgeMillis() > policy.maxIteratorAge().toMillis()
                 && l.utilization >= policy.targetUtilization() / 2;
         return l.utilization > policy.targetUtilization() || lagging;
+    }
+
+    /** Whether the shard's consumer is behind its tip: its reads are not its writes, it is never cold. */
+    private boolean behind(Load l) {
+        return l.shard.iteratorAgeMillis() > policy.maxIteratorAge().toMillis();
     }
 
     private static boolean dominatedByOneKey(ShardMetrics s) {

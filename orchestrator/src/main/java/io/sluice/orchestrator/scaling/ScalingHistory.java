@@ -97,6 +97,19 @@ public final class ScalingHistory {
         return new ScalingHistory(lastScaleOut, lastScaleIn, lastSeenResharding, calls, demand);
     }
 
+    /**
+     * Gives back an UpdateShardCount call that Kinesis never accepted (refused while the stream stayed UPDATING,
+     * or skipped at the actuator's deadline): only calls Kinesis took count against the budget.
+     *
+     * @param at the evaluation time the call was recorded under ({@link ScalingPlan#at()})
+     * @return this history with one call at {@code at} fewer
+     */
+    public ScalingHistory updateShardCountNotApplied(Instant at) {
+        List<Instant> calls = new ArrayList<>(updateShardCountCalls);
+        calls.remove(at);
+        return new ScalingHistory(lastScaleOut, lastScaleIn, lastSeenResharding, calls, demand);
+    }
+
     /** @return when shards were last added ({@link Instant#EPOCH} if never) */
     public Instant lastScaleOut() {
         return lastScaleOut;

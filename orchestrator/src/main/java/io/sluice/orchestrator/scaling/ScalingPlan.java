@@ -24,11 +24,24 @@ import java.util.Objects;
 public record ScalingPlan(Instant at, int currentShards, double demandShards, List<ScalingDecision> decisions, String reason,
                           boolean streamActive) {
 
-    /** Copies the decisions. */
+    /**
+     * Copies the decisions.
+     *
+     * @throws IllegalArgumentException if an UpdateShardCount asks for the count the stream has when it is made:
+     *     a no-op that would spend one of the 10 calls of the rolling 24 hours
+     */
     public ScalingPlan {
         Objects.requireNonNull(at, "at");
         decisions = List.copyOf(decisions);
         Objects.requireNonNull(reason, "reason");
+        int open = currentShards;
+        for (ScalingDecision d : decisions) {
+            if (d instanceof ScalingDecision.UpdateShardCount u && u.targetShardCount() == open) {
+                throw new IllegalArgumentException("UpdateShardCount(" + open + ") on " + open + " open shards is a no-op that "
+                        + "would spend UpdateShardCount budget: " + reason);
+            }
+            open += d.shardDelta(open);
+        }
     }
 
     /**
