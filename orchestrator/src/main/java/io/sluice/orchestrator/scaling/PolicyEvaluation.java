@@ -29,6 +29,11 @@ final class PolicyEvaluation {
     }
 
     ScalingPlan plan() {
+        boolean behind = metrics.shards().stream().anyMatch(s -> s.reported() && s.iteratorAgeMillis() > TableShardMetrics.AT_TIP.toMillis());
+        return evaluate().withConsumerBehind(behind);
+    }
+
+    private ScalingPlan evaluate() {
         int floor = floorAt();
         if (!metrics.active()) {
             return ScalingPlan.resharding(now, n);
@@ -114,16 +119,18 @@ final class PolicyEvaluation {
                 || now.isBefore(history.lastScaleIn().plus(policy.scaleOutCooldown()))) {
             return ScalingPlan.hold(now, n, demand, why + ": scale-in cooldown");
         }
+        // A consumer behind its tip reads less than was written (say at a tenth of its speed behind a slow sink): reads
+        // understate the load until every consumer has been at its tip for a whole window.
+        if (loads.stream().anyMatch(this::behind) || now.isBefore(history.lastSeenBehind().plus(policy.scaleInCooldown()))) {
+            return ScalingPlan.hold(now, n, demand, why + ": a consumer was behind its shard within the stabilization window");
+        }
         // Stabilization: the whole window's peak demand must fit, so an oscillating load does not flap.
         double peak = Math.max(demand, history.maxDemandWithin(now, policy.scaleInCooldown()));
         int desired = clamp(Math.max((int) Math.ceil(peak - 1e-9), floor));
         if (desired >= n) {
             return ScalingPlan.hold(now, n, demand, why + String.format(Locale.ROOT, ": window peak %.1f shards", peak));
         }
-        // A consumer behind its shard reads less than was written: its reads understate that shard's load, so a
-        // uniform halving (which merges every pair) waits, and merges leave that shard alone.
-        boolean anyBehind = loads.stream().anyMatch(this::behind);
-        if (n - desired > policy.maxReshardsPerEvaluation() && budgetLeft() > policy.updateShardCountReserve() && !anyBehind) {
+        if (n - desired > policy.maxReshardsPerEvaluation() && budgetLeft() > policy.updateShardCountReserve()) {
             int target = Math.max(desired, (n + 1) / 2);
             return new ScalingPlan(now, n, demand, List.of(new ScalingDecision.UpdateShardCount(target)), why + ": uniform scale-in");
         }
@@ -183,9 +190,13 @@ final class PolicyEvaluation {
         return l.utilization > policy.targetUtilization() || lagging;
     }
 
-    /** Whether the shard's consumer is behind its tip: its reads are not its writes, it is never cold. */
+    /**
+     * Whether the shard's consumer is behind its tip (iterator age over {@link TableShardMetrics#AT_TIP}, 10 s): its
+     * reads are not its writes (a consumer at a tenth of its speed reads 200 records/s whatever is written), so it is
+     * never taken for cold.
+     */
     private boolean behind(Load l) {
-        return l.shard.iteratorAgeMillis() > policy.maxIteratorAge().toMillis();
+        return l.shard.iteratorAgeMillis() > TableShardMetrics.AT_TIP.toMillis();
     }
 
     private static boolean dominatedByOneKey(ShardMetrics s) {

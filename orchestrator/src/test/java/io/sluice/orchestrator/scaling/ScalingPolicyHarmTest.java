@@ -87,7 +87,7 @@ class ScalingPolicyHarmTest {
     }
 
     @Test
-    void coldShardsWhoseConsumerIsBehind_areNeverMerged() {
+    void coldShardsWhoseConsumerIsBehind_holdTheScaleIn() {
         // Four shards reading 100 records/s each: cold. Shards 0 and 1 lag 5 minutes behind: their consumer (throttled,
         // or slow) reads less than was written, so their reads say nothing of their load.
         List<ShardMetrics> shards = new ArrayList<>(Shards.uniform(4, 100));
@@ -96,7 +96,9 @@ class ScalingPolicyHarmTest {
 
         ScalingPlan plan = policy.decide(StreamMetrics.active(T0, shards), ScalingHistory.empty());
 
-        assertThat(plan.decisions()).containsExactly(new ScalingDecision.Merge(Shards.id(2), Shards.id(3)));
+        assertThat(plan.decisions()).isEmpty();
+        assertThat(plan.reason()).contains("consumer was behind");
+        assertThat(plan.consumerBehind()).isTrue();
     }
 
     @Test
@@ -106,8 +108,21 @@ class ScalingPolicyHarmTest {
 
         ScalingPlan plan = policy.decide(StreamMetrics.active(T0, shards), ScalingHistory.empty());
 
-        assertThat(plan.decisions()).noneMatch(d -> d instanceof UpdateShardCount)
-                .noneMatch(d -> d instanceof ScalingDecision.Merge m && (m.shardId().equals(Shards.id(5)) || m.adjacentShardId().equals(Shards.id(5))));
+        assertThat(plan.decisions()).isEmpty();
+    }
+
+    @Test
+    void coldStream_scalesInOnlyAWholeWindowAfterAConsumerWasLastBehind() {
+        List<ShardMetrics> behind = new ArrayList<>(Shards.uniform(32, 20));
+        behind.set(5, behind.get(5).withIteratorAgeMillis(30_000));
+        ScalingHistory history = ScalingHistory.empty().record(policy.decide(StreamMetrics.active(T0, behind), ScalingHistory.empty()));
+
+        ScalingPlan tenMinutesLater = policy.decide(StreamMetrics.active(T0.plus(Duration.ofMinutes(10)), Shards.uniform(32, 20)), history);
+        ScalingPlan windowLater = policy.decide(StreamMetrics.active(T0.plus(Duration.ofMinutes(16)), Shards.uniform(32, 20)), history);
+
+        assertThat(history.lastSeenBehind()).isEqualTo(T0);
+        assertThat(tenMinutesLater.decisions()).isEmpty();
+        assertThat(windowLater.decisions()).containsExactly(new UpdateShardCount(16));
     }
 
     private static List<ShardMetrics> unevenFour() {
