@@ -2,6 +2,7 @@ package io.sluice.orchestrator.scaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.orchestrator.lambda.ScalerSettings;
 import io.sluice.orchestrator.scaling.ScalingDecision.Split;
 import io.sluice.orchestrator.scaling.ScalingDecision.UpdateShardCount;
 import java.time.Duration;
@@ -63,6 +64,14 @@ class ScalingPolicyHarmTest {
         assertThat(morning.floorAt(Instant.parse("2026-11-10T23:01:00Z"))).isZero();
         assertThat(morning.floorAt(Instant.parse("2026-11-11T08:29:00Z"))).isZero();
         assertThat(morning.floorAt(Instant.parse("2026-11-11T08:30:00Z"))).isEqualTo(64);
+    }
+
+    @Test
+    void preScaling_asTheDeployedScalerReadsIt_keepsA14HourHold() {
+        PreScale deployed = ScalerSettings.preScale("09:00 UTC 64 PT30M PT14H");
+
+        assertThat(deployed.floorAt(Instant.parse("2026-11-10T22:00:00Z"))).isEqualTo(64);
+        assertThat(deployed.floorAt(Instant.parse("2026-11-10T23:30:00Z"))).isZero();
     }
 
     @Test
