@@ -18,10 +18,11 @@ import java.util.concurrent.Callable;
         description = "Simulate the shard autoscaler through a traffic profile (throttling, lag, shard-hours).")
 final class ScaleSimCommand implements Callable<Integer> {
 
-    @Option(names = "--profile", defaultValue = "double11", description = "Traffic profile. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--profile", defaultValue = "double11", description = "Traffic profile: double11 (uniform keys), uneven (hash key "
+            + "quarters weighted 2:2:2:1) or slow-consumer (consumers at 10 %% of their rate 01:00-02:00). Default: ${DEFAULT-VALUE}.")
     String profile;
 
-    @Option(names = "--svg", defaultValue = "scale-sim.svg", description = "Chart of traffic, shards and lag. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--svg", paramLabel = "FILE", description = "Also write a chart of traffic, shards and lag to FILE (none by default).")
     Path svg;
 
     @Option(names = "--summary", description = "Totals only, without the per-minute table.")
@@ -50,8 +51,10 @@ final class ScaleSimCommand implements Callable<Integer> {
         } else {
             report.printTable(System.out);
         }
-        report.writeSvg(svg);
-        System.err.println("chart: " + svg);
+        if (svg != null) {
+            report.writeSvg(svg);
+            System.err.println("chart: " + svg);
+        }
         return 0;
     }
 }

@@ -81,6 +81,7 @@ public final class DynamoDbScalingHistoryStore implements ScalingHistoryStore {
         root.put("lastScaleOut", h.lastScaleOut().toEpochMilli());
         root.put("lastScaleIn", h.lastScaleIn().toEpochMilli());
         root.put("lastSeenResharding", h.lastSeenResharding().toEpochMilli());
+        root.put("lastSeenBehind", h.lastSeenBehind().toEpochMilli());
         ArrayNode calls = root.putArray("updateShardCountCalls");
         h.updateShardCountCalls().forEach(t -> calls.add(t.toEpochMilli()));
         ArrayNode demand = root.putArray("demand");
@@ -98,7 +99,7 @@ public final class DynamoDbScalingHistoryStore implements ScalingHistoryStore {
                     n.path("shards").asDouble())));
             return ScalingHistory.restore(Instant.ofEpochMilli(root.path("lastScaleOut").asLong()),
                     Instant.ofEpochMilli(root.path("lastScaleIn").asLong()), Instant.ofEpochMilli(root.path("lastSeenResharding").asLong()),
-                    calls, demand);
+                    Instant.ofEpochMilli(root.path("lastSeenBehind").asLong()), calls, demand);   // absent in older items: never
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("The scaling history item is not valid JSON: " + json, e);
         }

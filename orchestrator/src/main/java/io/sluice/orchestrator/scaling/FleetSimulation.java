@@ -3,15 +3,18 @@ package io.sluice.orchestrator.scaling;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * One fleet replaying a profile second by second: Kinesis shard limits on the way in, one Lambda
- * consumer per shard on the way out (children only after their parents are drained, as Lambda does),
+ * One fleet replaying a profile second by second: Kinesis shard limits on the way in (each shard takes the
+ * profile's share of the records for its hash key range), one Lambda consumer per shard on the way out at the
+ * profile's consumer speed (children only after their parents are drained, as Lambda does),
  * and, every evaluation interval, the policy (if any) with resharding that takes time, one operation
  * at a time per stream.
  */
@@ -28,15 +31,15 @@ final class FleetSimulation {
     private ScalingDecision running;
     private long runningUntil;
     private int nextId;
-    /** Shards open at the last evaluation: the operator view's rule for silent shards needs them. */
-    private final Set<String> previouslyOpen = new HashSet<>();
+    /** The operator view's rule for silent shards, as the deployed scaler applies it ({@link TableShardMetrics}). */
+    private final ReadEvidence evidence = new ReadEvidence();
 
     FleetSimulation(TrafficProfile profile, SimulationOptions options, ScalingPolicy policy, int initialShards) {
         this.profile = profile;
         this.options = options;
         this.policy = policy;
         for (int i = 0; i < initialShards; i++) {
-            open.add(new SimShard(newId(), HashKeyRange.uniform(i, initialShards), List.of()));
+            open(HashKeyRange.uniform(i, initialShards), List.of());
         }
     }
 
@@ -100,7 +103,7 @@ final class FleetSimulation {
             }
             minuteMaxDelay = Math.max(minuteMaxDelay, retries.isEmpty() ? 0 : t - (long) retries.peekFirst()[0]);
             minuteShardSeconds += open.size();
-            long age = consume(t, outCap);
+            long age = consume(t, outCap * profile.consumerSpeedAt(now));
             minuteMaxAge = Math.max(minuteMaxAge, age);
             if ((t + 1) % 60 == 0) {
                 minutes.add(new SimulationReport.Minute(start.plusSeconds(t - 59), minuteOffered / 60, open.size(),
@@ -117,21 +120,34 @@ final class FleetSimulation {
 
     private void evaluate(Instant now, long t) {
         long window = options.evaluationInterval().toSeconds();
-        boolean anyRead = open.stream().anyMatch(s -> s.readInWindow > 0);
+        // What the operator reported in the window: the open shards it read, and the closed parents it still drains.
+        Map<String, List<String>> lineage = new LinkedHashMap<>();
+        Map<String, Long> reported = new HashMap<>();
+        for (SimShard s : open) {
+            lineage.put(s.id, s.parents.stream().map(p -> p.id).toList());
+            for (SimShard p : s.parents) {
+                if (p.readInWindow > 0) {
+                    reported.put(p.id, p.age(t) * 1_000);
+                }
+            }
+            if (s.readInWindow > 0) {
+                reported.put(s.id, s.age(t) * 1_000);
+            }
+        }
+        Set<String> idle = evidence.idle(lineage, reported);
         List<ShardMetrics> metrics = new ArrayList<>();
         for (SimShard s : open) {
             if (!options.operatorMetrics()) {
                 metrics.add(s.kinesisMetrics(t, window, profile.recordBytes()));
-            } else if (s.readInWindow > 0 || (anyRead && previouslyOpen.contains(s.id))) {
+            } else if (reported.containsKey(s.id) || idle.contains(s.id)) {
                 metrics.add(s.operatorMetrics(t, window, profile.recordBytes()));
             } else {
-                // As TableShardMetrics: a silent shard is idle only if reports flow and it was open at the last tick.
+                // As TableShardMetrics: a silent shard is idle only when it is known to be read and quiet.
                 metrics.add(ShardMetrics.unreported(s.id, s.range));
                 s.resetWindow();
             }
         }
-        previouslyOpen.clear();
-        open.forEach(s -> previouslyOpen.add(s.id));
+        draining.forEach(SimShard::resetWindow);
         boolean active = running == null && queue.isEmpty();
         ScalingPlan plan = policy.decide(new StreamMetrics(now, active, metrics), history);
         history = history.record(plan);
@@ -154,25 +170,29 @@ final class FleetSimulation {
             SimShard parent = find(split.shardId());
             if (parent != null) {
                 close(List.of(parent));
-                open.add(new SimShard(newId(), HashKeyRange.of(parent.range.start(), split.newStartingHashKey().subtract(java.math.BigInteger.ONE)), List.of(parent)));
-                open.add(new SimShard(newId(), HashKeyRange.of(split.newStartingHashKey(), parent.range.end()), List.of(parent)));
+                open(HashKeyRange.of(parent.range.start(), split.newStartingHashKey().subtract(java.math.BigInteger.ONE)), List.of(parent));
+                open(HashKeyRange.of(split.newStartingHashKey(), parent.range.end()), List.of(parent));
             }
         } else if (d instanceof ScalingDecision.Merge merge) {
             SimShard a = find(merge.shardId());
             SimShard b = find(merge.adjacentShardId());
             if (a != null && b != null) {
                 close(List.of(a, b));
-                open.add(new SimShard(newId(), HashKeyRange.of(a.range.start(), b.range.end()), List.of(a, b)));
+                open(HashKeyRange.of(a.range.start(), b.range.end()), List.of(a, b));
             }
         } else if (d instanceof ScalingDecision.UpdateShardCount u) {
             List<SimShard> parents = new ArrayList<>(open);
             close(parents);
             for (int i = 0; i < u.targetShardCount(); i++) {
                 HashKeyRange r = HashKeyRange.uniform(i, u.targetShardCount());
-                open.add(new SimShard(newId(), r, parents.stream().filter(p -> p.range.overlaps(r)).toList()));
+                open(r, parents.stream().filter(p -> p.range.overlaps(r)).toList());
             }
         }
         open.sort(java.util.Comparator.comparing(s -> s.range.start()));
+    }
+
+    private void open(HashKeyRange range, List<SimShard> parents) {
+        open.add(new SimShard(newId(), range, parents, profile.shareOf(range)));
     }
 
     private void close(List<SimShard> shards) {
@@ -218,11 +238,11 @@ final class FleetSimulation {
         double throttledInWindow;
         double readInWindow;
 
-        SimShard(String id, HashKeyRange range, List<SimShard> parents) {
+        SimShard(String id, HashKeyRange range, List<SimShard> parents, double share) {
             this.id = id;
             this.range = range;
             this.parents = parents;
-            this.fraction = range.fraction();
+            this.fraction = share;
             this.parentsDrained = parents.isEmpty();
         }
 

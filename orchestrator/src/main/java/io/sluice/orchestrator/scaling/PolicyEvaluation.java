@@ -29,6 +29,11 @@ final class PolicyEvaluation {
     }
 
     ScalingPlan plan() {
+        boolean behind = metrics.shards().stream().anyMatch(s -> s.reported() && s.iteratorAgeMillis() > TableShardMetrics.AT_TIP.toMillis());
+        return evaluate().withConsumerBehind(behind);
+    }
+
+    private ScalingPlan evaluate() {
         int floor = floorAt();
         if (!metrics.active()) {
             return ScalingPlan.resharding(now, n);
@@ -55,8 +60,10 @@ final class PolicyEvaluation {
         String why = String.format(Locale.ROOT, "demand %.1f shards, floor %d, %d hot (%d splittable)", demand, floor, hot.size(), splittable.size());
         if (desired > n || (!splittable.isEmpty() && n < policy.maxShards())) {
             // Skewed: hot shards are a minority (or the only shard), so splitting them where their load
-            // is beats a uniform rescale that would also split cold shards.
-            boolean skewed = n == 1 || 2 * hot.size() <= n;
+            // is beats a uniform rescale that would also split cold shards. Uneven: the open shards would
+            // carry the load if it were spread evenly (3 of 4 shards at 80 %, one at 40 %), so a uniform
+            // rescale to the same count changes nothing: only splitting the hot shards helps.
+            boolean skewed = n == 1 || 2 * hot.size() <= n || desired <= n;
             return scaleOut(Math.max(desired, n), demand, skewed ? splittable : List.of(), splittable, why);
         }
         if (desired < n && hot.isEmpty()) {
@@ -80,8 +87,8 @@ final class PolicyEvaluation {
             // Skewed load: split where the load is, and keep the UpdateShardCount budget.
             return splits(skewedHot, Math.min(skewedHot.size(), room), demand, why + ": split hot shards");
         }
-        if (budgetLeft() > 0) {
-            int target = Math.min(desired, Math.min(2 * n, policy.maxShards()));
+        int target = Math.min(desired, Math.min(2 * n, policy.maxShards()));
+        if (budgetLeft() > 0 && target > n) {
             return new ScalingPlan(now, n, demand, List.of(new ScalingDecision.UpdateShardCount(target)), why + ": uniform scale-out");
         }
         // Budget spent: splits cost nothing against it. Prefer hot shards, then the widest ranges.
@@ -112,6 +119,11 @@ final class PolicyEvaluation {
                 || now.isBefore(history.lastScaleIn().plus(policy.scaleOutCooldown()))) {
             return ScalingPlan.hold(now, n, demand, why + ": scale-in cooldown");
         }
+        // A consumer behind its tip reads less than was written (say at a tenth of its speed behind a slow sink): reads
+        // understate the load until every consumer has been at its tip for a whole window.
+        if (loads.stream().anyMatch(this::behind) || now.isBefore(history.lastSeenBehind().plus(policy.scaleInCooldown()))) {
+            return ScalingPlan.hold(now, n, demand, why + ": a consumer was behind its shard within the stabilization window");
+        }
         // Stabilization: the whole window's peak demand must fit, so an oscillating load does not flap.
         double peak = Math.max(demand, history.maxDemandWithin(now, policy.scaleInCooldown()));
         int desired = clamp(Math.max((int) Math.ceil(peak - 1e-9), floor));
@@ -136,7 +148,8 @@ final class PolicyEvaluation {
         List<Pair> pairs = new ArrayList<>();
         for (int i = 0; i + 1 < loads.size(); i++) {
             double u = loads.get(i).utilization + loads.get(i + 1).utilization;
-            if (loads.get(i).shard.range().isFollowedBy(loads.get(i + 1).shard.range()) && u < policy.mergeUtilization()) {
+            if (loads.get(i).shard.range().isFollowedBy(loads.get(i + 1).shard.range()) && u < policy.mergeUtilization()
+                    && !behind(loads.get(i)) && !behind(loads.get(i + 1))) {
                 pairs.add(new Pair(i, u));
             }
         }
@@ -175,6 +188,15 @@ final class PolicyEvaluation {
         boolean lagging = l.shard.iteratorAgeMillis() > policy.maxIteratorAge().toMillis()
                 && l.utilization >= policy.targetUtilization() / 2;
         return l.utilization > policy.targetUtilization() || lagging;
+    }
+
+    /**
+     * Whether the shard's consumer is behind its tip (iterator age over {@link TableShardMetrics#AT_TIP}, 10 s): its
+     * reads are not its writes (a consumer at a tenth of its speed reads 200 records/s whatever is written), so it is
+     * never taken for cold.
+     */
+    private boolean behind(Load l) {
+        return l.shard.iteratorAgeMillis() > TableShardMetrics.AT_TIP.toMillis();
     }
 
     private static boolean dominatedByOneKey(ShardMetrics s) {

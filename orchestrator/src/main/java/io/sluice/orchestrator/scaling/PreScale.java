@@ -89,27 +89,28 @@ public final class PreScale {
     }
 
     /**
+     * A daily peak's window is {@code [peak - lead, peak + hold]} around every day's peak, so the floor holds for the
+     * whole window whatever its length: a 09:00 peak held 14 hours keeps its floor until 23:00, and a hold longer
+     * than a day never lets it drop.
+     *
      * @param now the clock
-     * @return {@link #shards()} if {@code now} is in {@code [peak - lead, peak + hold]}, else 0
+     * @return {@link #shards()} if {@code now} is in {@code [peak - lead, peak + hold]} of some peak, else 0
      */
     public int floorAt(Instant now) {
-        return nearestPeak(now).map(p -> !now.isBefore(p.minus(lead)) && !now.isAfter(p.plus(hold)) ? shards : 0).orElse(0);
+        return firstPeakFrom(now.minus(hold)).map(p -> !now.isBefore(p.minus(lead)) ? shards : 0).orElse(0);
     }
 
-    private java.util.Optional<Instant> nearestPeak(Instant now) {
+    /** The earliest peak at or after {@code from}: the only one whose window can hold {@code now = from + hold}. */
+    private java.util.Optional<Instant> firstPeakFrom(Instant from) {
         if (once != null) {
-            return java.util.Optional.of(once.toInstant());
+            return once.toInstant().isBefore(from) ? java.util.Optional.empty() : java.util.Optional.of(once.toInstant());
         }
-        // The window around a daily peak may straddle midnight: look at yesterday's, today's and tomorrow's.
-        ZonedDateTime today = now.atZone(zone).with(timeOfDay);
-        Instant best = null;
-        for (int d = -1; d <= 1; d++) {
-            Instant p = today.plusDays(d).toInstant();
-            if (best == null || Math.abs(Duration.between(now, p).toMillis()) < Math.abs(Duration.between(now, best).toMillis())) {
-                best = p;
-            }
+        // Walk the local days from the day before (time zone changes move a local time by an hour or two).
+        ZonedDateTime peak = from.atZone(zone).toLocalDate().minusDays(1).atTime(timeOfDay).atZone(zone);
+        while (peak.toInstant().isBefore(from)) {
+            peak = peak.toLocalDate().plusDays(1).atTime(timeOfDay).atZone(zone);
         }
-        return java.util.Optional.of(best);
+        return java.util.Optional.of(peak.toInstant());
     }
 
     @Override

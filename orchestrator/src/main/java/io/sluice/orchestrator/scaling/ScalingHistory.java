@@ -24,6 +24,7 @@ public final class ScalingHistory {
     private final Instant lastScaleOut;
     private final Instant lastScaleIn;
     private final Instant lastSeenResharding;
+    private final Instant lastSeenBehind;
     private final List<Instant> updateShardCountCalls;
     private final List<Sample> demand;
 
@@ -34,17 +35,19 @@ public final class ScalingHistory {
     public record Sample(Instant at, double demandShards) {
     }
 
-    private ScalingHistory(Instant lastScaleOut, Instant lastScaleIn, Instant lastSeenResharding, List<Instant> calls, List<Sample> demand) {
+    private ScalingHistory(Instant lastScaleOut, Instant lastScaleIn, Instant lastSeenResharding, Instant lastSeenBehind, List<Instant> calls,
+                           List<Sample> demand) {
         this.lastScaleOut = lastScaleOut;
         this.lastScaleIn = lastScaleIn;
         this.lastSeenResharding = lastSeenResharding;
+        this.lastSeenBehind = lastSeenBehind;
         this.updateShardCountCalls = List.copyOf(calls);
         this.demand = List.copyOf(demand);
     }
 
     /** @return a history with no scaling and no demand seen */
     public static ScalingHistory empty() {
-        return new ScalingHistory(Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, List.of(), List.of());
+        return new ScalingHistory(Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, List.of(), List.of());
     }
 
     /**
@@ -55,7 +58,17 @@ public final class ScalingHistory {
      */
     public static ScalingHistory restore(Instant lastScaleOut, Instant lastScaleIn, Instant lastSeenResharding,
                                          List<Instant> updateShardCountCalls, List<Sample> demand) {
-        return new ScalingHistory(lastScaleOut, lastScaleIn, lastSeenResharding, updateShardCountCalls, demand);
+        return restore(lastScaleOut, lastScaleIn, lastSeenResharding, Instant.EPOCH, updateShardCountCalls, demand);
+    }
+
+    /**
+     * Rebuilds a history as {@link #restore(Instant, Instant, Instant, List, List)} does, with {@link #lastSeenBehind()}.
+     *
+     * @return the history those values describe
+     */
+    public static ScalingHistory restore(Instant lastScaleOut, Instant lastScaleIn, Instant lastSeenResharding, Instant lastSeenBehind,
+                                         List<Instant> updateShardCountCalls, List<Sample> demand) {
+        return new ScalingHistory(lastScaleOut, lastScaleIn, lastSeenResharding, lastSeenBehind, updateShardCountCalls, demand);
     }
 
     /**
@@ -78,7 +91,7 @@ public final class ScalingHistory {
             calls.add(at);
         }
         return new ScalingHistory(plan.scalesOut() ? at : lastScaleOut, plan.scalesIn() ? at : lastScaleIn,
-                plan.streamActive() ? lastSeenResharding : at, calls, samples);
+                plan.streamActive() ? lastSeenResharding : at, plan.consumerBehind() ? at : lastSeenBehind, calls, samples);
     }
 
     /**
@@ -94,7 +107,20 @@ public final class ScalingHistory {
         while (calls.size() < limit) {
             calls.add(at);
         }
-        return new ScalingHistory(lastScaleOut, lastScaleIn, lastSeenResharding, calls, demand);
+        return new ScalingHistory(lastScaleOut, lastScaleIn, lastSeenResharding, lastSeenBehind, calls, demand);
+    }
+
+    /**
+     * Gives back an UpdateShardCount call that Kinesis never accepted (refused while the stream stayed UPDATING,
+     * or skipped at the actuator's deadline): only calls Kinesis took count against the budget.
+     *
+     * @param at the evaluation time the call was recorded under ({@link ScalingPlan#at()})
+     * @return this history with one call at {@code at} fewer
+     */
+    public ScalingHistory updateShardCountNotApplied(Instant at) {
+        List<Instant> calls = new ArrayList<>(updateShardCountCalls);
+        calls.remove(at);
+        return new ScalingHistory(lastScaleOut, lastScaleIn, lastSeenResharding, lastSeenBehind, calls, demand);
     }
 
     /** @return when shards were last added ({@link Instant#EPOCH} if never) */
@@ -105,6 +131,11 @@ public final class ScalingHistory {
     /** @return the last evaluation that found the stream resharding ({@link Instant#EPOCH} if none) */
     public Instant lastSeenResharding() {
         return lastSeenResharding;
+    }
+
+    /** @return the last evaluation that found a consumer behind its shard's tip ({@link Instant#EPOCH} if none) */
+    public Instant lastSeenBehind() {
+        return lastSeenBehind;
     }
 
     /** @return when shards were last removed ({@link Instant#EPOCH} if never) */
@@ -143,13 +174,14 @@ public final class ScalingHistory {
     @Override
     public boolean equals(Object o) {
         return o instanceof ScalingHistory h && lastScaleOut.equals(h.lastScaleOut) && lastScaleIn.equals(h.lastScaleIn)
-                && lastSeenResharding.equals(h.lastSeenResharding) && updateShardCountCalls.equals(h.updateShardCountCalls)
+                && lastSeenResharding.equals(h.lastSeenResharding) && lastSeenBehind.equals(h.lastSeenBehind)
+                && updateShardCountCalls.equals(h.updateShardCountCalls)
                 && demand.equals(h.demand);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(lastScaleOut, lastScaleIn, lastSeenResharding, updateShardCountCalls, demand);
+        return Objects.hash(lastScaleOut, lastScaleIn, lastSeenResharding, lastSeenBehind, updateShardCountCalls, demand);
     }
 
     private List<Instant> recentCalls(Instant now) {
@@ -164,7 +196,7 @@ public final class ScalingHistory {
 
     @Override
     public String toString() {
-        return "ScalingHistory[lastScaleOut=" + lastScaleOut + ", lastScaleIn=" + lastScaleIn + ", lastSeenResharding=" + lastSeenResharding
+        return "ScalingHistory[lastScaleOut=" + lastScaleOut + ", lastScaleIn=" + lastScaleIn + ", lastSeenResharding=" + lastSeenResharding + ", lastSeenBehind=" + lastSeenBehind
                 + ", updateShardCountCalls=" + updateShardCountCalls.size() + ", demandSamples=" + demand.size() + "]";
     }
 }

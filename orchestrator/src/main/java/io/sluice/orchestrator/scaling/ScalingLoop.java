@@ -7,7 +7,9 @@ import java.util.Objects;
 /**
  * One autoscaler tick: load the history, collect metrics, decide, save the history, apply. The history is saved
  * before anything is applied and only if no other scaler saved in between ({@link ScalingHistoryStore}), so a
- * duplicate tick applies nothing and a replaced Lambda instance still knows its cooldowns and API budget.
+ * duplicate tick applies nothing and a replaced Lambda instance still knows its cooldowns and API budget. An
+ * UpdateShardCount that Kinesis did not take is given back to the budget afterwards (one refused as over the
+ * quota fills the budget instead).
  *
  * <pre>{@code
  * ScalingLoop loop = new ScalingLoop(source, policy, KinesisScalingActuator.of(kinesis, stream), historyStore);
@@ -68,6 +70,11 @@ public final class ScalingLoop {
         if (actuation.updateShardCountRefused()) {
             // Best effort: if this save loses a race, the winner's tick will meet the same refusal.
             history.save(after.updateShardCountRefused(now, KinesisLimits.UPDATE_SHARD_COUNT_CALLS_PER_24H));
+        } else if (actuation.outcomes().stream().anyMatch(o -> o.decision() instanceof ScalingDecision.UpdateShardCount
+                && o.status() != ActuationReport.Status.APPLIED)) {
+            // The call was counted when the plan was saved (before applying, so a duplicate tick applies nothing);
+            // Kinesis never took it, so it is given back.
+            history.save(after.updateShardCountNotApplied(plan.at()));
         }
         return new Tick(plan, actuation, false);
     }

@@ -20,15 +20,30 @@ import java.util.Objects;
  * @param decisions calls to make, in order
  * @param reason one line for the log
  * @param streamActive whether the stream was ACTIVE when the plan was made (false: it was resharding)
+ * @param consumerBehind whether some shard's consumer was behind its tip (its reads understate its writes): the
+ *                       history remembers it, and the policy scales in only after a whole window without it
  */
 public record ScalingPlan(Instant at, int currentShards, double demandShards, List<ScalingDecision> decisions, String reason,
-                          boolean streamActive) {
+                          boolean streamActive, boolean consumerBehind) {
 
-    /** Copies the decisions. */
+    /**
+     * Copies the decisions.
+     *
+     * @throws IllegalArgumentException if an UpdateShardCount asks for the count the stream has when it is made:
+     *     a no-op that would spend one of the 10 calls of the rolling 24 hours
+     */
     public ScalingPlan {
         Objects.requireNonNull(at, "at");
         decisions = List.copyOf(decisions);
         Objects.requireNonNull(reason, "reason");
+        int open = currentShards;
+        for (ScalingDecision d : decisions) {
+            if (d instanceof ScalingDecision.UpdateShardCount u && u.targetShardCount() == open) {
+                throw new IllegalArgumentException("UpdateShardCount(" + open + ") on " + open + " open shards is a no-op that "
+                        + "would spend UpdateShardCount budget: " + reason);
+            }
+            open += d.shardDelta(open);
+        }
     }
 
     /**
@@ -41,7 +56,12 @@ public record ScalingPlan(Instant at, int currentShards, double demandShards, Li
      * @param reason one line for the log
      */
     public ScalingPlan(Instant at, int currentShards, double demandShards, List<ScalingDecision> decisions, String reason) {
-        this(at, currentShards, demandShards, decisions, reason, true);
+        this(at, currentShards, demandShards, decisions, reason, true, false);
+    }
+
+    /** @param behind whether some consumer was behind its shard's tip @return a copy */
+    ScalingPlan withConsumerBehind(boolean behind) {
+        return new ScalingPlan(at, currentShards, demandShards, decisions, reason, streamActive, behind);
     }
 
     static ScalingPlan hold(Instant at, int currentShards, double demandShards, String reason) {
@@ -49,7 +69,7 @@ public record ScalingPlan(Instant at, int currentShards, double demandShards, Li
     }
 
     static ScalingPlan resharding(Instant at, int currentShards) {
-        return new ScalingPlan(at, currentShards, 0, List.of(), "stream is resharding: one resharding at a time per stream", false);
+        return new ScalingPlan(at, currentShards, 0, List.of(), "stream is resharding: one resharding at a time per stream", false, false);
     }
 
     /** @return open shards once every decision has completed */

@@ -9,9 +9,10 @@ import java.util.Locale;
  * policy without pre-scaling (reactive only), and a static fleet sized for the peak. Deterministic: the
  * same profile and options give the same report.
  *
- * <p>The model, second by second: each open shard takes the traffic of its hash key range (uniform) up
- * to 1,000 records/s or 1 MiB/s and throttles the rest; one Lambda consumer per shard reads up to its
- * rate (and 2 MiB/s), oldest first, a child only after its parents are drained; the policy runs every
+ * <p>The model, second by second: each open shard takes the traffic of its hash key range (the profile's share
+ * of it: uniform or uneven) up to 1,000 records/s or 1 MiB/s and throttles the rest; one Lambda consumer per
+ * shard reads up to its rate (and 2 MiB/s) times the profile's consumer speed, oldest first, a child only after
+ * its parents are drained; the policy runs every
  * evaluation interval on the last interval's per-shard averages; resharding takes time and runs one
  * operation at a time per stream.
  *
@@ -46,7 +47,7 @@ public final class ScalingSimulator {
      * {@code java -cp orchestrator/target/sluice-orchestrator.jar io.sluice.orchestrator.scaling.ScalingSimulator
      * --profile double11 --svg scale-sim-double11.svg}.
      *
-     * <p>Options: {@code --profile NAME} (double11), {@code --svg FILE}, {@code --summary} (totals only),
+     * <p>Options: {@code --profile NAME} (double11, uneven, slow-consumer), {@code --svg FILE} (no chart without it), {@code --summary} (totals only),
      * {@code --consumer-rps N}, {@code --lead PT45M}, {@code --reshard PT30S}, {@code --usc-base PT2M},
      * {@code --usc-per-shard PT1S}, {@code --metrics operator|kinesis} (the deployed scaler's view, the default, or
      * Kinesis's own per-shard counts of writes and throttles).

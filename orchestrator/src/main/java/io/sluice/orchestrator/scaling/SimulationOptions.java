@@ -1,6 +1,7 @@
 package io.sluice.orchestrator.scaling;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -151,6 +152,24 @@ public final class SimulationOptions {
     public int hashCode() {
         return Objects.hash(targetUtilization, consumerRecordsPerSecond, preScaleLead, preScaleHold, reshardDuration, updateShardCountBase,
                 updateShardCountPerShard, evaluationInterval, operatorMetrics);
+    }
+
+    /**
+     * @return the model in words, for reports, e.g. {@code target utilization 75 %, consumer 2,000 records/s per shard,
+     *     pre-scaling from 45 min before the peak to 30 min after it, split or merge 30 s, UpdateShardCount 2 min + 1 s
+     *     per shard, policy every 1 min on the operator's reads}
+     */
+    public String describe() {
+        return String.format(Locale.ROOT, "target utilization %.0f %%, consumer %,.0f records/s per shard, pre-scaling from %s before the peak "
+                        + "to %s after it, split or merge %s, UpdateShardCount %s + %s per shard, policy every %s on %s",
+                100 * targetUtilization, consumerRecordsPerSecond, words(preScaleLead), words(preScaleHold), words(reshardDuration),
+                words(updateShardCountBase), words(updateShardCountPerShard), words(evaluationInterval),
+                operatorMetrics ? "the operator's reads" : "Kinesis's writes and throttles");
+    }
+
+    private static String words(Duration d) {
+        long s = d.toSeconds();
+        return s % 3_600 == 0 && s > 0 ? s / 3_600 + " h" : s % 60 == 0 && s > 0 ? s / 60 + " min" : s + " s";
     }
 
     @Override

@@ -97,6 +97,22 @@ public final class SimulationReport {
         }
 
         /**
+         * @return the most UpdateShardCount calls the policy made within any rolling 24 hours (Kinesis allows
+         *     {@value KinesisLimits#UPDATE_SHARD_COUNT_CALLS_PER_24H})
+         */
+        public int maxUpdateShardCountCallsPer24h() {
+            List<Instant> calls = actions.stream().flatMap(p -> p.decisions().stream()
+                    .filter(d -> d instanceof ScalingDecision.UpdateShardCount).map(d -> p.at())).toList();
+            int most = 0;
+            for (int i = 0; i < calls.size(); i++) {
+                int from = i;
+                most = Math.max(most, (int) calls.stream().skip(from)
+                        .filter(c -> c.isBefore(calls.get(from).plus(java.time.Duration.ofHours(24)))).count());
+            }
+            return most;
+        }
+
+        /**
          * @param type decision class, e.g. {@code ScalingDecision.Split.class}
          * @return how many such decisions the policy made
          */
@@ -143,14 +159,15 @@ public final class SimulationReport {
         out.printf(Locale.ROOT, "Profile %s: %s to %s (%s), peak %,.0f records/s at %s, %d B/record%n", profile.name(),
                 CLOCK.format(profile.start()), CLOCK.format(profile.start().plus(profile.duration())), profile.start().getZone(),
                 profile.peakRecordsPerSecond(), CLOCK.format(profile.peakTime()), profile.recordBytes());
-        out.println(options);
-        out.printf(Locale.ROOT, "%-14s %14s %10s %9s %13s %12s %11s %10s %6s %6s %6s%n", "fleet", "throttled", "thr. min", "lag (s)", "iter. age (s)",
-                "shard-hours", "vs static", "max shards", "USC", "splits", "merges");
+        out.printf(Locale.ROOT, "Load: %s%n", profile.description());
+        out.printf(Locale.ROOT, "Model: %s%n", options.describe());
+        out.printf(Locale.ROOT, "%-14s %14s %10s %9s %13s %12s %11s %10s %9s %6s %6s%n", "fleet", "throttled", "thr. min", "lag (s)", "iter. age (s)",
+                "shard-hours", "vs static", "max shards", "USC/24h", "splits", "merges");
         for (Fleet f : List.of(autoscaled, reactiveOnly, staticFleet)) {
-            out.printf(Locale.ROOT, "%-14s %,14d %10d %9.0f %13.0f %12.1f %10.1f%% %10d %6d %6d %6d%n", f.name(), f.throttledRecords(),
+            out.printf(Locale.ROOT, "%-14s %,14d %10d %9.0f %13.0f %12.1f %10.1f%% %10d %9s %6d %6d%n", f.name(), f.throttledRecords(),
                     f.throttledMinutes(), f.peakLagMillis() / 1000.0, f.maxIteratorAgeMillis() / 1000.0, f.shardHours(), 100 * f.shardHours() / staticFleet.shardHours(),
-                    f.maxShards(), f.decisions(ScalingDecision.UpdateShardCount.class), f.decisions(ScalingDecision.Split.class),
-                    f.decisions(ScalingDecision.Merge.class));
+                    f.maxShards(), f.maxUpdateShardCountCallsPer24h() + "/" + KinesisLimits.UPDATE_SHARD_COUNT_CALLS_PER_24H,
+                    f.decisions(ScalingDecision.Split.class), f.decisions(ScalingDecision.Merge.class));
         }
     }
 

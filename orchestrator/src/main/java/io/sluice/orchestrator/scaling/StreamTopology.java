@@ -19,15 +19,31 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  *
  * @param streamName the stream
  * @param active whether its status is ACTIVE
- * @param openShards open shards with their hash key ranges, sorted by starting hash key
+ * @param openShards open shards with their hash key ranges and parents, sorted by starting hash key
  */
 public record StreamTopology(String streamName, boolean active, List<OpenShard> openShards) {
 
     /**
      * @param shardId the shard
      * @param range its hash key range
+     * @param parents the shards it was split or merged from (none for a shard the stream was created with): Lambda
+     *                reads it only after them
      */
-    public record OpenShard(String shardId, HashKeyRange range) {
+    public record OpenShard(String shardId, HashKeyRange range, List<String> parents) {
+        /** Copies the parents. */
+        public OpenShard {
+            Objects.requireNonNull(shardId, "shardId");
+            Objects.requireNonNull(range, "range");
+            parents = List.copyOf(parents);
+        }
+
+        /**
+         * @param shardId a shard without parents
+         * @param range its hash key range
+         */
+        public OpenShard(String shardId, HashKeyRange range) {
+            this(shardId, range, List.of());
+        }
     }
 
     /** Copies and sorts the shards. */
@@ -47,7 +63,15 @@ public record StreamTopology(String streamName, boolean active, List<OpenShard> 
         List<OpenShard> open = new ArrayList<>();
         for (Shard s : listAllShards(kinesis, streamName)) {
             if (s.sequenceNumberRange().endingSequenceNumber() == null) {
-                open.add(new OpenShard(s.shardId(), HashKeyRange.of(s.hashKeyRange().startingHashKey(), s.hashKeyRange().endingHashKey())));
+                List<String> parents = new ArrayList<>();
+                if (s.parentShardId() != null) {
+                    parents.add(s.parentShardId());
+                }
+                if (s.adjacentParentShardId() != null) {
+                    parents.add(s.adjacentParentShardId());
+                }
+                open.add(new OpenShard(s.shardId(), HashKeyRange.of(s.hashKeyRange().startingHashKey(), s.hashKeyRange().endingHashKey()),
+                        parents));
             }
         }
         return new StreamTopology(streamName, active, open);

@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,11 +19,12 @@ import java.util.function.Supplier;
  * The deployed scaler's {@link ShardMetricsSource}: the last complete minute of the load the operator handler
  * wrote to the coordination table ({@link ShardLoadTable}), per open shard, as rates.
  *
- * <p>Lambda is not invoked for a shard that receives nothing, so a shard without a report is either idle or
- * unknown. It reads as idle (zero load, mergeable) only when reports are flowing (another shard reported in the
- * same minute) and the shard was already open at the previous collection; otherwise, say for a child created
- * since or after a cold start, it is {@link ShardMetrics#unreported unreported} and the policy does not scale in
- * on it.
+ * <p>Lambda is not invoked for a shard it does not read, so a shard without a report is either idle or unread. It
+ * reads as idle (zero load, mergeable) only when it is known to be read and quiet ({@link ReadEvidence}): reports
+ * flow, it was open at the previous collection, and its consumer was at its tip when last seen, or (never seen) no
+ * parent of it is still being drained. The closed parents of the open shards are read too, for that. Otherwise, say
+ * for the children of a split while their parent drains, or a shard whose consumer was behind, it is
+ * {@link ShardMetrics#unreported unreported} and the policy does not scale in on it.
  *
  * <p>Throttled writes never reach the operator, and Kinesis publishes them only to CloudWatch, stream-wide (which
  * the SDK reaches over a protocol no local engine serves, so it cannot be tested here). Without them a saturated
@@ -45,10 +49,15 @@ public final class TableShardMetrics implements ShardMetricsSource {
     static final Duration AT_TIP = Duration.ofSeconds(10);
 
     private final Supplier<StreamTopology> topology;
-    private final ShardLoadTable loads;
+    private final LoadReader loads;
     private final String stream;
-    /** Open shards at the previous collection; null until one happened (a cold start knows no history). */
-    private Set<String> previouslyOpen;
+    private final ReadEvidence evidence = new ReadEvidence();
+
+    /** Reads one minute of the given shards' reports ({@link ShardLoadTable#read}). */
+    @FunctionalInterface
+    interface LoadReader {
+        Map<String, ShardLoadTable.MinuteLoad> read(String stream, Collection<String> shardIds, Instant minute);
+    }
 
     /**
      * @param topology reads the stream's status and open shards
@@ -56,6 +65,10 @@ public final class TableShardMetrics implements ShardMetricsSource {
      * @param stream the stream's name, as the operator records it
      */
     public TableShardMetrics(Supplier<StreamTopology> topology, ShardLoadTable loads, String stream) {
+        this(topology, loads::read, stream);
+    }
+
+    TableShardMetrics(Supplier<StreamTopology> topology, LoadReader loads, String stream) {
         this.topology = topology;
         this.loads = loads;
         this.stream = stream;
@@ -64,21 +77,29 @@ public final class TableShardMetrics implements ShardMetricsSource {
     @Override
     public synchronized StreamMetrics collect(Instant now) {
         StreamTopology t = topology.get();
-        List<String> ids = t.openShards().stream().map(StreamTopology.OpenShard::shardId).toList();
+        Map<String, List<String>> lineage = new LinkedHashMap<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (StreamTopology.OpenShard s : t.openShards()) {
+            lineage.put(s.shardId(), s.parents());
+            ids.add(s.shardId());
+        }
+        t.openShards().forEach(s -> ids.addAll(s.parents()));
         Instant minute = now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(1));
         Map<String, ShardLoadTable.MinuteLoad> reported = loads.read(stream, ids, minute);
+        Map<String, Long> ages = new HashMap<>();
+        reported.forEach((id, load) -> ages.put(id, load.iteratorAgeMillis()));
+        Set<String> idle = evidence.idle(lineage, ages);
         List<ShardMetrics> shards = new ArrayList<>();
         for (StreamTopology.OpenShard s : t.openShards()) {
             ShardLoadTable.MinuteLoad load = reported.get(s.shardId());
             if (load != null) {
                 shards.add(metrics(s, load));
-            } else if (!reported.isEmpty() && previouslyOpen != null && previouslyOpen.contains(s.shardId())) {
+            } else if (idle.contains(s.shardId())) {
                 shards.add(ShardMetrics.of(s.shardId(), s.range(), 0, 0));
             } else {
                 shards.add(ShardMetrics.unreported(s.shardId(), s.range()));
             }
         }
-        previouslyOpen = new HashSet<>(ids);
         return new StreamMetrics(now, t.active(), shards);
     }
 

@@ -113,6 +113,24 @@ class KinesisScalingActuatorTest {
     }
 
     @Test
+    void updateShardCountThatKinesisNeverAccepted_isGivenBackToTheBudget() {
+        List<Supplier<RuntimeException>> refusals = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            refusals.add(() -> ResourceInUseException.builder().awsErrorDetails(details("ResourceInUseException")).build());
+        }
+        Instant t0 = Instant.parse("2026-11-11T00:00:00Z");
+        ShardMetricsSource source = now -> StreamMetrics.active(now, Shards.uniform(4, 2_000));
+        ScalingLoop loop = new ScalingLoop(source, ScalingPolicy.targetUtilization(0.75), actuator(new ScriptedKinesis(refusals)));
+
+        ScalingLoop.Tick tick = loop.runOnce(t0);
+
+        assertThat(tick.plan().decisions()).containsExactly(new ScalingDecision.UpdateShardCount(8));
+        assertThat(tick.actuation().outcomes()).singleElement().extracting(ActuationReport.Outcome::status)
+                .isEqualTo(ActuationReport.Status.FAILED);
+        assertThat(loop.history().updateShardCountCallsSince24h(t0)).isZero();
+    }
+
+    @Test
     void tick_appliesNothing_whenAnotherScalerSavedItsHistoryFirst() {
         ScriptedKinesis kinesis = new ScriptedKinesis(List.of());
         ShardMetricsSource source = now -> StreamMetrics.active(now, Shards.uniform(4, 2_000));

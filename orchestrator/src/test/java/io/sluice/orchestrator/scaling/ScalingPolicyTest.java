@@ -54,7 +54,7 @@ class ScalingPolicyTest {
         ScalingHistory spent = ScalingHistory.empty();
         for (int i = 0; i < 10; i++) {
             spent = spent.record(new ScalingPlan(T0.minus(Duration.ofHours(23)).plusSeconds(i), 4, 4,
-                    List.of(new UpdateShardCount(4 + (i % 2))), "test"));
+                    List.of(new UpdateShardCount(5 + (i % 2))), "test"));
         }
 
         ScalingPlan plan = policy.withMaxReshardsPerEvaluation(3).decide(StreamMetrics.active(T0, Shards.uniform(4, 5_000)), spent);

@@ -92,6 +92,28 @@ class TableShardMetricsIT {
     }
 
     @Test
+    void childrenOfASplit_whileTheConsumerStillDrainsTheParent_stayUnknown_soThePolicyNeverMergesThemBack() {
+        // Shard 1 (1,400 records/s wanted, 1,000 taken) was split into shards 3 and 4; the consumer, 5 minutes behind,
+        // still reads the parent at 1,000/s, so the children (700/s each) get no reads and no reports.
+        HashKeyRange upper = HashKeyRange.uniform(1, 2);
+        java.math.BigInteger mid = upper.midpoint();
+        topology.set(new StreamTopology("orders", true, List.of(
+                new StreamTopology.OpenShard(Shards.id(0), HashKeyRange.uniform(0, 2)),
+                new StreamTopology.OpenShard(Shards.id(3), HashKeyRange.of(upper.start(), mid.subtract(java.math.BigInteger.ONE)), List.of(Shards.id(1))),
+                new StreamTopology.OpenShard(Shards.id(4), HashKeyRange.of(mid, upper.end()), List.of(Shards.id(1))))));
+        for (int minute = 0; minute < 2; minute++) {
+            loads.add("orders", new ShardLoadReport(MINUTE.plusSeconds(60L * minute), Shards.id(0), 18_000, 9_000_000, 200, Map.of()));
+            loads.add("orders", new ShardLoadReport(MINUTE.plusSeconds(60L * minute), Shards.id(1), 60_000, 30_000_000, 300_000, Map.of()));
+        }
+
+        source.collect(TICK);
+        StreamMetrics second = source.collect(TICK.plusSeconds(60));
+
+        assertThat(second.shards()).extracting(ShardMetrics::reported).containsExactly(true, false, false);
+        assertThat(ScalingPolicy.targetUtilization(0.75).decide(second, ScalingHistory.empty()).decisions()).isEmpty();
+    }
+
+    @Test
     void shardAtItsWriteLimitForTheWholeMinute_readsAsRefusedAsMuchAgain_soThePolicyDoublesTheStream() {
         loads.add("orders", new ShardLoadReport(MINUTE, Shards.id(0), 58_800, 6_000_000, 0, Map.of()));    // 980/s: saturated
         loads.add("orders", new ShardLoadReport(MINUTE, Shards.id(1), 540, 60_000_000, 0, Map.of()));      // 1 MB/s: saturated
