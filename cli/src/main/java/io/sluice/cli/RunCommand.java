@@ -104,6 +104,9 @@ final class RunCommand implements Callable<Integer> {
             if (m.late() > 0) {
                 System.err.printf("late: %d records, see %s%n", m.late(), lateFile);
             }
+            if (m.blankLines() > 0) {
+                System.err.printf("blank lines skipped: %d%n", m.blankLines());
+            }
         }
         return 0;
     }

@@ -126,12 +126,6 @@ public final class JsonLinesDecoder<T> implements RecordDecoder<T> {
     }
 
     static boolean isBlank(byte[] bytes, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            byte b = bytes[i];
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                return false;
-            }
-        }
-        return true;
+        return RecordDecoder.isBlank(bytes, offset, length);
     }
 }

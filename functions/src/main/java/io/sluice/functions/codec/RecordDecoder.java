@@ -15,6 +15,20 @@ public interface RecordDecoder<T> {
     T decode(byte[] bytes, int offset, int length) throws MalformedRecordException;
 
     /**
+     * Whether {@code bytes[offset, offset + length)} holds only spaces, tabs and line ends: a blank line is not a
+     * record (drivers skip and count it, as they do a CSV header), so a file of blank lines fills no dead letters.
+     */
+    static boolean isBlank(byte[] bytes, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            byte b = bytes[i];
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * A decoder for records that lie back to back in {@code buffer[.., end)}, in order, which may keep state from
      * one record to the next (one parser for the whole region instead of one per record). Results and reasons are
      * those of {@link #decode}. Not thread-safe.

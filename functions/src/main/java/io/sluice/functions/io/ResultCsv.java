@@ -67,7 +67,7 @@ public final class ResultCsv {
             b.append(',').append(row.windowEnd());
         }
         if (keyed) {
-            b.append(',').append(escape(row.key()));
+            b.append(',').append(escape(defused(row.key())));
         }
         List<String> values = row.value() instanceof Tabular t ? t.columnValues()
                 : List.of(String.valueOf(row.value()));
@@ -89,6 +89,19 @@ public final class ResultCsv {
             out.write(line(row));
             out.write('\n');
         }
+    }
+
+    /**
+     * A key a spreadsheet would run as a formula ({@code =HYPERLINK(..)}, {@code +cmd|..}, {@code -..}, {@code @..},
+     * or one starting with a tab or carriage return) is written with a leading apostrophe, as OWASP advises for CSV
+     * injection; every other key is written as it is. Keys only: value columns are numbers.
+     */
+    static String defused(String key) {
+        if (key.isEmpty()) {
+            return key;
+        }
+        char c = key.charAt(0);
+        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? "'" + key : key;
     }
 
     static String escape(String value) {

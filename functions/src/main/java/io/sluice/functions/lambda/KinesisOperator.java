@@ -97,7 +97,8 @@ public final class KinesisOperator {
             boolean firstBatch = registered.add(shardId);
             List<RejectedRecord> rejected = new ArrayList<>();
             KinesisRecordBatch batch = KinesisRecordBatch.of(shard.getValue(), (r, reason) -> rejected.add(
-                    new RejectedRecord(pipeline.name(), shardId, "seq=" + r.getKinesis().getSequenceNumber(),
+                    new RejectedRecord(pipeline.name(), shardId, "seq=" + (r.getKinesis() == null ? null
+                            : r.getKinesis().getSequenceNumber()),
                             reason, Base64.getEncoder().encodeToString(bytes(r)))));
             reportLoad(shardId, shard.getValue(), now);
             try {
@@ -128,7 +129,7 @@ public final class KinesisOperator {
                 long watermark = fire(now);
                 lag = watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE ? -1 : Math.max(0, now - watermark);
             } catch (RuntimeException e) {
-                String last = records.get(records.size() - 1).getKinesis().getSequenceNumber();
+                String last = lastSequence(records);
                 LOG.log(Level.ERROR, "Firing failed; reporting the last record so the retry fires again. "
                         + "pipeline=[{0}] seq=[{1}] cause=[{2}]", pipeline.name(), last, e.toString());
                 if (failures.isEmpty()) {
@@ -150,6 +151,9 @@ public final class KinesisOperator {
         long bytes = 0;
         Map<String, Long> keys = new HashMap<>();
         for (KinesisEvent.KinesisEventRecord r : records) {
+            if (r.getKinesis() == null) {
+                continue;
+            }
             bytes += r.getKinesis().getData() == null ? 0 : r.getKinesis().getData().remaining();
             String key = r.getKinesis().getPartitionKey();
             if (key != null) {
@@ -157,7 +161,7 @@ public final class KinesisOperator {
             }
         }
         KinesisEvent.KinesisEventRecord last = records.get(records.size() - 1);
-        var arrival = last.getKinesis().getApproximateArrivalTimestamp();
+        var arrival = last.getKinesis() == null ? null : last.getKinesis().getApproximateArrivalTimestamp();
         long age = arrival == null ? 0 : Math.max(0, now - arrival.getTime());
         Map<String, Long> hot = new LinkedHashMap<>();
         keys.entrySet().stream()
@@ -214,23 +218,46 @@ public final class KinesisOperator {
 
     /** The first record after the split's applied fence, or the first record when the fence cannot be read. */
     private static String firstNotApplied(SplitProcessor processor, List<KinesisEvent.KinesisEventRecord> records) {
-        String first = records.get(0).getKinesis().getSequenceNumber();
+        List<String> sequences = records.stream().map(KinesisOperator::sequenceOf).filter(KinesisOperator::decimal)
+                .toList();
+        if (sequences.isEmpty()) {
+            return null;
+        }
         Fence applied;
         try {
             applied = processor.state().fence();
         } catch (RuntimeException unavailable) {
-            return first;
+            return sequences.get(0);
         }
         if (Fence.NONE.equals(applied)) {
-            return first;
+            return sequences.get(0);
         }
         BigInteger fence = new BigInteger(applied.sequenceNumber());
-        for (KinesisEvent.KinesisEventRecord r : records) {
-            if (new BigInteger(r.getKinesis().getSequenceNumber()).compareTo(fence) > 0) {
-                return r.getKinesis().getSequenceNumber();
+        for (String seq : sequences) {
+            if (new BigInteger(seq).compareTo(fence) > 0) {
+                return seq;
             }
         }
-        return records.get(records.size() - 1).getKinesis().getSequenceNumber();
+        return sequences.get(sequences.size() - 1);
+    }
+
+    /** The last record's sequence number that can be reported (a record without one is a dead letter). */
+    private static String lastSequence(List<KinesisEvent.KinesisEventRecord> records) {
+        for (int i = records.size() - 1; i >= 0; i--) {
+            String seq = sequenceOf(records.get(i));
+            if (decimal(seq)) {
+                return seq;
+            }
+        }
+        return null;
+    }
+
+    private static String sequenceOf(KinesisEvent.KinesisEventRecord r) {
+        return r.getKinesis() == null ? null : r.getKinesis().getSequenceNumber();
+    }
+
+    private static boolean decimal(String seq) {
+        return seq != null && !seq.isEmpty() && seq.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /** Records grouped by shard (the event ID's prefix), in order; an event source mapping sends one shard. */
@@ -247,6 +274,9 @@ public final class KinesisOperator {
     }
 
     private static byte[] bytes(KinesisEvent.KinesisEventRecord r) {
+        if (r.getKinesis() == null || r.getKinesis().getData() == null) {
+            return new byte[0];
+        }
         var data = r.getKinesis().getData().duplicate();
         byte[] b = new byte[data.remaining()];
         data.get(b);

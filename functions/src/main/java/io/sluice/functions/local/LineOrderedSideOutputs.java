@@ -1,7 +1,9 @@
 package io.sluice.functions.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.functions.runtime.LateRecord;
 import io.sluice.functions.runtime.Outputs;
@@ -37,7 +39,8 @@ import java.util.PriorityQueue;
  */
 final class LineOrderedSideOutputs {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** ASCII only (non-ASCII escaped): the spool never meets a character its UTF-8 writer cannot encode. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
     private static final String LINE = "line=";
 
     private final Outputs downstream;

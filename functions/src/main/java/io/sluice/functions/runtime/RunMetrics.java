@@ -13,6 +13,7 @@ public final class RunMetrics {
     private final LongAdder rejected = new LongAdder();
     private final LongAdder late = new LongAdder();
     private final LongAdder headers = new LongAdder();
+    private final LongAdder blankLines = new LongAdder();
     private final LongAdder partialWrites = new LongAdder();
     private final LongAdder fenceConflicts = new LongAdder();
     private final LongAdder partialsPreloaded = new LongAdder();
@@ -39,6 +40,15 @@ public final class RunMetrics {
 
     void headerOne() {
         headers.increment();
+    }
+
+    void blankOne() {
+        blankLines.increment();
+    }
+
+    /** Blank lines skipped: not records, so neither counted nor dead letters. */
+    public long blankLines() {
+        return blankLines.sum();
     }
 
     /** CSV header lines skipped. */

@@ -241,6 +241,12 @@ public final class SplitProcessor {
                 reject("record exceeds " + max + " bytes (" + length + " bytes)", false);
                 continue;
             }
+            if (RecordDecoder.isBlank(records.buffer(i), records.offset(i), length)) {
+                if (sideEffects) {
+                    metrics.blankOne();   // not a record: skipped and counted, never a dead letter
+                }
+                continue;
+            }
             Object value;
             try {
                 value = sequence != null ? sequence.next(records.offset(i), length)
@@ -322,12 +328,55 @@ public final class SplitProcessor {
             return;
         }
         String position = batch.position(index);
+        String safeReason = wellFormed(reason);
         metrics.rejectedOne();
         if (++rejectCount <= LOG_EACH_UP_TO || rejectCount % 1_000 == 0) {
-            LOG.log(Level.WARNING, "Rejected record to dead-letter output. pipeline=[{0}] split=[{1}] {2} reason=[{3}] "
-                    + "rejectCount=[{4}]", pipeline.name(), split, position, reason, Long.toString(rejectCount));
+            // A reason may quote the record (a parser's message): only its kind is logged above DEBUG.
+            LOG.log(Level.WARNING, "Rejected record to dead-letter output. pipeline=[{0}] split=[{1}] {2} kind=[{3}] "
+                    + "rejectCount=[{4}]", pipeline.name(), split, position, kindOf(safeReason), Long.toString(rejectCount));
+            LOG.log(Level.DEBUG, "Rejected record reason. split=[{0}] {1} reason=[{2}]", split, position, safeReason);
         }
-        outputs.rejected(new RejectedRecord(pipeline.name(), split, position, reason, text(keepRecord)));
+        outputs.rejected(new RejectedRecord(pipeline.name(), split, position, safeReason, text(keepRecord)));
+    }
+
+    /** The reason up to its first detail: {@code invalid JSON}, {@code missing field}, {@code timestamp}. */
+    static String kindOf(String reason) {
+        int end = reason.length();
+        for (char c : new char[] {':', '[', '('}) {
+            int i = reason.indexOf(c);
+            if (i > 0 && i < end) {
+                end = i;
+            }
+        }
+        return reason.substring(0, end).strip();
+    }
+
+    /**
+     * {@code text} with every unpaired surrogate replaced by U+FFFD: a parser's message may echo one (bytes such as
+     * {@code ED B1 99}), and no UTF-8 writer downstream could encode it.
+     */
+    static String wellFormed(String text) {
+        StringBuilder out = null;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+                continue;
+            }
+            if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(text.length()).append(text, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     private String text(boolean keep) {

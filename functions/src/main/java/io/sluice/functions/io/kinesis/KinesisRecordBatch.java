@@ -46,8 +46,20 @@ public final class KinesisRecordBatch implements RecordBatch {
                                         BiConsumer<KinesisEvent.KinesisEventRecord, String> undecodable) {
         KinesisRecordBatch batch = new KinesisRecordBatch();
         for (KinesisEvent.KinesisEventRecord record : records) {
-            byte[] data = bytes(record.getKinesis().getData());
-            String seq = record.getKinesis().getSequenceNumber();
+            KinesisEvent.Record kinesis = record.getKinesis();
+            if (kinesis == null || kinesis.getData() == null || kinesis.getSequenceNumber() == null) {
+                undecodable.accept(record, "record without " + (kinesis == null ? "kinesis"
+                        : kinesis.getData() == null ? "kinesis.data" : "kinesis.sequenceNumber"));
+                continue;
+            }
+            String seq = kinesis.getSequenceNumber();
+            try {
+                Fence.of(seq);
+            } catch (IllegalArgumentException e) {
+                undecodable.accept(record, "invalid sequence number: " + e.getMessage());
+                continue;
+            }
+            byte[] data = bytes(kinesis.getData());
             if (KplAggregate.isAggregated(data)) {
                 List<byte[]> userRecords;
                 try {

@@ -35,6 +35,25 @@ class KinesisRecordBatchTest {
         assertThat(lines(data)).containsExactly("");
     }
 
+    @org.junit.jupiter.api.Test
+    void recordsWithoutKinesisDataOrSequence_areUndecodable_notANullPointerException() {
+        KinesisEvent.KinesisEventRecord noKinesis = new KinesisEvent.KinesisEventRecord();
+        KinesisEvent.KinesisEventRecord noData = new KinesisEvent.KinesisEventRecord();
+        noData.setKinesis(new KinesisEvent.Record());
+        noData.getKinesis().setSequenceNumber("2");
+        KinesisEvent.KinesisEventRecord noSequence = new KinesisEvent.KinesisEventRecord();
+        noSequence.setKinesis(new KinesisEvent.Record());
+        noSequence.getKinesis().setData(ByteBuffer.wrap(new byte[] {'{', '}'}));
+        List<String> reasons = new ArrayList<>();
+
+        KinesisRecordBatch batch = KinesisRecordBatch.of(List.of(noKinesis, noData, noSequence),
+                (r, reason) -> reasons.add(reason));
+
+        assertThat(batch.size()).isZero();
+        assertThat(reasons).containsExactly("record without kinesis", "record without kinesis.data",
+                "record without kinesis.sequenceNumber");
+    }
+
     private static List<String> lines(String data) {
         KinesisEvent.Record kinesis = new KinesisEvent.Record();
         kinesis.setSequenceNumber("1");
