@@ -14,8 +14,8 @@
  *       which a firer raises before it fires (the protocol in {@link io.sluice.functions.driver.PipelineRun}).</li>
  *   <li><b>Progress is monotone</b>: every split write is a monotone merge in the store
  *       ({@link io.sluice.state.StateStore#advanceSplit}); registration is put-if-absent.</li>
- *   <li><b>Every window fires, once</b>: claims make one firer win; a window that cannot fire is reported to the
- *       dead letters and closed, and later windows go on; a silent stream's windows close by idleness.</li>
+ *   <li><b>Every window fires, once</b>: claims make one firer win; a window row that cannot be computed is
+ *       reported to the dead letters by itself, and the rest fire; a silent stream's windows close by idleness.</li>
  * </ol>
  */
 package io.sluice.functions.driver;

@@ -89,15 +89,10 @@ public final class WindowFirer {
             }
             List<ResultRow> rows;
             try {
-                rows = rows(merge(List.of(slot)), true);
+                rows = finalRows(slot);
             } catch (StateStoreException e) {
                 store.releaseFiring(pipeline.name(), slot, owner);
                 throw e;
-            } catch (RuntimeException e) {
-                // Deterministic (an overflowing total, a failing result function): every retry would fail the same
-                // way. The window is reported to the dead letters and closed, and the later windows go on.
-                cannotFire(slot, e);
-                continue;
             }
             outputs.results(rows);
             store.completeFiring(pipeline.name(), slot, owner);
@@ -107,13 +102,49 @@ public final class WindowFirer {
         return fired;
     }
 
-    private void cannotFire(Slot slot, RuntimeException cause) {
+    /**
+     * The final rows of a fixed window. A key whose row cannot be computed (its total overflows when the splits'
+     * partials merge, or the result function fails) would fail the same way on every retry: it is reported to the
+     * dead letters by itself, and the window's other keys fire.
+     */
+    private List<ResultRow> finalRows(Slot slot) {
+        Map<String, Cell> merged = new TreeMap<>();
+        Map<String, RuntimeException> failed = new TreeMap<>();
+        for (Partial partial : store.readSlot(pipeline.name(), slot)) {
+            for (StateEntry e : partial.entries()) {
+                if (failed.containsKey(e.key())) {
+                    continue;
+                }
+                try {
+                    pipeline.windowing().merge(merged,
+                            new Cell(e.key(), e.windowStart(), e.windowEnd(), pipeline.codec().decode(e.accumulator())));
+                } catch (StateStoreException unavailable) {
+                    throw unavailable;
+                } catch (RuntimeException deterministic) {
+                    failed.put(e.key(), deterministic);
+                    merged.remove(e.key());
+                }
+            }
+        }
+        List<ResultRow> rows = new ArrayList<>(merged.size());
+        for (Cell c : merged.values()) {
+            try {
+                rows.add(row(c, true));
+            } catch (RuntimeException deterministic) {
+                failed.put(c.key, deterministic);
+            }
+        }
+        failed.forEach((key, cause) -> cannotFire(slot, key, cause));
+        return rows;
+    }
+
+    private void cannotFire(Slot slot, String key, RuntimeException cause) {
         String window = "window=[" + slot.start() + "," + slot.end() + ")";
-        LOG.log(Level.ERROR, "Window cannot fire; reported to the dead letters and closed. pipeline=[{0}] {1} cause=[{2}]",
-                pipeline.name(), window, cause.toString());
-        outputs.rejected(new RejectedRecord(pipeline.name(), "firing", window, "window cannot fire: " + cause, null));
+        LOG.log(Level.ERROR, "Window row cannot fire; reported to the dead letters, the window's other keys fire. "
+                + "pipeline=[{0}] {1} cause=[{2}]", pipeline.name(), window, cause.toString());
+        String position = pipeline.keyed() ? window + " key=[" + key + "]" : window;
+        outputs.rejected(new RejectedRecord(pipeline.name(), "firing", position, "window cannot fire: " + cause, null));
         metrics.windowFailed();
-        store.completeFiring(pipeline.name(), slot, owner);
     }
 
     private int fireSessions(long watermark, long nowMillis) {

@@ -24,8 +24,8 @@
  * </ol>
  * Then {@link io.sluice.functions.runtime.WindowFirer} fires the windows the global watermark
  * ({@link io.sluice.functions.runtime.GlobalWatermark}: minimum over active, non-idle splits) has passed, once each
- * (claims); a window that cannot fire (its total overflows) is reported to the dead letters and closed, and the
- * later windows go on (invariant 4).
+ * (claims); a window row that cannot be computed (its total overflows) is reported to the dead letters by itself,
+ * and the window's other keys and the later windows fire (invariant 4).
  *
  * <p>Batch mode is bounded streaming: a task's watermark stays at the minimum while it runs and jumps to
  * +infinity when it finishes, so no record is late and every window fires once all tasks are done.

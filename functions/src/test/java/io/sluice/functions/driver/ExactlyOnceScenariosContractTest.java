@@ -174,17 +174,18 @@ abstract class ExactlyOnceScenariosContractTest {
         PipelineRun run = stream(GMV, store);
         long half = Long.MAX_VALUE / 2 + 1;
         run.apply("shard-0", Lines.of(1, new Order("o-1", "u", "c-1", half, 10_000),
-                new Order("o-2", "u", "c-1", 100, 70_000)), 0);
+                new Order("o-2", "u", "c-1", 100, 70_000), new Order("o-4", "u", "c-2", 7, 15_000)), 0);
         run.apply("shard-1", Lines.of(1, new Order("o-3", "u", "c-1", half, 20_000)), 0);
         run.finish("shard-0", 0);
         run.finish("shard-1", 0);
         run.fire(0);
         run.fire(0);
 
-        assertThat(rows()).extracting(ResultRow::windowStart).containsExactly(60_000L);
+        assertThat(rows()).extracting(r -> r.windowStart() + " " + r.key())
+                .containsExactly("0 c-2", "60000 c-1");
         assertThat(outputs.rejectedRecords()).singleElement()
                 .satisfies(r -> assertThat(r.reason()).startsWith("window cannot fire"))
-                .satisfies(r -> assertThat(r.position()).isEqualTo("window=[0,60000)"));
+                .satisfies(r -> assertThat(r.position()).isEqualTo("window=[0,60000) key=[c-1]"));
         assertThat(metrics.windowsFailed()).isEqualTo(1);
         assertThat(store.pendingSlots(GMV.name(), Long.MAX_VALUE)).isEmpty();
         // The metric template.yaml's WindowsFailedAlarm watches.
