@@ -297,8 +297,19 @@ final class Coordination {
                 .orElse(Long.MIN_VALUE);
     }
 
+    /**
+     * No TTL: the published watermark is the floor lateness is judged against, so it must outlive every window's
+     * state (fired tombstones and partials expire; a record for a window fired long ago must still be late). One
+     * small item per pipeline and job.
+     */
     void publishWatermark(String pipeline, long watermark) {
-        raise(pipeline, PUBLISHED_SK, watermark);
+        try {
+            update(key(Keys.firedPk(pipeline), PUBLISHED_SK), "SET " + FIRED_WATERMARK + " = :w",
+                    "attribute_not_exists(" + FIRED_WATERMARK + ") OR " + FIRED_WATERMARK + " < :w",
+                    Map.of(":w", n(watermark)));
+        } catch (ConditionalCheckFailedException alreadyHigher) {
+            // Monotonic by contract: a lower or equal watermark leaves the stored one.
+        }
     }
 
     void advanceFiredWatermark(String pipeline, long watermark) {

@@ -71,6 +71,19 @@ class DynamoDbStateStoreTest {
     }
 
     @Test
+    void publishedWatermark_hasNoTtl_soItOutlivesEveryWindowsState() {
+        DynamoDbStateStore store = builder().build();
+        store.publishWatermark(pipeline, 120_000);
+        store.startAttempt(pipeline, "shard-0", Fence.of("5"), 1);
+
+        List<Map<String, AttributeValue>> coordination = items(COORDINATION);
+        assertThat(coordination).filteredOn(i -> i.containsKey(StateTables.FIRED_WATERMARK)).singleElement()
+                .satisfies(i -> assertThat(i).doesNotContainKey(StateTables.TTL));
+        assertThat(coordination).filteredOn(i -> i.containsKey(StateTables.ATTEMPT_FENCE)).singleElement()
+                .satisfies(i -> assertThat(i).containsKey(StateTables.TTL));
+    }
+
+    @Test
     void create_isIdempotent_andEnablesTtl() {
         StateTables.create(dynamo, STATE);
 
