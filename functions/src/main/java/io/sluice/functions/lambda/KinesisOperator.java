@@ -121,6 +121,7 @@ public final class KinesisOperator {
                 LOG.log(Level.ERROR, "Batch not applied; reporting a batch item failure. pipeline=[{0}] shard=[{1}] "
                         + "seq=[{2}] cause=[{3}]", pipeline.name(), shardId, from, e.toString());
                 failures.add(new StreamsEventResponse.BatchItemFailure(from));
+                metrics.batchNotApplied();
             }
         }
         long lag = -1;

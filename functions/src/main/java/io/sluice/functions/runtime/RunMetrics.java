@@ -21,6 +21,7 @@ public final class RunMetrics {
     private final LongAdder rowsOut = new LongAdder();
     private final LongAdder earlyRowsOut = new LongAdder();
     private final LongAdder windowsFailed = new LongAdder();
+    private final LongAdder batchesNotApplied = new LongAdder();
 
     void recordIn(long n) {
         recordsIn.add(n);
@@ -80,6 +81,16 @@ public final class RunMetrics {
     /** Windows that could not fire (an overflowing total, a failing result function): reported to the dead letters. */
     public long windowsFailed() {
         return windowsFailed.sum();
+    }
+
+    /** A driver reports that a batch could not be applied (state or sink unavailable): it will be retried. */
+    public void batchNotApplied() {
+        batchesNotApplied.increment();
+    }
+
+    /** Batches reported back for a retry because the state store or a sink failed. */
+    public long batchesNotApplied() {
+        return batchesNotApplied.sum();
     }
 
     void earlyRows(int rows) {

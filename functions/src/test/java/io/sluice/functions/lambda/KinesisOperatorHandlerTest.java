@@ -180,6 +180,8 @@ class KinesisOperatorHandlerTest {
         // Assert
         assertThat(response.getBatchItemFailures()).extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly(second.getRecords().get(0).getKinesis().getSequenceNumber());
+        // Lambda's Errors stays 0 for a reported batch: the metric BatchesNotAppliedAlarm watches counts it.
+        assertThat(lastMetrics().path("BatchesNotApplied").asLong()).isEqualTo(1);
     }
 
     @ParameterizedTest

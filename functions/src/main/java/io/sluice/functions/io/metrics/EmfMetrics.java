@@ -67,6 +67,7 @@ public final class EmfMetrics {
         values.put("StatePreloads", delta("StatePreloads", metrics.partialsPreloaded()));
         values.put("WindowsFired", delta("WindowsFired", metrics.windowsFired()));
         values.put("WindowsFailed", delta("WindowsFailed", metrics.windowsFailed()));
+        values.put("BatchesNotApplied", delta("BatchesNotApplied", metrics.batchesNotApplied()));
         values.put("BatchDuration", durationMillis);
         if (watermarkLag >= 0) {
             values.put("WatermarkLag", watermarkLag);
