@@ -193,21 +193,21 @@ public final class KinesisOperator {
 
     /**
      * Lambda delivers a child shard only after its parents are fully processed, so they are finished now: their
-     * watermark stops holding the global watermark back, and the child starts at least where they ended.
+     * watermark stops holding the global watermark back, and the child starts at least where the lower of them
+     * ended.
      */
     private void finishParents(String child, List<String> parents) {
-        long parentsWatermark = Long.MIN_VALUE;
+        long parentsWatermark = Long.MAX_VALUE;
         for (String parent : parents) {
             var state = store.readSplit(pipeline.name(), parent);
-            if (state.isPresent()) {
-                parentsWatermark = Math.max(parentsWatermark, state.get().watermarkMillis() == Long.MAX_VALUE
-                        ? Long.MIN_VALUE : state.get().watermarkMillis());
-                if (state.get().status() != SplitStatus.FINISHED) {
-                    run.finish(parent, clock.millis());
-                }
+            if (state.isPresent() && state.get().status() != SplitStatus.FINISHED) {
+                // The lower parent's watermark: a merged child's records from either side are judged no later than
+                // that side's were (records of windows that fired are late whatever the child's watermark).
+                parentsWatermark = Math.min(parentsWatermark, state.get().watermarkMillis());
+                run.finish(parent, clock.millis());
             }
         }
-        if (parentsWatermark != Long.MIN_VALUE) {
+        if (parentsWatermark != Long.MAX_VALUE && parentsWatermark != Long.MIN_VALUE) {
             store.advanceSplit(SplitState.pending(pipeline.name(), child, 0, List.of())
                     .withWatermarkAtLeast(parentsWatermark));
         }
