@@ -48,7 +48,8 @@ public enum FaultClass {
     }
 
     /**
-     * Parses a comma-separated list of {@link #cliName()}s; {@code all} or blank means every class.
+     * Parses a comma-separated list of {@link #cliName()}s; {@code all} or blank means every class, {@code none} no
+     * class (plain histories: one instance, no faults, no reshards, no anomalous records).
      *
      * @throws IllegalArgumentException naming an unknown class and the known ones
      */
@@ -57,6 +58,9 @@ public enum FaultClass {
             return EnumSet.allOf(FaultClass.class);
         }
         Set<FaultClass> classes = EnumSet.noneOf(FaultClass.class);
+        if (list.trim().equals("none")) {
+            return classes;
+        }
         for (String name : list.split(",")) {
             String n = name.trim();
             if (n.isEmpty()) {
