@@ -16,21 +16,23 @@ public sealed interface Action {
     }
 
     /**
-     * The event source mapping delivers the next {@code size} unacknowledged records of {@code shard} to the
-     * instance in {@code slot}; failures are retried (bisected if {@code bisect}) until acknowledged or given up.
+     * The event source mapping delivers the unacknowledged records of {@code shard} up to record id {@code through}
+     * (inclusive) to the instance in {@code slot}; failures are retried (bisected if {@code bisect}) until
+     * acknowledged or given up. Batches end at a record, not at a count, so dropping other records while shrinking
+     * keeps the batch's boundaries.
      *
      * @param at    the state-store write (0-based, counted over the attempt) at which the fault strikes
      * @param other the instance that retries (OVERLAP) or fires (FIRE_DURING) meanwhile
      */
-    record Deliver(int shard, int slot, int size, FaultType fault, int at, int other, boolean bisect)
+    record Deliver(int shard, int slot, int through, FaultType fault, int at, int other, boolean bisect)
             implements Action {
         Deliver withoutFault() {
-            return new Deliver(shard, slot, size, FaultType.NONE, 0, 0, bisect);
+            return new Deliver(shard, slot, through, FaultType.NONE, 0, 0, false);
         }
 
         @Override
         public String compact() {
-            return "deliver(s" + shard + ",i" + slot + ",n" + size
+            return "deliver(s" + shard + ",i" + slot + ",..#" + through
                     + (fault == FaultType.NONE ? "" : "," + fault.name().toLowerCase() + "@" + at
                     + (fault == FaultType.OVERLAP || fault == FaultType.FIRE_DURING ? "/i" + other : ""))
                     + (bisect ? ",bisect" : "") + ")";

@@ -274,13 +274,13 @@ public final class HistoryGenerator {
             }
             int s = ready.get(r.nextInt(ready.size()));
             int size = 1 + r.nextInt(maxBatch);
+            int step = Math.min(size, shards.get(s).records().size() - cursor[s]);
             FaultType fault = FaultType.NONE;
             if (!faults.isEmpty() && r.nextInt(100) < 25) {
                 fault = faults.get(r.nextInt(faults.size()));
             }
-            actions.add(new Action.Deliver(s, r.nextInt(slots), size, fault, r.nextInt(14), r.nextInt(slots),
-                    drawn.contains(FaultClass.BISECT) && r.nextBoolean()));
-            int step = Math.min(size, shards.get(s).records().size() - cursor[s]);
+            actions.add(new Action.Deliver(s, r.nextInt(slots), shards.get(s).records().get(cursor[s] + step - 1),
+                    fault, r.nextInt(14), r.nextInt(slots), drawn.contains(FaultClass.BISECT) && r.nextBoolean()));
             cursor[s] += step;
             delivered += step;
         }

@@ -83,7 +83,13 @@ final class HistoryRunner {
             }
             ShardSpec shard = history.shards().get(d.shard());
             int from = cursor[d.shard()];
-            int to = Math.min(shard.records().size(), from + d.size());
+            int to = from;
+            while (to < shard.records().size() && shard.records().get(to) <= d.through()) {
+                to++;
+            }
+            if (to == from) {
+                return;
+            }
             trace(action.compact() + " -> " + shard.id() + " records " + ids(shard, from, to));
             deliver(d.shard(), from, to, d.slot(), d, d.bisect());
             cursor[d.shard()] = to;

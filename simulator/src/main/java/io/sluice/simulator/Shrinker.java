@@ -35,6 +35,7 @@ final class Shrinker {
 
     History shrink(History h) {
         History current = h;
+        current = dropRecords(current);
         current = dropActions(current);
         current = dropFaults(current);
         current = dropRecords(current);
@@ -71,7 +72,7 @@ final class Shrinker {
             if (actions.get(i) instanceof Action.Deliver d
                     && (d.fault() != Action.FaultType.NONE || d.bisect())) {
                 List<Action> candidate = new ArrayList<>(actions);
-                candidate.set(i, new Action.Deliver(d.shard(), d.slot(), d.size(), Action.FaultType.NONE, 0, 0, false));
+                candidate.set(i, d.withoutFault());
                 History next = current.withActions(candidate);
                 if (fails(next)) {
                     actions = candidate;

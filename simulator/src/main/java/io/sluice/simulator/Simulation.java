@@ -79,6 +79,9 @@ public final class Simulation {
                          Map<FaultClass, Integer> drawn) {
     }
 
+    /** Shrinking costs up to the budget in re-runs: a run shrinks this many failing histories per invariant. */
+    static final int SHRUNK_PER_INVARIANT = 3;
+
     private final Options options;
     private final PrintStream out;
     private HistoryRunner.PlantedBug planted = HistoryRunner.PlantedBug.NONE;
@@ -110,6 +113,7 @@ public final class Simulation {
         Map<String, Integer> byInvariant = new TreeMap<>();
         Map<FaultClass, Integer> failedByClass = new EnumMap<>(FaultClass.class);
         List<String> lines = new ArrayList<>();
+        Map<String, Integer> shrunk = new TreeMap<>();
         int failed = 0;
         long started = System.nanoTime();
         for (int i = 0; i < options.histories(); i++) {
@@ -129,7 +133,13 @@ public final class Simulation {
                 byInvariant.merge(v.invariant(), 1, Integer::sum);
             }
             if (options.shrinkBudget() > 0) {
-                printShrunk(h, violations.get(0));
+                String invariant = violations.get(0).invariant();
+                if (shrunk.merge(invariant, 1, Integer::sum) <= SHRUNK_PER_INVARIANT) {
+                    printShrunk(h, violations.get(0));
+                } else {
+                    out.println("  (not shrunk: " + SHRUNK_PER_INVARIANT + " [" + invariant + "] histories shrunk "
+                            + "already; --replay " + seed + " shrinks it)");
+                }
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
