@@ -280,7 +280,8 @@ public final class HistoryGenerator {
                 fault = faults.get(r.nextInt(faults.size()));
             }
             actions.add(new Action.Deliver(s, r.nextInt(slots), shards.get(s).records().get(cursor[s] + step - 1),
-                    fault, r.nextInt(14), r.nextInt(slots), drawn.contains(FaultClass.BISECT) && r.nextBoolean()));
+                    fault, r.nextInt(8 + Math.min(step, 40)), r.nextInt(slots),
+                    drawn.contains(FaultClass.BISECT) && r.nextBoolean()));
             cursor[s] += step;
             delivered += step;
         }

@@ -41,6 +41,18 @@ public final class Simulation {
             scenarios = scenarios.isEmpty() ? EnumSet.noneOf(FaultClass.class) : EnumSet.copyOf(scenarios);
         }
 
+        /** The options a replay needs besides the seed: {@code --scenarios ...} and {@code --pipeline ...}. */
+        public String replayArguments() {
+            StringBuilder b = new StringBuilder();
+            if (!scenarios.equals(EnumSet.allOf(FaultClass.class))) {
+                StringBuilder names = new StringBuilder();
+                scenarios.forEach(c -> names.append(names.length() == 0 ? "" : ",").append(c.cliName()));
+                b.append(" --scenarios ").append(names.length() == 0 ? "none" : names);
+            }
+            pipeline.ifPresent(p -> b.append(" --pipeline ").append(p.pipelineName()));
+            return b.toString();
+        }
+
         public static Options defaults() {
             return new Options(1, 100, EnumSet.allOf(FaultClass.class), Optional.empty(), 300);
         }
@@ -180,7 +192,8 @@ public final class Simulation {
     private void printShrunk(History h, Violation first) {
         History shrunk = new Shrinker(first.invariant(), planted, options.shrinkBudget()).shrink(h);
         out.print("  shrunk [" + first.invariant() + "] from " + h.records().size() + " records / "
-                + h.actions().size() + " actions: ");
+                + h.actions().size() + " actions (./sluice simulate --replay " + h.seed() + options.replayArguments()
+                + "): ");
         out.print(shrunk.describe().replace("\n", "\n    ").stripTrailing());
         out.println();
         List<Violation> still = Checker.check(shrunk, new HistoryRunner(shrunk, false, planted).run());
