@@ -58,10 +58,6 @@ final class FaultyStore {
         return proxy;
     }
 
-    StateStore delegate() {
-        return delegate;
-    }
-
     void plantDroppedPartialWrite(int index) {
         dropPartialWrite = index;
     }

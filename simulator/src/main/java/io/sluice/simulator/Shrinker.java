@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 /**
  * Makes a failing history smaller while the same invariant still breaks: drops chunks of the schedule (halves, then
@@ -105,10 +104,5 @@ final class Shrinker {
             }
         }
         return current;
-    }
-
-    /** For tests: whether any violation of {@code h} satisfies {@code p}. */
-    static boolean anyViolation(History h, Predicate<Violation> p) {
-        return Checker.check(h, new HistoryRunner(h, false, HistoryRunner.PlantedBug.NONE).run()).stream().anyMatch(p);
     }
 }
