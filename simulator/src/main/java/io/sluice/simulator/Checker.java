@@ -84,6 +84,21 @@ final class Checker {
                 }
             }
         }
+        if (v.windows() == Windows.SESSION) {
+            // Final sessions of one key never overlap or touch: they would have been one session.
+            Map<String, List<SimulatedRuntime.Row>> byKey = new TreeMap<>();
+            first.values().forEach(r -> byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
+            for (List<SimulatedRuntime.Row> sessions : byKey.values()) {
+                sessions.sort(Comparator.comparingLong(SimulatedRuntime.Row::start)
+                        .thenComparingLong(SimulatedRuntime.Row::end));
+                for (int i = 1; i < sessions.size(); i++) {
+                    if (sessions.get(i).start() <= sessions.get(i - 1).end()) {
+                        differing.add(sessions.get(i - 1).compact() + " and " + sessions.get(i).compact()
+                                + " overlap");
+                    }
+                }
+            }
+        }
         if (!differing.isEmpty()) {
             violations.add(new Violation("fired-twice", differing.size() + " windows fired twice with different rows: "
                     + first(differing, 3)));

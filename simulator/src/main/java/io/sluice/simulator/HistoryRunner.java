@@ -43,6 +43,8 @@ final class HistoryRunner {
     private final List<SimulatedRuntime.Instance> slots = new ArrayList<>();
     private final int[] generation = new int[8];
     private boolean firedTwice;
+    /** How far a retry overlapping a timed-out attempt took its shard meanwhile. */
+    private int movedOn;
 
     HistoryRunner(History history, boolean verbose, PlantedBug planted) {
         this.history = history;
@@ -92,7 +94,8 @@ final class HistoryRunner {
             }
             trace(action.compact() + " -> " + shard.id() + " records " + ids(shard, from, to));
             deliver(d.shard(), from, to, d.slot(), d, d.bisect());
-            cursor[d.shard()] = to;
+            cursor[d.shard()] = Math.max(to, movedOn);
+            movedOn = 0;
         } else if (action instanceof Action.Redeliver r) {
             int c = cursor[r.shard()];
             if (c == 0) {
@@ -162,6 +165,16 @@ final class HistoryRunner {
                                     + "; retry on i" + other + " runs while it goes on");
                             retried[0] = true;
                             deliver(s, range[0], range[1], other, null, false);
+                            // The mapping moves on once the retry is acknowledged: the shard's next records (three
+                            // times the batch, plus 20) are applied while the timed-out attempt still runs.
+                            int size = history.shards().get(s).records().size();
+                            int next = Math.min(size, range[1] + 3 * (range[1] - range[0]) + 20);
+                            if (next > range[1]) {
+                                trace("  i" + other + " goes on with records "
+                                        + ids(history.shards().get(s), range[1], next));
+                                deliver(s, range[1], next, other, null, false);
+                                movedOn = Math.max(movedOn, next);
+                            }
                         } else {
                             trace("  i" + other + " fires at write " + fault.at() + " of i" + slot);
                             scheduledFire(other);
