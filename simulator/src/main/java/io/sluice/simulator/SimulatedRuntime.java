@@ -20,28 +20,18 @@ import io.sluice.state.SplitState;
 import io.sluice.state.SplitStatus;
 import io.sluice.state.StateStore;
 import io.sluice.state.memory.InMemoryStateStore;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
-import software.amazon.awssdk.services.kinesis.model.SequenceNumberRange;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.text.MessageFormat;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
@@ -57,7 +47,7 @@ final class SimulatedRuntime {
     private static final String STREAM_ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/orders";
     /** Keeps the runtime's loggers configured (java.util.logging holds loggers weakly). */
     private static final List<Logger> QUIET = new ArrayList<>();
-    private static final LastError LAST_ERROR = new LastError();
+    private static final SimulatedWorld.LastError LAST_ERROR = new SimulatedWorld.LastError();
 
     static {
         for (String name : List.of("io.sluice")) {
@@ -102,7 +92,7 @@ final class SimulatedRuntime {
         private Instance(String owner) {
             this.owner = owner;
             this.operator = new KinesisOperator(pipeline, store, outputs, r -> listener.rejected(seqOf(r.position()),
-                    r.reason()), clock, emf, new ShardRegistry(new ListingClient(), store, pipeline.name()), null);
+                    r.reason()), clock, emf, new ShardRegistry(new SimulatedWorld.ListingClient(shards), store, pipeline.name()), null);
             this.firer = new WindowFirer(pipeline, store, outputs, new RunMetrics(), owner + "-scheduled",
                     LEASE_MILLIS);
         }
@@ -134,7 +124,7 @@ final class SimulatedRuntime {
                 listener.finalResults(finals);
             }
         }), r -> listener.late(seqOf(r.position())), r -> listener.rejected(seqOf(r.position()), r.reason()));
-        this.clock = new SimClock(now);
+        this.clock = new SimulatedWorld.SimClock(now);
         this.emf = new EmfMetrics("Sluice", pipeline.name(), "simulator", new PrintStream(OutputStream.nullOutputStream()));
     }
 
@@ -259,87 +249,5 @@ final class SimulatedRuntime {
         }
         int end = position.indexOf(' ', at);
         return position.substring(at + 4, end < 0 ? position.length() : end);
-    }
-
-    /** ListShards over the simulated stream: what is revealed so far, closed parents with an ending number. */
-    private final class ListingClient implements KinesisClient {
-        @Override
-        public ListShardsResponse listShards(ListShardsRequest request) {
-            List<Shard> list = new ArrayList<>();
-            for (ShardView s : shards.get()) {
-                list.add(Shard.builder().shardId(s.id())
-                        .parentShardId(s.parents().isEmpty() ? null : s.parents().get(0))
-                        .adjacentParentShardId(s.parents().size() < 2 ? null : s.parents().get(1))
-                        .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber("0")
-                                .endingSequenceNumber(s.closed() ? "99999999999999999999" : null).build())
-                        .build());
-            }
-            return ListShardsResponse.builder().shards(list).build();
-        }
-
-        @Override
-        public String serviceName() {
-            return "kinesis";
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /** Processing time under the simulator's control. */
-    private static final class SimClock extends Clock {
-        private final LongSupplier now;
-
-        SimClock(LongSupplier now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.getAsLong());
-        }
-
-        @Override
-        public long millis() {
-            return now.getAsLong();
-        }
-    }
-
-    /** Keeps the last SEVERE message of the runtime: the cause of a reported batch failure. */
-    private static final class LastError extends Handler {
-        private volatile String last;
-
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                String m = record.getMessage();
-                try {
-                    m = record.getParameters() == null ? m : MessageFormat.format(m, record.getParameters());
-                } catch (IllegalArgumentException e) {
-                    // keep the raw pattern
-                }
-                // Owner ids of the operator's firers are random UUIDs: mask them so traces replay byte for byte.
-                last = m == null ? null : m.replaceAll("operator-[0-9a-f-]{36}", "operator-*");
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
