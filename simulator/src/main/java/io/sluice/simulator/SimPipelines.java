@@ -23,7 +23,7 @@ import java.util.Locale;
 public final class SimPipelines {
 
     /** Window assignments (aggregate additions) one history may make before it is declared stalled. */
-    static final long STEP_BUDGET = 200_000;
+    static final long STEP_BUDGET = 50_000;
     private static final ThreadLocal<long[]> STEPS = ThreadLocal.withInitial(() -> new long[1]);
 
     private SimPipelines() {

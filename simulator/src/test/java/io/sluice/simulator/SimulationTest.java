@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -24,15 +26,16 @@ class SimulationTest {
 
     @Test
     void fixedSeeds_runWellUnderAMinute() {
-        // Arrange
+        // Arrange: CPU time of this thread, so engineers sharing the machine do not fail the test
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        long started = System.nanoTime();
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        long started = cpu.getCurrentThreadCpuTime();
 
         // Act
         Simulation.Result result = new Simulation(FIXED, print(text)).run();
 
         // Assert
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+        assertThat(Duration.ofNanos(cpu.getCurrentThreadCpuTime() - started)).isLessThan(Duration.ofSeconds(30));
         assertThat(result.histories()).isEqualTo(200);
         assertThat(lastLine(text)).isEqualTo("200 histories, " + result.violations() + " violations");
         assertThat(result.drawn().keySet()).containsExactlyInAnyOrder(FaultClass.values());
