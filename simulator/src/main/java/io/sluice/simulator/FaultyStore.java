@@ -1,0 +1,108 @@
+package io.sluice.simulator;
+
+import io.sluice.state.StateStore;
+import io.sluice.state.StateStoreException;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.Set;
+
+/**
+ * A {@link StateStore} proxy that injects one fault at the k-th write of an attempt, as in the runtime tests'
+ * {@code ReplayHarness.crashingOn}: a crash (this and every later call of the attempt fail, the instance is dead), a
+ * throttle (that one call fails), or a hook run just before the write (another instance's retry or firing
+ * overlapping this attempt). Writes are the calls that change the store. Also plants bugs for the checker's own
+ * tests: a partial write silently dropped.
+ */
+final class FaultyStore {
+
+    private static final Set<String> WRITES = Set.of("writePartial", "putSplit", "registerSlot", "claimFiring",
+            "completeFiring", "releaseFiring", "advanceFiredWatermark");
+
+    enum Mode { NONE, CRASH, THROTTLE, HOOK }
+
+    private final StateStore delegate;
+    private final StateStore proxy;
+    private Mode mode = Mode.NONE;
+    private int writesLeft;
+    private boolean dead;
+    private Runnable hook;
+    private boolean struck;
+    /** Planted bug: the n-th partial write overall is acknowledged but not stored (-1: none). */
+    private int dropPartialWrite = -1;
+    private int partialWrites;
+
+    FaultyStore(StateStore delegate) {
+        this.delegate = delegate;
+        this.proxy = (StateStore) Proxy.newProxyInstance(StateStore.class.getClassLoader(),
+                new Class<?>[] {StateStore.class}, (p, method, args) -> {
+                    String name = method.getName();
+                    if (dead) {
+                        throw new StateStoreException("injected crash: instance is dead (" + name + ")");
+                    }
+                    if (WRITES.contains(name)) {
+                        beforeWrite(name);
+                        if (name.equals("writePartial") && partialWrites++ == dropPartialWrite) {
+                            return null;
+                        }
+                    }
+                    try {
+                        return method.invoke(delegate, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    StateStore store() {
+        return proxy;
+    }
+
+    void plantDroppedPartialWrite(int index) {
+        dropPartialWrite = index;
+    }
+
+    /** Arms a fault at the {@code at}-th write from now. */
+    void arm(Mode newMode, int at, Runnable newHook) {
+        mode = newMode;
+        writesLeft = at;
+        hook = newHook;
+        dead = false;
+        struck = false;
+    }
+
+    /** Ends the attempt: the fault, struck or not, is gone; a dead instance's store is usable again by others. */
+    void disarm() {
+        mode = Mode.NONE;
+        dead = false;
+        hook = null;
+    }
+
+    /** Whether the armed fault struck during the attempt. */
+    boolean struck() {
+        return struck;
+    }
+
+    private void beforeWrite(String name) {
+        if (mode == Mode.NONE || writesLeft-- != 0) {
+            return;
+        }
+        Mode m = mode;
+        mode = Mode.NONE;
+        struck = true;
+        switch (m) {
+            case CRASH -> {
+                dead = true;
+                throw new StateStoreException("injected crash before " + name);
+            }
+            case THROTTLE -> throw new StateStoreException("injected throttle on " + name
+                    + " (ProvisionedThroughputExceeded)");
+            case HOOK -> {
+                Runnable h = hook;
+                hook = null;
+                h.run();
+            }
+            default -> { }
+        }
+    }
+}

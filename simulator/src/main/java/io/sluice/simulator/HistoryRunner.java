@@ -1,0 +1,339 @@
+package io.sluice.simulator;
+
+import io.sluice.simulator.Action.FaultType;
+import io.sluice.state.memory.InMemoryStateStore;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Replays a {@link History} against the real runtime ({@link SimulatedRuntime}) on an in-memory store behind a
+ * {@link FaultyStore}, single-threaded, with processing time moved only by the schedule. Plays the event source
+ * mapping: per-shard order, a child only after its parents are drained, retries from the first record an instance
+ * reports (the whole batch after a crash), bisection, and at most {@value #MAX_RETRIES} retries before a batch goes
+ * to the on-failure destination. At the end every shard is drained (parents first), every split is finished and a
+ * final firing runs.
+ */
+final class HistoryRunner {
+
+    static final int MAX_RETRIES = 4;
+    private static final String SEQ_PREFIX = "4959033827149025660855969253836157109592157598913";
+    private static final int FINAL_BATCH = 50;
+    /** The instance Lambda starts when the one asked for is busy with the attempt that overlaps. */
+    private static final int SPARE_SLOT = 7;
+
+    /** Bugs planted on purpose to prove the checker can fail. */
+    enum PlantedBug { NONE, DROP_PARTIAL_WRITE, FIRE_TWICE }
+
+    private final History history;
+    private final boolean verbose;
+    private final PlantedBug planted;
+    private final Outcome outcome = new Outcome();
+    private final Map<String, Integer> idBySeq = new HashMap<>();
+    private final int[] cursor;
+    private int revealed;
+    private long now = HistoryGenerator.T0 + 10_000;
+    private FaultyStore faulty;
+    private SimulatedRuntime runtime;
+    private final List<SimulatedRuntime.Instance> slots = new ArrayList<>();
+    private final int[] generation = new int[8];
+    private boolean firedTwice;
+    /** How far a retry overlapping a timed-out attempt took its shard meanwhile. */
+    private int movedOn;
+
+    HistoryRunner(History history, boolean verbose, PlantedBug planted) {
+        this.history = history;
+        this.verbose = verbose;
+        this.planted = planted;
+        this.cursor = new int[history.shards().size()];
+    }
+
+    static String seqOf(int id) {
+        return SEQ_PREFIX + String.format("%07d", id);
+    }
+
+    Outcome run() {
+        history.records().keySet().forEach(id -> idBySeq.put(seqOf(id), id));
+        faulty = new FaultyStore(new InMemoryStateStore());
+        if (planted == PlantedBug.DROP_PARTIAL_WRITE) {
+            faulty.plantDroppedPartialWrite(3);
+        }
+        runtime = new SimulatedRuntime(history.variant(), faulty.store(), () -> now, this::listing, new Listener());
+        SimPipelines.resetBudget();
+        try {
+            for (Action action : history.actions()) {
+                now += 1_000;
+                execute(action);
+            }
+            finish();
+        } catch (SimPipelines.StallError e) {
+            outcome.stall = e.getMessage();
+            trace("STALL " + e.getMessage());
+        }
+        return outcome;
+    }
+
+    private void execute(Action action) {
+        if (action instanceof Action.Deliver d) {
+            if (!deliverable(d.shard())) {
+                return;
+            }
+            ShardSpec shard = history.shards().get(d.shard());
+            int from = cursor[d.shard()];
+            int to = from;
+            while (to < shard.records().size() && shard.records().get(to) <= d.through()) {
+                to++;
+            }
+            if (to == from) {
+                return;
+            }
+            trace(action.compact() + " -> " + shard.id() + " records " + ids(shard, from, to));
+            deliver(d.shard(), from, to, d.slot(), d, d.bisect());
+            cursor[d.shard()] = Math.max(to, movedOn);
+            movedOn = 0;
+        } else if (action instanceof Action.Redeliver r) {
+            int c = cursor[r.shard()];
+            if (c == 0) {
+                return;
+            }
+            int from = Math.max(0, c - r.size());
+            trace(action.compact() + " -> records " + ids(history.shards().get(r.shard()), from, c));
+            attempt(r.shard(), from, c, instance(r.slot()));
+        } else if (action instanceof Action.Fire f) {
+            trace(action.compact());
+            scheduledFire(f.slot());
+        } else if (action instanceof Action.Reshard r) {
+            if (r.event() == revealed) {
+                revealed++;
+                trace(action.compact());
+            }
+        } else if (action instanceof Action.Pause p) {
+            now += p.millis();
+            trace(action.compact());
+        }
+    }
+
+    private void scheduledFire(int slot) {
+        try {
+            runtime.fire(instance(slot));
+        } catch (RuntimeException e) {
+            trace("  scheduled firing failed: " + e);
+        }
+    }
+
+    /** The event source mapping's handling of one batch: first attempt (with the fault), then retries. */
+    private void deliver(int s, int from, int to, int slot, Action.Deliver fault, boolean bisect) {
+        Deque<int[]> ranges = new ArrayDeque<>();
+        ranges.push(new int[] {from, to});
+        int failures = 0;
+        boolean first = true;
+        String cause = null;
+        while (!ranges.isEmpty()) {
+            int[] range = ranges.pop();
+            FaultType type = first && fault != null ? fault.fault() : FaultType.NONE;
+            first = false;
+            Optional<Integer> failedAt;
+            boolean crashed = false;
+            switch (type) {
+                case CRASH, THROTTLE -> {
+                    faulty.arm(type == FaultType.CRASH ? FaultyStore.Mode.CRASH : FaultyStore.Mode.THROTTLE,
+                            fault.at(), null);
+                    try {
+                        failedAt = attempt(s, range[0], range[1], instance(slot));
+                    } finally {
+                        crashed = type == FaultType.CRASH && faulty.struck();
+                        faulty.disarm();
+                    }
+                    if (crashed) {
+                        trace("  crash at write " + fault.at() + ": instance i" + slot + " replaced");
+                        replace(slot);
+                        failedAt = Optional.of(range[0]);
+                    }
+                }
+                case OVERLAP, FIRE_DURING -> {
+                    // An instance runs one invocation at a time: what overlaps runs on another one.
+                    int other = fault.other() != slot ? fault.other() : SPARE_SLOT;
+                    boolean[] retried = {false};
+                    faulty.arm(FaultyStore.Mode.HOOK, fault.at(), () -> {
+                        if (type == FaultType.OVERLAP) {
+                            trace("  attempt on i" + slot + " times out at write " + fault.at()
+                                    + "; retry on i" + other + " runs while it goes on");
+                            retried[0] = true;
+                            deliver(s, range[0], range[1], other, null, false);
+                            // The mapping moves on once the retry is acknowledged: the shard's next records (three
+                            // times the batch, plus 20) are applied while the timed-out attempt still runs.
+                            int size = history.shards().get(s).records().size();
+                            int next = Math.min(size, range[1] + 3 * (range[1] - range[0]) + 20);
+                            if (next > range[1]) {
+                                trace("  i" + other + " goes on with records "
+                                        + ids(history.shards().get(s), range[1], next));
+                                deliver(s, range[1], next, other, null, false);
+                                movedOn = Math.max(movedOn, next);
+                            }
+                        } else {
+                            trace("  i" + other + " fires at write " + fault.at() + " of i" + slot);
+                            scheduledFire(other);
+                        }
+                    });
+                    try {
+                        failedAt = attempt(s, range[0], range[1], instance(slot));
+                    } finally {
+                        faulty.disarm();
+                    }
+                    if (retried[0]) {
+                        failedAt = Optional.empty();   // the timed-out attempt's answer is lost; the retry acknowledged
+                    }
+                }
+                default -> failedAt = attempt(s, range[0], range[1], instance(slot));
+            }
+            if (failedAt.isEmpty()) {
+                continue;
+            }
+            cause = crashed ? "injected crash" : SimulatedRuntime.lastError();
+            failures++;
+            int restart = Math.max(range[0], Math.min(range[1] - 1, failedAt.get()));
+            trace("  failed; first not applied #" + restart + " (" + cause + ")");
+            if (failures > MAX_RETRIES) {
+                ranges.push(new int[] {restart, range[1]});
+                ShardSpec shard = history.shards().get(s);
+                for (int[] left : ranges) {
+                    for (int i = left[0]; i < left[1]; i++) {
+                        outcome.discarded.putIfAbsent(shard.records().get(i), String.valueOf(cause));
+                    }
+                }
+                trace("  gave up after " + MAX_RETRIES + " retries: to the on-failure destination");
+                return;
+            }
+            if (bisect && range[1] - restart > 1) {
+                int mid = restart + (range[1] - restart) / 2;
+                ranges.push(new int[] {mid, range[1]});
+                ranges.push(new int[] {restart, mid});
+            } else {
+                ranges.push(new int[] {restart, range[1]});
+            }
+        }
+    }
+
+    /**
+     * One invocation with records {@code [from, to)} of shard {@code s}.
+     *
+     * @return the index in the shard of the first record reported not applied, if the invocation failed
+     */
+    private Optional<Integer> attempt(int s, int from, int to, SimulatedRuntime.Instance instance) {
+        ShardSpec shard = history.shards().get(s);
+        List<SimulatedRuntime.Input> inputs = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            int id = shard.records().get(i);
+            inputs.add(new SimulatedRuntime.Input(seqOf(id), history.records().get(id).line()));
+        }
+        Optional<String> failed = runtime.deliver(instance, shard.id(), inputs);
+        if (failed.isEmpty()) {
+            return Optional.empty();
+        }
+        Integer id = idBySeq.get(failed.get());
+        int index = id == null ? from : shard.records().indexOf(id);
+        return Optional.of(index < 0 ? from : index);
+    }
+
+    private void finish() {
+        revealed = history.reshards();
+        now += 60_000;
+        for (int s = 0; s < history.shards().size(); s++) {
+            ShardSpec shard = history.shards().get(s);
+            while (cursor[s] < shard.records().size()) {
+                int from = cursor[s];
+                int to = Math.min(shard.records().size(), from + FINAL_BATCH);
+                trace("drain " + shard.id() + " records " + ids(shard, from, to));
+                now += 1_000;
+                deliver(s, from, to, 0, null, false);
+                cursor[s] = to;
+            }
+        }
+        now += 600_000;
+        trace("finish every split; final firing");
+        try {
+            runtime.finishAll(history.shards().stream().map(ShardSpec::id).toList());
+        } catch (RuntimeException e) {
+            outcome.finalFiringError = e.toString();
+            trace("  final firing failed: " + e);
+        }
+        outcome.pending = runtime.pendingSlots();
+    }
+
+    private boolean deliverable(int s) {
+        return HistoryGenerator.deliverable(history.shards(), s, cursor, revealed);
+    }
+
+    private List<SimulatedRuntime.ShardView> listing() {
+        List<SimulatedRuntime.ShardView> views = new ArrayList<>();
+        for (ShardSpec s : history.shards()) {
+            if (s.revealedBy() < revealed) {
+                boolean closed = false;
+                for (ShardSpec c : history.shards()) {
+                    closed |= c.revealedBy() < revealed && c.parents().contains(s.id());
+                }
+                views.add(new SimulatedRuntime.ShardView(s.id(), s.parents(), closed));
+            }
+        }
+        return views;
+    }
+
+    private SimulatedRuntime.Instance instance(int slot) {
+        while (slots.size() <= slot) {
+            slots.add(runtime.newInstance("i" + slots.size() + "." + generation[slots.size()]));
+        }
+        return slots.get(slot);
+    }
+
+    private void replace(int slot) {
+        instance(slot);
+        slots.set(slot, runtime.newInstance("i" + slot + "." + (++generation[slot])));
+    }
+
+    private String ids(ShardSpec shard, int from, int to) {
+        return shard.records().subList(from, to).toString();
+    }
+
+    private void trace(String line) {
+        if (verbose) {
+            outcome.trace.append("t=").append(now - HistoryGenerator.T0).append(' ').append(line).append('\n');
+        }
+    }
+
+    private final class Listener implements SimulatedRuntime.Listener {
+        @Override
+        public void finalResults(List<SimulatedRuntime.Row> rows) {
+            outcome.firings.add(rows);
+            trace("  fired " + rows.stream().map(SimulatedRuntime.Row::compact).toList());
+            if (planted == PlantedBug.FIRE_TWICE && !firedTwice) {
+                firedTwice = true;
+                SimulatedRuntime.Row r = rows.get(0);
+                outcome.firings.add(List.of(new SimulatedRuntime.Row(r.start(), r.end(), r.key(), r.count() + 1,
+                        r.sum() + 1)));
+            }
+        }
+
+        @Override
+        public void late(String seq) {
+            Integer id = idBySeq.get(seq);
+            if (id != null) {
+                outcome.late.merge(id, 1, Integer::sum);
+                trace("  late #" + id);
+            }
+        }
+
+        @Override
+        public void rejected(String seq, String reason) {
+            Integer id = idBySeq.get(seq);
+            if (id != null) {
+                outcome.rejected.putIfAbsent(id, reason);
+                trace("  rejected #" + id + ": " + reason);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.sluice.simulator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one history produced, by record identity: final firings in order, records sent to the late output and to
+ * the dead letters (deduplicated by position, as idempotent sinks do), what the event source mapping gave up on,
+ * the windows still pending at the end, and a stall if the runtime ran out of its step budget.
+ */
+final class Outcome {
+
+    /** Each final firing's rows, in emission order. */
+    final List<List<SimulatedRuntime.Row>> firings = new ArrayList<>();
+    /** Late record ids, with how often they were sent. */
+    final Map<Integer, Integer> late = new TreeMap<>();
+    /** Rejected record ids and their (first) reason. */
+    final Map<Integer, String> rejected = new TreeMap<>();
+    /** Record ids the event source mapping sent to its on-failure destination after its retries, and why. */
+    final Map<Integer, String> discarded = new TreeMap<>();
+    /** Windows pending once every split finished. */
+    List<String> pending = List.of();
+    /** Set if the final firing itself failed. */
+    String finalFiringError;
+    /** Set if a runaway loop exhausted the step budget. */
+    String stall;
+    /** Verbose trace (only with {@code --replay}). */
+    final StringBuilder trace = new StringBuilder();
+}
