@@ -159,9 +159,14 @@ final class Checker {
         reference.forEach(r -> batch.put(cellKey(r.start(), r.end(), r.key()), r));
         Set<String> all = new TreeSet<>(batch.keySet());
         all.addAll(results.keySet());
+        Set<String> exempt = overflowing();
         List<String> diffs = new ArrayList<>();
         for (String cell : all) {
             SimulatedRuntime.Row s = results.get(cell);
+            if (exempt.contains(cell) || exempt.contains(SESSION_KEY + (s != null ? s.key()
+                    : batch.get(cell).key()))) {
+                continue;
+            }
             SimulatedRuntime.Row b = batch.get(cell);
             if (s == null || !s.equals(b)) {
                 diffs.add(cell + " stream " + (s == null ? "-" : s.count() + "/" + s.sum()) + " batch "
@@ -172,6 +177,49 @@ final class Checker {
             violations.add(new Violation("stream-batch", diffs.size() + " of " + all.size()
                     + " rows differ from the batch run over the records neither late nor rejected: " + first(diffs, 3)));
         }
+    }
+
+    private static final String SESSION_KEY = "session-key:";
+
+    /**
+     * Cells (and, for sessions, keys) whose exact total exceeds a long: which of their records the runtime rejects
+     * (at a batch's add, at a merge with the stored total) or whether the row is reported as unable to fire depends
+     * on how the records were split, so stream and batch may legitimately differ there. Accounting still checks
+     * every one of their records.
+     */
+    private Set<String> overflowing() {
+        Set<String> exempt = new TreeSet<>(o.unfirable);
+        o.unfirableSessionKeys.forEach(k -> exempt.add(SESSION_KEY + k));
+        Map<String, java.math.BigInteger> totals = new HashMap<>();
+        for (SimRecord r : h.records().values()) {
+            if (!r.decodable() || o.late.containsKey(r.id())) {
+                continue;
+            }
+            String reason = o.rejected.get(r.id());
+            boolean overflow = reason != null && reason.contains("overflow");
+            if (reason != null && !overflow) {
+                continue;
+            }
+            String key = v.keyed ? r.category() : "";
+            List<String> cells = new ArrayList<>();
+            if (v.windows() == Windows.SESSION) {
+                cells.add(SESSION_KEY + key);
+            } else {
+                long start = r.ts() - Math.floorMod(r.ts(), v.sizeMillis);
+                cells.add(cellKey(start, start + v.sizeMillis, key));
+            }
+            for (String cell : cells) {
+                if (overflow) {
+                    exempt.add(cell);
+                }
+                java.math.BigInteger total = totals.merge(cell, java.math.BigInteger.valueOf(r.amount()),
+                        java.math.BigInteger::add);
+                if (total.bitLength() > 63) {
+                    exempt.add(cell);
+                }
+            }
+        }
+        return exempt;
     }
 
     private void lateOnTime() {

@@ -16,7 +16,8 @@ import java.util.Set;
  */
 final class FaultyStore {
 
-    private static final Set<String> WRITES = Set.of("writePartial", "putSplit", "registerSlot", "claimFiring",
+    private static final Set<String> WRITES = Set.of("writePartial", "advanceSplit", "createSplit", "startAttempt", "publishWatermark",
+            "registerSlot", "claimFiring",
             "completeFiring", "releaseFiring", "advanceFiredWatermark");
 
     enum Mode { NONE, CRASH, THROTTLE, HOOK }

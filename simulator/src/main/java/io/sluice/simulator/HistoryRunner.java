@@ -318,6 +318,21 @@ final class HistoryRunner {
             }
         }
 
+        /** {@code window=[s,e) key=[k]}, {@code window=[s,e)}, {@code sessions key=[k]} or {@code sessions}. */
+        private void unfirable(String position) {
+            int keyAt = position.indexOf(" key=[");
+            String key = keyAt < 0 ? "" : position.substring(keyAt + 6, position.length() - 1);
+            if (position.startsWith("sessions")) {
+                outcome.unfirableSessionKeys.add(key);
+                return;
+            }
+            int comma = position.indexOf(',');
+            int close = position.indexOf(')');
+            long start = Long.parseLong(position.substring("window=[".length(), comma));
+            long end = Long.parseLong(position.substring(comma + 1, close));
+            outcome.unfirable.add(Checker.cellKey(start, end, key));
+        }
+
         @Override
         public void late(String seq) {
             Integer id = idBySeq.get(seq);
@@ -329,6 +344,11 @@ final class HistoryRunner {
 
         @Override
         public void rejected(String seq, String reason) {
+            if (seq.startsWith("window=[") || seq.startsWith("sessions")) {
+                unfirable(seq);
+                trace("  cannot fire " + seq + ": " + reason);
+                return;
+            }
             Integer id = idBySeq.get(seq);
             if (id != null) {
                 outcome.rejected.putIfAbsent(id, reason);

@@ -18,6 +18,13 @@ final class Outcome {
     final Map<Integer, Integer> late = new TreeMap<>();
     /** Rejected record ids and their (first) reason. */
     final Map<Integer, String> rejected = new TreeMap<>();
+    /**
+     * Window rows the runtime reported to the dead letters as a whole (a total that cannot be computed), as
+     * {@link Checker#cellKey} keys; their records are accounted for by that report.
+     */
+    final java.util.Set<String> unfirable = new java.util.TreeSet<>();
+    /** Keys whose sessions the runtime reported to the dead letters as a whole. */
+    final java.util.Set<String> unfirableSessionKeys = new java.util.TreeSet<>();
     /** Record ids the event source mapping sent to its on-failure destination after its retries, and why. */
     final Map<Integer, String> discarded = new TreeMap<>();
     /** Windows pending once every split finished. */

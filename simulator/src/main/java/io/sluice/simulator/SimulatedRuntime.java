@@ -3,19 +3,17 @@ package io.sluice.simulator;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.functions.api.CountAndSum;
+import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.io.SinkOutputs;
 import io.sluice.functions.io.kinesis.ShardRegistry;
 import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.functions.lambda.KinesisOperator;
 import io.sluice.functions.runtime.CollectingOutputs;
 import io.sluice.functions.runtime.CompiledPipeline;
-import io.sluice.functions.runtime.GlobalWatermark;
 import io.sluice.functions.runtime.LineBatch;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.functions.runtime.ResultRow;
 import io.sluice.functions.runtime.RunMetrics;
-import io.sluice.functions.runtime.SplitProcessor;
-import io.sluice.functions.runtime.WindowFirer;
 import io.sluice.state.SplitState;
 import io.sluice.state.SplitStatus;
 import io.sluice.state.StateStore;
@@ -36,14 +34,13 @@ import java.util.logging.Logger;
 
 /**
  * The one place the simulator touches the runtime: a Lambda instance is a real {@link KinesisOperator} (with its
- * own {@link ShardRegistry} over a listing of the simulated shards, and its own firer for scheduled firings), the
- * end of the stream finishes every split as the drivers do, and the batch reference runs {@link SplitProcessor} in
- * BATCH mode on a fresh {@link InMemoryStateStore}. Everything else in the simulator speaks in shard ids, sequence
+ * own {@link ShardRegistry} over a listing of the simulated shards, and its own {@link PipelineRun} for scheduled
+ * firings), the end of the stream finishes every split as the drivers do, and the batch reference is a BATCH
+ * {@link PipelineRun} on a fresh {@link InMemoryStateStore}. Everything else in the simulator speaks in shard ids, sequence
  * numbers, JSON lines and {@link Row}s, so re-pointing the simulator at another driver seam changes this class only.
  */
 final class SimulatedRuntime {
 
-    private static final long LEASE_MILLIS = 120_000;
     private static final String STREAM_ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/orders";
     /** Keeps the runtime's loggers configured (java.util.logging holds loggers weakly). */
     private static final List<Logger> QUIET = new ArrayList<>();
@@ -87,14 +84,14 @@ final class SimulatedRuntime {
     final class Instance {
         private final String owner;
         private final KinesisOperator operator;
-        private final WindowFirer firer;
+        private final PipelineRun scheduled;
 
         private Instance(String owner) {
             this.owner = owner;
             this.operator = new KinesisOperator(pipeline, store, outputs, r -> listener.rejected(seqOf(r.position()),
                     r.reason()), clock, emf, new ShardRegistry(new SimulatedWorld.ListingClient(shards), store, pipeline.name()), null);
-            this.firer = new WindowFirer(pipeline, store, outputs, new RunMetrics(), owner + "-scheduled",
-                    LEASE_MILLIS);
+            this.scheduled = PipelineRun.stream(pipeline, store, outputs, new RunMetrics())
+                    .withOwnerPrefix(owner + "-scheduled");
         }
 
         String owner() {
@@ -168,7 +165,7 @@ final class SimulatedRuntime {
     /** A scheduled firing by {@code instance}: the global watermark from the store, then the firer. */
     void fire(Instance instance) {
         long t = now.getAsLong();
-        instance.firer.fire(GlobalWatermark.of(store.splits(pipeline.name()), pipeline.watermarks().idleness(), t), t);
+        instance.scheduled.fire(t);
     }
 
     /** The end of the stream: every known split finished as the drivers finish a drained one, then a final firing. */
@@ -180,14 +177,14 @@ final class SimulatedRuntime {
                 ids.add(s.split());
             }
         }
+        PipelineRun end = PipelineRun.stream(pipeline, store, outputs, new RunMetrics()).withOwnerPrefix("final-firer");
         for (String id : ids) {
             Optional<SplitState> s = store.readSplit(pipeline.name(), id);
             if (s.isEmpty() || s.get().status() != SplitStatus.FINISHED) {
-                new SplitProcessor(pipeline, store, id, outputs, new RunMetrics(), SplitProcessor.Mode.STREAM).finish(t);
+                end.finish(id, t);
             }
         }
-        new WindowFirer(pipeline, store, outputs, new RunMetrics(), "final-firer", LEASE_MILLIS).fire(
-                GlobalWatermark.of(store.splits(pipeline.name()), pipeline.watermarks().idleness(), t), t);
+        end.fire(t);
     }
 
     /** Windows (or session panes) still waiting to fire. */
@@ -209,9 +206,8 @@ final class SimulatedRuntime {
         InMemoryStateStore fresh = new InMemoryStateStore();
         CollectingOutputs collected = Outputs.collecting();
         RunMetrics metrics = new RunMetrics();
-        SplitProcessor task = new SplitProcessor(compiled, fresh, "task-0000", collected, metrics,
-                SplitProcessor.Mode.BATCH);
-        task.state();
+        PipelineRun run = PipelineRun.batch(compiled, fresh, collected, metrics).withOwnerPrefix("batch");
+        run.register(List.of("task-0000"));
         LineBatch batch = new LineBatch(1024);
         long ordinal = 0;
         for (String line : lines) {
@@ -219,13 +215,13 @@ final class SimulatedRuntime {
             ordinal++;
             batch.add(b, 0, b.length, ordinal, ordinal);
             if (batch.size() == 1000) {
-                task.process(batch, Long.MIN_VALUE, 0);
+                run.apply("task-0000", batch, 0);
                 batch.clear();
             }
         }
-        task.process(batch, Long.MIN_VALUE, 0);
-        task.finish(0);
-        new WindowFirer(compiled, fresh, collected, metrics, "batch", LEASE_MILLIS).fire(Long.MAX_VALUE, 0);
+        run.apply("task-0000", batch, 0);
+        run.finish("task-0000", 0);
+        run.fire(0);
         return rows(collected.finalResults(), true);
     }
 

@@ -39,6 +39,8 @@ final class WindowAccounting {
         long lastOnly;
         BigInteger lastOnlySum = BigInteger.ZERO;
         BigInteger unaccountedSum = BigInteger.ZERO;
+        /** A record of this cell was rejected for an overflow (sliding windows: it may still count in others). */
+        boolean overflowRejected;
     }
 
     void perWindow(Map<String, SimulatedRuntime.Row> results, List<String> problems) {
@@ -57,6 +59,7 @@ final class WindowAccounting {
                     c.late++;
                     c.lateSum = c.lateSum.add(BigInteger.valueOf(r.amount()));
                 } else if (o.rejected.containsKey(r.id())) {
+                    c.overflowRejected |= o.rejected.get(r.id()).contains("overflow");
                     c.rejected++;
                     c.rejectedSum = c.rejectedSum.add(BigInteger.valueOf(r.amount()));
                 } else {
@@ -75,12 +78,24 @@ final class WindowAccounting {
         for (Map.Entry<String, Cell> e : cells.entrySet()) {
             Cell c = e.getValue();
             SimulatedRuntime.Row row = results.get(e.getKey());
+            if (o.unfirable.contains(e.getKey())) {
+                // Reported to the dead letters as a whole: its records are there, and it must not also fire.
+                if (row != null) {
+                    problems.add("window " + e.getKey() + " was reported as unable to fire, yet fired " + row.compact());
+                }
+                continue;
+            }
             long count = row == null ? 0 : row.count();
             BigInteger sum = row == null ? BigInteger.ZERO : BigInteger.valueOf(row.sum());
             long out = count + c.late + c.rejected;
             BigInteger outSum = sum.add(c.lateSum).add(c.rejectedSum);
             if (v.windows() == Windows.SLIDING) {
                 // A record may be late for its earlier windows only: bounds, not equality (amounts are positive).
+                // Known limitation, skipped: a sliding record rejected because one of its windows would overflow may
+                // already count in its other windows of the same batch (the runtime cannot take an add back).
+                if (c.overflowRejected) {
+                    continue;
+                }
                 if (count > c.unaccounted.size() || count < c.lastOnly || sum.compareTo(c.unaccountedSum) > 0
                         || sum.compareTo(c.lastOnlySum) < 0) {
                     problems.add("window " + e.getKey() + ": results " + count + "/" + sum + " outside ["
@@ -120,7 +135,7 @@ final class WindowAccounting {
         long side = 0;
         BigInteger sideSum = BigInteger.ZERO;
         for (SimRecord r : h.records().values()) {
-            if (!r.decodable()) {
+            if (!r.decodable() || o.unfirableSessionKeys.contains(key(r))) {
                 continue;
             }
             in++;
@@ -133,6 +148,9 @@ final class WindowAccounting {
         long count = 0;
         BigInteger sum = BigInteger.ZERO;
         for (SimulatedRuntime.Row r : results.values()) {
+            if (o.unfirableSessionKeys.contains(r.key())) {
+                continue;   // a round could not fire some of this key's sessions: its records are accounted there
+            }
             count += r.count();
             sum = sum.add(BigInteger.valueOf(r.sum()));
         }

@@ -1,6 +1,5 @@
 package io.sluice.simulator;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -42,7 +41,6 @@ class SimulationTest {
     }
 
     @Test
-    @Disabled("enable once issue 11's runtime fixes land: today the fixed seeds find violations of every invariant")
     void fixedSeeds_breakNoInvariant() {
         Simulation.Result result = new Simulation(FIXED, print(new ByteArrayOutputStream())).run();
 

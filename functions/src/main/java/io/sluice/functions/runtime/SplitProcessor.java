@@ -16,6 +16,7 @@ import io.sluice.state.StateStoreException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,16 @@ public final class SplitProcessor {
     private Fence deferLateThrough = Fence.NONE;
     private final List<Deferred> deferred = new ArrayList<>();
     private LongSupplier wallClock = System::currentTimeMillis;
+    /** (Slot, key) pairs whose batch cell would overflow a stored total in this batch: their records are dead letters. */
+    private final Set<Overflowing> overflowing = new HashSet<>();
+    private boolean emitOverflowing;
+    /** Batch indexes the first pass rejected because their add overflowed: every later pass leaves them out. */
+    private final BitSet rejectedForOverflow = new BitSet();
+    /** Batch indexes already sent to the dead letters for an overflow (a second overflowing key re-applies again). */
+    private final Set<Integer> emittedOverflow = new HashSet<>();
+
+    private record Overflowing(Slot slot, String key) {
+    }
 
     /** A late record whose earlier attempt may have counted it: emitted only if its item says it was not. */
     private record Deferred(int index, long timestamp, PartialKey item) {
@@ -159,12 +170,32 @@ public final class SplitProcessor {
         minAcceptedTimestamp = pipeline.watermarks().notBeforeMillis();
         maxAcceptedTimestamp = Windowing.saturatingAdd(wall, pipeline.watermarks().maxAheadMillis());
         deferLateThrough = before.hasUnfinishedAttempt() ? before.attemptFence() : Fence.NONE;
+        rejectedForOverflow.clear();
+        overflowing.clear();        // per batch: a key that overflowed a stored total in an earlier batch may fit now
+        emittedOverflow.clear();
         maxTimestamp = Long.MIN_VALUE;
         Accumulators cells = apply(records, from, lateWatermark, true);
         long observedMax = maxTimestamp;
         emitDeferredLate(records);
-        writer.write(cells, before.fence(), last,
-                after -> apply(records, firstAfter(records, after), lateWatermark, false));
+        while (true) {
+            try {
+                writer.write(cells, before.fence(), last,
+                        after -> apply(records, firstAfter(records, after), lateWatermark, false));
+                break;
+            } catch (PartialWriter.MergeOverflowException e) {
+                // The batch's records of this key would overflow the stored total: each is a dead letter by itself,
+                // and the batch is combined again without them (never a whole batch retried forever).
+                if (!overflowing.add(new Overflowing(e.slot, e.key))) {
+                    throw e;
+                }
+                emitOverflowing = true;
+                try {
+                    cells = apply(records, from, lateWatermark, false);
+                } finally {
+                    emitOverflowing = false;
+                }
+            }
+        }
         long newWatermark = mode == Mode.BATCH ? Long.MIN_VALUE : pipeline.watermarks().watermarkFor(observedMax);
         state = store.advanceSplit(before.withProgress(newWatermark, last, nowMillis));
         if (mode == Mode.STREAM) {
@@ -291,11 +322,25 @@ public final class SplitProcessor {
             }
             key = k instanceof String s ? s : String.valueOf(k);
         }
+        if (!sideEffects && rejectedForOverflow.get(index)) {
+            return;   // rejected on the first pass: a later pass without its overflow partner must not count it
+        }
+        if (!overflowing.isEmpty() && touchesOverflowing(key, value, timestamp)) {
+            if (emitOverflowing && emittedOverflow.add(index)) {
+                long[] w = windowing.windowOf(timestamp);
+                emitReject("aggregate overflow: with the stored total of key [" + key + "] in window [" + w[0] + ","
+                        + w[1] + ") it would exceed a long (exact sums never wrap around)", true);
+            }
+            return;
+        }
         boolean added;
         try {
             added = windowing.add(into, key, value, timestamp, watermark);
         } catch (ArithmeticException e) {
             long[] w = windowing.windowOf(timestamp);
+            if (sideEffects) {
+                rejectedForOverflow.set(index);
+            }
             throw new RecordRejectedException("aggregate overflow in window [" + w[0] + "," + w[1] + ") of key [" + key
                     + "]: " + e.getMessage() + " (exact sums never wrap around)");
         }
@@ -311,6 +356,22 @@ public final class SplitProcessor {
         }
     }
 
+    /** Whether the record, on time, would go into an item whose stored total its batch's cell would overflow. */
+    private boolean touchesOverflowing(String key, Object value, long timestamp) {
+        Accumulators scratch = new Accumulators();
+        try {
+            windowing.add(scratch, key, value, timestamp, watermark);
+        } catch (ArithmeticException e) {
+            return false;
+        }
+        for (Cell cell : scratch.cells()) {
+            if (overflowing.contains(new Overflowing(windowing.slotOf(cell), key))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void emitLate(long timestamp) {
         long[] w = windowing.windowOf(timestamp);
         String position = batch.position(index);
@@ -324,9 +385,12 @@ public final class SplitProcessor {
     }
 
     private void reject(String reason, boolean keepRecord) {
-        if (!sideEffects) {
-            return;
+        if (sideEffects) {
+            emitReject(reason, keepRecord);
         }
+    }
+
+    private void emitReject(String reason, boolean keepRecord) {
         String position = batch.position(index);
         String safeReason = wellFormed(reason);
         metrics.rejectedOne();

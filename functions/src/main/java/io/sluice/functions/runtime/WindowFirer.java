@@ -139,7 +139,7 @@ public final class WindowFirer {
     }
 
     private void cannotFire(Slot slot, String key, RuntimeException cause) {
-        String window = "window=[" + slot.start() + "," + slot.end() + ")";
+        String window = slot.equals(SESSION_ROUND) ? "sessions" : "window=[" + slot.start() + "," + slot.end() + ")";
         LOG.log(Level.ERROR, "Window row cannot fire; reported to the dead letters, the window's other keys fire. "
                 + "pipeline=[{0}] {1} cause=[{2}]", pipeline.name(), window, cause.toString());
         String position = pipeline.keyed() ? window + " key=[" + key + "]" : window;
@@ -161,20 +161,28 @@ public final class WindowFirer {
             List<Slot> panes = sessionPanes();
             Map<Slot, List<StateEntry>> fragments = new HashMap<>();
             Map<String, Cell> merged = new TreeMap<>();
+            Map<String, RuntimeException> failed = new TreeMap<>();
             for (Slot pane : panes) {
                 for (Partial partial : store.readSlot(name, pane)) {
                     fragments.computeIfAbsent(pane, p -> new ArrayList<>()).addAll(partial.entries());
-                    decodeInto(partial, merged);
+                    decodeTolerantly(partial, merged, failed);
                 }
             }
             List<ResultRow> rows = new ArrayList<>();
             for (Cell head : merged.values()) {
                 for (Cell c = head; c != null; c = c.next) {
                     if (sessions.isFinal(c.end, watermark) && !sessions.isFinal(c.end, firedUpTo)) {
-                        rows.add(row(c, true));
+                        try {
+                            rows.add(row(c, true));
+                        } catch (RuntimeException deterministic) {
+                            failed.putIfAbsent(c.key, deterministic);
+                        }
                     }
                 }
             }
+            // A key whose sessions cannot be computed (a total that overflows) would fail every round: it is
+            // reported to the dead letters and the other keys fire.
+            failed.forEach((key, cause) -> cannotFire(SESSION_ROUND, key, cause));
             outputs.results(rows);
             store.advanceFiredWatermark(name, watermark);
             for (Slot pane : panes) {
@@ -253,6 +261,24 @@ public final class WindowFirer {
             }
         }
         return merged;
+    }
+
+    /** As {@link #decodeInto}, leaving out (and recording) keys whose cells cannot be merged. */
+    private void decodeTolerantly(Partial partial, Map<String, Cell> merged, Map<String, RuntimeException> failed) {
+        for (StateEntry e : partial.entries()) {
+            if (failed.containsKey(e.key())) {
+                continue;
+            }
+            try {
+                pipeline.windowing().merge(merged,
+                        new Cell(e.key(), e.windowStart(), e.windowEnd(), pipeline.codec().decode(e.accumulator())));
+            } catch (StateStoreException unavailable) {
+                throw unavailable;
+            } catch (RuntimeException deterministic) {
+                failed.put(e.key(), deterministic);
+                merged.remove(e.key());
+            }
+        }
     }
 
     private void decodeInto(Partial partial, Map<String, Cell> merged) {

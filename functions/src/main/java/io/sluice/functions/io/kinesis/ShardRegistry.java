@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,6 +59,9 @@ public final class ShardRegistry {
         }
         Set<String> known = new HashSet<>();
         store.splits(pipeline).forEach(s -> known.add(s.split()));
+        // Lineage is remembered only once every open shard of the listing is registered: a registration that fails
+        // midway (throttled) lists and registers again with the retry (found by the simulator, seed 17).
+        Map<String, List<String>> listed = new LinkedHashMap<>();
         String next = null;
         do {
             ListShardsRequest request = next == null
@@ -77,10 +81,11 @@ public final class ShardRegistry {
                 if (open && !known.contains(shard.shardId())) {
                     store.createSplit(SplitState.pending(pipeline, shard.shardId(), nowMillis, shardParents));
                 }
-                lineage.put(shard.shardId(), List.copyOf(shardParents));
+                listed.put(shard.shardId(), List.copyOf(shardParents));
             }
             next = page.nextToken();
         } while (next != null);
+        lineage.putAll(listed);
         // A shard the listing does not show (trimmed, or a test stream) has no known parents; do not list again.
         return lineage.computeIfAbsent(shardId, s -> List.of());
     }
