@@ -82,6 +82,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo-out", description = "Directory for live.csv, batch.csv. Default: ${DEFAULT-VALUE}.")
     Path out;
 
+    @Option(names = "--no-reshard", description = "Do not let the shard scaler split and merge shards during the live run.")
+    boolean noReshard;
+
     @Option(names = "--seed", defaultValue = "11", description = "Order generator seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -105,8 +108,9 @@ final class DemoCommand implements Callable<Integer> {
             step("live: putting " + orders.size() + " orders (+" + BAD_RECORDS.length + " malformed) on "
                     + shards + " shards of " + live.stream());
             long putStart = System.nanoTime();
-            putOrders(kinesis, live.stream(), orders);
-            step(String.format("live: put in %.1f s", (System.nanoTime() - putStart) / 1e9));
+            int firstPart = noReshard ? orders.size() : orders.size() / 3;
+            putOrders(kinesis, live.stream(), orders, 0, firstPart);
+            step(String.format("live: put%s in %.1f s", noReshard ? "" : " the first third", (System.nanoTime() - putStart) / 1e9));
             KinesisEventSource source = EventSources.kinesis(live.template()).get(0);
             EventSourceMappingConfig config = source.config();
             PrintStream metrics = new PrintStream(OutputStream.nullOutputStream());
@@ -115,6 +119,14 @@ final class DemoCommand implements Callable<Integer> {
             try (LocalEventSourceMapping esm = LocalEventSourceMapping.start(config,
                     new KinesisOperatorHandler(liveWiring.kinesisOperator(Clock.systemUTC(), metrics)), aws,
                     CheckpointStore.inMemory())) {
+                if (!noReshard) {   // the shard scaler splits in the spike, merges in the calm; orders go on meanwhile
+                    DemoResharding scaler = DemoResharding.start(kinesis, dynamo, live.stream(),
+                            live.config().coordinationTable(), shards, DemoCommand::step);
+                    scaler.spike();
+                    putOrders(kinesis, live.stream(), orders, firstPart, 2 * orders.size() / 3);
+                    scaler.calm();
+                    putOrders(kinesis, live.stream(), orders, 2 * orders.size() / 3, orders.size());
+                }
                 if (!esm.awaitDrained(Duration.ofMinutes(5))) {
                     throw new IllegalStateException("the live pipeline did not drain the stream in 5 minutes");
                 }
@@ -171,17 +183,18 @@ final class DemoCommand implements Callable<Integer> {
         System.err.println("demo: " + message);
     }
 
-    private static void putOrders(KinesisClient kinesis, String stream, List<Order> orders) {
+    /** Orders {@code [from, to)}, each malformed record after the order it follows. */
+    private static void putOrders(KinesisClient kinesis, String stream, List<Order> orders, int from, int to) {
         List<PutRecordsRequestEntry> entries = new ArrayList<>();
-        for (int i = 0; i < orders.size(); i++) {
+        for (int i = from; i < to; i++) {
             Order o = orders.get(i);
             entries.add(entry(o.toJson(), o.orderId()));
             if (i == orders.size() / 3 || i == 2 * orders.size() / 3) {
                 entries.add(entry(BAD_RECORDS[i == orders.size() / 3 ? 0 : 1], "bad-" + i));
             }
         }
-        for (int from = 0; from < entries.size(); from += 500) {
-            List<PutRecordsRequestEntry> chunk = entries.subList(from, Math.min(entries.size(), from + 500));
+        for (int start = 0; start < entries.size(); start += 500) {
+            List<PutRecordsRequestEntry> chunk = entries.subList(start, Math.min(entries.size(), start + 500));
             for (int attempt = 0; ; attempt++) {
                 List<PutRecordsRequestEntry> sending = chunk;
                 var response = kinesis.putRecords(b -> b.streamName(stream).records(sending));
