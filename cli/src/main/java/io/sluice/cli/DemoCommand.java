@@ -50,7 +50,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * {@code sluice demo}: the whole product on local AWS in one command. It starts local AWS (emulators, or LocalStack
  * with Docker), provisions {@code template.yaml}, streams generated orders through Kinesis into the real Kinesis
- * handler behind the local event-source mapping (live), writes the same orders as S3 objects and recomputes them
+ * handler behind the local event-source mapping (live) while the shard scaler splits and merges its shards
+ * ({@link DemoResharding}; {@code --no-reshard} turns it off), writes the same orders as S3 objects and recomputes them
  * as a batch job of the orchestrator's coordinator running the real S3 batch handler, next to the live pipeline in
  * the same tables (a job runs as its own pipeline), and checks that every window the live pipeline finalised equals
  * the batch result row for row. Exit code 0 when they agree, 1 otherwise.
