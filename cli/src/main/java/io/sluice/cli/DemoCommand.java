@@ -132,6 +132,9 @@ final class DemoCommand implements Callable<Integer> {
                     throw new IllegalStateException("the live pipeline did not drain the stream in 5 minutes");
                 }
                 step(String.format("live: %s in %.1f s", esm.stats(), (System.nanoTime() - liveStart) / 1e9));
+                if (!noReshard) {
+                    step(DemoResharding.operatorSplits(liveWiring.stateStore(Clock.systemUTC()).splits(pipeline)));
+                }
             }
 
             step("batch: writing the same orders as " + objects + " S3 objects to " + live.dataBucket());

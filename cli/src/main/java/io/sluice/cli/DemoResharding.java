@@ -9,12 +9,14 @@ import io.sluice.orchestrator.scaling.ScalingLoop;
 import io.sluice.orchestrator.scaling.ShardMetrics;
 import io.sluice.orchestrator.scaling.StreamMetrics;
 import io.sluice.orchestrator.scaling.StreamTopology;
+import io.sluice.state.SplitState;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -105,6 +107,20 @@ final class DemoResharding {
     void calm() {
         spiking = false;
         tickUntil(ScalingDecision.Merge.class, CALM_TICKS);
+    }
+
+    /**
+     * The operator's own view of the shards once the stream is drained, as its shard registration left it in the
+     * coordination table: every parent FINISHED (on its child's first batch), the open shards ACTIVE.
+     *
+     * @param splits the live pipeline's splits ({@code StateStore.splits(pipeline)})
+     * @return one line, e.g. {@code reshard: operator splits: shardId-000000000000 FINISHED, ...}
+     */
+    static String operatorSplits(List<SplitState> splits) {
+        return "reshard: operator splits: " + String.join(", ", splits.stream()
+                .sorted(Comparator.comparing(SplitState::split))
+                .map(s -> s.split() + " " + s.status() + (s.parents().isEmpty() ? "" : " (from " + String.join(" + ", s.parents()) + ")"))
+                .toList());
     }
 
     private void tickUntil(Class<? extends ScalingDecision> wanted, int ticks) {
