@@ -50,7 +50,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * {@code sluice demo}: the whole product on local AWS in one command. It starts local AWS (emulators, or LocalStack
  * with Docker), provisions {@code template.yaml}, streams generated orders through Kinesis into the real Kinesis
- * handler behind the local event-source mapping (live), writes the same orders as S3 objects and recomputes them
+ * handler behind the local event-source mapping (live) while the shard scaler splits and merges its shards
+ * ({@link DemoResharding}; {@code --no-reshard} turns it off), writes the same orders as S3 objects and recomputes them
  * as a batch job of the orchestrator's coordinator running the real S3 batch handler, next to the live pipeline in
  * the same tables (a job runs as its own pipeline), and checks that every window the live pipeline finalised equals
  * the batch result row for row. Exit code 0 when they agree, 1 otherwise.
@@ -82,6 +83,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo-out", description = "Directory for live.csv, batch.csv. Default: ${DEFAULT-VALUE}.")
     Path out;
 
+    @Option(names = "--no-reshard", description = "Do not let the shard scaler split and merge shards during the live run.")
+    boolean noReshard;
+
     @Option(names = "--seed", defaultValue = "11", description = "Order generator seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -105,8 +109,9 @@ final class DemoCommand implements Callable<Integer> {
             step("live: putting " + orders.size() + " orders (+" + BAD_RECORDS.length + " malformed) on "
                     + shards + " shards of " + live.stream());
             long putStart = System.nanoTime();
-            putOrders(kinesis, live.stream(), orders);
-            step(String.format("live: put in %.1f s", (System.nanoTime() - putStart) / 1e9));
+            int firstPart = noReshard ? orders.size() : orders.size() / 3;
+            putOrders(kinesis, live.stream(), orders, 0, firstPart);
+            step(String.format("live: put%s in %.1f s", noReshard ? "" : " the first third", (System.nanoTime() - putStart) / 1e9));
             KinesisEventSource source = EventSources.kinesis(live.template()).get(0);
             EventSourceMappingConfig config = source.config();
             PrintStream metrics = new PrintStream(OutputStream.nullOutputStream());
@@ -115,10 +120,21 @@ final class DemoCommand implements Callable<Integer> {
             try (LocalEventSourceMapping esm = LocalEventSourceMapping.start(config,
                     new KinesisOperatorHandler(liveWiring.kinesisOperator(Clock.systemUTC(), metrics)), aws,
                     CheckpointStore.inMemory())) {
+                if (!noReshard) {   // the shard scaler splits in the spike, merges in the calm; orders go on meanwhile
+                    DemoResharding scaler = DemoResharding.start(kinesis, dynamo, live.stream(),
+                            live.config().coordinationTable(), shards, DemoCommand::step);
+                    scaler.spike();
+                    putOrders(kinesis, live.stream(), orders, firstPart, 2 * orders.size() / 3);
+                    scaler.calm();
+                    putOrders(kinesis, live.stream(), orders, 2 * orders.size() / 3, orders.size());
+                }
                 if (!esm.awaitDrained(Duration.ofMinutes(5))) {
                     throw new IllegalStateException("the live pipeline did not drain the stream in 5 minutes");
                 }
                 step(String.format("live: %s in %.1f s", esm.stats(), (System.nanoTime() - liveStart) / 1e9));
+                if (!noReshard) {
+                    step(DemoResharding.operatorSplits(liveWiring.stateStore(Clock.systemUTC()).splits(pipeline)));
+                }
             }
 
             step("batch: writing the same orders as " + objects + " S3 objects to " + live.dataBucket());
@@ -171,17 +187,18 @@ final class DemoCommand implements Callable<Integer> {
         System.err.println("demo: " + message);
     }
 
-    private static void putOrders(KinesisClient kinesis, String stream, List<Order> orders) {
+    /** Orders {@code [from, to)}, each malformed record after the order it follows. */
+    private static void putOrders(KinesisClient kinesis, String stream, List<Order> orders, int from, int to) {
         List<PutRecordsRequestEntry> entries = new ArrayList<>();
-        for (int i = 0; i < orders.size(); i++) {
+        for (int i = from; i < to; i++) {
             Order o = orders.get(i);
             entries.add(entry(o.toJson(), o.orderId()));
             if (i == orders.size() / 3 || i == 2 * orders.size() / 3) {
                 entries.add(entry(BAD_RECORDS[i == orders.size() / 3 ? 0 : 1], "bad-" + i));
             }
         }
-        for (int from = 0; from < entries.size(); from += 500) {
-            List<PutRecordsRequestEntry> chunk = entries.subList(from, Math.min(entries.size(), from + 500));
+        for (int start = 0; start < entries.size(); start += 500) {
+            List<PutRecordsRequestEntry> chunk = entries.subList(start, Math.min(entries.size(), start + 500));
             for (int attempt = 0; ; attempt++) {
                 List<PutRecordsRequestEntry> sending = chunk;
                 var response = kinesis.putRecords(b -> b.streamName(stream).records(sending));

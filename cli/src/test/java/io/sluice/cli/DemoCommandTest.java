@@ -18,22 +18,31 @@ class DemoCommandTest {
     Path dir;
 
     @Test
-    void demo_streamsAndRecomputesOrders_andFindsThemConsistent() throws Exception {
+    void demo_streamsAndRecomputesOrders_whileTheScalerSplitsAndMerges_andFindsThemConsistent() throws Exception {
         PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        ByteArrayOutputStream steps = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(steps, true, StandardCharsets.UTF_8));
         int code;
         try {
             code = SluiceCommand.execute("demo", "--records", "1500", "--minutes", "4", "--objects", "3",
                     "--env", "emulators", "--out", dir.toString());
         } finally {
             System.setOut(stdout);
+            System.setErr(stderr);
         }
         String report = captured.toString(StandardCharsets.UTF_8);
+        String log = steps.toString(StandardCharsets.UTF_8);
 
-        assertThat(code).as(report).isZero();
+        assertThat(code).as(log + report).isZero();
         assertThat(report).contains("live windows differing from batch    0", "malformed records in the DLQ         4",
                 "CONSISTENT");
+        // The real scaler resharded the live stream: the hot shard split, then the cold children merged
+        assertThat(log).containsPattern("demo: reshard: split shardId-000000000000 at \\d+ -> shardId-000000000002, "
+                + "shardId-000000000003 ").containsPattern("demo: reshard: merge shardId-\\d+ \\+ shardId-\\d+ -> "
+                + "shardId-000000000004 ");
         assertThat(Files.readAllLines(dir.resolve("live.csv"))).isNotEmpty()
                 .isSubsetOf(Files.readAllLines(dir.resolve("batch.csv")));
     }
