@@ -3,8 +3,8 @@ package io.sluice.orchestrator.batch;
 import io.sluice.state.dynamodb.StateTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A {@link JobStore} in the coordination table (key schema of {@link StateTables}), next to the splits of the same
@@ -22,7 +23,12 @@ import java.util.Optional;
  * {@code sk} = {@code task#<taskId>} with bucket {@code b}, key {@code k}, version {@code v}, range {@code rs} /
  * {@code re}, status {@code st}, attempts {@code a}, reason {@code r}, counts {@code n} / {@code rj} / {@code lt}, start of
  * the last attempt {@code sa}; the coordinator's lease has {@code sk} = {@code lease}, owner {@code o}, lease until
- * {@code lu} (epoch ms), written with a condition so only one coordinator runs a job at a time.
+ * {@code lu} (epoch ms), written with a condition so only one coordinator runs a job at a time; every other write
+ * is a transaction with a condition check on the lease item (owner and unexpired), so a coordinator that lost its
+ * lease writes nothing. The job record also holds its state {@code js}, fingerprint {@code fp}, request {@code rq},
+ * planning checkpoint {@code lh} / {@code pr}, duplicates {@code du}, refusal {@code rf}; each window the final
+ * firing wrote has {@code sk} = {@code fired#<start>-<end>} with rows {@code rw}; open jobs are indexed under
+ * {@code pk} = {@code jobs#open}, {@code sk} = the job id, for the scheduled sweep.
  * Every item carries the table's TTL (now + retention), like the state store's. Reads are strongly consistent.
  *
  * <pre>{@code
@@ -36,7 +42,10 @@ public final class DynamoDbJobStore implements JobStore {
     private static final String JOB_SK = "job";
     private static final String TASK_SK = "task#";
     private static final String LEASE_SK = "lease";
-    private static final int BATCH_WRITE_ITEMS = 25;
+    private static final String FIRED_SK = "fired#";
+    /** Partition of the index of open jobs, which the scheduled sweep reads. */
+    private static final String OPEN_PK = "jobs#open";
+    private static final int TRANSACTION_ITEMS = 100;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -57,47 +66,160 @@ public final class DynamoDbJobStore implements JobStore {
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new JobRecord(jobId, item.get("pl").s(), Boolean.TRUE.equals(item.get("c").bool()),
-                (int) n(item, "nt"), n(item, "ca"), n(item, "fa"), n(item, "wm"), n(item, "wf"), n(item, "ro")));
+        List<String> duplicates = item.containsKey("du")
+                ? item.get("du").l().stream().map(AttributeValue::s).toList() : List.of();
+        return Optional.of(new JobRecord(jobId, item.get("pl").s(), JobRecord.State.valueOf(str(item, "js")),
+                str(item, "fp"), str(item, "rq"), (int) n(item, "nt"), n(item, "ca"), n(item, "fa"), n(item, "wm"),
+                n(item, "wf"), n(item, "ro"), str(item, "lh"), n(item, "pr"), duplicates, str(item, "rf"),
+                item.containsKey("pa") && Boolean.TRUE.equals(item.get("pa").bool())));
     }
 
     @Override
-    public void putJob(JobRecord job) {
+    public boolean createJob(JobRecord job, String owner) {
+        try {
+            leased(job.jobId(), owner, List.of(
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(jobItem(job))
+                            .conditionExpression("attribute_not_exists(" + PK + ")")).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(openItem(job.jobId()))).build()));
+            return true;
+        } catch (TransactionCanceledException e) {
+            return false; // the lease held (leased() checked it): the job record exists
+        }
+    }
+
+    @Override
+    public void putJob(JobRecord job, String owner) {
+        boolean open = job.state() == JobRecord.State.PLANNING || job.state() == JobRecord.State.RUNNING;
+        Map<String, AttributeValue> openKey = Map.of(PK, s(OPEN_PK), SK, s(job.jobId()));
+        leased(job.jobId(), owner, List.of(
+                TransactWriteItem.builder().put(p -> p.tableName(table).item(jobItem(job))).build(),
+                open ? TransactWriteItem.builder().put(p -> p.tableName(table).item(openItem(job.jobId()))).build()
+                        : TransactWriteItem.builder().delete(d -> d.tableName(table).key(openKey)).build()));
+    }
+
+    private Map<String, AttributeValue> jobItem(JobRecord job) {
         Map<String, AttributeValue> item = keyed(job.jobId(), JOB_SK);
         item.put("pl", s(job.pipeline()));
-        item.put("c", AttributeValue.fromBool(job.completed()));
+        item.put("js", s(job.state().name()));
+        item.put("fp", s(job.fingerprint()));
+        item.put("rq", s(job.request()));
         item.put("nt", n(job.tasks()));
         item.put("ca", n(job.createdMillis()));
         item.put("fa", n(job.finishedMillis()));
         item.put("wm", n(job.watermark()));
         item.put("wf", n(job.windowsFired()));
         item.put("ro", n(job.rowsOut()));
-        dynamo.putItem(b -> b.tableName(table).item(item));
+        item.put("lh", s(job.listingHash()));
+        item.put("pr", n(job.plannedRows()));
+        item.put("du", AttributeValue.fromL(job.duplicates().stream().map(DynamoDbJobStore::s).toList()));
+        item.put("rf", s(job.refusal()));
+        item.put("pa", AttributeValue.fromBool(job.partial()));
+        return item;
+    }
+
+    private Map<String, AttributeValue> openItem(String jobId) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, s(OPEN_PK));
+        item.put(SK, s(jobId));
+        item.put(StateTables.TTL, n(clock.millis() / 1000 + retentionSeconds));
+        return item;
     }
 
     @Override
-    public void putTasks(String jobId, List<TaskRecord> tasks) {
-        if (tasks.size() == 1) {
-            Map<String, AttributeValue> item = item(jobId, tasks.get(0));
-            dynamo.putItem(b -> b.tableName(table).item(item));
-            return;
+    public void putTasks(String jobId, List<TaskRecord> tasks, String owner) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        for (TaskRecord t : tasks) {
+            writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item(jobId, t))).build());
         }
-        // A whole plan: BatchWriteItem, 25 items per call, unprocessed items sent again after a pause.
-        for (int from = 0; from < tasks.size(); from += BATCH_WRITE_ITEMS) {
-            List<WriteRequest> writes = new ArrayList<>();
-            for (TaskRecord t : tasks.subList(from, Math.min(tasks.size(), from + BATCH_WRITE_ITEMS))) {
-                writes.add(WriteRequest.builder().putRequest(p -> p.item(item(jobId, t))).build());
-            }
-            Map<String, List<WriteRequest>> pending = Map.of(table, writes);
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
-                if (attempt > 0) {
-                    pause(attempt);
-                }
-                Map<String, List<WriteRequest>> request = pending;
-                BatchWriteItemResponse r = dynamo.batchWriteItem(b -> b.requestItems(request));
-                pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
-            }
+        writeAll(jobId, owner, writes);
+    }
+
+    @Override
+    public void deleteTasks(String jobId, String owner) {
+        List<TransactWriteItem> deletes = new ArrayList<>();
+        for (Map<String, AttributeValue> key : keys(jobId, TASK_SK)) {
+            deletes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key)).build());
         }
+        writeAll(jobId, owner, deletes);
+    }
+
+    @Override
+    public void putFired(String jobId, String window, long rows, String owner) {
+        Map<String, AttributeValue> item = keyed(jobId, FIRED_SK + window);
+        item.put("rw", n(rows));
+        leased(jobId, owner, List.of(TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build()));
+    }
+
+    @Override
+    public Map<String, Long> fired(String jobId) {
+        Map<String, Long> out = new TreeMap<>();
+        query(pk(jobId), FIRED_SK, item -> out.put(item.get(SK).s().substring(FIRED_SK.length()), n(item, "rw")));
+        return out;
+    }
+
+    @Override
+    public List<String> openJobs() {
+        List<String> out = new ArrayList<>();
+        query(OPEN_PK, "", item -> out.add(item.get(SK).s()));
+        return out;
+    }
+
+    /** Writes in transactions of at most 99 items, each with the lease check. */
+    private void writeAll(String jobId, String owner, List<TransactWriteItem> writes) {
+        for (int from = 0; from < writes.size(); from += TRANSACTION_ITEMS - 1) {
+            List<TransactWriteItem> part = writes.subList(from, Math.min(writes.size(), from + TRANSACTION_ITEMS - 1));
+            leased(jobId, owner, part);
+        }
+    }
+
+    /**
+     * One transaction: the lease check ({@code o = owner AND lu > now}) and {@code writes}.
+     *
+     * @throws LeaseLostException       if the owner does not hold an unexpired lease
+     * @throws TransactionCanceledException if another condition of {@code writes} failed
+     */
+    private void leased(String jobId, String owner, List<TransactWriteItem> writes) {
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().conditionCheck(c -> c.tableName(table)
+                .key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))
+                .conditionExpression("o = :owner AND lu > :now")
+                .expressionAttributeValues(Map.of(":owner", s(owner), ":now", n(clock.millis())))).build());
+        items.addAll(writes);
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(items));
+        } catch (TransactionCanceledException e) {
+            if (!holds(jobId, owner)) {
+                throw new LeaseLostException(jobId, owner);
+            }
+            throw e;
+        }
+    }
+
+    private boolean holds(String jobId, String owner) {
+        Map<String, AttributeValue> lease = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))).item();
+        return lease != null && lease.containsKey("o") && lease.get("o").s().equals(owner)
+                && n(lease, "lu") > clock.millis();
+    }
+
+    private List<Map<String, AttributeValue>> keys(String jobId, String prefix) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        query(pk(jobId), prefix, item -> out.add(Map.of(PK, item.get(PK), SK, item.get(SK))));
+        return out;
+    }
+
+    private void query(String pk, String prefix, java.util.function.Consumer<Map<String, AttributeValue>> each) {
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(b -> b.tableName(table).consistentRead(true).exclusiveStartKey(from)
+                    .keyConditionExpression(PK + " = :pk" + (prefix.isEmpty() ? "" : " AND begins_with(" + SK
+                            + ", :prefix)"))
+                    .expressionAttributeValues(prefix.isEmpty() ? Map.of(":pk", s(pk))
+                            : Map.of(":pk", s(pk), ":prefix", s(prefix))));
+            page.items().forEach(each);
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
     }
 
     private Map<String, AttributeValue> item(String jobId, TaskRecord t) {
@@ -117,16 +239,11 @@ public final class DynamoDbJobStore implements JobStore {
         item.put("rj", n(t.rejected()));
         item.put("lt", n(t.late()));
         item.put("sa", n(t.startedMillis()));
-        return item;
-    }
-
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(Math.min(2_000, 25L << Math.min(attempt, 6)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing a job plan", e);
+        item.put("ap", n(t.applied()));
+        if (task.etag() != null) {
+            item.put("e", s(task.etag()));
         }
+        return item;
     }
 
     @Override
@@ -140,10 +257,10 @@ public final class DynamoDbJobStore implements JobStore {
                     .expressionAttributeValues(Map.of(":pk", s(pk(jobId)), ":task", s(TASK_SK))));
             for (Map<String, AttributeValue> item : page.items()) {
                 BatchTask task = new BatchTask(item.get(SK).s().substring(TASK_SK.length()), item.get("b").s(),
-                        item.get("k").s(), item.containsKey("v") ? item.get("v").s() : null, n(item, "rs"),
-                        n(item, "re"));
+                        item.get("k").s(), item.containsKey("v") ? item.get("v").s() : null,
+                        item.containsKey("e") ? item.get("e").s() : null, n(item, "rs"), n(item, "re"));
                 out.add(new TaskRecord(task, TaskRecord.Status.valueOf(item.get("st").s()), (int) n(item, "a"),
-                        item.get("r").s(), n(item, "n"), n(item, "rj"), n(item, "lt"), n(item, "sa")));
+                        item.get("r").s(), n(item, "n"), n(item, "rj"), n(item, "lt"), n(item, "sa"), n(item, "ap")));
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
@@ -193,6 +310,11 @@ public final class DynamoDbJobStore implements JobStore {
 
     private static AttributeValue n(long v) {
         return AttributeValue.fromN(Long.toString(v));
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null || v.s() == null ? "" : v.s();
     }
 
     private static long n(Map<String, AttributeValue> item, String name) {

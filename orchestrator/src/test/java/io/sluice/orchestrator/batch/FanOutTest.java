@@ -18,7 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The fan-out loop against a scripted invoker and the in-memory job store: retries, back-off, bounds, resumption. */
 class FanOutTest {
 
+    private static final String OWNER = "coordinator-test";
     private final InMemoryJobStore jobs = new InMemoryJobStore();
+
+    {
+        jobs.claim("job", OWNER, System.currentTimeMillis(), 3_600_000);
+    }
 
     @Test
     void temporaryFailures_areRetriedWithExponentialBackoff_untilTheTaskSucceeds() throws Exception {
@@ -95,7 +100,7 @@ class FanOutTest {
         List<TaskRecord> planned = List.of(TaskRecord.planned(new BatchTask("job-00000", "b", "k", null, 0,
                 Long.MAX_VALUE)));
 
-        List<TaskRecord> left = new FanOut(spec(), jobs, invoker, Clock.systemUTC(), planned).run(Instant.now());
+        List<TaskRecord> left = new FanOut(spec(), jobs, invoker, Clock.systemUTC(), planned, OWNER, () -> { }).run(Instant.now());
 
         assertThat(left).extracting(TaskRecord::status).containsExactly(TaskRecord.Status.PENDING);
         assertThat(invoker.startMillis).isEmpty();
@@ -107,14 +112,16 @@ class FanOutTest {
         TaskRecord running = TaskRecord.planned(task).started(Clock.systemUTC().millis());
 
         ScriptedInvoker local = new ScriptedInvoker(t -> List.of("Succeeded:lines=1 rejected=0 late=0"));
-        List<TaskRecord> restarted = new FanOut(spec(), jobs, local, Clock.systemUTC(), List.of(running))
+        List<TaskRecord> restarted = new FanOut(spec(), jobs, local, Clock.systemUTC(), List.of(running), OWNER,
+                () -> { })
                 .run(Instant.MAX);
         assertThat(restarted.get(0).attempts()).isEqualTo(2);
 
         ScriptedInvoker lambda = new ScriptedInvoker(t -> List.of("Succeeded:lines=1 rejected=0 late=0"));
         lambda.outlives = true;
         lambda.pending.add(new TaskResult(task.taskId(), "Succeeded", "lines=1 rejected=0 late=0"));
-        List<TaskRecord> awaited = new FanOut(spec(), jobs, lambda, Clock.systemUTC(), List.of(running))
+        List<TaskRecord> awaited = new FanOut(spec(), jobs, lambda, Clock.systemUTC(), List.of(running), OWNER,
+                () -> { })
                 .run(Instant.MAX);
         assertThat(awaited.get(0).status()).isEqualTo(TaskRecord.Status.SUCCEEDED);
         assertThat(awaited.get(0).attempts()).isEqualTo(1);
@@ -127,8 +134,8 @@ class FanOutTest {
             planned.add(TaskRecord.planned(new BatchTask(TaskPlanner.taskId("job", i), "b", "k" + i, null, 0,
                     Long.MAX_VALUE)));
         }
-        jobs.putTasks("job", planned);
-        return new FanOut(spec, jobs, invoker, Clock.systemUTC(), planned).run(Instant.MAX);
+        jobs.putTasks("job", planned, OWNER);
+        return new FanOut(spec, jobs, invoker, Clock.systemUTC(), planned, OWNER, () -> { }).run(Instant.MAX);
     }
 
     private static JobSpec spec() {
