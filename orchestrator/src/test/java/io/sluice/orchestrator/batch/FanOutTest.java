@@ -128,6 +128,84 @@ class FanOutTest {
         assertThat(lambda.startMillis).isEmpty();
     }
 
+    @Test
+    void aLateAnswerOfAnAttemptGivenUpOn_isNotCreditedToTheNewAttempt() throws Exception {
+        BatchTask task = new BatchTask("job-00000", "b", "k", null, 0, Long.MAX_VALUE);
+        jobs.putTasks("job", List.of(TaskRecord.planned(task)), OWNER);
+        List<Integer> started = new ArrayList<>();
+        TaskInvoker invoker = new TaskInvoker() {
+            final Deque<TaskResult> pending = new ArrayDeque<>();
+
+            @Override
+            public void start(String jobId, BatchTask t) {
+                throw new AssertionError("attempts are started with their number");
+            }
+
+            @Override
+            public void start(String jobId, BatchTask t, int attempt, long notAfter) {
+                started.add(attempt);
+                if (attempt == 2) {
+                    // the first attempt's answer arrives late, after the second one started; then the second's
+                    pending.add(new TaskResult(t.taskId(), "Succeeded", "lines=999 rejected=0 late=0").of(1, null));
+                    pending.add(new TaskResult(t.taskId(), "Succeeded", "lines=1 rejected=0 late=0").of(2, null));
+                }
+            }
+
+            @Override
+            public List<TaskResult> poll(String jobId, Duration wait) throws InterruptedException {
+                if (pending.isEmpty()) {
+                    Thread.sleep(Math.min(wait.toMillis(), 20));
+                    return List.of();
+                }
+                return List.of(pending.poll());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        JobSpec spec = spec().withTaskTimeout(Duration.ofMillis(100));
+
+        List<TaskRecord> done = new FanOut(spec, jobs, invoker, Clock.systemUTC(), jobs.tasks("job"), OWNER,
+                () -> { }).run(Instant.MAX);
+
+        assertThat(started).containsExactly(1, 2);
+        assertThat(done.get(0).status()).isEqualTo(TaskRecord.Status.SUCCEEDED);
+        assertThat(done.get(0).lines()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailingPoll_isRetried_notThrownOutOfTheCoordinator() throws Exception {
+        ScriptedInvoker scripted = new ScriptedInvoker(t -> List.of("Succeeded:lines=1 rejected=0 late=0"));
+        int[] polls = {0};
+        TaskInvoker throttledOnce = new TaskInvoker() {
+            @Override
+            public void start(String jobId, BatchTask t) {
+                scripted.start(jobId, t);
+            }
+
+            @Override
+            public List<TaskResult> poll(String jobId, Duration wait) throws InterruptedException {
+                if (polls[0]++ == 0) {
+                    throw software.amazon.awssdk.core.exception.SdkClientException.create("throttled");
+                }
+                return scripted.poll(jobId, wait);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        BatchTask task = new BatchTask("job-00000", "b", "k", null, 0, Long.MAX_VALUE);
+        jobs.putTasks("job", List.of(TaskRecord.planned(task)), OWNER);
+
+        List<TaskRecord> done = new FanOut(spec(), jobs, throttledOnce, Clock.systemUTC(), jobs.tasks("job"), OWNER,
+                () -> { }).run(Instant.MAX);
+
+        assertThat(done.get(0).status()).isEqualTo(TaskRecord.Status.SUCCEEDED);
+        assertThat(polls[0]).isGreaterThan(1);
+    }
+
     private List<TaskRecord> run(JobSpec spec, ScriptedInvoker invoker, int tasks) throws InterruptedException {
         List<TaskRecord> planned = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
