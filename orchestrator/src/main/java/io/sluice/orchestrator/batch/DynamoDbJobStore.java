@@ -3,8 +3,8 @@ package io.sluice.orchestrator.batch;
 import io.sluice.state.dynamodb.StateTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -24,8 +24,12 @@ import java.util.TreeMap;
  * {@code re}, status {@code st}, attempts {@code a}, reason {@code r}, counts {@code n} / {@code rj} / {@code lt}, start of
  * the last attempt {@code sa}; the coordinator's lease has {@code sk} = {@code lease}, owner {@code o}, lease until
  * {@code lu} (epoch ms), written with a condition so only one coordinator runs a job at a time; every other write
- * is a transaction with a condition check on the lease item (owner and unexpired), so a coordinator that lost its
- * lease writes nothing. The job record also holds its state {@code js}, fingerprint {@code fp}, request {@code rq},
+ * carries the writer's lease epoch {@code ep} (when it took the lease; a later coordinator has a later one) under the
+ * condition {@code attribute_not_exists(ep) OR ep <= :ep}: a fencing token, so a coordinator that lost its lease can
+ * never overwrite what a later coordinator wrote (and its own {@code Heartbeat} stops it at its next step). Plan chunks
+ * are written with BatchWriteItem (no conditions) and become part of the plan only through the fenced checkpoint of
+ * the job record that follows them. The job record also holds its state {@code js}, fingerprint {@code fp}, request
+ * {@code rq},
  * planning checkpoint {@code lh} / {@code pr}, duplicates {@code du}, refusal {@code rf}; each window the final
  * firing wrote has {@code sk} = {@code fired#<start>-<end>} with rows {@code rw}; open jobs are indexed under
  * {@code pk} = {@code jobs#open}, {@code sk} = the job id, for the scheduled sweep.
@@ -45,12 +49,14 @@ public final class DynamoDbJobStore implements JobStore {
     private static final String FIRED_SK = "fired#";
     /** Partition of the index of open jobs, which the scheduled sweep reads. */
     private static final String OPEN_PK = "jobs#open";
-    private static final int TRANSACTION_ITEMS = 100;
+    private static final int BATCH_WRITE_ITEMS = 25;
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final long retentionSeconds;
     private final Clock clock;
+    /** Epoch (the time of the first successful claim) of each lease this store took, by job and owner. */
+    private final Map<String, Long> epochs = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DynamoDbJobStore(DynamoDbClient dynamo, String table, Duration retention, Clock clock) {
         this.dynamo = dynamo;
@@ -76,25 +82,25 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public boolean createJob(JobRecord job, String owner) {
+        Map<String, AttributeValue> item = fenced(job.jobId(), owner, jobItem(job));
         try {
-            leased(job.jobId(), owner, List.of(
-                    TransactWriteItem.builder().put(p -> p.tableName(table).item(jobItem(job))
-                            .conditionExpression("attribute_not_exists(" + PK + ")")).build(),
-                    TransactWriteItem.builder().put(p -> p.tableName(table).item(openItem(job.jobId()))).build()));
-            return true;
-        } catch (TransactionCanceledException e) {
-            return false; // the lease held (leased() checked it): the job record exists
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(" + PK + ")"));
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
         }
+        dynamo.putItem(b -> b.tableName(table).item(openItem(job.jobId())));
+        return true;
     }
 
     @Override
     public void putJob(JobRecord job, String owner) {
+        putFenced(job.jobId(), owner, jobItem(job));
         boolean open = job.state() == JobRecord.State.PLANNING || job.state() == JobRecord.State.RUNNING;
-        Map<String, AttributeValue> openKey = Map.of(PK, s(OPEN_PK), SK, s(job.jobId()));
-        leased(job.jobId(), owner, List.of(
-                TransactWriteItem.builder().put(p -> p.tableName(table).item(jobItem(job))).build(),
-                open ? TransactWriteItem.builder().put(p -> p.tableName(table).item(openItem(job.jobId()))).build()
-                        : TransactWriteItem.builder().delete(d -> d.tableName(table).key(openKey)).build()));
+        if (open) {
+            dynamo.putItem(b -> b.tableName(table).item(openItem(job.jobId())));
+        } else {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(OPEN_PK), SK, s(job.jobId()))));
+        }
     }
 
     private Map<String, AttributeValue> jobItem(JobRecord job) {
@@ -125,29 +131,40 @@ public final class DynamoDbJobStore implements JobStore {
         return item;
     }
 
+    /**
+     * One task: a write fenced by the coordinator's epoch. A whole plan chunk: BatchWriteItem, 25 items per call
+     * (unprocessed items sent again), each item carrying the epoch; the chunk is made part of the plan only by the
+     * fenced checkpoint write of the job record that follows it.
+     */
     @Override
     public void putTasks(String jobId, List<TaskRecord> tasks, String owner) {
-        List<TransactWriteItem> writes = new ArrayList<>();
-        for (TaskRecord t : tasks) {
-            writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item(jobId, t))).build());
+        if (tasks.size() == 1) {
+            putFenced(jobId, owner, item(jobId, tasks.get(0)));
+            return;
         }
-        writeAll(jobId, owner, writes);
+        List<WriteRequest> writes = new ArrayList<>();
+        for (TaskRecord t : tasks) {
+            Map<String, AttributeValue> item = fenced(jobId, owner, item(jobId, t));
+            writes.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
+        }
+        batchWrite(writes);
     }
 
     @Override
     public void deleteTasks(String jobId, String owner) {
-        List<TransactWriteItem> deletes = new ArrayList<>();
+        epoch(jobId, owner);
+        List<WriteRequest> deletes = new ArrayList<>();
         for (Map<String, AttributeValue> key : keys(jobId, TASK_SK)) {
-            deletes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key)).build());
+            deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(key)).build());
         }
-        writeAll(jobId, owner, deletes);
+        batchWrite(deletes);
     }
 
     @Override
     public void putFired(String jobId, String window, long rows, String owner) {
         Map<String, AttributeValue> item = keyed(jobId, FIRED_SK + window);
         item.put("rw", n(rows));
-        leased(jobId, owner, List.of(TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build()));
+        putFenced(jobId, owner, item);
     }
 
     @Override
@@ -164,42 +181,60 @@ public final class DynamoDbJobStore implements JobStore {
         return out;
     }
 
-    /** Writes in transactions of at most 99 items, each with the lease check. */
-    private void writeAll(String jobId, String owner, List<TransactWriteItem> writes) {
-        for (int from = 0; from < writes.size(); from += TRANSACTION_ITEMS - 1) {
-            List<TransactWriteItem> part = writes.subList(from, Math.min(writes.size(), from + TRANSACTION_ITEMS - 1));
-            leased(jobId, owner, part);
-        }
-    }
-
     /**
-     * One transaction: the lease check ({@code o = owner AND lu > now}) and {@code writes}.
+     * Writes {@code item} unless a coordinator with a later epoch wrote it: the fencing token of the lease, checked
+     * by DynamoDB with the write.
      *
-     * @throws LeaseLostException       if the owner does not hold an unexpired lease
-     * @throws TransactionCanceledException if another condition of {@code writes} failed
+     * @throws LeaseLostException if this owner never claimed the job here, or a later coordinator wrote the item
      */
-    private void leased(String jobId, String owner, List<TransactWriteItem> writes) {
-        List<TransactWriteItem> items = new ArrayList<>();
-        items.add(TransactWriteItem.builder().conditionCheck(c -> c.tableName(table)
-                .key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))
-                .conditionExpression("o = :owner AND lu > :now")
-                .expressionAttributeValues(Map.of(":owner", s(owner), ":now", n(clock.millis())))).build());
-        items.addAll(writes);
+    private void putFenced(String jobId, String owner, Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> fenced = fenced(jobId, owner, item);
         try {
-            dynamo.transactWriteItems(b -> b.transactItems(items));
-        } catch (TransactionCanceledException e) {
-            if (!holds(jobId, owner)) {
-                throw new LeaseLostException(jobId, owner);
-            }
-            throw e;
+            dynamo.putItem(b -> b.tableName(table).item(fenced)
+                    .conditionExpression("attribute_not_exists(ep) OR ep <= :ep")
+                    .expressionAttributeValues(Map.of(":ep", fenced.get("ep"))));
+        } catch (ConditionalCheckFailedException later) {
+            throw new LeaseLostException(jobId, owner);
         }
     }
 
-    private boolean holds(String jobId, String owner) {
-        Map<String, AttributeValue> lease = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))).item();
-        return lease != null && lease.containsKey("o") && lease.get("o").s().equals(owner)
-                && n(lease, "lu") > clock.millis();
+    private Map<String, AttributeValue> fenced(String jobId, String owner, Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> copy = new HashMap<>(item);
+        copy.put("ep", n(epoch(jobId, owner)));
+        return copy;
+    }
+
+    /** The epoch of {@code owner}'s lease of {@code jobId}: when it took the lease (epochs only grow). */
+    private long epoch(String jobId, String owner) {
+        Long epoch = epochs.get(jobId + "\n" + owner);
+        if (epoch == null) {
+            throw new LeaseLostException(jobId, owner);
+        }
+        return epoch;
+    }
+
+    private void batchWrite(List<WriteRequest> writes) {
+        for (int from = 0; from < writes.size(); from += BATCH_WRITE_ITEMS) {
+            Map<String, List<WriteRequest>> pending = Map.of(table,
+                    writes.subList(from, Math.min(writes.size(), from + BATCH_WRITE_ITEMS)));
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                if (attempt > 0) {
+                    pause(attempt);
+                }
+                Map<String, List<WriteRequest>> request = pending;
+                BatchWriteItemResponse r = dynamo.batchWriteItem(b -> b.requestItems(request));
+                pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(Math.min(2_000, 25L << Math.min(attempt, 6)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing a job plan", e);
+        }
     }
 
     private List<Map<String, AttributeValue>> keys(String jobId, String prefix) {
@@ -276,6 +311,7 @@ public final class DynamoDbJobStore implements JobStore {
                     .expressionAttributeNames(Map.of("#ttl", StateTables.TTL))
                     .expressionAttributeValues(Map.of(":owner", s(owner), ":until", n(nowMillis + leaseMillis),
                             ":now", n(nowMillis), ":ttl", n(clock.millis() / 1000 + retentionSeconds))));
+            epochs.putIfAbsent(jobId + "\n" + owner, nowMillis);
             return true;
         } catch (ConditionalCheckFailedException held) {
             return false;
