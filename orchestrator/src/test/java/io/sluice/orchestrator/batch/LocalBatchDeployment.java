@@ -63,7 +63,7 @@ public final class LocalBatchDeployment implements AutoCloseable {
         return wiring.stateStore(Clock.systemUTC());
     }
 
-    JobStore jobs() {
+    public JobStore jobs() {
         return new DynamoDbJobStore(dynamo, config.coordinationTable(), Duration.ofDays(7), Clock.systemUTC());
     }
 
