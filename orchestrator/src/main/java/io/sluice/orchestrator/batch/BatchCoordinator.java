@@ -45,23 +45,29 @@ import java.util.concurrent.Future;
  * live stream in the same tables neither adds to its windows nor holds its watermark back.
  *
  * <ol>
- *   <li><b>Plan</b> (first submission only): list the objects, one task per object or byte range, stored in the
- *       {@link JobStore} before the job record that says the plan is complete. A resubmission reuses the stored
- *       plan, so the same job id always means the same tasks and splits.</li>
+ *   <li><b>Bind</b> (first submission): the job record binds the id to a fingerprint of its input; another input under
+ *       the same id is refused.</li>
+ *   <li><b>Plan</b>, 1,000 listing rows per checkpoint, HeadObject in parallel: rows naming one object twice are
+ *       dropped (and reported), every task is pinned to the object's ETag, and a resumed planning continues over the
+ *       same listing or starts over (dropping the old tasks) over another.</li>
  *   <li><b>Register</b> every task as a PENDING split before any runs: a pending split holds the global watermark
  *       at its minimum, so no window can fire while any task of the job is unread.</li>
- *   <li><b>Fan out</b> with bounded concurrency ({@link FanOut}); answers and retries are recorded per task.</li>
- *   <li><b>Complete</b>: a failed task's split is marked FINISHED (it will contribute nothing more), so every split
- *       of the job is finished and the job's watermark is +infinity; every window fires; the job record is marked
- *       completed; the report is written from the table.</li>
+ *   <li><b>Fan out</b> with bounded concurrency ({@link FanOut}); answers and retries are recorded per task and
+ *       attempt.</li>
+ *   <li><b>Complete</b>, all or nothing: with a failed task the job is REFUSED (nothing fires; the report says which
+ *       tasks failed and what each had applied) unless {@link JobSpec#allowPartial()}; otherwise every split is
+ *       finished, every window fires, each fired window is recorded, and the report's figures are read back from
+ *       those records.</li>
  * </ol>
  *
- * <p>One coordinator per job at a time: a lease in the {@link JobStore}, renewed while the job runs and released when
- * {@code submit} returns or throws; a second submission meanwhile gets a {@link JobInProgressException}.
+ * <p>One coordinator per job at a time: a lease in the {@link JobStore}, held by a {@link Heartbeat} from the claim
+ * to the release (final firing included) and checked before every step and state-store write; job-store writes are
+ * fenced by the lease. A second submission meanwhile gets a {@link JobInProgressException}. Deadlines are checked
+ * between planning checkpoints, registration writes, task answers and fired windows; past it, {@code submit} returns
+ * an uncompleted report and a resubmission continues.
  *
  * <p>Idempotent: resubmitting a completed job re-runs nothing and rewrites the same report; results sinks have
- * deterministic keys, and fired windows are never fired again. A coordinator that dies (or hits its deadline)
- * midway is resumed by submitting the same spec again.
+ * deterministic keys, and fired windows are never fired again.
  */
 public final class BatchCoordinator {
 

@@ -30,8 +30,18 @@ class BatchCrashPointsIT {
         Run reference = run(aws, null);
         Run resumed = run(aws, step);
 
-        assertThat(resumed.report).isEqualTo(reference.report);
+        if (step.equals("mid-fan-out")) {
+            // The tasks the dead coordinator had started are started again: honestly one more attempt each.
+            assertThat(attemptsIgnored(resumed.report)).isEqualTo(attemptsIgnored(reference.report));
+            assertThat(resumed.report).contains("\"attempts\" : 2");
+        } else {
+            assertThat(resumed.report).isEqualTo(reference.report);
+        }
         assertThat(resumed.results).isEqualTo(reference.results).isNotEmpty();
+    }
+
+    private static String attemptsIgnored(String report) {
+        return report.replaceAll("\"attempts\" : \\d+", "\"attempts\" : _");
     }
 
     private record Run(String report, Map<String, String> results) {
