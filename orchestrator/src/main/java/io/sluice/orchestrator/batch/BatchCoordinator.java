@@ -75,8 +75,6 @@ public final class BatchCoordinator {
     private static final long FIRING_LEASE_MILLIS = Duration.ofMinutes(5).toMillis();
     /** A coordinator that dies without releasing blocks resubmission this long; renewed a third of it ahead. */
     static final long JOB_LEASE_MILLIS = Duration.ofMinutes(2).toMillis();
-    /** Listing rows per planning checkpoint. */
-    static final int PLAN_CHUNK = 1_000;
 
     private final CompiledPipeline pipeline;
     private final StateStore store;
@@ -176,7 +174,8 @@ public final class BatchCoordinator {
         JobRecord job = bind(spec, planning.fingerprint(spec), lease);
         try {
             if (job.state() == JobRecord.State.PLANNING) {
-                job = plan(spec, job, planning, lease, deadline);
+                lease.check();
+                job = planning.checkpointed(spec, job, jobs, lease.owner(), clock, deadline);
                 crashPoints.reached("planned");
             }
             List<TaskRecord> tasks = jobs.tasks(spec.jobId());
@@ -228,42 +227,6 @@ public final class BatchCoordinator {
                     + "(fingerprint " + job.fingerprint() + "); this submission reads " + spec.input().uri()
                     + " (fingerprint " + fingerprint + "): a job id names one input, submit this one under a new id");
         }
-        return job;
-    }
-
-    /**
-     * Plans in checkpoints of {@value #PLAN_CHUNK} listing rows, each chunk's tasks stored before the job record
-     * that counts them; a resumed coordinator continues after the last checkpoint if it lists the same objects, and
-     * otherwise deletes the tasks of the old listing and starts over, so a plan never mixes two listings.
-     */
-    private JobRecord plan(JobSpec spec, JobRecord job, JobPlanning planning, Heartbeat lease, Instant deadline)
-            throws InterruptedException {
-        JobPlanning.Listing listing = planning.list(spec);
-        if (!listing.hash().equals(job.listingHash())) {
-            if (!job.listingHash().isEmpty()) {
-                LOG.log(Level.WARNING, "Batch job listing changed since planning began; planning again. job=[{0}] "
-                        + "input=[{1}]", spec.jobId(), spec.input().uri());
-            }
-            jobs.deleteTasks(spec.jobId(), lease.owner());
-            job = job.planned(listing.hash(), 0, 0, listing.duplicates());
-            jobs.putJob(job, lease.owner());
-        }
-        List<ObjectRef> objects = listing.objects();
-        while (job.plannedRows() < objects.size()) {
-            if (!clock.instant().isBefore(deadline)) {
-                throw new HandOverException(spec.jobId(), "planning");
-            }
-            int from = (int) job.plannedRows();
-            int to = Math.min(objects.size(), from + PLAN_CHUNK);
-            List<BatchTask> tasks = planning.plan(spec, objects.subList(from, to), job.tasks());
-            jobs.putTasks(spec.jobId(), tasks.stream().map(TaskRecord::planned).toList(), lease.owner());
-            job = job.planned(listing.hash(), to, job.tasks() + tasks.size(), listing.duplicates());
-            jobs.putJob(job, lease.owner());
-        }
-        job = job.running();
-        jobs.putJob(job, lease.owner());
-        LOG.log(Level.INFO, "Batch job planned. job=[{0}] input=[{1}] tasks=[{2}] duplicates=[{3}]", spec.jobId(),
-                spec.input().uri(), job.tasks(), job.duplicates().size());
         return job;
     }
 

@@ -5,6 +5,9 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,12 +49,54 @@ final class JobPlanning {
     record Listing(List<ObjectRef> objects, List<String> duplicates, String hash) {
     }
 
+    /** Listing rows per planning checkpoint. */
+    static final int PLAN_CHUNK = 1_000;
+    /** A chunk's key range is listed when it holds at most this many keys per object wanted. */
+    private static final int LIST_SPAN = 4;
+    private static final System.Logger LOG = System.getLogger(JobPlanning.class.getName());
+
     private final S3Client s3;
     private final ExecutorService pool;
 
     JobPlanning(S3Client s3, ExecutorService pool) {
         this.s3 = s3;
         this.pool = pool;
+    }
+
+    /**
+     * Plans in checkpoints of {@value #PLAN_CHUNK} listing rows, each chunk's tasks stored before the job record
+     * that counts them; a resumed coordinator continues after the last checkpoint if it lists the same objects, and
+     * otherwise deletes the tasks of the old listing and starts over, so a plan never mixes two listings.
+     */
+    JobRecord checkpointed(JobSpec spec, JobRecord job, JobStore jobs, String owner, Clock clock, Instant deadline)
+            throws InterruptedException {
+        JobPlanning.Listing listing = list(spec);
+        if (!listing.hash().equals(job.listingHash())) {
+            if (!job.listingHash().isEmpty()) {
+                LOG.log(Level.WARNING, "Batch job listing changed since planning began; planning again. job=[{0}] "
+                        + "input=[{1}]", spec.jobId(), spec.input().uri());
+            }
+            jobs.deleteTasks(spec.jobId(), owner);
+            job = job.planned(listing.hash(), 0, 0, listing.duplicates());
+            jobs.putJob(job, owner);
+        }
+        List<ObjectRef> objects = listing.objects();
+        while (job.plannedRows() < objects.size()) {
+            if (!clock.instant().isBefore(deadline)) {
+                throw new HandOverException(spec.jobId(), "planning");
+            }
+            int from = (int) job.plannedRows();
+            int to = Math.min(objects.size(), from + PLAN_CHUNK);
+            List<BatchTask> tasks = plan(spec, objects.subList(from, to), job.tasks());
+            jobs.putTasks(spec.jobId(), tasks.stream().map(TaskRecord::planned).toList(), owner);
+            job = job.planned(listing.hash(), to, job.tasks() + tasks.size(), listing.duplicates());
+            jobs.putJob(job, owner);
+        }
+        job = job.running();
+        jobs.putJob(job, owner);
+        LOG.log(Level.INFO, "Batch job planned. job=[{0}] input=[{1}] tasks=[{2}] duplicates=[{3}]", spec.jobId(),
+                spec.input().uri(), job.tasks(), job.duplicates().size());
+        return job;
     }
 
     Listing list(JobSpec spec) {
@@ -85,10 +130,12 @@ final class JobPlanning {
 
     /** Tasks of {@code objects}, numbered from {@code firstOrdinal}; HeadObject and gzip checks run in parallel. */
     List<BatchTask> plan(JobSpec spec, List<ObjectRef> objects, int firstOrdinal) throws InterruptedException {
+        Map<String, ObjectRef> listed = listed(objects);
         List<Future<Pinned>> pinned = new ArrayList<>();
         for (ObjectRef o : objects) {
             pinned.add(pool.submit(() -> {
-                ObjectRef p = o.size() >= 0 && o.etag() != null ? o : pin(o);
+                ObjectRef p = o.size() >= 0 && o.etag() != null ? o : listed.getOrDefault(o.identity(), null);
+                p = p != null ? p : pin(o);
                 return new Pinned(p, p.size() > spec.maxTaskBytes() && gzip(p));
             }));
         }
@@ -110,6 +157,48 @@ final class JobPlanning {
     }
 
     private record Pinned(ObjectRef ref, boolean gzip) {
+    }
+
+    /**
+     * Sizes and ETags of a chunk's unversioned objects from ListObjectsV2 over their key range in each bucket (1,000
+     * keys per call instead of a HeadObject each), when the range is dense enough: at most {@value #LIST_SPAN} times
+     * as many keys listed as wanted. Objects not found this way get a HeadObject.
+     */
+    private Map<String, ObjectRef> listed(List<ObjectRef> objects) {
+        Map<String, java.util.TreeSet<String>> wanted = new java.util.HashMap<>();
+        for (ObjectRef o : objects) {
+            if ((o.size() < 0 || o.etag() == null) && o.versionId() == null) {
+                wanted.computeIfAbsent(o.bucket(), b -> new java.util.TreeSet<>()).add(o.key());
+            }
+        }
+        Map<String, ObjectRef> found = new java.util.HashMap<>();
+        for (Map.Entry<String, java.util.TreeSet<String>> e : wanted.entrySet()) {
+            String bucket = e.getKey();
+            java.util.TreeSet<String> keys = e.getValue();
+            if (keys.size() < 2) {
+                continue;
+            }
+            long budget = (long) keys.size() * LIST_SPAN;
+            String last = keys.last();
+            String after = keys.first(); // listing starts after it: the first key gets a HeadObject
+            for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).startAfter(after).maxKeys(1000))) {
+                boolean done = false;
+                for (var o : page.contents()) {
+                    if (o.key().compareTo(last) > 0 || --budget < 0) {
+                        done = true;
+                        break;
+                    }
+                    if (keys.contains(o.key())) {
+                        ObjectRef ref = new ObjectRef(bucket, o.key(), null, o.size(), o.eTag());
+                        found.put(ref.identity(), ref);
+                    }
+                }
+                if (done) {
+                    break;
+                }
+            }
+        }
+        return found;
     }
 
     /** Size and ETag of the object as it is now: the version every task of it will read. */

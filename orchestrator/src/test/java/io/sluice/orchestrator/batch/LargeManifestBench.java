@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <pre>
  * mvn -B -o -pl orchestrator -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dit.test=LargeManifestBench -Dsluice.bench.rows=100000
+ *     -Dit.test=LargeManifestBench -Dsluice.bench.rows=100000 [-Dsluice.bench.stopAfter=registered]
  * </pre>
  */
 @ExtendWith(LocalAwsExtension.class)
@@ -39,6 +39,7 @@ class LargeManifestBench {
         int rows = Integer.getInteger("sluice.bench.rows");
         long invocationMillis = Long.getLong("sluice.bench.invocationSeconds", 14 * 60) * 1000;
         int concurrency = Integer.getInteger("sluice.bench.concurrency", 16);
+        String stopAfter = System.getProperty("sluice.bench.stopAfter", ""); // e.g. "registered": time planning only
         try (LocalBatchDeployment d = new LocalBatchDeployment(aws, "gmv-by-category");
              LocalTaskInvoker invoker = d.invoker(concurrency)) {
             long t0 = System.nanoTime();
@@ -69,9 +70,19 @@ class LargeManifestBench {
             int invocations = 0;
             do {
                 invocations++;
-                BatchCoordinator coordinator = d.coordinator(invoker).withCrashPoints(step ->
-                        steps.putIfAbsent(step, (System.nanoTime() - start) / 1_000_000));
-                report = coordinator.submit(spec, Instant.now().plusMillis(invocationMillis));
+                BatchCoordinator coordinator = d.coordinator(invoker).withCrashPoints(step -> {
+                    steps.putIfAbsent(step, (System.nanoTime() - start) / 1_000_000);
+                    if (step.equals(stopAfter)) {
+                        throw new StopBench();
+                    }
+                });
+                try {
+                    report = coordinator.submit(spec, Instant.now().plusMillis(invocationMillis));
+                } catch (StopBench stopped) {
+                    System.out.printf("Bench: %d rows, %d tasks; planned at %s ms, registered at %s ms (stopped)%n",
+                            rows, d.jobs().tasks("bench").size(), steps.get("planned"), steps.get("registered"));
+                    return;
+                }
                 System.out.printf("Bench invocation %d: state %s after %d ms%n", invocations, report.state(),
                         (System.nanoTime() - start) / 1_000_000);
             } while (!report.completed() && invocations < 20);
@@ -85,5 +96,9 @@ class LargeManifestBench {
             assertThat(report.completed()).isTrue();
             assertThat(report.linesIn()).isEqualTo(rows);
         }
+    }
+
+    private static final class StopBench extends RuntimeException {
+        private static final long serialVersionUID = 1L;
     }
 }
