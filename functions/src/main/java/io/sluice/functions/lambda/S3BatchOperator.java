@@ -128,9 +128,13 @@ public final class S3BatchOperator {
         CompiledPipeline pipeline = run.pipeline();
         long rejectedBefore = metrics.rejected();
         long lateBefore = metrics.late();
+        if (task.expired(now)) {
+            return outcome(task, PERMANENT_FAILURE, "attempt expired: the orchestrator gave up on it at "
+                    + task.notAfterMillis() + " (not started)");
+        }
         try {
-            long lines = S3ObjectTask.run(s3, task.bucket(), task.key(), task.versionId(), task.rangeStart(),
-                    task.rangeEnd(), run, task.taskId(), now);
+            long lines = S3ObjectTask.run(s3, task.bucket(), task.key(), task.versionId(), task.etag(),
+                    task.rangeStart(), task.rangeEnd(), run, task.taskId(), now);
             long rejected = metrics.rejected() - rejectedBefore;
             if (lines > 0 && rejected == lines) {
                 return outcome(task, PERMANENT_FAILURE, "malformed file: none of its " + lines

@@ -23,13 +23,28 @@ import java.util.List;
  * @param versionId object version or null
  * @param rangeStart first byte of the task's range, 0 for a whole object
  * @param rangeEnd   end of the range (exclusive), {@link Long#MAX_VALUE} for a whole object
+ * @param etag       the ETag the orchestrator saw when it planned the task ({@code "etag"}), or null: the object is
+ *                   read with {@code If-Match}, so a rewritten object fails the task permanently instead of being
+ *                   read as a mix of two versions
+ * @param notAfterMillis epoch ms after which the task must not start ({@code "notAfter"}: the orchestrator gave up
+ *                   on this attempt by then), 0 for no limit
  */
 public record S3BatchTask(String taskId, String bucket, String key, String versionId, long rangeStart,
-                          long rangeEnd) {
+                          long rangeEnd, String etag, long notAfterMillis) {
 
     /** A task over a whole object. */
     public S3BatchTask(String taskId, String bucket, String key, String versionId) {
         this(taskId, bucket, key, versionId, 0, Long.MAX_VALUE);
+    }
+
+    /** A task not pinned to an ETag, without a start limit. */
+    public S3BatchTask(String taskId, String bucket, String key, String versionId, long rangeStart, long rangeEnd) {
+        this(taskId, bucket, key, versionId, rangeStart, rangeEnd, null, 0);
+    }
+
+    /** Whether the orchestrator gave up on this attempt before {@code nowMillis}: it must not run. */
+    public boolean expired(long nowMillis) {
+        return notAfterMillis > 0 && nowMillis > notAfterMillis;
     }
 
     /** Whether the task covers a byte range rather than a whole object. */
@@ -61,6 +76,8 @@ public record S3BatchTask(String taskId, String bucket, String key, String versi
                 key = text(t, "key");
             }
             String version = s3Batch ? t.path("s3VersionId").textValue() : t.path("versionId").textValue();
+            String etag = s3Batch ? null : t.path("etag").textValue();
+            long notAfter = s3Batch ? 0 : t.path("notAfter").asLong(0);
             JsonNode range = t.path("range");
             if (!s3Batch && range.isArray()) {
                 long start = range.path(0).asLong(-1);
@@ -69,9 +86,9 @@ public record S3BatchTask(String taskId, String bucket, String key, String versi
                     throw new IllegalArgumentException("batch task range must be [start, end) with 0 <= start < end: "
                             + t);
                 }
-                tasks.add(new S3BatchTask(id, bucket, key, version, start, end));
+                tasks.add(new S3BatchTask(id, bucket, key, version, start, end, etag, notAfter));
             } else {
-                tasks.add(new S3BatchTask(id, bucket, key, version));
+                tasks.add(new S3BatchTask(id, bucket, key, version, 0, Long.MAX_VALUE, etag, notAfter));
             }
         }
         return tasks;

@@ -17,15 +17,24 @@ import java.util.Objects;
  * @param bucket     bucket
  * @param key        key, decoded
  * @param versionId  version or null
+ * @param etag       the object's ETag seen at planning, or null: the batch function reads the object with
+ *                   {@code If-Match}, so an object rewritten since planning is a permanent failure, never a mix
  * @param rangeStart first byte, 0 for a whole object
  * @param rangeEnd   end (exclusive), {@link Long#MAX_VALUE} for a whole object
  */
-public record BatchTask(String taskId, String bucket, String key, String versionId, long rangeStart, long rangeEnd) {
+public record BatchTask(String taskId, String bucket, String key, String versionId, String etag, long rangeStart,
+                        long rangeEnd) {
+
+    /** A task not pinned to an ETag. */
+    public BatchTask(String taskId, String bucket, String key, String versionId, long rangeStart, long rangeEnd) {
+        this(taskId, bucket, key, versionId, null, rangeStart, rangeEnd);
+    }
 
     public BatchTask {
         Objects.requireNonNull(taskId, "taskId");
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(key, "key");
+        etag = etag == null || etag.isEmpty() ? null : etag;
         if (rangeStart < 0 || rangeEnd <= rangeStart) {
             throw new IllegalArgumentException("range must be [start, end) with 0 <= start < end: [" + rangeStart
                     + ", " + rangeEnd + ")");
@@ -47,6 +56,9 @@ public record BatchTask(String taskId, String bucket, String key, String version
         node.put("taskId", taskId).put("bucket", bucket).put("key", key);
         if (versionId != null) {
             node.put("versionId", versionId);
+        }
+        if (etag != null) {
+            node.put("etag", etag);
         }
         if (ranged()) {
             node.putArray("range").add(rangeStart).add(rangeEnd);

@@ -18,11 +18,16 @@ import java.util.Map;
  * the table: tasks already answered are never run again, tasks it was waiting for are started again (or, if they
  * outlive the coordinator, awaited until their timeout). Temporary failures are retried after
  * {@link JobSpec#backoff(int)}; the last attempt's temporary failure and any permanent one are final.
+ *
+ * <p>Each attempt carries its number: an answer is credited only to the attempt it answers, so a late answer of an
+ * attempt given up on is dropped, never taken for the new attempt's. An answer is acknowledged to the invoker (its
+ * queue message deleted) only after it is recorded, and a failing poll is retried, never thrown.
  */
 final class FanOut {
 
     private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
     private static final long MAX_POLL_MILLIS = 1_000;
+    private static final long FUNCTION_TIMEOUT_MILLIS = Duration.ofMinutes(15).toMillis();
 
     private final JobSpec spec;
     private final JobStore jobs;
@@ -31,16 +36,17 @@ final class FanOut {
     private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
     private final Map<String, Long> dueAt = new java.util.TreeMap<>(); // starts in task id order
     private final Map<String, Long> inFlight = new HashMap<>();
-    private final Runnable renewLease;
+    private final Runnable checkLease;
+    private final String owner;
 
-    FanOut(JobSpec spec, JobStore jobs, TaskInvoker invoker, Clock clock, List<TaskRecord> stored) {
-        this(spec, jobs, invoker, clock, stored, () -> { });
-    }
-
-    /** @param renewLease called every loop; throws {@link JobInProgressException} once the lease is lost */
-    FanOut(JobSpec spec, JobStore jobs, TaskInvoker invoker, Clock clock, List<TaskRecord> stored,
-           Runnable renewLease) {
-        this.renewLease = renewLease;
+    /**
+     * @param owner      the lease owner every write is made under
+     * @param checkLease called every loop; throws {@link LeaseLostException} once the lease is lost
+     */
+    FanOut(JobSpec spec, JobStore jobs, TaskInvoker invoker, Clock clock, List<TaskRecord> stored, String owner,
+           Runnable checkLease) {
+        this.checkLease = checkLease;
+        this.owner = owner;
         this.spec = spec;
         this.jobs = jobs;
         this.invoker = invoker;
@@ -71,17 +77,40 @@ final class FanOut {
             if (!clock.instant().isBefore(deadline)) {
                 break;
             }
-            renewLease.run();
+            checkLease.run();
             long now = clock.millis();
             startDue(now);
-            for (TaskResult r : invoker.poll(spec.jobId(), Duration.ofMillis(waitMillis(now)))) {
-                if (inFlight.remove(r.taskId()) != null) {
+            for (TaskResult r : poll(now)) {
+                TaskRecord t = tasks.get(r.taskId());
+                if (t == null) {
+                    continue; // not a task of this plan: left to whoever waits for it
+                }
+                if (inFlight.containsKey(r.taskId()) && (r.attempt() == 0 || r.attempt() == t.attempt())) {
+                    inFlight.remove(r.taskId());
                     answer(r, clock.millis());
+                } else if (r.attempt() != 0 && r.attempt() < t.attempt() || t.status().done()) {
+                    // A late answer of an attempt given up on, or of a task already answered: never credited.
+                    LOG.log(Level.INFO, "Stale batch task answer dropped. job=[{0}] task=[{1}] answerAttempt=[{2}] "
+                            + "currentAttempt=[{3}] status=[{4}]", spec.jobId(), r.taskId(), r.attempt(),
+                            t.attempt(), t.status());
+                    invoker.ack(r);
                 }
             }
             timeOut(clock.millis());
         }
         return new ArrayList<>(tasks.values());
+    }
+
+    /** Answers that arrived; a failing poll (throttled, unreachable) is logged and tried again next loop. */
+    private List<TaskResult> poll(long now) throws InterruptedException {
+        try {
+            return invoker.poll(spec.jobId(), Duration.ofMillis(waitMillis(now)));
+        } catch (SdkException e) {
+            LOG.log(Level.WARNING, "Polling batch task answers failed; trying again. job=[{0}] cause=[{1}]",
+                    spec.jobId(), e.toString());
+            Thread.sleep(MAX_POLL_MILLIS);
+            return List.of();
+        }
     }
 
     private void startDue(long now) {
@@ -92,12 +121,12 @@ final class FanOut {
             }
             TaskRecord started = tasks.get(e.getKey()).started(now);
             // Recorded before the invocation: a coordinator that dies in between restarts the task, never loses it.
-            jobs.putTasks(spec.jobId(), List.of(started));
+            jobs.putTasks(spec.jobId(), List.of(started), owner);
             tasks.put(started.taskId(), started);
             it.remove();
             inFlight.put(started.taskId(), now);
             try {
-                invoker.start(spec.jobId(), started.task());
+                invoker.start(spec.jobId(), started.task(), started.attempt(), now + startWindowMillis());
             } catch (SdkException failed) {
                 // Invoke throttled or unreachable: the task never started, so it is an attempt that failed at once.
                 inFlight.remove(started.taskId());
@@ -119,8 +148,9 @@ final class FanOut {
             next = t.retrying(r.message());
             dueAt.put(t.taskId(), now + spec.backoff(t.attempts() + 1).toMillis());
         }
-        jobs.putTasks(spec.jobId(), List.of(next));
+        jobs.putTasks(spec.jobId(), List.of(next), owner);
         tasks.put(next.taskId(), next);
+        invoker.ack(r); // only now that the answer is recorded
         if (next.status() != TaskRecord.Status.SUCCEEDED) {
             LOG.log(Level.WARNING, "Batch task not succeeded. job=[{0}] task=[{1}] object=[{2}] attempt=[{3}] "
                     + "status=[{4}] reason=[{5}]", spec.jobId(), t.taskId(), t.task().describe(), t.attempts(),
@@ -136,6 +166,15 @@ final class FanOut {
                 answer(TaskResult.temporaryFailure(id, "no answer within " + spec.taskTimeout()), now);
             }
         }
+    }
+
+    /**
+     * How long after its start an attempt may still begin to run: the task timeout less the batch function's own
+     * timeout (15 minutes), at least a second. A function that gets the event later refuses it, so an attempt the
+     * coordinator gave up on never runs after its answer stopped counting (or after the final firing).
+     */
+    private long startWindowMillis() {
+        return Math.max(1_000, spec.taskTimeout().toMillis() - FUNCTION_TIMEOUT_MILLIS);
     }
 
     /** Until the next retry is due when nothing runs; short polls while tasks run, so new slots fill quickly. */

@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link JobStore} in memory, for tests and local runs.
+ * A {@link JobStore} in memory, for tests and local runs. Writes check the lease as {@link DynamoDbJobStore} does.
  *
  * <pre>{@code
  * JobStore jobs = new InMemoryJobStore();
@@ -18,9 +19,20 @@ public final class InMemoryJobStore implements JobStore {
 
     private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
     private final Map<String, Map<String, TaskRecord>> tasks = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Long>> fired = new ConcurrentHashMap<>();
     private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+    private final Clock clock;
 
     private record Lease(String owner, long untilMillis) {
+    }
+
+    public InMemoryJobStore() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock judges whether a lease has lapsed when a write is checked */
+    public InMemoryJobStore(Clock clock) {
+        this.clock = clock;
     }
 
     @Override
@@ -29,16 +41,30 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
-    public void putJob(JobRecord job) {
+    public boolean createJob(JobRecord job, String owner) {
+        checkLease(job.jobId(), owner);
+        return jobs.putIfAbsent(job.jobId(), job) == null;
+    }
+
+    @Override
+    public void putJob(JobRecord job, String owner) {
+        checkLease(job.jobId(), owner);
         jobs.put(job.jobId(), job);
     }
 
     @Override
-    public void putTasks(String jobId, List<TaskRecord> records) {
+    public void putTasks(String jobId, List<TaskRecord> records, String owner) {
+        checkLease(jobId, owner);
         Map<String, TaskRecord> byId = tasks.computeIfAbsent(jobId, id -> new TreeMap<>());
         synchronized (byId) {
             records.forEach(r -> byId.put(r.taskId(), r));
         }
+    }
+
+    @Override
+    public void deleteTasks(String jobId, String owner) {
+        checkLease(jobId, owner);
+        tasks.remove(jobId);
     }
 
     @Override
@@ -47,6 +73,23 @@ public final class InMemoryJobStore implements JobStore {
         synchronized (byId) {
             return new ArrayList<>(byId.values());
         }
+    }
+
+    @Override
+    public void putFired(String jobId, String window, long rows, String owner) {
+        checkLease(jobId, owner);
+        fired.computeIfAbsent(jobId, id -> new ConcurrentHashMap<>()).put(window, rows);
+    }
+
+    @Override
+    public Map<String, Long> fired(String jobId) {
+        return new TreeMap<>(fired.getOrDefault(jobId, Map.of()));
+    }
+
+    @Override
+    public List<String> openJobs() {
+        return jobs.values().stream().filter(j -> j.state() == JobRecord.State.PLANNING
+                || j.state() == JobRecord.State.RUNNING).map(JobRecord::jobId).sorted().toList();
     }
 
     @Override
@@ -59,5 +102,12 @@ public final class InMemoryJobStore implements JobStore {
     @Override
     public void release(String jobId, String owner) {
         leases.computeIfPresent(jobId, (id, held) -> held.owner().equals(owner) ? null : held);
+    }
+
+    private void checkLease(String jobId, String owner) {
+        Lease held = leases.get(jobId);
+        if (held == null || !held.owner().equals(owner) || held.untilMillis() <= clock.millis()) {
+            throw new LeaseLostException(jobId, owner);
+        }
     }
 }

@@ -21,7 +21,8 @@ import java.util.List;
  * @param pipeline       pipeline name
  * @param jobPipeline    the name the job ran under ({@code <pipeline>-<jobId>}): its results are under it
  * @param completed      whether every task is done, every window fired and the report written
- * @param linesIn        lines read by succeeded tasks, plus the lines of files none of whose lines decoded
+ * @param linesIn        lines read by succeeded tasks, plus the lines of files none of whose lines decoded, plus (for
+ *                       a partial job) the lines failed tasks had applied
  * @param rejected       lines sent to the dead-letter output
  * @param late           records sent to the late output
  * @param windowsFired   windows fired by the job's final firing
@@ -29,12 +30,18 @@ import java.util.List;
  * @param watermark      global watermark of the final firing ({@link Long#MAX_VALUE}: +infinity)
  * @param durationMillis first submission to completion (including any time the coordinator was down)
  * @param tasks          every task with its status, attempts and reason, in task id order
+ * @param state          PLANNING / RUNNING (handed over or resumable), REFUSED (a task failed: nothing fired), COMPLETED
+ * @param refusal        for a refused job, which tasks failed and what each had applied; else empty
+ * @param partial        whether the job fired despite failed tasks (the operator's {@code allowPartial})
+ * @param duplicates     manifest rows left out because they name an object listed before ({@code s3://bucket/key})
  */
 public record JobReport(String jobId, String pipeline, String jobPipeline, boolean completed, long linesIn, long rejected, long late,
-                        long windowsFired, long rowsOut, long watermark, long durationMillis, List<TaskRecord> tasks) {
+                        long windowsFired, long rowsOut, long watermark, long durationMillis, List<TaskRecord> tasks,
+                        JobRecord.State state, String refusal, boolean partial, List<String> duplicates) {
 
     public JobReport {
         tasks = List.copyOf(tasks);
+        duplicates = List.copyOf(duplicates);
     }
 
     static JobReport of(JobRecord job, String jobPipeline, List<TaskRecord> tasks) {
@@ -42,13 +49,13 @@ public record JobReport(String jobId, String pipeline, String jobPipeline, boole
         long rejected = 0;
         long late = 0;
         for (TaskRecord t : tasks) {
-            lines += t.lines();
+            lines += t.lines() + (job.partial() ? t.applied() : 0);
             rejected += t.rejected();
             late += t.late();
         }
         return new JobReport(job.jobId(), job.pipeline(), jobPipeline, job.completed(), lines, rejected, late, job.windowsFired(),
                 job.rowsOut(), job.watermark(), job.completed() ? job.finishedMillis() - job.createdMillis() : 0,
-                tasks);
+                tasks, job.state(), job.refusal(), job.partial(), job.duplicates());
     }
 
     public List<TaskRecord> succeeded() {
@@ -63,6 +70,12 @@ public record JobReport(String jobId, String pipeline, String jobPipeline, boole
     public String toJson() {
         ObjectNode root = TaskEvents.JSON.createObjectNode();
         root.put("jobId", jobId).put("pipeline", pipeline).put("jobPipeline", jobPipeline).put("completed", completed);
+        root.put("state", state.name()).put("partial", partial);
+        if (!refusal.isEmpty()) {
+            root.put("refusal", refusal);
+        }
+        root.put("duplicatesDropped", duplicates.size());
+        duplicates.forEach(root.withArray("duplicates")::add);
         root.put("tasks", tasks.size()).put("succeeded", succeeded().size()).put("failed", failed().size());
         root.put("linesIn", linesIn).put("rejected", rejected).put("late", late);
         root.put("windowsFired", windowsFired).put("rowsOut", rowsOut);
@@ -77,6 +90,9 @@ public record JobReport(String jobId, String pipeline, String jobPipeline, boole
             list.addObject().put("taskId", t.taskId()).put("object", t.task().describe())
                     .put("status", t.status().name()).put("attempts", t.attempts()).put("reason", t.reason())
                     .put("lines", t.lines()).put("rejected", t.rejected()).put("late", t.late());
+            if (t.status() == TaskRecord.Status.FAILED) {
+                ((ObjectNode) list.get(list.size() - 1)).put("applied", t.applied());
+            }
         }
         try {
             return TaskEvents.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";

@@ -1,6 +1,9 @@
 package io.sluice.orchestrator.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
 
 /**
  * A job submission as JSON (the coordinator function's event) to a {@link JobSpec}.
@@ -11,7 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  *                                                                                // or "prefix": "s3://bucket/orders/"
  *  "output": "s3://sluice-dev-results/batch-reports/",     // optional, default s3://<results bucket>/batch-reports/
  *  "pipeline": "gmv-by-category",                          // optional, default the deployment's
- *  "concurrency": 32, "maxAttempts": 4, "maxTaskBytes": 67108864}              // optional
+ *  "concurrency": 32, "maxAttempts": 4, "maxTaskBytes": 67108864,               // optional
+ *  "taskTimeoutSeconds": 960, "allowPartial": false}                          // optional: fire despite failed tasks
  * JobSpec spec = JobRequest.parse(event, "gmv-by-category", "sluice-dev-results");
  * }</pre>
  */
@@ -51,7 +55,31 @@ public final class JobRequest {
         if (event.hasNonNull("maxTaskBytes")) {
             spec = spec.withMaxTaskBytes(event.path("maxTaskBytes").asLong());
         }
+        if (event.hasNonNull("allowPartial")) {
+            spec = spec.withAllowPartial(event.path("allowPartial").asBoolean());
+        }
+        if (event.hasNonNull("taskTimeoutSeconds")) {
+            spec = spec.withTaskTimeout(Duration.ofSeconds(event.path("taskTimeoutSeconds").asLong()));
+        }
         return spec;
+    }
+
+    /** The request that {@link #parse} reads back as {@code spec} (back-off aside): what the sweep resubmits. */
+    public static String toJson(JobSpec spec) {
+        ObjectNode event = TaskEvents.JSON.createObjectNode().put("jobId", spec.jobId()).put("pipeline", spec.pipeline());
+        String field = switch (spec.input().kind()) {
+            case CSV_MANIFEST -> "csvManifest";
+            case INVENTORY -> "inventory";
+            case PREFIX -> "prefix";
+        };
+        event.putObject("input").put(field, spec.input().uri());
+        event.put("output", "s3://" + spec.outputBucket() + "/" + spec.outputPrefix());
+        event.put("concurrency", spec.concurrency()).put("maxAttempts", spec.maxAttempts())
+                .put("maxTaskBytes", spec.maxTaskBytes()).put("taskTimeoutSeconds", spec.taskTimeout().toSeconds());
+        if (spec.allowPartial()) {
+            event.put("allowPartial", true);
+        }
+        return event.toString();
     }
 
     /** {@code s3://bucket/key} as {bucket, key}; the key may be empty. */

@@ -32,10 +32,12 @@ import java.util.regex.Pattern;
  * @param backoffCap    longest delay between attempts
  * @param maxTaskBytes  plain objects larger than this are cut into byte ranges
  * @param taskTimeout   how long a started task may stay unanswered
+ * @param allowPartial  the operator's override: fire even though tasks failed (their applied lines included, and the
+ *                      report says so); by default a job with a failed task refuses to fire
  */
 public record JobSpec(String jobId, String pipeline, JobInput input, String outputBucket, String outputPrefix,
                       int concurrency, int maxAttempts, Duration backoffBase, Duration backoffCap, long maxTaskBytes,
-                      Duration taskTimeout) {
+                      Duration taskTimeout, boolean allowPartial) {
 
     private static final Pattern JOB_ID = Pattern.compile("[a-z0-9-]{1,80}");
 
@@ -72,32 +74,41 @@ public record JobSpec(String jobId, String pipeline, JobInput input, String outp
     /** A job with the defaults above. */
     public static JobSpec of(String jobId, String pipeline, JobInput input, String outputBucket, String outputPrefix) {
         return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, 8, 4, Duration.ofSeconds(1),
-                Duration.ofSeconds(30), 64L << 20, Duration.ofMinutes(16));
+                Duration.ofSeconds(30), 64L << 20, Duration.ofMinutes(16), false);
     }
 
     public JobSpec withConcurrency(int n) {
         return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, n, maxAttempts, backoffBase, backoffCap,
-                maxTaskBytes, taskTimeout);
+                maxTaskBytes, taskTimeout, allowPartial);
     }
 
     public JobSpec withMaxAttempts(int n) {
         return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, concurrency, n, backoffBase, backoffCap,
-                maxTaskBytes, taskTimeout);
+                maxTaskBytes, taskTimeout, allowPartial);
     }
 
     public JobSpec withBackoff(Duration base, Duration cap) {
         return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, concurrency, maxAttempts, base, cap,
-                maxTaskBytes, taskTimeout);
+                maxTaskBytes, taskTimeout, allowPartial);
     }
 
     public JobSpec withMaxTaskBytes(long bytes) {
         return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, concurrency, maxAttempts, backoffBase,
-                backoffCap, bytes, taskTimeout);
+                backoffCap, bytes, taskTimeout, allowPartial);
     }
 
     public JobSpec withTaskTimeout(Duration timeout) {
         return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, concurrency, maxAttempts, backoffBase,
-                backoffCap, maxTaskBytes, timeout);
+                backoffCap, maxTaskBytes, timeout, allowPartial);
+    }
+
+    /**
+     * The operator's override of all-or-nothing: with {@code true}, a job whose tasks failed still fires, with what
+     * those tasks had applied, and its report says so ({@code partial}).
+     */
+    public JobSpec withAllowPartial(boolean allow) {
+        return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, concurrency, maxAttempts, backoffBase,
+                backoffCap, maxTaskBytes, taskTimeout, allow);
     }
 
     /** Key of the job report in {@link #outputBucket}. */

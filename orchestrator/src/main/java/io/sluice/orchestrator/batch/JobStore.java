@@ -1,29 +1,60 @@
 package io.sluice.orchestrator.batch;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Where the coordinator keeps jobs and their tasks, so a coordinator that dies midway resumes from it and a
  * resubmitted job finds its plan and finished tasks. Thread-safe.
  *
+ * <p>Every write of a coordinator names the owner of the job's lease and is made only while that owner holds an
+ * unexpired lease (atomically, in {@link DynamoDbJobStore}: a transaction with a condition on the lease item); a
+ * coordinator whose lease lapsed gets a {@link LeaseLostException} and stops, so two coordinators never both write
+ * a job.
+ *
  * <pre>{@code
  * JobStore jobs = new DynamoDbJobStore(dynamo, "sluice-dev-coordination");   // or new InMemoryJobStore()
- * jobs.putTasks(plan);                       // the plan first,
- * jobs.putJob(JobRecord.planned(..));        // then the record that says the plan is complete
+ * jobs.claim(jobId, owner, now, leaseMillis);
+ * jobs.createJob(JobRecord.planning(..));   // binds the job id to its input's fingerprint, once
+ * jobs.putTasks(jobId, plan, owner);        // the plan, checkpoint by checkpoint
+ * jobs.putJob(job.running(), owner);        // then the record that says the plan is complete
  * }</pre>
  */
 public interface JobStore {
 
     Optional<JobRecord> readJob(String jobId);
 
-    void putJob(JobRecord job);
+    /**
+     * Creates the job record if the id was never used.
+     *
+     * @return false if a record of that id exists (read it to compare fingerprints)
+     */
+    boolean createJob(JobRecord job, String owner);
 
-    /** Creates or replaces task records of {@code jobId}. */
-    void putTasks(String jobId, List<TaskRecord> tasks);
+    /** Replaces the job record. @throws LeaseLostException if {@code owner} does not hold the job's lease */
+    void putJob(JobRecord job, String owner);
+
+    /** Creates or replaces task records of {@code jobId}. @throws LeaseLostException as {@link #putJob} */
+    void putTasks(String jobId, List<TaskRecord> tasks, String owner);
+
+    /** Deletes every task record of {@code jobId} (leftovers of an abandoned plan). @throws LeaseLostException */
+    void deleteTasks(String jobId, String owner);
 
     /** Every task of the job, in task id order. */
     List<TaskRecord> tasks(String jobId);
+
+    /**
+     * Records that the final firing wrote window {@code window} ({@code start-end}) with {@code rows} rows;
+     * idempotent (a re-fired window writes the same record).
+     */
+    void putFired(String jobId, String window, long rows, String owner);
+
+    /** The windows the job's final firing wrote, with their row counts. */
+    Map<String, Long> fired(String jobId);
+
+    /** Ids of jobs neither completed nor refused, for the scheduled sweep. */
+    List<String> openJobs();
 
     /**
      * Takes or renews the job's lease: one coordinator per job at a time.

@@ -24,7 +24,8 @@ import java.util.List;
  * }</pre>
  *
  * <p>Records of other jobs sharing the queue are left alone; they become visible again after the queue's
- * visibility timeout for their own coordinator.
+ * visibility timeout for their own coordinator. A record is deleted only when the coordinator acknowledges it
+ * ({@link #ack}), after recording its answer.
  */
 public final class LambdaTaskInvoker implements TaskInvoker {
 
@@ -46,9 +47,14 @@ public final class LambdaTaskInvoker implements TaskInvoker {
 
     @Override
     public void start(String jobId, BatchTask task) {
+        start(jobId, task, 0, 0);
+    }
+
+    @Override
+    public void start(String jobId, BatchTask task, int attempt, long notAfterMillis) {
         byte[] payload;
         try {
-            payload = TaskEvents.JSON.writeValueAsBytes(TaskEvents.event(jobId, task));
+            payload = TaskEvents.JSON.writeValueAsBytes(TaskEvents.event(jobId, task, attempt, notAfterMillis));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the event of task " + task.taskId(), e);
         }
@@ -73,10 +79,19 @@ public final class LambdaTaskInvoker implements TaskInvoker {
             if (!jobId.equals(request.path("jobId").asText())) {
                 continue;
             }
-            results.addAll(results(record, request));
-            sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+            // Deleted only once the coordinator has recorded the answer (ack): a coordinator killed or throttled in
+            // between finds it again after the visibility timeout.
+            int attempt = TaskEvents.attempt(request);
+            results(record, request).forEach(r -> results.add(r.of(attempt, m.receiptHandle())));
         }
         return results;
+    }
+
+    @Override
+    public void ack(TaskResult result) {
+        if (result.receipt() != null) {
+            sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(result.receipt()));
+        }
     }
 
     /** The task results of one destination record. */

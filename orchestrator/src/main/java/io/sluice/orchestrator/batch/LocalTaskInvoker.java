@@ -45,15 +45,20 @@ public final class LocalTaskInvoker implements TaskInvoker {
 
     @Override
     public void start(String jobId, BatchTask task) {
+        start(jobId, task, 0, 0);
+    }
+
+    @Override
+    public void start(String jobId, BatchTask task, int attempt, long notAfterMillis) {
         pool.execute(() -> {
             try {
-                JsonNode response = instance.get().apply(TaskEvents.event(jobId, task));
+                JsonNode response = instance.get().apply(TaskEvents.event(jobId, task, attempt, notAfterMillis));
                 JsonNode result = response.path("results").path(0);
-                results.add(result.isMissingNode() ? TaskResult.temporaryFailure(task.taskId(), "no result")
-                        : TaskResult.of(result));
+                results.add((result.isMissingNode() ? TaskResult.temporaryFailure(task.taskId(), "no result")
+                        : TaskResult.of(result)).of(attempt, null));
             } catch (RuntimeException e) {
                 // A function error: Lambda would report it to the on-failure destination.
-                results.add(TaskResult.temporaryFailure(task.taskId(), "function error: " + e));
+                results.add(TaskResult.temporaryFailure(task.taskId(), "function error: " + e).of(attempt, null));
             }
         });
     }

@@ -104,6 +104,7 @@ public final class ManifestReader {
         int versionCol = schema.indexOf("versionid");
         int sizeCol = schema.indexOf("size");
         int latestCol = schema.indexOf("islatest");
+        int etagCol = schema.indexOf("etag");
         int deleteMarkerCol = schema.indexOf("isdeletemarker");
         // Data files live in the destination bucket, which is the manifest's own bucket.
         String dataBucket = manifest.hasNonNull("destinationBucket")
@@ -122,7 +123,8 @@ public final class ManifestReader {
                 }
                 String size = sizeCol >= 0 ? f.get(sizeCol) : "";
                 objects.add(new ObjectRef(f.get(bucketCol), decode(f.get(keyCol)),
-                        versionCol >= 0 ? f.get(versionCol) : null, size.isEmpty() ? -1 : Long.parseLong(size)));
+                        versionCol >= 0 ? f.get(versionCol) : null, size.isEmpty() ? -1 : Long.parseLong(size),
+                        etagCol >= 0 ? f.get(etagCol) : null));
             });
         }
         return objects;
@@ -134,7 +136,7 @@ public final class ManifestReader {
             if (o.key().endsWith("/") && o.size() == 0) {
                 continue; // a console "folder", not data
             }
-            objects.add(new ObjectRef(bucket, o.key(), null, o.size()));
+            objects.add(new ObjectRef(bucket, o.key(), null, o.size(), o.eTag()));
         }
         return objects;
     }

@@ -13,8 +13,13 @@ import java.util.Objects;
  * @param key       object key, decoded (manifests URL-encode it)
  * @param versionId object version, or null for the latest
  * @param size      size in bytes, or {@code -1} when the manifest does not say (a CSV manifest)
+ * @param etag      the object's ETag when known (a listing or HeadObject gives it), or null
  */
-public record ObjectRef(String bucket, String key, String versionId, long size) {
+public record ObjectRef(String bucket, String key, String versionId, long size, String etag) {
+
+    public ObjectRef(String bucket, String key, String versionId, long size) {
+        this(bucket, key, versionId, size, null);
+    }
 
     public ObjectRef {
         Objects.requireNonNull(bucket, "bucket");
@@ -23,6 +28,12 @@ public record ObjectRef(String bucket, String key, String versionId, long size) 
             throw new IllegalArgumentException("object needs a bucket and a key: [" + bucket + "] [" + key + "]");
         }
         versionId = versionId == null || versionId.isEmpty() ? null : versionId;
+        etag = etag == null || etag.isEmpty() ? null : etag;
+    }
+
+    /** Identity for de-duplication: the decoded key, bucket and version (a manifest may name one object twice). */
+    public String identity() {
+        return bucket + "/" + key + (versionId == null ? "" : "?versionId=" + versionId);
     }
 
     /** {@code s3://bucket/key}, for messages. */

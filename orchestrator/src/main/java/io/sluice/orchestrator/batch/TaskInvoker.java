@@ -21,6 +21,21 @@ public interface TaskInvoker extends AutoCloseable {
      */
     void start(String jobId, BatchTask task);
 
+    /**
+     * Starts attempt {@code attempt} of {@code task}; its answer carries that attempt. The function refuses to start
+     * it after {@code notAfterMillis} (0: no limit), when the coordinator has given up waiting for it.
+     */
+    default void start(String jobId, BatchTask task, int attempt, long notAfterMillis) {
+        start(jobId, task);
+    }
+
+    /**
+     * Acknowledges an answer once it is recorded (the queue message is deleted only then), or once it is known to be
+     * stale. An answer never acknowledged comes back in a later poll.
+     */
+    default void ack(TaskResult result) {
+    }
+
     /** Results of {@code jobId} that arrived, waiting at most {@code wait} for the first one. */
     List<TaskResult> poll(String jobId, Duration wait) throws InterruptedException;
 

@@ -38,18 +38,25 @@ public final class TaskPlanner {
      * @param compressed whether an object is gzip (then it stays one task whatever its size)
      */
     public List<BatchTask> plan(String jobId, List<ObjectRef> objects, Predicate<ObjectRef> compressed) {
+        return plan(jobId, objects, compressed, 0);
+    }
+
+    /** Like {@link #plan(String, List, Predicate)}, numbering tasks from {@code firstOrdinal} (a planning checkpoint). */
+    public List<BatchTask> plan(String jobId, List<ObjectRef> objects, Predicate<ObjectRef> compressed,
+                                int firstOrdinal) {
         List<BatchTask> tasks = new ArrayList<>();
         for (ObjectRef o : objects) {
             if (o.size() <= maxTaskBytes || compressed.test(o)) {
-                tasks.add(new BatchTask(taskId(jobId, tasks.size()), o.bucket(), o.key(), o.versionId(), 0,
-                        Long.MAX_VALUE));
+                tasks.add(new BatchTask(taskId(jobId, firstOrdinal + tasks.size()), o.bucket(), o.key(), o.versionId(),
+                        o.etag(), 0, Long.MAX_VALUE));
                 continue;
             }
             long ranges = (o.size() + maxTaskBytes - 1) / maxTaskBytes;
             long size = (o.size() + ranges - 1) / ranges; // even ranges, none tiny
             for (long start = 0; start < o.size(); start += size) {
                 long end = start + size >= o.size() ? Long.MAX_VALUE : start + size; // the last one reads to the end
-                tasks.add(new BatchTask(taskId(jobId, tasks.size()), o.bucket(), o.key(), o.versionId(), start, end));
+                tasks.add(new BatchTask(taskId(jobId, firstOrdinal + tasks.size()), o.bucket(), o.key(), o.versionId(),
+                        o.etag(), start, end));
             }
         }
         return tasks;

@@ -18,9 +18,16 @@ import java.util.Objects;
  * @param rejected lines sent to the dead-letter output
  * @param late     records sent to the late output
  * @param startedMillis when the last attempt started (epoch ms), 0 before the first
+ * @param applied  for a FAILED task, the lines its split had applied when it was given up (its fence): what a
+ *                 partial job would fire of it; 0 otherwise
  */
 public record TaskRecord(BatchTask task, Status status, int attempts, String reason, long lines, long rejected,
-                         long late, long startedMillis) {
+                         long late, long startedMillis, long applied) {
+
+    public TaskRecord(BatchTask task, Status status, int attempts, String reason, long lines, long rejected,
+                      long late, long startedMillis) {
+        this(task, status, attempts, reason, lines, rejected, late, startedMillis, 0);
+    }
 
     /** Lifecycle of a task. */
     public enum Status {
@@ -50,6 +57,16 @@ public record TaskRecord(BatchTask task, Status status, int attempts, String rea
 
     public String taskId() {
         return task.taskId();
+    }
+
+    /** The attempt an answer must carry to be credited: the last one started. */
+    public int attempt() {
+        return attempts;
+    }
+
+    /** A failed task whose split had applied {@code lines} lines. */
+    public TaskRecord withApplied(long lines) {
+        return new TaskRecord(task, status, attempts, reason, this.lines, rejected, late, startedMillis, lines);
     }
 
     /** One more attempt is under way. */

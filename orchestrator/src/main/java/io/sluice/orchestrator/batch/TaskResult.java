@@ -14,8 +14,12 @@ import java.util.regex.Pattern;
  * TaskResult r = TaskResult.of(response.path("results").get(0));
  * r.lines();   // 500 for "lines=500 rejected=0 late=0"
  * }</pre>
+ *
+ * @param attempt the attempt of the task this answers (from the task event), 0 if unknown: an answer of an older
+ *                attempt than the task's last one is never credited to it
+ * @param receipt the invoker's handle to acknowledge the answer ({@link TaskInvoker#ack}) once it is recorded, or null
  */
-public record TaskResult(String taskId, String code, String message) {
+public record TaskResult(String taskId, String code, String message, int attempt, String receipt) {
 
     public static final String SUCCEEDED = "Succeeded";
     public static final String TEMPORARY_FAILURE = "TemporaryFailure";
@@ -28,6 +32,15 @@ public record TaskResult(String taskId, String code, String message) {
         Objects.requireNonNull(taskId, "taskId");
         Objects.requireNonNull(code, "code");
         message = message == null ? "" : message;
+    }
+
+    public TaskResult(String taskId, String code, String message) {
+        this(taskId, code, message, 0, null);
+    }
+
+    /** The same answer, for attempt {@code n} and acknowledged by {@code handle}. */
+    public TaskResult of(int n, String handle) {
+        return new TaskResult(taskId, code, message, n, handle);
     }
 
     /** One element of the batch function's {@code results}. */

@@ -93,13 +93,25 @@ class BatchCoordinatorIT {
             JobSpec spec = upload(d, "nightly-1");
             CountingInvoker counting = new CountingInvoker(invoker);
 
-            // Act
+            // Act: all or nothing, so the failed tasks make the job refuse to fire
             long started = System.nanoTime();
-            JobReport report = d.coordinator(counting).submit(spec);
+            JobReport refused = d.coordinator(counting).submit(spec);
+
+            // Assert: nothing fired, and the report names the failed tasks and what they applied
+            assertThat(refused.completed()).isFalse();
+            assertThat(refused.state()).isEqualTo(JobRecord.State.REFUSED);
+            assertThat(refused.refusal()).contains("2 task(s) failed", "nightly-1-00022", "nightly-1-00023",
+                    "it had applied 0 lines");
+            assertThat(d.results("results/")).isEmpty();
+            assertThat(d.results(spec.reportKey()).get(spec.reportKey())).isEqualTo(refused.toJson());
+
+            // Act: the operator allows the partial result
+            JobReport report = d.coordinator(counting).submit(spec.withAllowPartial(true));
             long millis = (System.nanoTime() - started) / 1_000_000;
 
             // Assert
             assertThat(report.completed()).isTrue();
+            assertThat(report.partial()).isTrue();
             assertThat(report.tasks()).hasSize(OBJECTS + 2 + 2); // the large object is three tasks
             assertThat(report.failed()).extracting(t -> t.task().key())
                     .containsExactlyInAnyOrder(BROKEN, MISSING);
@@ -122,7 +134,7 @@ class BatchCoordinatorIT {
 
             // Act: the same job again
             Map<String, String> resultsBefore = d.results("results/");
-            JobReport again = d.coordinator(counting).submit(spec);
+            JobReport again = d.coordinator(counting).submit(spec.withAllowPartial(true));
 
             // Assert: nothing re-run, nothing re-fired, the same report
             assertThat(counting.starts.get()).isEqualTo(report.tasks().stream().mapToInt(TaskRecord::attempts).sum());
@@ -135,7 +147,7 @@ class BatchCoordinatorIT {
     void coordinatorKilledMidway_isResumedByResubmitting_withIdenticalResults(LocalAws aws) throws Exception {
         // Arrange
         try (LocalBatchDeployment d = new LocalBatchDeployment(aws, PIPELINE)) {
-            JobSpec spec = upload(d, "nightly-2");
+            JobSpec spec = upload(d, "nightly-2").withAllowPartial(true);
             try (LocalTaskInvoker invoker = d.invoker(4)) {
                 // Act: the coordinator dies when it starts its 10th task
                 assertThatThrownBy(() -> d.coordinator(new KillingInvoker(invoker, 9)).submit(spec))

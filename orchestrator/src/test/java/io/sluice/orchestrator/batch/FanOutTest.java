@@ -18,7 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The fan-out loop against a scripted invoker and the in-memory job store: retries, back-off, bounds, resumption. */
 class FanOutTest {
 
+    private static final String OWNER = "coordinator-test";
     private final InMemoryJobStore jobs = new InMemoryJobStore();
+
+    {
+        jobs.claim("job", OWNER, System.currentTimeMillis(), 3_600_000);
+    }
 
     @Test
     void temporaryFailures_areRetriedWithExponentialBackoff_untilTheTaskSucceeds() throws Exception {
@@ -95,7 +100,7 @@ class FanOutTest {
         List<TaskRecord> planned = List.of(TaskRecord.planned(new BatchTask("job-00000", "b", "k", null, 0,
                 Long.MAX_VALUE)));
 
-        List<TaskRecord> left = new FanOut(spec(), jobs, invoker, Clock.systemUTC(), planned).run(Instant.now());
+        List<TaskRecord> left = new FanOut(spec(), jobs, invoker, Clock.systemUTC(), planned, OWNER, () -> { }).run(Instant.now());
 
         assertThat(left).extracting(TaskRecord::status).containsExactly(TaskRecord.Status.PENDING);
         assertThat(invoker.startMillis).isEmpty();
@@ -107,18 +112,98 @@ class FanOutTest {
         TaskRecord running = TaskRecord.planned(task).started(Clock.systemUTC().millis());
 
         ScriptedInvoker local = new ScriptedInvoker(t -> List.of("Succeeded:lines=1 rejected=0 late=0"));
-        List<TaskRecord> restarted = new FanOut(spec(), jobs, local, Clock.systemUTC(), List.of(running))
+        List<TaskRecord> restarted = new FanOut(spec(), jobs, local, Clock.systemUTC(), List.of(running), OWNER,
+                () -> { })
                 .run(Instant.MAX);
         assertThat(restarted.get(0).attempts()).isEqualTo(2);
 
         ScriptedInvoker lambda = new ScriptedInvoker(t -> List.of("Succeeded:lines=1 rejected=0 late=0"));
         lambda.outlives = true;
         lambda.pending.add(new TaskResult(task.taskId(), "Succeeded", "lines=1 rejected=0 late=0"));
-        List<TaskRecord> awaited = new FanOut(spec(), jobs, lambda, Clock.systemUTC(), List.of(running))
+        List<TaskRecord> awaited = new FanOut(spec(), jobs, lambda, Clock.systemUTC(), List.of(running), OWNER,
+                () -> { })
                 .run(Instant.MAX);
         assertThat(awaited.get(0).status()).isEqualTo(TaskRecord.Status.SUCCEEDED);
         assertThat(awaited.get(0).attempts()).isEqualTo(1);
         assertThat(lambda.startMillis).isEmpty();
+    }
+
+    @Test
+    void aLateAnswerOfAnAttemptGivenUpOn_isNotCreditedToTheNewAttempt() throws Exception {
+        BatchTask task = new BatchTask("job-00000", "b", "k", null, 0, Long.MAX_VALUE);
+        jobs.putTasks("job", List.of(TaskRecord.planned(task)), OWNER);
+        List<Integer> started = new ArrayList<>();
+        TaskInvoker invoker = new TaskInvoker() {
+            final Deque<TaskResult> pending = new ArrayDeque<>();
+
+            @Override
+            public void start(String jobId, BatchTask t) {
+                throw new AssertionError("attempts are started with their number");
+            }
+
+            @Override
+            public void start(String jobId, BatchTask t, int attempt, long notAfter) {
+                started.add(attempt);
+                if (attempt == 2) {
+                    // the first attempt's answer arrives late, after the second one started; then the second's
+                    pending.add(new TaskResult(t.taskId(), "Succeeded", "lines=999 rejected=0 late=0").of(1, null));
+                    pending.add(new TaskResult(t.taskId(), "Succeeded", "lines=1 rejected=0 late=0").of(2, null));
+                }
+            }
+
+            @Override
+            public List<TaskResult> poll(String jobId, Duration wait) throws InterruptedException {
+                if (pending.isEmpty()) {
+                    Thread.sleep(Math.min(wait.toMillis(), 20));
+                    return List.of();
+                }
+                return List.of(pending.poll());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        JobSpec spec = spec().withTaskTimeout(Duration.ofMillis(100));
+
+        List<TaskRecord> done = new FanOut(spec, jobs, invoker, Clock.systemUTC(), jobs.tasks("job"), OWNER,
+                () -> { }).run(Instant.MAX);
+
+        assertThat(started).containsExactly(1, 2);
+        assertThat(done.get(0).status()).isEqualTo(TaskRecord.Status.SUCCEEDED);
+        assertThat(done.get(0).lines()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailingPoll_isRetried_notThrownOutOfTheCoordinator() throws Exception {
+        ScriptedInvoker scripted = new ScriptedInvoker(t -> List.of("Succeeded:lines=1 rejected=0 late=0"));
+        int[] polls = {0};
+        TaskInvoker throttledOnce = new TaskInvoker() {
+            @Override
+            public void start(String jobId, BatchTask t) {
+                scripted.start(jobId, t);
+            }
+
+            @Override
+            public List<TaskResult> poll(String jobId, Duration wait) throws InterruptedException {
+                if (polls[0]++ == 0) {
+                    throw software.amazon.awssdk.core.exception.SdkClientException.create("throttled");
+                }
+                return scripted.poll(jobId, wait);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        BatchTask task = new BatchTask("job-00000", "b", "k", null, 0, Long.MAX_VALUE);
+        jobs.putTasks("job", List.of(TaskRecord.planned(task)), OWNER);
+
+        List<TaskRecord> done = new FanOut(spec(), jobs, throttledOnce, Clock.systemUTC(), jobs.tasks("job"), OWNER,
+                () -> { }).run(Instant.MAX);
+
+        assertThat(done.get(0).status()).isEqualTo(TaskRecord.Status.SUCCEEDED);
+        assertThat(polls[0]).isGreaterThan(1);
     }
 
     private List<TaskRecord> run(JobSpec spec, ScriptedInvoker invoker, int tasks) throws InterruptedException {
@@ -127,8 +212,8 @@ class FanOutTest {
             planned.add(TaskRecord.planned(new BatchTask(TaskPlanner.taskId("job", i), "b", "k" + i, null, 0,
                     Long.MAX_VALUE)));
         }
-        jobs.putTasks("job", planned);
-        return new FanOut(spec, jobs, invoker, Clock.systemUTC(), planned).run(Instant.MAX);
+        jobs.putTasks("job", planned, OWNER);
+        return new FanOut(spec, jobs, invoker, Clock.systemUTC(), planned, OWNER, () -> { }).run(Instant.MAX);
     }
 
     private static JobSpec spec() {

@@ -37,6 +37,17 @@ class JobRequestTest {
     }
 
     @Test
+    void toJson_isTheRequestTheSweepResubmits_readBackAsTheSameSpec() throws Exception {
+        JobSpec spec = JobSpec.of("n-4", "gmv-by-category", JobInput.csvManifest("data", "m/a b.csv"), "reports",
+                "jobs/").withConcurrency(3).withMaxAttempts(2).withMaxTaskBytes(4096)
+                .withTaskTimeout(java.time.Duration.ofMinutes(20)).withAllowPartial(true);
+
+        JobSpec back = JobRequest.parse(JSON.readTree(JobRequest.toJson(spec)), "other", "other-results");
+
+        assertThat(back).isEqualTo(spec);
+    }
+
+    @Test
     void parse_namesWhatIsWrong() {
         assertThatThrownBy(() -> JobRequest.parse(JSON.readTree("{\"jobId\":\"a#b\",\"input\":{\"prefix\":"
                 + "\"s3://d/\"}}"), "p", "r")).hasMessageContaining("jobId");

@@ -2,6 +2,7 @@ package io.sluice.orchestrator.batch;
 
 import io.sluice.functions.lambda.HandlerConfig;
 import io.sluice.functions.lambda.LambdaWiring;
+import io.sluice.functions.runtime.Outputs;
 import io.sluice.localstack.LocalAws;
 import io.sluice.state.StateStore;
 import io.sluice.state.dynamodb.StateTables;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * Test fixture: one deployment of the batch side on the local engines (fresh state and coordination tables, data
@@ -61,7 +63,7 @@ public final class LocalBatchDeployment implements AutoCloseable {
         return wiring.stateStore(Clock.systemUTC());
     }
 
-    JobStore jobs() {
+    public JobStore jobs() {
         return new DynamoDbJobStore(dynamo, config.coordinationTable(), Duration.ofDays(7), Clock.systemUTC());
     }
 
@@ -73,6 +75,12 @@ public final class LocalBatchDeployment implements AutoCloseable {
 
     public BatchCoordinator coordinator(TaskInvoker invoker) {
         return new BatchCoordinator(wiring.pipeline(), store(), wiring.outputs(), jobs(), invoker, s3,
+                Clock.systemUTC());
+    }
+
+    /** A coordinator over {@code jobs} (a fault-injecting wrapper) whose final firing writes through {@code outputs}. */
+    BatchCoordinator coordinator(TaskInvoker invoker, JobStore jobs, UnaryOperator<Outputs> outputs) {
+        return new BatchCoordinator(wiring.pipeline(), store(), outputs.apply(wiring.outputs()), jobs, invoker, s3,
                 Clock.systemUTC());
     }
 

@@ -61,4 +61,37 @@ class BatchJobHandlerIT {
             assertThat(d.results("results/gmv-by-category-handler-1/")).isNotEmpty();
         }
     }
+
+    @Test
+    void scheduledSweep_resumesAnOpenJobWhoseCoordinatorIsGone_andNeverACompletedOne(LocalAws aws) throws Exception {
+        try (LocalBatchDeployment d = new LocalBatchDeployment(aws, "gmv-by-category");
+             LocalTaskInvoker invoker = d.invoker(2)) {
+            d.put("orders/a.jsonl", (new Order("o-1", "u-1", "c-1", 1999, 1_605_052_800_123L).toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+            String request = "{\"jobId\":\"sweep-1\",\"input\":{\"prefix\":\"s3://" + d.dataBucket
+                    + "/orders/\"}}";
+            var coordinator = d.coordinator(invoker);
+            var spec = io.sluice.orchestrator.batch.JobRequest.parse(JSON.readTree(request), "gmv-by-category",
+                    d.config.resultsBucket());
+            // A coordinator that reached its deadline at once (and whose hand-over was lost): the job stays open
+            assertThat(coordinator.submit(spec, java.time.Instant.now()).completed()).isFalse();
+            BatchJobHandler handler = new BatchJobHandler(coordinator, "gmv-by-category", d.config.resultsBucket(),
+                    null, d.jobs());
+            String scheduled = "{\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\"}";
+
+            ByteArrayOutputStream swept = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(scheduled.getBytes(StandardCharsets.UTF_8)), swept, null);
+            assertThat(JSON.readTree(swept.toByteArray()).path("resumed")).extracting(JsonNode::asText)
+                    .containsExactly("sweep-1");
+
+            // The stored request resumes the job (as the sweep's invocation would)
+            String stored = d.jobs().readJob("sweep-1").orElseThrow().request();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(stored.getBytes(StandardCharsets.UTF_8)), out, null);
+            assertThat(JSON.readTree(out.toByteArray()).path("completed").asBoolean()).isTrue();
+
+            ByteArrayOutputStream again = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(scheduled.getBytes(StandardCharsets.UTF_8)), again, null);
+            assertThat(JSON.readTree(again.toByteArray()).path("resumed").size()).isZero();
+        }
+    }
 }

@@ -83,6 +83,26 @@ class OrchestratorTemplateTest {
     }
 
     @Test
+    void coordinator_hasAnOnFailureDestination_anAlarmOnIt_andASweepSchedule() {
+        JsonNode config = template.resources().stream()
+                .filter(r -> r.type().equals("AWS::Lambda::EventInvokeConfig"))
+                .filter(r -> r.properties().path("FunctionName").toString().contains("BatchCoordinatorFunction"))
+                .findFirst().orElseThrow().properties();
+        assertThat(config.path("DestinationConfig").path("OnFailure").path("Destination").toString())
+                .contains("BatchCoordinatorFailuresQueue");
+        JsonNode alarm = template.resource("BatchCoordinatorFailuresAlarm").orElseThrow().properties();
+        assertThat(alarm.path("Dimensions").toString()).contains("BatchCoordinatorFailuresQueue");
+        JsonNode coordinator = template.resource("BatchCoordinatorFunction").orElseThrow().properties();
+        assertThat(coordinator.path("Events").path("SweepUnfinishedJobs").path("Properties").path("Schedule").asText())
+                .startsWith("rate(");
+        assertThat(coordinator.path("Policies").toString()).contains("BatchCoordinatorFailuresQueue");
+        // A task attempt waits at most a minute for its start: the coordinator's 16-minute task timeout covers it.
+        JsonNode tasks = template.resources().stream().filter(r -> r.type().equals("AWS::Lambda::EventInvokeConfig"))
+                .findFirst().orElseThrow().properties();
+        assertThat(tasks.path("MaximumEventAgeInSeconds").asInt()).isLessThanOrEqualTo(60);
+    }
+
+    @Test
     void scaler_readsTheOperatorsLoad_fromTheTableThePipelineWritesTo_withReadAndPutOnly() {
         JsonNode scaler = template.resource("ShardScalerFunction").orElseThrow().properties();
         JsonNode vars = scaler.path("Environment").path("Variables");

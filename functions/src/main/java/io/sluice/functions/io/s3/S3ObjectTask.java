@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -20,8 +21,8 @@ import java.util.zip.GZIPInputStream;
  * skips the chunks already applied.
  *
  * <pre>{@code
- * long lines = S3ObjectTask.run(s3, "sluice-dev-data", "orders/2020-11-11.jsonl.gz", null, processor, 1 << 20, now);
- * long part = S3ObjectTask.run(s3, "sluice-dev-data", "orders/big.jsonl", null, 0, 64 << 20, processor, 1 << 20, now);
+ * long lines = S3ObjectTask.run(s3, "sluice-dev-data", "orders/2020-11-11.jsonl.gz", null, run, "task-1", now);
+ * long part = S3ObjectTask.run(s3, "sluice-dev-data", "orders/big.jsonl", null, 0, 64 << 20, run, "task-2", now);
  * }</pre>
  */
 public final class S3ObjectTask {
@@ -52,17 +53,31 @@ public final class S3ObjectTask {
      */
     public static long run(S3Client s3, String bucket, String key, String versionId, long start, long end,
                            PipelineRun run, String split, long nowMillis) throws IOException {
+        return run(s3, bucket, key, versionId, null, start, end, run, split, nowMillis);
+    }
+
+    /**
+     * Like {@link #run(S3Client, String, String, String, long, long, PipelineRun, String, long)}, reading only the
+     * object whose ETag is {@code etag} (null: whatever is current): every read of a task and of its retries sees the
+     * same bytes, so line numbers (the fences) mean the same lines.
+     *
+     * @throws ObjectChangedException if the object's ETag is no longer {@code etag}
+     */
+    public static long run(S3Client s3, String bucket, String key, String versionId, String etag, long start,
+                           long end, PipelineRun run, String split, long nowMillis) throws IOException {
         int maxRecordBytes = run.pipeline().maxRecordBytes();
         boolean ranged = start != 0 || end != Long.MAX_VALUE;
-        if (start > 0 && isGzip(s3.getObject(b -> b.bucket(bucket).key(key).versionId(versionId).range("bytes=0-1")))) {
+        if (start > 0 && isGzip(get(s3, GetObjectRequest.builder().bucket(bucket).key(key).versionId(versionId)
+                .ifMatch(etag).range("bytes=0-1").build(), etag))) {
             throw new RangeOfCompressedObjectException(bucket, key);
         }
         long from = start > 0 ? start - 1 : 0;
-        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key).versionId(versionId);
+        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key).versionId(versionId)
+                .ifMatch(etag);
         if (from > 0) {
             request.range("bytes=" + from + "-");
         }
-        ResponseInputStream<GetObjectResponse> object = s3.getObject(request.build());
+        ResponseInputStream<GetObjectResponse> object = get(s3, request.build(), etag);
         LineBatch chunk = new LineBatch(1024);
         long lines = 0;
         boolean drained = false;
@@ -101,7 +116,31 @@ public final class S3ObjectTask {
         return lines;
     }
 
-    /** Consumes bytes up to and including the next newline; returns how many. */
+    private static ResponseInputStream<GetObjectResponse> get(S3Client s3, GetObjectRequest request, String etag) {
+        try {
+            return s3.getObject(request);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {
+                throw new ObjectChangedException(request.bucket(), request.key(), etag);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The object was rewritten after the job was planned (its ETag differs): a permanent failure, since reading the
+     * new bytes would mix two versions in one job.
+     */
+    public static final class ObjectChangedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        ObjectChangedException(String bucket, String key, String etag) {
+            super("object changed since the job was planned: s3://" + bucket + "/" + key + " no longer has ETag "
+                    + etag);
+        }
+    }
+
+    /** Whether the stream starts with the gzip magic. */
     private static boolean isGzip(InputStream head) throws IOException {
         try (head) {
             return head.read() == 0x1F && head.read() == 0x8B;
