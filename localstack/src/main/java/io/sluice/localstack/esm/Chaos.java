@@ -1,0 +1,187 @@
+package io.sluice.localstack.esm;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * Chaos mode of the local event source mapping: faults AWS may inject at any time, injected often and on purpose,
+ * from a seed. Each is something the Lambda guide allows (records delivered more than once, invocations timing
+ * out after partial work, throttled reads, new execution environments), so a correct handler must end with the
+ * same results under any of them.
+ *
+ * <pre>{@code
+ * Chaos chaos = Chaos.seeded(42);                       // every fault, default rates
+ * Chaos some = Chaos.off().withSeed(7).withRedeliveries(0.3).withThrottledReads(0.2);
+ * LocalEventSourceMapping.builder(config).handlers(factory).chaos(chaos).start(aws);
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>redeliveries</b>: after a batch is finished and checkpointed, the shard is read again from the start of
+ *       that batch or of one of the two before it (probability per finished batch);</li>
+ *   <li><b>random timeouts</b>: the invocation times out at a random point in {@code [0, window)} (probability per
+ *       invocation); <b>timeouts after writes</b>: it times out right after its N-th write, N uniform in
+ *       {@code [1, maxWrites]}; both as a real timeout: interrupted, instance discarded, function error;</li>
+ *   <li><b>throttled reads</b>: a GetRecords call fails with {@code ProvisionedThroughputExceededException}
+ *       (probability per call);</li>
+ *   <li><b>recycling</b>: after an invocation, its instance is discarded (probability per invocation).</li>
+ * </ul>
+ *
+ * <p>Chaos never injects a timeout into a batch's last allowed attempt ({@code MaximumRetryAttempts}), so it
+ * never sends records to the on-failure destination by itself. The seed fixes each shard's sequence of decisions;
+ * the interleaving of shards and the handler's timing are not replayed.
+ */
+public final class Chaos {
+    private final long seed;
+    private final double redeliveries;
+    private final double randomTimeouts;
+    private final Duration randomTimeoutWindow;
+    private final double timeoutsAfterWrites;
+    private final int maxWrites;
+    private final double throttledReads;
+    private final double recycling;
+
+    private Chaos(long seed, double redeliveries, double randomTimeouts, Duration randomTimeoutWindow,
+                  double timeoutsAfterWrites, int maxWrites, double throttledReads, double recycling) {
+        this.seed = seed;
+        this.redeliveries = probability(redeliveries, "redeliveries");
+        this.randomTimeouts = probability(randomTimeouts, "randomTimeouts");
+        this.randomTimeoutWindow = Objects.requireNonNull(randomTimeoutWindow, "randomTimeoutWindow");
+        if (randomTimeoutWindow.toMillis() < 1) {
+            throw new IllegalArgumentException("randomTimeoutWindow must be at least 1 ms, was " + randomTimeoutWindow);
+        }
+        this.timeoutsAfterWrites = probability(timeoutsAfterWrites, "timeoutsAfterWrites");
+        if (maxWrites < 1) {
+            throw new IllegalArgumentException("maxWrites must be at least 1, was " + maxWrites);
+        }
+        this.maxWrites = maxWrites;
+        this.throttledReads = probability(throttledReads, "throttledReads");
+        this.recycling = probability(recycling, "recycling");
+    }
+
+    private static double probability(double p, String name) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException(name + " must be a probability in [0, 1], was " + p);
+        }
+        return p;
+    }
+
+    /** @return no faults (the default of every mapping) */
+    public static Chaos off() {
+        return new Chaos(0, 0, 0, Duration.ofMillis(200), 0, 5, 0, 0);
+    }
+
+    /**
+     * Every fault at its default rate: redeliveries 0.15 per batch, random timeouts 0.05 within 200 ms, timeouts
+     * after 1..5 writes 0.1, throttled reads 0.1 per call, recycling 0.1 per invocation.
+     *
+     * @param seed fixes each shard's decisions
+     * @return the chaos
+     */
+    public static Chaos seeded(long seed) {
+        return new Chaos(seed, 0.15, 0.05, Duration.ofMillis(200), 0.1, 5, 0.1, 0.1);
+    }
+
+    /** @param s the seed @return a copy */
+    public Chaos withSeed(long s) {
+        return new Chaos(s, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
+                throttledReads, recycling);
+    }
+
+    /** @param p probability per finished batch that the shard is read again from an earlier batch @return a copy */
+    public Chaos withRedeliveries(double p) {
+        return new Chaos(seed, p, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
+                throttledReads, recycling);
+    }
+
+    /** @param p probability per invocation @param window the timeout falls in [0, window) @return a copy */
+    public Chaos withRandomTimeouts(double p, Duration window) {
+        return new Chaos(seed, redeliveries, p, window, timeoutsAfterWrites, maxWrites, throttledReads, recycling);
+    }
+
+    /** @param p probability per invocation @param max N is uniform in [1, max] @return a copy */
+    public Chaos withTimeoutsAfterWrites(double p, int max) {
+        return new Chaos(seed, redeliveries, randomTimeouts, randomTimeoutWindow, p, max, throttledReads, recycling);
+    }
+
+    /** @param p probability per GetRecords call @return a copy */
+    public Chaos withThrottledReads(double p) {
+        return new Chaos(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
+                p, recycling);
+    }
+
+    /** @param p probability per invocation that its instance is discarded afterwards @return a copy */
+    public Chaos withRecycling(double p) {
+        return new Chaos(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
+                throttledReads, p);
+    }
+
+    /** @return the seed */
+    public long seed() {
+        return seed;
+    }
+
+    /** @return true if any fault has a non-zero probability */
+    public boolean enabled() {
+        return redeliveries > 0 || randomTimeouts > 0 || timeoutsAfterWrites > 0 || throttledReads > 0 || recycling > 0;
+    }
+
+    /** The decisions of one shard, from the seed and the shard id. */
+    Schedule forShard(String shardId) {
+        return new Schedule(new Random(seed * 31 + shardId.hashCode()));
+    }
+
+    /** One shard's random decisions (used by that shard's thread only). */
+    final class Schedule {
+        private final Random random;
+
+        private Schedule(Random random) {
+            this.random = random;
+        }
+
+        /** @return how many earlier batches to go back (1..3), or 0 for no redelivery */
+        int redeliverBatches() {
+            return random.nextDouble() < redeliveries ? 1 + random.nextInt(3) : 0;
+        }
+
+        /** @return a random timeout point in ms, or -1 for none */
+        long randomTimeoutMillis() {
+            return random.nextDouble() < randomTimeouts ? random.nextInt((int) randomTimeoutWindow.toMillis()) : -1;
+        }
+
+        /** @return N for a timeout right after the N-th write, or 0 for none */
+        int timeoutAfterWrites() {
+            return random.nextDouble() < timeoutsAfterWrites ? 1 + random.nextInt(maxWrites) : 0;
+        }
+
+        boolean throttleRead() {
+            return random.nextDouble() < throttledReads;
+        }
+
+        boolean recycle() {
+            return random.nextDouble() < recycling;
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Chaos c && c.seed == seed && c.redeliveries == redeliveries
+                && c.randomTimeouts == randomTimeouts && c.randomTimeoutWindow.equals(randomTimeoutWindow)
+                && c.timeoutsAfterWrites == timeoutsAfterWrites && c.maxWrites == maxWrites
+                && c.throttledReads == throttledReads && c.recycling == recycling;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
+                throttledReads, recycling);
+    }
+
+    @Override
+    public String toString() {
+        return enabled() ? "Chaos[seed=" + seed + ", redeliveries=" + redeliveries + ", randomTimeouts=" + randomTimeouts
+                + " within " + randomTimeoutWindow.toMillis() + " ms, timeoutsAfterWrites=" + timeoutsAfterWrites
+                + " (1.." + maxWrites + "), throttledReads=" + throttledReads + ", recycling=" + recycling + "]"
+                : "Chaos[off]";
+    }
+}

@@ -1,0 +1,109 @@
+package io.sluice.localstack.esm;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The invocation a handler thread is running, as the local runtime sees it: how many writes it has made, whether
+ * chaos mode times it out after its N-th write, and whether it has been abandoned (timed out). An abandoned
+ * invocation is <b>frozen</b>: every later AWS SDK call from its thread fails before it is sent, as nothing runs in
+ * an execution environment Lambda has stopped after a timeout. {@link LocalInvocationInterceptor}, registered
+ * for every SDK client in the JVM, applies this; a fake store in a test can call {@link #beforeCall()} and
+ * {@link #afterWrite()} itself.
+ *
+ * <p>Outside an invocation of the local event source mapping both methods do nothing.
+ */
+public final class LocalInvocation {
+    private static final ThreadLocal<LocalInvocation> CURRENT = new ThreadLocal<>();
+
+    private final int timeoutAfterWrites;
+    private final AtomicInteger writes = new AtomicInteger();
+    private final CompletableFuture<String> timeoutRequested = new CompletableFuture<>();
+    private boolean finished;
+    private boolean frozen;
+
+    /** @param timeoutAfterWrites time the invocation out right after this many writes; 0 for never */
+    LocalInvocation(int timeoutAfterWrites) {
+        this.timeoutAfterWrites = timeoutAfterWrites;
+    }
+
+    /**
+     * Call before an AWS call of the running invocation.
+     *
+     * @throws InvocationFrozenException if the invocation has timed out: the call must not reach AWS
+     */
+    public static void beforeCall() {
+        LocalInvocation current = CURRENT.get();
+        if (current != null && current.isFrozen()) {
+            throw new InvocationFrozenException("invocation timed out: its execution environment is stopped");
+        }
+    }
+
+    /**
+     * Call after a write of the running invocation took effect (a DynamoDB, S3, SQS or Kinesis write).
+     *
+     * @throws InvocationFrozenException if chaos mode times the invocation out at this write: the write has taken
+     *     effect, the handler never learns it did
+     */
+    public static void afterWrite() {
+        LocalInvocation current = CURRENT.get();
+        if (current == null) {
+            return;
+        }
+        int n = current.writes.incrementAndGet();
+        if (current.timeoutAfterWrites > 0 && n >= current.timeoutAfterWrites && current.freeze()) {
+            current.timeoutRequested.complete("timed out after " + n + " writes (chaos)");
+            throw new InvocationFrozenException("invocation timed out after " + n + " writes (chaos)");
+        }
+        beforeCall();
+    }
+
+    /** @return writes made so far */
+    int writes() {
+        return writes.get();
+    }
+
+    /** Completes when chaos mode times the invocation out (after its N-th write). */
+    CompletableFuture<String> timeoutRequested() {
+        return timeoutRequested;
+    }
+
+    void bind() {
+        CURRENT.set(this);
+    }
+
+    /** Unbinds from the thread; after this the invocation can no longer be frozen (it completed first). */
+    synchronized void unbind() {
+        CURRENT.remove();
+        finished = true;
+    }
+
+    /** @return true if the invocation was still running and is now frozen; false if it had already finished */
+    synchronized boolean freeze() {
+        if (finished) {
+            return frozen;
+        }
+        frozen = true;
+        return true;
+    }
+
+    /** Interrupts {@code worker} only while it is still running this invocation (never a later one). */
+    synchronized void interruptIfRunning(Thread worker) {
+        if (!finished && worker != null) {
+            worker.interrupt();
+        }
+    }
+
+    synchronized boolean isFrozen() {
+        return frozen;
+    }
+
+    /** Thrown into a handler's AWS calls once its invocation has timed out. */
+    public static final class InvocationFrozenException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvocationFrozenException(String message) {
+            super(message);
+        }
+    }
+}
