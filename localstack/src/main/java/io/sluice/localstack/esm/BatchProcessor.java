@@ -153,9 +153,10 @@ final class BatchProcessor {
         counters.recordsDelivered.add(records.size());
         KinesisEvent event = KinesisEvents.of(records, shardId, streamArn, region);
         long timeoutMillis = config.functionTimeout().toMillis();
-        long waitMillis = timeoutMillis;
+        // One shared instance cannot be discarded: abandoning it would let the retry run beside the abandoned call.
+        long waitMillis = pool.shared() ? Long.MAX_VALUE : timeoutMillis;
         int timeoutAfterWrites = 0;
-        if (!lastAttempt) { // chaos never spends a batch's last attempt, so it never dead-letters records itself
+        if (!lastAttempt && !pool.shared()) { // chaos never spends a batch's last attempt, so it never dead-letters records itself
             long randomPoint = chaos.randomTimeoutMillis();
             waitMillis = randomPoint >= 0 ? Math.min(waitMillis, randomPoint) : waitMillis;
             timeoutAfterWrites = chaos.timeoutAfterWrites();

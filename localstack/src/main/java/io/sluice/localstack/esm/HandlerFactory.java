@@ -48,7 +48,8 @@ public interface HandlerFactory {
 
     /**
      * One instance shared by every invocation: the runtime can neither draw another instance nor discard a timed-out
-     * one. For handlers that cannot be built twice; prefer a real factory.
+     * one, so it does not enforce the timeout and refuses chaos mode. For handlers that cannot be built twice;
+     * prefer a real factory.
      *
      * @param handler the instance
      * @return a factory that always returns it

@@ -56,6 +56,11 @@ final class HandlerPool {
         counters.instancesDiscarded.increment();
     }
 
+    /** @return true if every invocation runs on the caller's one instance, which can be neither drawn nor discarded */
+    boolean shared() {
+        return factory instanceof HandlerFactory.Shared;
+    }
+
     /** @return idle instances now */
     int idleCount() {
         synchronized (idle) {

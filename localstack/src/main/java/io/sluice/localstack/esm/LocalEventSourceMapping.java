@@ -76,7 +76,8 @@ public final class LocalEventSourceMapping implements AutoCloseable {
 
     /**
      * @param config the mapping's settings
-     * @param handler the function, one instance shared by every invocation (see {@link HandlerFactory#shared})
+     * @param handler the function, one instance shared by every invocation (see {@link HandlerFactory#shared}): the
+     *     timeout is not enforced
      * @param kinesis client for the stream (not closed by this runtime)
      * @param sqs client for the on-failure destination (not closed by this runtime)
      * @param checkpoints where per-shard progress is kept
@@ -90,6 +91,10 @@ public final class LocalEventSourceMapping implements AutoCloseable {
     LocalEventSourceMapping(EventSourceMappingConfig config, HandlerFactory handlers, KinesisClient kinesis,
                             SqsClient sqs, CheckpointStore checkpoints, String region, Chaos chaos, Clock clock) {
         this.config = config;
+        if (handlers instanceof HandlerFactory.Shared && chaos.enabled()) {
+            throw new IllegalArgumentException("Chaos mode needs a HandlerFactory: a single shared handler instance can"
+                    + " be neither timed out nor recycled");
+        }
         this.pool = new HandlerPool(handlers, chaos.seed(), counters);
         this.kinesis = kinesis;
         this.checkpoints = checkpoints;
@@ -101,8 +106,9 @@ public final class LocalEventSourceMapping implements AutoCloseable {
 
     /**
      * Creates clients from {@code aws} (closed with the mapping) and starts polling, with one handler instance
-     * shared by every invocation: no timed-out instance can be discarded. Prefer {@link #builder} with a
-     * {@link HandlerFactory}.
+     * shared by every invocation. That instance cannot be discarded, so the function's timeout is not enforced
+     * (an abandoned call would run beside its retry on the same instance) and chaos mode is refused. Prefer
+     * {@link #builder} with a {@link HandlerFactory}.
      *
      * @return the running mapping
      */

@@ -178,6 +178,16 @@ class ExecutionModelTest {
         assertThat(recorder.delivered()).hasSize(20);
     }
 
+    @Test
+    void shouldRefuseChaosWithASingleSharedInstance() {
+        var handler = Recorder.succeeding().factory().newInstance();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalEventSourceMapping.builder(Recorder.config())
+                        .handlers(HandlerFactory.shared(handler)).chaos(Chaos.seeded(1))
+                        .build(new FakeKinesis(1), new FakeSqs(), "us-east-1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Chaos mode needs a HandlerFactory");
+    }
+
     private static void spinIgnoringInterrupts(long millis) {
         long end = System.nanoTime() + millis * 1_000_000;
         while (System.nanoTime() < end) {
