@@ -8,7 +8,8 @@ import io.sluice.localstack.esm.Chaos;
 import io.sluice.localstack.esm.EsmStats;
 import io.sluice.localstack.esm.EventSourceMappingConfig;
 import io.sluice.localstack.esm.LocalEventSourceMapping;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -32,15 +33,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * shard split: batches redelivered after their checkpoint, invocations timed out at random points and right after
  * their N-th DynamoDB/S3/SQS write (the writes stay, the instance is discarded), throttled reads, recycled
  * instances. Every order must still be counted exactly once in the fired windows, none late, and only the malformed
- * record dead-lettered. Seed: {@code -Dsluice.chaos.seed=N} (default 16); a failure names it.
+ * record dead-lettered. Seeds: {@code -Dsluice.chaos.seeds=1,2,3} (default 16); a failure names its seed.
  */
 @ExtendWith(LocalAwsExtension.class)
 class EventSourceMappingChaosTest {
 
-    @Test
-    void kinesisHandler_underChaos_countsEveryOrderExactlyOnceAcrossAShardSplit(LocalAws aws) throws Exception {
+    static java.util.stream.LongStream seeds() {
+        return java.util.Arrays.stream(System.getProperty("sluice.chaos.seeds", "16").split(","))
+                .mapToLong(s -> Long.parseLong(s.trim()));
+    }
+
+    @ParameterizedTest(name = "chaos seed {0}")
+    @MethodSource("seeds")
+    void kinesisHandler_underChaos_countsEveryOrderExactlyOnceAcrossAShardSplit(long seed, LocalAws aws) throws Exception {
         // Arrange
-        long seed = Long.getLong("sluice.chaos.seed", 16);
         String stream = "chaos-orders-" + UUID.randomUUID().toString().substring(0, 8);
         List<Order> orders = new ArrayList<>();
         OrdersGenerator.builder().records(600).seed(7).duration(Duration.ofMinutes(2))

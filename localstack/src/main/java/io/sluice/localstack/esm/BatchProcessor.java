@@ -156,13 +156,15 @@ final class BatchProcessor {
         // One shared instance cannot be discarded: abandoning it would let the retry run beside the abandoned call.
         long waitMillis = pool.shared() ? Long.MAX_VALUE : timeoutMillis;
         int timeoutAfterWrites = 0;
+        int throttledWrite = 0;
         if (!lastAttempt && !pool.shared()) { // chaos never spends a batch's last attempt, so it never dead-letters records itself
             long randomPoint = chaos.randomTimeoutMillis();
             waitMillis = randomPoint >= 0 ? Math.min(waitMillis, randomPoint) : waitMillis;
             timeoutAfterWrites = chaos.timeoutAfterWrites();
+            throttledWrite = chaos.throttledWrite();
         }
         RequestHandler<KinesisEvent, StreamsEventResponse> instance = pool.acquire();
-        LocalInvocation invocation = new LocalInvocation(timeoutAfterWrites);
+        LocalInvocation invocation = new LocalInvocation(timeoutAfterWrites, throttledWrite);
         long t0 = System.nanoTime();
         Invoker.Result result;
         try {
@@ -173,6 +175,7 @@ final class BatchProcessor {
             throw e;
         } finally {
             counters.handlerNanos.add(System.nanoTime() - t0);
+            counters.throttledWrites.add(invocation.wroteThrottled() ? 1 : 0);
         }
         if (result instanceof Invoker.Result.TimedOut timedOut) {
             pool.discard(instance);

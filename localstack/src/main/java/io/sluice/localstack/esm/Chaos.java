@@ -23,7 +23,8 @@ import java.util.Random;
  *       invocation); <b>timeouts after writes</b>: it times out right after its N-th write, N uniform in
  *       {@code [1, maxWrites]}; both as a real timeout: interrupted, instance discarded, function error;</li>
  *   <li><b>throttled reads</b>: a GetRecords call fails with {@code ProvisionedThroughputExceededException}
- *       (probability per call);</li>
+ *       (probability per call); <b>throttled writes</b>: one of an invocation's first {@code maxWrites} writes fails
+ *       as throttled before it is sent (probability per invocation; through {@link LocalInvocationInterceptor});</li>
  *   <li><b>recycling</b>: after an invocation, its instance is discarded (probability per invocation).</li>
  * </ul>
  *
@@ -40,9 +41,17 @@ public final class Chaos {
     private final int maxWrites;
     private final double throttledReads;
     private final double recycling;
+    private final double throttledWrites;
 
     private Chaos(long seed, double redeliveries, double randomTimeouts, Duration randomTimeoutWindow,
                   double timeoutsAfterWrites, int maxWrites, double throttledReads, double recycling) {
+        this(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites, throttledReads,
+                recycling, 0);
+    }
+
+    private Chaos(long seed, double redeliveries, double randomTimeouts, Duration randomTimeoutWindow,
+                  double timeoutsAfterWrites, int maxWrites, double throttledReads, double recycling,
+                  double throttledWrites) {
         this.seed = seed;
         this.redeliveries = probability(redeliveries, "redeliveries");
         this.randomTimeouts = probability(randomTimeouts, "randomTimeouts");
@@ -57,6 +66,7 @@ public final class Chaos {
         this.maxWrites = maxWrites;
         this.throttledReads = probability(throttledReads, "throttledReads");
         this.recycling = probability(recycling, "recycling");
+        this.throttledWrites = probability(throttledWrites, "throttledWrites");
     }
 
     private static double probability(double p, String name) {
@@ -73,48 +83,61 @@ public final class Chaos {
 
     /**
      * Every fault at its default rate: redeliveries 0.3 per finished batch, random timeouts 0.1 within 1 s, timeouts
-     * after 1..10 writes 0.2, throttled reads 0.2 per call, recycling 0.2 per invocation. A batch is then attempted
+     * after 1..10 writes 0.2, throttled reads 0.2 per call, recycling 0.2 per invocation, one of the first 10 writes
+     * throttled 0.1 per invocation. A batch is then attempted
      * about 1.4 times on average; chaos never takes its last attempt.
      *
      * @param seed fixes each shard's decisions
      * @return the chaos
      */
     public static Chaos seeded(long seed) {
-        return new Chaos(seed, 0.3, 0.1, Duration.ofSeconds(1), 0.2, 10, 0.2, 0.2);
+        return new Chaos(seed, 0.3, 0.1, Duration.ofSeconds(1), 0.2, 10, 0.2, 0.2, 0.1);
     }
 
     /** @param s the seed @return a copy */
     public Chaos withSeed(long s) {
         return new Chaos(s, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
-                throttledReads, recycling);
+                throttledReads, recycling, throttledWrites);
     }
 
     /** @param p probability per finished batch that the shard is read again from an earlier batch @return a copy */
     public Chaos withRedeliveries(double p) {
         return new Chaos(seed, p, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
-                throttledReads, recycling);
+                throttledReads, recycling, throttledWrites);
     }
 
     /** @param p probability per invocation @param window the timeout falls in [0, window) @return a copy */
     public Chaos withRandomTimeouts(double p, Duration window) {
-        return new Chaos(seed, redeliveries, p, window, timeoutsAfterWrites, maxWrites, throttledReads, recycling);
+        return new Chaos(seed, redeliveries, p, window, timeoutsAfterWrites, maxWrites, throttledReads, recycling,
+                throttledWrites);
     }
 
     /** @param p probability per invocation @param max N is uniform in [1, max] @return a copy */
     public Chaos withTimeoutsAfterWrites(double p, int max) {
-        return new Chaos(seed, redeliveries, randomTimeouts, randomTimeoutWindow, p, max, throttledReads, recycling);
+        return new Chaos(seed, redeliveries, randomTimeouts, randomTimeoutWindow, p, max, throttledReads, recycling,
+                throttledWrites);
     }
 
     /** @param p probability per GetRecords call @return a copy */
     public Chaos withThrottledReads(double p) {
         return new Chaos(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
-                p, recycling);
+                p, recycling, throttledWrites);
     }
 
     /** @param p probability per invocation that its instance is discarded afterwards @return a copy */
     public Chaos withRecycling(double p) {
         return new Chaos(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
-                throttledReads, p);
+                throttledReads, p, throttledWrites);
+    }
+
+    /**
+     * @param p probability per invocation that one of its first {@code maxWrites} writes is throttled (fails before
+     *     it is sent, as the service's throttling error)
+     * @return a copy
+     */
+    public Chaos withThrottledWrites(double p) {
+        return new Chaos(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
+                throttledReads, recycling, p);
     }
 
     /** @return the seed */
@@ -124,7 +147,8 @@ public final class Chaos {
 
     /** @return true if any fault has a non-zero probability */
     public boolean enabled() {
-        return redeliveries > 0 || randomTimeouts > 0 || timeoutsAfterWrites > 0 || throttledReads > 0 || recycling > 0;
+        return redeliveries > 0 || randomTimeouts > 0 || timeoutsAfterWrites > 0 || throttledReads > 0 || recycling > 0
+                || throttledWrites > 0;
     }
 
     /** The decisions of one shard, from the seed and the shard id. */
@@ -162,6 +186,11 @@ public final class Chaos {
         boolean recycle() {
             return random.nextDouble() < recycling;
         }
+
+        /** @return the attempted write (1-based) to throttle, or 0 for none */
+        int throttledWrite() {
+            return random.nextDouble() < throttledWrites ? 1 + random.nextInt(maxWrites) : 0;
+        }
     }
 
     @Override
@@ -169,20 +198,21 @@ public final class Chaos {
         return o instanceof Chaos c && c.seed == seed && c.redeliveries == redeliveries
                 && c.randomTimeouts == randomTimeouts && c.randomTimeoutWindow.equals(randomTimeoutWindow)
                 && c.timeoutsAfterWrites == timeoutsAfterWrites && c.maxWrites == maxWrites
-                && c.throttledReads == throttledReads && c.recycling == recycling;
+                && c.throttledReads == throttledReads && c.recycling == recycling && c.throttledWrites == throttledWrites;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
-                throttledReads, recycling);
+                throttledReads, recycling, throttledWrites);
     }
 
     @Override
     public String toString() {
         return enabled() ? "Chaos[seed=" + seed + ", redeliveries=" + redeliveries + ", randomTimeouts=" + randomTimeouts
                 + " within " + randomTimeoutWindow.toMillis() + " ms, timeoutsAfterWrites=" + timeoutsAfterWrites
-                + " (1.." + maxWrites + "), throttledReads=" + throttledReads + ", recycling=" + recycling + "]"
+                + " (1.." + maxWrites + "), throttledReads=" + throttledReads + ", recycling=" + recycling
+                + ", throttledWrites=" + throttledWrites + "]"
                 : "Chaos[off]";
     }
 }

@@ -14,6 +14,7 @@ final class EsmCounters {
     final LongAdder recordsToDestination = new LongAdder();
     final LongAdder getRecordsCalls = new LongAdder();
     final LongAdder throttledReads = new LongAdder();
+    final LongAdder throttledWrites = new LongAdder();
     final LongAdder payloadCappedBatches = new LongAdder();
     final LongAdder instancesCreated = new LongAdder();
     final LongAdder instancesDiscarded = new LongAdder();
@@ -25,7 +26,7 @@ final class EsmCounters {
     EsmStats snapshot() {
         return new EsmStats(invocations.sum(), recordsDelivered.sum(), functionErrors.sum(), timeouts.sum(),
                 partialFailures.sum(), retries.sum(), bisections.sum(), recordsToDestination.sum(),
-                getRecordsCalls.sum(), throttledReads.sum(), payloadCappedBatches.sum(), instancesCreated.sum(),
+                getRecordsCalls.sum(), throttledReads.sum(), throttledWrites.sum(), payloadCappedBatches.sum(), instancesCreated.sum(),
                 instancesDiscarded.sum(), redeliveries.sum(), chaosTimeouts.sum(),
                 handlerNanos.sum() / 1_000_000, readNanos.sum() / 1_000_000);
     }

@@ -13,6 +13,7 @@ package io.sluice.localstack.esm;
  * @param recordsToDestination records handed to the on-failure destination (or discarded without one)
  * @param getRecordsCalls Kinesis GetRecords calls
  * @param throttledReads GetRecords calls throttled (by the engine or by chaos mode); reading resumed from the checkpoint
+ * @param throttledWrites writes of invocations that chaos mode failed as throttled (see {@link Chaos})
  * @param payloadCappedBatches batches closed before BatchSize because the next record would pass the 6 MB payload cap
  * @param instancesCreated handler instances built (cold starts)
  * @param instancesDiscarded handler instances dropped (after a timeout, or recycled by chaos mode)
@@ -23,7 +24,8 @@ package io.sluice.localstack.esm;
  */
 public record EsmStats(long invocations, long recordsDelivered, long functionErrors, long timeouts,
                        long partialFailures, long retries, long bisections, long recordsToDestination,
-                       long getRecordsCalls, long throttledReads, long payloadCappedBatches, long instancesCreated,
+                       long getRecordsCalls, long throttledReads, long throttledWrites, long payloadCappedBatches,
+                       long instancesCreated,
                        long instancesDiscarded, long redeliveries, long chaosTimeouts, long handlerMillis,
                        long readMillis) {
 }

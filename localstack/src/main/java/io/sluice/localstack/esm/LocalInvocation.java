@@ -17,14 +17,43 @@ public final class LocalInvocation {
     private static final ThreadLocal<LocalInvocation> CURRENT = new ThreadLocal<>();
 
     private final int timeoutAfterWrites;
+    private final int throttledWrite;
     private final AtomicInteger writes = new AtomicInteger();
+    private final AtomicInteger attemptedWrites = new AtomicInteger();
     private final CompletableFuture<String> timeoutRequested = new CompletableFuture<>();
     private boolean finished;
     private boolean frozen;
 
     /** @param timeoutAfterWrites time the invocation out right after this many writes; 0 for never */
     LocalInvocation(int timeoutAfterWrites) {
+        this(timeoutAfterWrites, 0);
+    }
+
+    /**
+     * @param timeoutAfterWrites time the invocation out right after this many writes; 0 for never
+     * @param throttledWrite the attempted write (1-based) that fails as throttled before it is sent; 0 for none
+     */
+    LocalInvocation(int timeoutAfterWrites, int throttledWrite) {
         this.timeoutAfterWrites = timeoutAfterWrites;
+        this.throttledWrite = throttledWrite;
+    }
+
+    /**
+     * Call before a write of the running invocation is sent.
+     *
+     * @return true if chaos mode throttles this write: the caller fails it as the service would, without sending it
+     * @throws InvocationFrozenException if the invocation has timed out
+     */
+    public static boolean beforeWrite() {
+        beforeCall();
+        LocalInvocation current = CURRENT.get();
+        return current != null && current.throttledWrite > 0
+                && current.attemptedWrites.incrementAndGet() == current.throttledWrite;
+    }
+
+    /** @return true if chaos mode throttled one of this invocation's writes (it reached the throttled one) */
+    boolean wroteThrottled() {
+        return throttledWrite > 0 && attemptedWrites.get() >= throttledWrite;
     }
 
     /**

@@ -52,7 +52,9 @@ class ChaosTest {
         FencedStore store = new FencedStore();
         Recorder recorder = new Recorder(call -> {
             for (int i = 0; i < call.data().size(); i++) {
-                LocalInvocation.beforeCall();                       // what the SDK interceptor does for each request
+                if (LocalInvocation.beforeWrite()) {                // what the SDK interceptor does before a write
+                    throw new IllegalStateException("write throttled");
+                }
                 store.apply(call.shardId(), call.sequenceNumbers().get(i), call.data().get(i));
                 LocalInvocation.afterWrite();                       // may time the invocation out right here (chaos)
                 if (i % 5 == 0) {
@@ -62,7 +64,7 @@ class ChaosTest {
             return new StreamsEventResponse();
         });
         Chaos chaos = Chaos.seeded(seed).withRedeliveries(0.3).withRandomTimeouts(0.1, Duration.ofMillis(5))
-                .withTimeoutsAfterWrites(0.15, 10).withThrottledReads(0.15).withRecycling(0.2);
+                .withTimeoutsAfterWrites(0.15, 10).withThrottledReads(0.15).withRecycling(0.2).withThrottledWrites(0.1);
         FakeSqs sqs = new FakeSqs();
         EventSourceMappingConfig config = Recorder.config().withBatchSize(20).withMaximumRetryAttempts(3)
                 .withBisectBatchOnFunctionError(true).withOnFailureDestination(FakeSqs.QUEUE_ARN);
@@ -94,6 +96,7 @@ class ChaosTest {
         assertThat(stats.redeliveries()).as("redeliveries").isPositive();
         assertThat(stats.chaosTimeouts()).as("chaos timeouts").isPositive();
         assertThat(stats.throttledReads()).as("throttled reads").isPositive();
+        assertThat(stats.throttledWrites()).as("throttled writes").isPositive();
         assertThat(stats.instancesCreated()).as("instances created").isGreaterThan(3);
         assertThat(stats.recordsDelivered()).as("records delivered, with redeliveries").isGreaterThan(600);
         System.out.println("chaos seed " + seed + ": " + stats);
