@@ -138,7 +138,7 @@ public final class EventSources {
         }
         if (p.has("MaximumRecordAgeInSeconds")) {
             long age = p.get("MaximumRecordAgeInSeconds").asLong();
-            c = c.withMaximumRecordAge(age < 0 ? null : Duration.ofSeconds(age));
+            c = c.withMaximumRecordAge(age == -1 ? null : Duration.ofSeconds(age));
         }
         for (JsonNode t : p.path("FunctionResponseTypes")) {
             if (t.asText().equals("ReportBatchItemFailures")) {

@@ -124,6 +124,7 @@ class TemplateTest {
         ", Enabled: false                                                          | Enabled: false is not implemented",
         ", DestinationConfig: {OnFailure: {Type: SNS, Destination: 'arn:aws:sns:us-east-1:1:t'}} | only SQS on-failure destinations",
         ", MaximumRecordAgeInSeconds: 30                                           | MaximumRecordAgeInSeconds must be -1 or 60..604800, was 30",
+        ", MaximumRecordAgeInSeconds: -5                                           | MaximumRecordAgeInSeconds must be -1 or 60..604800, was -5",
         ", BatchSzie: 10                                                           | unknown Kinesis event property BatchSzie",
     })
     void shouldRefuseWhatTheLocalRuntimeDoesNotImplementOrLambdaRejects(String eventProperties, String message) {

@@ -66,7 +66,8 @@ public final class LocalEventSourceMapping implements AutoCloseable {
         return t;
     });
     private final Object discoveryLock = new Object();
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    /** Clients created for this mapping, closed with it. */
+    final List<AutoCloseable> owned = new ArrayList<>();
 
     private volatile boolean running;
     private volatile String streamArn;
@@ -122,75 +123,8 @@ public final class LocalEventSourceMapping implements AutoCloseable {
      * @param config the mapping's settings
      * @return a builder: {@code handlers(..)} is required; checkpoints default to in-memory, chaos to off
      */
-    public static Builder builder(EventSourceMappingConfig config) {
-        return new Builder(config);
-    }
-
-    /** Options of a mapping beyond its template settings. */
-    public static final class Builder {
-        private final EventSourceMappingConfig config;
-        private HandlerFactory handlers;
-        private CheckpointStore checkpoints = CheckpointStore.inMemory();
-        private Chaos chaos = Chaos.off();
-        private Clock clock = Clock.systemUTC();
-
-        private Builder(EventSourceMappingConfig config) {
-            this.config = java.util.Objects.requireNonNull(config, "config");
-        }
-
-        /** @param factory builds handler instances (Lambda's execution environments) @return this */
-        public Builder handlers(HandlerFactory factory) {
-            this.handlers = factory;
-            return this;
-        }
-
-        /** @param store per-shard progress @return this */
-        public Builder checkpoints(CheckpointStore store) {
-            this.checkpoints = store;
-            return this;
-        }
-
-        /** @param c faults to inject ({@link Chaos#off()} by default) @return this */
-        public Builder chaos(Chaos c) {
-            this.chaos = java.util.Objects.requireNonNull(c, "chaos");
-            return this;
-        }
-
-        /** @param c the clock record ages and failure records are judged by (tests: ahead of real time) @return this */
-        public Builder clock(Clock c) {
-            this.clock = java.util.Objects.requireNonNull(c, "clock");
-            return this;
-        }
-
-        /**
-         * @param kinesis client for the stream (not closed by the mapping)
-         * @param sqs client for the on-failure destination (not closed by the mapping)
-         * @param region region reported in events
-         * @return the mapping, not started
-         */
-        public LocalEventSourceMapping build(KinesisClient kinesis, SqsClient sqs, String region) {
-            java.util.Objects.requireNonNull(handlers, "handlers");
-            return new LocalEventSourceMapping(config, handlers, kinesis, sqs, checkpoints, region, chaos, clock);
-        }
-
-        /**
-         * Creates clients from {@code aws} (closed with the mapping) and starts polling.
-         *
-         * @return the running mapping
-         */
-        public LocalEventSourceMapping start(LocalAws aws) {
-            KinesisClient kinesis = aws.kinesis();
-            SqsClient sqs = aws.sqs();
-            LocalEventSourceMapping esm = build(kinesis, sqs, aws.region().id());
-            esm.owned.add(kinesis);
-            esm.owned.add(sqs);
-            try {
-                return esm.start();
-            } catch (RuntimeException e) {
-                esm.close(); // e.g. the stream does not exist: do not leak the clients and threads
-                throw e;
-            }
-        }
+    public static LocalEventSourceMappingBuilder builder(EventSourceMappingConfig config) {
+        return new LocalEventSourceMappingBuilder(config);
     }
 
     /**
