@@ -110,6 +110,51 @@ class LocalEventSourceMappingIT {
 
     @Test
     @org.junit.jupiter.api.Tag("twoShards")
+    void shouldDeliverEveryRecordAtLeastOnceFirstInOrderUnderChaosAcrossASplit() throws Exception {
+        RecordingHandler handler = RecordingHandler.succeeding();
+        io.sluice.localstack.esm.Chaos chaos = io.sluice.localstack.esm.Chaos.seeded(16).withRedeliveries(0.4)
+                .withThrottledReads(0.3).withRecycling(0.3).withRandomTimeouts(0, Duration.ofMillis(1))
+                .withTimeoutsAfterWrites(0, 1).withThrottledWrites(0); // this handler makes no AWS calls
+        try (KinesisClient kinesis = aws.kinesis();
+             LocalEventSourceMapping esm = LocalEventSourceMapping.builder(templateConfig(40))
+                     .handlers(() -> handler).chaos(chaos).start(aws)) {
+            put(kinesis, 0, 300);
+            Shard parent = kinesis.listShards(b -> b.streamName(stream)).shards().get(0);
+            BigInteger lo = new BigInteger(parent.hashKeyRange().startingHashKey());
+            BigInteger hi = new BigInteger(parent.hashKeyRange().endingHashKey());
+            kinesis.splitShard(b -> b.streamName(stream).shardToSplit(parent.shardId())
+                    .newStartingHashKey(lo.add(hi).shiftRight(1).toString()));
+            awaitActive(kinesis);
+            put(kinesis, 300, 300);
+
+            assertThat(esm.awaitDrained(DRAIN)).isTrue();
+
+            assertThat(esm.stats().redeliveries()).as(esm.stats().toString()).isPositive();
+            assertThat(esm.stats().throttledReads()).as(esm.stats().toString()).isPositive();
+            assertThat(esm.stats().recordsToDestination()).isZero();
+        }
+        List<Delivery> seen = handler.deliveries;
+        List<String> firstSight = seen.stream().map(Delivery::data).distinct().toList();
+        assertThat(firstSight).hasSize(600);
+        // First deliveries per partition key follow put order, across the split; the parent's come before the children's.
+        Map<String, List<Integer>> byKey = new HashMap<>();
+        seen.stream().filter(d -> seen.indexOf(d) == indexOfData(seen, d.data()))
+                .forEach(d -> byKey.computeIfAbsent(d.partitionKey(), k -> new ArrayList<>()).add(Integer.parseInt(d.data())));
+        byKey.values().forEach(values -> assertThat(values).isSorted());
+        assertThat(handler.maxInFlightPerShard.get()).isEqualTo(1);
+    }
+
+    private static int indexOfData(List<Delivery> deliveries, String data) {
+        for (int i = 0; i < deliveries.size(); i++) {
+            if (deliveries.get(i).data().equals(data)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("twoShards")
     void shouldDeliverBothParentsBeforeTheChildOfAMerge() throws Exception {
         RecordingHandler handler = RecordingHandler.succeeding();
         try (KinesisClient kinesis = aws.kinesis();

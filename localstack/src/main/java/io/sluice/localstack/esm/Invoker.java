@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs one invocation on a worker thread and waits for it at most the function's timeout (or the earlier point
@@ -48,9 +47,7 @@ final class Invoker implements AutoCloseable {
     Result invoke(RequestHandler<KinesisEvent, StreamsEventResponse> handler, KinesisEvent event, Context context,
                   LocalInvocation invocation, long waitMillis) throws InterruptedException {
         CompletableFuture<StreamsEventResponse> result = new CompletableFuture<>();
-        AtomicReference<Thread> worker = new AtomicReference<>();
         workers.execute(() -> {
-            worker.set(Thread.currentThread());
             invocation.bind();
             try {
                 result.complete(handler.handleRequest(event, context));
@@ -68,14 +65,14 @@ final class Invoker implements AutoCloseable {
         } catch (ExecutionException e) {
             // the handler threw: read below
         } catch (InterruptedException e) {
-            abandon(invocation, worker);
+            invocation.abandon();
             throw e;
         }
         if (invocation.timeoutRequested().isDone()) {
-            abandon(invocation, worker);
+            invocation.abandon(); // already frozen by the write that requested it; interrupts the thread
             return new Result.TimedOut(invocation.timeoutRequested().getNow("chaos"));
         }
-        if (!result.isDone() && abandon(invocation, worker)) {
+        if (!result.isDone() && invocation.abandon()) {
             return new Result.TimedOut("deadline of " + waitMillis + " ms");
         }
         try {
@@ -83,19 +80,6 @@ final class Invoker implements AutoCloseable {
         } catch (RuntimeException e) {
             return new Result.Threw(e.getCause() == null ? e : e.getCause());
         }
-    }
-
-    /** @return true if the invocation was still running and is now abandoned */
-    private static boolean abandon(LocalInvocation invocation, AtomicReference<Thread> worker) {
-        if (!invocation.freeze()) {
-            return false;
-        }
-        // The worker sets itself before running the handler; wait for it briefly if it has not started yet.
-        for (int i = 0; i < 100 && worker.get() == null; i++) {
-            Thread.onSpinWait();
-        }
-        invocation.interruptIfRunning(worker.get());
-        return true;
     }
 
     @Override

@@ -23,6 +23,7 @@ public final class LocalInvocation {
     private final CompletableFuture<String> timeoutRequested = new CompletableFuture<>();
     private boolean finished;
     private boolean frozen;
+    private Thread worker;
 
     /** @param timeoutAfterWrites time the invocation out right after this many writes; 0 for never */
     LocalInvocation(int timeoutAfterWrites) {
@@ -97,8 +98,13 @@ public final class LocalInvocation {
         return timeoutRequested;
     }
 
-    void bind() {
+    /** Binds to the calling (worker) thread; if the invocation was abandoned before it started, interrupts it. */
+    synchronized void bind() {
         CURRENT.set(this);
+        worker = Thread.currentThread();
+        if (frozen) {
+            worker.interrupt();
+        }
     }
 
     /** Unbinds from the thread; after this the invocation can no longer be frozen (it completed first). */
@@ -116,11 +122,20 @@ public final class LocalInvocation {
         return true;
     }
 
-    /** Interrupts {@code worker} only while it is still running this invocation (never a later one). */
-    synchronized void interruptIfRunning(Thread worker) {
-        if (!finished && worker != null) {
+    /**
+     * Freezes the invocation and interrupts its thread, only while it is still running it (never a later one).
+     *
+     * @return true if it was still running and is now abandoned; false if it had already finished
+     */
+    synchronized boolean abandon() {
+        if (finished) {
+            return false;
+        }
+        frozen = true;
+        if (worker != null) {
             worker.interrupt();
         }
+        return true;
     }
 
     synchronized boolean isFrozen() {
