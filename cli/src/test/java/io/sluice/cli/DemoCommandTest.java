@@ -19,13 +19,25 @@ class DemoCommandTest {
 
     @Test
     void demo_streamsAndRecomputesOrders_andFindsThemConsistent() throws Exception {
+        assertConsistent();
+    }
+
+    @Test
+    void demo_withChaos_stillFindsThemConsistent() throws Exception {
+        assertConsistent("--chaos", "--seed", "3");
+    }
+
+    private void assertConsistent(String... extra) throws Exception {
         PrintStream stdout = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = SluiceCommand.execute("demo", "--records", "1500", "--minutes", "4", "--objects", "3",
-                    "--env", "emulators", "--out", dir.toString());
+            String[] args = {"demo", "--records", "1500", "--minutes", "4", "--objects", "3", "--env", "emulators",
+                    "--out", dir.toString()};
+            String[] all = java.util.Arrays.copyOf(args, args.length + extra.length);
+            System.arraycopy(extra, 0, all, args.length, extra.length);
+            code = SluiceCommand.execute(all);
         } finally {
             System.setOut(stdout);
         }

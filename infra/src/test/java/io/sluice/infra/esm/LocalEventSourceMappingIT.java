@@ -287,7 +287,8 @@ class LocalEventSourceMappingIT {
     @Test
     void shouldGatherRecordsForTheBatchingWindowBeforeInvoking() throws Exception {
         RecordingHandler handler = RecordingHandler.succeeding();
-        EventSourceMappingConfig config = templateConfig(100).withMaximumBatchingWindow(Duration.ofSeconds(2));
+        // 5 s: the five puts below take about 1 s, several on a loaded machine (kinesis-mock's first puts are slow).
+        EventSourceMappingConfig config = templateConfig(100).withMaximumBatchingWindow(Duration.ofSeconds(5));
         try (KinesisClient kinesis = aws.kinesis();
              LocalEventSourceMapping esm = LocalEventSourceMapping.start(config, handler, aws, CheckpointStore.inMemory())) {
             Thread.sleep(300); // the shard poller is running and idle
