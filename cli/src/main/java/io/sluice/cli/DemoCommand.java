@@ -11,6 +11,7 @@ import io.sluice.infra.template.KinesisEventSource;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;
 import io.sluice.localstack.LocalAws;
+import io.sluice.localstack.esm.Chaos;
 import io.sluice.localstack.esm.CheckpointStore;
 import io.sluice.localstack.esm.EventSourceMappingConfig;
 import io.sluice.localstack.esm.LocalEventSourceMapping;
@@ -89,6 +90,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "11", description = "Order generator seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--chaos", description = "Chaos mode of the local event-source mapping (seeded by --seed): "
+            + "redelivered batches, timed-out invocations, throttled reads, recycled handler instances.")
+    boolean chaos;
+
     @Override
     public Integer call() throws Exception {
         if (records < 1 || records > 200_000 || shards < 1 || shards > 16 || objects < 1 || objects > 100) {
@@ -117,9 +122,11 @@ final class DemoCommand implements Callable<Integer> {
             PrintStream metrics = new PrintStream(OutputStream.nullOutputStream());
             LambdaWiring liveWiring = LambdaWiring.of(live.config(), clients);
             long liveStart = System.nanoTime();
-            try (LocalEventSourceMapping esm = LocalEventSourceMapping.start(config,
-                    new KinesisOperatorHandler(liveWiring.kinesisOperator(Clock.systemUTC(), metrics)), aws,
-                    CheckpointStore.inMemory())) {
+            Chaos faults = chaos ? Chaos.seeded(seed) : Chaos.off();
+            step("live: event-source mapping " + faults);
+            try (LocalEventSourceMapping esm = LocalEventSourceMapping.builder(config)
+                    .handlers(() -> new KinesisOperatorHandler(liveWiring.kinesisOperator(Clock.systemUTC(), metrics)))
+                    .checkpoints(CheckpointStore.inMemory()).chaos(faults).start(aws)) {
                 if (!noReshard) {   // the shard scaler splits in the spike, merges in the calm; orders go on meanwhile
                     DemoResharding scaler = DemoResharding.start(kinesis, dynamo, live.stream(),
                             live.config().coordinationTable(), shards, DemoCommand::step);

@@ -19,6 +19,15 @@ class DemoCommandTest {
 
     @Test
     void demo_streamsAndRecomputesOrders_whileTheScalerSplitsAndMerges_andFindsThemConsistent() throws Exception {
+        assertConsistent();
+    }
+
+    @Test
+    void demo_withChaos_stillFindsThemConsistent_whileTheScalerReshards() throws Exception {
+        assertConsistent("--chaos", "--seed", "3");
+    }
+
+    private void assertConsistent(String... extra) throws Exception {
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -27,8 +36,11 @@ class DemoCommandTest {
         System.setErr(new PrintStream(steps, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = SluiceCommand.execute("demo", "--records", "1500", "--minutes", "4", "--objects", "3",
-                    "--env", "emulators", "--out", dir.toString());
+            String[] args = {"demo", "--records", "1500", "--minutes", "4", "--objects", "3", "--env", "emulators",
+                    "--out", dir.toString()};
+            String[] all = java.util.Arrays.copyOf(args, args.length + extra.length);
+            System.arraycopy(extra, 0, all, args.length, extra.length);
+            code = SluiceCommand.execute(all);
         } finally {
             System.setOut(stdout);
             System.setErr(stderr);

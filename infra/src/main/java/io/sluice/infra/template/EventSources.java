@@ -10,11 +10,15 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the {@code Type: Kinesis} events of the template's {@code AWS::Serverless::Function} resources
  * into {@link EventSourceMappingConfig}s with SAM's property names and Lambda's defaults, so the local
- * runtime applies exactly what a deployment would.
+ * runtime applies exactly what a deployment would: the event's properties and the function's {@code Timeout}
+ * (or {@code Globals.Function.Timeout}, else SAM's 3 s). A property the local runtime does not implement
+ * ({@code FilterCriteria}, {@code Enabled: false}, {@code TumblingWindowInSeconds}, a non-SQS destination, a stream
+ * consumer, or any property SAM does not define) is refused with a message naming it, never ignored.
  *
  * <pre>{@code
  * for (KinesisEventSource e : EventSources.kinesis(template)) {
@@ -46,7 +50,7 @@ public final class EventSources {
                 JsonNode p = template.resolve(e.getValue().path("Properties"));
                 out.add(new KinesisEventSource(r.logicalId(), e.getKey(),
                         template.resolve(r.properties().path("Handler")).asText(),
-                        environment(template, r), config(template, r, p)));
+                        environment(template, r), config(template, r, e.getKey(), p)));
             }
         }
         return out;
@@ -59,11 +63,61 @@ public final class EventSources {
         return env;
     }
 
-    private static EventSourceMappingConfig config(Template template, TemplateResource fn, JsonNode p) {
+    /** SAM's Kinesis event properties that the local runtime applies. */
+    private static final Set<String> IMPLEMENTED = Set.of("Stream", "StartingPosition", "StartingPositionTimestamp",
+            "BatchSize", "MaximumBatchingWindowInSeconds", "MaximumRetryAttempts", "BisectBatchOnFunctionError",
+            "MaximumRecordAgeInSeconds", "FunctionResponseTypes", "DestinationConfig", "ParallelizationFactor",
+            "Enabled");
+    /** SAM's Kinesis event properties that change nothing the local runtime does (metrics, key of filter encryption). */
+    private static final Set<String> NO_LOCAL_EFFECT = Set.of("MetricsConfig", "KmsKeyArn");
+    /** SAM's Kinesis event properties the local runtime does not implement, and why that matters. */
+    private static final Map<String, String> NOT_IMPLEMENTED = Map.of(
+            "FilterCriteria", "event filtering would deliver records AWS drops",
+            "TumblingWindowInSeconds", "tumbling-window state (the event's window and state fields) is not passed");
+
+    private static void refuseUnimplemented(String where, JsonNode p) {
+        p.fieldNames().forEachRemaining(name -> {
+            if (NOT_IMPLEMENTED.containsKey(name)) {
+                throw new IllegalArgumentException(where + ": " + name + " is not implemented by the local event source"
+                        + " mapping (" + NOT_IMPLEMENTED.get(name) + "); remove it or run on AWS");
+            }
+            if (!IMPLEMENTED.contains(name) && !NO_LOCAL_EFFECT.contains(name)) {
+                throw new IllegalArgumentException(where + ": unknown Kinesis event property " + name
+                        + " (not a SAM property the local event source mapping knows)");
+            }
+        });
+        if (p.has("Enabled") && !p.get("Enabled").asBoolean(true)) {
+            throw new IllegalArgumentException(where + ": Enabled: false is not implemented by the local event source"
+                    + " mapping (a disabled mapping would still be started); remove the event instead");
+        }
+        JsonNode onFailure = p.path("DestinationConfig").path("OnFailure");
+        String type = onFailure.path("Type").asText("SQS");
+        String dest = onFailure.path("Destination").asText("");
+        if (!onFailure.isMissingNode() && (!type.equals("SQS") || dest.startsWith("arn:") && !dest.startsWith("arn:aws:sqs:"))) {
+            throw new IllegalArgumentException(where + ": only SQS on-failure destinations are implemented by the local"
+                    + " event source mapping, was Type=" + type + " Destination=" + dest);
+        }
+        if (p.path("Stream").asText().contains("/consumer/")) {
+            throw new IllegalArgumentException(where + ": enhanced fan-out (a stream consumer ARN) is not implemented"
+                    + " by the local event source mapping; use the stream's ARN");
+        }
+    }
+
+    /** The function's Timeout, else Globals.Function.Timeout, else SAM's default of 3 s. */
+    private static Duration timeout(Template template, TemplateResource fn) {
+        JsonNode own = template.resolve(fn.properties().path("Timeout"));
+        JsonNode global = template.globals().path("Function").path("Timeout");
+        JsonNode t = !own.isMissingNode() ? own : global;
+        return t.isMissingNode() ? Duration.ofSeconds(3) : Duration.ofSeconds(t.asLong());
+    }
+
+    private static EventSourceMappingConfig config(Template template, TemplateResource fn, String event, JsonNode p) {
+        refuseUnimplemented(fn.logicalId() + ".Events." + event, p);
         String streamArn = p.path("Stream").asText();
         String streamName = streamArn.substring(streamArn.lastIndexOf('/') + 1);
         EventSourceMappingConfig c = EventSourceMappingConfig.forStream(streamName)
-                .withFunctionName(template.physicalName(fn.logicalId()));
+                .withFunctionName(template.physicalName(fn.logicalId()))
+                .withFunctionTimeout(timeout(template, fn));
         if (p.has("BatchSize")) {
             c = c.withBatchSize(p.get("BatchSize").asInt());
         }
@@ -84,7 +138,7 @@ public final class EventSources {
         }
         if (p.has("MaximumRecordAgeInSeconds")) {
             long age = p.get("MaximumRecordAgeInSeconds").asLong();
-            c = c.withMaximumRecordAge(age < 0 ? null : Duration.ofSeconds(age));
+            c = c.withMaximumRecordAge(age == -1 ? null : Duration.ofSeconds(age));
         }
         for (JsonNode t : p.path("FunctionResponseTypes")) {
             if (t.asText().equals("ReportBatchItemFailures")) {

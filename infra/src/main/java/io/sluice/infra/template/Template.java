@@ -137,6 +137,12 @@ public final class Template {
         return Optional.ofNullable(resources.get(logicalId));
     }
 
+    /** @return the template's {@code Globals} section, resolved (a missing node if none) */
+    public JsonNode globals() {
+        JsonNode globals = root.path("Globals");
+        return globals.isMissingNode() ? globals : resolve(globals);
+    }
+
     /** @return the template's {@code Conditions} section (possibly missing) */
     JsonNode conditions() {
         return root.path("Conditions");

@@ -94,6 +94,52 @@ class TemplateTest {
         assertThat(c.reportBatchItemFailures()).isTrue();
         assertThat(c.onFailureDestination()).isEqualTo("arn:aws:sqs:us-east-1:000000000000:sluice-dev-operator-dlq");
         assertThat(c.parallelizationFactor()).isEqualTo(1);
+        assertThat(c.functionTimeout()).as("Globals.Function.Timeout").isEqualTo(Duration.ofSeconds(60));
+    }
+
+    private static String kinesisFunction(String functionProperties, String eventProperties) {
+        return String.join("\n",
+                "Resources:",
+                "  S: {Type: AWS::Kinesis::Stream, Properties: {ShardCount: 1}}",
+                "  F:",
+                "    Type: AWS::Serverless::Function",
+                "    Properties: {Handler: a.B::handleRequest" + functionProperties + ",",
+                "      Events: {E: {Type: Kinesis, Properties: {Stream: !GetAtt S.Arn, StartingPosition: LATEST"
+                        + eventProperties + "}}}}");
+    }
+
+    @Test
+    void shouldTakeTheFunctionsOwnTimeoutOrSamsDefault() {
+        Template own = Template.parse(kinesisFunction(", Timeout: 17", ""), TemplateOptions.local());
+        Template none = Template.parse(kinesisFunction("", ""), TemplateOptions.local());
+
+        assertThat(EventSources.kinesis(own).get(0).config().functionTimeout()).isEqualTo(Duration.ofSeconds(17));
+        assertThat(EventSources.kinesis(none).get(0).config().functionTimeout()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        ", FilterCriteria: {Filters: [{Pattern: '{}'}]}                          | FilterCriteria is not implemented",
+        ", TumblingWindowInSeconds: 60                                             | TumblingWindowInSeconds is not implemented",
+        ", Enabled: false                                                          | Enabled: false is not implemented",
+        ", DestinationConfig: {OnFailure: {Type: SNS, Destination: 'arn:aws:sns:us-east-1:1:t'}} | only SQS on-failure destinations",
+        ", MaximumRecordAgeInSeconds: 30                                           | MaximumRecordAgeInSeconds must be -1 or 60..604800, was 30",
+        ", MaximumRecordAgeInSeconds: -5                                           | MaximumRecordAgeInSeconds must be -1 or 60..604800, was -5",
+        ", BatchSzie: 10                                                           | unknown Kinesis event property BatchSzie",
+    })
+    void shouldRefuseWhatTheLocalRuntimeDoesNotImplementOrLambdaRejects(String eventProperties, String message) {
+        Template template = Template.parse(kinesisFunction("", eventProperties), TemplateOptions.local());
+
+        assertThatThrownBy(() -> EventSources.kinesis(template)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message.trim());
+    }
+
+    @Test
+    void shouldAcceptEnabledTrueAndPropertiesWithoutLocalEffect() {
+        Template template = Template.parse(kinesisFunction("", ", Enabled: true, MetricsConfig: {Metrics: [EventCount]}"),
+                TemplateOptions.local());
+
+        assertThat(EventSources.kinesis(template)).hasSize(1);
     }
 
     @Test

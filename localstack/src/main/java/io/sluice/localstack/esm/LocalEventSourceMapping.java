@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.localstack.LocalAws;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +28,17 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * merge) only once all its parents are fully processed. Shards are discovered with {@code ListShards},
  * which kinesis-mock, kinesalite and LocalStack all serve.
  *
+ * <p>Invocations run as on Lambda: on a pool of handler instances built by a {@link HandlerFactory} (an idle one
+ * drawn at random, a new one when none is idle), each within the function's {@code Timeout}; a timed-out
+ * invocation is interrupted, frozen (see {@link LocalInvocation}) and its instance discarded. {@link Chaos} makes
+ * it harsher on demand.
+ *
  * <pre>{@code
- * try (LocalEventSourceMapping esm = LocalEventSourceMapping.start(config, new KinesisOperatorHandler(),
- *         localAws, CheckpointStore.file(Path.of(".sluice/local/checkpoints.json")))) {
+ * try (LocalEventSourceMapping esm = LocalEventSourceMapping.builder(config)
+ *         .handlers(() -> new KinesisOperatorHandler(wiring.kinesisOperator(clock, metrics)))
+ *         .checkpoints(CheckpointStore.file(Path.of(".sluice/local/checkpoints.json")))
+ *         .chaos(Chaos.seeded(42))                   // optional
+ *         .start(localAws)) {
  *     putRecords(...);
  *     esm.awaitDrained(Duration.ofSeconds(30));   // everything in the stream so far is processed
  * }
@@ -40,7 +49,10 @@ public final class LocalEventSourceMapping implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final EventSourceMappingConfig config;
-    private final RequestHandler<KinesisEvent, StreamsEventResponse> handler;
+    private final HandlerPool pool;
+    private final Invoker invoker = new Invoker();
+    private final Chaos chaos;
+    private final Clock clock;
     private final KinesisClient kinesis;
     private final CheckpointStore checkpoints;
     private final FailureDestination destination;
@@ -54,7 +66,8 @@ public final class LocalEventSourceMapping implements AutoCloseable {
         return t;
     });
     private final Object discoveryLock = new Object();
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    /** Clients created for this mapping, closed with it. */
+    final List<AutoCloseable> owned = new ArrayList<>();
 
     private volatile boolean running;
     private volatile String streamArn;
@@ -64,7 +77,8 @@ public final class LocalEventSourceMapping implements AutoCloseable {
 
     /**
      * @param config the mapping's settings
-     * @param handler the function, invoked on this runtime's threads (one per shard)
+     * @param handler the function, one instance shared by every invocation (see {@link HandlerFactory#shared}): the
+     *     timeout is not enforced
      * @param kinesis client for the stream (not closed by this runtime)
      * @param sqs client for the on-failure destination (not closed by this runtime)
      * @param checkpoints where per-shard progress is kept
@@ -72,33 +86,45 @@ public final class LocalEventSourceMapping implements AutoCloseable {
      */
     public LocalEventSourceMapping(EventSourceMappingConfig config, RequestHandler<KinesisEvent, StreamsEventResponse> handler,
                                    KinesisClient kinesis, SqsClient sqs, CheckpointStore checkpoints, String region) {
+        this(config, HandlerFactory.shared(handler), kinesis, sqs, checkpoints, region, Chaos.off(), Clock.systemUTC());
+    }
+
+    LocalEventSourceMapping(EventSourceMappingConfig config, HandlerFactory handlers, KinesisClient kinesis,
+                            SqsClient sqs, CheckpointStore checkpoints, String region, Chaos chaos, Clock clock) {
         this.config = config;
-        this.handler = handler;
+        if (handlers instanceof HandlerFactory.Shared && chaos.enabled()) {
+            throw new IllegalArgumentException("Chaos mode needs a HandlerFactory: a single shared handler instance can"
+                    + " be neither timed out nor recycled");
+        }
+        this.pool = new HandlerPool(handlers, chaos.seed(), counters);
         this.kinesis = kinesis;
         this.checkpoints = checkpoints;
-        this.destination = new FailureDestination(sqs, config.onFailureDestination());
+        this.destination = new FailureDestination(sqs, config.onFailureDestination(), clock);
         this.region = region;
+        this.chaos = chaos;
+        this.clock = clock;
     }
 
     /**
-     * Creates clients from {@code aws} (closed with the mapping) and starts polling.
+     * Creates clients from {@code aws} (closed with the mapping) and starts polling, with one handler instance
+     * shared by every invocation. That instance cannot be discarded, so the function's timeout is not enforced
+     * (an abandoned call would run beside its retry on the same instance) and chaos mode is refused. Prefer
+     * {@link #builder} with a {@link HandlerFactory}.
      *
      * @return the running mapping
      */
     public static LocalEventSourceMapping start(EventSourceMappingConfig config,
                                                 RequestHandler<KinesisEvent, StreamsEventResponse> handler,
                                                 LocalAws aws, CheckpointStore checkpoints) {
-        KinesisClient kinesis = aws.kinesis();
-        SqsClient sqs = aws.sqs();
-        LocalEventSourceMapping esm = new LocalEventSourceMapping(config, handler, kinesis, sqs, checkpoints, aws.region().id());
-        esm.owned.add(kinesis);
-        esm.owned.add(sqs);
-        try {
-            return esm.start();
-        } catch (RuntimeException e) {
-            esm.close(); // e.g. the stream does not exist: do not leak the clients and threads
-            throw e;
-        }
+        return builder(config).handlers(HandlerFactory.shared(handler)).checkpoints(checkpoints).start(aws);
+    }
+
+    /**
+     * @param config the mapping's settings
+     * @return a builder: {@code handlers(..)} is required; checkpoints default to in-memory, chaos to off
+     */
+    public static LocalEventSourceMappingBuilder builder(EventSourceMappingConfig config) {
+        return new LocalEventSourceMappingBuilder(config);
     }
 
     /**
@@ -115,7 +141,8 @@ public final class LocalEventSourceMapping implements AutoCloseable {
         mappingKey = config.functionName() + "|" + streamArn + "|" + s.streamCreationTimestamp().toEpochMilli();
         running = true;
         executor.execute(this::discoveryLoop);
-        LOG.log(Level.INFO, "Local event source mapping started. function=[" + config.functionName() + "] stream=[" + streamArn + "]");
+        LOG.log(Level.INFO, "Local event source mapping started. function=[" + config.functionName() + "] stream=["
+                + streamArn + "] timeout=" + config.functionTimeout() + " " + chaos);
         return this;
     }
 
@@ -171,10 +198,11 @@ public final class LocalEventSourceMapping implements AutoCloseable {
     }
 
     private void startPoller(String shardId, boolean child) {
-        BatchProcessor processor = new BatchProcessor(handler, config, destination, shardId, streamArn, region,
-                seq -> checkpoints.put(mappingKey, shardId, seq), () -> running, counters);
-        ShardPoller poller = new ShardPoller(kinesis, config.streamName(), shardId, child, config, checkpoints, mappingKey,
-                processor, () -> running, counters, () -> onShardEnd(shardId));
+        Chaos.Schedule schedule = chaos.forShard(shardId);
+        BatchProcessor processor = new BatchProcessor(pool, invoker, config, destination, shardId, streamArn, region,
+                seq -> checkpoints.put(mappingKey, shardId, seq), () -> running, counters, schedule, clock);
+        ShardPoller poller = new ShardPoller(kinesis, config.streamName(), shardId, streamArn, region, child, config,
+                checkpoints, mappingKey, processor, () -> running, counters, schedule, () -> onShardEnd(shardId));
         pollers.put(shardId, poller);
         executor.execute(poller);
         LOG.log(Level.DEBUG, "Polling shard. shard=[" + shardId + "] child=" + child);
@@ -232,6 +260,11 @@ public final class LocalEventSourceMapping implements AutoCloseable {
         return streamArn;
     }
 
+    /** @return the chaos this mapping runs with ({@link Chaos#off()} unless set) */
+    public Chaos chaos() {
+        return chaos;
+    }
+
     /**
      * Stops polling; an invocation in progress finishes (up to 10 s) and unfinished batches are not
      * checkpointed, so a restart delivers them again.
@@ -251,6 +284,7 @@ public final class LocalEventSourceMapping implements AutoCloseable {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        invoker.close(); // abandoned handler threads are daemons: they never keep the JVM alive
         for (AutoCloseable c : owned) {
             try {
                 c.close();

@@ -41,4 +41,41 @@ class EventSourceMappingConfigTest {
         assertThatThrownBy(() -> c.withMaximumRetryAttempts(-2)).hasMessageContaining("MaximumRetryAttempts");
         assertThatThrownBy(() -> c.withParallelizationFactor(2)).hasMessageContaining("per-shard order");
     }
+
+    @Test
+    void shouldValidateMaximumRecordAgeAsLambdaDoes() {
+        // Lambda: -1 (null here) or 60..604800 seconds ("Lambda parameters for Kinesis event source mappings").
+        EventSourceMappingConfig c = EventSourceMappingConfig.forStream("orders");
+
+        assertThat(c.withMaximumRecordAge(Duration.ofSeconds(60)).maximumRecordAge()).hasSeconds(60);
+        assertThat(c.withMaximumRecordAge(Duration.ofSeconds(604_800)).maximumRecordAge()).hasSeconds(604_800);
+        assertThat(c.withMaximumRecordAge(null).maximumRecordAge()).isNull();
+        assertThatThrownBy(() -> c.withMaximumRecordAge(Duration.ofSeconds(59)))
+                .hasMessage("MaximumRecordAgeInSeconds must be -1 or 60..604800, was 59");
+        assertThatThrownBy(() -> c.withMaximumRecordAge(Duration.ofSeconds(604_801)))
+                .hasMessageContaining("MaximumRecordAgeInSeconds must be -1 or 60..604800");
+        assertThatThrownBy(() -> c.withMaximumRecordAge(Duration.ZERO)).hasMessageContaining("MaximumRecordAgeInSeconds");
+    }
+
+    @Test
+    void shouldTakeSamsDefaultTimeoutAndRefuseOneOutsideLambdasBounds() {
+        EventSourceMappingConfig c = EventSourceMappingConfig.forStream("orders");
+
+        assertThat(c.functionTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.withFunctionTimeout(Duration.ofSeconds(900)).functionTimeout()).isEqualTo(Duration.ofSeconds(900));
+        assertThatThrownBy(() -> c.withFunctionTimeout(Duration.ofSeconds(901))).hasMessageContaining("Timeout must be 1..900 s");
+        assertThatThrownBy(() -> c.withFunctionTimeout(Duration.ZERO)).hasMessageContaining("Timeout");
+    }
+
+    @Test
+    void shouldRefuseOnFailureDestinationsOtherThanSqs() {
+        EventSourceMappingConfig c = EventSourceMappingConfig.forStream("orders");
+
+        assertThat(c.withOnFailureDestination("arn:aws:sqs:us-east-1:123456789012:dlq").onFailureDestination()).isNotNull();
+        assertThat(c.withOnFailureDestination("http://localhost:5000/123456789012/dlq").onFailureDestination()).isNotNull();
+        assertThatThrownBy(() -> c.withOnFailureDestination("arn:aws:sns:us-east-1:123456789012:topic"))
+                .hasMessageContaining("Only SQS on-failure destinations are implemented locally");
+        assertThatThrownBy(() -> c.withOnFailureDestination("arn:aws:s3:::bucket"))
+                .hasMessageContaining("Only SQS");
+    }
 }

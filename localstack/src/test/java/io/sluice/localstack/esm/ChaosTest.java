@@ -1,0 +1,104 @@
+package io.sluice.localstack.esm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Chaos mode against a handler that applies records exactly once with a per-shard fence (as Sluice's partial
+ * writer does): however often chaos redelivers, times out, throttles and recycles, every record is applied exactly
+ * once, each shard's first deliveries follow its order, and nothing reaches the on-failure destination. A failing
+ * seed is in the test's name: rerun it with the same seed.
+ */
+class ChaosTest {
+
+    /** A fenced store: per shard, the highest sequence number applied and the values applied. */
+    static final class FencedStore {
+        private final Map<String, String> fences = new HashMap<>();
+        private final Map<String, Integer> applied = new HashMap<>();
+
+        /** Applies {@code value} unless the shard's fence is at or past {@code seq}; then a write "took effect". */
+        synchronized void apply(String shard, String seq, String value) {
+            String fence = fences.get(shard);
+            if (fence == null || seq.compareTo(fence) > 0) { // fixed-width sequence numbers compare as text
+                fences.put(shard, seq);
+                applied.merge(value, 1, Integer::sum);
+            }
+        }
+
+        synchronized Map<String, Integer> applied() {
+            return new HashMap<>(applied);
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 42, 2026})
+    void shouldApplyEveryRecordExactlyOnceUnderChaos(long seed) throws Exception {
+        // Arrange
+        FakeKinesis kinesis = new FakeKinesis(3).pageSize(7);
+        List<String> put = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            kinesis.put(i % 3, Integer.toString(i));
+            put.add(Integer.toString(i));
+        }
+        FencedStore store = new FencedStore();
+        Recorder recorder = new Recorder(call -> {
+            for (int i = 0; i < call.data().size(); i++) {
+                if (LocalInvocation.beforeWrite()) {                // what the SDK interceptor does before a write
+                    throw new IllegalStateException("write throttled");
+                }
+                store.apply(call.shardId(), call.sequenceNumbers().get(i), call.data().get(i));
+                LocalInvocation.afterWrite();                       // may time the invocation out right here (chaos)
+                if (i % 5 == 0) {
+                    Thread.sleep(1);                                // gives random-point timeouts a moment to land
+                }
+            }
+            return new StreamsEventResponse();
+        });
+        Chaos chaos = Chaos.seeded(seed).withRedeliveries(0.3).withRandomTimeouts(0.1, Duration.ofMillis(5))
+                .withTimeoutsAfterWrites(0.15, 10).withThrottledReads(0.15).withRecycling(0.2).withThrottledWrites(0.1);
+        FakeSqs sqs = new FakeSqs();
+        EventSourceMappingConfig config = Recorder.config().withBatchSize(20).withMaximumRetryAttempts(3)
+                .withBisectBatchOnFunctionError(true).withOnFailureDestination(FakeSqs.QUEUE_ARN);
+        EsmStats stats;
+
+        // Act
+        try (LocalEventSourceMapping esm = Recorder.start(kinesis, sqs, config, recorder.factory(), chaos, Clock.systemUTC())) {
+            assertThat(esm.awaitDrained(Duration.ofSeconds(30))).as("drained, seed " + seed).isTrue();
+            stats = esm.stats();
+        }
+
+        // Assert
+        Map<String, Integer> applied = store.applied();
+        List<String> lost = put.stream().filter(v -> !applied.containsKey(v)).toList();
+        Map<String, Integer> doubled = new HashMap<>(applied);
+        doubled.values().removeIf(n -> n == 1);
+        assertThat(lost).as("records never applied, seed " + seed + ", " + stats).isEmpty();
+        assertThat(doubled).as("records applied more than once, seed " + seed + ", " + stats).isEmpty();
+        assertThat(sqs.bodies).as("chaos alone must not dead-letter records, seed " + seed).isEmpty();
+        Map<String, List<String>> firstSightByShard = new HashMap<>();
+        recorder.calls.forEach(c -> c.data().forEach(v -> {
+            List<String> seen = firstSightByShard.computeIfAbsent(c.shardId(), k -> new ArrayList<>());
+            if (!seen.contains(v)) {
+                seen.add(v);
+            }
+        }));
+        firstSightByShard.values().forEach(seen -> assertThat(seen).isSortedAccordingTo(
+                (a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b))));
+        assertThat(stats.redeliveries()).as("redeliveries").isPositive();
+        assertThat(stats.chaosTimeouts()).as("chaos timeouts").isPositive();
+        assertThat(stats.throttledReads()).as("throttled reads").isPositive();
+        assertThat(stats.throttledWrites()).as("throttled writes").isPositive();
+        assertThat(stats.instancesCreated()).as("instances created").isGreaterThan(3);
+        assertThat(stats.recordsDelivered()).as("records delivered, with redeliveries").isGreaterThan(600);
+        System.out.println("chaos seed " + seed + ": " + stats);
+    }
+}

@@ -1,0 +1,204 @@
+package io.sluice.localstack.esm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The execution model against the Lambda guide ("Lambda execution environment", "Configure Lambda function
+ * timeout", "Polling and batching streams"): instances built by the handler's constructor, an idle one per
+ * invocation, one invocation per shard at a time, and the function's timeout enforced.
+ */
+class ExecutionModelTest {
+    private static final Duration DRAIN = Duration.ofSeconds(20);
+
+    @Test
+    void shouldRunOneInvocationPerShardAtATimeOnInstancesTheFactoryBuilt() throws Exception {
+        // Arrange
+        FakeKinesis kinesis = new FakeKinesis(4);
+        for (int i = 0; i < 200; i++) {
+            kinesis.put(i % 4, Integer.toString(i));
+        }
+        Map<Integer, AtomicBoolean> busy = new ConcurrentHashMap<>();
+        AtomicBoolean overlap = new AtomicBoolean();
+        CountDownLatch twoShardsInFlight = new CountDownLatch(2); // so at least two instances exist
+        Recorder recorder = new Recorder(call -> {
+            twoShardsInFlight.countDown();
+            twoShardsInFlight.await(5, TimeUnit.SECONDS);
+            if (busy.computeIfAbsent(call.instance(), k -> new AtomicBoolean()).getAndSet(true)) {
+                overlap.set(true);
+            }
+            Thread.sleep(10);
+            busy.get(call.instance()).set(false);
+            return new StreamsEventResponse();
+        });
+
+        // Act
+        try (LocalEventSourceMapping esm = Recorder.start(kinesis, new FakeSqs(), Recorder.config().withBatchSize(5), recorder)) {
+            assertThat(esm.awaitDrained(DRAIN)).isTrue();
+
+            // Assert
+            assertThat(esm.stats().instancesCreated()).isEqualTo(recorder.instances.get()).isBetween(1L, 4L);
+        }
+        assertThat(recorder.delivered()).hasSize(200).doesNotHaveDuplicates();
+        assertThat(recorder.maxInFlightPerShard.get()).isEqualTo(1);
+        assertThat(overlap).as("an instance ran two invocations at once").isFalse();
+        Map<String, Set<Integer>> instancesByShard = recorder.calls.stream().collect(Collectors.groupingBy(
+                Recorder.Call::shardId, Collectors.mapping(Recorder.Call::instance, Collectors.toSet())));
+        assertThat(instancesByShard.values()).as("invocations of a shard land on any idle instance")
+                .anySatisfy(set -> assertThat(set).hasSizeGreaterThan(1));
+    }
+
+    @Test
+    void shouldAbandonAnInvocationAtTheTimeoutDiscardItsInstanceAndRetryOnAnother() throws Exception {
+        // Arrange: the first call ignores interruption and runs far past the 500 ms timeout
+        FakeKinesis kinesis = new FakeKinesis(1);
+        for (int i = 0; i < 5; i++) {
+            kinesis.put(0, Integer.toString(i));
+        }
+        AtomicBoolean first = new AtomicBoolean(true);
+        Recorder recorder = new Recorder(call -> {
+            if (first.getAndSet(false)) {
+                sleepIgnoringInterrupts(2000);
+            }
+            return new StreamsEventResponse();
+        });
+        EventSourceMappingConfig config = Recorder.config().withFunctionTimeout(Duration.ofMillis(500));
+
+        // Act
+        try (LocalEventSourceMapping esm = Recorder.start(kinesis, new FakeSqs(), config, recorder)) {
+            assertThat(esm.awaitDrained(DRAIN)).isTrue();
+
+            // Assert
+            assertThat(esm.stats()).extracting(EsmStats::timeouts, EsmStats::functionErrors, EsmStats::retries,
+                    EsmStats::instancesDiscarded, EsmStats::recordsToDestination).containsExactly(1L, 1L, 1L, 1L, 0L);
+        }
+        List<Recorder.Call> calls = recorder.calls;
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0).remainingMillis()).isBetween(0, 500);
+        assertThat(calls.get(1).instance()).as("the retry runs on a new instance").isNotEqualTo(calls.get(0).instance());
+        assertThat(calls.get(1).data()).containsExactly("0", "1", "2", "3", "4");
+    }
+
+    @Test
+    void shouldInterruptATimedOutInvocationAndRefuseItsLaterAwsCalls() throws Exception {
+        // Arrange
+        FakeKinesis kinesis = new FakeKinesis(1);
+        kinesis.put(0, "a");
+        AtomicBoolean first = new AtomicBoolean(true);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        AtomicReference<Throwable> laterCall = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Recorder recorder = new Recorder(call -> {
+            if (first.getAndSet(false)) {
+                try {
+                    Thread.sleep(10_000);
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                }
+                try {
+                    LocalInvocation.beforeCall(); // what the SDK interceptor does before each request
+                } catch (RuntimeException e) {
+                    laterCall.set(e);
+                }
+                done.countDown();
+            }
+            return new StreamsEventResponse();
+        });
+        EventSourceMappingConfig config = Recorder.config().withFunctionTimeout(Duration.ofMillis(200));
+
+        // Act
+        try (LocalEventSourceMapping esm = Recorder.start(kinesis, new FakeSqs(), config, recorder)) {
+            assertThat(esm.awaitDrained(DRAIN)).isTrue();
+            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+
+        // Assert
+        assertThat(interrupted).isTrue();
+        assertThat(laterCall.get()).isInstanceOf(LocalInvocation.InvocationFrozenException.class);
+    }
+
+    @Test
+    void shouldBisectATimedOutBatchDownToTheRecordThatHangs() throws Exception {
+        // Arrange
+        FakeKinesis kinesis = new FakeKinesis(1);
+        for (int i = 0; i < 8; i++) {
+            kinesis.put(0, Integer.toString(i));
+        }
+        Recorder recorder = new Recorder(call -> {
+            if (call.data().contains("3")) {
+                Thread.sleep(10_000);
+            }
+            return new StreamsEventResponse();
+        });
+        FakeSqs sqs = new FakeSqs();
+        EventSourceMappingConfig config = Recorder.config().withFunctionTimeout(Duration.ofMillis(100))
+                .withBisectBatchOnFunctionError(true).withMaximumRetryAttempts(1).withOnFailureDestination(FakeSqs.QUEUE_ARN);
+
+        // Act
+        try (LocalEventSourceMapping esm = Recorder.start(kinesis, sqs, config, recorder)) {
+            assertThat(esm.awaitDrained(DRAIN)).isTrue();
+
+            // Assert: 8 -> 4 -> 2 -> 1, then one retry of the record alone
+            assertThat(esm.stats().bisections()).isEqualTo(3);
+            assertThat(esm.stats().timeouts()).isEqualTo(5);
+            assertThat(esm.stats().recordsToDestination()).isEqualTo(1);
+        }
+        JsonNode failure = new ObjectMapper().readTree(sqs.bodies.get(0));
+        assertThat(failure.at("/responseContext/functionError").asText()).isEqualTo("Unhandled");
+        assertThat(failure.at("/KinesisBatchInfo/batchSize").asInt()).isEqualTo(1);
+        assertThat(failure.at("/requestContext/approximateInvokeCount").asInt()).isEqualTo(2);
+        assertThat(recorder.delivered().stream().distinct()).containsExactly("0", "1", "2", "3", "4", "5", "6", "7");
+    }
+
+    @Test
+    void shouldKeepTheCallersOnlyInstanceWhenGivenOneHandler() throws Exception {
+        FakeKinesis kinesis = new FakeKinesis(2);
+        for (int i = 0; i < 20; i++) {
+            kinesis.put(i % 2, Integer.toString(i));
+        }
+        Recorder recorder = Recorder.succeeding();
+        var handler = recorder.factory().newInstance();
+        try (LocalEventSourceMapping esm = new LocalEventSourceMapping(Recorder.config().withBatchSize(3), handler,
+                kinesis, new FakeSqs(), CheckpointStore.inMemory(), "us-east-1").start()) {
+            assertThat(esm.awaitDrained(DRAIN)).isTrue();
+            assertThat(esm.stats().instancesCreated()).isZero();
+        }
+        assertThat(recorder.calls).extracting(Recorder.Call::instance).containsOnly(1);
+        assertThat(recorder.delivered()).hasSize(20);
+    }
+
+    @Test
+    void shouldRefuseChaosWithASingleSharedInstance() {
+        var handler = Recorder.succeeding().factory().newInstance();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalEventSourceMapping.builder(Recorder.config())
+                        .handlers(HandlerFactory.shared(handler)).chaos(Chaos.seeded(1))
+                        .build(new FakeKinesis(1), new FakeSqs(), "us-east-1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Chaos mode needs a HandlerFactory");
+    }
+
+    private static void sleepIgnoringInterrupts(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < end) {
+            try {
+                Thread.sleep(Math.max(1, (end - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                // ignored on purpose: a handler that does not stop when interrupted
+            }
+        }
+    }
+}
