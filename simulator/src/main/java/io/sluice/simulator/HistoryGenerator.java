@@ -304,10 +304,30 @@ public final class HistoryGenerator {
             return false;
         }
         for (String parent : shard.parents()) {
-            for (int p = 0; p < shards.size(); p++) {
-                if (shards.get(p).id().equals(parent) && cursor[p] < shards.get(p).records().size()) {
+            if (!drained(shards, parent, cursor)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a shard is fully read in Lambda's sense: its records delivered and its own parents drained before it,
+     * transitively (a merged shard with no records of its own is not finished while a grandparent still has records).
+     */
+    private static boolean drained(List<ShardSpec> shards, String id, int[] cursor) {
+        for (int p = 0; p < shards.size(); p++) {
+            ShardSpec shard = shards.get(p);
+            if (shard.id().equals(id)) {
+                if (cursor[p] < shard.records().size()) {
                     return false;
                 }
+                for (String parent : shard.parents()) {
+                    if (!drained(shards, parent, cursor)) {
+                        return false;
+                    }
+                }
+                return true;
             }
         }
         return true;
