@@ -196,7 +196,8 @@ final class Checker {
                 continue;
             }
             String reason = o.rejected.get(r.id());
-            boolean overflow = reason != null && reason.contains("overflow");
+            boolean overflow = reason != null && reason.contains("overflow")
+                    || v.windows() == Windows.SESSION && r.kind() == Kind.OVERFLOW;
             if (reason != null && !overflow) {
                 continue;
             }

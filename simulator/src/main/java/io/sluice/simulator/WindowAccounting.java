@@ -39,11 +39,17 @@ final class WindowAccounting {
         long lastOnly;
         BigInteger lastOnlySum = BigInteger.ZERO;
         BigInteger unaccountedSum = BigInteger.ZERO;
-        /** A record of this cell was rejected for an overflow (sliding windows: it may still count in others). */
+        /** The cell holds a record drawn to overflow a sum (sliding windows: see the known limitation below). */
         boolean overflowRejected;
     }
 
     void perWindow(Map<String, SimulatedRuntime.Row> results, List<String> problems) {
+        java.util.Set<String> slidingOverflowKeys = new java.util.HashSet<>();
+        for (SimRecord r : h.records().values()) {
+            if (r.kind() == SimRecord.Kind.OVERFLOW) {
+                slidingOverflowKeys.add(key(r));
+            }
+        }
         Map<String, Cell> cells = new TreeMap<>(Comparator.naturalOrder());
         for (SimRecord r : h.records().values()) {
             if (!r.decodable()) {
@@ -55,11 +61,11 @@ final class WindowAccounting {
                 Cell c = cells.computeIfAbsent(cellKey(w[0], w[1], key(r)), k -> new Cell());
                 c.in++;
                 c.inSum = c.inSum.add(BigInteger.valueOf(r.amount()));
+                c.overflowRejected |= r.kind() == SimRecord.Kind.OVERFLOW;
                 if (o.late.containsKey(r.id())) {
                     c.late++;
                     c.lateSum = c.lateSum.add(BigInteger.valueOf(r.amount()));
                 } else if (o.rejected.containsKey(r.id())) {
-                    c.overflowRejected |= o.rejected.get(r.id()).contains("overflow");
                     c.rejected++;
                     c.rejectedSum = c.rejectedSum.add(BigInteger.valueOf(r.amount()));
                 } else {
@@ -91,9 +97,9 @@ final class WindowAccounting {
             BigInteger outSum = sum.add(c.lateSum).add(c.rejectedSum);
             if (v.windows() == Windows.SLIDING) {
                 // A record may be late for its earlier windows only: bounds, not equality (amounts are positive).
-                // Known limitation, skipped: a sliding record rejected because one of its windows would overflow may
-                // already count in its other windows of the same batch (the runtime cannot take an add back).
-                if (c.overflowRejected) {
+                // Known limitation, skipped: the runtime decides overflowing records exactly for tumbling windows only;
+                // a sliding record refused because one of its windows would overflow may still count in its others.
+                if (c.overflowRejected || slidingOverflowKeys.contains(keyOfCell(e.getKey()))) {
                     continue;
                 }
                 if (count > c.unaccounted.size() || count < c.lastOnly || sum.compareTo(c.unaccountedSum) > 0
@@ -130,12 +136,20 @@ final class WindowAccounting {
     }
 
     void sessionTotals(Map<String, SimulatedRuntime.Row> results, List<String> problems) {
+        // Known limitation, skipped: a session key whose total overflows is refused whole per batch, which depends on
+        // how its records were cut into batches; keys without an overflowing record are checked exactly.
+        java.util.Set<String> overflowKeys = new java.util.HashSet<>();
+        for (SimRecord r : h.records().values()) {
+            if (r.kind() == SimRecord.Kind.OVERFLOW) {
+                overflowKeys.add(key(r));
+            }
+        }
         long in = 0;
         BigInteger inSum = BigInteger.ZERO;
         long side = 0;
         BigInteger sideSum = BigInteger.ZERO;
         for (SimRecord r : h.records().values()) {
-            if (!r.decodable() || o.unfirableSessionKeys.contains(key(r))) {
+            if (!r.decodable() || o.unfirableSessionKeys.contains(key(r)) || overflowKeys.contains(key(r))) {
                 continue;
             }
             in++;
@@ -148,8 +162,8 @@ final class WindowAccounting {
         long count = 0;
         BigInteger sum = BigInteger.ZERO;
         for (SimulatedRuntime.Row r : results.values()) {
-            if (o.unfirableSessionKeys.contains(r.key())) {
-                continue;   // a round could not fire some of this key's sessions: its records are accounted there
+            if (o.unfirableSessionKeys.contains(r.key()) || overflowKeys.contains(r.key())) {
+                continue;   // a round could not fire some of this key's sessions, or its total overflows
             }
             count += r.count();
             sum = sum.add(BigInteger.valueOf(r.sum()));
@@ -185,6 +199,12 @@ final class WindowAccounting {
 
     private String key(SimRecord r) {
         return v.keyed ? r.category() : "";
+    }
+
+    /** The key of a {@link Checker#cellKey}: what follows the window, "" for a global window. */
+    private static String keyOfCell(String cell) {
+        int space = cell.indexOf(' ');
+        return space < 0 ? "" : cell.substring(space + 1);
     }
 
     private static String cellKey(long start, long end, String key) {

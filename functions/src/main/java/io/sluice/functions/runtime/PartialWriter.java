@@ -90,7 +90,7 @@ final class PartialWriter {
             }
             Fence expected = cached == null ? Fence.NONE : cached.fence();
             Map<String, Cell> content = cached == null ? new HashMap<>() : cached.content();
-            merge(key, content, cells);
+            merge(key, expected, content, cells);
             try {
                 store.writePartial(encode(key, fence, content), expected);
                 metrics.partialWrite();
@@ -134,7 +134,7 @@ final class PartialWriter {
                 return;
             }
             List<Cell> cells = group(recompute.apply(storedFence)).getOrDefault(key, List.of());
-            merge(key, content, cells);
+            merge(key, storedFence, content, cells);
             try {
                 store.writePartial(encode(key, fence, content), storedFence);
                 metrics.partialWrite();
@@ -155,12 +155,14 @@ final class PartialWriter {
      * @throws MergeOverflowException if a key's stored total and the batch's would overflow together: the caller
      *                                rejects the batch's records of that key and writes again
      */
-    private void merge(PartialKey key, Map<String, Cell> content, List<Cell> cells) {
+    private void merge(PartialKey key, Fence contentFence, Map<String, Cell> content, List<Cell> cells) {
         for (Cell cell : cells) {
+            Cell stored = pipeline.windowing().isSession() ? null : content.get(cell.key);
             try {
                 pipeline.windowing().merge(content, cell);
             } catch (ArithmeticException e) {
-                throw new MergeOverflowException(key.slot(), cell.key, e);
+                throw new MergeOverflowException(key.slot(), cell.key, contentFence,
+                        stored == null ? null : pipeline.codec().encode(stored.acc), e);
             }
         }
     }
@@ -170,11 +172,18 @@ final class PartialWriter {
         private static final long serialVersionUID = 1L;
         final transient Slot slot;
         final String key;
+        /** The fence of the stored content: records at or before it are in it already. */
+        final transient Fence contentFence;
+        /** The key's stored accumulator, encoded (fixed windows), or null (sessions: the key is refused whole). */
+        final transient byte[] storedAccumulator;
 
-        MergeOverflowException(Slot slot, String key, ArithmeticException cause) {
+        MergeOverflowException(Slot slot, String key, Fence contentFence, byte[] storedAccumulator,
+                               ArithmeticException cause) {
             super("aggregate of key [" + key + "] in slot " + slot + " would overflow", cause);
             this.slot = slot;
             this.key = key;
+            this.contentFence = contentFence;
+            this.storedAccumulator = storedAccumulator;
         }
     }
 

@@ -8,6 +8,7 @@ import io.sluice.state.Fence;
 import io.sluice.state.Partial;
 import io.sluice.state.PartialKey;
 import io.sluice.state.Slot;
+import io.sluice.state.StateEntry;
 import io.sluice.state.SplitState;
 import io.sluice.state.SplitStatus;
 import io.sluice.state.StateStore;
@@ -17,9 +18,11 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -87,8 +90,17 @@ public final class SplitProcessor {
     private record Overflowing(Slot slot, String key) {
     }
 
-    /** A late record whose earlier attempt may have counted it: emitted only if its item says it was not. */
-    private record Deferred(int index, long timestamp, PartialKey item) {
+    /** (Slot, key) pairs whose batch cell overflowed on the first pass: decided against the stored total after it. */
+    private final Set<Overflowing> addOverflows = new HashSet<>();
+    /** Per overflowing (slot, key): the stored content's fence; batch records at or before it are in it already. */
+    private final Map<Overflowing, Fence> overflowingFences = new HashMap<>();
+    /** Per overflowing (slot, key) of a fixed window: the stored accumulator, encoded. */
+    private final Map<Overflowing, byte[]> overflowingStored = new HashMap<>();
+    /** The stored accumulators plus the records taken so far, while the overflowing records are decided. */
+    private final Map<Overflowing, Object> runningTotals = new HashMap<>();
+
+    /** A late record whose earlier attempt may have counted it: emitted only if its items say it was not. */
+    private record Deferred(int index, long timestamp, List<PartialKey> items) {
     }
 
     public SplitProcessor(CompiledPipeline pipeline, StateStore store, String split, Outputs outputs,
@@ -171,12 +183,30 @@ public final class SplitProcessor {
         maxAcceptedTimestamp = Windowing.saturatingAdd(wall, pipeline.watermarks().maxAheadMillis());
         deferLateThrough = before.hasUnfinishedAttempt() ? before.attemptFence() : Fence.NONE;
         rejectedForOverflow.clear();
+        overflowingFences.clear();
+        overflowingStored.clear();
+        addOverflows.clear();
         overflowing.clear();        // per batch: a key that overflowed a stored total in an earlier batch may fit now
         emittedOverflow.clear();
         maxTimestamp = Long.MIN_VALUE;
         Accumulators cells = apply(records, from, lateWatermark, true);
         long observedMax = maxTimestamp;
         emitDeferredLate(records);
+        if (!addOverflows.isEmpty()) {
+            for (Overflowing o : addOverflows) {
+                PartialKey item = new PartialKey(pipeline.name(), o.slot(), split, pipeline.bucketOf(o.key()));
+                Optional<Partial> stored = store.readPartial(item);
+                overflowing.add(o);
+                overflowingFences.put(o, stored.map(Partial::fence).orElse(Fence.NONE));
+                byte[] acc = windowing.isSession() ? null : stored.flatMap(p -> p.entries().stream()
+                        .filter(e -> e.key().equals(o.key())).findFirst()).map(StateEntry::accumulator)
+                        .orElseGet(() -> pipeline.codec().encode(pipeline.aggregate().createAccumulator()));
+                if (acc != null) {
+                    overflowingStored.put(o, acc);
+                }
+            }
+            cells = decideOverflows(records, from, lateWatermark);
+        }
         while (true) {
             try {
                 writer.write(cells, before.fence(), last,
@@ -188,15 +218,20 @@ public final class SplitProcessor {
                 if (!overflowing.add(new Overflowing(e.slot, e.key))) {
                     throw e;
                 }
-                emitOverflowing = true;
-                try {
-                    cells = apply(records, from, lateWatermark, false);
-                } finally {
-                    emitOverflowing = false;
+                overflowingFences.put(new Overflowing(e.slot, e.key), e.contentFence);
+                if (e.storedAccumulator != null) {
+                    overflowingStored.put(new Overflowing(e.slot, e.key), e.storedAccumulator);
                 }
+                cells = decideOverflows(records, from, lateWatermark);
             }
         }
-        long newWatermark = mode == Mode.BATCH ? Long.MIN_VALUE : pipeline.watermarks().watermarkFor(observedMax);
+        // A part of a failed attempt's range (the first half of a bisected retry) holds the watermark where it was:
+        // that attempt may have written some of the range's records into some of their items (a sliding record into
+        // some of its windows, a session into another pane), and no window it touched may fire, nor any of the
+        // range's records turn late, until the whole range is applied again (found by the simulator, seed 17729).
+        boolean completesAttempts = !before.attemptFence().isAfter(last);
+        long newWatermark = mode == Mode.BATCH || !completesAttempts ? Long.MIN_VALUE
+                : pipeline.watermarks().watermarkFor(observedMax);
         state = store.advanceSplit(before.withProgress(newWatermark, last, nowMillis));
         if (mode == Mode.STREAM) {
             writer.evictThrough(windowing.isSession() ? Long.MIN_VALUE : windowing.maxFinalEnd(lateWatermark));
@@ -229,12 +264,13 @@ public final class SplitProcessor {
             return;
         }
         Set<PartialKey> keys = new HashSet<>();
-        deferred.forEach(d -> keys.add(d.item()));
+        deferred.forEach(d -> keys.addAll(d.items()));
         Map<PartialKey, Partial> items = store.readPartials(keys);
         this.batch = records;
         for (Deferred d : deferred) {
-            Partial item = items.get(d.item());
-            if (item != null && item.fence().compareTo(records.fence(d.index())) >= 0) {
+            Fence fence = records.fence(d.index());
+            if (d.items().stream().map(items::get)
+                    .anyMatch(item -> item != null && item.fence().compareTo(fence) >= 0)) {
                 metrics.replayed(1);
                 continue;
             }
@@ -325,12 +361,7 @@ public final class SplitProcessor {
         if (!sideEffects && rejectedForOverflow.get(index)) {
             return;   // rejected on the first pass: a later pass without its overflow partner must not count it
         }
-        if (!overflowing.isEmpty() && touchesOverflowing(key, value, timestamp)) {
-            if (emitOverflowing && emittedOverflow.add(index)) {
-                long[] w = windowing.windowOf(timestamp);
-                emitReject("aggregate overflow: with the stored total of key [" + key + "] in window [" + w[0] + ","
-                        + w[1] + ") it would exceed a long (exact sums never wrap around)", true);
-            }
+        if (emitOverflowing && !overflowing.isEmpty() && decideOverflowing(key, value, timestamp)) {
             return;
         }
         boolean added;
@@ -338,38 +369,104 @@ public final class SplitProcessor {
             added = windowing.add(into, key, value, timestamp, watermark);
         } catch (ArithmeticException e) {
             long[] w = windowing.windowOf(timestamp);
-            if (sideEffects) {
-                rejectedForOverflow.set(index);
+            if (sideEffects && !emitOverflowing) {
+                // Not decided here: which record of a (window, key) overflows must not depend on how the records
+                // were cut into batches. The batch's records of that window and key are decided one by one against
+                // the stored total once the first pass is over (decideOverflowing).
+                for (PartialKey item : itemsOf(key, value, timestamp)) {
+                    addOverflows.add(new Overflowing(item.slot(), key));
+                }
+                return;
             }
             throw new RecordRejectedException("aggregate overflow in window [" + w[0] + "," + w[1] + ") of key [" + key
                     + "]: " + e.getMessage() + " (exact sums never wrap around)");
         }
         if (!added && sideEffects) {
             if (deferLateThrough != Fence.NONE && !batch.fence(index).isAfter(deferLateThrough)) {
-                long[] w = windowing.windowOf(timestamp);
-                Slot slot = windowing.slotOf(new Cell(key, w[0], w[1], null));
-                deferred.add(new Deferred(index, timestamp,
-                        new PartialKey(pipeline.name(), slot, split, pipeline.bucketOf(key))));
+                deferred.add(new Deferred(index, timestamp, itemsOf(key, value, timestamp)));
             } else {
                 emitLate(timestamp);
             }
         }
     }
 
-    /** Whether the record, on time, would go into an item whose stored total its batch's cell would overflow. */
-    private boolean touchesOverflowing(String key, Object value, long timestamp) {
+    /**
+     * The items an earlier attempt may have written the record into: one per window for tumbling and sliding windows
+     * (every window of a sliding record, not only its last), the pane of its timestamp for sessions.
+     */
+    private List<PartialKey> itemsOf(String key, Object value, long timestamp) {
         Accumulators scratch = new Accumulators();
         try {
-            windowing.add(scratch, key, value, timestamp, watermark);
+            windowing.add(scratch, key, value, timestamp, Long.MIN_VALUE);
         } catch (ArithmeticException e) {
-            return false;
+            return List.of();
         }
+        List<PartialKey> keys = new ArrayList<>();
         for (Cell cell : scratch.cells()) {
-            if (overflowing.contains(new Overflowing(windowing.slotOf(cell), key))) {
-                return true;
+            keys.add(new PartialKey(pipeline.name(), windowing.slotOf(cell), split, pipeline.bucketOf(key)));
+        }
+        return keys;
+    }
+
+    /** Combines the batch again, deciding the records of every overflowing (slot, key) one by one. */
+    private Accumulators decideOverflows(RecordBatch records, int from, long lateWatermark) {
+        runningTotals.clear();
+        overflowingStored.forEach((k, acc) -> runningTotals.put(k, pipeline.codec().decode(acc)));
+        emitOverflowing = true;
+        try {
+            return apply(records, from, lateWatermark, false);
+        } finally {
+            emitOverflowing = false;
+        }
+    }
+
+    /**
+     * The batch's cell of a (slot, key) would overflow the stored total: its records are decided one by one, in
+     * order, against the stored total plus the records taken before them, so which record is refused does not depend
+     * on how the records were cut into batches (a bisected retry decides as the first attempt did). A record already
+     * in the stored content is left out silently; a refused one is a dead letter, and every later pass of the batch
+     * leaves it out. Session keys are refused whole (their fragments merge into sessions only at firing).
+     *
+     * @return true if the record is not to be added
+     */
+    private boolean decideOverflowing(String key, Object value, long timestamp) {
+        try {
+            if (!windowing.add(new Accumulators(), key, value, timestamp, watermark)) {
+                return false;   // late: the first pass sent it to the late output
+            }
+        } catch (ArithmeticException alone) {
+            // a record that overflows by itself is decided below like any other
+        }
+        Overflowing hit = null;
+        for (PartialKey item : itemsOf(key, value, timestamp)) {
+            Overflowing candidate = new Overflowing(item.slot(), key);
+            if (overflowing.contains(candidate)) {
+                hit = candidate;
+                break;
             }
         }
-        return false;
+        if (hit == null) {
+            return false;
+        }
+        if (!batch.fence(index).isAfter(overflowingFences.get(hit))) {
+            return true;   // counted in the stored content already
+        }
+        Object running = runningTotals.get(hit);
+        if (running != null) {
+            try {
+                runningTotals.put(hit, pipeline.aggregate().add(value, running));
+                return false;
+            } catch (ArithmeticException refused) {
+                // falls through: this record is the one that would overflow
+            }
+        }
+        rejectedForOverflow.set(index);
+        if (emittedOverflow.add(index)) {
+            long[] w = windowing.windowOf(timestamp);
+            emitReject("aggregate overflow: with the stored total of key [" + key + "] in window [" + w[0] + ","
+                    + w[1] + ") it would exceed a long (exact sums never wrap around)", true);
+        }
+        return true;
     }
 
     private void emitLate(long timestamp) {
