@@ -437,28 +437,42 @@ public final class SplitProcessor {
         } catch (ArithmeticException alone) {
             // a record that overflows by itself is decided below like any other
         }
-        Overflowing hit = null;
+        List<Overflowing> hits = new ArrayList<>();
         for (PartialKey item : itemsOf(key, value, timestamp)) {
             Overflowing candidate = new Overflowing(item.slot(), key);
             if (overflowing.contains(candidate)) {
-                hit = candidate;
+                hits.add(candidate);
+            }
+        }
+        if (hits.isEmpty()) {
+            return false;
+        }
+        for (Overflowing hit : hits) {
+            if (!batch.fence(index).isAfter(overflowingFences.get(hit))) {
+                return true;   // counted in the stored content already
+            }
+        }
+        // Taken only if it fits every overflowing window it belongs to (a sliding record belongs to several); the
+        // running totals are tried on copies, so a refusal in one window leaves the others as they were.
+        Map<Overflowing, Object> tried = new HashMap<>();
+        boolean fits = true;
+        for (Overflowing hit : hits) {
+            Object running = runningTotals.get(hit);
+            if (running == null) {
+                fits = false;   // a session key: refused whole
+                break;
+            }
+            try {
+                Object copy = pipeline.codec().decode(pipeline.codec().encode(running));
+                tried.put(hit, pipeline.aggregate().add(value, copy));
+            } catch (ArithmeticException refused) {
+                fits = false;
                 break;
             }
         }
-        if (hit == null) {
+        if (fits) {
+            runningTotals.putAll(tried);
             return false;
-        }
-        if (!batch.fence(index).isAfter(overflowingFences.get(hit))) {
-            return true;   // counted in the stored content already
-        }
-        Object running = runningTotals.get(hit);
-        if (running != null) {
-            try {
-                runningTotals.put(hit, pipeline.aggregate().add(value, running));
-                return false;
-            } catch (ArithmeticException refused) {
-                // falls through: this record is the one that would overflow
-            }
         }
         rejectedForOverflow.set(index);
         if (emittedOverflow.add(index)) {
