@@ -7,8 +7,6 @@ import io.sluice.functions.api.KeySelector;
 import io.sluice.state.Fence;
 import io.sluice.state.Partial;
 import io.sluice.state.PartialKey;
-import io.sluice.state.Slot;
-import io.sluice.state.StateEntry;
 import io.sluice.state.SplitState;
 import io.sluice.state.SplitStatus;
 import io.sluice.state.StateStore;
@@ -17,12 +15,9 @@ import io.sluice.state.StateStoreException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -79,25 +74,7 @@ public final class SplitProcessor {
     private Fence deferLateThrough = Fence.NONE;
     private final List<Deferred> deferred = new ArrayList<>();
     private LongSupplier wallClock = System::currentTimeMillis;
-    /** (Slot, key) pairs whose batch cell would overflow a stored total in this batch: their records are dead letters. */
-    private final Set<Overflowing> overflowing = new HashSet<>();
-    private boolean emitOverflowing;
-    /** Batch indexes the first pass rejected because their add overflowed: every later pass leaves them out. */
-    private final BitSet rejectedForOverflow = new BitSet();
-    /** Batch indexes already sent to the dead letters for an overflow (a second overflowing key re-applies again). */
-    private final Set<Integer> emittedOverflow = new HashSet<>();
-
-    private record Overflowing(Slot slot, String key) {
-    }
-
-    /** (Slot, key) pairs whose batch cell overflowed on the first pass: decided against the stored total after it. */
-    private final Set<Overflowing> addOverflows = new HashSet<>();
-    /** Per overflowing (slot, key): the stored content's fence; batch records at or before it are in it already. */
-    private final Map<Overflowing, Fence> overflowingFences = new HashMap<>();
-    /** Per overflowing (slot, key) of a fixed window: the stored accumulator, encoded. */
-    private final Map<Overflowing, byte[]> overflowingStored = new HashMap<>();
-    /** The stored accumulators plus the records taken so far, while the overflowing records are decided. */
-    private final Map<Overflowing, Object> runningTotals = new HashMap<>();
+    private final OverflowDecisions overflows;
 
     /** A late record whose earlier attempt may have counted it: emitted only if its items say it was not. */
     private record Deferred(int index, long timestamp, List<PartialKey> items) {
@@ -112,6 +89,7 @@ public final class SplitProcessor {
         this.metrics = metrics;
         this.mode = mode;
         this.writer = new PartialWriter(pipeline, store, split, metrics);
+        this.overflows = new OverflowDecisions(pipeline, store, split);
         this.decoder = pipeline.decoder();
         this.keySelector = pipeline.keyed() ? pipeline.keySelector() : null;
         this.windowing = pipeline.windowing();
@@ -182,29 +160,12 @@ public final class SplitProcessor {
         minAcceptedTimestamp = pipeline.watermarks().notBeforeMillis();
         maxAcceptedTimestamp = Windowing.saturatingAdd(wall, pipeline.watermarks().maxAheadMillis());
         deferLateThrough = before.hasUnfinishedAttempt() ? before.attemptFence() : Fence.NONE;
-        rejectedForOverflow.clear();
-        overflowingFences.clear();
-        overflowingStored.clear();
-        addOverflows.clear();
-        overflowing.clear();        // per batch: a key that overflowed a stored total in an earlier batch may fit now
-        emittedOverflow.clear();
+        overflows.reset();
         maxTimestamp = Long.MIN_VALUE;
         Accumulators cells = apply(records, from, lateWatermark, true);
         long observedMax = maxTimestamp;
         emitDeferredLate(records);
-        if (!addOverflows.isEmpty()) {
-            for (Overflowing o : addOverflows) {
-                PartialKey item = new PartialKey(pipeline.name(), o.slot(), split, pipeline.bucketOf(o.key()));
-                Optional<Partial> stored = store.readPartial(item);
-                overflowing.add(o);
-                overflowingFences.put(o, stored.map(Partial::fence).orElse(Fence.NONE));
-                byte[] acc = windowing.isSession() ? null : stored.flatMap(p -> p.entries().stream()
-                        .filter(e -> e.key().equals(o.key())).findFirst()).map(StateEntry::accumulator)
-                        .orElseGet(() -> pipeline.codec().encode(pipeline.aggregate().createAccumulator()));
-                if (acc != null) {
-                    overflowingStored.put(o, acc);
-                }
-            }
+        if (overflows.loadFirstPassOverflows()) {
             cells = decideOverflows(records, from, lateWatermark);
         }
         while (true) {
@@ -213,15 +174,9 @@ public final class SplitProcessor {
                         after -> apply(records, firstAfter(records, after), lateWatermark, false));
                 break;
             } catch (PartialWriter.MergeOverflowException e) {
-                // The batch's records of this key would overflow the stored total: each is a dead letter by itself,
-                // and the batch is combined again without them (never a whole batch retried forever).
-                if (!overflowing.add(new Overflowing(e.slot, e.key))) {
-                    throw e;
-                }
-                overflowingFences.put(new Overflowing(e.slot, e.key), e.contentFence);
-                if (e.storedAccumulator != null) {
-                    overflowingStored.put(new Overflowing(e.slot, e.key), e.storedAccumulator);
-                }
+                // The batch's records of this key would overflow the stored total: they are decided one by one and
+                // the batch is combined again without the refused ones (never a whole batch retried forever).
+                overflows.overflowedOnWrite(e);
                 cells = decideOverflows(records, from, lateWatermark);
             }
         }
@@ -358,10 +313,10 @@ public final class SplitProcessor {
             }
             key = k instanceof String s ? s : String.valueOf(k);
         }
-        if (!sideEffects && rejectedForOverflow.get(index)) {
-            return;   // rejected on the first pass: a later pass without its overflow partner must not count it
+        if (!sideEffects && overflows.refused(index)) {
+            return;   // refused for an overflow: no later pass of the batch counts it
         }
-        if (emitOverflowing && !overflowing.isEmpty() && decideOverflowing(key, value, timestamp)) {
+        if (overflows.deciding() && decideOverflow(key, value, timestamp)) {
             return;
         }
         boolean added;
@@ -369,13 +324,10 @@ public final class SplitProcessor {
             added = windowing.add(into, key, value, timestamp, watermark);
         } catch (ArithmeticException e) {
             long[] w = windowing.windowOf(timestamp);
-            if (sideEffects && !emitOverflowing) {
-                // Not decided here: which record of a (window, key) overflows must not depend on how the records
-                // were cut into batches. The batch's records of that window and key are decided one by one against
-                // the stored total once the first pass is over (decideOverflowing).
-                for (PartialKey item : itemsOf(key, value, timestamp)) {
-                    addOverflows.add(new Overflowing(item.slot(), key));
-                }
+            if (sideEffects) {
+                // Not decided here (OverflowDecisions): which record of a (window, key) overflows must not depend on
+                // how the records were cut into batches.
+                overflows.overflowedOnFirstPass(itemsOf(key, value, timestamp), key);
                 return;
             }
             throw new RecordRejectedException("aggregate overflow in window [" + w[0] + "," + w[1] + ") of key [" + key
@@ -410,77 +362,34 @@ public final class SplitProcessor {
 
     /** Combines the batch again, deciding the records of every overflowing (slot, key) one by one. */
     private Accumulators decideOverflows(RecordBatch records, int from, long lateWatermark) {
-        runningTotals.clear();
-        overflowingStored.forEach((k, acc) -> runningTotals.put(k, pipeline.codec().decode(acc)));
-        emitOverflowing = true;
+        overflows.startDeciding();
         try {
             return apply(records, from, lateWatermark, false);
         } finally {
-            emitOverflowing = false;
+            overflows.stopDeciding();
         }
     }
 
-    /**
-     * The batch's cell of a (slot, key) would overflow the stored total: its records are decided one by one, in
-     * order, against the stored total plus the records taken before them, so which record is refused does not depend
-     * on how the records were cut into batches (a bisected retry decides as the first attempt did). A record already
-     * in the stored content is left out silently; a refused one is a dead letter, and every later pass of the batch
-     * leaves it out. Session keys are refused whole (their fragments merge into sessions only at firing).
-     *
-     * @return true if the record is not to be added
-     */
-    private boolean decideOverflowing(String key, Object value, long timestamp) {
+    /** @return true if the record is left out of this pass (refused now, refused before, or stored already) */
+    private boolean decideOverflow(String key, Object value, long timestamp) {
         try {
             if (!windowing.add(new Accumulators(), key, value, timestamp, watermark)) {
                 return false;   // late: the first pass sent it to the late output
             }
         } catch (ArithmeticException alone) {
-            // a record that overflows by itself is decided below like any other
+            // a record that overflows by itself is decided like any other
         }
-        List<Overflowing> hits = new ArrayList<>();
-        for (PartialKey item : itemsOf(key, value, timestamp)) {
-            Overflowing candidate = new Overflowing(item.slot(), key);
-            if (overflowing.contains(candidate)) {
-                hits.add(candidate);
-            }
+        switch (overflows.decide(index, batch.fence(index), key, value, itemsOf(key, value, timestamp))) {
+            case ADD:
+                return false;
+            case REFUSE:
+                long[] w = windowing.windowOf(timestamp);
+                emitReject("aggregate overflow: with the stored total of key [" + key + "] in window [" + w[0] + ","
+                        + w[1] + ") it would exceed a long (exact sums never wrap around)", true);
+                return true;
+            default:
+                return true;
         }
-        if (hits.isEmpty()) {
-            return false;
-        }
-        for (Overflowing hit : hits) {
-            if (!batch.fence(index).isAfter(overflowingFences.get(hit))) {
-                return true;   // counted in the stored content already
-            }
-        }
-        // Taken only if it fits every overflowing window it belongs to (a sliding record belongs to several); the
-        // running totals are tried on copies, so a refusal in one window leaves the others as they were.
-        Map<Overflowing, Object> tried = new HashMap<>();
-        boolean fits = true;
-        for (Overflowing hit : hits) {
-            Object running = runningTotals.get(hit);
-            if (running == null) {
-                fits = false;   // a session key: refused whole
-                break;
-            }
-            try {
-                Object copy = pipeline.codec().decode(pipeline.codec().encode(running));
-                tried.put(hit, pipeline.aggregate().add(value, copy));
-            } catch (ArithmeticException refused) {
-                fits = false;
-                break;
-            }
-        }
-        if (fits) {
-            runningTotals.putAll(tried);
-            return false;
-        }
-        rejectedForOverflow.set(index);
-        if (emittedOverflow.add(index)) {
-            long[] w = windowing.windowOf(timestamp);
-            emitReject("aggregate overflow: with the stored total of key [" + key + "] in window [" + w[0] + ","
-                    + w[1] + ") it would exceed a long (exact sums never wrap around)", true);
-        }
-        return true;
     }
 
     private void emitLate(long timestamp) {
