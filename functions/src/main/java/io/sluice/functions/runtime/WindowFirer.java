@@ -111,20 +111,7 @@ public final class WindowFirer {
         Map<String, Cell> merged = new TreeMap<>();
         Map<String, RuntimeException> failed = new TreeMap<>();
         for (Partial partial : store.readSlot(pipeline.name(), slot)) {
-            for (StateEntry e : partial.entries()) {
-                if (failed.containsKey(e.key())) {
-                    continue;
-                }
-                try {
-                    pipeline.windowing().merge(merged,
-                            new Cell(e.key(), e.windowStart(), e.windowEnd(), pipeline.codec().decode(e.accumulator())));
-                } catch (StateStoreException unavailable) {
-                    throw unavailable;
-                } catch (RuntimeException deterministic) {
-                    failed.put(e.key(), deterministic);
-                    merged.remove(e.key());
-                }
-            }
+            decodeTolerantly(partial, merged, failed);
         }
         List<ResultRow> rows = new ArrayList<>(merged.size());
         for (Cell c : merged.values()) {
