@@ -45,25 +45,10 @@ public record SplitState(String pipeline, String split, SplitStatus status, long
         return new SplitState(pipeline, split, SplitStatus.PENDING, Long.MIN_VALUE, Fence.NONE, nowMillis, parents);
     }
 
-    /**
-     * A split that is known but not read yet and starts at {@code watermarkMillis}: a child shard starts at its
-     * parents' watermark, so registering it never holds the global watermark further back than they did.
-     */
-    public static SplitState pendingAt(String pipeline, String split, long nowMillis, List<String> parents,
-                                       long watermarkMillis) {
-        return new SplitState(pipeline, split, SplitStatus.PENDING, watermarkMillis, Fence.NONE, nowMillis, parents);
-    }
-
     public SplitState withProgress(long watermark, Fence newFence, long activityMillis) {
         SplitStatus next = status == SplitStatus.FINISHED ? SplitStatus.FINISHED : SplitStatus.ACTIVE;
         return new SplitState(pipeline, split, next, Math.max(watermarkMillis, watermark), max(fence, newFence),
                 Math.max(lastActivityMillis, activityMillis), parents, max(attemptFence, newFence));
-    }
-
-    /** A copy that was last active at {@code activityMillis}, status and progress unchanged. */
-    public SplitState withActivity(long activityMillis) {
-        return new SplitState(pipeline, split, status, watermarkMillis, fence,
-                Math.max(lastActivityMillis, activityMillis), parents, attemptFence);
     }
 
     /** A copy whose watermark is at least {@code watermark}. */
@@ -95,11 +80,6 @@ public record SplitState(String pipeline, String split, SplitStatus status, long
         return new SplitState(pipeline, split, s, w, max(fence, other.fence),
                 Math.max(lastActivityMillis, other.lastActivityMillis), parents.isEmpty() ? other.parents : parents,
                 max(attemptFence, other.attemptFence));
-    }
-
-    /** Whether storing this state over {@code stored} moves nothing back: this is {@code stored.merge(this)}. */
-    public boolean dominates(SplitState stored) {
-        return stored.merge(this).equals(this);
     }
 
     private static Fence max(Fence a, Fence b) {

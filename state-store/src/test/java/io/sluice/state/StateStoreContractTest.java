@@ -315,7 +315,7 @@ public abstract class StateStoreContractTest {
         assertThat(store.createSplit(SplitState.pending(pipeline, "shard-0", 0, List.of()))).isTrue();
         store.advanceSplit(progressed);
 
-        assertThat(store.createSplit(SplitState.pendingAt(pipeline, "shard-0", 99, List.of(), 1_000))).isFalse();
+        assertThat(store.createSplit(SplitState.pending(pipeline, "shard-0", 99, List.of()).withWatermarkAtLeast(1_000))).isFalse();
         assertThat(store.readSplit(pipeline, "shard-0")).contains(progressed);
     }
 

@@ -7,6 +7,7 @@ import io.sluice.functions.runtime.RecordBatch;
 import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.runtime.SplitProcessor;
 import io.sluice.functions.runtime.WindowFirer;
+import io.sluice.state.Slot;
 import io.sluice.state.SplitState;
 import io.sluice.state.StateStore;
 
@@ -152,13 +153,14 @@ public final class PipelineRun {
         List<SplitState> splits = store.splits(pipeline.name());
         long first = GlobalWatermark.of(splits, pipeline.watermarks(), nowMillis);
         long watermark = Long.MIN_VALUE;
-        if (first != Long.MIN_VALUE && firer().due(first)) {
+        List<Slot> due = first == Long.MIN_VALUE ? List.of() : firer().dueWindows(first);
+        if (first != Long.MIN_VALUE && (firer().sessions() || !due.isEmpty())) {
             if (store.publishedWatermark(pipeline.name()) < first) {
                 store.publishWatermark(pipeline.name(), first);
             }
             watermark = Math.min(first, watermark(nowMillis));
         }
-        firer().fire(watermark, nowMillis);
+        firer().fire(watermark, due, nowMillis);
         return first;
     }
 

@@ -34,7 +34,7 @@ import java.util.zip.ZipException;
  * then fires what the global watermark passed (everything, once every split of the job is finished). All tasks of
  * an invocation are registered as pending before the first one runs, so a finished task never lets the watermark
  * jump past a sibling that has not started; the orchestrator registers the tasks of a whole job the same way, or
- * asks for no firing ({@link S3BatchTask#fires}) and fires once at the end of the job.
+ * asks for no firing ({@link S3BatchTask#firing}) and fires once at the end of the job.
  *
  * <p>Each job runs as its own pipeline, {@code <pipeline>-<job id>} ({@code job.id} of S3 Batch Operations, {@code
  * jobId} of the orchestrator's event), so a nightly recomputation next to the live pipeline in the same tables

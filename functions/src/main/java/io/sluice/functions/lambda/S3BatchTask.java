@@ -132,11 +132,6 @@ public record S3BatchTask(String taskId, String bucket, String key, String versi
         return firing;
     }
 
-    /** Whether the handler fires after the invocation's tasks ({@link #firing} is not {@code NONE}). */
-    public static boolean fires(JsonNode event) {
-        return firing(event) != Firing.NONE;
-    }
-
     /** The job the invocation belongs to: {@code job.id} of S3 Batch Operations, {@code jobId} of the orchestrator. */
     public static String jobId(JsonNode event) {
         JsonNode id = isS3BatchOperations(event) ? event.path("job").path("id") : event.path("jobId");

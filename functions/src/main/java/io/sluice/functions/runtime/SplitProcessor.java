@@ -112,8 +112,8 @@ public final class SplitProcessor {
     /** The split's progress as last seen by this processor: read from the store on first use, registered if new. */
     public SplitState state() {
         if (state == null) {
-            store.createSplit(SplitState.pending(pipeline.name(), split, 0, List.of()));
-            state = store.readSplit(pipeline.name(), split)
+            SplitState fresh = SplitState.pending(pipeline.name(), split, 0, List.of());
+            state = store.createSplit(fresh) ? fresh : store.readSplit(pipeline.name(), split)
                     .orElseThrow(() -> new StateStoreException("split [" + split + "] vanished after registration"));
         }
         return state;

@@ -61,8 +61,16 @@ public final class WindowFirer {
      * @return number of windows (or sessions) fired final
      */
     public int fire(long watermark, long nowMillis) {
+        return fire(watermark, watermark == Long.MIN_VALUE ? List.of() : dueWindows(watermark), nowMillis);
+    }
+
+    /**
+     * As {@link #fire(long, long)}, with the windows not fired yet that {@link #dueWindows} listed at a watermark at
+     * least {@code watermark}: only those final at {@code watermark} fire (one query of the index per firing).
+     */
+    public int fire(long watermark, List<Slot> due, long nowMillis) {
         int fired = pipeline.windowing().isSession() ? fireSessions(watermark, nowMillis)
-                : fireWindows(watermark, nowMillis);
+                : fireWindows(watermark, due, nowMillis);
         var early = pipeline.trigger().earlyInterval();
         if (early.isPresent() && watermark != Long.MAX_VALUE
                 && (lastEarlyFiring == Long.MIN_VALUE || nowMillis - lastEarlyFiring >= early.get().toMillis())) {
@@ -72,19 +80,25 @@ public final class WindowFirer {
         return fired;
     }
 
-    /** Whether a firing at {@code watermark} has anything final to do: a window due, or a session round. */
-    public boolean due(long watermark) {
-        return pipeline.windowing().isSession()
-                || !store.pendingSlots(pipeline.name(), pipeline.windowing().maxFinalEnd(watermark)).isEmpty();
+    /** Whether this pipeline fires session rounds (every firing is a round) rather than windows. */
+    public boolean sessions() {
+        return pipeline.windowing().isSession();
     }
 
-    private int fireWindows(long watermark, long nowMillis) {
+    /** Windows final at {@code watermark} that no one has fired, by end; none for sessions (see {@link #sessions}). */
+    public List<Slot> dueWindows(long watermark) {
+        return sessions() ? List.of()
+                : store.pendingSlots(pipeline.name(), pipeline.windowing().maxFinalEnd(watermark));
+    }
+
+    private int fireWindows(long watermark, List<Slot> due, long nowMillis) {
         int fired = 0;
         if (watermark == Long.MIN_VALUE) {
             return 0;
         }
-        for (Slot slot : store.pendingSlots(pipeline.name(), pipeline.windowing().maxFinalEnd(watermark))) {
-            if (!store.claimFiring(pipeline.name(), slot, owner, nowMillis, leaseMillis)) {
+        long maxFinalEnd = pipeline.windowing().maxFinalEnd(watermark);
+        for (Slot slot : due) {
+            if (slot.end() > maxFinalEnd || !store.claimFiring(pipeline.name(), slot, owner, nowMillis, leaseMillis)) {
                 continue;
             }
             List<ResultRow> rows;
