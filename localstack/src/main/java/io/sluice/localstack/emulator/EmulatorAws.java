@@ -35,6 +35,8 @@ import java.util.Map;
 public final class EmulatorAws implements LocalAws {
     private static final System.Logger LOG = System.getLogger(EmulatorAws.class.getName());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Starts on fresh ports after another process took a chosen one; a third collision is no accident. */
+    private static final int PORT_ATTEMPTS = 3;
 
     private final Path logDir;
     private final boolean detached;
@@ -118,29 +120,17 @@ public final class EmulatorAws implements LocalAws {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
         try {
-            int kinesisPort = Executables.freeLoopbackPort();
-            int kinesisTlsPort = Executables.freeLoopbackPort();
-            int motoPort = Executables.freeLoopbackPort();
-            long tStart = System.nanoTime();
-            // Both start in parallel; each is awaited below.
-            // kinesis-mock reads server.json from its working directory: start it in its package directory.
-            ManagedProcess kinesis = ManagedProcess.start(engine.id(), engine.command(node, kinesisDir, kinesisPort),
-                    kinesisDir, engine.environment(kinesisPort, kinesisTlsPort, REGION.id()),
-                    logDir.resolve(engine.id() + ".log"));
-            processes.add(kinesis);
-            ManagedProcess motoProcess = ManagedProcess.start("moto_server",
-                    List.of(moto.toString(), "-H", "127.0.0.1", "-p", Integer.toString(motoPort)), logDir,
-                    Map.of(), logDir.resolve("moto.log"));
-            processes.add(motoProcess);
-            URI kinesisUri = URI.create("http://127.0.0.1:" + kinesisPort);
-            URI motoUri = URI.create("http://127.0.0.1:" + motoPort);
-            kinesis.awaitHttp(kinesisUri, START_TIMEOUT);
-            startupTimes.put(engine.id(), Duration.ofNanos(System.nanoTime() - tStart));
-            motoProcess.awaitHttp(motoUri.resolve("/moto-api/"), START_TIMEOUT);
-            startupTimes.put("moto_server", Duration.ofNanos(System.nanoTime() - tStart));
-            endpoints.put(Service.KINESIS, kinesisUri);
-            for (Service s : List.of(Service.DYNAMODB, Service.S3, Service.SQS)) {
-                endpoints.put(s, motoUri);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    startProcesses(moto, node, kinesisDir);
+                    break;
+                } catch (PortTakenException e) {
+                    stopProcesses();
+                    if (attempt == PORT_ATTEMPTS) {
+                        throw e;
+                    }
+                    LOG.log(Level.INFO, e.getMessage().lines().findFirst().orElse("") + "; starting again on other ports");
+                }
             }
         } catch (RuntimeException e) {
             close();
@@ -150,6 +140,33 @@ public final class EmulatorAws implements LocalAws {
         LOG.log(Level.INFO, "Emulators started in " + startupTimes.get("total").toMillis() + " ms " + times()
                 + "; logs in " + logDir);
         return this;
+    }
+
+    /** Starts both emulators in parallel on free ports and waits until each answers. */
+    private void startProcesses(Path moto, Path node, Path kinesisDir) {
+        int[] ports = Executables.freeLoopbackPorts(3);
+        int kinesisPort = ports[0];
+        int motoPort = ports[2];
+        long tStart = System.nanoTime();
+        // kinesis-mock reads server.json from its working directory: start it in its package directory.
+        ManagedProcess kinesis = ManagedProcess.start(engine.id(), engine.command(node, kinesisDir, kinesisPort),
+                kinesisDir, engine.environment(kinesisPort, ports[1], REGION.id()),
+                logDir.resolve(engine.id() + ".log"));
+        processes.add(kinesis);
+        ManagedProcess motoProcess = ManagedProcess.start("moto_server",
+                List.of(moto.toString(), "-H", "127.0.0.1", "-p", Integer.toString(motoPort)), logDir,
+                Map.of(), logDir.resolve("moto.log"));
+        processes.add(motoProcess);
+        URI kinesisUri = URI.create("http://127.0.0.1:" + kinesisPort);
+        URI motoUri = URI.create("http://127.0.0.1:" + motoPort);
+        kinesis.awaitHttp(kinesisUri, START_TIMEOUT);
+        startupTimes.put(engine.id(), Duration.ofNanos(System.nanoTime() - tStart));
+        motoProcess.awaitHttp(motoUri.resolve("/moto-api/"), START_TIMEOUT);
+        startupTimes.put("moto_server", Duration.ofNanos(System.nanoTime() - tStart));
+        endpoints.put(Service.KINESIS, kinesisUri);
+        for (Service s : List.of(Service.DYNAMODB, Service.S3, Service.SQS)) {
+            endpoints.put(s, motoUri);
+        }
     }
 
     private String times() {

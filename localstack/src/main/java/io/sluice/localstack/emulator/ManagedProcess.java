@@ -51,10 +51,12 @@ final class ManagedProcess {
      * Polls {@code endpoint} until any HTTP answer arrives (a 4xx from an unsigned request is a healthy
      * server), the process exits, or {@code timeout} passes.
      *
+     * @throws PortTakenException when the log says the port was taken by another process
      * @throws LocalAwsException naming the process, with the tail of its log
      */
     void awaitHttp(URI endpoint, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        int polls = 0;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new LocalAwsException(name + " exited with code " + process.exitValue()
@@ -63,10 +65,20 @@ final class ManagedProcess {
             if (answers(endpoint)) {
                 return;
             }
+            if (++polls % 10 == 0 && logSaysPortTaken()) {
+                throw new PortTakenException(name + " could not bind its port (" + endpoint + "): another process took it"
+                        + ". Log " + logFile + ":\n" + logTail(20));
+            }
             sleep(50);
         }
         throw new LocalAwsException(name + " did not answer on " + endpoint + " within " + timeout.toSeconds()
                 + " s. Log " + logFile + ":\n" + logTail(20));
+    }
+
+    /** Node says EADDRINUSE, Python and the JVM "Address already in use". */
+    private boolean logSaysPortTaken() {
+        String tail = logTail(50);
+        return tail.contains("EADDRINUSE") || tail.contains("Address already in use");
     }
 
     private static boolean answers(URI endpoint) {
