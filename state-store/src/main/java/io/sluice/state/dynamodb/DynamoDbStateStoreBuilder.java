@@ -125,11 +125,11 @@ public final class DynamoDbStateStoreBuilder {
      * 400 KB by default. A smaller limit only serves tests: it chunks small partials, so chunking is exercised
      * without writing megabytes to an emulator.
      *
-     * @throws IllegalArgumentException if {@code bytes} is under 4 KB or over 400 KB
+     * @throws IllegalArgumentException if {@code bytes} is under 512 bytes or over 400 KB
      */
     public DynamoDbStateStoreBuilder withItemLimit(int bytes) {
-        if (bytes < 4096 || bytes > ItemSizes.ITEM_LIMIT_BYTES) {
-            throw new IllegalArgumentException("item limit must be in [4096, " + ItemSizes.ITEM_LIMIT_BYTES
+        if (bytes < 512 || bytes > ItemSizes.ITEM_LIMIT_BYTES) {
+            throw new IllegalArgumentException("item limit must be in [512, " + ItemSizes.ITEM_LIMIT_BYTES
                     + "] but was " + bytes);
         }
         this.itemLimitBytes = bytes;

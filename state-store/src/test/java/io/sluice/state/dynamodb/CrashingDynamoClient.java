@@ -2,6 +2,7 @@ package io.sluice.state.dynamodb;
 
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -22,8 +23,10 @@ public final class CrashingDynamoClient {
     private int writesLeft = -1;
     private boolean dead;
     private int writes;
+    private int failures;
     private Random random;
-    private double crashProbability;
+    private double failureProbability;
+    private String failingTable;
 
     public CrashingDynamoClient(DynamoDbClient delegate) {
         this.client = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
@@ -37,13 +40,19 @@ public final class CrashingDynamoClient {
                     }
                     if (WRITES.contains(name)) {
                         writes++;
-                        boolean strike = writesLeft == 0 || (random != null && random.nextDouble() < crashProbability);
+                        boolean strike = writesLeft == 0;
                         if (writesLeft > 0) {
                             writesLeft--;
                         }
                         if (strike) {
                             dead = true;
                             throw SdkClientException.create("injected crash before " + name);
+                        }
+                        if (random != null && args[0] instanceof PutItemRequest put
+                                && put.tableName().equals(failingTable)
+                                && random.nextDouble() < failureProbability) {
+                            failures++;
+                            throw SdkClientException.create("injected failure of " + name);
                         }
                     }
                     try {
@@ -60,11 +69,20 @@ public final class CrashingDynamoClient {
         return this;
     }
 
-    /** Dies at each write with probability {@code p}, drawn from {@code seed}. */
-    public CrashingDynamoClient crashRandomly(long seed, double p) {
+    /**
+     * Fails each {@code PutItem} to {@code table} with probability {@code p}, drawn from {@code seed}: the invocation stops at
+     * that call (its later calls never happen) and the instance stays warm, its caches as they were.
+     */
+    public CrashingDynamoClient failRandomly(long seed, double p, String table) {
         random = new Random(seed);
-        crashProbability = p;
+        failureProbability = p;
+        failingTable = table;
         return this;
+    }
+
+    /** Random failures injected so far. */
+    public int failures() {
+        return failures;
     }
 
     public DynamoDbClient client() {
