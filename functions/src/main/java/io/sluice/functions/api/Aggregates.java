@@ -54,6 +54,11 @@ public final class Aggregates {
             public AccumulatorCodec<CountSumAccumulator> accumulatorCodec() {
                 return VarLongCodec.COUNT_SUM;
             }
+
+            @Override
+            public java.util.OptionalInt maxAccumulatorBytes() {
+                return java.util.OptionalInt.of(20);   // two varints
+            }
         };
     }
 
@@ -145,6 +150,11 @@ public final class Aggregates {
             public AccumulatorCodec<LongExtremum> accumulatorCodec() {
                 return LongExtremum.CODEC;
             }
+
+            @Override
+            public java.util.OptionalInt maxAccumulatorBytes() {
+                return java.util.OptionalInt.of(11);   // presence byte and a varint
+            }
         };
     }
 
@@ -204,6 +214,11 @@ public final class Aggregates {
             @Override
             public AccumulatorCodec<CountSumAccumulator> accumulatorCodec() {
                 return base.accumulatorCodec();
+            }
+
+            @Override
+            public java.util.OptionalInt maxAccumulatorBytes() {
+                return base.maxAccumulatorBytes();
             }
         };
     }
