@@ -122,6 +122,47 @@ public final class Aggregates {
         };
     }
 
+    /**
+     * The approximate number of distinct values of {@code field}: a HyperLogLog sketch ({@link ApproxDistinct}) of
+     * at most about 4 KB per key whatever the data, relative standard error 1.6 %, exact up to a few hundred values.
+     * Mergeable, so stream and batch give the same number.
+     */
+    public static <T> EncodableAggregate<T, ApproxDistinct, Long> approxCountDistinct(
+            java.util.function.Function<? super T, ?> field) {
+        Objects.requireNonNull(field, "field");
+        return new EncodableAggregate<>() {
+            @Override
+            public ApproxDistinct createAccumulator() {
+                return new ApproxDistinct();
+            }
+
+            @Override
+            public ApproxDistinct add(T value, ApproxDistinct acc) {
+                return acc.add(field.apply(value));
+            }
+
+            @Override
+            public ApproxDistinct merge(ApproxDistinct a, ApproxDistinct b) {
+                return a.merge(b);
+            }
+
+            @Override
+            public Long result(ApproxDistinct acc) {
+                return acc.estimate();
+            }
+
+            @Override
+            public AccumulatorCodec<ApproxDistinct> accumulatorCodec() {
+                return ApproxDistinct.CODEC;
+            }
+
+            @Override
+            public java.util.OptionalInt maxAccumulatorBytes() {
+                return java.util.OptionalInt.of(4_200);   // 4,096 one-byte registers and a header
+            }
+        };
+    }
+
     private static <T> EncodableAggregate<T, LongExtremum, Long> extremum(ToLongFunction<? super T> field,
                                                                          boolean max) {
         Objects.requireNonNull(field, "field");
