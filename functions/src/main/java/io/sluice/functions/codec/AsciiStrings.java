@@ -1,0 +1,41 @@
+package io.sluice.functions.codec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Strings of short ASCII byte slices, recently built ones reused: a key such as a category repeats across millions
+ * of records, so the decoder hands out the same {@code String} instead of a new one per record. A slice maps to one
+ * slot by its hash; a miss builds the string and takes the slot. Thread-safe: slots hold immutable entries, and a
+ * racing writer only costs a miss.
+ */
+final class AsciiStrings {
+
+    /** Longer slices are unlikely to repeat (ids): built every time, never cached. */
+    static final int MAX_CACHED_BYTES = 32;
+    private static final int SLOTS = 4096;
+
+    private record Entry(byte[] bytes, String value) {
+    }
+
+    private final Entry[] slots = new Entry[SLOTS];
+
+    /** The string of {@code bytes[offset, offset + length)}, every byte in {@code [0x20, 0x7e]}. */
+    String get(byte[] bytes, int offset, int length) {
+        if (length > MAX_CACHED_BYTES) {
+            return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+        }
+        int h = 0;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            h = 31 * h + bytes[i];
+        }
+        int slot = (h ^ (h >>> 12)) & (SLOTS - 1);
+        Entry e = slots[slot];
+        if (e != null && e.bytes.length == length && Arrays.equals(e.bytes, 0, length, bytes, offset, offset + length)) {
+            return e.value;
+        }
+        String value = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+        slots[slot] = new Entry(Arrays.copyOfRange(bytes, offset, offset + length), value);
+        return value;
+    }
+}
