@@ -20,6 +20,18 @@ final class AsciiStrings {
 
     private final Entry[] slots = new Entry[SLOTS];
 
+    private static boolean same(byte[] cached, byte[] bytes, int offset, int length) {
+        if (cached.length != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (cached[i] != bytes[offset + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The string of {@code bytes[offset, offset + length)}, every byte in {@code [0x20, 0x7e]}. */
     String get(byte[] bytes, int offset, int length) {
         if (length > MAX_CACHED_BYTES) {
@@ -31,7 +43,7 @@ final class AsciiStrings {
         }
         int slot = (h ^ (h >>> 12)) & (SLOTS - 1);
         Entry e = slots[slot];
-        if (e != null && e.bytes.length == length && Arrays.equals(e.bytes, 0, length, bytes, offset, offset + length)) {
+        if (e != null && same(e.bytes, bytes, offset, length)) {
             return e.value;
         }
         String value = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);

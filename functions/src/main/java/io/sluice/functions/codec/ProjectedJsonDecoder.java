@@ -75,6 +75,7 @@ public final class ProjectedJsonDecoder<T> implements RecordDecoder<T> {
         }
         p++;
         long seen = 0;
+        int expected = 0;
         while (true) {
             if (p >= end || b[p] != '"') {
                 return null;
@@ -90,11 +91,12 @@ public final class ProjectedJsonDecoder<T> implements RecordDecoder<T> {
             if (p >= end) {
                 return null;
             }
-            int field = shape.indexOf(b, nameStart, p - nameStart);
+            int field = shape.indexOf(b, nameStart, p - nameStart, expected);
             if (field < 0 || (seen & (1L << field)) != 0) {
                 return null;   // unknown or repeated field: Jackson's rules decide
             }
             seen |= 1L << field;
+            expected = field + 1;
             p++;
             if (p >= end || b[p] != ':') {
                 return null;

@@ -104,15 +104,33 @@ final class RecordShape<T> {
         return scannable;
     }
 
-    /** The component named by {@code bytes[offset, offset + length)}, or -1. */
-    int indexOf(byte[] bytes, int offset, int length) {
+    /**
+     * The component named by {@code bytes[offset, offset + length)}, or -1. Tries {@code expected} first: producers
+     * write fields in one order, usually the record's, so the first comparison almost always matches.
+     */
+    int indexOf(byte[] bytes, int offset, int length, int expected) {
+        if (expected < nameBytes.length && matches(nameBytes[expected], bytes, offset, length)) {
+            return expected;
+        }
         for (int i = 0; i < nameBytes.length; i++) {
-            byte[] name = nameBytes[i];
-            if (name.length == length && Arrays.equals(name, 0, length, bytes, offset, offset + length)) {
+            if (matches(nameBytes[i], bytes, offset, length)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** A plain loop: names are a few bytes, shorter than a call to the vectorised {@code Arrays.equals} pays off. */
+    private static boolean matches(byte[] name, byte[] bytes, int offset, int length) {
+        if (name.length != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (name[i] != bytes[offset + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The component named {@code name}, or -1. */
