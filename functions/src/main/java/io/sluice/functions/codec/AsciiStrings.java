@@ -34,12 +34,17 @@ final class AsciiStrings {
 
     /** The string of {@code bytes[offset, offset + length)}, every byte in {@code [0x20, 0x7e]}. */
     String get(byte[] bytes, int offset, int length) {
-        if (length > MAX_CACHED_BYTES) {
-            return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
-        }
         int h = 0;
         for (int i = offset, end = offset + length; i < end; i++) {
             h = 31 * h + bytes[i];
+        }
+        return get(bytes, offset, length, h);
+    }
+
+    /** As {@link #get(byte[], int, int)}, {@code h} being the slice's {@code String.hashCode}. */
+    String get(byte[] bytes, int offset, int length, int h) {
+        if (length > MAX_CACHED_BYTES) {
+            return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
         }
         int slot = (h ^ (h >>> 12)) & (SLOTS - 1);
         Entry e = slots[slot];

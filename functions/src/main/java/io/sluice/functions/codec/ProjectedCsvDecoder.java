@@ -119,8 +119,8 @@ public final class ProjectedCsvDecoder<T> implements RecordDecoder<T> {
             }
             return true;
         }
-        long value = Numbers.parse(b, start, end);
-        if (value == Numbers.NOT_PLAIN || Numbers.end(b, start, end) != end) {
+        long value = Numbers.parseExact(b, start, end);
+        if (value == Numbers.NOT_PLAIN) {
             return false;
         }
         if (kind == RecordShape.Kind.INT && value != (int) value) {

@@ -127,29 +127,47 @@ public final class ProjectedJsonDecoder<T> implements RecordDecoder<T> {
             return -1;
         }
         int start = ++p;
+        int hash = 0;   // String.hashCode's, on the way: the cache need not read the bytes again
         while (p < end && b[p] != '"') {
             byte c = b[p];
             if (c == '\\' || c < 0x20 || c == 0x7f) {   // escapes, control and non-ASCII bytes (negative)
                 return -1;
             }
+            hash = 31 * hash + c;
             p++;
         }
         if (p >= end) {
             return -1;
         }
         if (shape.read(field)) {
-            args[field] = strings.get(b, start, p - start);
+            args[field] = strings.get(b, start, p - start, hash);
         }
         return p + 1;
     }
 
-    /** Scans an integer value at {@code p}; the index after it, or -1. */
+    /** Scans an integer value at {@code p} in one pass; the index after it, or -1. */
     private int number(byte[] b, int p, int end, int field, Object[] args) {
-        long value = Numbers.parse(b, p, end);
-        if (value == Numbers.NOT_PLAIN) {
+        int i = p;
+        boolean negative = i < end && b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        int first = i;
+        long value = 0;
+        while (i < end) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                break;
+            }
+            value = value * 10 + d;
+            i++;
+        }
+        if (!Numbers.plain(b, first, i - first, negative)) {
             return -1;
         }
-        int after = Numbers.end(b, p, end);
+        if (negative) {
+            value = -value;
+        }
         if (shape.kind(field) == RecordShape.Kind.INT) {
             if (value != (int) value) {
                 return -1;
@@ -160,6 +178,6 @@ public final class ProjectedJsonDecoder<T> implements RecordDecoder<T> {
         } else if (shape.read(field)) {
             args[field] = value;
         }
-        return after;
+        return i;
     }
 }
