@@ -13,7 +13,8 @@ final class AsciiStrings {
 
     /** Longer slices are unlikely to repeat (ids): built every time, never cached. */
     static final int MAX_CACHED_BYTES = 32;
-    private static final int SLOTS = 4096;
+    private static final int SLOT_BITS = 12;
+    private static final int SLOTS = 1 << SLOT_BITS;
 
     private record Entry(byte[] bytes, String value) {
     }
@@ -46,13 +47,19 @@ final class AsciiStrings {
         if (length > MAX_CACHED_BYTES) {
             return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
         }
-        int slot = (h ^ (h >>> 12)) & (SLOTS - 1);
+        // Two slots per string (a pair): 1,000 categories share no pair, where one slot each left a tenth of them
+        // evicting each other on every record, a new string and a write to the shared table each time.
+        int slot = (h * 0x9E3779B9) >>> (32 - SLOT_BITS) & ~1;
         Entry e = slots[slot];
         if (e != null && same(e.bytes, bytes, offset, length)) {
             return e.value;
         }
+        Entry other = slots[slot + 1];
+        if (other != null && same(other.bytes, bytes, offset, length)) {
+            return other.value;
+        }
         String value = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
-        slots[slot] = new Entry(Arrays.copyOfRange(bytes, offset, offset + length), value);
+        slots[e == null || other != null ? slot : slot + 1] = new Entry(Arrays.copyOfRange(bytes, offset, offset + length), value);
         return value;
     }
 }
