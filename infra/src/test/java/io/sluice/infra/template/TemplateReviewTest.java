@@ -45,6 +45,18 @@ class TemplateReviewTest {
     }
 
     @Test
+    void aParameterValueCloudFormationWouldRefuse_isRefusedLocallyToo() {
+        for (Map.Entry<String, String> bad : Map.of("Stage", "a-stage-name-too-long", "Pipeline", "Has Spaces",
+                "ShardCount", "0", "LogLevel", "LOUD").entrySet()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Template.load(Template.locate(),
+                            TemplateOptions.local().withParameter(bad.getKey(), bad.getValue())))
+                    .as(bad.getKey()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.getKey());
+        }
+        assertThat(Template.load(Template.locate(), TemplateOptions.local().withParameter("Stage", "esm-abcde"))
+                .physicalName("OrdersStream")).isEqualTo("sluice-esm-abcde-orders");
+    }
+
+    @Test
     void pipeline_isNotLockedToTheBuiltIns_andAUsersLayerIsAParameter() {
         JsonNode pipeline = root.path("Parameters").path("Pipeline");
         assertThat(pipeline.has("AllowedValues")).isFalse();
