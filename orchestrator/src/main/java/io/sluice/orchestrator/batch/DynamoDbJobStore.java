@@ -3,10 +3,12 @@ package io.sluice.orchestrator.batch;
 import io.sluice.state.dynamodb.StateTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -23,12 +25,11 @@ import java.util.TreeMap;
  * {@code sk} = {@code task#<taskId>} with bucket {@code b}, key {@code k}, version {@code v}, range {@code rs} /
  * {@code re}, status {@code st}, attempts {@code a}, reason {@code r}, counts {@code n} / {@code rj} / {@code lt}, start of
  * the last attempt {@code sa}; the coordinator's lease has {@code sk} = {@code lease}, owner {@code o}, lease until
- * {@code lu} (epoch ms), written with a condition so only one coordinator runs a job at a time; every other write
- * carries the writer's lease epoch {@code ep} (when it took the lease; a later coordinator has a later one) under the
- * condition {@code attribute_not_exists(ep) OR ep <= :ep}: a fencing token, so a coordinator that lost its lease can
- * never overwrite what a later coordinator wrote (and its own {@code Heartbeat} stops it at its next step). Plan chunks
- * are written with BatchWriteItem (no conditions) and become part of the plan only through the fenced checkpoint of
- * the job record that follows them. The job record also holds its state {@code js}, fingerprint {@code fp}, request
+ * {@code lu} (epoch ms) and epoch {@code ep}, a counter that every take-over of the lease raises by one. Every write
+ * of a coordinator (task records, the job record, fired windows) is a transaction that checks the lease item still
+ * holds its owner and the epoch it took ({@code o = :owner AND ep = :ep}): a coordinator whose lease was taken over
+ * cannot write anything, whatever its clock says; a plan is written 99 records per transaction under the same check.
+ * The job record also holds its state {@code js}, fingerprint {@code fp}, request
  * {@code rq},
  * planning checkpoint {@code lh} / {@code pr}, duplicates {@code du}, refusal {@code rf}; each window the final
  * firing wrote has {@code sk} = {@code fired#<start>-<end>} with rows {@code rw}; open jobs are indexed under
@@ -49,13 +50,15 @@ public final class DynamoDbJobStore implements JobStore {
     private static final String FIRED_SK = "fired#";
     /** Partition of the index of open jobs, which the scheduled sweep reads. */
     private static final String OPEN_PK = "jobs#open";
-    private static final int BATCH_WRITE_ITEMS = 25;
+    /** Writes per transaction, next to the lease check (DynamoDB takes 100 actions per transaction). */
+    private static final int TRANSACTION_ITEMS = 99;
+    private static final int MAX_CONFLICT_ATTEMPTS = 8;
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final long retentionSeconds;
     private final Clock clock;
-    /** Epoch (the time of the first successful claim) of each lease this store took, by job and owner. */
+    /** The lease epoch each owner took through this store, by job and owner. */
     private final Map<String, Long> epochs = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DynamoDbJobStore(DynamoDbClient dynamo, String table, Duration retention, Clock clock) {
@@ -82,25 +85,27 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public boolean createJob(JobRecord job, String owner) {
-        Map<String, AttributeValue> item = fenced(job.jobId(), owner, jobItem(job));
+        Map<String, AttributeValue> item = jobItem(job);
         try {
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(" + PK + ")"));
-        } catch (ConditionalCheckFailedException exists) {
-            return false;
+            writeUnderLease(job.jobId(), owner, List.of(
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
+                            .conditionExpression("attribute_not_exists(" + PK + ")")).build(),
+                    put(openItem(job.jobId()))));
+        } catch (TransactionCanceledException e) {
+            if (reason(e, 1).equals("ConditionalCheckFailed")) {
+                return false; // the id is taken (the lease check passed: writeUnderLease throws otherwise)
+            }
+            throw e;
         }
-        dynamo.putItem(b -> b.tableName(table).item(openItem(job.jobId())));
         return true;
     }
 
     @Override
     public void putJob(JobRecord job, String owner) {
-        putFenced(job.jobId(), owner, jobItem(job));
         boolean open = job.state() == JobRecord.State.PLANNING || job.state() == JobRecord.State.RUNNING;
-        if (open) {
-            dynamo.putItem(b -> b.tableName(table).item(openItem(job.jobId())));
-        } else {
-            dynamo.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(OPEN_PK), SK, s(job.jobId()))));
-        }
+        Map<String, AttributeValue> openKey = Map.of(PK, s(OPEN_PK), SK, s(job.jobId()));
+        writeUnderLease(job.jobId(), owner, List.of(put(jobItem(job)), open ? put(openItem(job.jobId()))
+                : TransactWriteItem.builder().delete(d -> d.tableName(table).key(openKey)).build()));
     }
 
     private Map<String, AttributeValue> jobItem(JobRecord job) {
@@ -131,40 +136,30 @@ public final class DynamoDbJobStore implements JobStore {
         return item;
     }
 
-    /**
-     * One task: a write fenced by the coordinator's epoch. A whole plan chunk: BatchWriteItem, 25 items per call
-     * (unprocessed items sent again), each item carrying the epoch; the chunk is made part of the plan only by the
-     * fenced checkpoint write of the job record that follows it.
-     */
+    /** Chunks of at most {@value #TRANSACTION_ITEMS} task records, each written with the lease check. */
     @Override
     public void putTasks(String jobId, List<TaskRecord> tasks, String owner) {
-        if (tasks.size() == 1) {
-            putFenced(jobId, owner, item(jobId, tasks.get(0)));
-            return;
-        }
-        List<WriteRequest> writes = new ArrayList<>();
+        List<TransactWriteItem> writes = new ArrayList<>();
         for (TaskRecord t : tasks) {
-            Map<String, AttributeValue> item = fenced(jobId, owner, item(jobId, t));
-            writes.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
+            writes.add(put(item(jobId, t)));
         }
-        batchWrite(writes);
+        writeUnderLease(jobId, owner, writes);
     }
 
     @Override
     public void deleteTasks(String jobId, String owner) {
-        epoch(jobId, owner);
-        List<WriteRequest> deletes = new ArrayList<>();
+        List<TransactWriteItem> deletes = new ArrayList<>();
         for (Map<String, AttributeValue> key : keys(jobId, TASK_SK)) {
-            deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(key)).build());
+            deletes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key)).build());
         }
-        batchWrite(deletes);
+        writeUnderLease(jobId, owner, deletes);
     }
 
     @Override
     public void putFired(String jobId, String window, long rows, String owner) {
         Map<String, AttributeValue> item = keyed(jobId, FIRED_SK + window);
         item.put("rw", n(rows));
-        putFenced(jobId, owner, item);
+        writeUnderLease(jobId, owner, List.of(put(item)));
     }
 
     @Override
@@ -182,29 +177,55 @@ public final class DynamoDbJobStore implements JobStore {
     }
 
     /**
-     * Writes {@code item} unless a coordinator with a later epoch wrote it: the fencing token of the lease, checked
-     * by DynamoDB with the write.
+     * Writes {@code writes} in transactions of at most {@value #TRANSACTION_ITEMS}, each with a check that the lease
+     * item still names {@code owner} at the epoch it took: the lease is checked by DynamoDB atomically with every
+     * write, so a coordinator whose lease was taken over (a later epoch) writes nothing, whatever its own clock or
+     * heartbeat believe. A transaction that met another one (the heartbeat's renewal of the same lease item) is tried
+     * again.
      *
-     * @throws LeaseLostException if this owner never claimed the job here, or a later coordinator wrote the item
+     * @throws LeaseLostException           if {@code owner} never took the lease here, or another coordinator has
+     *                                      taken it since
+     * @throws TransactionCanceledException if a condition of one of {@code writes} failed
      */
-    private void putFenced(String jobId, String owner, Map<String, AttributeValue> item) {
-        Map<String, AttributeValue> fenced = fenced(jobId, owner, item);
-        try {
-            dynamo.putItem(b -> b.tableName(table).item(fenced)
-                    .conditionExpression("attribute_not_exists(ep) OR ep <= :ep")
-                    .expressionAttributeValues(Map.of(":ep", fenced.get("ep"))));
-        } catch (ConditionalCheckFailedException later) {
-            throw new LeaseLostException(jobId, owner);
+    private void writeUnderLease(String jobId, String owner, List<TransactWriteItem> writes) {
+        long epoch = epoch(jobId, owner);
+        TransactWriteItem check = TransactWriteItem.builder().conditionCheck(c -> c.tableName(table)
+                .key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))
+                .conditionExpression("o = :owner AND ep = :ep")
+                .expressionAttributeValues(Map.of(":owner", s(owner), ":ep", n(epoch)))).build();
+        for (int from = 0; from < writes.size(); from += TRANSACTION_ITEMS) {
+            List<TransactWriteItem> items = new ArrayList<>();
+            items.add(check);
+            items.addAll(writes.subList(from, Math.min(writes.size(), from + TRANSACTION_ITEMS)));
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    dynamo.transactWriteItems(b -> b.transactItems(items));
+                    break;
+                } catch (TransactionCanceledException e) {
+                    if (reason(e, 0).equals("ConditionalCheckFailed")) {
+                        throw new LeaseLostException(jobId, owner);
+                    }
+                    boolean conflict = e.hasCancellationReasons() && e.cancellationReasons().stream()
+                            .anyMatch(r -> "TransactionConflict".equals(r.code()));
+                    if (!conflict || attempt >= MAX_CONFLICT_ATTEMPTS) {
+                        throw e;
+                    }
+                    pause(attempt);
+                }
+            }
         }
     }
 
-    private Map<String, AttributeValue> fenced(String jobId, String owner, Map<String, AttributeValue> item) {
-        Map<String, AttributeValue> copy = new HashMap<>(item);
-        copy.put("ep", n(epoch(jobId, owner)));
-        return copy;
+    private static String reason(TransactionCanceledException e, int item) {
+        return e.hasCancellationReasons() && e.cancellationReasons().size() > item
+                && e.cancellationReasons().get(item).code() != null ? e.cancellationReasons().get(item).code() : "";
     }
 
-    /** The epoch of {@code owner}'s lease of {@code jobId}: when it took the lease (epochs only grow). */
+    private TransactWriteItem put(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build();
+    }
+
+    /** The epoch at which {@code owner} took the lease of {@code jobId} through this store. */
     private long epoch(String jobId, String owner) {
         Long epoch = epochs.get(jobId + "\n" + owner);
         if (epoch == null) {
@@ -213,27 +234,12 @@ public final class DynamoDbJobStore implements JobStore {
         return epoch;
     }
 
-    private void batchWrite(List<WriteRequest> writes) {
-        for (int from = 0; from < writes.size(); from += BATCH_WRITE_ITEMS) {
-            Map<String, List<WriteRequest>> pending = Map.of(table,
-                    writes.subList(from, Math.min(writes.size(), from + BATCH_WRITE_ITEMS)));
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
-                if (attempt > 0) {
-                    pause(attempt);
-                }
-                Map<String, List<WriteRequest>> request = pending;
-                BatchWriteItemResponse r = dynamo.batchWriteItem(b -> b.requestItems(request));
-                pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
-            }
-        }
-    }
-
     private static void pause(int attempt) {
         try {
             Thread.sleep(Math.min(2_000, 25L << Math.min(attempt, 6)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing a job plan", e);
+            throw new IllegalStateException("interrupted while writing a job's records", e);
         }
     }
 
@@ -302,27 +308,50 @@ public final class DynamoDbJobStore implements JobStore {
         return out;
     }
 
+    /**
+     * Renews {@code owner}'s lease, or takes a free or lapsed one: a take-over adds one to the lease's epoch {@code ep},
+     * and the epoch taken is the one every later write of {@code owner} is checked against. An owner's epoch is kept
+     * from its first take-over: an owner that lost the lease and takes it again later still cannot write (its view of
+     * the job is stale).
+     */
     @Override
     public boolean claim(String jobId, String owner, long nowMillis, long leaseMillis) {
+        Map<String, AttributeValue> key = Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK));
+        AttributeValue ttl = n(clock.millis() / 1000 + retentionSeconds);
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))
-                    .updateExpression("SET o = :owner, lu = :until, #ttl = :ttl")
-                    .conditionExpression("attribute_not_exists(o) OR o = :owner OR lu <= :now")
+            dynamo.updateItem(b -> b.tableName(table).key(key)
+                    .updateExpression("SET lu = :until, #ttl = :ttl")
+                    .conditionExpression("o = :owner")
                     .expressionAttributeNames(Map.of("#ttl", StateTables.TTL))
                     .expressionAttributeValues(Map.of(":owner", s(owner), ":until", n(nowMillis + leaseMillis),
-                            ":now", n(nowMillis), ":ttl", n(clock.millis() / 1000 + retentionSeconds))));
-            epochs.putIfAbsent(jobId + "\n" + owner, nowMillis);
+                            ":ttl", ttl)));
+            return true;
+        } catch (ConditionalCheckFailedException notOurs) {
+            // Held by another owner, released or never taken: take it over if it is free.
+        }
+        try {
+            UpdateItemResponse taken = dynamo.updateItem(b -> b.tableName(table).key(key)
+                    .updateExpression("SET o = :owner, lu = :until, #ttl = :ttl ADD ep :one")
+                    .conditionExpression("attribute_not_exists(o) OR lu <= :now")
+                    .expressionAttributeNames(Map.of("#ttl", StateTables.TTL))
+                    .expressionAttributeValues(Map.of(":owner", s(owner), ":until", n(nowMillis + leaseMillis),
+                            ":now", n(nowMillis), ":ttl", ttl, ":one", n(1)))
+                    .returnValues(ReturnValue.UPDATED_NEW));
+            epochs.putIfAbsent(jobId + "\n" + owner, Long.parseLong(taken.attributes().get("ep").n()));
             return true;
         } catch (ConditionalCheckFailedException held) {
             return false;
         }
     }
 
+    /** Frees the lease (its epoch stays, so the next take-over gets a later one). */
     @Override
     public void release(String jobId, String owner) {
         try {
-            dynamo.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))
-                    .conditionExpression("o = :owner").expressionAttributeValues(Map.of(":owner", s(owner))));
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))
+                    .updateExpression("REMOVE o SET lu = :zero")
+                    .conditionExpression("o = :owner")
+                    .expressionAttributeValues(Map.of(":owner", s(owner), ":zero", n(0))));
         } catch (ConditionalCheckFailedException notHeld) {
             // Releasing a lease one does not hold is a no-op by contract.
         }

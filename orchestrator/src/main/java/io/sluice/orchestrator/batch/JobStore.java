@@ -8,10 +8,11 @@ import java.util.Optional;
  * Where the coordinator keeps jobs and their tasks, so a coordinator that dies midway resumes from it and a
  * resubmitted job finds its plan and finished tasks. Thread-safe.
  *
- * <p>Every write of a coordinator names the owner of the job's lease and is made only while that owner holds an
- * unexpired lease (atomically, in {@link DynamoDbJobStore}: a transaction with a condition on the lease item); a
- * coordinator whose lease lapsed gets a {@link LeaseLostException} and stops, so two coordinators never both write
- * a job.
+ * <p>Every write of a coordinator names the owner of the job's lease and is made only while no other coordinator has
+ * taken the lease since that owner took it: the lease carries an epoch, raised by every take-over, and each write is
+ * checked against the epoch its owner took, atomically with the write (in {@link DynamoDbJobStore}: a transaction
+ * with a condition on the lease item). A coordinator whose lease was taken over gets a {@link LeaseLostException} and
+ * stops, so two coordinators never both write a job.
  *
  * <pre>{@code
  * JobStore jobs = new DynamoDbJobStore(dynamo, "sluice-dev-coordination");   // or new InMemoryJobStore()
@@ -57,7 +58,9 @@ public interface JobStore {
     List<String> openJobs();
 
     /**
-     * Takes or renews the job's lease: one coordinator per job at a time.
+     * Takes or renews the job's lease: one coordinator per job at a time. A take-over (of a free or lapsed lease)
+     * raises the lease's epoch; the epoch an owner first took is the one its writes are checked against, so an owner
+     * that lost the lease and takes it again still cannot write.
      *
      * @return true if {@code owner} now holds it until {@code nowMillis + leaseMillis}; false if another owner holds
      *     an unexpired lease
