@@ -28,7 +28,9 @@ import java.util.TreeMap;
  * {@code lu} (epoch ms) and epoch {@code ep}, a counter that every take-over of the lease raises by one. Every write
  * of a coordinator (task records, the job record, fired windows) is a transaction that checks the lease item still
  * holds its owner and the epoch it took ({@code o = :owner AND ep = :ep}): a coordinator whose lease was taken over
- * cannot write anything, whatever its clock says; a plan is written 99 records per transaction under the same check.
+ * cannot write anything, whatever its clock says. The plan is stored compactly: each planning checkpoint's tasks
+ * many to an item ({@code sk} = {@code plan#<first task id>}, list {@code pt} of the task fields above plus id
+ * {@code i}), and a task gets its own {@code task#} item only once it starts; {@link #tasks} reads both.
  * The job record also holds its state {@code js}, fingerprint {@code fp}, request
  * {@code rq},
  * planning checkpoint {@code lh} / {@code pr}, duplicates {@code du}, refusal {@code rf}; each window the final
@@ -48,10 +50,15 @@ public final class DynamoDbJobStore implements JobStore {
     private static final String TASK_SK = "task#";
     private static final String LEASE_SK = "lease";
     private static final String FIRED_SK = "fired#";
+    private static final String PLAN_SK = "plan#";
+    /** Bytes of planned tasks per plan item (DynamoDB items hold 400 KB). */
+    private static final long PLAN_ITEM_BYTES = 256 * 1024;
     /** Partition of the index of open jobs, which the scheduled sweep reads. */
     private static final String OPEN_PK = "jobs#open";
     /** Writes per transaction, next to the lease check (DynamoDB takes 100 actions per transaction). */
     private static final int TRANSACTION_ITEMS = 99;
+    /** Bytes per transaction, well under DynamoDB's 4 MB (grouped tasks carry up to ~130 KB of object names). */
+    private static final long TRANSACTION_BYTES = 2L << 20;
     private static final int MAX_CONFLICT_ATTEMPTS = 8;
 
     private final DynamoDbClient dynamo;
@@ -146,11 +153,52 @@ public final class DynamoDbJobStore implements JobStore {
         writeUnderLease(jobId, owner, writes);
     }
 
+    /**
+     * The checkpoint's tasks many to an item ({@code sk} = {@code plan#<first task id>}, tasks {@code pt}, each
+     * item at most {@value #PLAN_ITEM_BYTES} bytes): a plan of 100,000 tasks is a few hundred items, written and read
+     * back in few requests, instead of 100,000.
+     */
+    @Override
+    public void putPlan(String jobId, List<TaskRecord> planned, String owner) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        List<AttributeValue> entries = new ArrayList<>();
+        String first = null;
+        long bytes = 0;
+        for (TaskRecord t : planned) {
+            if (t.status() != TaskRecord.Status.PENDING || t.attempts() != 0) {
+                throw new IllegalArgumentException("a plan holds tasks as planned, not " + t);
+            }
+            Map<String, AttributeValue> entry = taskAttributes(t.task());
+            entry.put("i", s(t.taskId()));
+            AttributeValue value = AttributeValue.fromM(entry);
+            if (!entries.isEmpty() && bytes + bytes(value) > PLAN_ITEM_BYTES) {
+                writes.add(put(planItem(jobId, first, entries)));
+                entries = new ArrayList<>();
+                bytes = 0;
+            }
+            first = entries.isEmpty() ? t.taskId() : first;
+            entries.add(value);
+            bytes += bytes(value);
+        }
+        if (!entries.isEmpty()) {
+            writes.add(put(planItem(jobId, first, entries)));
+        }
+        writeUnderLease(jobId, owner, writes);
+    }
+
+    private Map<String, AttributeValue> planItem(String jobId, String firstTask, List<AttributeValue> entries) {
+        Map<String, AttributeValue> item = keyed(jobId, PLAN_SK + firstTask);
+        item.put("pt", AttributeValue.fromL(entries));
+        return item;
+    }
+
     @Override
     public void deleteTasks(String jobId, String owner) {
         List<TransactWriteItem> deletes = new ArrayList<>();
-        for (Map<String, AttributeValue> key : keys(jobId, TASK_SK)) {
-            deletes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key)).build());
+        for (String prefix : List.of(PLAN_SK, TASK_SK)) {
+            for (Map<String, AttributeValue> key : keys(jobId, prefix)) {
+                deletes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key)).build());
+            }
         }
         writeUnderLease(jobId, owner, deletes);
     }
@@ -193,10 +241,15 @@ public final class DynamoDbJobStore implements JobStore {
                 .key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))
                 .conditionExpression("o = :owner AND ep = :ep")
                 .expressionAttributeValues(Map.of(":owner", s(owner), ":ep", n(epoch)))).build();
-        for (int from = 0; from < writes.size(); from += TRANSACTION_ITEMS) {
+        for (int from = 0; from < writes.size(); ) {
             List<TransactWriteItem> items = new ArrayList<>();
             items.add(check);
-            items.addAll(writes.subList(from, Math.min(writes.size(), from + TRANSACTION_ITEMS)));
+            long bytes = 0;
+            while (from < writes.size() && items.size() <= TRANSACTION_ITEMS
+                    && (items.size() == 1 || bytes + bytes(writes.get(from)) <= TRANSACTION_BYTES)) {
+                bytes += bytes(writes.get(from));
+                items.add(writes.get(from++));
+            }
             for (int attempt = 1; ; attempt++) {
                 try {
                     dynamo.transactWriteItems(b -> b.transactItems(items));
@@ -214,6 +267,29 @@ public final class DynamoDbJobStore implements JobStore {
                 }
             }
         }
+    }
+
+    /** About the size of a written item: names and values (DynamoDB counts them alike). */
+    private static long bytes(TransactWriteItem write) {
+        if (write.put() == null) {
+            return 100;
+        }
+        long total = 0;
+        for (Map.Entry<String, AttributeValue> e : write.put().item().entrySet()) {
+            total += e.getKey().length() + bytes(e.getValue());
+        }
+        return total;
+    }
+
+    private static long bytes(AttributeValue v) {
+        if (v.hasL()) {
+            return 3 + v.l().stream().mapToLong(DynamoDbJobStore::bytes).sum();
+        }
+        if (v.hasM()) {
+            return 3 + v.m().entrySet().stream().mapToLong(e -> e.getKey().length() + bytes(e.getValue())).sum();
+        }
+        return 1 + (v.s() != null ? v.s().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                : v.n() != null ? v.n().length() : 1);
     }
 
     private static String reason(TransactionCanceledException e, int item) {
@@ -265,14 +341,7 @@ public final class DynamoDbJobStore implements JobStore {
 
     private Map<String, AttributeValue> item(String jobId, TaskRecord t) {
         Map<String, AttributeValue> item = keyed(jobId, TASK_SK + t.taskId());
-        BatchTask task = t.task();
-        item.put("b", s(task.bucket()));
-        item.put("k", s(task.key()));
-        if (task.versionId() != null) {
-            item.put("v", s(task.versionId()));
-        }
-        item.put("rs", n(task.rangeStart()));
-        item.put("re", n(task.rangeEnd()));
+        item.putAll(taskAttributes(t.task()));
         item.put("st", s(t.status().name()));
         item.put("a", n(t.attempts()));
         item.put("r", s(t.reason()));
@@ -281,31 +350,52 @@ public final class DynamoDbJobStore implements JobStore {
         item.put("lt", n(t.late()));
         item.put("sa", n(t.startedMillis()));
         item.put("ap", n(t.applied()));
+        return item;
+    }
+
+    /** What a task reads: bucket, key, version, ETag, range and more objects. */
+    private static Map<String, AttributeValue> taskAttributes(BatchTask task) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("b", s(task.bucket()));
+        item.put("k", s(task.key()));
+        if (task.versionId() != null) {
+            item.put("v", s(task.versionId()));
+        }
+        item.put("rs", n(task.rangeStart()));
+        item.put("re", n(task.rangeEnd()));
         if (task.etag() != null) {
             item.put("e", s(task.etag()));
+        }
+        if (!task.more().isEmpty()) {
+            item.put("mo", AttributeValue.fromL(task.more().stream().map(DynamoDbJobStore::part).toList()));
         }
         return item;
     }
 
+    /** The planned tasks, each replaced by its own record once it has one (it started, or was given up). */
     @Override
     public List<TaskRecord> tasks(String jobId) {
-        List<TaskRecord> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(b -> b.tableName(table).consistentRead(true).exclusiveStartKey(from)
-                    .keyConditionExpression(PK + " = :pk AND begins_with(" + SK + ", :task)")
-                    .expressionAttributeValues(Map.of(":pk", s(pk(jobId)), ":task", s(TASK_SK))));
-            for (Map<String, AttributeValue> item : page.items()) {
-                BatchTask task = new BatchTask(item.get(SK).s().substring(TASK_SK.length()), item.get("b").s(),
-                        item.get("k").s(), item.containsKey("v") ? item.get("v").s() : null,
-                        item.containsKey("e") ? item.get("e").s() : null, n(item, "rs"), n(item, "re"));
-                out.add(new TaskRecord(task, TaskRecord.Status.valueOf(item.get("st").s()), (int) n(item, "a"),
-                        item.get("r").s(), n(item, "n"), n(item, "rj"), n(item, "lt"), n(item, "sa"), n(item, "ap")));
+        Map<String, TaskRecord> byId = new TreeMap<>();
+        query(pk(jobId), PLAN_SK, item -> {
+            for (AttributeValue entry : item.get("pt").l()) {
+                BatchTask task = task(entry.m().get("i").s(), entry.m());
+                byId.put(task.taskId(), TaskRecord.planned(task));
             }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return out;
+        });
+        query(pk(jobId), TASK_SK, item -> {
+            BatchTask task = task(item.get(SK).s().substring(TASK_SK.length()), item);
+            byId.put(task.taskId(), new TaskRecord(task, TaskRecord.Status.valueOf(item.get("st").s()),
+                    (int) n(item, "a"), item.get("r").s(), n(item, "n"), n(item, "rj"), n(item, "lt"), n(item, "sa"),
+                    n(item, "ap")));
+        });
+        return new ArrayList<>(byId.values());
+    }
+
+    private static BatchTask task(String taskId, Map<String, AttributeValue> item) {
+        return new BatchTask(taskId, item.get("b").s(), item.get("k").s(),
+                item.containsKey("v") ? item.get("v").s() : null, item.containsKey("e") ? item.get("e").s() : null,
+                n(item, "rs"), n(item, "re"),
+                item.containsKey("mo") ? item.get("mo").l().stream().map(DynamoDbJobStore::part).toList() : List.of());
     }
 
     /**
@@ -355,6 +445,26 @@ public final class DynamoDbJobStore implements JobStore {
         } catch (ConditionalCheckFailedException notHeld) {
             // Releasing a lease one does not hold is a no-op by contract.
         }
+    }
+
+    /** One more object of a grouped task: bucket {@code b}, key {@code k}, version {@code v}, ETag {@code e}. */
+    private static AttributeValue part(ObjectRef o) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("b", s(o.bucket()));
+        m.put("k", s(o.key()));
+        if (o.versionId() != null) {
+            m.put("v", s(o.versionId()));
+        }
+        if (o.etag() != null) {
+            m.put("e", s(o.etag()));
+        }
+        return AttributeValue.fromM(m);
+    }
+
+    private static ObjectRef part(AttributeValue v) {
+        Map<String, AttributeValue> m = v.m();
+        return new ObjectRef(m.get("b").s(), m.get("k").s(), m.containsKey("v") ? m.get("v").s() : null, -1,
+                m.containsKey("e") ? m.get("e").s() : null);
     }
 
     private Map<String, AttributeValue> keyed(String jobId, String sk) {

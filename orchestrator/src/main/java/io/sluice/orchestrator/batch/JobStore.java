@@ -18,7 +18,7 @@ import java.util.Optional;
  * JobStore jobs = new DynamoDbJobStore(dynamo, "sluice-dev-coordination");   // or new InMemoryJobStore()
  * jobs.claim(jobId, owner, now, leaseMillis);
  * jobs.createJob(JobRecord.planning(..));   // binds the job id to its input's fingerprint, once
- * jobs.putTasks(jobId, plan, owner);        // the plan, checkpoint by checkpoint
+ * jobs.putPlan(jobId, plan, owner);         // the plan, checkpoint by checkpoint
  * jobs.putJob(job.running(), owner);        // then the record that says the plan is complete
  * }</pre>
  */
@@ -38,6 +38,15 @@ public interface JobStore {
 
     /** Creates or replaces task records of {@code jobId}. @throws LeaseLostException as {@link #putJob} */
     void putTasks(String jobId, List<TaskRecord> tasks, String owner);
+
+    /**
+     * Stores the tasks of one planning checkpoint (all {@code PENDING}, as planned); a store may keep them compactly,
+     * many to an item, apart from the records {@link #putTasks} writes as tasks run; {@link #tasks} reads both.
+     * Writing the same checkpoint again replaces it. @throws LeaseLostException as {@link #putJob}
+     */
+    default void putPlan(String jobId, List<TaskRecord> planned, String owner) {
+        putTasks(jobId, planned, owner);
+    }
 
     /** Deletes every task record of {@code jobId} (leftovers of an abandoned plan). @throws LeaseLostException */
     void deleteTasks(String jobId, String owner);

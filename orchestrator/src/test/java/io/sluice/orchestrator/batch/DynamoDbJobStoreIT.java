@@ -37,13 +37,18 @@ class DynamoDbJobStoreIT {
                 assertThat(jobs.createJob(planning, "owner")).isTrue();
                 assertThat(jobs.createJob(planning, "owner")).as("the id is bound once").isFalse();
                 assertThat(jobs.openJobs()).containsExactly("j");
+                BatchTask grouped = new BatchTask("j-00002", "b", "s1", null, "e1", 0, Long.MAX_VALUE, List.of(
+                        new ObjectRef("b", "s2", null, -1, "e2"), new ObjectRef("c", "s 3", "v3", -1, null)));
+                jobs.putPlan("j", List.of(TaskRecord.planned(whole), TaskRecord.planned(range),
+                        TaskRecord.planned(grouped)), "owner");
                 jobs.putTasks("j", List.of(failed, done.withApplied(0)), "owner");
                 JobRecord job = planning.planned("h", 2, 2, List.of("s3://b/a b.jsonl")).running()
                         .completed(2_000, Long.MAX_VALUE, 3, 40, false);
                 jobs.putJob(job, "owner");
                 jobs.putFired("j", "0-60000", 7, "owner");
 
-                assertThat(jobs.tasks("j")).containsExactly(done, failed);
+                assertThat(jobs.tasks("j")).as("task records override the plan's").containsExactly(done, failed,
+                        TaskRecord.planned(grouped));
                 assertThat(jobs.readJob("j")).contains(job);
                 assertThat(jobs.readJob("other")).isEmpty();
                 assertThat(jobs.openJobs()).isEmpty();
@@ -92,7 +97,7 @@ class DynamoDbJobStoreIT {
                     plan.add(TaskRecord.planned(new BatchTask(TaskPlanner.taskId("t", i), "b", "k" + i, null, 0,
                             Long.MAX_VALUE)));
                 }
-                oldStore.putTasks("t", plan.subList(0, 100), "old");
+                oldStore.putPlan("t", plan.subList(0, 100), "old");
                 Thread.sleep(300); // the old coordinator pauses past its lease
 
                 assertThat(newStore.claim("t", "new", System.currentTimeMillis(), 60_000)).isTrue();
@@ -105,7 +110,8 @@ class DynamoDbJobStoreIT {
                 List<Runnable> staleWrites = List.of(
                         () -> oldStore.putTasks("t", List.of(plan.get(0).started(8).succeeded(1, 0, 0, "")), "old"),
                         () -> oldStore.putTasks("t", List.of(plan.get(120)), "old"),       // an item not written yet
-                        () -> oldStore.putTasks("t", plan.subList(100, 150), "old"),       // a plan chunk
+                        () -> oldStore.putPlan("t", plan.subList(100, 150), "old"),        // a plan checkpoint
+                        () -> oldStore.putTasks("t", plan.subList(100, 150), "old"),
                         () -> oldStore.putJob(planning.planned("other", 150, 150, List.of()).running(), "old"),
                         () -> oldStore.putFired("t", "0-60000", 9, "old"),
                         () -> oldStore.deleteTasks("t", "old"),

@@ -49,6 +49,12 @@ final class FaultyJobStore implements JobStore {
     }
 
     @Override
+    public void putPlan(String jobId, List<TaskRecord> planned, String owner) {
+        maybeFail("putPlan", planned);
+        delegate.putPlan(jobId, planned, owner);
+    }
+
+    @Override
     public void deleteTasks(String jobId, String owner) {
         delegate.deleteTasks(jobId, owner);
     }
