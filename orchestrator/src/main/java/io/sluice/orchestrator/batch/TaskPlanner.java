@@ -112,9 +112,13 @@ public final class TaskPlanner {
         group.clear();
     }
 
+    /** Bytes an object adds to the task event and record: its names, plus some for the JSON and attribute names. */
     private static long nameBytes(ObjectRef o) {
-        return 64L + o.bucket().length() + o.key().length() * 3L
-                + (o.versionId() == null ? 0 : o.versionId().length()) + (o.etag() == null ? 0 : o.etag().length());
+        return 32L + utf8(o.bucket()) + utf8(o.key()) + utf8(o.versionId()) + utf8(o.etag());
+    }
+
+    private static long utf8(String s) {
+        return s == null ? 0 : s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     /** Split ids must not contain {@code #} (the state store's key separator). */
