@@ -442,6 +442,7 @@ public final class DynamoDbJobStore implements JobStore {
                     .updateExpression("REMOVE o SET lu = :zero")
                     .conditionExpression("o = :owner")
                     .expressionAttributeValues(Map.of(":owner", s(owner), ":zero", n(0))));
+            epochs.remove(jobId + "\n" + owner); // released: this owner writes no more
         } catch (ConditionalCheckFailedException notHeld) {
             // Releasing a lease one does not hold is a no-op by contract.
         }

@@ -115,7 +115,13 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public void release(String jobId, String owner) {
-        leases.computeIfPresent(jobId, (id, held) -> held.owner().equals(owner) ? null : held);
+        leases.computeIfPresent(jobId, (id, held) -> {
+            if (!held.owner().equals(owner)) {
+                return held;
+            }
+            epochs.remove(jobId + "\n" + owner); // released: this owner writes no more
+            return null;
+        });
     }
 
     private void checkLease(String jobId, String owner) {
