@@ -37,7 +37,9 @@ import java.util.regex.Pattern;
  * @param objectsPerTask whole objects one task may read, {@code [1, 1000]}: consecutive small objects of the listing
  *                      (together at most {@code maxTaskBytes}) share a task and its split, so a manifest of 100,000
  *                      small objects is not 100,000 invocations, splits and task records; 1 (the default) keeps one
- *                      task per object, which a failure report names exactly
+ *                      task per object, which a failure report names exactly. A group fails as a whole (a missing or
+ *                      rewritten object names itself in the reason), and an object none of whose lines decode sends
+ *                      them to the dead letters like any rejected line instead of failing its group
  */
 public record JobSpec(String jobId, String pipeline, JobInput input, String outputBucket, String outputPrefix,
                       int concurrency, int maxAttempts, Duration backoffBase, Duration backoffCap, long maxTaskBytes,
