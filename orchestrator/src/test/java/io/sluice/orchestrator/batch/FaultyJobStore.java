@@ -9,7 +9,7 @@ import java.util.function.BiPredicate;
  * Test fixture: a {@link JobStore} that dies (throws) at the write a predicate picks, as a coordinator killed or
  * throttled at that point would: {@code (method, argument) -> true} throws before the write is made.
  */
-final class FaultyJobStore implements JobStore {
+class FaultyJobStore implements JobStore {
 
     private final JobStore delegate;
     private final BiPredicate<String, Object> failBefore;
