@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
@@ -64,6 +65,26 @@ public record BatchTask(String taskId, String bucket, String key, String version
         return "s3://" + bucket + "/" + key + (ranged() ? " bytes [" + rangeStart + "," + rangeEnd + ")" : "")
                 + (more.isEmpty() ? "" : " and " + more.size() + " more object(s), last s3://"
                 + more.get(more.size() - 1).bucket() + "/" + more.get(more.size() - 1).key());
+    }
+
+    /** The task {@link #toEventTask} wrote. */
+    public static BatchTask fromEventTask(JsonNode node) {
+        String bucket = node.path("bucket").textValue();
+        JsonNode range = node.path("range");
+        return new BatchTask(node.path("taskId").textValue(), bucket, node.path("key").textValue(),
+                node.path("versionId").textValue(), node.path("etag").textValue(),
+                range.isArray() ? range.path(0).asLong() : 0, range.isArray() ? range.path(1).asLong() : Long.MAX_VALUE,
+                more(node.path("more"), bucket));
+    }
+
+    /** The {@code "more"} objects {@link #toEventTask} wrote, their bucket {@code bucket} unless they name one. */
+    static List<ObjectRef> more(JsonNode parts, String bucket) {
+        List<ObjectRef> out = new java.util.ArrayList<>();
+        for (JsonNode p : parts) {
+            out.add(new ObjectRef(p.hasNonNull("bucket") ? p.path("bucket").textValue() : bucket,
+                    p.path("key").textValue(), p.path("versionId").textValue(), -1, p.path("etag").textValue()));
+        }
+        return out;
     }
 
     /** The task in the batch function's orchestrator event ({@code S3BatchTask} reads it). */

@@ -1,5 +1,9 @@
 package io.sluice.orchestrator.batch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.state.dynamodb.StateTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -29,8 +33,10 @@ import java.util.TreeMap;
  * of a coordinator (task records, the job record, fired windows) is a transaction that checks the lease item still
  * holds its owner and the epoch it took ({@code o = :owner AND ep = :ep}): a coordinator whose lease was taken over
  * cannot write anything, whatever its clock says. The plan is stored compactly: each planning checkpoint's tasks
- * many to an item ({@code sk} = {@code plan#<first task id>}, list {@code pt} of the task fields above plus id
- * {@code i}), and a task gets its own {@code task#} item only once it starts; {@link #tasks} reads both.
+ * many to an item ({@code sk} = {@code plan#<first task id>}, {@code pt} = a JSON array of the tasks in their event
+ * form, {@link BatchTask#toEventTask}), and a task gets its own {@code task#} item only once it starts; the more
+ * objects of a grouped task are one JSON string {@code mo} too. One string rather than nested lists and maps: moto
+ * deep-copies a table for every item of a transaction, and 100,000 nested maps made each write take minutes.
  * The job record also holds its state {@code js}, fingerprint {@code fp}, request
  * {@code rq},
  * planning checkpoint {@code lh} / {@code pr}, duplicates {@code du}, refusal {@code rf}; each window the final
@@ -44,6 +50,7 @@ import java.util.TreeMap;
  */
 public final class DynamoDbJobStore implements JobStore {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PK = StateTables.PK;
     private static final String SK = StateTables.SK;
     private static final String JOB_SK = "job";
@@ -161,24 +168,23 @@ public final class DynamoDbJobStore implements JobStore {
     @Override
     public void putPlan(String jobId, List<TaskRecord> planned, String owner) {
         List<TransactWriteItem> writes = new ArrayList<>();
-        List<AttributeValue> entries = new ArrayList<>();
+        ArrayNode entries = JSON.createArrayNode();
         String first = null;
         long bytes = 0;
         for (TaskRecord t : planned) {
             if (t.status() != TaskRecord.Status.PENDING || t.attempts() != 0) {
                 throw new IllegalArgumentException("a plan holds tasks as planned, not " + t);
             }
-            Map<String, AttributeValue> entry = taskAttributes(t.task());
-            entry.put("i", s(t.taskId()));
-            AttributeValue value = AttributeValue.fromM(entry);
-            if (!entries.isEmpty() && bytes + bytes(value) > PLAN_ITEM_BYTES) {
+            ObjectNode entry = t.task().toEventTask(JSON.createObjectNode());
+            long size = entry.toString().length();
+            if (!entries.isEmpty() && bytes + size > PLAN_ITEM_BYTES) {
                 writes.add(put(planItem(jobId, first, entries)));
-                entries = new ArrayList<>();
+                entries = JSON.createArrayNode();
                 bytes = 0;
             }
             first = entries.isEmpty() ? t.taskId() : first;
-            entries.add(value);
-            bytes += bytes(value);
+            entries.add(entry);
+            bytes += size;
         }
         if (!entries.isEmpty()) {
             writes.add(put(planItem(jobId, first, entries)));
@@ -186,9 +192,9 @@ public final class DynamoDbJobStore implements JobStore {
         writeUnderLease(jobId, owner, writes);
     }
 
-    private Map<String, AttributeValue> planItem(String jobId, String firstTask, List<AttributeValue> entries) {
+    private Map<String, AttributeValue> planItem(String jobId, String firstTask, ArrayNode entries) {
         Map<String, AttributeValue> item = keyed(jobId, PLAN_SK + firstTask);
-        item.put("pt", AttributeValue.fromL(entries));
+        item.put("pt", s(entries.toString()));
         return item;
     }
 
@@ -367,7 +373,7 @@ public final class DynamoDbJobStore implements JobStore {
             item.put("e", s(task.etag()));
         }
         if (!task.more().isEmpty()) {
-            item.put("mo", AttributeValue.fromL(task.more().stream().map(DynamoDbJobStore::part).toList()));
+            item.put("mo", s(task.toEventTask(JSON.createObjectNode()).get("more").toString()));
         }
         return item;
     }
@@ -377,8 +383,8 @@ public final class DynamoDbJobStore implements JobStore {
     public List<TaskRecord> tasks(String jobId) {
         Map<String, TaskRecord> byId = new TreeMap<>();
         query(pk(jobId), PLAN_SK, item -> {
-            for (AttributeValue entry : item.get("pt").l()) {
-                BatchTask task = task(entry.m().get("i").s(), entry.m());
+            for (JsonNode entry : json(item.get("pt").s())) {
+                BatchTask task = BatchTask.fromEventTask(entry);
                 byId.put(task.taskId(), TaskRecord.planned(task));
             }
         });
@@ -395,7 +401,7 @@ public final class DynamoDbJobStore implements JobStore {
         return new BatchTask(taskId, item.get("b").s(), item.get("k").s(),
                 item.containsKey("v") ? item.get("v").s() : null, item.containsKey("e") ? item.get("e").s() : null,
                 n(item, "rs"), n(item, "re"),
-                item.containsKey("mo") ? item.get("mo").l().stream().map(DynamoDbJobStore::part).toList() : List.of());
+                item.containsKey("mo") ? BatchTask.more(json(item.get("mo").s()), item.get("b").s()) : List.of());
     }
 
     /**
@@ -448,24 +454,12 @@ public final class DynamoDbJobStore implements JobStore {
         }
     }
 
-    /** One more object of a grouped task: bucket {@code b}, key {@code k}, version {@code v}, ETag {@code e}. */
-    private static AttributeValue part(ObjectRef o) {
-        Map<String, AttributeValue> m = new HashMap<>();
-        m.put("b", s(o.bucket()));
-        m.put("k", s(o.key()));
-        if (o.versionId() != null) {
-            m.put("v", s(o.versionId()));
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable plan in the job store: " + e.getMessage(), e);
         }
-        if (o.etag() != null) {
-            m.put("e", s(o.etag()));
-        }
-        return AttributeValue.fromM(m);
-    }
-
-    private static ObjectRef part(AttributeValue v) {
-        Map<String, AttributeValue> m = v.m();
-        return new ObjectRef(m.get("b").s(), m.get("k").s(), m.containsKey("v") ? m.get("v").s() : null, -1,
-                m.containsKey("e") ? m.get("e").s() : null);
     }
 
     private Map<String, AttributeValue> keyed(String jobId, String sk) {
