@@ -2,9 +2,11 @@ package io.sluice.state;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keyed window state and split coordination for one deployment. Thread-safe.
@@ -51,11 +53,48 @@ public interface StateStore {
      */
     void writePartial(Partial partial, Fence expectedFence);
 
+    /**
+     * Writes each of {@code writes} as {@link #writePartial} would, independently of the others, and returns the keys
+     * whose fence condition was refused (the others are stored). Their keys must be distinct: each item has one writer
+     * and its own fence, so a store may issue the writes concurrently (DynamoDB: a bounded number in flight), paying
+     * about one round trip for the batch instead of one per item.
+     *
+     * <p>Returns, or throws, only once every write has finished, so whatever the caller writes next (the split's
+     * progress) is written after all of them: the order exactly-once rests on.
+     *
+     * @return keys refused with a {@link FenceConflictException}, in the order of {@code writes}
+     * @throws StateStoreException   if a write failed otherwise (the first such failure in the order of {@code writes},
+     *                               thrown after the others finished; which of them landed is unknown, as after a
+     *                               crash, and their fences make the retry idempotent)
+     * @throws ItemTooLargeException as {@link #writePartial}
+     */
+    default Set<PartialKey> writePartials(List<PartialWrite> writes) {
+        Set<PartialKey> refused = new LinkedHashSet<>();
+        for (PartialWrite w : writes) {
+            try {
+                writePartial(w.partial(), w.expectedFence());
+            } catch (FenceConflictException e) {
+                refused.add(w.partial().key());
+            }
+        }
+        return refused;
+    }
+
     /** Every partial of {@code slot}, over all splits and buckets. Order is unspecified. */
     List<Partial> readSlot(String pipeline, Slot slot);
 
     /** Records that {@code slot} has partials, so firings find it. Idempotent. */
     void registerSlot(String pipeline, Slot slot);
+
+    /**
+     * {@link #registerSlot} of each of {@code slots}; returns once all are registered, so partials written next are
+     * found by firings. A store may register them concurrently.
+     */
+    default void registerSlots(String pipeline, Collection<Slot> slots) {
+        for (Slot slot : slots) {
+            registerSlot(pipeline, slot);
+        }
+    }
 
     /** Registered slots not yet fired whose end is at most {@code maxEnd}, ordered by end then start. */
     List<Slot> pendingSlots(String pipeline, long maxEnd);

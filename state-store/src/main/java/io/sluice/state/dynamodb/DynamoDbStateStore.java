@@ -4,6 +4,7 @@ import io.sluice.state.Fence;
 import io.sluice.state.FenceConflictException;
 import io.sluice.state.Partial;
 import io.sluice.state.PartialKey;
+import io.sluice.state.PartialWrite;
 import io.sluice.state.Slot;
 import io.sluice.state.SplitState;
 import io.sluice.state.StateStore;
@@ -27,10 +28,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 import static io.sluice.state.dynamodb.Coordination.key;
 import static io.sluice.state.dynamodb.Coordination.s;
@@ -60,6 +63,12 @@ import static io.sluice.state.dynamodb.StateTables.TTL;
  * {@link #capacity()} meters every call ({@code ReturnConsumedCapacity.TOTAL}) for cost benchmarks. Throttling is
  * retried with exponential back-off and full jitter ({@link DynamoDbStateStoreBuilder#withMaxAttempts}).
  *
+ * <p>Independent calls go out together, at most {@link DynamoDbStateStoreBuilder#withMaxInFlight} at once: a batch's
+ * partial writes ({@link #writePartials}), its slot registrations, a slot's per-bucket queries and the 100-key
+ * requests of a read. Each partial has one writer and its own fence condition, so concurrent writes of different
+ * partials change nothing of what is written or billed; only the waiting shrinks, from one round trip per item to
+ * about one per batch.
+ *
  * <p>{@code windowBuckets} is part of the table layout: a store reading with a different value than the writers
  * misses partials, so fix it per deployment.
  */
@@ -82,6 +91,7 @@ public final class DynamoDbStateStore implements StateStore {
     private final Coordination coordination;
     private final int itemLimitBytes;
     private final ChunkedItems chunks;
+    private final ConcurrentCalls concurrent;
     /**
      * Heads this instance last wrote or read, by partial: a writer of a chunked partial needs the manifest it
      * replaces (to keep unchanged pages and delete replaced ones) and has it here unless another instance moved on.
@@ -112,6 +122,7 @@ public final class DynamoDbStateStore implements StateStore {
         this.calls = new DynamoCalls(b.maxAttempts, b.backoffBase, b.backoffCap);
         this.coordination = new Coordination(client, b.coordinationTable, calls, this::ttl);
         this.itemLimitBytes = b.itemLimitBytes;
+        this.concurrent = new ConcurrentCalls(b.maxInFlight);
         this.chunks = new ChunkedItems(client, stateTable, windowBuckets, itemLimitBytes, retentionSeconds, clock, calls,
                 this::ttl);
     }
@@ -174,31 +185,41 @@ public final class DynamoDbStateStore implements StateStore {
         return found;
     }
 
-    /** {@code BatchGetItem} of the state table, 100 keys a call, retrying unprocessed keys with back-off. */
+    /** {@code BatchGetItem} of the state table, 100 keys a call (calls in flight together), unprocessed keys retried. */
     private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> all) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        List<Callable<List<Map<String, AttributeValue>>>> requests = new ArrayList<>();
         for (int from = 0; from < all.size(); from += BATCH_GET_KEYS) {
-            List<Map<String, AttributeValue>> pending = all.subList(from, Math.min(all.size(), from + BATCH_GET_KEYS));
-            for (int round = 0; !pending.isEmpty(); round++) {
-                if (round > 0) {
-                    calls.pause(round - 1); // unprocessed keys mean throttling: back off before asking again
-                }
-                KeysAndAttributes request = KeysAndAttributes.builder().keys(pending).consistentRead(true).build();
-                BatchGetItemResponse r = calls.batch("BatchGetItem", false, () -> client.batchGetItem(b -> b
-                        .requestItems(Map.of(stateTable, request)).returnConsumedCapacity(TOTAL)),
-                        BatchGetItemResponse::consumedCapacity);
-                long bytes = 0;
-                for (Map<String, AttributeValue> item : r.responses().getOrDefault(stateTable, List.of())) {
-                    bytes += ItemSizes.itemSize(item);
-                    items.add(item);
-                }
-                calls.estimateRead(ItemSizes.readUnits(bytes));
-                KeysAndAttributes unprocessed = r.unprocessedKeys().get(stateTable);
-                pending = unprocessed == null || !unprocessed.hasKeys() ? List.of() : unprocessed.keys();
-                if (!pending.isEmpty() && round + 1 >= calls.maxAttempts()) {
-                    throw new StateStoreException("BatchGetItem left " + pending.size() + " keys of table ["
-                            + stateTable + "] unprocessed after " + (round + 1) + " attempts");
-                }
+            List<Map<String, AttributeValue>> keys = all.subList(from, Math.min(all.size(), from + BATCH_GET_KEYS));
+            requests.add(() -> batchGetOnce(keys));
+        }
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        concurrent.all(requests).forEach(items::addAll);
+        return items;
+    }
+
+    /** One {@code BatchGetItem} of at most 100 keys, retrying unprocessed keys with back-off. */
+    private List<Map<String, AttributeValue>> batchGetOnce(List<Map<String, AttributeValue>> keys) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        List<Map<String, AttributeValue>> pending = keys;
+        for (int round = 0; !pending.isEmpty(); round++) {
+            if (round > 0) {
+                calls.pause(round - 1); // unprocessed keys mean throttling: back off before asking again
+            }
+            KeysAndAttributes request = KeysAndAttributes.builder().keys(pending).consistentRead(true).build();
+            BatchGetItemResponse r = calls.batch("BatchGetItem", false, () -> client.batchGetItem(b -> b
+                    .requestItems(Map.of(stateTable, request)).returnConsumedCapacity(TOTAL)),
+                    BatchGetItemResponse::consumedCapacity);
+            long bytes = 0;
+            for (Map<String, AttributeValue> item : r.responses().getOrDefault(stateTable, List.of())) {
+                bytes += ItemSizes.itemSize(item);
+                items.add(item);
+            }
+            calls.estimateRead(ItemSizes.readUnits(bytes));
+            KeysAndAttributes unprocessed = r.unprocessedKeys().get(stateTable);
+            pending = unprocessed == null || !unprocessed.hasKeys() ? List.of() : unprocessed.keys();
+            if (!pending.isEmpty() && round + 1 >= calls.maxAttempts()) {
+                throw new StateStoreException("BatchGetItem left " + pending.size() + " keys of table ["
+                        + stateTable + "] unprocessed after " + (round + 1) + " attempts");
             }
         }
         return items;
@@ -242,33 +263,47 @@ public final class DynamoDbStateStore implements StateStore {
         }
     }
 
+    /** The writes go out together, at most {@code maxInFlight} at once (see the class docs). */
+    @Override
+    public Set<PartialKey> writePartials(List<PartialWrite> writes) {
+        List<Callable<PartialKey>> tasks = new ArrayList<>(writes.size());
+        for (PartialWrite w : writes) {
+            tasks.add(() -> {
+                try {
+                    writePartial(w.partial(), w.expectedFence());
+                    return null;
+                } catch (FenceConflictException e) {
+                    return w.partial().key();
+                }
+            });
+        }
+        Set<PartialKey> refused = new LinkedHashSet<>();
+        for (PartialKey key : concurrent.all(tasks)) {
+            if (key != null) {
+                refused.add(key);
+            }
+        }
+        return refused;
+    }
+
+    /** Queries the slot's buckets together (each paged on its own), then assembles heads and chunks. */
     @Override
     public List<Partial> readSlot(String pipeline, Slot slot) {
-        List<Map<String, AttributeValue>> headItems = new ArrayList<>();
-        Map<String, byte[]> found = new HashMap<>();  // chunk items by sort key
+        List<Callable<List<Map<String, AttributeValue>>>> queries = new ArrayList<>(windowBuckets);
         for (int wb = 0; wb < windowBuckets; wb++) {
             String pk = Keys.partialPk(pipeline, slot, wb);
-            Map<String, AttributeValue> start = null;
-            do {
-                QueryRequest.Builder page = QueryRequest.builder().tableName(stateTable)
-                        .keyConditionExpression(PK + " = :pk").expressionAttributeValues(Map.of(":pk", s(pk)))
-                        .consistentRead(true).exclusiveStartKey(start).returnConsumedCapacity(TOTAL);
-                if (queryPageSize > 0) {
-                    page.limit(queryPageSize);
+            queries.add(() -> queryAll(pk));
+        }
+        List<Map<String, AttributeValue>> headItems = new ArrayList<>();
+        Map<String, byte[]> found = new HashMap<>();  // chunk items by sort key
+        for (List<Map<String, AttributeValue>> bucket : concurrent.all(queries)) {
+            for (Map<String, AttributeValue> item : bucket) {
+                if (ChunkedItems.isChunk(item)) {
+                    found.put(item.get(SK).s(), item.get(ENTRIES).b().asByteArrayUnsafe());
+                } else {
+                    headItems.add(item);
                 }
-                QueryResponse r = calls.read("Query", () -> client.query(page.build()), QueryResponse::consumedCapacity);
-                long bytes = 0;
-                for (Map<String, AttributeValue> item : r.items()) {
-                    bytes += ItemSizes.itemSize(item);
-                    if (ChunkedItems.isChunk(item)) {
-                        found.put(item.get(SK).s(), item.get(ENTRIES).b().asByteArrayUnsafe());
-                    } else {
-                        headItems.add(item);
-                    }
-                }
-                calls.estimateRead(ItemSizes.readUnits(bytes));
-                start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-            } while (start != null);
+            }
         }
         List<Partial> partials = new ArrayList<>(headItems.size());
         for (Map<String, AttributeValue> item : headItems) {
@@ -283,6 +318,29 @@ public final class DynamoDbStateStore implements StateStore {
         return partials;
     }
 
+    /** Every item of one partition key of the state table, page after page. */
+    private List<Map<String, AttributeValue>> queryAll(String pk) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder page = QueryRequest.builder().tableName(stateTable)
+                    .keyConditionExpression(PK + " = :pk").expressionAttributeValues(Map.of(":pk", s(pk)))
+                    .consistentRead(true).exclusiveStartKey(start).returnConsumedCapacity(TOTAL);
+            if (queryPageSize > 0) {
+                page.limit(queryPageSize);
+            }
+            QueryResponse r = calls.read("Query", () -> client.query(page.build()), QueryResponse::consumedCapacity);
+            long bytes = 0;
+            for (Map<String, AttributeValue> item : r.items()) {
+                bytes += ItemSizes.itemSize(item);
+                items.add(item);
+            }
+            calls.estimateRead(ItemSizes.readUnits(bytes));
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
+    }
+
     /**
      * Registers once per instance: later calls for the same slot cost nothing, since the item outlives the window
      * (TTL) and registering never changes a claimed or fired slot.
@@ -294,6 +352,21 @@ public final class DynamoDbStateStore implements StateStore {
             coordination.registerSlot(pipeline, slot);
             registered.add(id);
         }
+    }
+
+    /** The slots this instance has not registered yet, registered together. */
+    @Override
+    public void registerSlots(String pipeline, Collection<Slot> slots) {
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (Slot slot : new LinkedHashSet<>(slots)) {
+            if (!registered.contains(pipeline + '#' + slot.id())) {
+                tasks.add(() -> {
+                    registerSlot(pipeline, slot);
+                    return null;
+                });
+            }
+        }
+        concurrent.all(tasks);
     }
 
     @Override

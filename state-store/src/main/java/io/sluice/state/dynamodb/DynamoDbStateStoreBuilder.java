@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * Builds a {@link DynamoDbStateStore}. Client and both table names are required; the rest have defaults:
- * 4 window buckets, 7 days retention, the UTC system clock, 8 attempts with back-off from 25 ms up to 2 s.
+ * 4 window buckets, 7 days retention, the UTC system clock, 8 attempts with back-off from 25 ms up to 2 s, 16
+ * independent calls in flight.
  *
  * <pre>{@code
  * DynamoDbStateStore store = DynamoDbStateStore.builder()
@@ -30,6 +31,10 @@ public final class DynamoDbStateStoreBuilder {
     Duration backoffCap = Duration.ofSeconds(2);
     int queryPageSize;
     int itemLimitBytes = ItemSizes.ITEM_LIMIT_BYTES;
+    int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+
+    /** Calls in flight at once by default: a batch of 1,000 GMV records touches about 16 partial items. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 16;
 
     DynamoDbStateStoreBuilder() {
     }
@@ -133,6 +138,20 @@ public final class DynamoDbStateStoreBuilder {
                     + "] but was " + bytes);
         }
         this.itemLimitBytes = bytes;
+        return this;
+    }
+
+    /**
+     * How many independent calls (a batch's partial writes, slot registrations, a slot's per-bucket queries, key
+     * batches of a read) are in flight at once, {@code [1, 256]}; 1 issues them one after the other. Each waits a
+     * round trip; Lambda bills the wait, so a batch touching n items waits about {@code ceil(n / maxInFlight)} round
+     * trips for its partials. Keep it under the HTTP client's connection limit (Apache: 50 by default).
+     */
+    public DynamoDbStateStoreBuilder withMaxInFlight(int calls) {
+        if (calls < 1 || calls > 256) {
+            throw new IllegalArgumentException("calls in flight must be in [1, 256] but was " + calls);
+        }
+        this.maxInFlight = calls;
         return this;
     }
 
