@@ -3,6 +3,7 @@ package io.sluice.simulator;
 import io.sluice.state.StateStore;
 import io.sluice.state.StateStoreException;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Set;
@@ -19,6 +20,9 @@ final class FaultyStore {
     private static final Set<String> WRITES = Set.of("writePartial", "advanceSplit", "createSplit", "startAttempt", "publishWatermark",
             "registerSlot", "claimFiring",
             "completeFiring", "releaseFiring", "advanceFiredWatermark");
+
+    /** Batch calls the store's default methods split into the single calls above, each a fault point. */
+    private static final Set<String> BATCHES = Set.of("writePartials", "registerSlots");
 
     enum Mode { NONE, CRASH, THROTTLE, HOOK }
 
@@ -38,6 +42,11 @@ final class FaultyStore {
         this.proxy = (StateStore) Proxy.newProxyInstance(StateStore.class.getClassLoader(),
                 new Class<?>[] {StateStore.class}, (p, method, args) -> {
                     String name = method.getName();
+                    if (BATCHES.contains(name)) {
+                        // One fault point per item, as before the writes were batched: a fault strikes between
+                        // items, leaving some written and some not, as a crash among concurrent writes does.
+                        return InvocationHandler.invokeDefault(p, method, args);
+                    }
                     if (dead) {
                         throw new StateStoreException("injected crash: instance is dead (" + name + ")");
                     }

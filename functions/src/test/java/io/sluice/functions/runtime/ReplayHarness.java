@@ -9,6 +9,7 @@ import io.sluice.state.FenceConflictException;
 import io.sluice.state.StateStore;
 import io.sluice.state.StateStoreException;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.math.BigInteger;
@@ -122,6 +123,10 @@ final class ReplayHarness {
     static StateStore crashingOn(String method, StateStore delegate, AtomicInteger callsLeft) {
         return (StateStore) Proxy.newProxyInstance(StateStore.class.getClassLoader(), new Class<?>[] {StateStore.class},
                 (proxy, called, args) -> {
+                    if (called.getName().equals(method + "s") && called.isDefault()) {
+                        // A batch (writePartials) is its single calls here, each one a crash point.
+                        return InvocationHandler.invokeDefault(proxy, called, args);
+                    }
                     if (called.getName().equals(method) && callsLeft.getAndDecrement() == 0) {
                         throw new StateStoreException("injected crash before " + method);
                     }

@@ -35,24 +35,26 @@ public final class CrashingDynamoClient {
                     if (name.equals("close")) {
                         return null;   // the shared client outlives every instance
                     }
-                    if (dead) {
-                        throw SdkClientException.create("injected crash: instance is dead (" + name + ")");
-                    }
-                    if (WRITES.contains(name)) {
-                        writes++;
-                        boolean strike = writesLeft == 0;
-                        if (writesLeft > 0) {
-                            writesLeft--;
+                    synchronized (this) {   // the store may send independent calls from several threads
+                        if (dead) {
+                            throw SdkClientException.create("injected crash: instance is dead (" + name + ")");
                         }
-                        if (strike) {
-                            dead = true;
-                            throw SdkClientException.create("injected crash before " + name);
-                        }
-                        if (random != null && args[0] instanceof PutItemRequest put
-                                && put.tableName().equals(failingTable)
-                                && random.nextDouble() < failureProbability) {
-                            failures++;
-                            throw SdkClientException.create("injected failure of " + name);
+                        if (WRITES.contains(name)) {
+                            writes++;
+                            boolean strike = writesLeft == 0;
+                            if (writesLeft > 0) {
+                                writesLeft--;
+                            }
+                            if (strike) {
+                                dead = true;
+                                throw SdkClientException.create("injected crash before " + name);
+                            }
+                            if (random != null && args[0] instanceof PutItemRequest put
+                                    && put.tableName().equals(failingTable)
+                                    && random.nextDouble() < failureProbability) {
+                                failures++;
+                                throw SdkClientException.create("injected failure of " + name);
+                            }
                         }
                     }
                     try {
