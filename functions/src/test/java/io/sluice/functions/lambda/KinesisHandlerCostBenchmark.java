@@ -6,6 +6,7 @@ import io.sluice.functions.examples.Order;
 import io.sluice.functions.examples.OrdersGenerator;
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.LocalAwsExtension;
+import io.sluice.localstack.RoundTripMeter;
 import io.sluice.localstack.Service;
 import io.sluice.state.SplitState;
 import org.junit.jupiter.api.Test;
@@ -37,9 +38,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What one Kinesis batch costs the operator handler, as Lambda bills it: CPU milliseconds per 1,000 records (the
- * invoking thread's CPU time: decoding, the runtime, the SDK's marshalling; moto's own work is another process) and
- * DynamoDB calls per batch. The handler's calls are synchronous, one after the other, so calls per batch are its
- * sequential round trips, each a network wait Lambda bills as duration. Not a unit test: run it by name,
+ * CPU time of the invoking thread and of the store's call threads: decoding, the runtime, the SDK's marshalling;
+ * moto's own work is another process), DynamoDB calls per batch and its <em>sequential</em> round trips, the
+ * longest chain of calls one after the other ({@link RoundTripMeter}), each a network wait Lambda bills as duration.
+ * Calls in flight together count once. Every request gets {@code sluice.benchmark.latencyMs} (5 ms by default, about
+ * an in-region round trip) added, so calls sent together overlap as they would against DynamoDB rather than finish
+ * before the next starts on a local engine. Not a unit test: run it by name,
  *
  * <pre>
  * mvn -o -q -pl functions -am test -Dtest=KinesisHandlerCostBenchmark -Dsurefire.failIfNoSpecifiedTests=false
@@ -55,6 +59,7 @@ class KinesisHandlerCostBenchmark {
     private static final int SHARDS = 2;
     private static final int BATCH = 1_000;
     private static final int RECORDS = Integer.getInteger("sluice.benchmark.records", 40_000);
+    private static final int LATENCY_MS = Integer.getInteger("sluice.benchmark.latencyMs", 5);
     private static final BigInteger FIRST_SEQUENCE = new BigInteger("49590338271490256608559692538361571095921575989136");
 
     /** Counts the DynamoDB calls a client makes, by operation. */
@@ -72,11 +77,12 @@ class KinesisHandlerCostBenchmark {
     @Test
     void kinesisHandler_cpuAndDynamoDbRoundTripsPerBatch(LocalAws aws) throws IOException {
         CallCounter counter = new CallCounter();
+        RoundTripMeter meter = RoundTripMeter.withLatency(Duration.ofMillis(LATENCY_MS));
         DynamoDbClient dynamo = DynamoDbClient.builder()
                 .endpointOverride(aws.endpoint(Service.DYNAMODB)).region(aws.region())
                 .credentialsProvider(aws.credentialsProvider())
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(counter)).build();
+                .overrideConfiguration(c -> c.addExecutionInterceptor(counter).addExecutionInterceptor(meter)).build();
         List<List<String>> shards = new ArrayList<>();
         for (int s = 0; s < SHARDS; s++) {
             shards.add(new ArrayList<>());
@@ -92,7 +98,7 @@ class KinesisHandlerCostBenchmark {
                         List.of()));
             }
             KinesisOperatorHandler handler = sluice.kinesisHandler();
-            List<long[]> batches = new ArrayList<>();   // {records, cpu nanos, calls}
+            List<long[]> batches = new ArrayList<>();   // {records, cpu nanos, calls, sequential round trips}
             int[] next = new int[SHARDS];
             Map<String, Integer> steadyCalls = new TreeMap<>();
             boolean more = true;
@@ -109,11 +115,12 @@ class KinesisHandlerCostBenchmark {
                         counter.calls.set(0);
                         counter.byOperation.clear();
                     }
-                    long cpu = threads.getCurrentThreadCpuTime();
+                    meter.reset();
+                    long cpu = threads.getCurrentThreadCpuTime() + callThreadsCpu(threads);
                     StreamsEventResponse response = handler.handleRequest(event, null);
-                    cpu = threads.getCurrentThreadCpuTime() - cpu;
+                    cpu = threads.getCurrentThreadCpuTime() + callThreadsCpu(threads) - cpu;
                     assertThat(response.getBatchItemFailures()).isEmpty();
-                    batches.add(new long[]{to - next[s], cpu, counter.calls.get()});
+                    batches.add(new long[]{to - next[s], cpu, counter.calls.get(), meter.sequentialRoundTrips()});
                     if (batches.size() > 2 * SHARDS) {
                         counter.byOperation.forEach((op, n) -> steadyCalls.merge(op, n, Integer::sum));
                     }
@@ -129,17 +136,29 @@ class KinesisHandlerCostBenchmark {
         }
     }
 
+    /** CPU time of the state store's call threads (they marshal and send the calls issued together). */
+    private static long callThreadsCpu(ThreadMXBean threads) {
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("sluice-dynamodb-")) {
+                total += Math.max(0, threads.getThreadCpuTime(t.getId()));
+            }
+        }
+        return total;
+    }
+
     /** Steady state: the first two batches of each shard (cold caches, preloads, JIT warm-up) are shown apart. */
     private static String table(List<long[]> batches, Map<String, Integer> steadyCalls) {
         List<long[]> steady = batches.subList(Math.min(batches.size(), 2 * SHARDS), batches.size());
         long records = steady.stream().mapToLong(b -> b[0]).sum();
         long cpu = steady.stream().mapToLong(b -> b[1]).sum();
-        long[] calls = steady.stream().mapToLong(b -> b[2]).sorted().toArray();
+        long[] calls = steady.stream().mapToLong(b -> b[3]).sorted().toArray();
+        long[] allCalls = steady.stream().mapToLong(b -> b[2]).sorted().toArray();
         long[] cpuPerK = steady.stream().mapToLong(b -> b[1] * 1000 / Math.max(1, b[0])).sorted().toArray();
-        long coldCalls = batches.subList(0, Math.min(batches.size(), 2 * SHARDS)).stream().mapToLong(b -> b[2]).max().orElse(0);
+        long coldCalls = batches.subList(0, Math.min(batches.size(), 2 * SHARDS)).stream().mapToLong(b -> b[3]).max().orElse(0);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Kinesis handler, %,d records, %d shards, batches of %,d, one warm instance%n%n",
-                batches.stream().mapToLong(b -> b[0]).sum(), SHARDS, BATCH));
+        sb.append(String.format(Locale.ROOT, "Kinesis handler, %,d records, %d shards, batches of %,d, one warm instance, "
+                + "%d ms added per request%n%n", batches.stream().mapToLong(b -> b[0]).sum(), SHARDS, BATCH, LATENCY_MS));
         sb.append("| measure | steady batches | value |\n|---|---:|---:|\n");
         sb.append(String.format(Locale.ROOT, "| CPU ms per 1,000 records (mean) | %d | %.1f |%n", steady.size(),
                 cpu / 1e6 * 1000 / Math.max(1, records)));
@@ -148,11 +167,19 @@ class KinesisHandlerCostBenchmark {
         sb.append(String.format(Locale.ROOT, "| sequential DynamoDB round trips per batch (median / min / max) | %d | %d / %d / %d |%n",
                 steady.size(), median(calls), calls.length == 0 ? 0 : calls[0],
                 calls.length == 0 ? 0 : calls[calls.length - 1]));
+        sb.append(String.format(Locale.ROOT, "| sequential round trips per batch (mean) | %d | %.1f |%n", steady.size(),
+                Arrays.stream(calls).average().orElse(0)));
+        sb.append(String.format(Locale.ROOT, "| DynamoDB calls per batch (median / mean / max) | %d | %d / %.1f / %d |%n",
+                steady.size(), median(allCalls), Arrays.stream(allCalls).average().orElse(0),
+                allCalls.length == 0 ? 0 : allCalls[allCalls.length - 1]));
         sb.append(String.format(Locale.ROOT, "| round trips in a shard's first two batches (max) | %d | %d |%n",
                 Math.min(batches.size(), 2 * SHARDS), coldCalls));
         sb.append(String.format(Locale.ROOT, "%nSteady-state calls by operation (all %d batches): %s%n", steady.size(),
                 steadyCalls));
-        sb.append(String.format(Locale.ROOT, "Per batch: %s%n", Arrays.toString(steady.stream().mapToLong(b -> b[2]).toArray())));
+        sb.append(String.format(Locale.ROOT, "Sequential round trips per batch: %s%n",
+                Arrays.toString(steady.stream().mapToLong(b -> b[3]).toArray())));
+        sb.append(String.format(Locale.ROOT, "Calls per batch: %s%n",
+                Arrays.toString(steady.stream().mapToLong(b -> b[2]).toArray())));
         return sb.toString();
     }
 
