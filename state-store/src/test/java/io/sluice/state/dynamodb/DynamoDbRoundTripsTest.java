@@ -125,7 +125,10 @@ class DynamoDbRoundTripsTest {
 
         store.registerSlots(pipeline, slots);
 
-        assertThat(METER.sequentialRoundTrips()).isBetween(1, 2);
+        // One registration is two calls in a row (the fired tombstone's read, then the index update): 2, not 20;
+        // one more for a pool thread that starts late on a busy machine.
+        assertThat(METER.calls()).isEqualTo(20);
+        assertThat(METER.sequentialRoundTrips()).isBetween(2, 3);
         assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).containsExactlyElementsOf(slots);
     }
 
