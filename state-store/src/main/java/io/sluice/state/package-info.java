@@ -12,6 +12,13 @@
  *       ({@link io.sluice.state.Fence}). Writes are conditional on the fence the writer last saw; on a
  *       {@link io.sluice.state.FenceConflictException} the writer re-reads and applies only records after the
  *       stored fence.</li>
+ *   <li><b>A batch waits for its partials once, not once per item.</b> A batch's items are written with one
+ *       {@link io.sluice.state.StateStore#writePartials}: each has one writer and its own fence condition, so they are
+ *       independent and a store sends them together (DynamoDB: up to 16 in flight; the same items, conditions and
+ *       write units as one by one). The call returns only when every write has finished, so the split's progress,
+ *       written next, still follows all of them; a refused item alone is re-read and written again. New slots are
+ *       registered the same way ({@link io.sluice.state.StateStore#registerSlots}) before the partials, and a
+ *       firing's per-bucket queries of a slot go out together.</li>
  *   <li><b>Slots are indexed</b> so a firing can find the windows whose end the watermark has passed, and
  *       <b>claimed</b> with a lease so exactly one firing writes a window's final results.</li>
  *   <li><b>Splits report progress</b> ({@link io.sluice.state.SplitState}): watermark, fence, activity time, status and

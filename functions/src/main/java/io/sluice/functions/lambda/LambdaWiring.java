@@ -20,6 +20,7 @@ import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.state.StateStore;
 import io.sluice.state.dynamodb.DynamoDbStateStore;
+import io.sluice.state.dynamodb.DynamoDbStateStoreBuilder;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -79,6 +80,9 @@ public final class LambdaWiring {
         return new LambdaWiring(config, clients);
     }
 
+    /** Idle connections kept per host: the store's calls in flight at once, and a few for S3, SQS and Kinesis. */
+    static final int KEEP_ALIVE_CONNECTIONS = DynamoDbStateStoreBuilder.DEFAULT_MAX_IN_FLIGHT + 4;
+
     /** Wiring from the Lambda environment: variables of {@link HandlerConfig}, region and credentials of the SDK. */
     public static LambdaWiring fromEnvironment() {
         Map<String, String> env = System.getenv();
@@ -91,6 +95,11 @@ public final class LambdaWiring {
         Region region = env.containsKey("AWS_REGION") ? Region.of(env.get("AWS_REGION")) : null;
         AwsCredentialsProvider credentials = env.containsKey("AWS_ACCESS_KEY_ID")
                 ? EnvironmentVariableCredentialsProvider.create() : DefaultCredentialsProvider.builder().build();
+        // The state store sends up to 16 DynamoDB calls at once; the JDK keeps 5 idle connections per host by
+        // default, so the others would be opened again (TCP and TLS) in every batch. Set before the first request.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", String.valueOf(KEEP_ALIVE_CONNECTIONS));
+        }
         SdkHttpClient http = UrlConnectionHttpClient.create();
         DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).region(region)
                 .credentialsProvider(credentials).build();
