@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.functions.api.CountAndSum;
 import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.io.SinkOutputs;
-import io.sluice.functions.io.kinesis.ShardRegistry;
+import io.sluice.state.coordination.ShardRegistry;
 import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.functions.lambda.KinesisOperator;
 import io.sluice.functions.runtime.CollectingOutputs;

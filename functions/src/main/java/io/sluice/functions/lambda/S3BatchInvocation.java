@@ -1,6 +1,7 @@
 package io.sluice.functions.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.state.coordination.BatchTask;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -8,48 +9,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One task of a batch invocation, whichever schema brought it: S3 Batch Operations 1.0 ({@code s3BucketArn}),
- * 2.0 ({@code s3Bucket}; both URL-encode {@code s3Key}), or the orchestrator's own event ({@code bucket},
- * {@code key} as is, and optionally {@code "range":[start,end]}: the lines whose first byte lies in that byte range
- * of an uncompressed object, so one large object can be several tasks).
+ * Reads a batch invocation, whichever schema brought it: S3 Batch Operations 1.0 ({@code s3BucketArn}), 2.0
+ * ({@code s3Bucket}; both URL-encode {@code s3Key}), or the orchestrator's own task event, whose tasks are
+ * {@link BatchTask}'s wire form ({@link BatchTask#fromEventTask}: {@code bucket}, {@code key} as is, optionally
+ * {@code "range":[start,end]}, {@code etag}, {@code notAfter}).
  *
  * <pre>{@code
- * List<S3BatchTask> tasks = S3BatchTask.parse(event);   // event: the invocation's JSON
+ * List<BatchTask> tasks = S3BatchInvocation.tasks(event);   // event: the invocation's JSON
+ * S3BatchInvocation.Firing firing = S3BatchInvocation.firing(event);
  * }</pre>
- *
- * @param taskId    the split id of the task
- * @param bucket    bucket name
- * @param key       object key, decoded
- * @param versionId object version or null
- * @param rangeStart first byte of the task's range, 0 for a whole object
- * @param rangeEnd   end of the range (exclusive), {@link Long#MAX_VALUE} for a whole object
- * @param etag       the ETag the orchestrator saw when it planned the task ({@code "etag"}), or null: the object is
- *                   read with {@code If-Match}, so a rewritten object fails the task permanently instead of being
- *                   read as a mix of two versions
- * @param notAfterMillis epoch ms after which the task must not start ({@code "notAfter"}: the orchestrator gave up
- *                   on this attempt by then), 0 for no limit
  */
-public record S3BatchTask(String taskId, String bucket, String key, String versionId, long rangeStart,
-                          long rangeEnd, String etag, long notAfterMillis) {
+public final class S3BatchInvocation {
 
-    /** A task over a whole object. */
-    public S3BatchTask(String taskId, String bucket, String key, String versionId) {
-        this(taskId, bucket, key, versionId, 0, Long.MAX_VALUE);
-    }
-
-    /** A task not pinned to an ETag, without a start limit. */
-    public S3BatchTask(String taskId, String bucket, String key, String versionId, long rangeStart, long rangeEnd) {
-        this(taskId, bucket, key, versionId, rangeStart, rangeEnd, null, 0);
-    }
-
-    /** Whether the orchestrator gave up on this attempt before {@code nowMillis}: it must not run. */
-    public boolean expired(long nowMillis) {
-        return notAfterMillis > 0 && nowMillis > notAfterMillis;
-    }
-
-    /** Whether the task covers a byte range rather than a whole object. */
-    public boolean ranged() {
-        return rangeStart != 0 || rangeEnd != Long.MAX_VALUE;
+    private S3BatchInvocation() {
     }
 
     /** Whether {@code event} is an S3 Batch Operations invocation (else the orchestrator's task event). */
@@ -58,40 +30,27 @@ public record S3BatchTask(String taskId, String bucket, String key, String versi
     }
 
     /**
-     * @throws IllegalArgumentException if a task lacks its id, bucket or key
+     * The invocation's tasks, in order.
+     *
+     * @throws IllegalArgumentException if a task lacks its id, bucket or key, or has a malformed range
      */
-    public static List<S3BatchTask> parse(JsonNode event) {
+    public static List<BatchTask> tasks(JsonNode event) {
         boolean s3Batch = isS3BatchOperations(event);
-        List<S3BatchTask> tasks = new ArrayList<>();
+        List<BatchTask> tasks = new ArrayList<>();
         for (JsonNode t : event.path("tasks")) {
-            String id = text(t, "taskId");
-            String bucket;
-            String key;
-            if (s3Batch) {
-                bucket = t.hasNonNull("s3Bucket") ? text(t, "s3Bucket") : bucketOfArn(text(t, "s3BucketArn"));
-                // S3 Batch Operations URL-encodes keys (a space arrives as "+" or "%20").
-                key = URLDecoder.decode(text(t, "s3Key"), StandardCharsets.UTF_8);
-            } else {
-                bucket = text(t, "bucket");
-                key = text(t, "key");
-            }
-            String version = s3Batch ? t.path("s3VersionId").textValue() : t.path("versionId").textValue();
-            String etag = s3Batch ? null : t.path("etag").textValue();
-            long notAfter = s3Batch ? 0 : t.path("notAfter").asLong(0);
-            JsonNode range = t.path("range");
-            if (!s3Batch && range.isArray()) {
-                long start = range.path(0).asLong(-1);
-                long end = range.path(1).asLong(-1);
-                if (range.size() != 2 || start < 0 || end <= start) {
-                    throw new IllegalArgumentException("batch task range must be [start, end) with 0 <= start < end: "
-                            + t);
-                }
-                tasks.add(new S3BatchTask(id, bucket, key, version, start, end, etag, notAfter));
-            } else {
-                tasks.add(new S3BatchTask(id, bucket, key, version, 0, Long.MAX_VALUE, etag, notAfter));
-            }
+            tasks.add(s3Batch ? s3BatchOperationsTask(t) : BatchTask.fromEventTask(t));
         }
         return tasks;
+    }
+
+    /** S3 Batch Operations gives whole objects, no ETag and no start limit. */
+    private static BatchTask s3BatchOperationsTask(JsonNode t) {
+        String id = BatchTask.text(t, "taskId");
+        String bucket = t.hasNonNull("s3Bucket") ? BatchTask.text(t, "s3Bucket")
+                : bucketOfArn(BatchTask.text(t, "s3BucketArn"));
+        // S3 Batch Operations URL-encodes keys (a space arrives as "+" or "%20").
+        String key = URLDecoder.decode(BatchTask.text(t, "s3Key"), StandardCharsets.UTF_8);
+        return new BatchTask(id, bucket, key, t.path("s3VersionId").textValue());
     }
 
     /** When the batch function fires a job's windows. */
@@ -141,13 +100,5 @@ public record S3BatchTask(String taskId, String bucket, String key, String versi
     private static String bucketOfArn(String arn) {
         int colons = arn.lastIndexOf(':');
         return colons < 0 ? arn : arn.substring(colons + 1);
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isTextual() || v.textValue().isEmpty()) {
-            throw new IllegalArgumentException("batch task without [" + field + "]: " + node);
-        }
-        return v.textValue();
     }
 }

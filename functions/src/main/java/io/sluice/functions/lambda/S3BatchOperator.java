@@ -1,5 +1,6 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.state.coordination.BatchTask;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,7 +35,7 @@ import java.util.zip.ZipException;
  * then fires what the global watermark passed (everything, once every split of the job is finished). All tasks of
  * an invocation are registered as pending before the first one runs, so a finished task never lets the watermark
  * jump past a sibling that has not started; the orchestrator registers the tasks of a whole job the same way, or
- * asks for no firing ({@link S3BatchTask#firing}) and fires once at the end of the job.
+ * asks for no firing ({@link S3BatchInvocation#firing}) and fires once at the end of the job.
  *
  * <p>Each job runs as its own pipeline, {@code <pipeline>-<job id>} ({@code job.id} of S3 Batch Operations, {@code
  * jobId} of the orchestrator's event), so a nightly recomputation next to the live pipeline in the same tables
@@ -84,21 +85,21 @@ public final class S3BatchOperator {
     public ObjectNode handle(JsonNode event) {
         long started = System.nanoTime();
         long now = clock.millis();
-        List<S3BatchTask> tasks = S3BatchTask.parse(event);
-        S3BatchTask.Firing firing = S3BatchTask.firing(event);
-        PipelineRun run = runOf(S3BatchTask.jobId(event));
+        List<BatchTask> tasks = S3BatchInvocation.tasks(event);
+        S3BatchInvocation.Firing firing = S3BatchInvocation.firing(event);
+        PipelineRun run = runOf(S3BatchInvocation.jobId(event));
         CompiledPipeline pipeline = run.pipeline();
         List<ObjectNode> results = new ArrayList<>();
         try {
-            run.register(tasks.stream().map(S3BatchTask::taskId).toList());
+            run.register(tasks.stream().map(BatchTask::taskId).toList());
         } catch (RuntimeException e) {
             tasks.forEach(t -> results.add(failed(pipeline, t, TEMPORARY_FAILURE, e)));
         }
         if (results.isEmpty()) {
-            for (S3BatchTask task : tasks) {
+            for (BatchTask task : tasks) {
                 results.add(result(run, task, now));
             }
-            if (firing == S3BatchTask.Firing.AUTO && !tasks.isEmpty() || firing == S3BatchTask.Firing.COMPLETE) {
+            if (firing == S3BatchInvocation.Firing.AUTO && !tasks.isEmpty() || firing == S3BatchInvocation.Firing.COMPLETE) {
                 fire(run, tasks, results, now);
             }
         }
@@ -124,7 +125,7 @@ public final class S3BatchOperator {
                 store, outputs, metrics).withOwnerPrefix("batch"));
     }
 
-    private ObjectNode result(PipelineRun run, S3BatchTask task, long now) {
+    private ObjectNode result(PipelineRun run, BatchTask task, long now) {
         CompiledPipeline pipeline = run.pipeline();
         long rejectedBefore = metrics.rejected();
         long lateBefore = metrics.late();
@@ -167,7 +168,7 @@ public final class S3BatchOperator {
     }
 
     /** Fires what the watermark passed; a failed firing turns the last succeeded task into a retry. */
-    private void fire(PipelineRun run, List<S3BatchTask> tasks, List<ObjectNode> results, long now) {
+    private void fire(PipelineRun run, List<BatchTask> tasks, List<ObjectNode> results, long now) {
         try {
             run.fire(now);
         } catch (RuntimeException e) {
@@ -183,24 +184,24 @@ public final class S3BatchOperator {
         }
     }
 
-    private ObjectNode failed(CompiledPipeline pipeline, S3BatchTask task, String code, Exception e) {
+    private ObjectNode failed(CompiledPipeline pipeline, BatchTask task, String code, Exception e) {
         LOG.log(Level.WARNING, "Batch task failed. pipeline=[{0}] task=[{1}] object=[{2}] result=[{3}] cause=[{4}]",
                 pipeline.name(), task.taskId(), uri(task), code, e.toString());
         return outcome(task, code, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 
-    private static ObjectNode outcome(S3BatchTask task, String code, String message) {
+    private static ObjectNode outcome(BatchTask task, String code, String message) {
         return JSON.createObjectNode().put("taskId", task.taskId()).put("resultCode", code)
                 .put("resultString", message);
     }
 
-    private static String uri(S3BatchTask task) {
+    private static String uri(BatchTask task) {
         return "s3://" + task.bucket() + "/" + task.key();
     }
 
     private static ObjectNode response(JsonNode event, List<ObjectNode> results) {
         ObjectNode response = JSON.createObjectNode();
-        if (S3BatchTask.isS3BatchOperations(event)) {
+        if (S3BatchInvocation.isS3BatchOperations(event)) {
             response.put("invocationSchemaVersion", event.path("invocationSchemaVersion").asText());
             response.put("treatMissingKeysAs", PERMANENT_FAILURE);
             response.put("invocationId", event.path("invocationId").asText());

@@ -1,6 +1,6 @@
 package io.sluice.functions.lambda;
 
-import io.sluice.functions.io.kinesis.ShardLoadTable;
+import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.localstack.LocalAws;
 import io.sluice.state.StateStore;
@@ -87,7 +87,7 @@ final class LocalSluice implements AutoCloseable {
     /** Records the operator reported reading from {@code shard} of {@code stream}, over every minute. */
     long reportedLoad(String stream, String shard) {
         return dynamo.query(b -> b.tableName(config.coordinationTable()).keyConditionExpression("pk = :pk")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("load#" + stream + "#" + shard))))
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(io.sluice.state.coordination.CoordinationKeys.loadPk(stream, shard)))))
                 .items().stream().mapToLong(i -> Long.parseLong(i.get("RecordsIn").n())).sum();
     }
 

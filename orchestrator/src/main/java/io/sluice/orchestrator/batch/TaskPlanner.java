@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.functions.io.kinesis.ShardLoadTable;
+import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.orchestrator.scaling.ActuationReport;
 import io.sluice.orchestrator.scaling.DynamoDbScalingHistoryStore;

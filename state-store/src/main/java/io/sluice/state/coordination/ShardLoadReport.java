@@ -1,4 +1,4 @@
-package io.sluice.functions.io.kinesis;
+package io.sluice.state.coordination;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
-package io.sluice.functions.io.kinesis;
+package io.sluice.state.coordination;
 
+import io.sluice.state.dynamodb.StateTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * <p>One item per (stream, shard, pipeline, minute), so writes spread over one partition key per shard (an
  * event source mapping with {@code ParallelizationFactor: 1} sends a shard one or two batches a second):
  * <pre>
- * pk = load#&lt;stream&gt;#&lt;shardId&gt;    sk = &lt;pipeline&gt;#2026-11-11T00:01:00Z
+ * pk = load:&lt;stream&gt;#&lt;shardId&gt;    sk = &lt;pipeline&gt;#2026-11-11T00:01:00Z   ({@link CoordinationKeys})
  * RecordsIn, BytesIn, Batches    ADDed by every batch: one atomic UpdateItem, 1 write unit
  * IteratorAgeMillis              the latest batch's lag (the scaler wants the current lag, not the minute's worst)
  * HotKeys, HotKeysOf             the latest batch's hottest keys as hash key -> records, out of HotKeysOf records:
@@ -103,7 +104,7 @@ public final class ShardLoadTable {
         dynamo.updateItem(b -> b.tableName(table).key(key(stream, report.shardId(), minute))
                 .updateExpression("ADD RecordsIn :r, BytesIn :b, Batches :one "
                         + "SET IteratorAgeMillis = :age, HotKeys = :keys, HotKeysOf = :of, #ttl = :ttl")
-                .expressionAttributeNames(Map.of("#ttl", "ttl"))
+                .expressionAttributeNames(Map.of("#ttl", StateTables.TTL))
                 .expressionAttributeValues(values));
     }
 
@@ -147,18 +148,18 @@ public final class ShardLoadTable {
     }
 
     private Map<String, AttributeValue> key(String stream, String shard, Instant minute) {
-        return Map.of("pk", AttributeValue.fromS("load#" + stream + "#" + shard),
-                "sk", AttributeValue.fromS(pipeline + "#" + minute));
+        return Map.of(StateTables.PK, AttributeValue.fromS(CoordinationKeys.loadPk(stream, shard)),
+                StateTables.SK, AttributeValue.fromS(CoordinationKeys.loadSk(pipeline, minute.toString())));
     }
 
     private static MinuteLoad decode(Map<String, AttributeValue> item) {
-        String pk = item.get("pk").s();
+        String pk = item.get(StateTables.PK).s();
         Map<BigInteger, Long> keys = new HashMap<>();
         AttributeValue hot = item.get("HotKeys");
         if (hot != null && hot.hasM()) {
             hot.m().forEach((k, v) -> keys.put(new BigInteger(k), Long.parseLong(v.n())));
         }
-        return new MinuteLoad(pk.substring(pk.lastIndexOf('#') + 1), longOf(item, "RecordsIn"), longOf(item, "BytesIn"),
+        return new MinuteLoad(CoordinationKeys.shardOfLoadPk(pk), longOf(item, "RecordsIn"), longOf(item, "BytesIn"),
                 longOf(item, "Batches"), longOf(item, "IteratorAgeMillis"), keys, longOf(item, "HotKeysOf"));
     }
 

@@ -1,4 +1,4 @@
-package io.sluice.functions.io.kinesis;
+package io.sluice.state.coordination;
 
 import io.sluice.state.SplitState;
 import io.sluice.state.StateStore;

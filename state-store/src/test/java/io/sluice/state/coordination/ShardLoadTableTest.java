@@ -1,4 +1,4 @@
-package io.sluice.functions.io.kinesis;
+package io.sluice.state.coordination;
 
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.LocalAwsExtension;
@@ -102,7 +102,7 @@ class ShardLoadTableTest {
         new ShardLoadTable(dynamo, table, "gmv-by-category").add("orders", report(MINUTE.plusSeconds(59), "shardId-000000000000", 1));
 
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(Map.of(
-                "pk", AttributeValue.fromS("load#orders#shardId-000000000000"),
+                "pk", AttributeValue.fromS("load:orders#shardId-000000000000"),
                 "sk", AttributeValue.fromS("gmv-by-category#2026-11-11T00:01:00Z")))).item();
 
         assertThat(item.get("ttl").n()).isEqualTo(Long.toString(MINUTE.plusSeconds(3_600).getEpochSecond()));
@@ -121,7 +121,7 @@ class ShardLoadTableTest {
         loads.add(stream, new ShardLoadReport(MINUTE, shard, Integer.MAX_VALUE, Long.MAX_VALUE / 2, Long.MAX_VALUE / 2, keys));
 
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(Map.of(
-                "pk", AttributeValue.fromS("load#" + stream + "#" + shard),
+                "pk", AttributeValue.fromS("load:" + stream + "#" + shard),
                 "sk", AttributeValue.fromS("p".repeat(64) + "#" + MINUTE)))).item();
 
         assertThat(item.get("Batches").n()).isEqualTo("2");

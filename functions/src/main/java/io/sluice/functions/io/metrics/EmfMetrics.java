@@ -3,7 +3,7 @@ package io.sluice.functions.io.metrics;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.functions.io.kinesis.ShardLoadReport;
+import io.sluice.state.coordination.ShardLoadReport;
 import io.sluice.functions.runtime.RunMetrics;
 
 import java.io.PrintStream;
