@@ -1,11 +1,11 @@
 package io.sluice.cli;
 
+import io.sluice.functions.driver.KinesisOperator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.examples.OrdersGenerator;
-import io.sluice.functions.lambda.HandlerConfig;
-import io.sluice.functions.lambda.KinesisOperatorHandler;
-import io.sluice.functions.lambda.LambdaWiring;
+import io.sluice.functions.wiring.HandlerConfig;
+import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.infra.provision.Provisioner;
 import io.sluice.infra.template.EventSources;
 import io.sluice.infra.template.KinesisEventSource;
@@ -129,7 +129,8 @@ final class DemoCommand implements Callable<Integer> {
             Chaos faults = chaos ? Chaos.seeded(seed) : Chaos.off();
             step("live: event-source mapping " + faults);
             try (LocalEventSourceMapping esm = LocalEventSourceMapping.builder(config)
-                    .handlers(() -> new KinesisOperatorHandler(liveWiring.kinesisOperator(Clock.systemUTC(), metrics)))
+                    .handlers(TemplateHandler.around(source.handlerClass(), KinesisOperator.class,
+                            () -> liveWiring.kinesisOperator(Clock.systemUTC(), metrics)))
                     .checkpoints(CheckpointStore.inMemory()).chaos(faults).start(aws)) {
                 if (!noReshard) {   // the shard scaler splits in the spike, merges in the calm; orders go on meanwhile
                     DemoResharding scaler = DemoResharding.start(kinesis, dynamo, live.stream(),

@@ -2,9 +2,9 @@ package io.sluice.cli;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import io.sluice.functions.examples.Order;
-import io.sluice.functions.lambda.HandlerConfig;
-import io.sluice.functions.lambda.KinesisOperator;
-import io.sluice.functions.lambda.LambdaWiring;
+import io.sluice.functions.wiring.HandlerConfig;
+import io.sluice.functions.driver.KinesisOperator;
+import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.infra.provision.Provisioner;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;

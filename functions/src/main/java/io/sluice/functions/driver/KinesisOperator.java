@@ -1,14 +1,15 @@
-package io.sluice.functions.lambda;
+package io.sluice.functions.driver;
 
+import io.sluice.functions.wiring.LambdaWiring;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.functions.io.RecordSink;
-import io.sluice.functions.io.SinkOutputs;
+import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
 import io.sluice.state.coordination.ShardLoadReport;
 import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.state.coordination.ShardRegistry;
-import io.sluice.functions.io.metrics.EmfMetrics;
+import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.functions.runtime.RejectedRecord;

@@ -1,4 +1,4 @@
-package io.sluice.functions.lambda;
+package io.sluice.functions.driver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.state.coordination.BatchTask;

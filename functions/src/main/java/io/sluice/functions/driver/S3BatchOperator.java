@@ -1,13 +1,13 @@
-package io.sluice.functions.lambda;
+package io.sluice.functions.driver;
 
+import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.state.coordination.BatchTask;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.functions.io.SinkOutputs;
-import io.sluice.functions.io.metrics.EmfMetrics;
-import io.sluice.functions.io.s3.S3ObjectTask;
+import io.sluice.functions.driver.SinkOutputs;
+import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.functions.runtime.RunMetrics;

@@ -1,7 +1,8 @@
-package io.sluice.functions.lambda;
+package io.sluice.functions.driver;
 
+import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.functions.driver.PipelineRun;
-import io.sluice.functions.io.metrics.EmfMetrics;
+import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.functions.runtime.RunMetrics;
 
 import java.time.Clock;

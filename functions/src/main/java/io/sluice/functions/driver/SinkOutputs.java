@@ -1,5 +1,7 @@
-package io.sluice.functions.io;
+package io.sluice.functions.driver;
 
+import io.sluice.functions.io.ResultsSink;
+import io.sluice.functions.io.RecordSink;
 import io.sluice.functions.runtime.LateRecord;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.functions.runtime.RejectedRecord;

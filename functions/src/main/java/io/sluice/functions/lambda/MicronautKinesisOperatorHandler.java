@@ -1,5 +1,6 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.functions.driver.KinesisOperator;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.micronaut.function.aws.MicronautRequestHandler;

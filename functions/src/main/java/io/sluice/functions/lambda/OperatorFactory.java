@@ -1,5 +1,7 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.functions.wiring.LambdaWiring;
+import io.sluice.functions.driver.KinesisOperator;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 

@@ -1,4 +1,4 @@
-package io.sluice.functions.io.metrics;
+package io.sluice.functions.metrics;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package io.sluice.functions.lambda;
+package io.sluice.functions.wiring;
 
 import java.util.List;
 import java.util.Map;

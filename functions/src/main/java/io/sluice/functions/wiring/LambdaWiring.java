@@ -1,16 +1,19 @@
-package io.sluice.functions.lambda;
+package io.sluice.functions.wiring;
 
+import io.sluice.functions.driver.ScheduledFirer;
+import io.sluice.functions.driver.S3BatchOperator;
+import io.sluice.functions.driver.KinesisOperator;
 import io.sluice.functions.api.PipelineDefinition;
 import io.sluice.functions.api.PipelineRegistry;
 import io.sluice.functions.io.RecordSink;
-import io.sluice.functions.io.ResultCsv;
+import io.sluice.functions.runtime.ResultCsv;
 import io.sluice.functions.io.ResultsSink;
-import io.sluice.functions.io.SinkOutputs;
+import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.functions.io.dynamodb.DynamoDbResultsSink;
 import io.sluice.functions.io.kinesis.KinesisOutputSink;
 import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.state.coordination.ShardRegistry;
-import io.sluice.functions.io.metrics.EmfMetrics;
+import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.functions.io.s3.S3LateSink;
 import io.sluice.functions.io.s3.S3ResultsSink;
 import io.sluice.functions.io.sqs.SqsDeadLetterSink;

@@ -1,7 +1,10 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.functions.wiring.LambdaWiring;
+import io.sluice.functions.wiring.HandlerConfig;
+import io.sluice.functions.driver.KinesisOperator;
 import io.sluice.state.coordination.ShardLoadTable;
-import io.sluice.functions.io.metrics.EmfMetrics;
+import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.localstack.LocalAws;
 import io.sluice.state.StateStore;
 import io.sluice.state.dynamodb.StateTables;

@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.lambda;
 
+import io.sluice.orchestrator.scaling.ScalerSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,9 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.functions.examples.Order;
 import io.sluice.state.coordination.ShardLoadReport;
 import io.sluice.state.coordination.ShardLoadTable;
-import io.sluice.functions.lambda.HandlerConfig;
+import io.sluice.functions.wiring.HandlerConfig;
 import io.sluice.functions.lambda.KinesisOperatorHandler;
-import io.sluice.functions.lambda.LambdaWiring;
+import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.infra.provision.Provisioner;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;

@@ -1,8 +1,7 @@
-package io.sluice.functions.io;
+package io.sluice.functions.runtime;
 
 import io.sluice.functions.api.PipelineDefinition;
 import io.sluice.functions.api.Tabular;
-import io.sluice.functions.runtime.ResultRow;
 import io.sluice.functions.window.SessionWindows;
 
 import java.io.IOException;

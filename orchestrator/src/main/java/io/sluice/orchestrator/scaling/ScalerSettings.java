@@ -1,7 +1,5 @@
-package io.sluice.orchestrator.lambda;
+package io.sluice.orchestrator.scaling;
 
-import io.sluice.orchestrator.scaling.PreScale;
-import io.sluice.orchestrator.scaling.ScalingPolicy;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;

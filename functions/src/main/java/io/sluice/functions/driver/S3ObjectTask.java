@@ -1,8 +1,7 @@
-package io.sluice.functions.io.s3;
+package io.sluice.functions.driver;
 
 import io.sluice.functions.codec.BoundedLineReader;
 import io.sluice.functions.runtime.LineBatch;
-import io.sluice.functions.driver.PipelineRun;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
