@@ -6,7 +6,6 @@ import io.sluice.functions.examples.Order;
 import io.sluice.functions.examples.OrdersGenerator;
 import io.sluice.functions.wiring.HandlerConfig;
 import io.sluice.functions.wiring.LambdaWiring;
-import io.sluice.infra.provision.Provisioner;
 import io.sluice.infra.template.EventSources;
 import io.sluice.infra.template.KinesisEventSource;
 import io.sluice.infra.template.Template;
@@ -122,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
             putOrders(kinesis, live.stream(), orders, 0, firstPart);
             step(String.format("live: put%s in %.1f s", noReshard ? "" : " the first third", (System.nanoTime() - putStart) / 1e9));
             KinesisEventSource source = EventSources.kinesis(live.template()).get(0);
-            EventSourceMappingConfig config = source.config();
+            EventSourceMappingConfig config = LocalEventSources.config(source.settings());
             PrintStream metrics = new PrintStream(OutputStream.nullOutputStream());
             LambdaWiring liveWiring = LambdaWiring.of(live.config(), clients);
             long liveStart = System.nanoTime();
@@ -336,7 +335,7 @@ final class DemoCommand implements Callable<Integer> {
             Template template = Template.load(LocalCommand.home().resolve("template.yaml"), TemplateOptions.local()
                     .withParameter("Stage", stage).withParameter("ShardCount", Integer.toString(shards))
                     .withParameter("Pipeline", pipeline));
-            Provisioner.provision(template, aws);
+            LocalProvisioning.provision(template, aws);
             String dlq = sqs.getQueueUrl(b -> b.queueName(template.physicalName("DeadLetterQueue"))).queueUrl();
             HandlerConfig config = HandlerConfig.from(Map.of(
                     HandlerConfig.PIPELINE, pipeline,

@@ -1,6 +1,5 @@
 package io.sluice.cli;
 
-import io.sluice.infra.provision.Provisioner;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;
 import io.sluice.localstack.DockerProbe;
@@ -95,7 +94,7 @@ final class LocalCommand implements Runnable {
             System.err.printf("local AWS (%s) ready in %.1f s%n", kind, (System.nanoTime() - started) / 1e9);
             Template template = Template.load(home().resolve("template.yaml"),
                     TemplateOptions.local().withParameter("Stage", stage));
-            System.out.print(Provisioner.provision(template, aws));
+            System.out.print(LocalProvisioning.provision(template, aws));
             System.out.print(aws.describe());
             return 0;
         }

@@ -5,7 +5,6 @@ import io.sluice.functions.examples.Order;
 import io.sluice.functions.wiring.HandlerConfig;
 import io.sluice.functions.driver.KinesisOperator;
 import io.sluice.functions.wiring.LambdaWiring;
-import io.sluice.infra.provision.Provisioner;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;
 import io.sluice.localstack.LocalAws;
@@ -64,7 +63,7 @@ class MergedShardLatenessTest {
              DynamoDbClient dynamo = aws.dynamoDb(); S3Client s3 = aws.s3(); SqsClient sqs = aws.sqs()) {
             Template template = Template.load(LocalCommand.home().resolve("template.yaml"), TemplateOptions.local()
                     .withParameter("Stage", "merge-repro").withParameter("ShardCount", "3"));
-            Provisioner.provision(template, aws);
+            LocalProvisioning.provision(template, aws);
             String stream = template.physicalName("OrdersStream");
             String bucket = template.physicalName("ResultsBucket");
             KinesisScalingActuator.of(kinesis, stream).withActiveWait(Duration.ofMillis(100), Duration.ofSeconds(30)).awaitActive();

@@ -4,6 +4,7 @@ import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
@@ -13,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * Rules between modules, checked over every module's main classes (the CLI's classpath holds them all) and the
@@ -44,6 +46,24 @@ class ModuleBoundariesTest {
                     }
                 })
                 .check(CLASSES);
+    }
+
+    @Test
+    void infra_neverDependsOnLocalstack() {
+        noClasses().that().resideInAPackage("io.sluice.infra..")
+                .should().dependOnClassesThat().resideInAPackage("io.sluice.localstack..")
+                .because("infra provisions any endpoint through SDK clients and returns its own event-source settings;"
+                        + " the CLI maps them onto local AWS (LocalProvisioning, LocalEventSources)")
+                .check(CLASSES);
+    }
+
+    @Test
+    void mainCode_neverDependsOnTestFixtures() {
+        noClasses().that().resideInAPackage("io.sluice..")
+                .should().dependOnClassesThat().resideInAPackage("org.junit..")
+                .because("test fixtures (LocalAwsExtension) ship in localstack's test-jar, at test scope only")
+                .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages("io.sluice"));
     }
 
     private static String moduleOf(String packageName) {

@@ -1,5 +1,6 @@
-package io.sluice.cli;
+package io.sluice.it;
 
+import io.sluice.cli.SluiceCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +13,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The main job end to end on the local engines: live through Kinesis, batch through S3, and the check. */
-class DemoCommandTest {
+class DemoIT {
 
     @TempDir
     Path dir;

@@ -1,12 +1,13 @@
-package io.sluice.infra.esm;
+package io.sluice.it;
 
+import io.sluice.cli.LocalEventSources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import io.sluice.infra.provision.Provisioner;
+import io.sluice.cli.LocalProvisioning;
 import io.sluice.infra.template.EventSources;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;
@@ -101,13 +102,13 @@ class EndToEndThroughputBenchmarkIT {
     private static Template provision(EmulatorAws aws, String stage, int shards) {
         Template template = Template.load(Template.locate(), TemplateOptions.local()
                 .withParameter("Stage", stage).withParameter("ShardCount", Integer.toString(shards)));
-        Provisioner.provision(template, aws);
+        LocalProvisioning.provision(template, aws);
         return template;
     }
 
     private static EventSourceMappingConfig config(Template template) {
         // The template's mapping with the runtime's default local timings (200 ms between reads of an idle shard).
-        return EventSources.kinesis(template).get(0).config();
+        return LocalEventSources.config(EventSources.kinesis(template).get(0).settings());
     }
 
     private static String describe(EsmStats s, CountingHandler handler) {

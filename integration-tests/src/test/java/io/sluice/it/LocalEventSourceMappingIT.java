@@ -1,12 +1,13 @@
-package io.sluice.infra.esm;
+package io.sluice.it;
 
+import io.sluice.cli.LocalEventSources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import io.sluice.infra.esm.RecordingHandler.Delivery;
-import io.sluice.infra.provision.Provisioner;
+import io.sluice.it.RecordingHandler.Delivery;
+import io.sluice.cli.LocalProvisioning;
 import io.sluice.infra.template.EventSources;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;
@@ -59,13 +60,13 @@ class LocalEventSourceMappingIT {
         String stage = "esm-" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffff);
         this.template = Template.load(Template.locate(), TemplateOptions.local().withParameter("Stage", stage)
                 .withParameter("ShardCount", test.getTags().contains("twoShards") ? "2" : "1"));
-        Provisioner.provision(template, aws);
+        LocalProvisioning.provision(template, aws);
         this.stream = template.physicalName("OrdersStream");
     }
 
     /** The template's mapping, with smaller batches and quicker local polling so tests take seconds. */
     private EventSourceMappingConfig templateConfig(int batchSize) {
-        return EventSources.kinesis(template).get(0).config()
+        return LocalEventSources.config(EventSources.kinesis(template).get(0).settings())
                 .withBatchSize(batchSize)
                 .withMaximumBatchingWindow(Duration.ZERO)
                 .withLocalTimings(Duration.ofMillis(50), Duration.ofMillis(10));

@@ -1,4 +1,4 @@
-package io.sluice.infra.esm;
+package io.sluice.it;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;

@@ -1,5 +1,8 @@
-package io.sluice.orchestrator.scaling;
+package io.sluice.it;
 
+import io.sluice.orchestrator.scaling.KinesisScalingActuator;
+import io.sluice.orchestrator.scaling.ScalingDecision;
+import io.sluice.orchestrator.scaling.StreamTopology;
 import io.sluice.functions.examples.GmvPipelines;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.examples.OrdersGenerator;
@@ -13,7 +16,7 @@ import io.sluice.functions.runtime.CollectingOutputs;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.functions.runtime.ResultRow;
-import io.sluice.infra.provision.Provisioner;
+import io.sluice.cli.LocalProvisioning;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;
 import io.sluice.localstack.LocalAws;
@@ -68,7 +71,7 @@ class ReshardingExactlyOnceIT {
         // Arrange: the template's stream (2 shards), tables, results bucket and dead-letter queue
         Template template = Template.load(Template.locate(), TemplateOptions.local()
                 .withParameter("Stage", "reshard-it").withParameter("ShardCount", "2"));
-        Provisioner.provision(template, aws);
+        LocalProvisioning.provision(template, aws);
         String stream = template.physicalName("OrdersStream");
         List<Order> orders = new ArrayList<>();
         OrdersGenerator.builder().records(ORDERS).seed(23).duration(Duration.ofMinutes(3)).build().forEach(orders::add);

@@ -1,5 +1,6 @@
-package io.sluice.orchestrator.lambda;
+package io.sluice.it;
 
+import io.sluice.orchestrator.lambda.ShardScalerHandler;
 import io.sluice.orchestrator.scaling.ScalerSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,7 +14,7 @@ import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.functions.wiring.HandlerConfig;
 import io.sluice.functions.lambda.KinesisOperatorHandler;
 import io.sluice.functions.wiring.LambdaWiring;
-import io.sluice.infra.provision.Provisioner;
+import io.sluice.cli.LocalProvisioning;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;
 import io.sluice.localstack.LocalAws;
@@ -87,7 +88,7 @@ class ShardScalerHandlerIT {
         // Arrange: the template's stream (2 shards) and tables; a consumer sized at 10 records/s per shard
         Template template = Template.load(Template.locate(), TemplateOptions.local()
                 .withParameter("Stage", "scaler-it").withParameter("ShardCount", "2"));
-        Provisioner.provision(template, aws);
+        LocalProvisioning.provision(template, aws);
         String stream = template.physicalName("OrdersStream");
         String table = template.physicalName("CoordinationTable");
         Map<String, String> env = Map.of(ScalerSettings.STREAM, stream, ScalerSettings.COORDINATION_TABLE, table,

@@ -1,4 +1,4 @@
-package io.sluice.infra.esm;
+package io.sluice.it;
 
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.emulator.EmulatorAws;
