@@ -1,4 +1,4 @@
-package io.sluice.functions.lambda;
+package io.sluice.functions.micronaut;
 
 import io.sluice.functions.driver.KinesisOperator;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
