@@ -37,13 +37,13 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
  * {@code mvn -o -pl localstack,infra -am verify -Dsluice.it.excludedGroups= -Dit.test=EndToEndThroughputBenchmarkIT
  * -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
  * [-Dsluice.bench.records=100000] [-Dsluice.bench.shards=10] [-Dsluice.kinesis.engine=kinesalite]}.
- * Results go to standard output and {@code infra/target/benchmark-local-aws-<engine>.txt}.
+ * Results go to standard output and {@code integration-tests/target/benchmark-local-aws-<engine>.txt}.
  */
 @Tag("benchmark")
 class EndToEndThroughputBenchmarkIT {
 
     @Test
-    void shouldMeasureStartupAndEndToEndThroughput() throws Exception {
+    void endToEnd_measuresStartupAndThroughput() throws Exception {
         int records = Integer.getInteger("sluice.bench.records", 100_000);
         // kinesis-mock's put cost grows with the records already in a shard, so spread 100k over 10 shards.
         int shards = Integer.getInteger("sluice.bench.shards", 10);

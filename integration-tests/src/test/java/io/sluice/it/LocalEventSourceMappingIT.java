@@ -74,7 +74,7 @@ class LocalEventSourceMappingIT {
 
     @Test
     @org.junit.jupiter.api.Tag("twoShards")
-    void shouldDeliverEveryRecordOnceInShardOrderWithParentsBeforeChildrenAcrossASplit() throws Exception {
+    void esm_deliversEveryRecordOnceInShardOrder_parentsBeforeChildren_acrossAReshard() throws Exception {
         RecordingHandler handler = RecordingHandler.succeeding();
         try (KinesisClient kinesis = aws.kinesis();
              LocalEventSourceMapping esm = LocalEventSourceMapping.start(templateConfig(40), handler, aws, CheckpointStore.inMemory())) {
@@ -111,7 +111,7 @@ class LocalEventSourceMappingIT {
 
     @Test
     @org.junit.jupiter.api.Tag("twoShards")
-    void shouldDeliverEveryRecordAtLeastOnceFirstInOrderUnderChaosAcrossASplit() throws Exception {
+    void esm_deliversEveryRecordAtLeastOnce_firstInOrder_underChaos_acrossAReshard() throws Exception {
         RecordingHandler handler = RecordingHandler.succeeding();
         io.sluice.localstack.esm.Chaos chaos = io.sluice.localstack.esm.Chaos.seeded(16).withRedeliveries(0.4)
                 .withThrottledReads(0.3).withRecycling(0.3).withRandomTimeouts(0, Duration.ofMillis(1))
@@ -156,7 +156,7 @@ class LocalEventSourceMappingIT {
 
     @Test
     @org.junit.jupiter.api.Tag("twoShards")
-    void shouldDeliverBothParentsBeforeTheChildOfAMerge() throws Exception {
+    void esm_deliversBothParents_beforeTheChildOfAMerge() throws Exception {
         RecordingHandler handler = RecordingHandler.succeeding();
         try (KinesisClient kinesis = aws.kinesis();
              LocalEventSourceMapping esm = LocalEventSourceMapping.start(templateConfig(25), handler, aws, CheckpointStore.inMemory())) {
@@ -180,7 +180,7 @@ class LocalEventSourceMappingIT {
     }
 
     @Test
-    void shouldBisectAPoisonRecordIntoTheDeadLetterQueueWhileTheShardKeepsFlowing() throws Exception {
+    void esm_bisectsAPoisonRecordIntoTheDeadLetterQueue_whileTheShardKeepsFlowing() throws Exception {
         RecordingHandler handler = new RecordingHandler(batch -> {
             if (batch.stream().anyMatch(d -> d.data().equals("37"))) {
                 throw new IllegalStateException("poison record 37");
@@ -220,7 +220,7 @@ class LocalEventSourceMappingIT {
     }
 
     @Test
-    void shouldResumeAtTheReportedSequenceNumberAndTreatAnEmptyListAsSuccess() throws Exception {
+    void esm_resumesAtTheReportedSequenceNumber_andTakesAnEmptyListAsSuccess() throws Exception {
         RecordingHandler handler = new RecordingHandler(batch -> batch.get(0).invocation() == 0
                 ? new StreamsEventResponse(List.of(new StreamsEventResponse.BatchItemFailure(batch.get(7).sequenceNumber())))
                 : new StreamsEventResponse(List.of()));
@@ -241,7 +241,7 @@ class LocalEventSourceMappingIT {
     }
 
     @Test
-    void shouldResumeFromCheckpointsAfterARestart(@TempDir Path dir) throws Exception {
+    void esm_resumesFromCheckpoints_afterARestart(@TempDir Path dir) throws Exception {
         CheckpointStore checkpoints = CheckpointStore.file(dir.resolve("checkpoints.json"));
         RecordingHandler first = RecordingHandler.succeeding();
         RecordingHandler second = RecordingHandler.succeeding();
@@ -263,7 +263,7 @@ class LocalEventSourceMappingIT {
     }
 
     @Test
-    void shouldSendRecordsOlderThanTheMaximumAgeToTheDestinationWithoutInvoking() throws Exception {
+    void esm_sendsRecordsOlderThanTheMaximumAgeToTheDestination_withoutInvoking() throws Exception {
         RecordingHandler handler = RecordingHandler.succeeding();
         try (KinesisClient kinesis = aws.kinesis(); SqsClient sqs = aws.sqs()) {
             put(kinesis, 0, 10);
@@ -286,7 +286,7 @@ class LocalEventSourceMappingIT {
     }
 
     @Test
-    void shouldGatherRecordsForTheBatchingWindowBeforeInvoking() throws Exception {
+    void esm_gathersRecordsForTheBatchingWindow_beforeInvoking() throws Exception {
         RecordingHandler handler = RecordingHandler.succeeding();
         // 5 s: the five puts below take about 1 s, several on a loaded machine (kinesis-mock's first puts are slow).
         EventSourceMappingConfig config = templateConfig(100).withMaximumBatchingWindow(Duration.ofSeconds(5));
