@@ -47,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "Records per invocation. Default: 100000 in batch mode, 1000 in stream mode.")
     Integer batchSize;
 
-    @Option(names = "--rejects", description = "Rejected records (JSON lines: line, reason, record). Default: next to --out.")
+    @Option(names = {"--dead-letters", "--rejects"}, description = "Dead letters: records that cannot be counted, with their reason (JSON lines: line, reason, record). Default: next to --out. (--rejects: the former name)")
     Path rejects;
 
     @Option(names = "--late", description = "Late records (JSON lines). Default: next to --out.")
@@ -77,7 +77,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             throw new SluiceCommand.UsageException("input file not found: " + input);
         }
-        Path rejectsFile = rejects != null ? rejects : sibling(out, ".rejects.jsonl");
+        Path rejectsFile = rejects != null ? rejects : sibling(out, ".dead-letters.jsonl");
         Path lateFile = late != null ? late : sibling(out, ".late.jsonl");
 
         ProgressBar bar = quiet ? null : ProgressBar.onTerminal(source.size());
@@ -99,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.printf("%s: %s%n", definition.name(), summary.describe());
             System.err.printf("results: %s (%d rows)%n", out, m.rowsOut());
             if (m.rejected() > 0) {
-                System.err.printf("rejected: %d records, see %s%n", m.rejected(), rejectsFile);
+                System.err.printf("dead letters: %d records, see %s%n", m.rejected(), rejectsFile);
             }
             if (m.late() > 0) {
                 System.err.printf("late: %d records, see %s%n", m.late(), lateFile);
@@ -118,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
         return value;
     }
 
-    /** {@code gmv.csv} → {@code gmv.rejects.jsonl} in the same directory. */
+    /** {@code gmv.csv} → {@code gmv.dead-letters.jsonl} in the same directory. */
     static Path sibling(Path file, String suffix) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');

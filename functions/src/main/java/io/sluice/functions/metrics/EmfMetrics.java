@@ -59,7 +59,7 @@ public final class EmfMetrics {
         Map<String, Long> values = new LinkedHashMap<>();
         values.put("RecordsIn", delta("RecordsIn", metrics.recordsIn()) + rejectedOutside);
         values.put("RecordsOut", delta("RecordsOut", metrics.rowsOut() + metrics.earlyRowsOut()));
-        values.put("Rejected", delta("Rejected", metrics.rejected()) + rejectedOutside);
+        values.put("DeadLetters", delta("DeadLetters", metrics.rejected()) + rejectedOutside);
         values.put("Late", delta("Late", metrics.late()));
         values.put("Replayed", delta("Replayed", metrics.replayed()));
         values.put("StateWrites", delta("StateWrites", metrics.partialWrites()));

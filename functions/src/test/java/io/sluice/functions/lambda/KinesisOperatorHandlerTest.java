@@ -162,7 +162,7 @@ class KinesisOperatorHandlerTest {
             assertThat(b.path("id").asText()).hasSize(64);
         });
         assertThat(bodies).anySatisfy(b -> assertThat(b.path("reason").asText()).contains("MD5"));
-        assertThat(lastMetrics().path("Rejected").asLong()).isEqualTo(2);
+        assertThat(lastMetrics().path("DeadLetters").asLong()).isEqualTo(2);
         assertThat(sluice.store().readSplit("gmv-by-category", SHARD).orElseThrow().fence())
                 .isEqualTo(Fence.of(event.getRecords().get(3).getKinesis().getSequenceNumber(), 0));
     }

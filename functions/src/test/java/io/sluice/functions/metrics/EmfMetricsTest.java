@@ -28,10 +28,10 @@ class EmfMetricsTest {
         assertThat(directive.path("Dimensions").get(0)).extracting(JsonNode::asText).containsExactly("Pipeline", "Function");
         List<String> declared = new ArrayList<>();
         directive.path("Metrics").forEach(m -> declared.add(m.path("Name").asText()));
-        assertThat(declared).contains("RecordsIn", "RecordsOut", "Rejected", "Late", "WatermarkLag", "BatchDuration",
+        assertThat(declared).contains("RecordsIn", "RecordsOut", "DeadLetters", "Late", "WatermarkLag", "BatchDuration",
                 "StateWrites", "ConditionalCheckReplays");
         declared.forEach(name -> assertThat(line.has(name)).as(name).isTrue());
-        assertThat(line.path("Rejected").asLong()).isEqualTo(2);
+        assertThat(line.path("DeadLetters").asLong()).isEqualTo(2);
         assertThat(line.path("WatermarkLag").asLong()).isEqualTo(1_500);
         assertThat(line.path("Pipeline").asText()).isEqualTo("gmv-total");
     }
