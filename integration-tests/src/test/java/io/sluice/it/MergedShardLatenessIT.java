@@ -1,5 +1,6 @@
-package io.sluice.cli;
+package io.sluice.it;
 
+import io.sluice.cli.LocalProvisioning;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.wiring.HandlerConfig;
@@ -43,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The control sends the same order to shard 1 before the merge's child reads: counted. The events are built by hand as
  * the event source mapping would deliver them (parents before the child); the runtime does not look at hash keys.
  */
-class MergedShardLatenessTest {
+class MergedShardLatenessIT {
     private static final long T = Instant.parse("2020-11-10T16:00:00Z").toEpochMilli();
 
     @Test
@@ -61,7 +62,7 @@ class MergedShardLatenessTest {
     private static String run(boolean onMergedChild) throws Exception {
         try (LocalAws aws = LocalAws.of("emulators").start(); KinesisClient kinesis = aws.kinesis();
              DynamoDbClient dynamo = aws.dynamoDb(); S3Client s3 = aws.s3(); SqsClient sqs = aws.sqs()) {
-            Template template = Template.load(LocalCommand.home().resolve("template.yaml"), TemplateOptions.local()
+            Template template = Template.load(Template.locate(), TemplateOptions.local()
                     .withParameter("Stage", "merge-repro").withParameter("ShardCount", "3"));
             LocalProvisioning.provision(template, aws);
             String stream = template.physicalName("OrdersStream");
