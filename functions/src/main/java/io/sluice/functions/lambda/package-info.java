@@ -4,8 +4,11 @@
  * (the per-minute tick), thin shells over
  * the driver's operators ({@link io.sluice.functions.driver.KinesisOperator} and the others), which
  * {@link io.sluice.functions.wiring.LambdaWiring} builds once per instance from {@link
- * io.sluice.functions.wiring.HandlerConfig}. The Micronaut variant exists to measure what dependency injection costs
- * at cold start (BENCHMARKS.md, Lambda handlers section).
+ * io.sluice.functions.wiring.HandlerConfig}. The Micronaut variant (module {@code functions-micronaut}) exists to
+ * measure what dependency injection costs at cold start (BENCHMARKS.md, Lambda handlers section). On Lambda every
+ * handler class logs JSON lines ({@link io.sluice.functions.wiring.LambdaLogging}); record values are logged at DEBUG
+ * only. {@code events/} at the repository root holds one payload per function of {@code template.yaml}, checked
+ * against these handlers in tests.
  *
  * <pre>{@code
  * // template.yaml
