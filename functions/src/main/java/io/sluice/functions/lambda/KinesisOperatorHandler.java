@@ -1,5 +1,6 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.functions.wiring.LambdaLogging;
 import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.functions.wiring.HandlerConfig;
 import io.sluice.functions.driver.KinesisOperator;

@@ -1,4 +1,4 @@
-package io.sluice.functions.lambda;
+package io.sluice.functions.wiring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;

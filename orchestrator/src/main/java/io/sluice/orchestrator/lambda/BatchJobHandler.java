@@ -77,7 +77,7 @@ public final class BatchJobHandler implements RequestStreamHandler {
 
     static {
         // JSON lines on Lambda (LoggingConfig.LogFormat: JSON); nothing changes elsewhere.
-        io.sluice.functions.lambda.LambdaLogging.installOnLambda(System.getenv());
+        io.sluice.functions.wiring.LambdaLogging.installOnLambda(System.getenv());
     }
 
     /** Lambda's constructor: clients, state store, sinks and invoker from the environment, built once. */

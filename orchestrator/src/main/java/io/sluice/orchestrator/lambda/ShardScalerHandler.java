@@ -50,7 +50,7 @@ public final class ShardScalerHandler implements RequestHandler<ScheduledEvent, 
 
     static {
         // JSON lines on Lambda (LoggingConfig.LogFormat: JSON); nothing changes elsewhere.
-        io.sluice.functions.lambda.LambdaLogging.installOnLambda(System.getenv());
+        io.sluice.functions.wiring.LambdaLogging.installOnLambda(System.getenv());
     }
 
     /** Cold start: configuration from the environment, clients on the url-connection HTTP client. */
