@@ -11,7 +11,7 @@ package io.sluice.state.coordination;
  * &lt;pipeline&gt;#fired-slots          sortable(end)#sortable(start)        state store: tombstones of fired slots
  * &lt;pipeline&gt;#splits               &lt;split id&gt;                           state store: split watermark, fence, parents
  * &lt;pipeline&gt;#fired                -                                    state store: the published (fired) watermark
- * job:&lt;job id&gt;                    job | lease | task#&lt;task id&gt; | fired#&lt;start&gt;-&lt;end&gt;   job store
+ * job:&lt;job id&gt;                    job | lease | task#&lt;task id&gt; | plan#&lt;first task id&gt; | fired#&lt;start&gt;-&lt;end&gt;   job store
  * jobs:open                       &lt;job id&gt;                             job store: the index of open jobs
  * scaler:&lt;stream&gt;                 history                              shard scaler: cooldowns, budget
  * load:&lt;stream&gt;#&lt;shard id&gt;        &lt;pipeline&gt;#&lt;minute, ISO-8601&gt;         operator: per-minute shard load
@@ -39,6 +39,8 @@ public final class CoordinationKeys {
     public static final String LEASE_SK = "lease";
     /** Sort-key prefix of a job's tasks: {@code task#<task id>}. */
     public static final String TASK_SK_PREFIX = "task#";
+    /** Sort-key prefix of a job's plan chunks: {@code plan#<first task id>}. */
+    public static final String PLAN_SK_PREFIX = "plan#";
     /** Sort-key prefix of the windows a job's final firing wrote: {@code fired#<start>-<end>}. */
     public static final String FIRED_SK_PREFIX = "fired#";
     /** Partition of the index of open jobs (sort key: the job id), which the scheduled sweep reads. */
