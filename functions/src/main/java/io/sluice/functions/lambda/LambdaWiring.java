@@ -103,6 +103,12 @@ public final class LambdaWiring {
         return new LambdaWiring(config, new Clients(dynamo, s3, sqs, kinesis));
     }
 
+    /** The raw input archive, when {@code SLUICE_ARCHIVE_BUCKET} is set. */
+    public java.util.Optional<io.sluice.functions.io.s3.RawArchive> rawArchive() {
+        return config.archiveBucket().map(bucket -> new io.sluice.functions.io.s3.RawArchive(clients.s3(), bucket,
+                clients.dynamo(), config.coordinationTable(), pipeline));
+    }
+
     public HandlerConfig config() {
         return config;
     }
