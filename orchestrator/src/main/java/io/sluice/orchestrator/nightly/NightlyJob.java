@@ -92,7 +92,7 @@ public final class NightlyJob {
         return new Outcome(job, report);
     }
 
-    private String emf(ConsistencyReport report) {
+    String emf(ConsistencyReport report) {
         return "{\"_aws\":{\"Timestamp\":" + clock.millis() + ",\"CloudWatchMetrics\":[{\"Namespace\":\"Sluice\","
                 + "\"Dimensions\":[[\"Pipeline\"]],\"Metrics\":[{\"Name\":\"WindowsDiffering\",\"Unit\":\"Count\"},"
                 + "{\"Name\":\"WindowsCompared\",\"Unit\":\"Count\"},{\"Name\":\"NightlyChecksCompleted\","
