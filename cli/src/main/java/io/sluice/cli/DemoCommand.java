@@ -163,6 +163,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
 
+            step(archiveSummary(s3, live.dataBucket(), orders.size() + BAD_RECORDS.length));
             LocalDate yesterday = yesterdayStart.atOffset(ZoneOffset.UTC).toLocalDate();
             step("nightly: recomputing " + yesterday + " from s3://" + live.dataBucket() + "/"
                     + RawArchive.dayPrefix(pipeline, yesterday) + " (the 01:00 schedule's job)");
@@ -209,6 +210,21 @@ final class DemoCommand implements Callable<Integer> {
                 : "INCONSISTENT: " + report.windowsDiffering() + " windows differ " + report.firstDifferences()
                 + ", or nothing was compared, or the DLQ count is off");
         return ok ? 0 : 1;
+    }
+
+    /** Objects and bytes of the archive, and what they cost per million records at S3 Standard list prices. */
+    private static String archiveSummary(S3Client s3, String bucket, int records) {
+        long objects = 0;
+        long bytes = 0;
+        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("archive/")).contents()) {
+            objects++;
+            bytes += o.size();
+        }
+        double perMillion = 1e6 / records;
+        // PUT $0.005 per 1,000; storage $0.023 per GB-month (us-east-1).
+        return String.format("archive: %,d objects, %,d bytes (gzip) for %,d records: per million records %,.0f PUTs "
+                + "= $%.4f, %.1f MB = $%.4f per month stored", objects, bytes, records, objects * perMillion,
+                objects * perMillion * 0.005 / 1000, bytes * perMillion / 1e6, bytes * perMillion / 1e9 * 0.023);
     }
 
     private static void step(String message) {
