@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
     private static final ObjectMapper DEAD_LETTER_JSON = new ObjectMapper();
     private static final String[] BAD_RECORDS = {"{not json", "{\"orderId\":\"o-x\",\"amount\":\"12\"}"};
 
-    @Option(names = "--records", defaultValue = "6000", description = "Orders of today (yesterday: 4/5 as many). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--records", defaultValue = "4000", description = "Orders of today (yesterday: 4/5 as many). Default: ${DEFAULT-VALUE}.")
     int records;
 
     @Option(names = "--minutes", defaultValue = "10", description = "Event-time span of the orders. Default: ${DEFAULT-VALUE}.")

@@ -31,9 +31,17 @@ public class DashboardFactory {
         return builder.build();
     }
 
+    /** The Lambda environment variable naming the results table (the template sets it). */
+    public static final String RESULTS_TABLE_VARIABLE = "SLUICE_DASHBOARD_RESULTS_TABLE";
+
     @Singleton
-    ResultsReader reader(DynamoDbClient dynamo, @Value("${sluice.dashboard.results-table}") String table) {
-        return new ResultsReader(dynamo, table);
+    ResultsReader reader(DynamoDbClient dynamo, @Value("${sluice.dashboard.results-table:}") String table) {
+        String name = table != null && !table.isBlank() ? table : System.getenv(RESULTS_TABLE_VARIABLE);
+        if (name == null || name.isBlank()) {
+            throw new IllegalStateException("missing environment variable " + RESULTS_TABLE_VARIABLE
+                    + " (or property sluice.dashboard.results-table)");
+        }
+        return new ResultsReader(dynamo, name);
     }
 
     @Singleton

@@ -1,5 +1,6 @@
 package io.sluice.dashboard;
 
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
 
 /**
@@ -12,4 +13,14 @@ import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
  * }</pre>
  */
 public class DashboardFunctionUrlHandler extends APIGatewayV2HTTPEventFunction {
+
+    /** Lambda's constructor: the application context from the environment. */
+    public DashboardFunctionUrlHandler() {
+        super();
+    }
+
+    /** Tests' constructor: a started context with the dashboard's properties. */
+    public DashboardFunctionUrlHandler(ApplicationContext context) {
+        super(context);
+    }
 }

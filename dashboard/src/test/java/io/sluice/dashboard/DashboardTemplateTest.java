@@ -46,7 +46,7 @@ class DashboardTemplateTest {
         }
         assertThat(actions).containsExactly("dynamodb:Query");
         assertThat(resources).containsExactly(template.arn("ResultsTable"));
-        assertThat(function.path("Environment").path("Variables").path("SLUICE_DASHBOARD_RESULTS_TABLE").isMissingNode())
+        assertThat(function.path("Environment").path("Variables").path(DashboardFactory.RESULTS_TABLE_VARIABLE).isMissingNode())
                 .isFalse();
     }
 }
