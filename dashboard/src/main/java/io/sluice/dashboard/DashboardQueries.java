@@ -30,18 +30,24 @@ public final class DashboardQueries {
         this.reader = reader;
     }
 
-    /** {@code {"pipeline","table","from","to","total":[Point],"top":[{key,count,sumCents,points}],"itemsRead"}}. */
+    /**
+     * {@code {"pipeline","table","source","from","to","total":[Point],"top":[{key,count,sumCents,points}],"itemsRead"}}:
+     * the curve from the per-window totals (one item a window), the top keys from the rows (one item a window and
+     * key; skipped with {@code top=0}).
+     */
     public Map<String, Object> series(SeriesRequest request) {
         long before = reader.itemsRead();
-        Series series = Series.of(reader.rows(request.tablePipeline(), request.from(), request.to()));
+        Series totals = Series.of(reader.totals(request.tablePipeline(), request.from(), request.to()));
+        List<Series.KeySeries> top = request.top() == 0 ? List.of()
+                : Series.of(reader.rows(request.tablePipeline(), request.from(), request.to())).topKeys(request.top());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("pipeline", request.pipeline());
         body.put("table", request.tablePipeline());
         body.put("source", request.job() == null ? "live" : "offline");
         body.put("from", request.from().toEpochMilli());
         body.put("to", request.to().toEpochMilli());
-        body.put("total", series.total());
-        body.put("top", series.topKeys(request.top()));
+        body.put("total", totals.total());
+        body.put("top", top);
         body.put("itemsRead", reader.itemsRead() - before);
         return body;
     }
@@ -54,13 +60,9 @@ public final class DashboardQueries {
         long before = reader.itemsRead();
         Instant dayStart = request.dayStart();
         Instant end = request.at().plusMillis(1);
-        Series today = Series.of(reader.rows(request.pipeline(), dayStart, end));
-        List<ResultItem> yesterdayRows = new ArrayList<>();
-        for (ResultItem row : reader.rows(request.pipeline(), request.yesterday(dayStart), request.yesterday(end))) {
-            long aligned = request.today(Instant.ofEpochMilli(row.windowStart())).toEpochMilli();
-            yesterdayRows.add(new ResultItem(aligned, row.key(), row.count(), row.sumCents(), row.isFinal()));
-        }
-        Series yesterday = Series.of(yesterdayRows);
+        Series today = Series.of(reader.totals(request.pipeline(), dayStart, end));
+        Series yesterday = Series.of(aligned(request,
+                reader.totals(request.pipeline(), request.yesterday(dayStart), request.yesterday(end))));
         long window = today.latestAtOrBefore(request.at().toEpochMilli());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("pipeline", request.pipeline());
@@ -75,9 +77,16 @@ public final class DashboardQueries {
             Point then = yesterday.totalAt(window);
             body.put("current", comparison(now.sumCents(), then.sumCents(), now.isFinal()));
             body.put("daySoFar", comparison(today.sumThrough(window), yesterday.sumThrough(window), true));
+            // The keys of the compared window only: its rows today and at the same time yesterday.
+            Instant w = Instant.ofEpochMilli(window);
+            Instant wYesterday = request.yesterday(w);
+            Series keysNow = Series.of(reader.rows(request.pipeline(), w, w.plusMillis(1)));
+            Series keysThen = Series.of(aligned(request, reader.rows(request.pipeline(), wYesterday,
+                    wYesterday.plusMillis(1))));
             List<Map<String, Object>> top = new ArrayList<>();
-            for (Series.KeySeries k : today.topKeysAt(request.top(), window)) {
-                Map<String, Object> row = comparison(today.keyAt(k.key(), window), yesterday.keyAt(k.key(), window), true);
+            for (Series.KeySeries k : keysNow.topKeysAt(request.top(), window)) {
+                Map<String, Object> row = comparison(keysNow.keyAt(k.key(), window), keysThen.keyAt(k.key(), window),
+                        true);
                 row.put("key", k.key());
                 top.add(row);
             }
@@ -85,6 +94,16 @@ public final class DashboardQueries {
         }
         body.put("itemsRead", reader.itemsRead() - before);
         return body;
+    }
+
+    // Yesterday's rows moved onto today's time of day.
+    private static List<ResultItem> aligned(CompareRequest request, List<ResultItem> yesterdayRows) {
+        List<ResultItem> aligned = new ArrayList<>(yesterdayRows.size());
+        for (ResultItem row : yesterdayRows) {
+            long t = request.today(Instant.ofEpochMilli(row.windowStart())).toEpochMilli();
+            aligned.add(new ResultItem(t, row.key(), row.count(), row.sumCents(), row.isFinal()));
+        }
+        return aligned;
     }
 
     /** The latest nightly check: {@code {"pipeline","present":false}} when none has run yet. */

@@ -32,6 +32,8 @@ public final class ResultsReader implements AutoCloseable {
 
     /** Partition prefix of consistency reports: {@code consistency#<pipeline>}. */
     public static final String CONSISTENCY_PREFIX = "consistency#";
+    /** Partition suffix of per-window totals ({@code DynamoDbWindowTotalsSink}): {@code <pipeline>#totals}. */
+    public static final String TOTALS_SUFFIX = "#totals";
     static final int PARALLEL = 8;
     private static final long SLICE_MILLIS = 3_600_000L;
 
@@ -69,6 +71,36 @@ public final class ResultsReader implements AutoCloseable {
             }
         }
         return rows;
+    }
+
+    /**
+     * Per-window totals in {@code [from, to)} from the {@code <pipeline>#totals} items the firing writes beside the
+     * rows (one per window, whatever the number of keys), as items with key {@code ""}.
+     */
+    public List<ResultItem> totals(String pipeline, Instant from, Instant to) {
+        List<ResultItem> totals = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryRequest.Builder request = QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("pk = :p AND sk BETWEEN :from AND :to")
+                    .projectionExpression("ws, #c, sum_cents, #f")
+                    .expressionAttributeNames(Map.of("#c", "count", "#f", "final"))
+                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(pipeline + TOTALS_SUFFIX),
+                            ":from", AttributeValue.fromS(pad(from.toEpochMilli())),
+                            ":to", AttributeValue.fromS(pad(to.toEpochMilli() - 1))));
+            if (startKey != null) {
+                request.exclusiveStartKey(startKey);
+            }
+            QueryResponse response = dynamo.query(request.build());
+            itemsRead.addAndGet(response.count());
+            for (Map<String, AttributeValue> item : response.items()) {
+                totals.add(new ResultItem(Long.parseLong(item.get("ws").n()), "", number(item.get("count")),
+                        number(item.get("sum_cents")), !item.containsKey("final") || item.get("final").bool()));
+            }
+            startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        return totals;
     }
 
     /** The latest consistency report of a pipeline's nightly runs, as stored (attribute name to value). */

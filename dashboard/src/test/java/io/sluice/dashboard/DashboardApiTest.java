@@ -16,7 +16,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 
+import static io.sluice.dashboard.ResultsFixture.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The JSON API served by Micronaut over a results table on local AWS (moto_server). */
@@ -38,20 +40,21 @@ class DashboardApiTest {
     static void start(LocalAws aws) {
         results = new ResultsFixture(aws);
         long at = DAY + 750 * MIN;                       // 12:30 local
-        results.row(P, at - MIN, "c-1", 3, 3000, true);
-        results.row(P, at - MIN, "c-2", 1, 500, true);
-        results.row(P, at, "c-1", 2, 2500, true);
-        results.row(P, at, "c-2", 4, 9000, true);
-        results.row(P, at, "c-3", 1, 100, true);
-        results.row(P, at + MIN, "c-1", 1, 700, false);  // an early update of the open window
-        // Yesterday, same local times.
-        results.row(P, at - MIN - 86_400_000L, "c-1", 2, 2000, true);
-        results.row(P, at - 86_400_000L, "c-1", 2, 2000, true);
-        results.row(P, at - 86_400_000L, "c-2", 3, 6000, true);
-        // Yesterday before midnight today-minus-one: outside the day so far.
-        results.row(P, YESTERDAY - MIN, "c-1", 9, 99_999, true);
-        // A nightly job's rows are their own pipeline.
-        results.row(P + "-nightly-2026-11-11", at, "c-1", 2, 2400, true);
+        results.rows(List.of(
+                row(P, at - MIN, "c-1", 3, 3000, true),
+                row(P, at - MIN, "c-2", 1, 500, true),
+                row(P, at, "c-1", 2, 2500, true),
+                row(P, at, "c-2", 4, 9000, true),
+                row(P, at, "c-3", 1, 100, true),
+                row(P, at + MIN, "c-1", 1, 700, false),  // an early update of the open window
+                // Yesterday, same local times.
+                row(P, at - MIN - 86_400_000L, "c-1", 2, 2000, true),
+                row(P, at - 86_400_000L, "c-1", 2, 2000, true),
+                row(P, at - 86_400_000L, "c-2", 3, 6000, true),
+                // Yesterday before midnight today-minus-one: outside the day so far.
+                row(P, YESTERDAY - MIN, "c-1", 9, 99_999, true),
+                // A nightly job's rows are their own pipeline.
+                row(P + "-nightly-2026-11-11", at, "c-1", 2, 2400, true)));
         server = results.serve();
     }
 
@@ -77,7 +80,18 @@ class DashboardApiTest {
         assertThat(body.path("top").get(0).path("key").asText()).isEqualTo("c-2");   // 9,500 over the range
         assertThat(body.path("top").get(1).path("key").asText()).isEqualTo("c-1");   // 6,200
         assertThat(body.path("top").get(1).path("points")).hasSize(3);
-        assertThat(body.path("itemsRead").asLong()).isEqualTo(6);
+        // 3 window totals for the curve, 6 rows for the top keys.
+        assertThat(body.path("itemsRead").asLong()).isEqualTo(9);
+    }
+
+    @Test
+    void series_withoutTopKeys_readsOneItemPerWindow_whateverTheNumberOfKeys() throws Exception {
+        long at = DAY + 750 * MIN;
+        JsonNode body = get("/api/series?pipeline=" + P + "&from=" + (at - MIN) + "&to=" + (at + 2 * MIN) + "&top=0", 200);
+
+        assertThat(body.path("total").get(1).path("sumCents").asLong()).isEqualTo(11_600);
+        assertThat(body.path("top")).isEmpty();
+        assertThat(body.path("itemsRead").asLong()).isEqualTo(3);
     }
 
     @Test

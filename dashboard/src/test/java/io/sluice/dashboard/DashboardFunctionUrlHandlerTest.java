@@ -20,7 +20,7 @@ class DashboardFunctionUrlHandlerTest {
     @Test
     void functionUrlEvents_getTheApisJson_its400s_andThePage(LocalAws aws) throws Exception {
         try (ResultsFixture results = new ResultsFixture(aws)) {
-            results.row("gmv-by-category", 1_605_052_800_000L, "c-1", 2, 3998, true);
+            results.rows(java.util.List.of(ResultsFixture.row("gmv-by-category", 1_605_052_800_000L, "c-1", 2, 3998, true)));
             // Lambda sets SLUICE_DASHBOARD_RESULTS_TABLE; properties stand in for the environment here.
             ApplicationContext context = ApplicationContext.builder().properties(Map.of(
                     "sluice.dashboard.results-table", results.table,

@@ -124,7 +124,7 @@ class DashboardPageTest {
                 StandardCopyOption.REPLACE_EXISTING);
 
         // A live window tampered with after the fact: the next nightly check finds it and the page turns red.
-        results.row(P, yesterdayWindow - 60 * MIN, "c-3", 1, 1, true);
+        results.tamper(ResultsFixture.row(P, yesterdayWindow - 60 * MIN, "c-3", 1, 1, true));
         ConsistencyReport differing = check.compareAndStore(P, P + "-nightly-2026-11-10", "2026-11-10", dayStart,
                 dayEnd, Instant.parse("2026-11-10T17:31:00Z").toEpochMilli());
         assertThat(differing.windowsDiffering()).isEqualTo(1);

@@ -133,6 +133,11 @@ public final class LambdaWiring {
         sinks.add(new S3ResultsSink(clients.s3(), config.resultsBucket(), "results/", csv));
         config.resultsTable().ifPresent(t -> sinks.add(new DynamoDbResultsSink(clients.dynamo(), t, columns,
                 Duration.ofDays(config.resultsRetentionDays()))));
+        // Per-window totals for the dashboard's curves (fixed windows only: a session's start is per key).
+        if (!(definition.windows() instanceof io.sluice.functions.window.SessionWindows)) {
+            config.resultsTable().ifPresent(t -> sinks.add(new io.sluice.functions.io.dynamodb.DynamoDbWindowTotalsSink(
+                    clients.dynamo(), t, columns, Duration.ofDays(config.resultsRetentionDays()))));
+        }
         config.outputStream().ifPresent(s -> sinks.add(new KinesisOutputSink(clients.kinesis(), s, columns)));
         return sinks;
     }
