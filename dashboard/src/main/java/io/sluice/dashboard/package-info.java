@@ -14,10 +14,14 @@
  *   <li><b>Same time yesterday</b> is aligned by local time of day in the zone {@code tz} (default UTC): the point of
  *   10:00 today is compared with 10:00 yesterday, across a daylight-saving change too (the instants then differ by
  *   23 or 25 hours).</li>
+ *   <li><b>Curves from one item per window.</b> A 24 h range at 1,000 keys is 1,440,000 rows; the firing also
+ *   writes one totals item per window ({@code pk = <pipeline>#totals}, {@code DynamoDbWindowTotalsSink}), so the
+ *   curves and the day so far read 1,440 items a day whatever the number of keys. Rows are read only for keys: the
+ *   compared window today and yesterday (the page's top categories), or a series' {@code top} over its range (which
+ *   costs one item per window and key; {@code top=0} skips it). The reader splits a range into hour slices queried in
+ *   parallel and projects only the attributes it sums (BENCHMARKS.md, dashboard section).</li>
  *   <li><b>Bounded.</b> A range covers at most 48 h ({@value SeriesRequest#MAX_RANGE_HOURS} h), {@code top} at most
- *   {@value SeriesRequest#MAX_TOP} keys; anything else is a 400 with a message naming the parameter. A 24 h range at
- *   1,000 keys reads 1,440,000 items: the reader splits the range into hour slices queried in parallel and projects
- *   only the attributes it sums (BENCHMARKS.md, dashboard section, has the latency).</li>
+ *   {@value SeriesRequest#MAX_TOP} keys; anything else is a 400 with a message naming the parameter.</li>
  *   <li><b>Exact numbers.</b> Sums are integer cents ({@code long}, {@link Math#addExact}), never floating point;
  *   only the percentages the page shows are computed in floating point, from those integers.</li>
  * </ul>
