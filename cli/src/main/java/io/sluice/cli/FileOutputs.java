@@ -11,6 +11,8 @@ import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.functions.runtime.ResultRow;
 
 import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -24,7 +26,8 @@ import java.util.List;
  * The CLI's outputs: final results kept until the end and written sorted as CSV; rejected and late records
  * streamed as JSON lines (rejected: {@code {"line":17,"reason":"missing field [amount]","record":"..."}}); early
  * updates streamed as CSV if asked for. The rejects and late files are always (re)created, so a stale file of an
- * earlier run never misleads.
+ * earlier run never misleads. More rejects than {@code maxRejects} stop the run ({@link RejectLimitException}): the
+ * rejects file then holds exactly the first {@code maxRejects}, and no results are written.
  */
 final class FileOutputs implements Outputs, AutoCloseable {
 
@@ -36,12 +39,20 @@ final class FileOutputs implements Outputs, AutoCloseable {
     private final Writer rejects;
     private final Writer late;
     private final Writer updates;
+    private final long maxRejects;
+    private final Path rejectsFile;
+    private long rejected;
 
-    FileOutputs(PipelineDefinition<?> definition, Path out, Path rejectsFile, Path lateFile, Path updatesFile)
-            throws IOException {
+    /**
+     * @param out the results CSV, or null when {@link #writeResults(PrintStream)} writes them to a stream
+     */
+    FileOutputs(PipelineDefinition<?> definition, Path out, Path rejectsFile, Path lateFile, Path updatesFile,
+                long maxRejects) throws IOException {
         this.csv = ResultCsv.of(definition);
         this.out = out;
-        Path parent = out.toAbsolutePath().getParent();
+        this.maxRejects = maxRejects;
+        this.rejectsFile = rejectsFile;
+        Path parent = out == null ? null : out.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
@@ -79,6 +90,10 @@ final class FileOutputs implements Outputs, AutoCloseable {
 
     @Override
     public synchronized void rejected(RejectedRecord record) {
+        if (++rejected > maxRejects) {
+            flush(rejects);
+            throw new RejectLimitException(maxRejects, rejectsFile);
+        }
         ObjectNode node = JSON.createObjectNode();
         putPosition(node, record.position());
         node.put("reason", record.reason());
@@ -86,7 +101,15 @@ final class FileOutputs implements Outputs, AutoCloseable {
         write(rejects, node + "\n");
     }
 
-    /** Writes the final results, sorted by window start then key. */
+    /** Writes the final results to {@code target} (standard output), sorted by window start then key. */
+    synchronized void writeResults(PrintStream target) throws IOException {
+        finalRows.sort(CollectingOutputs.ROW_ORDER);
+        Writer writer = new BufferedWriter(new OutputStreamWriter(target, StandardCharsets.UTF_8));
+        csv.write(finalRows, writer);
+        writer.flush();
+    }
+
+    /** Writes the final results to the {@code out} file, sorted by window start then key. */
     synchronized void writeResults() throws IOException {
         finalRows.sort(CollectingOutputs.ROW_ORDER);
         Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
@@ -111,6 +134,14 @@ final class FileOutputs implements Outputs, AutoCloseable {
             node.put("line", Long.parseLong(position.substring(5)));
         } else {
             node.put("position", position);
+        }
+    }
+
+    private static void flush(Writer writer) {
+        try {
+            writer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -26,8 +26,8 @@ final class GenCommand implements Callable<Integer> {
     @Option(names = "--minutes", defaultValue = "60", description = "Time span of the night in minutes. Default: ${DEFAULT-VALUE}.")
     long minutes;
 
-    @Option(names = "--out", required = true, description = "Output file; a .gz suffix compresses it.")
-    Path out;
+    @Option(names = "--out", required = true, description = "Output file, a .gz suffix compresses it; - for standard output.")
+    String out;
 
     @Override
     public Integer call() throws Exception {
@@ -40,16 +40,25 @@ final class GenCommand implements Callable<Integer> {
         OrdersGenerator generator = OrdersGenerator.builder().records(records).seed(seed)
                 .duration(Duration.ofMinutes(minutes)).build();
         long started = System.nanoTime();
-        Path parent = out.toAbsolutePath().getParent();
+        if ("-".equals(out)) {
+            // `sluice gen --out - | sluice run --input - --out -`: plain JSON lines on standard output.
+            OutputStream stdout = new java.io.BufferedOutputStream(System.out, 1 << 16);
+            generator.writeJsonLines(stdout);
+            stdout.flush();
+            System.err.printf("wrote %d orders to standard output in %.1f s%n", records, (System.nanoTime() - started) / 1e9);
+            return 0;
+        }
+        Path file = Path.of(out);
+        Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        try (OutputStream file = Files.newOutputStream(out);
-             OutputStream sink = out.toString().endsWith(".gz") ? new FastGzip(file) : file) {
+        try (OutputStream stream = Files.newOutputStream(file);
+             OutputStream sink = out.endsWith(".gz") ? new FastGzip(stream) : stream) {
             generator.writeJsonLines(sink);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.err.printf("wrote %d orders to %s (%d bytes) in %.1f s%n", records, out, Files.size(out), seconds);
+        System.err.printf("wrote %d orders to %s (%d bytes) in %.1f s%n", records, out, Files.size(file), seconds);
         return 0;
     }
 

@@ -21,7 +21,9 @@ import java.util.concurrent.Callable;
  * {@code sluice local up|down|status}: local AWS that outlives the command. Without Docker, kinesis-mock and
  * moto_server run detached and are recorded in {@code .sluice/local/state.json}; with Docker (or
  * {@code --env localstack}), LocalStack runs from {@code localstack/docker-compose.yml}. {@code up} provisions
- * everything {@code template.yaml} declares and prints the endpoints with an {@code export AWS_...} block.
+ * everything {@code template.yaml} declares; the provisioning table and endpoints go to standard error and only the
+ * {@code export AWS_...} lines to standard output, so {@code eval "$(./sluice local up)"} sets them in the shell.
+ * {@code status} exits 1 when local AWS is not (fully) running.
  */
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = "Start, stop or inspect local AWS (emulators, or LocalStack when Docker is available).",
@@ -60,6 +62,25 @@ final class LocalCommand implements Runnable {
         return home().resolve("localstack").resolve("docker-compose.yml");
     }
 
+    /** Whether {@code docker compose} (the plugin) answers; without it LocalStack cannot start from the compose file. */
+    static boolean composeAvailable() {
+        try {
+            Process p = new ProcessBuilder("docker", "compose", "version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Lines of {@code text} starting with {@code export } go to {@code out}, every other line to {@code err}. */
+    static void splitExports(String text, java.io.PrintStream out, java.io.PrintStream err) {
+        text.lines().forEach(line -> (line.startsWith("export ") ? out : err).println(line));
+    }
+
     private static int compose(String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of("docker", "compose", "-f", composeFile().toString()));
         command.addAll(List.of(args));
@@ -83,6 +104,10 @@ final class LocalCommand implements Runnable {
             long started = System.nanoTime();
             LocalAws aws;
             if ("localstack".equals(kind)) {
+                if (!composeAvailable()) {
+                    throw new SluiceCommand.UsageException("--env localstack needs Docker with the compose plugin "
+                            + "(`docker compose version` failed); use --env emulators");
+                }
                 if (compose("up", "-d", "--wait") != 0) {
                     throw new IllegalStateException("docker compose up failed for " + composeFile());
                 }
@@ -95,8 +120,8 @@ final class LocalCommand implements Runnable {
             System.err.printf("local AWS (%s) ready in %.1f s%n", kind, (System.nanoTime() - started) / 1e9);
             Template template = Template.load(home().resolve("template.yaml"),
                     TemplateOptions.local().withParameter("Stage", stage));
-            System.out.print(Provisioner.provision(template, aws));
-            System.out.print(aws.describe());
+            System.err.print(Provisioner.provision(template, aws));
+            splitExports(aws.describe(), System.out, System.err);
             return 0;
         }
 
@@ -141,9 +166,13 @@ final class LocalCommand implements Runnable {
                 System.out.println("LocalStack (docker compose) at " + Files.readString(localStackMarker()).strip());
                 return 0;
             }
-            System.out.print(LocalAwsState.load(stateDir()).map(LocalAwsState::status)
-                    .orElse("Local AWS is not running (start it with ./sluice local up)\n"));
-            return 0;
+            var state = LocalAwsState.load(stateDir());
+            if (state.isEmpty()) {
+                System.out.println("Local AWS is not running (start it with ./sluice local up)");
+                return 1;
+            }
+            System.out.print(state.get().status());
+            return state.get().alive() ? 0 : 1;
         }
     }
 }

@@ -12,8 +12,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -29,17 +35,26 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--pipeline", required = true, description = "Pipeline name, e.g. gmv-by-category or gmv-total.")
     String pipeline;
 
+    @Option(names = "--jar", description = "A jar with your own pipelines: a PipelineRegistry.Provider named in its "
+            + "META-INF/services/io.sluice.functions.api.PipelineRegistry$Provider. Repeatable.")
+    List<Path> jars = new ArrayList<>();
+
     @Option(names = "--input", required = true, description = "JSON lines file (plain or .gz), or - for standard input.")
     String input;
 
-    @Option(names = "--out", required = true, description = "Results CSV: header, then rows sorted by window start and key.")
-    Path out;
+    @Option(names = "--out", required = true,
+            description = "Results CSV (header, then rows sorted by window start and key), or - for standard output.")
+    String out;
+
+    @Option(names = "--max-rejects", description = "Stop (exit code 3) when more than this many records are rejected. "
+            + "Default: no limit.")
+    Long maxRejects;
 
     @Option(names = "--mode", defaultValue = "batch", description = "batch or stream. Default: ${DEFAULT-VALUE}.")
     Mode mode;
 
-    @Option(names = "--shards", defaultValue = "4", description = "Stream mode: simulated shards. Default: ${DEFAULT-VALUE}.")
-    int shards;
+    @Option(names = "--shards", description = "Stream mode: simulated shards. Default: 4.")
+    Integer shards;
 
     @Option(names = "--tasks", description = "Batch mode: parallel byte-range tasks. Default: number of cores.")
     Integer tasks;
@@ -63,41 +78,55 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PipelineDefinition<?> definition;
         try {
-            definition = PipelineRegistry.builtIn().get(pipeline);
+            definition = registry().get(pipeline);
         } catch (UnknownPipelineException e) {
             throw new SluiceCommand.UsageException(e.getMessage());
         }
-        requireRange("--shards", shards, 1024);
+        int shardCount = requireRange("--shards", shards != null ? shards : 4, 1024);
         int size = requireRange("--batch-size", batchSize != null ? batchSize : mode == Mode.batch ? 100_000 : 1_000,
                 10_000_000);
         int taskCount = requireRange("--tasks", tasks != null ? tasks : Runtime.getRuntime().availableProcessors(), 1024);
-        LocalInput source;
-        try {
-            source = "-".equals(input) ? LocalInput.stdin() : LocalInput.of(Path.of(input));
-        } catch (NoSuchFileException e) {
-            throw new SluiceCommand.UsageException("input file not found: " + input);
+        if (maxRejects != null && maxRejects < 0) {
+            throw new SluiceCommand.UsageException("--max-rejects must be 0 or more but was " + maxRejects);
         }
-        Path rejectsFile = rejects != null ? rejects : sibling(out, ".rejects.jsonl");
-        Path lateFile = late != null ? late : sibling(out, ".late.jsonl");
+        if (mode == Mode.batch && shards != null) {
+            System.err.println("warning: --shards applies to --mode stream; batch mode splits the input into --tasks");
+        }
+        if (mode == Mode.stream && tasks != null) {
+            System.err.println("warning: --tasks applies to --mode batch; stream mode reads --shards");
+        }
+        boolean toStdout = "-".equals(out);
+        Path outFile = toStdout ? null : Path.of(out);
+        Path rejectsFile = rejects != null ? rejects : toStdout ? Path.of("sluice-run.rejects.jsonl") : sibling(outFile, ".rejects.jsonl");
+        Path lateFile = late != null ? late : toStdout ? Path.of("sluice-run.late.jsonl") : sibling(outFile, ".late.jsonl");
+        LocalInput source = openInput(outFile, rejectsFile, lateFile, updates);
 
-        ProgressBar bar = quiet ? null : ProgressBar.onTerminal(source.size());
-        LocalRunner runner = mode == Mode.batch ? LocalRunner.batch(taskCount, size) : LocalRunner.stream(shards, size);
+        ProgressBar bar = quiet || toStdout && System.console() == null ? null : ProgressBar.onTerminal(source.size());
+        LocalRunner runner = mode == Mode.batch ? LocalRunner.batch(taskCount, size) : LocalRunner.stream(shardCount, size);
         if (bar != null) {
             runner.withProgress(bar);
         }
         RunSummary summary;
-        try (FileOutputs outputs = new FileOutputs(definition, out, rejectsFile, lateFile, updates)) {
+        try (FileOutputs outputs = new FileOutputs(definition, outFile, rejectsFile, lateFile, updates,
+                maxRejects == null ? Long.MAX_VALUE : maxRejects)) {
             summary = runner.run(CompiledPipeline.compile(definition), source, new InMemoryStateStore(), outputs);
-            outputs.writeResults();
+            if (toStdout) {
+                outputs.writeResults(System.out);
+            } else {
+                outputs.writeResults();
+            }
         } finally {
             if (bar != null) {
                 bar.done();
             }
         }
+        var m = summary.metrics();
+        if (m.recordsIn() == 0 && m.blankLines() == 0) {
+            System.err.println("warning: the input " + source.name() + " is empty: no records, no results");
+        }
         if (!quiet) {
-            var m = summary.metrics();
             System.err.printf("%s: %s%n", definition.name(), summary.describe());
-            System.err.printf("results: %s (%d rows)%n", out, m.rowsOut());
+            System.err.printf("results: %s (%d rows)%n", toStdout ? "standard output" : out, m.rowsOut());
             if (m.rejected() > 0) {
                 System.err.printf("rejected: %d records, see %s%n", m.rejected(), rejectsFile);
             }
@@ -109,6 +138,60 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The built-in pipelines plus those of every {@code --jar}. */
+    private PipelineRegistry registry() {
+        if (jars.isEmpty()) {
+            return PipelineRegistry.builtIn();
+        }
+        List<URL> urls = new ArrayList<>();
+        for (Path jar : jars) {
+            if (!Files.isRegularFile(jar)) {
+                throw new SluiceCommand.UsageException("--jar " + jar + ": no such file");
+            }
+            try {
+                urls.add(jar.toUri().toURL());
+            } catch (MalformedURLException e) {
+                throw new SluiceCommand.UsageException("--jar " + jar + ": " + e.getMessage());
+            }
+        }
+        // Left open for the run: the pipeline's classes load lazily from it. The JVM exits after the command.
+        URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), RunCommand.class.getClassLoader());
+        try {
+            return PipelineRegistry.builtIn(loader);
+        } catch (java.util.ServiceConfigurationError | IllegalArgumentException e) {
+            throw new SluiceCommand.UsageException("--jar: cannot load its pipelines: " + SluiceCommand.oneLine(e));
+        }
+    }
+
+    /** Opens the input, refusing a directory and an output that would overwrite it. */
+    private LocalInput openInput(Path outFile, Path rejectsFile, Path lateFile, Path updatesFile) throws IOException {
+        if ("-".equals(input)) {
+            return LocalInput.stdin();
+        }
+        Path in = Path.of(input);
+        if (Files.isDirectory(in)) {
+            throw new SluiceCommand.UsageException("--input " + input + " is a directory: give a file, or - for standard input");
+        }
+        for (Path output : new Path[] {outFile, rejectsFile, lateFile, updatesFile}) {
+            if (output != null && sameFile(in, output)) {
+                throw new SluiceCommand.UsageException("--input " + input + " is also an output (" + output
+                        + "): it would be overwritten");
+            }
+        }
+        try {
+            return LocalInput.of(in);
+        } catch (NoSuchFileException e) {
+            throw new SluiceCommand.UsageException("input file not found: " + input);
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) throws IOException {
+        if (Files.exists(a) && Files.exists(b)) {
+            return Files.isSameFile(a, b);
+        }
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
     private static int requireRange(String option, int value, int max) {

@@ -27,10 +27,18 @@ public final class SluiceCommand implements Runnable {
 
     /** Runs the command line and returns its exit code (for tests). */
     public static int execute(String... args) {
+        OneLineLogging.install();
         CommandLine cli = new CommandLine(new SluiceCommand());
+        // A mistyped option gets one line and a pointer to --help, not the whole usage.
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println("error: " + oneLine(e));
+            failed.getErr().println("try: sluice " + (failed == cli ? "" : failed.getCommandName() + " ") + "--help");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + oneLine(e));
-            return e instanceof UsageException ? 2 : 1;
+            return e instanceof UsageException ? 2 : causedByRejectLimit(e) ? RejectLimitException.EXIT_CODE : 1;
         });
         return cli.execute(args);
     }
@@ -40,7 +48,21 @@ public final class SluiceCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
+    private static boolean causedByRejectLimit(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RejectLimitException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String oneLine(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RejectLimitException) {
+                e = t;
+            }
+        }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);

@@ -40,10 +40,25 @@ public final class PipelineRegistry {
         return new Builder();
     }
 
-    /** The pipelines of every {@link Provider} on the class path (the GMV examples among them). */
+    /**
+     * The pipelines of every {@link Provider} on the class path (the GMV examples among them). On Lambda, a layer's
+     * {@code java/lib/*.jar} is on the class path: that is how a deployment runs your pipelines
+     * ({@code PipelinesLayerArn} in {@code template.yaml}).
+     */
     public static PipelineRegistry builtIn() {
+        return builtIn(Thread.currentThread().getContextClassLoader());
+    }
+
+    /**
+     * The pipelines of every {@link Provider} that {@code loader} finds, e.g. a class loader over your jar whose
+     * {@code META-INF/services/io.sluice.functions.api.PipelineRegistry$Provider} names your provider class
+     * ({@code sluice run --jar my-pipelines.jar}).
+     *
+     * @throws IllegalArgumentException if two providers register the same name
+     */
+    public static PipelineRegistry builtIn(ClassLoader loader) {
         Builder builder = builder();
-        for (Provider provider : ServiceLoader.load(Provider.class)) {
+        for (Provider provider : ServiceLoader.load(Provider.class, loader)) {
             for (PipelineDefinition<?> definition : provider.pipelines()) {
                 builder.register(() -> definition);
             }

@@ -27,6 +27,11 @@ public final class KinesisOperatorHandler implements RequestHandler<KinesisEvent
     private final KinesisOperator operator;
     private final RawArchive archive;
 
+    static {
+        // JSON lines on Lambda (LoggingConfig.LogFormat: JSON); nothing changes elsewhere.
+        LambdaLogging.installOnLambda(System.getenv());
+    }
+
     /** Lambda's constructor: pipeline, clients and state store from the environment ({@link HandlerConfig}). */
     public KinesisOperatorHandler() {
         this(LambdaWiring.fromEnvironment());

@@ -26,6 +26,11 @@ public final class S3BatchHandler implements RequestStreamHandler {
 
     private final S3BatchOperator operator;
 
+    static {
+        // JSON lines on Lambda (LoggingConfig.LogFormat: JSON); nothing changes elsewhere.
+        LambdaLogging.installOnLambda(System.getenv());
+    }
+
     /** Lambda's constructor: pipeline, clients and state store from the environment ({@link HandlerConfig}). */
     public S3BatchHandler() {
         this(LambdaWiring.fromEnvironment().s3BatchOperator(Clock.systemUTC(), System.out));

@@ -19,6 +19,11 @@ public final class ScheduledFirerHandler implements RequestHandler<ScheduledEven
 
     private final ScheduledFirer firer;
 
+    static {
+        // JSON lines on Lambda (LoggingConfig.LogFormat: JSON); nothing changes elsewhere.
+        LambdaLogging.installOnLambda(System.getenv());
+    }
+
     /** Lambda's constructor: pipeline, clients and state store from the environment ({@link HandlerConfig}). */
     public ScheduledFirerHandler() {
         this(LambdaWiring.fromEnvironment().scheduledFirer(Clock.systemUTC(), System.out));

@@ -93,8 +93,65 @@ class BadInputCorpusTest {
         assertThat(csv.toString()).contains("0,'-2+3,1,1", "0,c-1,1,1", "'=HYPERLINK(");
     }
 
+    @ParameterizedTest(name = "{0} mode")
+    @ValueSource(strings = {"batch", "stream"})
+    void aTenMegabyteLine_isOneRejectWithoutItsBytes_andTheRunGoesOn(String mode) throws IOException {
+        ByteArrayOutputStream input = new ByteArrayOutputStream();
+        input.writeBytes(line(new Order("o-1", "u", "c-1", 100, 10_000).toJson()));
+        byte[] huge = new byte[10 << 20];
+        java.util.Arrays.fill(huge, (byte) 'x');
+        input.writeBytes(huge);
+        input.write('\n');
+        input.writeBytes(line(new Order("o-2", "u", "c-1", 50, 20_000).toJson()));
+        Path file = Files.write(dir.resolve("long-line.jsonl"), input.toByteArray());
+        CollectingOutputs outputs = Outputs.collecting();
+
+        RunSummary summary = runner(mode).run(GMV, LocalInput.of(file), new InMemoryStateStore(), outputs);
+
+        assertThat(outputs.rejectedRecords()).singleElement().satisfies(r -> {
+            assertThat(r.reason()).contains("exceeds");
+            assertThat(r.record() == null ? 0 : r.record().length()).isLessThan(64 * 1024);   // never the line itself
+        });
+        assertThat(outputs.finalResults()).extracting(ResultRow::value).containsExactly(new CountAndSum(2, 150));
+        assertThat(summary.metrics().recordsIn()).isEqualTo(3);
+    }
+
+    /**
+     * 1.5 MB of gzip that inflates to 1.5 GiB in one line: read as a stream and skipped, never held (the tests run in
+     * -Xmx2g; a line buffered as bytes and then as a String would need three times that).
+     */
+    @Test
+    void aGzipBomb_isStreamedAndRejectedAsOneLine_inBoundedMemory() throws IOException {
+        // Concatenated gzip members read as one stream (RFC 1952): one member of 1 MiB of zeros, repeated.
+        byte[] mebibyteOfZeros = gzip(new byte[1 << 20]);
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        bomb.writeBytes(gzip(line(new Order("o-1", "u", "c-1", 100, 10_000).toJson())));
+        for (int i = 0; i < 1536; i++) {
+            bomb.writeBytes(mebibyteOfZeros);
+        }
+        bomb.writeBytes(gzip(("\n" + new Order("o-2", "u", "c-1", 50, 20_000).toJson() + "\n").getBytes(StandardCharsets.UTF_8)));
+        Path file = Files.write(dir.resolve("bomb.jsonl.gz"), bomb.toByteArray());
+        CollectingOutputs outputs = Outputs.collecting();
+
+        RunSummary summary = LocalRunner.batch(2, 1_000).run(GMV, LocalInput.of(file), new InMemoryStateStore(), outputs);
+
+        assertThat(Files.size(file)).isLessThan(4L << 20);
+        assertThat(outputs.rejectedRecords()).singleElement()
+                .satisfies(r -> assertThat(r.record() == null ? 0 : r.record().length()).isLessThan(64 * 1024));
+        assertThat(outputs.finalResults()).extracting(ResultRow::value).containsExactly(new CountAndSum(2, 150));
+        assertThat(summary.metrics().recordsIn()).isEqualTo(3);
+    }
+
     private static LocalRunner runner(String mode) {
         return "batch".equals(mode) ? LocalRunner.batch(2, 2) : LocalRunner.stream(2, 2);
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(bytes);
+        }
+        return out.toByteArray();
     }
 
     private static byte[] line(String text) {

@@ -49,8 +49,11 @@ public final class Provisioner {
             entries.add(new ProvisionReport.Entry(r.logicalId(), r.type(), name, outcome));
         }
         ProvisionReport report = new ProvisionReport(List.copyOf(entries));
+        // One line: the caller prints the table (the CLI's `local up`) if it wants it.
         LOG.log(Level.INFO, "Provisioned " + template.options().stackName() + " in "
-                + (System.nanoTime() - t0) / 1_000_000 + " ms:\n" + report);
+                + (System.nanoTime() - t0) / 1_000_000 + " ms: " + report.entries().stream()
+                .collect(java.util.stream.Collectors.groupingBy(e -> e.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                        java.util.TreeMap::new, java.util.stream.Collectors.counting())));
         return report;
     }
 }

@@ -55,6 +55,9 @@ public final class Template {
             if (value == null) {
                 throw new IllegalArgumentException("Parameter " + p.getKey() + " has no Default and no value was given");
             }
+            if (override != null) {
+                checkConstraints(p.getKey(), p.getValue(), override);
+            }
             parameters.put(p.getKey(), value.isNumber() ? NODES.textNode(value.asText()) : value);
         }
         for (String name : options.parameters().keySet()) {
@@ -70,6 +73,46 @@ public final class Template {
                     props.isMissingNode() ? NODES.objectNode() : props));
         }
         this.intrinsics = new Intrinsics(this);
+    }
+
+    /**
+     * Refuses a value CloudFormation would refuse (AllowedValues, AllowedPattern, Min/MaxLength, Min/MaxValue), so a
+     * name that works locally also deploys (a Stage too long for a bucket name fails here, not on AWS).
+     */
+    private static void checkConstraints(String name, JsonNode declaration, String value) {
+        JsonNode allowed = declaration.path("AllowedValues");
+        if (allowed.isArray()) {
+            boolean found = false;
+            for (JsonNode a : allowed) {
+                found |= a.asText().equals(value);
+            }
+            if (!found) {
+                throw new IllegalArgumentException("Parameter " + name + " must be one of " + allowed + " but was " + value);
+            }
+        }
+        // CloudFormation matches the whole value against the pattern.
+        if (declaration.has("AllowedPattern") && !value.matches(declaration.get("AllowedPattern").asText())) {
+            throw new IllegalArgumentException("Parameter " + name + " must match " + declaration.get("AllowedPattern").asText()
+                    + " but was " + value);
+        }
+        if (declaration.has("MinLength") && value.length() < declaration.get("MinLength").asInt()
+                || declaration.has("MaxLength") && value.length() > declaration.get("MaxLength").asInt()) {
+            throw new IllegalArgumentException("Parameter " + name + " must have " + declaration.path("MinLength").asInt(0)
+                    + " to " + declaration.path("MaxLength").asText("any") + " characters but was " + value);
+        }
+        if (declaration.path("Type").asText().equals("Number")) {
+            double number;
+            try {
+                number = Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Parameter " + name + " must be a number but was " + value);
+            }
+            if (declaration.has("MinValue") && number < declaration.get("MinValue").asDouble()
+                    || declaration.has("MaxValue") && number > declaration.get("MaxValue").asDouble()) {
+                throw new IllegalArgumentException("Parameter " + name + " must be in [" + declaration.path("MinValue").asText()
+                        + ", " + declaration.path("MaxValue").asText() + "] but was " + value);
+            }
+        }
     }
 
     /**

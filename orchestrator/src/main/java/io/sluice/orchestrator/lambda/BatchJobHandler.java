@@ -75,6 +75,11 @@ public final class BatchJobHandler implements RequestStreamHandler {
     private final LambdaClient lambda;
     private final JobStore jobs;
 
+    static {
+        // JSON lines on Lambda (LoggingConfig.LogFormat: JSON); nothing changes elsewhere.
+        io.sluice.functions.lambda.LambdaLogging.installOnLambda(System.getenv());
+    }
+
     /** Lambda's constructor: clients, state store, sinks and invoker from the environment, built once. */
     public BatchJobHandler() {
         this(System.getenv(), UrlConnectionHttpClient.create());

@@ -47,6 +47,11 @@ public final class ShardScalerHandler implements RequestHandler<ScheduledEvent, 
     private final String stream;
     private final PrintStream metricsOut;
 
+    static {
+        // JSON lines on Lambda (LoggingConfig.LogFormat: JSON); nothing changes elsewhere.
+        io.sluice.functions.lambda.LambdaLogging.installOnLambda(System.getenv());
+    }
+
     /** Cold start: configuration from the environment, clients on the url-connection HTTP client. */
     public ShardScalerHandler() {
         this(System.getenv(), KinesisClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
