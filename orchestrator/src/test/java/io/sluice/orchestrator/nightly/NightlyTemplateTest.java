@@ -32,8 +32,8 @@ class NightlyTemplateTest {
         assertThat(vars.path(HandlerConfig.PIPELINE)).isEqualTo(operatorVars.path(HandlerConfig.PIPELINE));
         assertThat(nightly.path("Events").path("Nightly").path("Properties").path("Schedule").asText())
                 .isEqualTo("cron(0 1 * * ? *)");
-        assertThat(template.resource("OperatorFunction").orElseThrow().properties().path("Policies").toString())
-                .contains("archive/*");
+        assertThat(template.resource("OperatorRole").orElseThrow().properties().path("Policies").toString())
+                .contains("RawArchive", "archive/*");
     }
 
     @Test
