@@ -47,7 +47,12 @@ final class LocalSluice implements AutoCloseable {
 
     /** @param kinesis enables shard registration (ListShards) in the Kinesis handler; closed by the caller */
     LocalSluice(LocalAws aws, String pipeline, KinesisClient kinesis) {
-        this.dynamo = aws.dynamoDb();
+        this(aws, pipeline, kinesis, aws.dynamoDb());
+    }
+
+    /** @param dynamo the DynamoDB client every handler uses (a benchmark's, counting calls); closed by {@link #close} */
+    LocalSluice(LocalAws aws, String pipeline, KinesisClient kinesis, DynamoDbClient dynamo) {
+        this.dynamo = dynamo;
         this.s3 = aws.s3();
         this.sqs = aws.sqs();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
