@@ -78,29 +78,7 @@ public final class ResultsReader implements AutoCloseable {
      * rows (one per window, whatever the number of keys), as items with key {@code ""}.
      */
     public List<ResultItem> totals(String pipeline, Instant from, Instant to) {
-        List<ResultItem> totals = new ArrayList<>();
-        Map<String, AttributeValue> startKey = null;
-        do {
-            QueryRequest.Builder request = QueryRequest.builder().tableName(table)
-                    .keyConditionExpression("pk = :p AND sk BETWEEN :from AND :to")
-                    .projectionExpression("ws, #c, sum_cents, #f")
-                    .expressionAttributeNames(Map.of("#c", "count", "#f", "final"))
-                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(pipeline + TOTALS_SUFFIX),
-                            ":from", AttributeValue.fromS(pad(from.toEpochMilli())),
-                            ":to", AttributeValue.fromS(pad(to.toEpochMilli() - 1))));
-            if (startKey != null) {
-                request.exclusiveStartKey(startKey);
-            }
-            QueryResponse response = dynamo.query(request.build());
-            itemsRead.addAndGet(response.count());
-            for (Map<String, AttributeValue> item : response.items()) {
-                totals.add(new ResultItem(Long.parseLong(item.get("ws").n()), "", number(item.get("count")),
-                        number(item.get("sum_cents")), !item.containsKey("final") || item.get("final").bool()));
-            }
-            startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
-        } while (startKey != null);
-        return totals;
+        return query(pipeline + TOTALS_SUFFIX, pad(from.toEpochMilli()), pad(to.toEpochMilli() - 1));
     }
 
     /** The latest consistency report of a pipeline's nightly runs, as stored (attribute name to value). */
@@ -121,6 +99,11 @@ public final class ResultsReader implements AutoCloseable {
     // [from, to) as sort keys: "<from>#" <= sk <= "<to - 1>$": '$' sorts right after '#', so every key of the window
     // starting at to - 1 ms is inside and nothing of a later window is.
     private List<ResultItem> slice(String pipeline, long from, long to) {
+        return query(pipeline, pad(from) + "#", pad(to - 1) + "$");
+    }
+
+    // Every item of pk = partition with sk in [fromKey, toKey], page by page, as result items (key "" when absent).
+    private List<ResultItem> query(String partition, String fromKey, String toKey) {
         List<ResultItem> rows = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;
         do {
@@ -128,9 +111,8 @@ public final class ResultsReader implements AutoCloseable {
                     .keyConditionExpression("pk = :p AND sk BETWEEN :from AND :to")
                     .projectionExpression("ws, k, #c, sum_cents, #f")
                     .expressionAttributeNames(Map.of("#c", "count", "#f", "final"))
-                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(pipeline),
-                            ":from", AttributeValue.fromS(pad(from) + "#"),
-                            ":to", AttributeValue.fromS(pad(to - 1) + "$")));
+                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(partition),
+                            ":from", AttributeValue.fromS(fromKey), ":to", AttributeValue.fromS(toKey)));
             if (startKey != null) {
                 request.exclusiveStartKey(startKey);
             }
