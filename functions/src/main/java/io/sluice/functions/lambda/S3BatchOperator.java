@@ -133,8 +133,10 @@ public final class S3BatchOperator {
                     + task.notAfterMillis() + " (not started)");
         }
         try {
-            long lines = S3ObjectTask.run(s3, task.bucket(), task.key(), task.versionId(), task.etag(),
-                    task.rangeStart(), task.rangeEnd(), run, task.taskId(), now);
+            long lines = task.more().isEmpty()
+                    ? S3ObjectTask.run(s3, task.bucket(), task.key(), task.versionId(), task.etag(),
+                            task.rangeStart(), task.rangeEnd(), run, task.taskId(), now)
+                    : S3ObjectTask.run(s3, task.objects(), run, task.taskId(), now);
             long rejected = metrics.rejected() - rejectedBefore;
             if (lines > 0 && rejected == lines) {
                 return outcome(task, PERMANENT_FAILURE, "malformed file: none of its " + lines
@@ -143,7 +145,8 @@ public final class S3BatchOperator {
             return outcome(task, SUCCEEDED, "lines=" + lines + " rejected=" + rejected + " late="
                     + (metrics.late() - lateBefore));
         } catch (NoSuchKeyException e) {
-            return outcome(task, PERMANENT_FAILURE, "object not found: " + uri(task));
+            return outcome(task, PERMANENT_FAILURE, "object not found: "
+                    + (task.more().isEmpty() ? uri(task) : e.getMessage()));
         } catch (S3ObjectTask.RangeOfCompressedObjectException e) {
             return outcome(task, PERMANENT_FAILURE, e.getMessage());
         } catch (ZipException e) {

@@ -1,6 +1,7 @@
 package io.sluice.functions.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.functions.io.s3.S3ObjectTask;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,9 @@ import java.util.List;
  * One task of a batch invocation, whichever schema brought it: S3 Batch Operations 1.0 ({@code s3BucketArn}),
  * 2.0 ({@code s3Bucket}; both URL-encode {@code s3Key}), or the orchestrator's own event ({@code bucket},
  * {@code key} as is, and optionally {@code "range":[start,end]}: the lines whose first byte lies in that byte range
- * of an uncompressed object, so one large object can be several tasks).
+ * of an uncompressed object, so one large object can be several tasks; or {@code "more":[{"key":..,"bucket":..,
+ * "versionId":..,"etag":..}, ..]}: small whole objects read after the first one, in order, as the same split, so a
+ * manifest of many small objects needs few invocations and splits; {@code bucket} defaults to the task's).
  *
  * <pre>{@code
  * List<S3BatchTask> tasks = S3BatchTask.parse(event);   // event: the invocation's JSON
@@ -28,9 +31,31 @@ import java.util.List;
  *                   read as a mix of two versions
  * @param notAfterMillis epoch ms after which the task must not start ({@code "notAfter"}: the orchestrator gave up
  *                   on this attempt by then), 0 for no limit
+ * @param more       whole objects read after the first, in this order, as the same split (empty for one object)
  */
 public record S3BatchTask(String taskId, String bucket, String key, String versionId, long rangeStart,
-                          long rangeEnd, String etag, long notAfterMillis) {
+                          long rangeEnd, String etag, long notAfterMillis, List<S3ObjectTask.Part> more) {
+
+    public S3BatchTask {
+        more = List.copyOf(more == null ? List.of() : more);
+        if (!more.isEmpty() && (rangeStart != 0 || rangeEnd != Long.MAX_VALUE)) {
+            throw new IllegalArgumentException("a task of several objects reads them whole: " + taskId);
+        }
+    }
+
+    /** A task over one object or a range of it. */
+    public S3BatchTask(String taskId, String bucket, String key, String versionId, long rangeStart, long rangeEnd,
+                       String etag, long notAfterMillis) {
+        this(taskId, bucket, key, versionId, rangeStart, rangeEnd, etag, notAfterMillis, List.of());
+    }
+
+    /** Every object of the task, in reading order: the first one, then {@link #more}. */
+    public List<S3ObjectTask.Part> objects() {
+        List<S3ObjectTask.Part> all = new ArrayList<>(1 + more.size());
+        all.add(new S3ObjectTask.Part(bucket, key, versionId, etag));
+        all.addAll(more);
+        return all;
+    }
 
     /** A task over a whole object. */
     public S3BatchTask(String taskId, String bucket, String key, String versionId) {
@@ -82,16 +107,26 @@ public record S3BatchTask(String taskId, String bucket, String key, String versi
             if (!s3Batch && range.isArray()) {
                 long start = range.path(0).asLong(-1);
                 long end = range.path(1).asLong(-1);
-                if (range.size() != 2 || start < 0 || end <= start) {
-                    throw new IllegalArgumentException("batch task range must be [start, end) with 0 <= start < end: "
+                if (range.size() != 2 || start < 0 || end <= start || t.has("more")) {
+                    throw new IllegalArgumentException("batch task range must be [start, end) with 0 <= start < end, of one object: "
                             + t);
                 }
                 tasks.add(new S3BatchTask(id, bucket, key, version, start, end, etag, notAfter));
             } else {
-                tasks.add(new S3BatchTask(id, bucket, key, version, 0, Long.MAX_VALUE, etag, notAfter));
+                tasks.add(new S3BatchTask(id, bucket, key, version, 0, Long.MAX_VALUE, etag, notAfter,
+                        s3Batch ? List.of() : more(t, bucket)));
             }
         }
         return tasks;
+    }
+
+    private static List<S3ObjectTask.Part> more(JsonNode task, String bucket) {
+        List<S3ObjectTask.Part> parts = new ArrayList<>();
+        for (JsonNode o : task.path("more")) {
+            parts.add(new S3ObjectTask.Part(o.hasNonNull("bucket") ? text(o, "bucket") : bucket, text(o, "key"),
+                    o.path("versionId").textValue(), o.path("etag").textValue()));
+        }
+        return parts;
     }
 
     /** When the batch function fires a job's windows. */

@@ -62,6 +62,8 @@ public final class BatchJobHandler implements RequestStreamHandler {
     public static final String BATCH_FUNCTION = "SLUICE_BATCH_FUNCTION";
     /** URL of the queue the batch function's asynchronous outcomes go to. */
     public static final String RESULTS_QUEUE = "SLUICE_BATCH_RESULTS_QUEUE_URL";
+    /** The batch function's reserved concurrency: a job's tasks in flight are capped at it (optional). */
+    public static final String BATCH_CONCURRENCY = "SLUICE_BATCH_CONCURRENCY";
     /** Left for the handover when the invocation's time runs out. */
     static final Duration HANDOVER_MARGIN = Duration.ofSeconds(60);
 
@@ -74,6 +76,7 @@ public final class BatchJobHandler implements RequestStreamHandler {
     private final String resultsBucket;
     private final LambdaClient lambda;
     private final JobStore jobs;
+    private int concurrencyCap = Integer.MAX_VALUE;
 
     static {
         // JSON lines on Lambda (LoggingConfig.LogFormat: JSON); nothing changes elsewhere.
@@ -91,6 +94,19 @@ public final class BatchJobHandler implements RequestStreamHandler {
 
     private BatchJobHandler(Wired w) {
         this(w.coordinator, w.config.pipeline(), w.config.resultsBucket(), w.lambda, w.jobs);
+        this.concurrencyCap = w.concurrencyCap;
+    }
+
+    /**
+     * Caps every job's tasks in flight at the batch function's reserved concurrency, so a job asking for more never
+     * has its invocations throttled and dropped after their event age (they would count as failed attempts).
+     */
+    public BatchJobHandler withConcurrencyCap(int cap) {
+        if (cap < 1) {
+            throw new IllegalArgumentException("concurrency cap must be positive but was " + cap);
+        }
+        this.concurrencyCap = cap;
+        return this;
     }
 
     /**
@@ -125,6 +141,7 @@ public final class BatchJobHandler implements RequestStreamHandler {
             return;
         }
         JobSpec spec = JobRequest.parse(tree, pipeline, resultsBucket);
+        spec = spec.withConcurrency(Math.min(spec.concurrency(), concurrencyCap));
         Instant deadline = context == null ? Instant.MAX
                 : Instant.now().plusMillis(context.getRemainingTimeInMillis()).minus(HANDOVER_MARGIN);
         JobReport report;
@@ -185,7 +202,8 @@ public final class BatchJobHandler implements RequestStreamHandler {
     }
 
     /** What a coordinator needs, built once from the environment (shared with {@link NightlyJobHandler}). */
-    record Wired(BatchCoordinator coordinator, HandlerConfig config, LambdaClient lambda, JobStore jobs) {
+    record Wired(BatchCoordinator coordinator, HandlerConfig config, LambdaClient lambda, JobStore jobs,
+                 int concurrencyCap) {
     }
 
     static Wired wire(Map<String, String> env, SdkHttpClient http, LambdaClient lambda) {
@@ -202,7 +220,9 @@ public final class BatchJobHandler implements RequestStreamHandler {
         JobStore jobs = new DynamoDbJobStore(dynamo, config.coordinationTable(), Duration.ofDays(7), clock);
         BatchCoordinator coordinator = new BatchCoordinator(wiring.pipeline(), wiring.stateStore(clock),
                 wiring.outputs(), jobs, invoker, s3, clock);
-        return new Wired(coordinator, config, lambda, jobs);
+        String cap = env.get(BATCH_CONCURRENCY);
+        return new Wired(coordinator, config, lambda, jobs,
+                cap == null || cap.isBlank() ? Integer.MAX_VALUE : Integer.parseInt(cap.trim()));
     }
 
     private static String required(Map<String, String> env, String name) {

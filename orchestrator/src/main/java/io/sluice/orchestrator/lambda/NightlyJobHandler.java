@@ -54,7 +54,8 @@ public final class NightlyJobHandler implements RequestStreamHandler {
     }
 
     private NightlyJobHandler(Map<String, String> env, BatchJobHandler.Wired w, SdkHttpClient http) {
-        this(nightly(w.coordinator(), w.config(), http), w.lambda(), Clock.systemUTC());
+        this(nightly(w.coordinator(), w.config(), http).withConcurrencyCap(w.concurrencyCap()), w.lambda(),
+                Clock.systemUTC());
     }
 
     /** Tests' constructor; {@code lambda} null returns an unfinished outcome instead of handing over. */

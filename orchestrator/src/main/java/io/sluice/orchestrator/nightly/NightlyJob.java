@@ -40,6 +40,7 @@ public final class NightlyJob {
     private final String resultsBucket;
     private final Clock clock;
     private final PrintStream metrics;
+    private int concurrencyCap = Integer.MAX_VALUE;
 
     public NightlyJob(BatchCoordinator coordinator, ConsistencyCheck check, S3Client s3, String pipeline,
                       String archiveBucket, String resultsBucket, Clock clock, PrintStream metrics) {
@@ -65,6 +66,12 @@ public final class NightlyJob {
         }
     }
 
+    /** Caps the job's concurrent tasks (the batch function's reserved concurrency, {@code SLUICE_BATCH_CONCURRENCY}). */
+    public NightlyJob withConcurrencyCap(int cap) {
+        this.concurrencyCap = cap;
+        return this;
+    }
+
     /** The day before {@code now}'s UTC day. */
     public static LocalDate yesterday(Instant now) {
         return now.atOffset(ZoneOffset.UTC).toLocalDate().minusDays(1);
@@ -76,9 +83,9 @@ public final class NightlyJob {
 
     /** Runs (or resumes) the day's job until {@code deadline}; checks it when it is complete. */
     public Outcome run(LocalDate day, Instant deadline) throws InterruptedException {
-        JobReport job = coordinator.submit(JobSpec.of(jobId(day), pipeline,
-                JobInput.prefix(archiveBucket, RawArchive.dayPrefix(pipeline, day)), resultsBucket, "batch-reports/"),
-                deadline);
+        JobSpec spec = JobSpec.of(jobId(day), pipeline,
+                JobInput.prefix(archiveBucket, RawArchive.dayPrefix(pipeline, day)), resultsBucket, "batch-reports/");
+        JobReport job = coordinator.submit(spec.withConcurrency(Math.min(spec.concurrency(), concurrencyCap)), deadline);
         if (!job.completed()) {
             return new Outcome(job, null);
         }

@@ -7,18 +7,21 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Runs one S3 object through a batch split: streams it (gzip is recognised by its magic bytes, not by the key),
- * feeds its lines in chunks of {@link #CHUNK_LINES} to the {@link PipelineRun}, then marks the split finished.
- * Memory stays at one chunk whatever the object's size. Line {@code n} has the fence {@code n}, so a retried task
- * skips the chunks already applied.
+ * Runs one S3 object, or several small ones in order, through a batch split: streams each (gzip is recognised by its
+ * magic bytes, not by the key), feeds their lines in chunks of {@link #CHUNK_LINES} to the {@link PipelineRun}, then
+ * marks the split finished. Memory stays at one chunk whatever the objects' sizes. Line {@code n} of the split (counted
+ * across its objects, in their order) has the fence {@code n}, so a retried task skips the chunks already applied;
+ * every object is read at the ETag seen at planning, so line numbers mean the same lines on every attempt.
  *
  * <pre>{@code
  * long lines = S3ObjectTask.run(s3, "sluice-dev-data", "orders/2020-11-11.jsonl.gz", null, run, "task-1", now);
@@ -31,6 +34,41 @@ public final class S3ObjectTask {
     public static final int CHUNK_LINES = 50_000;
 
     private S3ObjectTask() {
+    }
+
+    /**
+     * A whole object of a split of several.
+     *
+     * @param versionId version or null
+     * @param etag      the ETag seen at planning, or null for whatever is current
+     */
+    public record Part(String bucket, String key, String versionId, String etag) {
+    }
+
+    /**
+     * Whole objects read one after the other as one split: line numbers (the fences) continue from one object to the
+     * next, and the split is finished after the last.
+     *
+     * @return lines read, over all the objects
+     * @throws software.amazon.awssdk.services.s3.model.NoSuchKeyException naming the missing object
+     * @throws ObjectChangedException if an object's ETag is no longer the one planned
+     * @throws IOException            if reading fails midway
+     */
+    public static long run(S3Client s3, List<Part> parts, PipelineRun run, String split, long nowMillis)
+            throws IOException {
+        LineBatch chunk = new LineBatch(1024);
+        long lines = 0;
+        for (Part p : parts) {
+            try {
+                lines = feed(s3, p.bucket(), p.key(), p.versionId(), p.etag(), 0, Long.MAX_VALUE, run, split, nowMillis,
+                        chunk, lines);
+            } catch (NoSuchKeyException missing) {
+                throw NoSuchKeyException.builder().message("s3://" + p.bucket() + "/" + p.key()).build();
+            }
+        }
+        run.apply(split, chunk, nowMillis);
+        run.finish(split, nowMillis);
+        return lines;
     }
 
     /** A whole object. */
@@ -65,6 +103,23 @@ public final class S3ObjectTask {
      */
     public static long run(S3Client s3, String bucket, String key, String versionId, String etag, long start,
                            long end, PipelineRun run, String split, long nowMillis) throws IOException {
+        LineBatch chunk = new LineBatch(1024);
+        long lines = feed(s3, bucket, key, versionId, etag, start, end, run, split, nowMillis, chunk, 0);
+        run.apply(split, chunk, nowMillis);
+        run.finish(split, nowMillis);
+        return lines;
+    }
+
+    /**
+     * Feeds the lines of one object (or range) to the split, applying full chunks; the last, partial chunk stays in
+     * {@code chunk}.
+     *
+     * @param linesBefore lines of the split before this object: its first line is line {@code linesBefore + 1}
+     * @return {@code linesBefore} plus the lines read here
+     */
+    private static long feed(S3Client s3, String bucket, String key, String versionId, String etag, long start,
+                             long end, PipelineRun run, String split, long nowMillis, LineBatch chunk,
+                             long linesBefore) throws IOException {
         int maxRecordBytes = run.pipeline().maxRecordBytes();
         boolean ranged = start != 0 || end != Long.MAX_VALUE;
         if (start > 0 && isGzip(get(s3, GetObjectRequest.builder().bucket(bucket).key(key).versionId(versionId)
@@ -78,8 +133,7 @@ public final class S3ObjectTask {
             request.range("bytes=" + from + "-");
         }
         ResponseInputStream<GetObjectResponse> object = get(s3, request.build(), etag);
-        LineBatch chunk = new LineBatch(1024);
-        long lines = 0;
+        long lines = linesBefore;
         boolean drained = false;
         try (InputStream in = decompressed(object);
              BoundedLineReader reader = new BoundedLineReader(in, maxRecordBytes)) {
@@ -111,8 +165,6 @@ public final class S3ObjectTask {
                 object.abort();
             }
         }
-        run.apply(split, chunk, nowMillis);
-        run.finish(split, nowMillis);
         return lines;
     }
 
