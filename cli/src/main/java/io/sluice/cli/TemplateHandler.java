@@ -11,13 +11,13 @@ import java.util.function.Supplier;
 
 /**
  * The handler class {@code template.yaml} names for a function, built around an operator the command wired itself
- * (through the handler's test constructor, which takes the operator). So the demo runs exactly the class that would
+ * (through the handler's test constructor, which takes the operator and its collaborators). So the demo runs exactly the class that would
  * be deployed, and the CLI does not compile against the functions' {@code lambda} package (handlers are entry points
  * for the Lambda runtime, not an API for other modules).
  *
  * <pre>{@code
- * HandlerFactory handlers = TemplateHandler.around(source.handlerClass(), KinesisOperator.class,
- *         () -> wiring.kinesisOperator(clock, out));
+ * HandlerFactory handlers = TemplateHandler.around(source.handlerClass(),
+ *         () -> new Object[] {wiring.kinesisOperator(clock, out), wiring.rawArchive().orElseThrow()});
  * }</pre>
  */
 final class TemplateHandler {
@@ -27,28 +27,42 @@ final class TemplateHandler {
 
     /**
      * @param handlerClass the class of the template's {@code Handler}
-     * @param operatorType the type of the operator its constructor takes
-     * @param operator     makes the operator of each new handler instance
-     * @return a factory of new handler instances, one per operator
-     * @throws IllegalArgumentException if the class is missing or has no public constructor taking the operator
+     * @param arguments    makes the constructor arguments of each new handler instance (the operator first)
+     * @return a factory of new handler instances, each built by the public constructor those arguments fit
+     * @throws IllegalArgumentException if the class is missing
      */
     @SuppressWarnings("unchecked")
-    static <T> HandlerFactory around(String handlerClass, Class<T> operatorType, Supplier<? extends T> operator) {
-        Constructor<?> constructor;
+    static HandlerFactory around(String handlerClass, Supplier<Object[]> arguments) {
+        Class<?> type;
         try {
-            constructor = Class.forName(handlerClass).getConstructor(operatorType);
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            throw new IllegalArgumentException("Handler class " + handlerClass + " has no public constructor taking a "
-                    + operatorType.getSimpleName() + ": " + e, e);
+            type = Class.forName(handlerClass);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("Handler class " + handlerClass + " not found: " + e, e);
         }
         return () -> {
+            Object[] args = arguments.get();
             try {
-                return (RequestHandler<KinesisEvent, StreamsEventResponse>) constructor.newInstance(operator.get());
+                return (RequestHandler<KinesisEvent, StreamsEventResponse>) constructorFor(type, args).newInstance(args);
             } catch (InvocationTargetException e) {
                 throw new IllegalStateException("Handler constructor failed: " + handlerClass, e.getCause());
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("Cannot instantiate handler " + handlerClass, e);
             }
         };
+    }
+
+    private static Constructor<?> constructorFor(Class<?> type, Object[] args) throws NoSuchMethodException {
+        for (Constructor<?> c : type.getConstructors()) {
+            Class<?>[] params = c.getParameterTypes();
+            boolean fits = params.length == args.length;
+            for (int i = 0; fits && i < params.length; i++) {
+                fits = params[i].isInstance(args[i]);
+            }
+            if (fits) {
+                return c;
+            }
+        }
+        throw new NoSuchMethodException(type.getName() + " has no public constructor taking " + args.length
+                + " arguments of these types");
     }
 }

@@ -68,13 +68,17 @@ public final class EmfMetrics {
         values.put("WindowsFired", delta("WindowsFired", metrics.windowsFired()));
         values.put("WindowsFailed", delta("WindowsFailed", metrics.windowsFailed()));
         values.put("BatchesNotApplied", delta("BatchesNotApplied", metrics.batchesNotApplied()));
+        values.put("LargePartialWrites", delta("LargePartialWrites", metrics.largePartialWrites()));
+        values.put("LargestPartialBytes", metrics.largestPartialBytes());
+        values.put("LargestKeyStateBytes", metrics.largestKeyStateBytes());
         values.put("BatchDuration", durationMillis);
         if (watermarkLag >= 0) {
             values.put("WatermarkLag", watermarkLag);
         }
         Map<String, String> units = new LinkedHashMap<>();
         for (String name : values.keySet()) {
-            units.put(name, name.equals("BatchDuration") || name.equals("WatermarkLag") ? "Milliseconds" : "Count");
+            units.put(name, name.equals("BatchDuration") || name.equals("WatermarkLag") ? "Milliseconds"
+                    : name.endsWith("Bytes") ? "Bytes" : "Count");
         }
         ObjectNode line = line(namespace, nowMillis, List.of("Pipeline", "Function"), units);
         line.put("Pipeline", pipeline);

@@ -1,7 +1,6 @@
 package io.sluice.functions.runtime;
 
 import io.sluice.functions.api.PipelineDefinition;
-import io.sluice.functions.api.Tabular;
 import io.sluice.functions.window.SessionWindows;
 
 import java.io.IOException;
@@ -12,7 +11,9 @@ import java.util.List;
 /**
  * Result rows as CSV (RFC 4180), the format of every results sink: a header, then one line per row, sorted by the
  * caller (window start, then key). Columns: {@code window_start_ms}, {@code window_end_ms} for session windows
- * (whose length varies), the key column if keyed, then the value columns.
+ * (whose length varies), the key column if keyed, then the value columns: those the sink names, else the result
+ * type's ({@link ResultColumns}: a record's components, a {@link io.sluice.functions.api.Tabular}'s names, or
+ * {@code value}).
  *
  * <pre>{@code
  * ResultCsv csv = ResultCsv.of(GmvPipelines.byCategory());
@@ -45,8 +46,7 @@ public final class ResultCsv {
         definition.keyName().ifPresent(columns::add);
         List<String> values = definition.sink().valueColumns();
         if (values.isEmpty()) {
-            Object sample = definition.aggregate().result(definition.aggregate().createAccumulator());
-            values = sample instanceof Tabular t ? t.columnNames() : List.of("value");
+            values = ResultColumns.of(definition.aggregate());
         }
         columns.addAll(values);
         return new ResultCsv(withEnd, definition.keyName().isPresent(),
@@ -68,8 +68,7 @@ public final class ResultCsv {
         if (keyed) {
             b.append(',').append(escape(defused(row.key())));
         }
-        List<String> values = row.value() instanceof Tabular t ? t.columnValues()
-                : List.of(String.valueOf(row.value()));
+        List<String> values = ResultColumns.values(row.value());
         if (values.size() != valueColumns) {
             throw new IllegalStateException("result has " + values.size() + " values but the sink names "
                     + valueColumns + " columns: " + row);
