@@ -15,7 +15,7 @@ import io.sluice.localstack.esm.Chaos;
 import io.sluice.localstack.esm.CheckpointStore;
 import io.sluice.localstack.esm.EventSourceMappingConfig;
 import io.sluice.localstack.esm.LocalEventSourceMapping;
-import io.sluice.functions.io.s3.RawArchive;
+import io.sluice.functions.archive.RawArchive;
 import io.sluice.orchestrator.batch.JobReport;
 import io.sluice.orchestrator.nightly.ConsistencyReport;
 import io.sluice.orchestrator.nightly.NightlyJob;

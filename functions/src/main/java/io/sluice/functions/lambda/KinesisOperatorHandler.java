@@ -9,7 +9,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 
-import io.sluice.functions.io.s3.RawArchive;
+import io.sluice.functions.archive.RawArchive;
 
 import java.time.Clock;
 import java.util.List;

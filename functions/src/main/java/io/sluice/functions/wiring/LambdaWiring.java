@@ -107,8 +107,8 @@ public final class LambdaWiring {
     }
 
     /** The raw input archive, when {@code SLUICE_ARCHIVE_BUCKET} is set. */
-    public java.util.Optional<io.sluice.functions.io.s3.RawArchive> rawArchive() {
-        return config.archiveBucket().map(bucket -> new io.sluice.functions.io.s3.RawArchive(clients.s3(), bucket,
+    public java.util.Optional<io.sluice.functions.archive.RawArchive> rawArchive() {
+        return config.archiveBucket().map(bucket -> new io.sluice.functions.archive.RawArchive(clients.s3(), bucket,
                 clients.dynamo(), config.coordinationTable(), pipeline));
     }
 

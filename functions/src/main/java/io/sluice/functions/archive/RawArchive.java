@@ -1,4 +1,4 @@
-package io.sluice.functions.io.s3;
+package io.sluice.functions.archive;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
