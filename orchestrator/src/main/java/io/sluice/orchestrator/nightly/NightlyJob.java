@@ -72,6 +72,12 @@ public final class NightlyJob {
         return this;
     }
 
+    /**
+     * The archive holds one small object per shard and batch (a busy shard polled every second writes 86,400 a day),
+     * so one task reads many of them in order as one split; a group is also capped by the job's bytes per task.
+     */
+    static final int ARCHIVE_OBJECTS_PER_TASK = 500;
+
     /** The day before {@code now}'s UTC day. */
     public static LocalDate yesterday(Instant now) {
         return now.atOffset(ZoneOffset.UTC).toLocalDate().minusDays(1);
@@ -85,7 +91,8 @@ public final class NightlyJob {
     public Outcome run(LocalDate day, Instant deadline) throws InterruptedException {
         JobSpec spec = JobSpec.of(jobId(day), pipeline,
                 JobInput.prefix(archiveBucket, RawArchive.dayPrefix(pipeline, day)), resultsBucket, "batch-reports/");
-        JobReport job = coordinator.submit(spec.withConcurrency(Math.min(spec.concurrency(), concurrencyCap)), deadline);
+        JobReport job = coordinator.submit(spec.withConcurrency(Math.min(spec.concurrency(), concurrencyCap))
+                .withObjectsPerTask(ARCHIVE_OBJECTS_PER_TASK), deadline);
         if (!job.completed()) {
             return new Outcome(job, null);
         }
