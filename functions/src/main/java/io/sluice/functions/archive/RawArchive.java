@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.state.Fence;
+import io.sluice.state.coordination.CoordinationKeys;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -34,7 +35,7 @@ import java.util.zip.GZIPOutputStream;
  * {@code s3://<bucket>/archive/<pipeline>/dt=2026-11-11/<shard id>/<first sequence number>.jsonl.gz}.
  *
  * <p><b>Exactly once across retries.</b> Each shard has an archive fence in the coordination table
- * ({@code pk = archive#<pipeline>}, {@code sk = <shard id>}, {@code seq} = the last archived sequence number as a
+ * ({@code pk = archive:<pipeline>}, see {@link CoordinationKeys}, {@code sk = <shard id>}, {@code seq} = the last archived sequence number as a
  * {@link Fence#encoded()} string, {@code pending} = the keys of an attempt not yet confirmed). A batch archives only
  * its records after the fence, under keys named by the first of them, then moves the fence to its last record under
  * a condition on the old value. A retried attempt starts at the same first record (Kinesis order, one invocation per
@@ -199,6 +200,6 @@ public final class RawArchive {
     }
 
     private Map<String, AttributeValue> key(String shard) {
-        return Map.of("pk", AttributeValue.fromS("archive#" + pipeline.name()), "sk", AttributeValue.fromS(shard));
+        return Map.of("pk", AttributeValue.fromS(CoordinationKeys.archivePk(pipeline.name())), "sk", AttributeValue.fromS(shard));
     }
 }

@@ -15,6 +15,7 @@ package io.sluice.state.coordination;
  * jobs:open                       &lt;job id&gt;                             job store: the index of open jobs
  * scaler:&lt;stream&gt;                 history                              shard scaler: cooldowns, budget
  * load:&lt;stream&gt;#&lt;shard id&gt;        &lt;pipeline&gt;#&lt;minute, ISO-8601&gt;         operator: per-minute shard load
+ * archive:&lt;pipeline&gt;               &lt;shard id&gt;                           operator: raw archive fence, pending keys
  * </pre>
  *
  * <p><b>Why no two families can meet.</b> Names (pipelines, job ids, streams) may contain neither {@code #} nor
@@ -87,6 +88,11 @@ public final class CoordinationKeys {
     public static String loadPk(String stream, String shardId) {
         return "load" + FAMILY_SEPARATOR + requireName("stream", stream) + PIPELINE_SEPARATOR
                 + requireName("shard id", shardId);
+    }
+
+    /** The raw archive's per-shard fences of {@code pipeline} (no TTL: a fence must outlive any retry). */
+    public static String archivePk(String pipeline) {
+        return "archive" + FAMILY_SEPARATOR + requireName("pipeline", pipeline);
     }
 
     /** The shard id of a {@link #loadPk}. */

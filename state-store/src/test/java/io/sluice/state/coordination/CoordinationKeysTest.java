@@ -35,12 +35,13 @@ class CoordinationKeysTest {
             put(owner, CoordinationKeys.firedPk(a), "fired watermark of pipeline " + a);
             put(owner, CoordinationKeys.jobPk(a), "job " + a);
             put(owner, CoordinationKeys.scalerPk(a), "scaler of stream " + a);
+            put(owner, CoordinationKeys.archivePk(a), "archive fences of pipeline " + a);
             for (String b : NAMES) {
                 put(owner, CoordinationKeys.loadPk(a, b), "load of stream " + a + " shard " + b);
             }
         }
         put(owner, CoordinationKeys.OPEN_JOBS_PK, "open jobs");
-        assertThat(owner).hasSize(NAMES.size() * (6 + NAMES.size()) + 1);
+        assertThat(owner).hasSize(NAMES.size() * (7 + NAMES.size()) + 1);
     }
 
     @Test
