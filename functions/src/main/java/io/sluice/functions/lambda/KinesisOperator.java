@@ -7,6 +7,7 @@ import io.sluice.functions.io.SinkOutputs;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
 import io.sluice.functions.io.kinesis.ShardLoadReport;
 import io.sluice.functions.io.kinesis.ShardLoadTable;
+import io.sluice.functions.io.kinesis.ShardRange;
 import io.sluice.functions.io.kinesis.ShardRegistry;
 import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.functions.driver.PipelineRun;
@@ -29,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -63,6 +65,7 @@ public final class KinesisOperator {
     private final ShardLoadTable loads;
     private final RunMetrics metrics = new RunMetrics();
     private final PipelineRun run;
+    private final ShardGapFiller gaps;
     /** Shards this instance has registered (and whose parents it finished); a retry of a failed first batch redoes it. */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
@@ -74,6 +77,16 @@ public final class KinesisOperator {
     public KinesisOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs,
                            RecordSink<RejectedRecord> deadLetters, Clock clock, EmfMetrics emf, ShardRegistry shards,
                            ShardLoadTable loads) {
+        this(pipeline, store, outputs, deadLetters, clock, emf, shards, loads, null);
+    }
+
+    /**
+     * @param shardRange reads back a range the event source mapping gave up on, before the batch that skipped it
+     *                   ({@link ShardGapFiller}); null leaves such ranges unread (tests of other concerns)
+     */
+    public KinesisOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs,
+                           RecordSink<RejectedRecord> deadLetters, Clock clock, EmfMetrics emf, ShardRegistry shards,
+                           ShardLoadTable loads, ShardRange shardRange) {
         this.pipeline = pipeline;
         this.store = store;
         this.outputs = outputs;
@@ -82,7 +95,9 @@ public final class KinesisOperator {
         this.emf = emf;
         this.shards = shards;
         this.loads = loads;
-        this.run = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("operator");
+        this.gaps = shardRange == null ? null : new ShardGapFiller(pipeline.name(), shardRange, deadLetters, metrics);
+        PipelineRun stream = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("operator");
+        this.run = gaps == null ? stream : stream.withSkippedRanges(gaps);
     }
 
     /** Applies the event's records shard by shard, fires, emits one metrics line. */
@@ -101,14 +116,17 @@ public final class KinesisOperator {
                             : r.getKinesis().getSequenceNumber()),
                             reason, Base64.getEncoder().encodeToString(bytes(r)))));
             reportLoad(shardId, shard.getValue(), now);
+            if (gaps != null) {
+                gaps.streamOf(shardId, shard.getValue().get(0).getEventSourceARN());
+            }
             try {
                 for (RejectedRecord r : rejected) {
                     deadLetters.write(r);
                 }
                 undecodable += rejected.size();
                 if (firstBatch && shards != null) {
-                    finishParents(shardId, shards.ensureRegistered(shard.getValue().get(0).getEventSourceARN(),
-                            shardId, now));
+                    String streamArn = shard.getValue().get(0).getEventSourceARN();
+                    finishParents(shardId, streamArn, shards.ensureRegistered(streamArn, shardId, now));
                 }
                 run.apply(shardId, batch, now);
             } catch (RuntimeException e) {
@@ -196,13 +214,19 @@ public final class KinesisOperator {
      * watermark stops holding the global watermark back, and the child starts at least where the lower of them
      * ended.
      */
-    private void finishParents(String child, List<String> parents) {
+    private void finishParents(String child, String streamArn, List<String> parents) {
         long parentsWatermark = Long.MAX_VALUE;
         for (String parent : parents) {
             var state = store.readSplit(pipeline.name(), parent);
             if (state.isPresent() && state.get().status() != SplitStatus.FINISHED) {
                 // The lower parent's watermark: a merged child's records from either side are judged no later than
                 // that side's were (records of windows that fired are late whatever the child's watermark).
+                if (gaps != null && state.get().hasUnfinishedAttempt()) {
+                    // The mapping may have given up on the parent's last batch before it moved on to the children.
+                    gaps.streamOf(parent, streamArn);
+                    run.apply(parent, gaps.abandonedOf(parent, state.get()), clock.millis());
+                    state = Optional.of(run.processor(parent).state());
+                }
                 parentsWatermark = Math.min(parentsWatermark, state.get().watermarkMillis());
                 run.finish(parent, clock.millis());
             }

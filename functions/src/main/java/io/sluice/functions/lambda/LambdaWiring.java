@@ -8,6 +8,7 @@ import io.sluice.functions.io.ResultsSink;
 import io.sluice.functions.io.SinkOutputs;
 import io.sluice.functions.io.dynamodb.DynamoDbResultsSink;
 import io.sluice.functions.io.kinesis.KinesisOutputSink;
+import io.sluice.functions.io.kinesis.KinesisShardRange;
 import io.sluice.functions.io.kinesis.ShardLoadTable;
 import io.sluice.functions.io.kinesis.ShardRegistry;
 import io.sluice.functions.io.metrics.EmfMetrics;
@@ -150,7 +151,8 @@ public final class LambdaWiring {
         return new KinesisOperator(pipeline, store, outputs(), deadLetters(), clock,
                 new EmfMetrics("Sluice", pipeline.name(), "operator", metricsOut),
                 clients.kinesis() == null ? null : new ShardRegistry(clients.kinesis(), store, pipeline.name()),
-                new ShardLoadTable(clients.dynamo(), config.coordinationTable(), pipeline.name()));
+                new ShardLoadTable(clients.dynamo(), config.coordinationTable(), pipeline.name()),
+                clients.kinesis() == null ? null : new KinesisShardRange(clients.kinesis()));
     }
 
     /**

@@ -22,6 +22,8 @@ public final class RunMetrics {
     private final LongAdder earlyRowsOut = new LongAdder();
     private final LongAdder windowsFailed = new LongAdder();
     private final LongAdder batchesNotApplied = new LongAdder();
+    private final LongAdder batchesRecovered = new LongAdder();
+    private final LongAdder batchesLost = new LongAdder();
 
     void recordIn(long n) {
         recordsIn.add(n);
@@ -91,6 +93,26 @@ public final class RunMetrics {
     /** Batches reported back for a retry because the state store or a sink failed. */
     public long batchesNotApplied() {
         return batchesNotApplied.sum();
+    }
+
+    /** A driver read back and applied a range its source had given up on. */
+    public void batchRecovered() {
+        batchesRecovered.increment();
+    }
+
+    /** Ranges a source gave up on that were read back and applied. */
+    public long batchesRecovered() {
+        return batchesRecovered.sum();
+    }
+
+    /** A driver could not read back a range its source gave up on (trimmed, too large): reported as a dead letter. */
+    public void batchLost() {
+        batchesLost.increment();
+    }
+
+    /** Ranges a source gave up on whose records are lost (each one dead letter with its coordinates). */
+    public long batchesLost() {
+        return batchesLost.sum();
     }
 
     void earlyRows(int rows) {
