@@ -1,6 +1,8 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.functions.io.kinesis.KinesisShardRange;
 import io.sluice.functions.io.kinesis.ShardLoadTable;
+import io.sluice.functions.io.kinesis.ShardRegistry;
 import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.localstack.LocalAws;
 import io.sluice.state.StateStore;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * Test fixture: fresh tables, results bucket and dead-letter queue on the local engines for one deployment of the
@@ -82,6 +85,18 @@ final class LocalSluice implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         return new KinesisOperatorHandler(new KinesisOperator(wiring.pipeline(), wiring.stateStore(clock), wiring.outputs(),
                 wiring.deadLetters(), clock, new EmfMetrics("Sluice", pipeline(), "operator", metricsStream()), null, loads));
+    }
+
+    /**
+     * A new instance that registers shards and reads back ranges the mapping gave up on from {@code kinesis}, whose
+     * state store is {@code wrap} of the tables' (a table that fails on demand).
+     */
+    KinesisOperatorHandler kinesisHandler(KinesisClient kinesis, UnaryOperator<StateStore> wrap) {
+        Clock clock = Clock.systemUTC();
+        StateStore store = wrap.apply(wiring.stateStore(clock));
+        return new KinesisOperatorHandler(new KinesisOperator(wiring.pipeline(), store, wiring.outputs(),
+                wiring.deadLetters(), clock, new EmfMetrics("Sluice", pipeline(), "operator", metricsStream()),
+                new ShardRegistry(kinesis, store, pipeline()), null, new KinesisShardRange(kinesis)));
     }
 
     /** Records the operator reported reading from {@code shard} of {@code stream}, over every minute. */
