@@ -12,6 +12,7 @@ import io.sluice.functions.io.kinesis.ShardRegistry;
 import io.sluice.functions.io.metrics.EmfMetrics;
 import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.runtime.CompiledPipeline;
+import io.sluice.functions.runtime.RecordBatch;
 import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.runtime.SplitProcessor;
@@ -221,10 +222,15 @@ public final class KinesisOperator {
             if (state.isPresent() && state.get().status() != SplitStatus.FINISHED) {
                 // The lower parent's watermark: a merged child's records from either side are judged no later than
                 // that side's were (records of windows that fired are late whatever the child's watermark).
-                if (gaps != null && state.get().hasUnfinishedAttempt()) {
-                    // The mapping may have given up on the parent's last batch before it moved on to the children.
+                // The mapping may have given up on the parent's last batches before it moved on to the children.
+                while (gaps != null && state.get().hasUnfinishedAttempt()) {
                     gaps.streamOf(parent, streamArn);
-                    run.apply(parent, gaps.abandonedOf(parent, state.get()), clock.millis());
+                    RecordBatch abandoned = gaps.abandonedOf(parent, state.get());
+                    if (abandoned.size() == 0) {
+                        break;   // none, or lost (reported)
+                    }
+                    run.apply(parent, abandoned, clock.millis());
+                    metrics.batchRecovered();
                     state = Optional.of(run.processor(parent).state());
                 }
                 parentsWatermark = Math.min(parentsWatermark, state.get().watermarkMillis());

@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Reads back from its shard a range the event source mapping gave up on (design: the driver package's
  * {@code package-info}): the records after the split's applied fence, up to its attempt fence and before the batch
- * that skipped them. A range the shard no longer holds, or one larger than a batch, is lost explicitly: one dead
- * letter naming the shard and the range, and {@code BatchesLost}.
+ * that skipped them, one batch at a time. A range the shard no longer holds is lost explicitly: one dead letter naming
+ * the shard and the range, and {@code BatchesLost}.
  *
  * <pre>{@code
  * ShardGapFiller gaps = new ShardGapFiller("gmv-by-category", new KinesisShardRange(kinesis), deadLetters, metrics);
@@ -60,8 +60,8 @@ final class ShardGapFiller implements SkippedRanges {
     }
 
     /**
-     * The records a parent shard's last, abandoned attempt covered ({@code (fence, attemptFence]}), to apply before it
-     * is finished; an empty batch when it has none.
+     * The first batch of the records a parent shard's abandoned attempts covered ({@code (fence, attemptFence]}), to
+     * apply before it is finished; an empty batch when it has none (or they are lost).
      */
     RecordBatch abandonedOf(String parent, SplitState state) {
         return state.hasUnfinishedAttempt() ? read(parent, state, null) : empty();
@@ -96,7 +96,6 @@ final class ShardGapFiller implements SkippedRanges {
         LOG.log(Level.WARNING, "Applying records the event source mapping gave up on. pipeline=[{0}] shard=[{1}] "
                 + "after=[{2}] through=[{3}] records=[{4}]", pipeline, shard, applied.sequenceNumber(),
                 skipped.get(skipped.size() - 1).getKinesis().getSequenceNumber(), skipped.size());
-        metrics.batchRecovered();
         return batch;
     }
 

@@ -95,12 +95,12 @@ public final class RunMetrics {
         return batchesNotApplied.sum();
     }
 
-    /** A driver read back and applied a range its source had given up on. */
+    /** A processor applied a batch of records its source had skipped (read back by a driver). */
     public void batchRecovered() {
         batchesRecovered.increment();
     }
 
-    /** Ranges a source gave up on that were read back and applied. */
+    /** Batches of records a source skipped that were read back and applied. */
     public long batchesRecovered() {
         return batchesRecovered.sum();
     }

@@ -16,9 +16,10 @@ import io.sluice.state.SplitState;
 public interface SkippedRanges {
 
     /**
-     * The records of {@code split} after {@code before.fence()}, before {@code first} and at or before
-     * {@code before.attemptFence()}, in source order, as one batch; an empty batch when there are none (a normal
-     * retry) or when they are lost (the implementation reports the loss itself).
+     * The first records of {@code split} after {@code before.fence()}, before {@code first} and at or before
+     * {@code before.attemptFence()}, in source order, at most one batch of them (the processor asks again after
+     * applying it); an empty batch when there are none (a normal retry) or when they are lost (the implementation
+     * reports the loss itself).
      *
      * @throws RuntimeException if the source cannot be read now; the batch is then retried and asks again
      */

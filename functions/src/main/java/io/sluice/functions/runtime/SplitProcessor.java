@@ -206,24 +206,30 @@ public final class SplitProcessor {
     }
 
     /**
-     * Applies the records a source skipped (a batch the event source mapping gave up on) as if they were the retried
-     * batch: the same fenced path, so what the failed attempt wrote is skipped item by item. The watermark stays
+     * Applies the records a source skipped (batches the event source mapping gave up on) as if they were the retried
+     * batch, one batch at a time: the same fenced path, so what the failed attempt wrote is skipped item by item. The watermark stays
      * (the attempt fence is past them) until the batch after them completes the attempt.
      *
      * @return the split's state before the batch, now past the skipped records
      */
     private SplitState applySkipped(SplitState before, Fence first, long nowMillis) {
-        RecordBatch skipped = skippedRanges.skippedBefore(split, before, first);
-        if (skipped.size() == 0) {
-            return before;
+        SplitState at = before;
+        // One batch at a time: each one's fence is stored, so an invocation that times out resumes after it.
+        for (RecordBatch skipped = skippedRanges.skippedBefore(split, at, first); skipped.size() > 0;
+                skipped = skippedRanges.skippedBefore(split, at, first)) {
+            fillingSkipped = true;
+            try {
+                process(skipped, nowMillis);
+            } finally {
+                fillingSkipped = false;
+            }
+            metrics.batchRecovered();
+            at = state;
+            if (!at.hasUnfinishedAttempt() || !first.isAfter(at.fence())) {
+                break;
+            }
         }
-        fillingSkipped = true;
-        try {
-            process(skipped, nowMillis);
-        } finally {
-            fillingSkipped = false;
-        }
-        return state;
+        return at;
     }
 
     /**

@@ -94,6 +94,22 @@ class ShardGapFillerTest {
     }
 
     @Test
+    void batchesGivenUpOnInARow_largerThanOneBatch_areReadBackOneBatchAtATime() {
+        KinesisOperator operator = operator();
+        assertApplied(operator.handle(InMemoryShards.eventOf(orders(SHARD, 3, 10_000))));
+        failing.set("writePartial");
+        operator.handle(InMemoryShards.eventOf(orders(SHARD, 6_000, 20_000)));
+        operator.handle(InMemoryShards.eventOf(orders(SHARD, 6_000, 25_000)));
+        failing.set(null);
+
+        assertApplied(operator.handle(closing(SHARD, 1, 30_000)));
+
+        assertCountedOnce();
+        assertThat(operator.metrics().batchesRecovered()).isEqualTo(2);   // 10,000 then 2,000 records
+        assertThat(deadLetters).isEmpty();
+    }
+
+    @Test
     void normalRetry_readsNothingBack() {
         KinesisOperator operator = operator();
         assertApplied(operator.handle(InMemoryShards.eventOf(orders(SHARD, 3, 10_000))));

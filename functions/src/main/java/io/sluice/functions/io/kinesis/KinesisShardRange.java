@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * {@link ShardRange} on the Kinesis API: GetShardIterator AFTER_SEQUENCE_NUMBER (TRIM_HORIZON without one), then
- * GetRecords until a record past the range, the shard's end, or the tip. Kinesis trims a shard from its oldest record,
+ * GetRecords until a record past the range, the shard's end, the tip, or one batch. Kinesis trims a shard from its oldest record,
  * so a range whose last record is missing was trimmed; so is one whose start Kinesis refuses (InvalidArgument), whose
  * iterator expired, or whose shard is gone (ResourceNotFound, a closed shard past retention).
  *
@@ -68,9 +68,8 @@ public final class KinesisShardRange implements ShardRange {
                     return complete(out, throughSequence);
                 }
                 bytes += r.data().asByteArrayUnsafe().length;
-                if (out.size() == MAX_RECORDS || bytes > MAX_BYTES) {
-                    throw new Unreadable("range is larger than one batch (" + MAX_RECORDS + " records, " + MAX_BYTES
-                            + " bytes)");
+                if (out.size() == MAX_RECORDS || (bytes > MAX_BYTES && !out.isEmpty())) {
+                    return out;   // one batch; the caller reads on after its last record
                 }
                 out.add(eventRecord(streamArn, shard, r));
             }

@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import java.util.List;
 
 /**
- * Reads a range of one shard back from the stream, as the event records Lambda would have delivered, for the batches
- * an event source mapping gave up on.
+ * Reads a range of one shard back from the stream, one batch at a time, as the event records Lambda would have
+ * delivered, for the batches an event source mapping gave up on.
  *
  * <pre>{@code
  * List<KinesisEvent.KinesisEventRecord> records = range.read(streamArn, "shardId-000000000000", "4959...897", "4959...912");
@@ -15,16 +15,17 @@ import java.util.List;
 @FunctionalInterface
 public interface ShardRange {
 
-    /** A gap is at most one batch: Lambda's largest Kinesis batch. */
+    /** At most one batch is read at a time: Lambda's largest Kinesis batch. */
     int MAX_RECORDS = 10_000;
     /** Lambda's invocation payload limit for a batch. */
     long MAX_BYTES = 6L * 1024 * 1024;
 
     /**
-     * The Kinesis records of {@code shard} whose sequence numbers are after {@code afterSequence} (null: from the
-     * oldest the shard holds) and at most {@code throughSequence}, in order.
+     * The first Kinesis records of {@code shard} whose sequence numbers are after {@code afterSequence} (null: from
+     * the oldest the shard holds) and at most {@code throughSequence}, in order: all of them, or as many whole records
+     * as fit in {@link #MAX_RECORDS} and {@link #MAX_BYTES} (the caller reads again after the last one).
      *
-     * @throws Unreadable if the shard no longer holds the range, or it is larger than one batch
+     * @throws Unreadable if the shard no longer holds the range
      * @throws RuntimeException if the stream cannot be read now (throttled, unreachable): try again later
      */
     List<KinesisEvent.KinesisEventRecord> read(String streamArn, String shard, String afterSequence,
