@@ -1,8 +1,11 @@
 package io.sluice.simulator;
 
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+
 import io.sluice.simulator.Action.FaultType;
 import io.sluice.state.memory.InMemoryStateStore;
 
+import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -63,7 +66,8 @@ final class HistoryRunner {
         if (planted == PlantedBug.DROP_PARTIAL_WRITE) {
             faulty.plantDroppedPartialWrite(3);
         }
-        runtime = new SimulatedRuntime(history.variant(), faulty.store(), () -> now, this::listing, new Listener());
+        runtime = new SimulatedRuntime(history.variant(), faulty.store(), () -> now, this::listing, new Listener(),
+                this::readRange);
         SimPipelines.resetBudget();
         try {
             for (Action action : history.actions()) {
@@ -263,6 +267,23 @@ final class HistoryRunner {
             trace("  final firing failed: " + e);
         }
         outcome.pending = runtime.pendingSlots();
+    }
+
+    /** The stream's side of the operator's read-back: the shard's records in {@code (after, through]}, whole. */
+    private List<KinesisEvent.KinesisEventRecord> readRange(String streamArn, String shardId, String after,
+                                                            String through) {
+        ShardSpec shard = history.shards().stream().filter(x -> x.id().equals(shardId)).findFirst().orElseThrow();
+        BigInteger lo = after == null ? BigInteger.ONE.negate() : new BigInteger(after);
+        BigInteger hi = new BigInteger(through);
+        List<KinesisEvent.KinesisEventRecord> out = new ArrayList<>();
+        for (int id : shard.records()) {
+            BigInteger seq = new BigInteger(seqOf(id));
+            if (seq.compareTo(lo) > 0 && seq.compareTo(hi) <= 0) {
+                out.add(SimulatedRuntime.eventRecord(streamArn, shardId, seqOf(id), history.records().get(id).line()));
+            }
+        }
+        trace("  read back " + shardId + " (" + after + ", " + through + "]: " + out.size() + " records");
+        return out;
     }
 
     private boolean deliverable(int s) {
