@@ -139,7 +139,8 @@ final class HistoryRunner {
         String cause = null;
         while (!ranges.isEmpty()) {
             int[] range = ranges.pop();
-            FaultType type = first && fault != null ? fault.fault() : FaultType.NONE;
+            FaultType type = fault == null ? FaultType.NONE
+                    : first || fault.fault() == FaultType.GIVE_UP ? fault.fault() : FaultType.NONE;
             first = false;
             Optional<Integer> failedAt;
             boolean crashed = false;
@@ -157,6 +158,14 @@ final class HistoryRunner {
                         trace("  crash at write " + fault.at() + ": instance i" + slot + " replaced");
                         replace(slot);
                         failedAt = Optional.of(range[0]);
+                    }
+                }
+                case GIVE_UP -> {
+                    faulty.arm(FaultyStore.Mode.THROTTLE_AFTER_ATTEMPT, 0, null);
+                    try {
+                        failedAt = attempt(s, range[0], range[1], instance(slot));
+                    } finally {
+                        faulty.disarm();
                     }
                 }
                 case OVERLAP, FIRE_DURING -> {
@@ -202,6 +211,11 @@ final class HistoryRunner {
             failures++;
             int restart = Math.max(range[0], Math.min(range[1] - 1, failedAt.get()));
             trace("  failed; first not applied #" + restart + " (" + cause + ")");
+            if (failures > MAX_RETRIES && fault != null && fault.fault() == FaultType.GIVE_UP) {
+                // Every attempt was recorded before it failed: the operator reads the range back later.
+                trace("  gave up after " + MAX_RETRIES + " retries: to the on-failure destination; read back later");
+                return;
+            }
             if (failures > MAX_RETRIES) {
                 ranges.push(new int[] {restart, range[1]});
                 ShardSpec shard = history.shards().get(s);

@@ -127,7 +127,13 @@ public final class KinesisOperator {
                 undecodable += rejected.size();
                 if (firstBatch && shards != null) {
                     String streamArn = shard.getValue().get(0).getEventSourceARN();
-                    finishParents(shardId, streamArn, shards.ensureRegistered(streamArn, shardId, now));
+                    List<String> parents = shards.ensureRegistered(streamArn, shardId, now);
+                    if (gaps != null && !parents.isEmpty() && batch.size() > 0) {
+                        // The batch's attempt is recorded before a parent's read-back, which may fail it: if the
+                        // mapping then gives up on it, the child's next batch still finds the range (simulator).
+                        store.startAttempt(pipeline.name(), shardId, batch.fence(batch.size() - 1), now);
+                    }
+                    finishParents(shardId, streamArn, parents);
                 }
                 run.apply(shardId, batch, now);
             } catch (RuntimeException e) {
