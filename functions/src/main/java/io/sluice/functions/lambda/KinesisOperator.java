@@ -226,8 +226,6 @@ public final class KinesisOperator {
         for (String parent : parents) {
             var state = store.readSplit(pipeline.name(), parent);
             if (state.isPresent() && state.get().status() != SplitStatus.FINISHED) {
-                // The lower parent's watermark: a merged child's records from either side are judged no later than
-                // that side's were (records of windows that fired are late whatever the child's watermark).
                 // The mapping may have given up on the parent's last batches before it moved on to the children.
                 while (gaps != null && state.get().hasUnfinishedAttempt()) {
                     gaps.streamOf(parent, streamArn);
@@ -239,6 +237,8 @@ public final class KinesisOperator {
                     metrics.batchRecovered();
                     state = Optional.of(run.processor(parent).state());
                 }
+                // The lower parent's watermark: a merged child's records from either side are judged no later than
+                // that side's were (records of windows that fired are late whatever the child's watermark).
                 parentsWatermark = Math.min(parentsWatermark, state.get().watermarkMillis());
                 run.finish(parent, clock.millis());
             }
