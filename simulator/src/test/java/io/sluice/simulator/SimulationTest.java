@@ -63,6 +63,19 @@ class SimulationTest {
         assertThat(simulation.check(seed)).isEmpty();
     }
 
+    /**
+     * A batch given up on (issue 14) while a child shard's first batch failed in its parent's read-back, before the
+     * child's own attempt was recorded: the child's next batch did not see the range (437). Fixed in the operator.
+     */
+    @Test
+    void giveUpOnAChildsFirstBatch_duringItsParentsReadBack_losesNothing() {
+        Simulation simulation = new Simulation(Simulation.Options.defaults().withShrinkBudget(0)
+                .withScenarios(FaultClass.parse("give-up,instances,bisect,reshard-split,reshard-merge,fire")),
+                print(new ByteArrayOutputStream()));
+
+        assertThat(simulation.check(437)).isEmpty();
+    }
+
     @Test
     void plainHistories_breakNoInvariant() {
         Simulation.Result result = new Simulation(PLAIN, print(new ByteArrayOutputStream())).run();
