@@ -1,5 +1,7 @@
 package io.sluice.cli;
 
+import io.sluice.orchestrator.cost.NightBill;
+import io.sluice.orchestrator.cost.ServerlessWork;
 import io.sluice.orchestrator.scaling.ScalingSimulator;
 import io.sluice.orchestrator.scaling.SimulationOptions;
 import io.sluice.orchestrator.scaling.SimulationReport;
@@ -8,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -36,6 +39,10 @@ final class ScaleSimCommand implements Callable<Integer> {
             + "throttles). Default: ${DEFAULT-VALUE}.")
     Metrics metrics;
 
+    @Option(names = "--cost", description = "Also print the night's bill of each fleet in dollars (Kinesis, Lambda, "
+            + "DynamoDB, S3) and of a Managed Service for Apache Flink application sized for the peak.")
+    boolean cost;
+
     @Override
     public Integer call() {
         TrafficProfile traffic;
@@ -50,6 +57,16 @@ final class ScaleSimCommand implements Callable<Integer> {
             report.printSummary(System.out);
         } else {
             report.printTable(System.out);
+        }
+        if (cost) {
+            ServerlessWork work = ServerlessWork.measured();
+            int bytes = traffic.recordBytes();
+            System.out.println();
+            NightBill.print(List.of(
+                    NightBill.serverless(report.autoscaled(), bytes, 1, work),
+                    NightBill.serverless(report.reactiveOnly(), bytes, 1, work),
+                    NightBill.serverless(report.staticFleet(), bytes, 1, work),
+                    NightBill.managedFlink(report.autoscaled(), bytes, 1, work)), System.out);
         }
         if (svg != null) {
             report.writeSvg(svg);

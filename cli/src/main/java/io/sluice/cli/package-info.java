@@ -1,12 +1,12 @@
 /**
  * The {@code sluice} command: one picocli class per subcommand. Exit codes: 0 success, 1 failure while running
  * (such as an aggregate overflow), 2 bad usage (unknown pipeline, missing input file, invalid option: one line and
- * {@code try: sluice <command> --help}), 3 a run stopped by {@code --max-rejects}.
+ * {@code try: sluice <command> --help}), 3 a run stopped by {@code --max-dead-letters}.
  *
  * <p>Streams: standard output carries data only (results with {@code --out -}, orders with {@code gen --out -}, the
  * {@code export} lines of {@code local up}), so commands pipe and {@code eval "$(sluice local up)"} works; summaries,
  * warnings, tables and log lines (one per event, {@link io.sluice.cli.OneLineLogging}) go to standard error. A run
  * never overwrites its input and never loses a record silently: every line is a result, a reject, a late record or
- * a counted blank line, and {@code --max-rejects} bounds the rejects file by stopping the run.
+ * a counted blank line, and {@code --max-dead-letters} bounds the dead-letters file by stopping the run.
  */
 package io.sluice.cli;

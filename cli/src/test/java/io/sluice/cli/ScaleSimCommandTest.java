@@ -45,6 +45,20 @@ class ScaleSimCommandTest {
     }
 
     @Test
+    void cost_billsEveryFleetAndManagedFlink_withTheirTotals() {
+        Object[] run = sluice("scale-sim", "--profile", "double11", "--summary", "--cost");
+
+        assertThat(run[0]).isEqualTo(0);
+        String out = (String) run[1];
+        assertThat(out).contains("cost of the night (USD)", "autoscaled", "reactive-only", "static", "managed-flink",
+                "Kinesis shard-hours", "Lambda duration", "DynamoDB writes", "Flink KPU-hours", "us-east-1");
+        String total = out.lines().filter(l -> l.startsWith("total")).findFirst().orElseThrow();
+        assertThat(total.split("\\|")).hasSize(5);
+        assertThat(sluice("scale-sim", "--profile", "double11", "--summary")[1].toString())
+                .doesNotContain("cost of the night");
+    }
+
+    @Test
     void unknownProfile_namesTheKnownOnes() {
         Object[] run = sluice("scale-sim", "--profile", "black-friday");
 

@@ -36,7 +36,8 @@ public final class HistoryGenerator {
         SplittableRandom r = new SplittableRandom(seed);
         SimPipelines.Variant variant = pipeline.orElseGet(() -> {
             int p = r.nextInt(100);
-            return p < 35 ? SimPipelines.Variant.BY_CATEGORY : p < 60 ? SimPipelines.Variant.TOTAL
+            return p < 28 ? SimPipelines.Variant.BY_CATEGORY : p < 35 ? SimPipelines.Variant.LARGE_STATE
+                    : p < 60 ? SimPipelines.Variant.TOTAL
                     : p < 80 ? SimPipelines.Variant.SLIDING : SimPipelines.Variant.SESSION;
         });
         Set<FaultClass> drawn = EnumSet.noneOf(FaultClass.class);

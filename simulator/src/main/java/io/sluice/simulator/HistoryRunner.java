@@ -36,7 +36,10 @@ final class HistoryRunner {
     private final History history;
     private final boolean verbose;
     private final PlantedBug planted;
+    /** Item limit of the simulated store: small, so large accumulators take the chunked path a history can reach. */
+    static final int ITEM_LIMIT_BYTES = 256;
     private final Outcome outcome = new Outcome();
+    private InMemoryStateStore memory;
     private final Map<String, Integer> idBySeq = new HashMap<>();
     private final int[] cursor;
     private int revealed;
@@ -62,7 +65,8 @@ final class HistoryRunner {
 
     Outcome run() {
         history.records().keySet().forEach(id -> idBySeq.put(seqOf(id), id));
-        faulty = new FaultyStore(new InMemoryStateStore());
+        memory = InMemoryStateStore.withItemLimit(ITEM_LIMIT_BYTES);
+        faulty = new FaultyStore(memory);
         if (planted == PlantedBug.DROP_PARTIAL_WRITE) {
             faulty.plantDroppedPartialWrite(3);
         }
@@ -79,6 +83,7 @@ final class HistoryRunner {
             outcome.stall = e.getMessage();
             trace("STALL " + e.getMessage());
         }
+        outcome.chunkedWrites = memory.chunkedWrites();
         return outcome;
     }
 

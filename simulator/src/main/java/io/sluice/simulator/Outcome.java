@@ -12,6 +12,8 @@ import java.util.TreeMap;
  */
 final class Outcome {
 
+    /** Partial writes over the simulator's item limit: what DynamoDB would write as chunks behind a head. */
+    long chunkedWrites;
     /** Each final firing's rows, in emission order. */
     final List<List<SimulatedRuntime.Row>> firings = new ArrayList<>();
     /** Late record ids, with how often they were sent. */

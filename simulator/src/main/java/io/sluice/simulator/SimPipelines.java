@@ -10,6 +10,7 @@ import io.sluice.functions.examples.GmvPipelines;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.window.SessionWindows;
 import io.sluice.functions.window.SlidingWindows;
+import io.sluice.functions.window.TumblingWindows;
 import io.sluice.functions.window.WatermarkStrategy;
 
 import java.time.Duration;
@@ -55,7 +56,13 @@ public final class SimPipelines {
         BY_CATEGORY("gmv-by-category", Windows.TUMBLING, 60_000, 0, 0, true),
         TOTAL("gmv-total", Windows.TUMBLING, 10_000, 0, 0, false),
         SLIDING("gmv-sliding", Windows.SLIDING, 60_000, 20_000, 0, true),
-        SESSION("gmv-session", Windows.SESSION, 30_000, 0, 0, true);
+        SESSION("gmv-session", Windows.SESSION, 30_000, 0, 0, true),
+        /**
+         * {@code gmv-by-category} with every key in one bucket and an accumulator that also keeps each record's
+         * order id (exact distinct set), so partials grow with the data past the simulator's 256-byte item limit: the
+         * chunked-state path under every fault. Its results are the same count and sum.
+         */
+        LARGE_STATE("gmv-large-state", Windows.TUMBLING, 60_000, 0, 0, true);
 
         /** Window kinds. */
         public enum Windows { TUMBLING, SLIDING, SESSION }
@@ -76,6 +83,11 @@ public final class SimPipelines {
             this.slideMillis = slideMillis;
             this.latenessMillis = latenessMillis;
             this.keyed = keyed;
+        }
+
+        /** The amount of {@code o}, counted against the history's step budget. */
+        static long stepOf(Order o) {
+            return step(o);
         }
 
         public String pipelineName() {
@@ -108,6 +120,13 @@ public final class SimPipelines {
                         .window(SessionWindows.withGap(Duration.ofMillis(sizeMillis)))
                         .aggregate(Aggregates.countAndSum(SimPipelines::step))
                         .to(Sink.results(pipelineName).withValueColumns("count", "sum_cents"));
+                case LARGE_STATE -> Pipeline.from(Source.jsonLines(Order.class))   // no idleness, like by-category
+                        .withTimestamps(Order::ts, WatermarkStrategy.boundedDisorder(GmvPipelines.MAX_DISORDER))
+                        .keyBy("category", Order::category)
+                        .window(TumblingWindows.of(Duration.ofMillis(sizeMillis)))
+                        .keyBuckets(1)
+                        .aggregate(new LargeStateAggregate())
+                        .to(Sink.results(pipelineName).withValueColumns("count", "sum_cents"));
             };
         }
 
@@ -129,7 +148,7 @@ public final class SimPipelines {
                 }
             }
             throw new IllegalArgumentException("unknown pipeline [" + name
-                    + "]; known: gmv-by-category, gmv-total, gmv-sliding, gmv-session");
+                    + "]; known: gmv-by-category, gmv-total, gmv-sliding, gmv-session, gmv-large-state");
         }
     }
 }

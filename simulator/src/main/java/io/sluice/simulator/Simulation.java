@@ -127,12 +127,15 @@ public final class Simulation {
         List<String> lines = new ArrayList<>();
         Map<String, Integer> shrunk = new TreeMap<>();
         int failed = 0;
+        int chunked = 0;
         long started = System.nanoTime();
         for (int i = 0; i < options.histories(); i++) {
             long seed = options.seed() + i;
             History h = generator.generate(seed);
             h.drawn().forEach(c -> drawn.merge(c, 1, Integer::sum));
-            List<Violation> violations = Checker.check(h, new HistoryRunner(h, false, planted).run());
+            Outcome outcome = new HistoryRunner(h, false, planted).run();
+            chunked += outcome.chunkedWrites > 0 ? 1 : 0;
+            List<Violation> violations = Checker.check(h, outcome);
             if (violations.isEmpty()) {
                 continue;
             }
@@ -156,6 +159,7 @@ public final class Simulation {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         out.println("fault classes drawn (histories): " + counts(drawn));
+        out.println("histories with partials over the " + HistoryRunner.ITEM_LIMIT_BYTES + "-byte item limit: " + chunked);
         if (!lines.isEmpty()) {
             out.println("histories with violations, by fault class drawn: " + counts(failedByClass));
             out.println("violations by invariant: " + byInvariant);

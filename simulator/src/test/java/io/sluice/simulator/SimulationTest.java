@@ -76,6 +76,23 @@ class SimulationTest {
         assertThat(simulation.check(437)).isEmpty();
     }
 
+    /**
+     * The large-state pipeline (one key bucket, accumulators that keep every order id) under every fault class:
+     * its partials outgrow the simulated store's 256-byte items in most histories and no invariant breaks.
+     */
+    @Test
+    void largeStateHistories_outgrowTheItemLimit_andBreakNoInvariant() {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        Simulation.Result result = new Simulation(Simulation.Options.defaults().withSeed(500).withHistories(60)
+                .withShrinkBudget(0).withPipeline(java.util.Optional.of(SimPipelines.Variant.LARGE_STATE)),
+                print(text)).run();
+
+        assertThat(result.lines()).isEmpty();
+        String chunked = text.toString().lines().filter(l -> l.startsWith("histories with partials over")).findFirst()
+                .orElseThrow();
+        assertThat(Integer.parseInt(chunked.substring(chunked.lastIndexOf(' ') + 1))).isGreaterThan(20);
+    }
+
     @Test
     void plainHistories_breakNoInvariant() {
         Simulation.Result result = new Simulation(PLAIN, print(new ByteArrayOutputStream())).run();

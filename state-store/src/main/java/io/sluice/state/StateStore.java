@@ -44,7 +44,10 @@ public interface StateStore {
      * item exists).
      *
      * @throws FenceConflictException if the stored fence differs: re-read and apply only later records
-     * @throws ItemTooLargeException  if the item exceeds the store's item size limit
+     * A partial may be of any size: a store with bounded items writes a large one as chunks behind a head, fenced as
+     * one unit (see the package docs), so readers see the whole old or the whole new version.
+     *
+     * @throws ItemTooLargeException  only if the partial is too large even for chunks (hundreds of MB)
      */
     void writePartial(Partial partial, Fence expectedFence);
 

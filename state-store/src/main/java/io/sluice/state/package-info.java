@@ -16,6 +16,25 @@
  *       <b>claimed</b> with a lease so exactly one firing writes a window's final results.</li>
  *   <li><b>Splits report progress</b> ({@link io.sluice.state.SplitState}): watermark, fence, activity time, status and
  *       lineage. The global watermark is the minimum over active, non-idle splits.</li>
+ *   <li><b>No ceiling a user can hit by data.</b> A partial is one logical unit of any size. A store whose items
+ *       are bounded (DynamoDB: 400 KB) keeps a partial that outgrows one item as <em>chunks</em> behind a
+ *       <em>head</em> (see {@link io.sluice.state.dynamodb.ChunkedPartials}): the entries are spread over pages
+ *       by a stable hash of their key, each page encoded, cut into slices of at most one item and written under a
+ *       version id of its own; then the head (fence + manifest naming each page's version) is written with the same
+ *       fence condition as an unchunked item. The head is the only thing a reader trusts, so:
+ *       <ul>
+ *         <li>a reader sees the chunks of exactly one fence, never a mix (chunks are immutable, named by version);</li>
+ *         <li>a crash between chunk writes leaves the old head, hence the old version, visible; the new version's
+ *             chunks are unreferenced and expire by TTL;</li>
+ *         <li>a writer that loses the fence race deletes the chunks it wrote; a winner deletes the chunks its
+ *             manifest no longer names (a reader racing that delete re-reads the head);</li>
+ *         <li>a page whose bytes did not change keeps its chunks: a batch is billed by the pages it changed, not
+ *             by the whole partial (a single key's accumulator is one page: it is rewritten whole when it
+ *             changes).</li>
+ *       </ul>
+ *       Exactly-once is unchanged: the fence condition is still on one item (the head), so a retry, a redelivery
+ *       or a new instance applies a record at most once; {@link io.sluice.state.ItemTooLargeException} remains
+ *       only for a partial whose manifest would not fit in its head (over about 250 MB).</li>
  * </ul>
  *
  * <p>This module knows nothing of pipelines: keys are strings and accumulators are bytes. Implementations: the

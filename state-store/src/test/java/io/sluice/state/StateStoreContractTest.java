@@ -118,16 +118,30 @@ public abstract class StateStoreContractTest {
     }
 
     @Test
-    void writePartial_throwsItemTooLarge_andStoresNothing_whenOver400Kb() {
+    void writePartial_storesAPartialOverOneItem_asOneFencedUnit() {
         PartialKey key = key(MINUTE, "shard-0", 4);
-        Partial huge = new Partial(key, Fence.of("1"),
-                List.of(new StateEntry("c-1", 0, 60_000, randomBytes(410 * 1024, 2))));
+        List<StateEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            entries.add(new StateEntry("user-" + i, 0, 60_000, randomBytes(1_500, i)));
+        }
+        entries.add(new StateEntry("hot", 0, 60_000, randomBytes(900 * 1024, 2)));  // one key over two items
+        Partial huge = new Partial(key, Fence.of("1"), entries);
 
-        assertThatThrownBy(() -> store.writePartial(huge, Fence.NONE))
-                .isInstanceOf(ItemTooLargeException.class)
-                .hasMessageContaining(key.toString())
-                .hasMessageContaining("409600-byte");
-        assertThat(store.readPartial(key)).isEmpty();
+        store.writePartial(huge, Fence.NONE);
+        List<StateEntry> changed = new ArrayList<>(entries);
+        changed.set(7, new StateEntry("user-7", 0, 60_000, randomBytes(1_600, 99)));
+        assertThatThrownBy(() -> store.writePartial(new Partial(key, Fence.of("3"), changed), Fence.of("2")))
+                .isInstanceOf(FenceConflictException.class);
+        assertThat(newStore().readPartial(key).orElseThrow().entries()).containsExactlyInAnyOrderElementsOf(entries);
+        store.writePartial(new Partial(key, Fence.of("3"), changed), Fence.of("1"));
+
+        StateStore other = newStore();
+        Partial read = other.readPartial(key).orElseThrow();
+        assertThat(read.fence()).isEqualTo(Fence.of("3"));
+        assertThat(read.entries()).containsExactlyInAnyOrderElementsOf(changed);
+        assertThat(other.readPartials(List.of(key)).get(key).entries()).containsExactlyInAnyOrderElementsOf(changed);
+        assertThat(other.readSlot(pipeline, MINUTE)).singleElement()
+                .satisfies(p -> assertThat(p.entries()).containsExactlyInAnyOrderElementsOf(changed));
     }
 
     @Test

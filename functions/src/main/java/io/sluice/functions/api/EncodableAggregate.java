@@ -11,4 +11,12 @@ public interface EncodableAggregate<IN, ACC, OUT> extends AggregateFunction<IN, 
 
     /** The codec that stores this function's accumulators. */
     AccumulatorCodec<ACC> accumulatorCodec();
+
+    /**
+     * The largest encoded accumulator of one key, if the function bounds it whatever the data; empty (the default)
+     * if it grows with the data. Used for {@link PipelineDefinition#stateCost()}.
+     */
+    default java.util.OptionalInt maxAccumulatorBytes() {
+        return java.util.OptionalInt.empty();
+    }
 }

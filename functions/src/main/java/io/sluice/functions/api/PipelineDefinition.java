@@ -143,6 +143,23 @@ public final class PipelineDefinition<OUT> {
         return sink;
     }
 
+    /**
+     * What this pipeline's window state may cost, known before deploying: the key buckets, the largest accumulator
+     * of one key if the aggregate bounds it, and how many windows one record changes.
+     *
+     * <pre>{@code
+     * GmvPipelines.byCategory().stateCost().describe(1_000);   // "... at most 2.5 KB per bucket item ..."
+     * }</pre>
+     */
+    public StateCost stateCost() {
+        java.util.OptionalInt max = parts.aggregate() instanceof EncodableAggregate<?, ?, ?> e
+                ? e.maxAccumulatorBytes() : java.util.OptionalInt.empty();
+        int windowsPerRecord = parts.windows() instanceof io.sluice.functions.window.SlidingWindows s
+                ? (int) Math.min(Integer.MAX_VALUE, (s.size().toMillis() + s.slide().toMillis() - 1) / s.slide().toMillis())
+                : 1;
+        return new StateCost(parts.keyBuckets(), max, windowsPerRecord);
+    }
+
     @Override
     public String toString() {
         return "Pipeline[" + name + ": " + source() + ", " + steps().size() + " steps, " + watermarks() + ", "

@@ -13,8 +13,15 @@
  * <p>Each step returns a narrower type ({@link io.sluice.functions.api.Pipeline} → {@link
  * io.sluice.functions.api.KeyedStream} → {@link io.sluice.functions.api.WindowedStream} → {@link
  * io.sluice.functions.api.ResultStream} → {@link io.sluice.functions.api.PipelineDefinition}), so steps in a wrong
- * order do not compile. The same definition runs in stream mode (Kinesis shards) and batch mode (S3 objects):
+ * order do not compile; what can only be checked on values is checked when the pipeline is defined (windowing
+ * without {@code withTimestamps}: "windows need event time: call withTimestamps(..) before windowing"; key buckets
+ * in {@code [1, 4096]}; result columns, learned from the result type). The same definition runs in stream mode (Kinesis shards) and batch mode (S3 objects):
  * results never depend on how records were split, because every partial is combined with
  * {@link io.sluice.functions.api.AggregateFunction#merge}.
+ *
+ * <p>State has no ceiling but has a cost: {@link io.sluice.functions.api.PipelineDefinition#stateCost()} states it
+ * before deploying ({@link io.sluice.functions.api.StateCost} gives the rules: one item per window, split and key
+ * bucket; a write unit per KB written; items over 400 KB written as chunks, billed by the pages a batch changed).
+ * Results are {@link io.sluice.functions.api.WindowResult}s typed as the pipeline's output.
  */
 package io.sluice.functions.api;

@@ -4,9 +4,12 @@ import io.sluice.functions.api.AccumulatorCodec;
 import io.sluice.functions.api.AggregateFunction;
 import io.sluice.functions.api.KeySelector;
 import io.sluice.functions.api.PipelineDefinition;
+import io.sluice.functions.api.Source;
 import io.sluice.functions.api.Step;
 import io.sluice.functions.codec.CsvRecordDecoder;
 import io.sluice.functions.codec.JsonLinesDecoder;
+import io.sluice.functions.codec.ProjectedCsvDecoder;
+import io.sluice.functions.codec.ProjectedJsonDecoder;
 import io.sluice.functions.codec.RecordDecoder;
 import io.sluice.functions.window.Trigger;
 import io.sluice.functions.window.WatermarkStrategy;
@@ -35,11 +38,19 @@ public final class CompiledPipeline {
 
     private CompiledPipeline(PipelineDefinition<?> definition) {
         this.definition = definition;
-        this.decoder = switch (definition.source().format()) {
-            case JSON_LINES -> JsonLinesDecoder.of(definition.source().type());
-            case CSV -> CsvRecordDecoder.of(definition.source().type(), definition.source().columns());
-        };
+        this.decoder = decoderOf(definition.source());
         this.windowing = Windowing.of(definition.windows(), definition.aggregate());
+    }
+
+    /** The source's decoder: a projected one when the pipeline reads only some fields ({@link Source#readingOnly}). */
+    private static RecordDecoder<?> decoderOf(Source<?> source) {
+        boolean projected = !source.projection().isEmpty();
+        return switch (source.format()) {
+            case JSON_LINES -> projected ? ProjectedJsonDecoder.of(source.type(), source.projection())
+                    : JsonLinesDecoder.of(source.type());
+            case CSV -> projected ? ProjectedCsvDecoder.of(source.type(), source.columns(), source.projection())
+                    : CsvRecordDecoder.of(source.type(), source.columns());
+        };
     }
 
     /** Prepares {@code definition} for execution. */
@@ -96,6 +107,26 @@ public final class CompiledPipeline {
     /** The key bucket of {@code key}: {@code String.hashCode} is specified, so buckets are stable across JVMs. */
     int bucketOf(String key) {
         return Math.floorMod(key.hashCode(), definition.keyBuckets());
+    }
+
+    /**
+     * The event time the pipeline stamps on a raw record (the first, if a flatMap makes several), or empty when the
+     * record does not decode, a filter drops it before its timestamp step, or the step throws. Used to file the raw
+     * input by event-time day (the archive), never to process it.
+     */
+    public java.util.OptionalLong eventTime(byte[] bytes, int offset, int length) {
+        long[] first = {Long.MIN_VALUE};
+        try {
+            Object value = decoder.decode(bytes, offset, length);
+            chain((v, ts) -> { }, ts -> {
+                if (first[0] == Long.MIN_VALUE) {
+                    first[0] = ts;
+                }
+            }).accept(value, Long.MIN_VALUE);
+        } catch (Exception notStamped) {   // malformed, or a user function threw: the record has no event time here
+            return java.util.OptionalLong.empty();
+        }
+        return first[0] == Long.MIN_VALUE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(first[0]);
     }
 
     /** Fuses the steps, in order, in front of {@code terminal}. */

@@ -22,7 +22,9 @@ import java.util.function.Function;
 
 /**
  * Merges a batch's combined cells into the split's partial items and writes each item once, with a condition on
- * the fence last seen. Items written are cached (decoded) between batches, so the common case is one write and no
+ * the fence last seen. An item has no size ceiling: the store writes one over its item limit as chunks fenced as one
+ * unit ({@link StateStore#writePartial}); the sizes written are measured ({@link RunMetrics#largestPartialBytes},
+ * {@link RunMetrics#largestKeyStateBytes}) so hot keys show. Items written are cached (decoded) between batches, so the common case is one write and no
  * read per item. On a {@link FenceConflictException} (a retried batch, or a cached copy gone stale) the item is
  * re-read and only the batch's records after the stored fence are re-applied.
  *
@@ -202,13 +204,20 @@ final class PartialWriter {
         return groups;
     }
 
+    /** Encodes an item's content, measuring it: the largest partial and key state are the hot-key metrics. */
     private Partial encode(PartialKey key, Fence fence, Map<String, Cell> content) {
         List<StateEntry> entries = new ArrayList<>(content.size());
+        int bytes = 0;
+        int largestKey = 0;
         for (Cell head : content.values()) {
             for (Cell c = head; c != null; c = c.next) {
-                entries.add(new StateEntry(c.key, c.start, c.end, pipeline.codec().encode(c.acc)));
+                StateEntry e = new StateEntry(c.key, c.start, c.end, pipeline.codec().encode(c.acc));
+                entries.add(e);
+                bytes += e.approximateSize();
+                largestKey = Math.max(largestKey, e.accumulator().length);
             }
         }
+        metrics.partialSize(bytes, largestKey);
         return new Partial(key, fence, entries);
     }
 

@@ -1,5 +1,6 @@
 package io.sluice.functions.runtime;
 
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -24,6 +25,12 @@ public final class RunMetrics {
     private final LongAdder batchesNotApplied = new LongAdder();
     private final LongAdder batchesRecovered = new LongAdder();
     private final LongAdder batchesLost = new LongAdder();
+    private final LongAdder largePartialWrites = new LongAdder();
+    private final LongAccumulator largestPartialBytes = new LongAccumulator(Math::max, 0);
+    private final LongAccumulator largestKeyStateBytes = new LongAccumulator(Math::max, 0);
+
+    /** DynamoDB's item limit: a partial over it is written as chunks (see {@code io.sluice.state}). */
+    static final int ITEM_LIMIT_BYTES = 400 * 1024;
 
     void recordIn(long n) {
         recordsIn.add(n);
@@ -61,6 +68,30 @@ public final class RunMetrics {
 
     void partialWrite() {
         partialWrites.increment();
+    }
+
+    /** A partial of {@code bytes} (approximate stored size) whose largest key's accumulator is {@code keyBytes}. */
+    void partialSize(int bytes, int keyBytes) {
+        largestPartialBytes.accumulate(bytes);
+        largestKeyStateBytes.accumulate(keyBytes);
+        if (bytes > ITEM_LIMIT_BYTES) {
+            largePartialWrites.increment();
+        }
+    }
+
+    /** The largest partial written: a hot key bucket of one split and window, in bytes. */
+    public long largestPartialBytes() {
+        return largestPartialBytes.get();
+    }
+
+    /** The largest accumulator of one key written in a partial: a hot key's state, in encoded bytes. */
+    public long largestKeyStateBytes() {
+        return largestKeyStateBytes.get();
+    }
+
+    /** Partial writes over one DynamoDB item (400 KB): written as chunks there, billed per KB of changed pages. */
+    public long largePartialWrites() {
+        return largePartialWrites.sum();
     }
 
     void fenceConflict() {
@@ -170,6 +201,7 @@ public final class RunMetrics {
     public String toString() {
         return "RunMetrics[in=" + recordsIn() + ", rejected=" + rejected() + ", late=" + late() + ", replayed="
                 + replayed() + ", partialWrites=" + partialWrites() + ", fenceConflicts=" + fenceConflicts() + ", preloaded=" + partialsPreloaded()
-                + ", windowsFired=" + windowsFired() + ", rowsOut=" + rowsOut() + "]";
+                + ", windowsFired=" + windowsFired() + ", rowsOut=" + rowsOut() + ", largestPartialBytes="
+                + largestPartialBytes() + ", largestKeyStateBytes=" + largestKeyStateBytes() + "]";
     }
 }

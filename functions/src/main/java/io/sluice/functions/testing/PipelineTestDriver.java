@@ -3,6 +3,7 @@ package io.sluice.functions.testing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.functions.api.PipelineDefinition;
+import io.sluice.functions.api.WindowResult;
 import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.driver.ReplayClock;
 import io.sluice.functions.runtime.CollectingOutputs;
@@ -31,19 +32,28 @@ import java.util.Map;
  * split's pending batch (one invocation per split) and after each fires what the global watermark passed.
  *
  * <pre>{@code
- * try (var driver = new PipelineTestDriver(GmvPipelines.byCategory())) {
+ * import io.sluice.functions.api.CountAndSum;
+ * import io.sluice.functions.api.WindowResult;
+ * import io.sluice.functions.examples.GmvPipelines;
+ * import io.sluice.functions.examples.Order;
+ * import io.sluice.functions.testing.PipelineTestDriver;
+ *
+ * try (var driver = new PipelineTestDriver<>(GmvPipelines.byCategory())) {   // PipelineTestDriver<CountAndSum>
  *     driver.pipe("shard-0", new Order("o-1", "u-1", "c-1", 1999, 0));
  *     driver.pipe("shard-0", "{not json");                 // goes to rejectedRecords()
  *     driver.finish();                                     // end of input: every window fires
- *     assertThat(driver.results()).extracting(ResultRow::value).containsExactly(new CountAndSum(1, 1999));
+ *     assertThat(driver.results()).extracting(WindowResult::value).containsExactly(new CountAndSum(1, 1999));
+ *     long gmv = driver.results().get(0).value().sum();   // typed: no cast
  * }
  * }</pre>
  *
  * <p>Processing time is replayed from event time: "now" is the highest event time seen. {@link #restart()}
  * replaces every split's processor, as a new Lambda instance would, keeping the store; {@link #redeliver(String)}
  * processes a split's last batch again, as a retry would.
+ *
+ * @param <OUT> the pipeline's result type
  */
-public final class PipelineTestDriver implements AutoCloseable {
+public final class PipelineTestDriver<OUT> implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,12 +69,12 @@ public final class PipelineTestDriver implements AutoCloseable {
     private ReplayClock clock;
 
     /** A driver over a fresh {@link InMemoryStateStore}. */
-    public PipelineTestDriver(PipelineDefinition<?> definition) {
+    public PipelineTestDriver(PipelineDefinition<OUT> definition) {
         this(definition, new InMemoryStateStore());
     }
 
     /** A driver over {@code store}, such as a DynamoDB store in integration tests. */
-    public PipelineTestDriver(PipelineDefinition<?> definition, StateStore store) {
+    public PipelineTestDriver(PipelineDefinition<OUT> definition, StateStore store) {
         this.pipeline = CompiledPipeline.compile(definition);
         this.store = store;
         this.run = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("test-driver");
@@ -72,14 +82,14 @@ public final class PipelineTestDriver implements AutoCloseable {
     }
 
     /** Declares a split before it receives records: its watermark holds the global one back. */
-    public PipelineTestDriver split(String split) {
+    public PipelineTestDriver<OUT> split(String split) {
         processor(split);
         pending.computeIfAbsent(split, s -> new ArrayList<>());
         return this;
     }
 
     /** Queues {@code record} (serialized as one JSON line) on {@code split}. */
-    public PipelineTestDriver pipe(String split, Object record) {
+    public PipelineTestDriver<OUT> pipe(String split, Object record) {
         try {
             return pipe(split, record instanceof String s ? s : JSON.writeValueAsString(record));
         } catch (JsonProcessingException e) {
@@ -88,14 +98,14 @@ public final class PipelineTestDriver implements AutoCloseable {
     }
 
     /** Queues a raw line on {@code split}. */
-    public PipelineTestDriver pipe(String split, String line) {
+    public PipelineTestDriver<OUT> pipe(String split, String line) {
         split(split);
         pending.get(split).add(line);
         return this;
     }
 
     /** Processes each split's pending records as one batch, then fires. */
-    public PipelineTestDriver flush() {
+    public PipelineTestDriver<OUT> flush() {
         for (Map.Entry<String, List<String>> e : pending.entrySet()) {
             if (!e.getValue().isEmpty()) {
                 long first = nextPosition.getOrDefault(e.getKey(), 1L);
@@ -110,7 +120,7 @@ public final class PipelineTestDriver implements AutoCloseable {
     }
 
     /** Processes {@code split}'s last batch again, as an event source mapping retry would. */
-    public PipelineTestDriver redeliver(String split) {
+    public PipelineTestDriver<OUT> redeliver(String split) {
         TextBatch batch = lastBatch.get(split);
         if (batch == null) {
             throw new IllegalStateException("split [" + split + "] has no batch to redeliver");
@@ -120,7 +130,7 @@ public final class PipelineTestDriver implements AutoCloseable {
     }
 
     /** Raises every split's watermark to at least {@code watermarkMillis} (as if records up to it were seen), then fires. */
-    public PipelineTestDriver advanceWatermark(long watermarkMillis) {
+    public PipelineTestDriver<OUT> advanceWatermark(long watermarkMillis) {
         flush();
         for (SplitState s : store.splits(pipeline.name())) {
             if (s.watermarkMillis() < watermarkMillis) {
@@ -132,7 +142,7 @@ public final class PipelineTestDriver implements AutoCloseable {
     }
 
     /** Flushes, then ends every split (watermark +infinity): every remaining window fires. */
-    public PipelineTestDriver finish() {
+    public PipelineTestDriver<OUT> finish() {
         flush();
         for (String split : List.copyOf(pending.keySet())) {
             processor(split).finish(clock.now());
@@ -141,7 +151,7 @@ public final class PipelineTestDriver implements AutoCloseable {
     }
 
     /** Replaces every split's processor (empty caches), keeping the state store: a new Lambda instance. */
-    public PipelineTestDriver restart() {
+    public PipelineTestDriver<OUT> restart() {
         processors.clear();
         long now = clock.now();
         run = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("test-driver");
@@ -149,14 +159,28 @@ public final class PipelineTestDriver implements AutoCloseable {
         return this;
     }
 
-    /** Final results so far, sorted by window start then key. */
-    public List<ResultRow> results() {
-        return outputs.finalResults();
+    /** Final results so far, sorted by window start then key, typed as the pipeline's results. */
+    public List<WindowResult<OUT>> results() {
+        return typed(outputs.finalResults());
     }
 
     /** Early (non-final) updates so far, in emission order. */
-    public List<ResultRow> earlyResults() {
-        return outputs.earlyResults();
+    public List<WindowResult<OUT>> earlyResults() {
+        return typed(outputs.earlyResults());
+    }
+
+    /** Final results in the runtime's own form, for tests that compare them with other drivers' rows. */
+    public List<ResultRow> resultRows() {
+        return outputs.finalResults();
+    }
+
+    @SuppressWarnings("unchecked")   // the definition's OUT is what its aggregate returns
+    private List<WindowResult<OUT>> typed(List<ResultRow> rows) {
+        List<WindowResult<OUT>> results = new ArrayList<>(rows.size());
+        for (ResultRow r : rows) {
+            results.add(new WindowResult<>(r.windowStart(), r.windowEnd(), r.key(), (OUT) r.value(), r.isFinal()));
+        }
+        return results;
     }
 
     public List<LateRecord> lateRecords() {
@@ -186,7 +210,7 @@ public final class PipelineTestDriver implements AutoCloseable {
         pending.clear();
     }
 
-    private PipelineTestDriver fire() {
+    private PipelineTestDriver<OUT> fire() {
         clock.advance(processors.values());
         return this;
     }

@@ -3,10 +3,17 @@
  *
  * <p>Semantics, with {@code W} the watermark and {@code L} the allowed lateness:
  * <ul>
- *   <li>a window {@code [start, end)} holds records with {@code start <= ts < end};</li>
- *   <li>it fires final once {@code W >= end + L};</li>
- *   <li>a record is late for a window if that window has fired ({@code end + L <= W} when the record's batch
- *       starts); a record late for all its windows goes to the late output and is counted.</li>
+ *   <li>tumbling and sliding: a window {@code [start, end)} holds records with {@code start <= ts < end}; it fires
+ *       final once {@code W >= end + L}; a record is late for a window if that window has fired
+ *       ({@code end + L <= W} when the record's batch starts); a record late for all its windows goes to the late
+ *       output and is counted;</li>
+ *   <li>sessions: a record opens {@code [ts, ts + gap)} and merges with the sessions of its key it overlaps or
+ *       touches; a session fires once {@code end + L < W}; a record is late if {@code ts + L < W}, judged by its own
+ *       timestamp, not by the session it would join (so a record may be late while its key's session is open: give
+ *       sessions an allowed lateness of at least the expected disorder);</li>
+ *   <li>early firing ({@link io.sluice.functions.window.Trigger#withEarlyFiringsEvery}) emits non-final updates in
+ *       stream mode only, every interval of processing time (wall clock on Lambda, replayed from event time in local
+ *       runs and the test driver); batch mode emits final results only.</li>
  * </ul>
  */
 package io.sluice.functions.window;

@@ -21,4 +21,15 @@ class PipelineDefinitionTest {
         assertThat(base.forJob("x").sink()).isEqualTo(base.sink());
         assertThatThrownBy(() -> base.forJob(" ")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void windowingWithoutTimestamps_failsWhenThePipelineIsDefined_sayingWhatToCall() {
+        Pipeline<io.sluice.functions.examples.Order> untimed = Pipeline.from(
+                Source.jsonLines(io.sluice.functions.examples.Order.class));
+
+        assertThatThrownBy(() -> untimed.keyBy("category", io.sluice.functions.examples.Order::category)
+                .window(io.sluice.functions.window.TumblingWindows.of(java.time.Duration.ofMinutes(1))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("call withTimestamps(..) before windowing");
+    }
 }

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.sluice.functions.io.kinesis.ShardLoadTable;
+import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.LocalAwsExtension;
 import io.sluice.state.Fence;
@@ -69,6 +69,12 @@ class KinesisOperatorHandlerTest {
         assertThat(items).extracting(i -> i.get("k").s() + "=" + i.get("count").n() + "/" + i.get("sum_cents").n())
                 .containsExactly("c-1=3/1100", "c-2=1/250");
         assertThat(items).allSatisfy(i -> assertThat(i.get("ttl").n()).isEqualTo(Long.toString(1605052860L + 400 * 86400)));
+        // Beside the rows, one totals item per window for the dashboard's curves.
+        var total = sluice.dynamo.getItem(b -> b.tableName(sluice.config.resultsTable().orElseThrow()).key(Map.of(
+                "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("gmv-by-category#totals"),
+                "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("1605052800000")))).item();
+        assertThat(total.get("count").n() + "/" + total.get("sum_cents").n() + "/" + total.get("keys").n())
+                .isEqualTo("4/1350/2");
         JsonNode metrics = lastMetrics();
         assertThat(metrics.path("RecordsIn").asLong()).isEqualTo(5);
         assertThat(metrics.path("RecordsOut").asLong()).isEqualTo(2);
@@ -162,7 +168,7 @@ class KinesisOperatorHandlerTest {
             assertThat(b.path("id").asText()).hasSize(64);
         });
         assertThat(bodies).anySatisfy(b -> assertThat(b.path("reason").asText()).contains("MD5"));
-        assertThat(lastMetrics().path("Rejected").asLong()).isEqualTo(2);
+        assertThat(lastMetrics().path("DeadLetters").asLong()).isEqualTo(2);
         assertThat(sluice.store().readSplit("gmv-by-category", SHARD).orElseThrow().fence())
                 .isEqualTo(Fence.of(event.getRecords().get(3).getKinesis().getSequenceNumber(), 0));
     }

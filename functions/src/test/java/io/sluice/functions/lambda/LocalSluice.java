@@ -1,9 +1,12 @@
 package io.sluice.functions.lambda;
 
 import io.sluice.functions.io.kinesis.KinesisShardRange;
-import io.sluice.functions.io.kinesis.ShardLoadTable;
-import io.sluice.functions.io.kinesis.ShardRegistry;
-import io.sluice.functions.io.metrics.EmfMetrics;
+import io.sluice.state.coordination.ShardRegistry;
+import io.sluice.functions.wiring.LambdaWiring;
+import io.sluice.functions.wiring.HandlerConfig;
+import io.sluice.functions.driver.KinesisOperator;
+import io.sluice.state.coordination.ShardLoadTable;
+import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.localstack.LocalAws;
 import io.sluice.state.StateStore;
 import io.sluice.state.dynamodb.StateTables;
@@ -50,7 +53,12 @@ final class LocalSluice implements AutoCloseable {
 
     /** @param kinesis enables shard registration (ListShards) in the Kinesis handler; closed by the caller */
     LocalSluice(LocalAws aws, String pipeline, KinesisClient kinesis) {
-        this.dynamo = aws.dynamoDb();
+        this(aws, pipeline, kinesis, aws.dynamoDb());
+    }
+
+    /** @param dynamo the DynamoDB client every handler uses (a benchmark's, counting calls); closed by {@link #close} */
+    LocalSluice(LocalAws aws, String pipeline, KinesisClient kinesis, DynamoDbClient dynamo) {
+        this.dynamo = dynamo;
         this.s3 = aws.s3();
         this.sqs = aws.sqs();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -102,7 +110,7 @@ final class LocalSluice implements AutoCloseable {
     /** Records the operator reported reading from {@code shard} of {@code stream}, over every minute. */
     long reportedLoad(String stream, String shard) {
         return dynamo.query(b -> b.tableName(config.coordinationTable()).keyConditionExpression("pk = :pk")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("load#" + stream + "#" + shard))))
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(io.sluice.state.coordination.CoordinationKeys.loadPk(stream, shard)))))
                 .items().stream().mapToLong(i -> Long.parseLong(i.get("RecordsIn").n())).sum();
     }
 

@@ -176,6 +176,26 @@ class S3BatchHandlerTest {
     }
 
     @Test
+    void orchestratorTask_ofSeveralObjects_readsThemAsOneSplit_andNamesAMissingOne() {
+        // Arrange: the plain and the gzip part as one task ("more"), then a task whose second object is missing
+        String event = "{\"jobId\":\"grouped\",\"tasks\":[{\"taskId\":\"grouped-t1\",\"bucket\":\""
+                + LocalSluice.DATA_BUCKET + "\",\"key\":\"" + PART_1 + "\",\"more\":[{\"key\":\"" + PART_2 + "\"}]},"
+                + "{\"taskId\":\"grouped-t2\",\"bucket\":\"" + LocalSluice.DATA_BUCKET + "\",\"key\":\"" + PART_1
+                + "\",\"more\":[{\"key\":\"orders/gone.jsonl\"}]}],\"fire\":\"none\"}";
+
+        // Act
+        JsonNode results = invokeJson(event.getBytes(StandardCharsets.UTF_8)).path("results");
+
+        // Assert
+        assertThat(results.get(0).path("resultCode").asText()).isEqualTo("Succeeded");
+        assertThat(results.get(0).path("resultString").asText()).startsWith("lines=2000 ");
+        assertThat(results.get(1).path("resultCode").asText()).isEqualTo("PermanentFailure");
+        assertThat(results.get(1).path("resultString").asText())
+                .isEqualTo("object not found: s3://sluice-test-data/orders/gone.jsonl");
+        assertThat(sluice.store().splits(GmvPipelines.byCategory().forJob("grouped").name())).hasSize(2);
+    }
+
+    @Test
     void aBatchJob_nextToTheLivePipelineInTheSameTables_neitherAddsToItsWindowsNorHoldsItsWatermark() {
         // Arrange: the live pipeline has fired one window from a shard
         var live = com.amazonaws.services.lambda.runtime.tests.EventLoader

@@ -74,9 +74,9 @@ class DynamoDbDriverParityTest {
     }
 
     /** Seeded orders on three splits, flushed at random, with a restart, a redelivery and a few late orders. */
-    private static PipelineTestDriver drive(PipelineDefinition<CountAndSum> def, StateStore store) {
+    private static PipelineTestDriver<CountAndSum> drive(PipelineDefinition<CountAndSum> def, StateStore store) {
         Random random = new Random(5);
-        PipelineTestDriver driver = new PipelineTestDriver(def, store);
+        PipelineTestDriver<CountAndSum> driver = new PipelineTestDriver<>(def, store);
         long arrival = 1_605_024_000_000L;
         for (int i = 0; i < 150; i++) {
             arrival += random.nextInt(4_000);
@@ -106,8 +106,8 @@ class DynamoDbDriverParityTest {
                 .withStateTable("parity-state-" + suffix).withCoordinationTable("parity-coordination-" + suffix)
                 .withWindowBuckets(2).build();
 
-        try (PipelineTestDriver expected = drive(definition(kind), new InMemoryStateStore());
-             PipelineTestDriver actual = drive(definition(kind), store)) {
+        try (PipelineTestDriver<CountAndSum> expected = drive(definition(kind), new InMemoryStateStore());
+             PipelineTestDriver<CountAndSum> actual = drive(definition(kind), store)) {
             assertThat(expected.results()).isNotEmpty();
             assertThat(actual.results()).isEqualTo(expected.results());
             assertThat(actual.earlyResults()).isEqualTo(expected.earlyResults());

@@ -188,7 +188,7 @@ class SplitInvarianceTest {
      */
     private static List<ResultRow> runShuffled(PipelineDefinition<?> def, List<Order> orders, int splits, long seed) {
         Random random = new Random(seed);
-        try (var driver = new PipelineTestDriver(def)) {
+        try (var driver = new PipelineTestDriver<>(def)) {
             for (int s = 0; s < splits; s++) {
                 driver.split("shard-" + s);
             }
@@ -207,7 +207,7 @@ class SplitInvarianceTest {
                     driver.restart();
                 }
             }
-            List<ResultRow> rows = driver.finish().results();
+            List<ResultRow> rows = driver.finish().resultRows();
             assertThat(driver.lateRecords()).isEmpty();
             assertThat(rows).allMatch(ResultRow::isFinal);
             return rows;

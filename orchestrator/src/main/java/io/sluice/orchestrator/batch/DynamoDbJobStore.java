@@ -1,12 +1,20 @@
 package io.sluice.orchestrator.batch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.state.coordination.BatchTask;
+import io.sluice.state.coordination.CoordinationKeys;
 import io.sluice.state.dynamodb.StateTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -19,20 +27,23 @@ import java.util.TreeMap;
 
 /**
  * A {@link JobStore} in the coordination table (key schema of {@link StateTables}), next to the splits of the same
- * tasks: {@code pk} = {@code job#<jobId>}; the job record has {@code sk} = {@code job}, each task
+ * tasks: {@code pk} = {@code job:<jobId>} (every key here comes from {@link CoordinationKeys}); the job record has {@code sk} = {@code job}, each task
  * {@code sk} = {@code task#<taskId>} with bucket {@code b}, key {@code k}, version {@code v}, range {@code rs} /
  * {@code re}, status {@code st}, attempts {@code a}, reason {@code r}, counts {@code n} / {@code rj} / {@code lt}, start of
  * the last attempt {@code sa}; the coordinator's lease has {@code sk} = {@code lease}, owner {@code o}, lease until
- * {@code lu} (epoch ms), written with a condition so only one coordinator runs a job at a time; every other write
- * carries the writer's lease epoch {@code ep} (when it took the lease; a later coordinator has a later one) under the
- * condition {@code attribute_not_exists(ep) OR ep <= :ep}: a fencing token, so a coordinator that lost its lease can
- * never overwrite what a later coordinator wrote (and its own {@code Heartbeat} stops it at its next step). Plan chunks
- * are written with BatchWriteItem (no conditions) and become part of the plan only through the fenced checkpoint of
- * the job record that follows them. The job record also holds its state {@code js}, fingerprint {@code fp}, request
+ * {@code lu} (epoch ms) and epoch {@code ep}, a counter that every take-over of the lease raises by one. Every write
+ * of a coordinator (task records, the job record, fired windows) is a transaction that checks the lease item still
+ * holds its owner and the epoch it took ({@code o = :owner AND ep = :ep}): a coordinator whose lease was taken over
+ * cannot write anything, whatever its clock says. The plan is stored compactly: each planning checkpoint's tasks
+ * many to an item ({@code sk} = {@code plan#<first task id>}, {@code pt} = a JSON array of the tasks in their event
+ * form, {@link BatchTask#toEventTask}), and a task gets its own {@code task#} item only once it starts; the more
+ * objects of a grouped task are one JSON string {@code mo} too. One string rather than nested lists and maps: moto
+ * deep-copies a table for every item of a transaction, and 100,000 nested maps made each write take minutes.
+ * The job record also holds its state {@code js}, fingerprint {@code fp}, request
  * {@code rq},
  * planning checkpoint {@code lh} / {@code pr}, duplicates {@code du}, refusal {@code rf}; each window the final
  * firing wrote has {@code sk} = {@code fired#<start>-<end>} with rows {@code rw}; open jobs are indexed under
- * {@code pk} = {@code jobs#open}, {@code sk} = the job id, for the scheduled sweep.
+ * {@code pk} = {@code jobs:open}, {@code sk} = the job id, for the scheduled sweep.
  * Every item carries the table's TTL (now + retention), like the state store's. Reads are strongly consistent.
  *
  * <pre>{@code
@@ -41,21 +52,29 @@ import java.util.TreeMap;
  */
 public final class DynamoDbJobStore implements JobStore {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PK = StateTables.PK;
     private static final String SK = StateTables.SK;
-    private static final String JOB_SK = "job";
-    private static final String TASK_SK = "task#";
-    private static final String LEASE_SK = "lease";
-    private static final String FIRED_SK = "fired#";
+    private static final String JOB_SK = CoordinationKeys.JOB_SK;
+    private static final String TASK_SK = CoordinationKeys.TASK_SK_PREFIX;
+    private static final String LEASE_SK = CoordinationKeys.LEASE_SK;
+    private static final String FIRED_SK = CoordinationKeys.FIRED_SK_PREFIX;
+    private static final String PLAN_SK = CoordinationKeys.PLAN_SK_PREFIX;
+    /** Bytes of planned tasks per plan item (DynamoDB items hold 400 KB). */
+    private static final long PLAN_ITEM_BYTES = 256 * 1024;
     /** Partition of the index of open jobs, which the scheduled sweep reads. */
-    private static final String OPEN_PK = "jobs#open";
-    private static final int BATCH_WRITE_ITEMS = 25;
+    private static final String OPEN_PK = CoordinationKeys.OPEN_JOBS_PK;
+    /** Writes per transaction, next to the lease check (DynamoDB takes 100 actions per transaction). */
+    private static final int TRANSACTION_ITEMS = 99;
+    /** Bytes per transaction, well under DynamoDB's 4 MB (grouped tasks carry up to ~130 KB of object names). */
+    private static final long TRANSACTION_BYTES = 2L << 20;
+    private static final int MAX_CONFLICT_ATTEMPTS = 8;
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final long retentionSeconds;
     private final Clock clock;
-    /** Epoch (the time of the first successful claim) of each lease this store took, by job and owner. */
+    /** The lease epoch each owner took through this store, by job and owner. */
     private final Map<String, Long> epochs = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DynamoDbJobStore(DynamoDbClient dynamo, String table, Duration retention, Clock clock) {
@@ -82,25 +101,27 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public boolean createJob(JobRecord job, String owner) {
-        Map<String, AttributeValue> item = fenced(job.jobId(), owner, jobItem(job));
+        Map<String, AttributeValue> item = jobItem(job);
         try {
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(" + PK + ")"));
-        } catch (ConditionalCheckFailedException exists) {
-            return false;
+            writeUnderLease(job.jobId(), owner, List.of(
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
+                            .conditionExpression("attribute_not_exists(" + PK + ")")).build(),
+                    put(openItem(job.jobId()))));
+        } catch (TransactionCanceledException e) {
+            if (reason(e, 1).equals("ConditionalCheckFailed")) {
+                return false; // the id is taken (the lease check passed: writeUnderLease throws otherwise)
+            }
+            throw e;
         }
-        dynamo.putItem(b -> b.tableName(table).item(openItem(job.jobId())));
         return true;
     }
 
     @Override
     public void putJob(JobRecord job, String owner) {
-        putFenced(job.jobId(), owner, jobItem(job));
         boolean open = job.state() == JobRecord.State.PLANNING || job.state() == JobRecord.State.RUNNING;
-        if (open) {
-            dynamo.putItem(b -> b.tableName(table).item(openItem(job.jobId())));
-        } else {
-            dynamo.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(OPEN_PK), SK, s(job.jobId()))));
-        }
+        Map<String, AttributeValue> openKey = Map.of(PK, s(OPEN_PK), SK, s(job.jobId()));
+        writeUnderLease(job.jobId(), owner, List.of(put(jobItem(job)), open ? put(openItem(job.jobId()))
+                : TransactWriteItem.builder().delete(d -> d.tableName(table).key(openKey)).build()));
     }
 
     private Map<String, AttributeValue> jobItem(JobRecord job) {
@@ -131,40 +152,70 @@ public final class DynamoDbJobStore implements JobStore {
         return item;
     }
 
-    /**
-     * One task: a write fenced by the coordinator's epoch. A whole plan chunk: BatchWriteItem, 25 items per call
-     * (unprocessed items sent again), each item carrying the epoch; the chunk is made part of the plan only by the
-     * fenced checkpoint write of the job record that follows it.
-     */
+    /** Chunks of at most {@value #TRANSACTION_ITEMS} task records, each written with the lease check. */
     @Override
     public void putTasks(String jobId, List<TaskRecord> tasks, String owner) {
-        if (tasks.size() == 1) {
-            putFenced(jobId, owner, item(jobId, tasks.get(0)));
-            return;
-        }
-        List<WriteRequest> writes = new ArrayList<>();
+        List<TransactWriteItem> writes = new ArrayList<>();
         for (TaskRecord t : tasks) {
-            Map<String, AttributeValue> item = fenced(jobId, owner, item(jobId, t));
-            writes.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
+            writes.add(put(item(jobId, t)));
         }
-        batchWrite(writes);
+        writeUnderLease(jobId, owner, writes);
+    }
+
+    /**
+     * The checkpoint's tasks many to an item ({@code sk} = {@code plan#<first task id>}, tasks {@code pt}, each
+     * item at most {@value #PLAN_ITEM_BYTES} bytes): a plan of 100,000 tasks is a few hundred items, written and read
+     * back in few requests, instead of 100,000.
+     */
+    @Override
+    public void putPlan(String jobId, List<TaskRecord> planned, String owner) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        ArrayNode entries = JSON.createArrayNode();
+        String first = null;
+        long bytes = 0;
+        for (TaskRecord t : planned) {
+            if (t.status() != TaskRecord.Status.PENDING || t.attempts() != 0) {
+                throw new IllegalArgumentException("a plan holds tasks as planned, not " + t);
+            }
+            ObjectNode entry = t.task().toEventTask(JSON.createObjectNode());
+            long size = entry.toString().length();
+            if (!entries.isEmpty() && bytes + size > PLAN_ITEM_BYTES) {
+                writes.add(put(planItem(jobId, first, entries)));
+                entries = JSON.createArrayNode();
+                bytes = 0;
+            }
+            first = entries.isEmpty() ? t.taskId() : first;
+            entries.add(entry);
+            bytes += size;
+        }
+        if (!entries.isEmpty()) {
+            writes.add(put(planItem(jobId, first, entries)));
+        }
+        writeUnderLease(jobId, owner, writes);
+    }
+
+    private Map<String, AttributeValue> planItem(String jobId, String firstTask, ArrayNode entries) {
+        Map<String, AttributeValue> item = keyed(jobId, PLAN_SK + firstTask);
+        item.put("pt", s(entries.toString()));
+        return item;
     }
 
     @Override
     public void deleteTasks(String jobId, String owner) {
-        epoch(jobId, owner);
-        List<WriteRequest> deletes = new ArrayList<>();
-        for (Map<String, AttributeValue> key : keys(jobId, TASK_SK)) {
-            deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(key)).build());
+        List<TransactWriteItem> deletes = new ArrayList<>();
+        for (String prefix : List.of(PLAN_SK, TASK_SK)) {
+            for (Map<String, AttributeValue> key : keys(jobId, prefix)) {
+                deletes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key)).build());
+            }
         }
-        batchWrite(deletes);
+        writeUnderLease(jobId, owner, deletes);
     }
 
     @Override
     public void putFired(String jobId, String window, long rows, String owner) {
         Map<String, AttributeValue> item = keyed(jobId, FIRED_SK + window);
         item.put("rw", n(rows));
-        putFenced(jobId, owner, item);
+        writeUnderLease(jobId, owner, List.of(put(item)));
     }
 
     @Override
@@ -182,29 +233,83 @@ public final class DynamoDbJobStore implements JobStore {
     }
 
     /**
-     * Writes {@code item} unless a coordinator with a later epoch wrote it: the fencing token of the lease, checked
-     * by DynamoDB with the write.
+     * Writes {@code writes} in transactions of at most {@value #TRANSACTION_ITEMS}, each with a check that the lease
+     * item still names {@code owner} at the epoch it took: the lease is checked by DynamoDB atomically with every
+     * write, so a coordinator whose lease was taken over (a later epoch) writes nothing, whatever its own clock or
+     * heartbeat believe. A transaction that met another one (the heartbeat's renewal of the same lease item) is tried
+     * again.
      *
-     * @throws LeaseLostException if this owner never claimed the job here, or a later coordinator wrote the item
+     * @throws LeaseLostException           if {@code owner} never took the lease here, or another coordinator has
+     *                                      taken it since
+     * @throws TransactionCanceledException if a condition of one of {@code writes} failed
      */
-    private void putFenced(String jobId, String owner, Map<String, AttributeValue> item) {
-        Map<String, AttributeValue> fenced = fenced(jobId, owner, item);
-        try {
-            dynamo.putItem(b -> b.tableName(table).item(fenced)
-                    .conditionExpression("attribute_not_exists(ep) OR ep <= :ep")
-                    .expressionAttributeValues(Map.of(":ep", fenced.get("ep"))));
-        } catch (ConditionalCheckFailedException later) {
-            throw new LeaseLostException(jobId, owner);
+    private void writeUnderLease(String jobId, String owner, List<TransactWriteItem> writes) {
+        long epoch = epoch(jobId, owner);
+        TransactWriteItem check = TransactWriteItem.builder().conditionCheck(c -> c.tableName(table)
+                .key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))
+                .conditionExpression("o = :owner AND ep = :ep")
+                .expressionAttributeValues(Map.of(":owner", s(owner), ":ep", n(epoch)))).build();
+        for (int from = 0; from < writes.size(); ) {
+            List<TransactWriteItem> items = new ArrayList<>();
+            items.add(check);
+            long bytes = 0;
+            while (from < writes.size() && items.size() <= TRANSACTION_ITEMS
+                    && (items.size() == 1 || bytes + bytes(writes.get(from)) <= TRANSACTION_BYTES)) {
+                bytes += bytes(writes.get(from));
+                items.add(writes.get(from++));
+            }
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    dynamo.transactWriteItems(b -> b.transactItems(items));
+                    break;
+                } catch (TransactionCanceledException e) {
+                    if (reason(e, 0).equals("ConditionalCheckFailed")) {
+                        throw new LeaseLostException(jobId, owner);
+                    }
+                    boolean conflict = e.hasCancellationReasons() && e.cancellationReasons().stream()
+                            .anyMatch(r -> "TransactionConflict".equals(r.code()));
+                    if (!conflict || attempt >= MAX_CONFLICT_ATTEMPTS) {
+                        throw e;
+                    }
+                    pause(attempt);
+                }
+            }
         }
     }
 
-    private Map<String, AttributeValue> fenced(String jobId, String owner, Map<String, AttributeValue> item) {
-        Map<String, AttributeValue> copy = new HashMap<>(item);
-        copy.put("ep", n(epoch(jobId, owner)));
-        return copy;
+    /** About the size of a written item: names and values (DynamoDB counts them alike). */
+    private static long bytes(TransactWriteItem write) {
+        if (write.put() == null) {
+            return 100;
+        }
+        long total = 0;
+        for (Map.Entry<String, AttributeValue> e : write.put().item().entrySet()) {
+            total += e.getKey().length() + bytes(e.getValue());
+        }
+        return total;
     }
 
-    /** The epoch of {@code owner}'s lease of {@code jobId}: when it took the lease (epochs only grow). */
+    private static long bytes(AttributeValue v) {
+        if (v.hasL()) {
+            return 3 + v.l().stream().mapToLong(DynamoDbJobStore::bytes).sum();
+        }
+        if (v.hasM()) {
+            return 3 + v.m().entrySet().stream().mapToLong(e -> e.getKey().length() + bytes(e.getValue())).sum();
+        }
+        return 1 + (v.s() != null ? v.s().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                : v.n() != null ? v.n().length() : 1);
+    }
+
+    private static String reason(TransactionCanceledException e, int item) {
+        return e.hasCancellationReasons() && e.cancellationReasons().size() > item
+                && e.cancellationReasons().get(item).code() != null ? e.cancellationReasons().get(item).code() : "";
+    }
+
+    private TransactWriteItem put(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build();
+    }
+
+    /** The epoch at which {@code owner} took the lease of {@code jobId} through this store. */
     private long epoch(String jobId, String owner) {
         Long epoch = epochs.get(jobId + "\n" + owner);
         if (epoch == null) {
@@ -213,27 +318,12 @@ public final class DynamoDbJobStore implements JobStore {
         return epoch;
     }
 
-    private void batchWrite(List<WriteRequest> writes) {
-        for (int from = 0; from < writes.size(); from += BATCH_WRITE_ITEMS) {
-            Map<String, List<WriteRequest>> pending = Map.of(table,
-                    writes.subList(from, Math.min(writes.size(), from + BATCH_WRITE_ITEMS)));
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
-                if (attempt > 0) {
-                    pause(attempt);
-                }
-                Map<String, List<WriteRequest>> request = pending;
-                BatchWriteItemResponse r = dynamo.batchWriteItem(b -> b.requestItems(request));
-                pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
-            }
-        }
-    }
-
     private static void pause(int attempt) {
         try {
             Thread.sleep(Math.min(2_000, 25L << Math.min(attempt, 6)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing a job plan", e);
+            throw new IllegalStateException("interrupted while writing a job's records", e);
         }
     }
 
@@ -259,14 +349,7 @@ public final class DynamoDbJobStore implements JobStore {
 
     private Map<String, AttributeValue> item(String jobId, TaskRecord t) {
         Map<String, AttributeValue> item = keyed(jobId, TASK_SK + t.taskId());
-        BatchTask task = t.task();
-        item.put("b", s(task.bucket()));
-        item.put("k", s(task.key()));
-        if (task.versionId() != null) {
-            item.put("v", s(task.versionId()));
-        }
-        item.put("rs", n(task.rangeStart()));
-        item.put("re", n(task.rangeEnd()));
+        item.putAll(taskAttributes(t.task()));
         item.put("st", s(t.status().name()));
         item.put("a", n(t.attempts()));
         item.put("r", s(t.reason()));
@@ -275,56 +358,109 @@ public final class DynamoDbJobStore implements JobStore {
         item.put("lt", n(t.late()));
         item.put("sa", n(t.startedMillis()));
         item.put("ap", n(t.applied()));
+        return item;
+    }
+
+    /** What a task reads: bucket, key, version, ETag, range and more objects. */
+    private static Map<String, AttributeValue> taskAttributes(BatchTask task) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("b", s(task.bucket()));
+        item.put("k", s(task.key()));
+        if (task.versionId() != null) {
+            item.put("v", s(task.versionId()));
+        }
+        item.put("rs", n(task.rangeStart()));
+        item.put("re", n(task.rangeEnd()));
         if (task.etag() != null) {
             item.put("e", s(task.etag()));
+        }
+        if (!task.more().isEmpty()) {
+            item.put("mo", s(task.toEventTask(JSON.createObjectNode()).get("more").toString()));
         }
         return item;
     }
 
+    /** The planned tasks, each replaced by its own record once it has one (it started, or was given up). */
     @Override
     public List<TaskRecord> tasks(String jobId) {
-        List<TaskRecord> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(b -> b.tableName(table).consistentRead(true).exclusiveStartKey(from)
-                    .keyConditionExpression(PK + " = :pk AND begins_with(" + SK + ", :task)")
-                    .expressionAttributeValues(Map.of(":pk", s(pk(jobId)), ":task", s(TASK_SK))));
-            for (Map<String, AttributeValue> item : page.items()) {
-                BatchTask task = new BatchTask(item.get(SK).s().substring(TASK_SK.length()), item.get("b").s(),
-                        item.get("k").s(), item.containsKey("v") ? item.get("v").s() : null,
-                        item.containsKey("e") ? item.get("e").s() : null, n(item, "rs"), n(item, "re"));
-                out.add(new TaskRecord(task, TaskRecord.Status.valueOf(item.get("st").s()), (int) n(item, "a"),
-                        item.get("r").s(), n(item, "n"), n(item, "rj"), n(item, "lt"), n(item, "sa"), n(item, "ap")));
+        Map<String, TaskRecord> byId = new TreeMap<>();
+        query(pk(jobId), PLAN_SK, item -> {
+            for (JsonNode entry : json(item.get("pt").s())) {
+                BatchTask task = BatchTask.fromEventTask(entry);
+                byId.put(task.taskId(), TaskRecord.planned(task));
             }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return out;
+        });
+        query(pk(jobId), TASK_SK, item -> {
+            BatchTask task = task(item.get(SK).s().substring(TASK_SK.length()), item);
+            byId.put(task.taskId(), new TaskRecord(task, TaskRecord.Status.valueOf(item.get("st").s()),
+                    (int) n(item, "a"), item.get("r").s(), n(item, "n"), n(item, "rj"), n(item, "lt"), n(item, "sa"),
+                    n(item, "ap")));
+        });
+        return new ArrayList<>(byId.values());
     }
 
+    private static BatchTask task(String taskId, Map<String, AttributeValue> item) {
+        return new BatchTask(taskId, item.get("b").s(), item.get("k").s(),
+                item.containsKey("v") ? item.get("v").s() : null, item.containsKey("e") ? item.get("e").s() : null,
+                n(item, "rs"), n(item, "re"),
+                item.containsKey("mo") ? BatchTask.more(json(item.get("mo").s()), item.get("b").s()) : List.of());
+    }
+
+    /**
+     * Renews {@code owner}'s lease, or takes a free or lapsed one: a take-over adds one to the lease's epoch {@code ep},
+     * and the epoch taken is the one every later write of {@code owner} is checked against. An owner's epoch is kept
+     * from its first take-over: an owner that lost the lease and takes it again later still cannot write (its view of
+     * the job is stale).
+     */
     @Override
     public boolean claim(String jobId, String owner, long nowMillis, long leaseMillis) {
+        Map<String, AttributeValue> key = Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK));
+        AttributeValue ttl = n(clock.millis() / 1000 + retentionSeconds);
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))
-                    .updateExpression("SET o = :owner, lu = :until, #ttl = :ttl")
-                    .conditionExpression("attribute_not_exists(o) OR o = :owner OR lu <= :now")
+            dynamo.updateItem(b -> b.tableName(table).key(key)
+                    .updateExpression("SET lu = :until, #ttl = :ttl")
+                    .conditionExpression("o = :owner")
                     .expressionAttributeNames(Map.of("#ttl", StateTables.TTL))
                     .expressionAttributeValues(Map.of(":owner", s(owner), ":until", n(nowMillis + leaseMillis),
-                            ":now", n(nowMillis), ":ttl", n(clock.millis() / 1000 + retentionSeconds))));
-            epochs.putIfAbsent(jobId + "\n" + owner, nowMillis);
+                            ":ttl", ttl)));
+            return true;
+        } catch (ConditionalCheckFailedException notOurs) {
+            // Held by another owner, released or never taken: take it over if it is free.
+        }
+        try {
+            UpdateItemResponse taken = dynamo.updateItem(b -> b.tableName(table).key(key)
+                    .updateExpression("SET o = :owner, lu = :until, #ttl = :ttl ADD ep :one")
+                    .conditionExpression("attribute_not_exists(o) OR lu <= :now")
+                    .expressionAttributeNames(Map.of("#ttl", StateTables.TTL))
+                    .expressionAttributeValues(Map.of(":owner", s(owner), ":until", n(nowMillis + leaseMillis),
+                            ":now", n(nowMillis), ":ttl", ttl, ":one", n(1)))
+                    .returnValues(ReturnValue.UPDATED_NEW));
+            epochs.putIfAbsent(jobId + "\n" + owner, Long.parseLong(taken.attributes().get("ep").n()));
             return true;
         } catch (ConditionalCheckFailedException held) {
             return false;
         }
     }
 
+    /** Frees the lease (its epoch stays, so the next take-over gets a later one). */
     @Override
     public void release(String jobId, String owner) {
         try {
-            dynamo.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))
-                    .conditionExpression("o = :owner").expressionAttributeValues(Map.of(":owner", s(owner))));
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of(PK, s(pk(jobId)), SK, s(LEASE_SK)))
+                    .updateExpression("REMOVE o SET lu = :zero")
+                    .conditionExpression("o = :owner")
+                    .expressionAttributeValues(Map.of(":owner", s(owner), ":zero", n(0))));
+            epochs.remove(jobId + "\n" + owner); // released: this owner writes no more
         } catch (ConditionalCheckFailedException notHeld) {
             // Releasing a lease one does not hold is a no-op by contract.
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable plan in the job store: " + e.getMessage(), e);
         }
     }
 
@@ -337,7 +473,7 @@ public final class DynamoDbJobStore implements JobStore {
     }
 
     private static String pk(String jobId) {
-        return "job#" + jobId;
+        return CoordinationKeys.jobPk(jobId);
     }
 
     private static AttributeValue s(String v) {

@@ -9,7 +9,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link JobStore} in memory, for tests and local runs. Writes check the lease as {@link DynamoDbJobStore} does.
+ * A {@link JobStore} in memory, for tests and local runs. Writes check the lease and its epoch as
+ * {@link DynamoDbJobStore} does (and, stricter, that it has not lapsed).
  *
  * <pre>{@code
  * JobStore jobs = new InMemoryJobStore();
@@ -21,9 +22,13 @@ public final class InMemoryJobStore implements JobStore {
     private final Map<String, Map<String, TaskRecord>> tasks = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Long>> fired = new ConcurrentHashMap<>();
     private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+    /** Epoch of each job's lease: one more at every take-over, kept when the lease is released. */
+    private final Map<String, Long> lastEpoch = new ConcurrentHashMap<>();
+    /** The epoch each owner took, by job and owner (its first take-over). */
+    private final Map<String, Long> epochs = new ConcurrentHashMap<>();
     private final Clock clock;
 
-    private record Lease(String owner, long untilMillis) {
+    private record Lease(String owner, long untilMillis, long epoch) {
     }
 
     public InMemoryJobStore() {
@@ -94,19 +99,35 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public boolean claim(String jobId, String owner, long nowMillis, long leaseMillis) {
-        Lease taken = leases.compute(jobId, (id, held) -> held == null || held.owner().equals(owner)
-                || held.untilMillis() <= nowMillis ? new Lease(owner, nowMillis + leaseMillis) : held);
+        Lease taken = leases.compute(jobId, (id, held) -> {
+            if (held != null && held.owner().equals(owner)) {
+                return new Lease(owner, nowMillis + leaseMillis, held.epoch());
+            }
+            if (held == null || held.untilMillis() <= nowMillis) {
+                long epoch = lastEpoch.merge(jobId, 1L, Long::sum);
+                epochs.putIfAbsent(jobId + "\n" + owner, epoch);
+                return new Lease(owner, nowMillis + leaseMillis, epoch);
+            }
+            return held;
+        });
         return taken.owner().equals(owner);
     }
 
     @Override
     public void release(String jobId, String owner) {
-        leases.computeIfPresent(jobId, (id, held) -> held.owner().equals(owner) ? null : held);
+        leases.computeIfPresent(jobId, (id, held) -> {
+            if (!held.owner().equals(owner)) {
+                return held;
+            }
+            epochs.remove(jobId + "\n" + owner); // released: this owner writes no more
+            return null;
+        });
     }
 
     private void checkLease(String jobId, String owner) {
         Lease held = leases.get(jobId);
-        if (held == null || !held.owner().equals(owner) || held.untilMillis() <= clock.millis()) {
+        if (held == null || !held.owner().equals(owner) || held.epoch() != epochs.getOrDefault(jobId + "\n" + owner, -1L)
+                || held.untilMillis() <= clock.millis()) {
             throw new LeaseLostException(jobId, owner);
         }
     }

@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -88,7 +89,7 @@ final class JobPlanning {
             int from = (int) job.plannedRows();
             int to = Math.min(objects.size(), from + PLAN_CHUNK);
             List<BatchTask> tasks = plan(spec, objects.subList(from, to), job.tasks());
-            jobs.putTasks(spec.jobId(), tasks.stream().map(TaskRecord::planned).toList(), owner);
+            jobs.putPlan(spec.jobId(), tasks.stream().map(TaskRecord::planned).toList(), owner);
             job = job.planned(listing.hash(), to, job.tasks() + tasks.size(), listing.duplicates());
             jobs.putJob(job, owner);
         }
@@ -123,8 +124,11 @@ final class JobPlanning {
             manifest = s3.headObject(b -> b.bucket(spec.input().bucket()).key(spec.input().key())).eTag();
         }
         MessageDigest digest = sha256();
-        digest.update(String.join("|", spec.pipeline(), spec.input().kind().name(), spec.input().bucket(),
-                spec.input().key(), Long.toString(spec.maxTaskBytes()), manifest).getBytes(StandardCharsets.UTF_8));
+        // Objects per task shape the plan too; 1 adds nothing, so fingerprints of jobs from before it stay the same.
+        String grouping = spec.objectsPerTask() == 1 ? "" : "|objectsPerTask=" + spec.objectsPerTask();
+        digest.update((String.join("|", spec.pipeline(), spec.input().kind().name(), spec.input().bucket(),
+                spec.input().key(), Long.toString(spec.maxTaskBytes()), manifest) + grouping)
+                .getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(digest.digest());
     }
 
@@ -152,7 +156,7 @@ final class JobPlanning {
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
         }
-        return TaskPlanner.of(spec.maxTaskBytes()).plan(spec.jobId(), sized, o -> gzipped.contains(o.identity()),
+        return TaskPlanner.of(spec.maxTaskBytes()).withObjectsPerTask(spec.objectsPerTask()).plan(spec.jobId(), sized, o -> gzipped.contains(o.identity()),
                 firstOrdinal);
     }
 

@@ -15,7 +15,8 @@ import java.time.Duration;
  *  "output": "s3://sluice-dev-results/batch-reports/",     // optional, default s3://<results bucket>/batch-reports/
  *  "pipeline": "gmv-by-category",                          // optional, default the deployment's
  *  "concurrency": 32, "maxAttempts": 4, "maxTaskBytes": 67108864,               // optional
- *  "taskTimeoutSeconds": 960, "allowPartial": false}                          // optional: fire despite failed tasks
+ *  "taskTimeoutSeconds": 960, "allowPartial": false,                          // optional: fire despite failed tasks
+ *  "objectsPerTask": 1000}                                                     // optional: small objects per task
  * JobSpec spec = JobRequest.parse(event, "gmv-by-category", "sluice-dev-results");
  * }</pre>
  */
@@ -58,6 +59,9 @@ public final class JobRequest {
         if (event.hasNonNull("allowPartial")) {
             spec = spec.withAllowPartial(event.path("allowPartial").asBoolean());
         }
+        if (event.hasNonNull("objectsPerTask")) {
+            spec = spec.withObjectsPerTask(event.path("objectsPerTask").asInt());
+        }
         if (event.hasNonNull("taskTimeoutSeconds")) {
             spec = spec.withTaskTimeout(Duration.ofSeconds(event.path("taskTimeoutSeconds").asLong()));
         }
@@ -76,6 +80,9 @@ public final class JobRequest {
         event.put("output", "s3://" + spec.outputBucket() + "/" + spec.outputPrefix());
         event.put("concurrency", spec.concurrency()).put("maxAttempts", spec.maxAttempts())
                 .put("maxTaskBytes", spec.maxTaskBytes()).put("taskTimeoutSeconds", spec.taskTimeout().toSeconds());
+        if (spec.objectsPerTask() != 1) {
+            event.put("objectsPerTask", spec.objectsPerTask());
+        }
         if (spec.allowPartial()) {
             event.put("allowPartial", true);
         }

@@ -34,10 +34,16 @@ import java.util.regex.Pattern;
  * @param taskTimeout   how long a started task may stay unanswered
  * @param allowPartial  the operator's override: fire even though tasks failed (their applied lines included, and the
  *                      report says so); by default a job with a failed task refuses to fire
+ * @param objectsPerTask whole objects one task may read, {@code [1, 1000]}: consecutive small objects of the listing
+ *                      (together at most {@code maxTaskBytes}) share a task and its split, so a manifest of 100,000
+ *                      small objects is not 100,000 invocations, splits and task records; 1 (the default) keeps one
+ *                      task per object, which a failure report names exactly. A group fails as a whole (a missing or
+ *                      rewritten object names itself in the reason), and an object none of whose lines decode sends
+ *                      them to the dead letters like any rejected line instead of failing its group
  */
 public record JobSpec(String jobId, String pipeline, JobInput input, String outputBucket, String outputPrefix,
                       int concurrency, int maxAttempts, Duration backoffBase, Duration backoffCap, long maxTaskBytes,
-                      Duration taskTimeout, boolean allowPartial) {
+                      Duration taskTimeout, boolean allowPartial, int objectsPerTask) {
 
     private static final Pattern JOB_ID = Pattern.compile("[a-z0-9-]{1,80}");
 
@@ -66,6 +72,9 @@ public record JobSpec(String jobId, String pipeline, JobInput input, String outp
         if (maxTaskBytes < 1) {
             throw new IllegalArgumentException("maxTaskBytes must be positive but was " + maxTaskBytes);
         }
+        if (objectsPerTask < 1 || objectsPerTask > 1_000) {
+            throw new IllegalArgumentException("objectsPerTask must be in [1, 1000] but was " + objectsPerTask);
+        }
         if (taskTimeout.isNegative() || taskTimeout.isZero()) {
             throw new IllegalArgumentException("taskTimeout must be positive but was " + taskTimeout);
         }
@@ -74,32 +83,32 @@ public record JobSpec(String jobId, String pipeline, JobInput input, String outp
     /** A job with the defaults above. */
     public static JobSpec of(String jobId, String pipeline, JobInput input, String outputBucket, String outputPrefix) {
         return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, 8, 4, Duration.ofSeconds(1),
-                Duration.ofSeconds(30), 64L << 20, Duration.ofMinutes(16), false);
+                Duration.ofSeconds(30), 64L << 20, Duration.ofMinutes(16), false, 1);
     }
 
     public JobSpec withConcurrency(int n) {
         return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, n, maxAttempts, backoffBase, backoffCap,
-                maxTaskBytes, taskTimeout, allowPartial);
+                maxTaskBytes, taskTimeout, allowPartial, objectsPerTask);
     }
 
     public JobSpec withMaxAttempts(int n) {
         return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, concurrency, n, backoffBase, backoffCap,
-                maxTaskBytes, taskTimeout, allowPartial);
+                maxTaskBytes, taskTimeout, allowPartial, objectsPerTask);
     }
 
     public JobSpec withBackoff(Duration base, Duration cap) {
         return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, concurrency, maxAttempts, base, cap,
-                maxTaskBytes, taskTimeout, allowPartial);
+                maxTaskBytes, taskTimeout, allowPartial, objectsPerTask);
     }
 
     public JobSpec withMaxTaskBytes(long bytes) {
         return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, concurrency, maxAttempts, backoffBase,
-                backoffCap, bytes, taskTimeout, allowPartial);
+                backoffCap, bytes, taskTimeout, allowPartial, objectsPerTask);
     }
 
     public JobSpec withTaskTimeout(Duration timeout) {
         return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, concurrency, maxAttempts, backoffBase,
-                backoffCap, maxTaskBytes, timeout, allowPartial);
+                backoffCap, maxTaskBytes, timeout, allowPartial, objectsPerTask);
     }
 
     /**
@@ -108,7 +117,13 @@ public record JobSpec(String jobId, String pipeline, JobInput input, String outp
      */
     public JobSpec withAllowPartial(boolean allow) {
         return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, concurrency, maxAttempts, backoffBase,
-                backoffCap, maxTaskBytes, taskTimeout, allow);
+                backoffCap, maxTaskBytes, taskTimeout, allow, objectsPerTask);
+    }
+
+    /** Up to {@code n} small whole objects per task (see {@link #objectsPerTask}). */
+    public JobSpec withObjectsPerTask(int n) {
+        return new JobSpec(jobId, pipeline, input, outputBucket, outputPrefix, concurrency, maxAttempts, backoffBase,
+                backoffCap, maxTaskBytes, taskTimeout, allowPartial, n);
     }
 
     /** Key of the job report in {@link #outputBucket}. */

@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.functions.lambda.HandlerConfig;
-import io.sluice.functions.lambda.LambdaWiring;
+import io.sluice.functions.wiring.HandlerConfig;
+import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.orchestrator.batch.BatchCoordinator;
 import io.sluice.orchestrator.batch.DynamoDbJobStore;
 import io.sluice.orchestrator.batch.JobInProgressException;
@@ -62,6 +62,8 @@ public final class BatchJobHandler implements RequestStreamHandler {
     public static final String BATCH_FUNCTION = "SLUICE_BATCH_FUNCTION";
     /** URL of the queue the batch function's asynchronous outcomes go to. */
     public static final String RESULTS_QUEUE = "SLUICE_BATCH_RESULTS_QUEUE_URL";
+    /** The batch function's reserved concurrency: a job's tasks in flight are capped at it (optional). */
+    public static final String BATCH_CONCURRENCY = "SLUICE_BATCH_CONCURRENCY";
     /** Left for the handover when the invocation's time runs out. */
     static final Duration HANDOVER_MARGIN = Duration.ofSeconds(60);
 
@@ -74,10 +76,11 @@ public final class BatchJobHandler implements RequestStreamHandler {
     private final String resultsBucket;
     private final LambdaClient lambda;
     private final JobStore jobs;
+    private int concurrencyCap = Integer.MAX_VALUE;
 
     static {
         // JSON lines on Lambda (LoggingConfig.LogFormat: JSON); nothing changes elsewhere.
-        io.sluice.functions.lambda.LambdaLogging.installOnLambda(System.getenv());
+        io.sluice.functions.wiring.LambdaLogging.installOnLambda(System.getenv());
     }
 
     /** Lambda's constructor: clients, state store, sinks and invoker from the environment, built once. */
@@ -91,6 +94,19 @@ public final class BatchJobHandler implements RequestStreamHandler {
 
     private BatchJobHandler(Wired w) {
         this(w.coordinator, w.config.pipeline(), w.config.resultsBucket(), w.lambda, w.jobs);
+        this.concurrencyCap = w.concurrencyCap;
+    }
+
+    /**
+     * Caps every job's tasks in flight at the batch function's reserved concurrency, so a job asking for more never
+     * has its invocations throttled and dropped after their event age (they would count as failed attempts).
+     */
+    public BatchJobHandler withConcurrencyCap(int cap) {
+        if (cap < 1) {
+            throw new IllegalArgumentException("concurrency cap must be positive but was " + cap);
+        }
+        this.concurrencyCap = cap;
+        return this;
     }
 
     /**
@@ -125,6 +141,7 @@ public final class BatchJobHandler implements RequestStreamHandler {
             return;
         }
         JobSpec spec = JobRequest.parse(tree, pipeline, resultsBucket);
+        spec = spec.withConcurrency(Math.min(spec.concurrency(), concurrencyCap));
         Instant deadline = context == null ? Instant.MAX
                 : Instant.now().plusMillis(context.getRemainingTimeInMillis()).minus(HANDOVER_MARGIN);
         JobReport report;
@@ -184,10 +201,12 @@ public final class BatchJobHandler implements RequestStreamHandler {
                 .payload(SdkBytes.fromByteArray(event)));
     }
 
-    private record Wired(BatchCoordinator coordinator, HandlerConfig config, LambdaClient lambda, JobStore jobs) {
+    /** What a coordinator needs, built once from the environment (shared with {@link NightlyJobHandler}). */
+    record Wired(BatchCoordinator coordinator, HandlerConfig config, LambdaClient lambda, JobStore jobs,
+                 int concurrencyCap) {
     }
 
-    private static Wired wire(Map<String, String> env, SdkHttpClient http, LambdaClient lambda) {
+    static Wired wire(Map<String, String> env, SdkHttpClient http, LambdaClient lambda) {
         HandlerConfig config = HandlerConfig.from(env);
         DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).build();
         // A custom endpoint (AWS_ENDPOINT_URL[_S3], read by the SDK) is a local engine, which serves buckets by path.
@@ -201,7 +220,9 @@ public final class BatchJobHandler implements RequestStreamHandler {
         JobStore jobs = new DynamoDbJobStore(dynamo, config.coordinationTable(), Duration.ofDays(7), clock);
         BatchCoordinator coordinator = new BatchCoordinator(wiring.pipeline(), wiring.stateStore(clock),
                 wiring.outputs(), jobs, invoker, s3, clock);
-        return new Wired(coordinator, config, lambda, jobs);
+        String cap = env.get(BATCH_CONCURRENCY);
+        return new Wired(coordinator, config, lambda, jobs,
+                cap == null || cap.isBlank() ? Integer.MAX_VALUE : Integer.parseInt(cap.trim()));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.LocalAwsExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,8 +28,20 @@ class BatchCrashPointsIT {
     @ValueSource(strings = {"planned", "registered", "mid-fan-out", "tasks-done", "window-fired", "completed"})
     void aCoordinatorKilledAtAnyStep_isResumed_withIdenticalResultsAndReport(String step, LocalAws aws)
             throws Exception {
-        Run reference = run(aws, null);
-        Run resumed = run(aws, step);
+        killedAndResumed(aws, step, 1);
+    }
+
+    /** The same with two objects per task: the plan's compact items and grouped tasks resume alike. */
+    @ParameterizedTest
+    @ValueSource(strings = {"planned", "mid-fan-out", "window-fired"})
+    void aCoordinatorOfGroupedTasksKilledAtAStep_isResumed_withIdenticalResultsAndReport(String step, LocalAws aws)
+            throws Exception {
+        killedAndResumed(aws, step, 2);
+    }
+
+    private static void killedAndResumed(LocalAws aws, String step, int objectsPerTask) throws Exception {
+        Run reference = run(aws, null, objectsPerTask);
+        Run resumed = run(aws, step, objectsPerTask);
 
         if (step.equals("mid-fan-out")) {
             // The tasks the dead coordinator had started are started again: honestly one more attempt each.
@@ -48,13 +61,13 @@ class BatchCrashPointsIT {
     }
 
     /** One deployment, one job; killed at {@code step} (null: never) and resubmitted. */
-    private static Run run(LocalAws aws, String step) throws Exception {
+    private static Run run(LocalAws aws, String step, int objectsPerTask) throws Exception {
         try (LocalBatchDeployment d = new LocalBatchDeployment(aws, "gmv-by-category");
              LocalTaskInvoker invoker = d.invoker(2)) {
             for (int i = 0; i < OBJECTS; i++) {
                 d.put("in/part-" + i + ".jsonl", BatchJobGuaranteesIT.lines(BatchJobGuaranteesIT.orders(200, i)));
             }
-            JobSpec spec = BatchJobGuaranteesIT.prefixJob(d, JOB, "in/");
+            JobSpec spec = BatchJobGuaranteesIT.prefixJob(d, JOB, "in/").withObjectsPerTask(objectsPerTask);
             if (step != null) {
                 AtomicInteger starts = new AtomicInteger();
                 TaskInvoker killing = new BatchJobGuaranteesIT.ForwardingInvoker(invoker) {
@@ -77,6 +90,7 @@ class BatchCrashPointsIT {
             }
             JobReport report = d.coordinator(invoker).submit(spec);
             assertThat(report.completed()).isTrue();
+            assertThat(report.tasks()).hasSize(OBJECTS / objectsPerTask);
             // Bucket names differ per deployment; the duration is wall time.
             String normalised = report.toJson().replace(d.dataBucket, "DATA")
                     .replaceAll("\"durationMillis\" : \\d+", "\"durationMillis\" : 0");

@@ -9,7 +9,7 @@ import java.util.function.BiPredicate;
  * Test fixture: a {@link JobStore} that dies (throws) at the write a predicate picks, as a coordinator killed or
  * throttled at that point would: {@code (method, argument) -> true} throws before the write is made.
  */
-final class FaultyJobStore implements JobStore {
+class FaultyJobStore implements JobStore {
 
     private final JobStore delegate;
     private final BiPredicate<String, Object> failBefore;
@@ -46,6 +46,12 @@ final class FaultyJobStore implements JobStore {
     public void putTasks(String jobId, List<TaskRecord> tasks, String owner) {
         maybeFail("putTasks", tasks);
         delegate.putTasks(jobId, tasks, owner);
+    }
+
+    @Override
+    public void putPlan(String jobId, List<TaskRecord> planned, String owner) {
+        maybeFail("putPlan", planned);
+        delegate.putPlan(jobId, planned, owner);
     }
 
     @Override

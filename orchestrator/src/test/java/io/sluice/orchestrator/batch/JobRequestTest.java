@@ -40,7 +40,7 @@ class JobRequestTest {
     void toJson_isTheRequestTheSweepResubmits_readBackAsTheSameSpec() throws Exception {
         JobSpec spec = JobSpec.of("n-4", "gmv-by-category", JobInput.csvManifest("data", "m/a b.csv"), "reports",
                 "jobs/").withConcurrency(3).withMaxAttempts(2).withMaxTaskBytes(4096)
-                .withTaskTimeout(java.time.Duration.ofMinutes(20)).withAllowPartial(true);
+                .withTaskTimeout(java.time.Duration.ofMinutes(20)).withAllowPartial(true).withObjectsPerTask(500);
 
         JobSpec back = JobRequest.parse(JSON.readTree(JobRequest.toJson(spec)), "other", "other-results");
 

@@ -1,7 +1,7 @@
 package io.sluice.orchestrator.batch;
 
-import io.sluice.functions.lambda.HandlerConfig;
-import io.sluice.functions.lambda.LambdaWiring;
+import io.sluice.functions.wiring.HandlerConfig;
+import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.localstack.LocalAws;
 import io.sluice.state.StateStore;
@@ -69,8 +69,15 @@ public final class LocalBatchDeployment implements AutoCloseable {
 
     /** A pool of batch function instances, as Lambda would run them (metrics lines discarded). */
     public LocalTaskInvoker invoker(int threads) {
+        return invoker(threads, s3);
+    }
+
+    /** Like {@link #invoker(int)}, the batch function reading S3 through {@code functionS3} (a fault injector). */
+    LocalTaskInvoker invoker(int threads, S3Client functionS3) {
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        return LocalTaskInvoker.of(threads, () -> wiring.s3BatchOperator(Clock.systemUTC(), discard)::handle);
+        LambdaWiring functions = functionS3 == s3 ? wiring
+                : LambdaWiring.of(config, new LambdaWiring.Clients(dynamo, functionS3, sqs, null));
+        return LocalTaskInvoker.of(threads, () -> functions.s3BatchOperator(Clock.systemUTC(), discard)::handle);
     }
 
     public BatchCoordinator coordinator(TaskInvoker invoker) {

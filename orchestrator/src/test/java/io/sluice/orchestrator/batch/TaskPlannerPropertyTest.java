@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,6 +59,29 @@ class TaskPlannerPropertyTest {
         assertThat(tasks.get(4).rangeEnd()).isEqualTo(Long.MAX_VALUE);
         assertThat(tasks.subList(2, 5)).allMatch(t -> "v1".equals(t.versionId()));
         assertThat(tasks.get(5).ranged()).isFalse();
+    }
+
+    @Test
+    void smallObjects_shareTasks_inManifestOrder_withinTheCountAndByteBounds_andCutOrMissingOnesStandAlone() {
+        List<ObjectRef> objects = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            objects.add(new ObjectRef("b", "s" + i, null, 30, "e" + i));
+        }
+        objects.add(3, new ObjectRef("b", "big", null, 250, "eb"));     // cut into ranges: ends the group
+        objects.add(6, new ObjectRef("b", "missing", null, -1));        // reported by name: a task of its own
+
+        List<BatchTask> tasks = TaskPlanner.of(100).withObjectsPerTask(3).plan("j", objects, o -> false);
+
+        // s0 s1 s2 | big x3 | s3 s4 | missing | s5 s6: at most 3 objects and 100 bytes (3 x 30) per task
+        assertThat(tasks).extracting(BatchTask::key).containsExactly("s0", "big", "big", "big", "s3", "missing", "s5");
+        assertThat(tasks).extracting(t -> t.more().stream().map(BatchTask.Part::key).toList()).containsExactly(
+                List.of("s1", "s2"), List.of(), List.of(), List.of(), List.of("s4"), List.of(), List.of("s6"));
+        assertThat(tasks.get(0).more()).extracting(BatchTask.Part::etag).containsExactly("e1", "e2");
+        assertThat(tasks).extracting(BatchTask::taskId).containsExactly("j-00000", "j-00001", "j-00002", "j-00003",
+                "j-00004", "j-00005", "j-00006");
+        assertThat(TaskPlanner.of(50).withObjectsPerTask(3).plan("j", objects.subList(0, 3), o -> false))
+                .as("two objects of 30 bytes exceed tasks of 50").extracting(t -> t.more().size())
+                .containsExactly(0, 0, 0);
     }
 
     /**

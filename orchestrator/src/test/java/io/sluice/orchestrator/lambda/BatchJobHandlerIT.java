@@ -40,8 +40,9 @@ class BatchJobHandlerIT {
             }
             String event = "{\"jobId\":\"handler-1\",\"input\":{\"prefix\":\"s3://" + d.dataBucket
                     + "/orders/2020-11-11/\"},\"concurrency\":2}";
+            // The batch function's reserved concurrency is 1 here: the job's 2 tasks in flight are capped at it
             BatchJobHandler handler = new BatchJobHandler(d.coordinator(invoker), "gmv-by-category",
-                    d.config.resultsBucket(), null);
+                    d.config.resultsBucket(), null).withConcurrencyCap(1);
 
             // Act
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -59,6 +60,8 @@ class BatchJobHandlerIT {
             String key = "batch-reports/handler-1/report.json";
             assertThat(d.results(key).get(key)).isEqualTo(out.toString(StandardCharsets.UTF_8));
             assertThat(d.results("results/gmv-by-category-handler-1/")).isNotEmpty();
+            assertThat(JSON.readTree(d.jobs().readJob("handler-1").orElseThrow().request()).path("concurrency")
+                    .asInt()).as("the job ran capped at the function's reserved concurrency").isEqualTo(1);
         }
     }
 

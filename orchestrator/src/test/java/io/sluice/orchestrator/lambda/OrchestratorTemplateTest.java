@@ -1,19 +1,23 @@
 package io.sluice.orchestrator.lambda;
 
+import io.sluice.orchestrator.scaling.ScalerSettings;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.functions.lambda.HandlerConfig;
+import io.sluice.functions.wiring.HandlerConfig;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;
 import io.sluice.infra.template.TemplateResource;
+import io.sluice.orchestrator.batch.JobInput;
+import io.sluice.orchestrator.batch.JobSpec;
 import io.sluice.orchestrator.scaling.ActuationReport;
 import io.sluice.orchestrator.scaling.ScalingLoop;
 import io.sluice.orchestrator.scaling.ScalingPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -100,6 +104,32 @@ class OrchestratorTemplateTest {
         JsonNode tasks = template.resources().stream().filter(r -> r.type().equals("AWS::Lambda::EventInvokeConfig"))
                 .findFirst().orElseThrow().properties();
         assertThat(tasks.path("MaximumEventAgeInSeconds").asInt()).isLessThanOrEqualTo(60);
+    }
+
+    /**
+     * Issue 17: queued task invocations cannot pile up. The batch function has a reserved concurrency, the coordinator
+     * caps each job at the same number, and an attempt's longest life (its event age, then the function's timeout)
+     * ends within the coordinator's task timeout, so an answer never comes after the attempt was given up.
+     */
+    @Test
+    void batchFunction_hasAReservedConcurrency_theCoordinatorCapsJobsAtIt_andAnAttemptEndsWithinTheTaskTimeout() {
+        JsonNode batch = template.resource("BatchFunction").orElseThrow().properties();
+        JsonNode reserved = batch.path("ReservedConcurrentExecutions");
+        assertThat(reserved.path("Ref").asText()).isEqualTo("BatchConcurrency");
+        int concurrency = template.resolve(reserved).asInt();
+        assertThat(concurrency).isBetween(1, 900); // Lambda keeps 100 of the account's 1,000 unreserved
+        JsonNode coordinatorVars = template.resource("BatchCoordinatorFunction").orElseThrow().properties()
+                .path("Environment").path("Variables");
+        assertThat(coordinatorVars.path(BatchJobHandler.BATCH_CONCURRENCY)).isEqualTo(reserved);
+
+        JsonNode tasks = template.resources().stream().filter(r -> r.type().equals("AWS::Lambda::EventInvokeConfig"))
+                .filter(r -> r.properties().path("FunctionName").toString().contains("\"BatchFunction\""))
+                .findFirst().orElseThrow().properties();
+        long eventAge = tasks.path("MaximumEventAgeInSeconds").asLong();
+        long timeout = batch.path("Timeout").asLong();
+        Duration taskTimeout = JobSpec.of("j", "p", JobInput.prefix("b", "p/"), "b", "").taskTimeout();
+        assertThat(eventAge).isPositive();
+        assertThat(Duration.ofSeconds(eventAge + timeout)).isLessThanOrEqualTo(taskTimeout);
     }
 
     @Test

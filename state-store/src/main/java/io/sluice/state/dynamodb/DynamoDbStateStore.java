@@ -2,7 +2,6 @@ package io.sluice.state.dynamodb;
 
 import io.sluice.state.Fence;
 import io.sluice.state.FenceConflictException;
-import io.sluice.state.ItemTooLargeException;
 import io.sluice.state.Partial;
 import io.sluice.state.PartialKey;
 import io.sluice.state.Slot;
@@ -70,6 +69,8 @@ public final class DynamoDbStateStore implements StateStore {
     private static final int BATCH_GET_KEYS = 100;
     private static final ReturnConsumedCapacity TOTAL = ReturnConsumedCapacity.TOTAL;
     private static final int REGISTERED_SLOTS_CACHED = 10_000;
+    /** Reads of a head whose chunks keep being replaced before giving up (one writer per split: never in practice). */
+    private static final int MAX_HEAD_READS = 5;
 
     private final DynamoDbClient client;
     private final String stateTable;
@@ -79,6 +80,19 @@ public final class DynamoDbStateStore implements StateStore {
     private final Clock clock;
     private final DynamoCalls calls;
     private final Coordination coordination;
+    private final int itemLimitBytes;
+    private final ChunkedItems chunks;
+    /**
+     * Heads this instance last wrote or read, by partial: a writer of a chunked partial needs the manifest it
+     * replaces (to keep unchanged pages and delete replaced ones) and has it here unless another instance moved on.
+     */
+    private final Map<PartialKey, ChunkedItems.Head> heads = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<PartialKey, ChunkedItems.Head> eldest) {
+                    return size() > REGISTERED_SLOTS_CACHED;
+                }
+            });
     /** Slots this instance registered: registering is idempotent, so repeats need no write (bounded LRU). */
     private final Set<String> registered = Collections.newSetFromMap(Collections.synchronizedMap(
             new LinkedHashMap<>(64, 0.75f, true) {
@@ -97,6 +111,9 @@ public final class DynamoDbStateStore implements StateStore {
         this.clock = b.clock;
         this.calls = new DynamoCalls(b.maxAttempts, b.backoffBase, b.backoffCap);
         this.coordination = new Coordination(client, b.coordinationTable, calls, this::ttl);
+        this.itemLimitBytes = b.itemLimitBytes;
+        this.chunks = new ChunkedItems(client, stateTable, windowBuckets, itemLimitBytes, retentionSeconds, clock, calls,
+                this::ttl);
     }
 
     /** A builder; client and both table names are required. */
@@ -116,14 +133,28 @@ public final class DynamoDbStateStore implements StateStore {
 
     @Override
     public Optional<Partial> readPartial(PartialKey key) {
-        GetItemResponse r = calls.read("GetItem", () -> client.getItem(b -> b.tableName(stateTable)
-                .key(itemKey(key)).consistentRead(true).returnConsumedCapacity(TOTAL)), GetItemResponse::consumedCapacity);
-        boolean found = r.hasItem() && !r.item().isEmpty();
-        calls.estimateRead(ItemSizes.readUnits(found ? ItemSizes.itemSize(r.item()) : 0));
-        return found ? Optional.of(toPartial(key, r.item())) : Optional.empty();
+        for (int attempt = 1; ; attempt++) {
+            GetItemResponse r = calls.read("GetItem", () -> client.getItem(b -> b.tableName(stateTable)
+                    .key(itemKey(key)).consistentRead(true).returnConsumedCapacity(TOTAL)),
+                    GetItemResponse::consumedCapacity);
+            boolean found = r.hasItem() && !r.item().isEmpty();
+            calls.estimateRead(ItemSizes.readUnits(found ? ItemSizes.itemSize(r.item()) : 0));
+            if (!found) {
+                heads.remove(key);
+                return Optional.empty();
+            }
+            Partial p = toPartial(key, r.item(), Map.of());
+            if (p != null) {
+                return Optional.of(p);
+            }
+            if (attempt >= MAX_HEAD_READS) {
+                throw new StateStoreException("Partial [" + key + "] names chunks that are gone after " + attempt
+                        + " reads of its head: is another invocation processing the same split?");
+            }
+        }
     }
 
-    /** Reads with {@code BatchGetItem}, 100 keys a call, retrying unprocessed keys with back-off. */
+    /** Reads heads with {@code BatchGetItem}, 100 keys a call, then the chunks the chunked ones name. */
     @Override
     public Map<PartialKey, Partial> readPartials(Collection<PartialKey> keys) {
         Map<Map<String, AttributeValue>, PartialKey> byItemKey = new LinkedHashMap<>();
@@ -131,7 +162,21 @@ public final class DynamoDbStateStore implements StateStore {
             byItemKey.put(itemKey(key), key);
         }
         Map<PartialKey, Partial> found = new HashMap<>();
-        List<Map<String, AttributeValue>> all = new ArrayList<>(byItemKey.keySet());
+        for (Map<String, AttributeValue> item : batchGet(new ArrayList<>(byItemKey.keySet()))) {
+            PartialKey key = byItemKey.get(key(item.get(PK).s(), item.get(SK).s()));
+            Partial p = toPartial(key, item, Map.of());
+            if (p == null) {
+                readPartial(key).ifPresent(q -> found.put(key, q)); // a newer head replaced its chunks meanwhile
+            } else {
+                found.put(key, p);
+            }
+        }
+        return found;
+    }
+
+    /** {@code BatchGetItem} of the state table, 100 keys a call, retrying unprocessed keys with back-off. */
+    private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> all) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (int from = 0; from < all.size(); from += BATCH_GET_KEYS) {
             List<Map<String, AttributeValue>> pending = all.subList(from, Math.min(all.size(), from + BATCH_GET_KEYS));
             for (int round = 0; !pending.isEmpty(); round++) {
@@ -145,8 +190,7 @@ public final class DynamoDbStateStore implements StateStore {
                 long bytes = 0;
                 for (Map<String, AttributeValue> item : r.responses().getOrDefault(stateTable, List.of())) {
                     bytes += ItemSizes.itemSize(item);
-                    PartialKey key = byItemKey.get(key(item.get(PK).s(), item.get(SK).s()));
-                    found.put(key, toPartial(key, item));
+                    items.add(item);
                 }
                 calls.estimateRead(ItemSizes.readUnits(bytes));
                 KeysAndAttributes unprocessed = r.unprocessedKeys().get(stateTable);
@@ -157,41 +201,51 @@ public final class DynamoDbStateStore implements StateStore {
                 }
             }
         }
-        return found;
+        return items;
     }
 
+    /**
+     * Writes the partial as one item if it fits, else as chunks behind a head ({@link ChunkedItems}); either way
+     * the condition is on the head's fence, so exactly one version of the partial is ever visible.
+     */
     @Override
     public void writePartial(Partial partial, Fence expectedFence) {
         PartialKey key = partial.key();
-        Map<String, AttributeValue> item = new HashMap<>(itemKey(key));
+        Map<String, AttributeValue> headKey = itemKey(key);
+        byte[] body = PartialCodec.encode(key.slot(), partial.entries());
+        Map<String, AttributeValue> item = new HashMap<>(headKey);
         item.put(FENCE, s(partial.fence().encoded()));
-        item.put(ENTRIES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(
-                PartialCodec.encode(key.slot(), partial.entries()))));
+        item.put(ENTRIES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(body)));
         item.put(TTL, Coordination.n(ttl()));
         int size = ItemSizes.itemSize(item);
-        if (size > ItemSizes.ITEM_LIMIT_BYTES) {
-            throw new ItemTooLargeException(key, size, ItemSizes.ITEM_LIMIT_BYTES);
+        ChunkedItems.Head known = heads.get(key);
+        if (size > itemLimitBytes) {
+            heads.remove(key); // unknown until the write's outcome is
+            heads.put(key, chunks.write(key, headKey, partial.fence(), partial.entries(), expectedFence, known,
+                    body.length));
+            return;
         }
         PutItemRequest.Builder request = PutItemRequest.builder().tableName(stateTable).item(item)
                 .returnConsumedCapacity(TOTAL);
-        if (expectedFence.equals(Fence.NONE)) {
-            request.conditionExpression("attribute_not_exists(" + PK + ")");
-        } else {
-            request.conditionExpression(FENCE + " = :expected")
-                    .expressionAttributeValues(Map.of(":expected", s(expectedFence.encoded())));
-        }
+        ChunkedItems.conditionOn(request, expectedFence);
         // DynamoDB bills a failed conditional write like a successful one, so estimate before knowing the outcome.
         calls.estimateWrite(ItemSizes.writeUnits(size));
         try {
+            heads.remove(key);
             calls.write("PutItem", () -> client.putItem(request.build()), PutItemResponse::consumedCapacity);
         } catch (ConditionalCheckFailedException e) {
             throw new FenceConflictException(key, expectedFence);
+        }
+        heads.put(key, new ChunkedItems.Head(partial.fence(), null));
+        if (known != null && known.manifest() != null && known.fence().equals(expectedFence)) {
+            chunks.deleteAll(key, headKey, known.manifest()); // shrunk back into one item
         }
     }
 
     @Override
     public List<Partial> readSlot(String pipeline, Slot slot) {
-        List<Partial> partials = new ArrayList<>();
+        List<Map<String, AttributeValue>> headItems = new ArrayList<>();
+        Map<String, byte[]> found = new HashMap<>();  // chunk items by sort key
         for (int wb = 0; wb < windowBuckets; wb++) {
             String pk = Keys.partialPk(pipeline, slot, wb);
             Map<String, AttributeValue> start = null;
@@ -206,11 +260,25 @@ public final class DynamoDbStateStore implements StateStore {
                 long bytes = 0;
                 for (Map<String, AttributeValue> item : r.items()) {
                     bytes += ItemSizes.itemSize(item);
-                    partials.add(toPartial(Keys.parsePartialSk(pipeline, slot, item.get(SK).s()), item));
+                    if (ChunkedItems.isChunk(item)) {
+                        found.put(item.get(SK).s(), item.get(ENTRIES).b().asByteArrayUnsafe());
+                    } else {
+                        headItems.add(item);
+                    }
                 }
                 calls.estimateRead(ItemSizes.readUnits(bytes));
                 start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
             } while (start != null);
+        }
+        List<Partial> partials = new ArrayList<>(headItems.size());
+        for (Map<String, AttributeValue> item : headItems) {
+            PartialKey key = Keys.parsePartialSk(pipeline, slot, item.get(SK).s());
+            Partial p = toPartial(key, item, found);
+            if (p == null) {
+                readPartial(key).ifPresent(partials::add);  // its chunks were replaced while the query ran
+            } else {
+                partials.add(p);
+            }
         }
         return partials;
     }
@@ -298,9 +366,24 @@ public final class DynamoDbStateStore implements StateStore {
         return key(Keys.partialPk(key, windowBuckets), Keys.partialSk(key));
     }
 
-    private static Partial toPartial(PartialKey key, Map<String, AttributeValue> item) {
-        return new Partial(key, Fence.decode(item.get(FENCE).s()),
-                PartialCodec.decode(key.slot(), item.get(ENTRIES).b().asByteArrayUnsafe()));
+    /**
+     * The partial a head item holds or names; {@code null} if it names chunks that are gone (a newer head replaced
+     * them since the head was read). Chunks already read ({@code found}, by sort key) are not read again.
+     */
+    private Partial toPartial(PartialKey key, Map<String, AttributeValue> item, Map<String, byte[]> found) {
+        ChunkedItems.Head head = ChunkedItems.head(item);
+        if (head.manifest() == null) {
+            heads.put(key, head);
+            return new Partial(key, head.fence(),
+                    PartialCodec.decode(key.slot(), item.get(ENTRIES).b().asByteArrayUnsafe()));
+        }
+        List<io.sluice.state.StateEntry> entries = chunks.read(key, item.get(SK).s(), head.manifest(), found,
+                this::batchGet);
+        if (entries == null) {
+            return null;
+        }
+        heads.put(key, head);
+        return new Partial(key, head.fence(), entries);
     }
 
     private long ttl() {

@@ -29,6 +29,7 @@ public final class DynamoDbStateStoreBuilder {
     Duration backoffBase = Duration.ofMillis(25);
     Duration backoffCap = Duration.ofSeconds(2);
     int queryPageSize;
+    int itemLimitBytes = ItemSizes.ITEM_LIMIT_BYTES;
 
     DynamoDbStateStoreBuilder() {
     }
@@ -116,6 +117,22 @@ public final class DynamoDbStateStoreBuilder {
             throw new IllegalArgumentException("query page size must be >= 0 but was " + items);
         }
         this.queryPageSize = items;
+        return this;
+    }
+
+    /**
+     * The item size above which a partial is written as chunks behind a head ({@link ChunkedPartials}); DynamoDB's
+     * 400 KB by default. A smaller limit only serves tests: it chunks small partials, so chunking is exercised
+     * without writing megabytes to an emulator.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is under 512 bytes or over 400 KB
+     */
+    public DynamoDbStateStoreBuilder withItemLimit(int bytes) {
+        if (bytes < 512 || bytes > ItemSizes.ITEM_LIMIT_BYTES) {
+            throw new IllegalArgumentException("item limit must be in [512, " + ItemSizes.ITEM_LIMIT_BYTES
+                    + "] but was " + bytes);
+        }
+        this.itemLimitBytes = bytes;
         return this;
     }
 

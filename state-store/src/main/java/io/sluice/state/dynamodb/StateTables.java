@@ -29,9 +29,18 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  *   <li>{@code sk} = {@code split#bucket}.</li>
  *   <li>{@code f} = {@link io.sluice.state.Fence#encoded()}, {@code e} = entries (binary, see {@link PartialCodec}),
  *       {@code ttl}.</li>
+ *   <li>A partial over one item is a <em>head</em> with {@code f}, {@code m} = manifest (binary, see
+ *       {@link ChunkedPartials}) and {@code ttl} instead of {@code e}, plus immutable <em>chunk</em> items:
+ *       {@code pk} = {@code pipeline#slotId#wb'} ({@code wb'} derived from (split#c{page}, bucket), so one partial's
+ *       pages spread over the window's partition keys), {@code sk} = {@code split#bucket#c{page}.{slice}.{version hex}},
+ *       {@code e} = a slice of the page's encoded entries, {@code ttl}; no {@code f}, which is how a query over a
+ *       window tells them from heads.</li>
  * </ul>
  *
  * <h2>Coordination table</h2>
+ * Shared with the job store, the shard scaler and the operator's shard load; its whole key space, and why no two
+ * writers' partitions can meet, is documented in {@link io.sluice.state.coordination.CoordinationKeys}. The state
+ * store's items:
  * <ul>
  *   <li>slot index (unfired slots only) and firing claims: {@code pk} = {@code pipeline#slots}, {@code sk} =
  *       sortable(end)#sortable(start) ({@link Keys#sortable(long)}), {@code st} = PENDING | CLAIMED, {@code o}
@@ -59,6 +68,8 @@ public final class StateTables {
     public static final String FENCE = "f";
     /** Encoded entries of a partial (B). */
     public static final String ENTRIES = "e";
+    /** Manifest of a chunked partial's head, naming its chunk items (B, see {@link ChunkedPartials}). */
+    public static final String MANIFEST = "m";
     /** Status of a slot or split (S). */
     public static final String STATUS = "st";
     /** Owner of a firing claim (S). */

@@ -2,7 +2,6 @@ package io.sluice.state.memory;
 
 import io.sluice.state.Fence;
 import io.sluice.state.FenceConflictException;
-import io.sluice.state.ItemTooLargeException;
 import io.sluice.state.Partial;
 import io.sluice.state.PartialKey;
 import io.sluice.state.SplitState;
@@ -21,12 +20,15 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link StateStore} held in memory with the same conditional semantics as the DynamoDB one, including the
- * item size limit. Fired slots' partials are discarded so long local runs stay within memory.
+ * A {@link StateStore} held in memory with the same conditional semantics as the DynamoDB one. Like it, it has no
+ * ceiling on a partial's size: a partial over the item limit is what DynamoDB would write as chunks behind a head
+ * ({@link io.sluice.state.dynamodb.ChunkedPartials}); here it is kept whole (one map entry replaced atomically, as the
+ * head's conditional write makes the chunked version visible at once) and counted in {@link #chunkedWrites()}.
+ * Fired slots' partials are discarded so long local runs stay within memory.
  *
  * <pre>{@code
- * StateStore store = new InMemoryStateStore();               // 400 KB item limit, like DynamoDB
- * StateStore tiny = InMemoryStateStore.withItemLimit(4_096);  // to test the limit
+ * StateStore store = new InMemoryStateStore();               // 400 KB items, like DynamoDB
+ * StateStore tiny = InMemoryStateStore.withItemLimit(4_096);  // partials over 4 KB count as chunked
  * }</pre>
  */
 public final class InMemoryStateStore implements StateStore {
@@ -44,6 +46,8 @@ public final class InMemoryStateStore implements StateStore {
     private final Map<String, AtomicLong> firedWatermarks = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> publishedWatermarks = new ConcurrentHashMap<>();
     private final AtomicLong partialWrites = new AtomicLong();
+    private final AtomicLong chunkedWrites = new AtomicLong();
+    private final AtomicLong largestPartialBytes = new AtomicLong();
 
     public InMemoryStateStore() {
         this(DEFAULT_ITEM_LIMIT_BYTES);
@@ -56,7 +60,7 @@ public final class InMemoryStateStore implements StateStore {
         this.itemLimitBytes = itemLimitBytes;
     }
 
-    /** A store that refuses items over {@code itemLimitBytes}. */
+    /** A store whose partials over {@code itemLimitBytes} count as chunked (DynamoDB would chunk them). */
     public static InMemoryStateStore withItemLimit(int itemLimitBytes) {
         return new InMemoryStateStore(itemLimitBytes);
     }
@@ -64,6 +68,16 @@ public final class InMemoryStateStore implements StateStore {
     /** Number of successful partial writes so far, for tests and cost estimates. */
     public long partialWrites() {
         return partialWrites.get();
+    }
+
+    /** Successful writes of partials over the item limit: DynamoDB would have written them as chunks. */
+    public long chunkedWrites() {
+        return chunkedWrites.get();
+    }
+
+    /** The largest partial written so far, in approximate bytes: the hot key buckets' size. */
+    public long largestPartialBytes() {
+        return largestPartialBytes.get();
     }
 
     @Override
@@ -74,9 +88,6 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public void writePartial(Partial partial, Fence expectedFence) {
         int size = partial.approximateSize();
-        if (size > itemLimitBytes) {
-            throw new ItemTooLargeException(partial.key(), size, itemLimitBytes);
-        }
         Map<PartialKey, Partial> items = slotPartials(partial.key().pipeline(), partial.key().slot());
         boolean[] conflict = {false};
         items.compute(partial.key(), (k, stored) -> {
@@ -91,6 +102,10 @@ public final class InMemoryStateStore implements StateStore {
             throw new FenceConflictException(partial.key(), expectedFence);
         }
         partialWrites.incrementAndGet();
+        if (size > itemLimitBytes) {
+            chunkedWrites.incrementAndGet();
+        }
+        largestPartialBytes.accumulateAndGet(size, Math::max);
     }
 
     @Override

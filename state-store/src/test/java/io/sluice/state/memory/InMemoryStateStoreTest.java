@@ -2,7 +2,6 @@ package io.sluice.state.memory;
 
 import io.sluice.state.Fence;
 import io.sluice.state.FenceConflictException;
-import io.sluice.state.ItemTooLargeException;
 import io.sluice.state.Partial;
 import io.sluice.state.PartialKey;
 import io.sluice.state.Slot;
@@ -49,12 +48,15 @@ class InMemoryStateStoreTest {
     }
 
     @Test
-    void writePartial_throwsItemTooLarge_overTheItemLimit() {
+    void writePartial_storesPartialsOverTheItemLimit_andCountsThemAsChunked() {
         InMemoryStateStore small = InMemoryStateStore.withItemLimit(1_000);
 
-        assertThatThrownBy(() -> small.writePartial(partial("1", "c-1", 2_000), Fence.NONE))
-                .isInstanceOf(ItemTooLargeException.class)
-                .hasMessageContaining("1000-byte");
+        small.writePartial(partial("1", "c-1", 2_000), Fence.NONE);
+        small.writePartial(partial("2", "c-1", 10), Fence.of("1"));
+
+        assertThat(small.readPartial(partial("2", "c-1", 10).key())).contains(partial("2", "c-1", 10));
+        assertThat(small.chunkedWrites()).isEqualTo(1);
+        assertThat(small.largestPartialBytes()).isGreaterThan(2_000);
     }
 
     @Test

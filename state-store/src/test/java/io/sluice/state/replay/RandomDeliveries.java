@@ -95,6 +95,8 @@ final class RandomDeliveries {
                 int dup = pickInstance(split);
                 try {
                     writers.get(split).get(dup).process(all.subList(back, from));
+                } catch (GmvWriter.BatchFailure failedDuplicate) {
+                    // a store failure (injected by the client) ends the duplicate too; the cursor has not moved
                 } finally {
                     stores.get(split).get(dup).arm(-1);
                 }

@@ -1,0 +1,142 @@
+package io.sluice.functions.runtime;
+
+import io.sluice.functions.api.Aggregates;
+import io.sluice.functions.api.Pipeline;
+import io.sluice.functions.api.PipelineDefinition;
+import io.sluice.functions.api.Sink;
+import io.sluice.functions.api.Source;
+import io.sluice.functions.examples.Order;
+import io.sluice.functions.examples.OrdersGenerator;
+import io.sluice.functions.local.LocalInput;
+import io.sluice.functions.local.LocalRunner;
+import io.sluice.functions.local.RunSummary;
+import io.sluice.functions.window.SessionWindows;
+import io.sluice.functions.window.TumblingWindows;
+import io.sluice.functions.window.Trigger;
+import io.sluice.functions.window.WatermarkStrategy;
+import io.sluice.localstack.LocalAws;
+import io.sluice.localstack.LocalAwsExtension;
+import io.sluice.state.StateStore;
+import io.sluice.state.dynamodb.CapacityUsage;
+import io.sluice.state.dynamodb.DynamoDbStateStore;
+import io.sluice.state.dynamodb.StateTables;
+import io.sluice.state.memory.InMemoryStateStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The four pipelines of issue 18, as a Flink user wrote them: average order value per category with early results,
+ * exact distinct users per category per hour, per-user sessions (30 min gap, 1 min lateness), and a filter and map
+ * before the window. Each runs in batch mode (4 tasks) and stream mode (4 shards, batches of 1,000) on the in-memory
+ * store ({@code sluice.benchmark.memoryRecords}, default 1,000,000 orders) and on DynamoDB on the local engine
+ * ({@code sluice.benchmark.records}, default 20,000: moto_server does about 260 writes/s); results must be equal
+ * between modes and stores; reports DynamoDB write and read units per 1,000 records (stream mode) and the hottest
+ * partial. Not a {@code *Test}: run it on request,
+ * {@code mvn -o -pl functions -am test -Dtest=IssuePipelinesBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ * The table goes to standard output and {@code target/benchmarks/issue-pipelines.md}.
+ */
+@ExtendWith(LocalAwsExtension.class)
+class IssuePipelinesBenchmark {
+
+    private static Pipeline<Order> orders() {
+        return Pipeline.from(Source.jsonLines(Order.class))
+                .withTimestamps(Order::ts, WatermarkStrategy.boundedDisorder(Duration.ofSeconds(5)));
+    }
+
+    static Map<String, PipelineDefinition<?>> pipelines() {
+        Map<String, PipelineDefinition<?>> p = new LinkedHashMap<>();
+        p.put("avg-order-value", orders().keyBy("category", Order::category)
+                .window(TumblingWindows.of(Duration.ofMinutes(1)))
+                .trigger(Trigger.atWatermark().withEarlyFiringsEvery(Duration.ofSeconds(10)))
+                .aggregate(Aggregates.average(Order::amount)).to(Sink.results("avg-order-value")));
+        p.put("distinct-users", orders().keyBy("category", Order::category)
+                .window(TumblingWindows.of(Duration.ofHours(1)))
+                .aggregate(Aggregates.countDistinct(Order::userId)).to(Sink.results("distinct-users")));
+        p.put("user-sessions", orders().keyBy("user", Order::userId)
+                .window(SessionWindows.withGap(Duration.ofMinutes(30)).withAllowedLateness(Duration.ofMinutes(1)))
+                .aggregate(Aggregates.countAndSum(Order::amount)).to(Sink.results("user-sessions")));
+        p.put("filter-map", orders().filter(o -> o.amount() >= 1_000)
+                .map(o -> new Order(o.orderId(), o.userId(), o.category(), o.amount() / 100, o.ts()))
+                .keyBy("category", Order::category)
+                .window(TumblingWindows.of(Duration.ofMinutes(1)))
+                .aggregate(Aggregates.sum(Order::amount)).to(Sink.results("filter-map")));
+        return p;
+    }
+
+    private static Path orders(long n) throws Exception {
+        Path file = Files.createDirectories(Path.of("target", "benchmarks")).resolve("issue-orders-" + n + ".jsonl");
+        if (!Files.exists(file)) {
+            try (OutputStream out = Files.newOutputStream(file)) {
+                OrdersGenerator.builder().records(n).seed(18).duration(Duration.ofHours(1)).build().writeJsonLines(out);
+            }
+        }
+        return file;
+    }
+
+    private record Run(List<ResultRow> rows, RunSummary summary) {
+    }
+
+    private static Run run(LocalRunner runner, PipelineDefinition<?> def, Path input, StateStore store)
+            throws Exception {
+        CollectingOutputs outputs = new CollectingOutputs();
+        RunSummary summary = runner.run(CompiledPipeline.compile(def), LocalInput.of(input), store, outputs);
+        return new Run(outputs.finalResults(), summary);
+    }
+
+    @Test
+    void fourPipelines_batchEqualsStream_withTheirStateCost(LocalAws aws) throws Exception {
+        long memoryRecords = Long.getLong("sluice.benchmark.memoryRecords", 1_000_000);
+        long dynamoRecords = Long.getLong("sluice.benchmark.records", 20_000);
+        List<String> lines = new ArrayList<>();
+        lines.add("| pipeline | in-memory orders | rows | batch = stream | largest partial (bytes) | hottest key state "
+                + "(bytes) | DynamoDB orders | DynamoDB = in-memory | write units / 1k rec (est.) | read units / 1k rec "
+                + "(est.) | chunked partial writes |");
+        lines.add("|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|");
+        Path big = orders(memoryRecords);
+        Path small = orders(dynamoRecords);
+        try (DynamoDbClient dynamo = aws.dynamoDb()) {
+            for (Map.Entry<String, PipelineDefinition<?>> e : pipelines().entrySet()) {
+                Run batch = run(LocalRunner.batch(4, 1_000), e.getValue(), big, new InMemoryStateStore());
+                Run stream = run(LocalRunner.stream(4, 1_000), e.getValue(), big, new InMemoryStateStore());
+                assertThat(stream.rows()).as(e.getKey()).isEqualTo(batch.rows()).isNotEmpty();
+
+                String suffix = UUID.randomUUID().toString().substring(0, 8);
+                StateTables.create(dynamo, "issue-state-" + suffix);
+                StateTables.create(dynamo, "issue-coordination-" + suffix);
+                DynamoDbStateStore store = DynamoDbStateStore.builder().withClient(dynamo)
+                        .withStateTable("issue-state-" + suffix).withCoordinationTable("issue-coordination-" + suffix)
+                        .build();
+                Run onDynamo = run(LocalRunner.stream(4, 1_000), e.getValue(), small, store);
+                Run reference = run(LocalRunner.batch(4, 1_000), e.getValue(), small, new InMemoryStateStore());
+                assertThat(onDynamo.rows()).as(e.getKey()).isEqualTo(reference.rows());
+                CapacityUsage used = store.capacity();
+                double per1k = 1000.0 / onDynamo.summary().metrics().recordsIn();
+                lines.add(String.format("| %s | %,d | %,d | yes | %,d | %,d | %,d | yes | %.1f | %.1f | %,d |",
+                        e.getKey(), memoryRecords, batch.rows().size(),
+                        Math.max(batch.summary().metrics().largestPartialBytes(),
+                                stream.summary().metrics().largestPartialBytes()),
+                        Math.max(batch.summary().metrics().largestKeyStateBytes(),
+                                stream.summary().metrics().largestKeyStateBytes()),
+                        dynamoRecords, used.estimatedWriteUnits() * per1k, used.estimatedReadUnits() * per1k,
+                        onDynamo.summary().metrics().largePartialWrites()));
+                System.out.println(e.getKey() + ": " + stream.summary().describe() + " | dynamo " + used);
+            }
+        }
+        String table = String.join("\n", lines) + "\n";
+        System.out.println(table);
+        Files.writeString(Path.of("target", "benchmarks", "issue-pipelines.md"), table);
+    }
+}

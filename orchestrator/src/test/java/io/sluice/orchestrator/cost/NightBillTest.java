@@ -1,0 +1,82 @@
+package io.sluice.orchestrator.cost;
+
+import io.sluice.orchestrator.scaling.SimulationReport;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The bill's arithmetic on a two-minute fleet, worked by hand. */
+class NightBillTest {
+
+    /** Minute 1: 2,000 records/s on 2 shards; minute 2: 10 records/s on 2 shards. 1 shard-hour in all. */
+    private static final SimulationReport.Fleet FLEET = new SimulationReport.Fleet("autoscaled", List.of(
+            new SimulationReport.Minute(Instant.EPOCH, 2_000, 2, 0, 0, 0, 0.5),
+            new SimulationReport.Minute(Instant.EPOCH.plusSeconds(60), 10, 2, 0, 0, 0, 0.5)), List.of());
+    /** 50 ms of CPU per 1,000 records, 20 round trips of 5 ms a batch, 2 GB, 1,000,000 records/s per KPU. */
+    private static final ServerlessWork WORK = new ServerlessWork(50, 20, 5, 2048, 1_000_000);
+
+    @Test
+    void invocations_areAPollASecondPerShard_upToABatchOfAThousandEach() {
+        assertThat(NightBill.invocations(120_000, 2)).isEqualTo(120);    // 60,000 a shard: 60 full batches
+        assertThat(NightBill.invocations(600, 2)).isEqualTo(120);        // 300 a shard: one poll a second
+        assertThat(NightBill.invocations(20, 2)).isEqualTo(20);          // 10 a shard: one record per poll
+        assertThat(NightBill.invocations(3_000_000, 1)).isEqualTo(3_000); // 50,000 a second: full batches
+    }
+
+    @Test
+    void serverless_billsEachLineAtItsListPrice() {
+        NightBill bill = NightBill.serverless(FLEET, 100, 1, WORK);
+
+        // records 120,000 + 600 = 120,600; invocations 120 + 120 = 240; mean batch 502.5
+        assertThat(dollars(bill, "Kinesis shard-hours")).isCloseTo(1.0 * 0.015, within(1e-12));
+        assertThat(dollars(bill, "Kinesis PUT payload units")).isCloseTo(120_600 / 1e6 * 0.014, within(1e-12));
+        assertThat(dollars(bill, "Lambda requests")).isCloseTo(240 / 1e6 * 0.20, within(1e-12));
+        // CPU 120.6 x 50 ms = 6.03 s; waits 240 x 20 x 5 ms = 24 s; 30.03 s x 2 GB = 60.06 GB-s
+        assertThat(units(bill, "Lambda duration")).isCloseTo(60.06, within(1e-9));
+        assertThat(dollars(bill, "Lambda duration")).isCloseTo(60.06 * 0.0000166667, within(1e-12));
+        // write units at a mean batch of 502.5: log-linear between 193.5 (100) and 39.6 (1,000), + 1 per batch
+        double t = (Math.log10(502.5) - 2) / 1;
+        double wruPerK = 193.5 + (39.6 - 193.5) * t;
+        assertThat(units(bill, "DynamoDB writes")).isCloseTo(120.6 * wruPerK + 240, within(1e-9));
+        assertThat(dollars(bill, "DynamoDB writes")).isCloseTo((120.6 * wruPerK + 240) / 1e6 * 0.625, within(1e-12));
+        double rruPerK = 43.8 + (7.4 - 43.8) * t;
+        assertThat(dollars(bill, "DynamoDB reads")).isCloseTo(120.6 * rruPerK / 1e6 * 0.125, within(1e-12));
+        assertThat(dollars(bill, "S3 result PUTs")).isCloseTo(2 / 1000.0 * 0.005, within(1e-12));
+        assertThat(bill.total()).isCloseTo(bill.lines().stream().mapToDouble(NightBill.Line::dollars).sum(),
+                within(1e-12));
+    }
+
+    @Test
+    void managedFlink_isSizedForThePeak_plusItsOrchestrationKpu_forTheWholeNight() {
+        NightBill bill = NightBill.managedFlink(FLEET, 100, 1, WORK);
+
+        // peak 2,000 records/s: 1 KPU + 1 for orchestration, 2 minutes = 1/30 h
+        assertThat(bill.fleet()).startsWith("managed-flink (1 KPU + 1");
+        assertThat(units(bill, "Flink KPU-hours")).isCloseTo(2.0 / 30, within(1e-12));
+        assertThat(dollars(bill, "Flink KPU-hours")).isCloseTo(2.0 / 30 * 0.11, within(1e-12));
+        assertThat(dollars(bill, "Flink running storage")).isCloseTo(50 * (1.0 / 30) / 730 * 0.10, within(1e-12));
+        assertThat(dollars(bill, "Kinesis shard-hours")).isCloseTo(0.015, within(1e-12));
+    }
+
+    @Test
+    void recordsOverAPayloadUnit_costOneUnitPerStarted25Kb() {
+        NightBill bill = NightBill.serverless(FLEET, 30 * 1024, 1, WORK);
+        assertThat(units(bill, "Kinesis PUT payload units")).isEqualTo(2 * 120_600);
+    }
+
+    private static double dollars(NightBill bill, String item) {
+        return line(bill, item).dollars();
+    }
+
+    private static double units(NightBill bill, String item) {
+        return line(bill, item).units();
+    }
+
+    private static NightBill.Line line(NightBill bill, String item) {
+        return bill.lines().stream().filter(l -> l.item().equals(item)).findFirst().orElseThrow();
+    }
+}
