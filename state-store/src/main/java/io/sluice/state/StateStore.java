@@ -62,6 +62,10 @@ public interface StateStore {
      * <p>Returns, or throws, only once every write has finished, so whatever the caller writes next (the split's
      * progress) is written after all of them: the order exactly-once rests on.
      *
+     * <p>A wrapper that intercepts {@link #writePartial} (a fault injector, a test hook) must intercept this too, or
+     * route it to this default through itself ({@code InvocationHandler.invokeDefault}): the store's own version
+     * does not call the wrapper back. The same holds for {@link #registerSlots}.
+     *
      * @return keys refused with a {@link FenceConflictException}, in the order of {@code writes}
      * @throws StateStoreException   if a write failed otherwise (the first such failure in the order of {@code writes},
      *                               thrown after the others finished; which of them landed is unknown, as after a
