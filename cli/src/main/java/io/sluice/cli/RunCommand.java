@@ -5,6 +5,7 @@ import io.sluice.functions.api.PipelineRegistry;
 import io.sluice.functions.exception.UnknownPipelineException;
 import io.sluice.functions.local.LocalInput;
 import io.sluice.functions.local.LocalRunner;
+import io.sluice.functions.local.RejectLimitExceededException;
 import io.sluice.functions.local.RunSummary;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.state.memory.InMemoryStateStore;
@@ -46,8 +47,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Results CSV (header, then rows sorted by window start and key), or - for standard output.")
     String out;
 
-    @Option(names = "--max-rejects", description = "Stop (exit code 3) when more than this many records are rejected. "
-            + "Default: no limit.")
+    @Option(names = "--max-rejects", description = "Stop reading (exit code 3) as soon as more than this many records "
+            + "are rejected; the rejects file then holds the first N in input order and no results are written. "
+            + "Default: no limit (every reject is kept: at most the record, its line and a one-line reason each).")
     Long maxRejects;
 
     @Option(names = "--mode", defaultValue = "batch", description = "batch or stream. Default: ${DEFAULT-VALUE}.")
@@ -106,10 +108,16 @@ final class RunCommand implements Callable<Integer> {
         if (bar != null) {
             runner.withProgress(bar);
         }
+        if (maxRejects != null) {
+            runner.withMaxRejects(maxRejects);
+        }
         RunSummary summary;
-        try (FileOutputs outputs = new FileOutputs(definition, outFile, rejectsFile, lateFile, updates,
-                maxRejects == null ? Long.MAX_VALUE : maxRejects)) {
-            summary = runner.run(CompiledPipeline.compile(definition), source, new InMemoryStateStore(), outputs);
+        try (FileOutputs outputs = new FileOutputs(definition, outFile, rejectsFile, lateFile, updates)) {
+            try {
+                summary = runner.run(CompiledPipeline.compile(definition), source, new InMemoryStateStore(), outputs);
+            } catch (RejectLimitExceededException e) {
+                throw new RejectLimitException(e.maxRejects(), e.recordsRead(), rejectsFile);
+            }
             if (toStdout) {
                 outputs.writeResults(System.out);
             } else {

@@ -29,8 +29,13 @@ import java.util.PriorityQueue;
  * shard's lines are numbered in the whole input; a batch task counts from its own first line, so draining adds each
  * task's offset (the lines of the tasks before it).
  *
+ * <p>Rejects count against a {@link RejectBudget}: a split spools only its first {@code limit + 1}, and once the
+ * budget is exceeded the drain stops at the {@code (limit + 1)}th reject, so downstream gets exactly the first
+ * {@code limit} (and the late records before the next). Batch drains by task, then line: the same order as by
+ * whole-input line, and it stays right when a task stopped early and the offsets after it are short.
+ *
  * <pre>{@code
- * LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, shards);
+ * LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, new RejectBudget(limit, shards), false);
  * run.processor(split, side.split(s));   // PipelineRun: late and rejected records of split s go through it
  * ...
  * side.drain();                 // stream: late and rejected records reach outputs, by line
@@ -45,13 +50,22 @@ final class LineOrderedSideOutputs {
 
     private final Outputs downstream;
     private final Spool[] spools;
+    private final RejectBudget budget;
+    private final Comparator<Head> order;
 
-    LineOrderedSideOutputs(Outputs downstream, int splits) {
+    /**
+     * @param budget    rejects of all splits count against it; its size is the number of splits
+     * @param taskOrder drain by split then line (batch tasks) instead of by line then split (stream shards)
+     */
+    LineOrderedSideOutputs(Outputs downstream, int splits, RejectBudget budget, boolean taskOrder) {
         this.downstream = downstream;
+        this.budget = budget;
         this.spools = new Spool[splits];
         for (int s = 0; s < splits; s++) {
-            spools[s] = new Spool();
+            spools[s] = new Spool(s);
         }
+        this.order = taskOrder ? Comparator.comparingInt(Head::shard).thenComparingLong(Head::line)
+                : Comparator.comparingLong(Head::line).thenComparingInt(Head::shard);
     }
 
     /** The outputs of split {@code s}'s processor; one thread at a time per split. */
@@ -66,12 +80,15 @@ final class LineOrderedSideOutputs {
 
     /**
      * Passes every spooled record on, in line order, with {@code line=N} turned into {@code line=N+lineOffsets[s]}
-     * for split {@code s}, and deletes the spools.
+     * for split {@code s}, and deletes the spools. When the budget is exceeded, stops before the
+     * {@code (limit + 1)}th reject.
      */
     void drain(long[] lineOffsets) {
         List<BufferedReader> readers = new ArrayList<>();
+        boolean limited = budget.exceeded();
+        long rejectsLeft = budget.limit();
         try {
-            PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparingLong(Head::line).thenComparingInt(Head::shard));
+            PriorityQueue<Head> heads = new PriorityQueue<>(order);
             for (int s = 0; s < spools.length; s++) {
                 BufferedReader reader = spools[s].reader();
                 readers.add(reader);
@@ -88,6 +105,8 @@ final class LineOrderedSideOutputs {
                 }
                 if (head.entry().get("kind").asText().equals("late")) {
                     downstream.late(JSON.treeToValue(record, LateRecord.class));
+                } else if (limited && rejectsLeft-- == 0) {
+                    break;
                 } else {
                     downstream.rejected(JSON.treeToValue(record, RejectedRecord.class));
                 }
@@ -131,8 +150,13 @@ final class LineOrderedSideOutputs {
 
     /** One split's spool: a temporary file created on the first record. */
     private final class Spool implements Outputs {
+        private final int split;
         private Path file;
         private BufferedWriter writer;
+
+        Spool(int split) {
+            this.split = split;
+        }
 
         @Override
         public void results(List<ResultRow> rows) {
@@ -146,7 +170,9 @@ final class LineOrderedSideOutputs {
 
         @Override
         public void rejected(RejectedRecord record) {
-            write("rejected", record);
+            if (budget.admit(split)) {
+                write("rejected", record);
+            }
         }
 
         private void write(String kind, Object record) {
