@@ -73,6 +73,15 @@ final class LineOrderedSideOutputs {
         return spools[s];
     }
 
+    /** Rejects now in the spools, all splits together: at most {@code splits * (limit + 1)}. */
+    long spooledRejects() {
+        long n = 0;
+        for (Spool spool : spools) {
+            n += spool.rejects;
+        }
+        return n;
+    }
+
     /** Passes every spooled record on, in line order, and deletes the spools (line numbers of the whole input). */
     void drain() {
         drain(new long[spools.length]);
@@ -151,6 +160,7 @@ final class LineOrderedSideOutputs {
     /** One split's spool: a temporary file created on the first record. */
     private final class Spool implements Outputs {
         private final int split;
+        private long rejects;
         private Path file;
         private BufferedWriter writer;
 
@@ -172,6 +182,7 @@ final class LineOrderedSideOutputs {
         public void rejected(RejectedRecord record) {
             if (budget.admit(split)) {
                 write("rejected", record);
+                rejects++;
             }
         }
 
