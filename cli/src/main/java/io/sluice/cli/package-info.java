@@ -7,6 +7,8 @@
  * {@code export} lines of {@code local up}), so commands pipe and {@code eval "$(sluice local up)"} works; summaries,
  * warnings, tables and log lines (one per event, {@link io.sluice.cli.OneLineLogging}) go to standard error. A run
  * never overwrites its input and never loses a record silently: every line is a result, a reject, a late record or
- * a counted blank line, and {@code --max-rejects} bounds the rejects file by stopping the run.
+ * a counted blank line, and {@code --max-rejects N} bounds the rejects file by stopping the run early: the local
+ * runner stops reading once more than N are rejected and the rejects file holds exactly the first N in input line
+ * order ({@link io.sluice.functions.local.LocalRunner#withMaxRejects}). No limit by default.
  */
 package io.sluice.cli;
