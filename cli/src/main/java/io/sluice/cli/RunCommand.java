@@ -49,8 +49,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--max-rejects", description = "Stop reading (exit code 3) as soon as more than this many records "
             + "are rejected; the rejects file then holds the first N in input order and no results are written. "
-            + "Default: no limit (every reject is kept: at most the record, its line and a one-line reason each).")
+            + "Default: no limit on the count (--max-reject-bytes still applies).")
     Long maxRejects;
+
+    @Option(names = "--max-reject-bytes", defaultValue = "1073741824", description = "Stop the same way (exit code 3) "
+            + "once the rejected records take more than this many bytes, so a small gzip of garbage cannot fill the "
+            + "disk. Default: ${DEFAULT-VALUE} (1 GiB).")
+    long maxRejectBytes;
 
     @Option(names = "--mode", defaultValue = "batch", description = "batch or stream. Default: ${DEFAULT-VALUE}.")
     Mode mode;
@@ -91,6 +96,9 @@ final class RunCommand implements Callable<Integer> {
         if (maxRejects != null && maxRejects < 0) {
             throw new SluiceCommand.UsageException("--max-rejects must be 0 or more but was " + maxRejects);
         }
+        if (maxRejectBytes < 0) {
+            throw new SluiceCommand.UsageException("--max-reject-bytes must be 0 or more but was " + maxRejectBytes);
+        }
         if (mode == Mode.batch && shards != null) {
             System.err.println("warning: --shards applies to --mode stream; batch mode splits the input into --tasks");
         }
@@ -108,15 +116,13 @@ final class RunCommand implements Callable<Integer> {
         if (bar != null) {
             runner.withProgress(bar);
         }
-        if (maxRejects != null) {
-            runner.withMaxRejects(maxRejects);
-        }
+        runner.withMaxRejects(maxRejects == null ? Long.MAX_VALUE : maxRejects, maxRejectBytes);
         RunSummary summary;
         try (FileOutputs outputs = new FileOutputs(definition, outFile, rejectsFile, lateFile, updates)) {
             try {
                 summary = runner.run(CompiledPipeline.compile(definition), source, new InMemoryStateStore(), outputs);
             } catch (RejectLimitExceededException e) {
-                throw new RejectLimitException(e.maxRejects(), e.recordsRead(), rejectsFile);
+                throw new RejectLimitException(e, rejectsFile);
             }
             if (toStdout) {
                 outputs.writeResults(System.out);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -117,6 +118,26 @@ class MaxRejectsTest {
         assertThat(rejects.stream().map(MaxRejectsTest::lineOf).toList())
                 .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
         assertThat(dir.resolve("g.csv")).doesNotExist();
+    }
+
+    @ParameterizedTest(name = "{0} mode")
+    @CsvSource({"batch, --tasks, 2", "stream, --shards, 4"})
+    void aMillionGarbageLines_withMaxRejectBytes_stopEarly_andTheRejectsFileStaysWithinTheBytes(
+            String mode, String splitOption, String splits) throws IOException {
+        Path input = garbage();
+
+        Run run = run(mode, input, "b", splitOption, splits, "--batch-size", "1000", "--max-reject-bytes", "20000");
+
+        assertThat(run.code()).as(run.err()).isEqualTo(3);
+        assertThat(run.err()).contains("error: stopped: rejected records passed 20000 bytes (--max-reject-bytes 20000) "
+                + "after reading ");
+        assertThat(recordsRead(run)).isLessThanOrEqualTo(100_000);
+        Path rejects = dir.resolve("b.rejects.jsonl");
+        assertThat(Files.size(rejects)).isBetween(10_000L, 20_000L);
+        List<String> lines = lines("b.rejects.jsonl");
+        assertThat(lines.stream().map(MaxRejectsTest::lineOf).toList())
+                .isEqualTo(LongStream.rangeClosed(1, lines.size()).boxed().toList());
+        assertThat(run.err()).contains("the first " + lines.size() + " are in " + rejects);
     }
 
     @ParameterizedTest(name = "{0} mode")

@@ -29,13 +29,14 @@ import java.util.PriorityQueue;
  * shard's lines are numbered in the whole input; a batch task counts from its own first line, so draining adds each
  * task's offset (the lines of the tasks before it).
  *
- * <p>Rejects count against a {@link RejectBudget}: a split spools only its first {@code limit + 1}, and once the
- * budget is exceeded the drain stops at the {@code (limit + 1)}th reject, so downstream gets exactly the first
- * {@code limit} (and the late records before the next). Batch drains by task, then line: the same order as by
+ * <p>Rejects count against a {@link RejectBudget}: a split spools only its first rejects up to just past the limits,
+ * and the drain stops at the first reject that would pass a limit (the {@code (limit + 1)}th, or the one that would
+ * take the rejects past {@code byteLimit} spooled bytes), so downstream gets exactly the first rejects within the
+ * limits (and the late records before the next). Batch drains by task, then line: the same order as by
  * whole-input line, and it stays right when a task stopped early and the offsets after it are short.
  *
  * <pre>{@code
- * LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, new RejectBudget(limit, shards), false);
+ * LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, shards, new RejectBudget(n, bytes, shards), false);
  * run.processor(split, side.split(s));   // PipelineRun: late and rejected records of split s go through it
  * ...
  * side.drain();                 // stream: late and rejected records reach outputs, by line
@@ -83,19 +84,29 @@ final class LineOrderedSideOutputs {
     }
 
     /** Passes every spooled record on, in line order, and deletes the spools (line numbers of the whole input). */
-    void drain() {
-        drain(new long[spools.length]);
+    Drained drain() {
+        return drain(new long[spools.length]);
+    }
+
+    /**
+     * What a drain passed on.
+     *
+     * @param rejects rejects passed on
+     * @param cut     whether it stopped at a reject that would pass a limit
+     * @param byBytes whether that limit was the byte limit
+     */
+    record Drained(long rejects, boolean cut, boolean byBytes) {
     }
 
     /**
      * Passes every spooled record on, in line order, with {@code line=N} turned into {@code line=N+lineOffsets[s]}
-     * for split {@code s}, and deletes the spools. When the budget is exceeded, stops before the
-     * {@code (limit + 1)}th reject.
+     * for split {@code s}, and deletes the spools. Stops before the first reject that would pass a limit of the
+     * budget.
      */
-    void drain(long[] lineOffsets) {
+    Drained drain(long[] lineOffsets) {
         List<BufferedReader> readers = new ArrayList<>();
-        boolean limited = budget.exceeded();
-        long rejectsLeft = budget.limit();
+        long passed = 0;
+        long passedBytes = 0;
         try {
             PriorityQueue<Head> heads = new PriorityQueue<>(order);
             for (int s = 0; s < spools.length; s++) {
@@ -114,16 +125,19 @@ final class LineOrderedSideOutputs {
                 }
                 if (head.entry().get("kind").asText().equals("late")) {
                     downstream.late(JSON.treeToValue(record, LateRecord.class));
-                } else if (limited && rejectsLeft-- == 0) {
-                    break;
+                } else if (!budget.fits(passed + 1, passedBytes, head.size())) {
+                    return new Drained(passed, true, passed + 1 <= budget.limit());
                 } else {
                     downstream.rejected(JSON.treeToValue(record, RejectedRecord.class));
+                    passed++;
+                    passedBytes += head.size();
                 }
                 Head following = next(readers.get(head.shard()), head.shard(), lineOffsets[head.shard()]);
                 if (following != null) {
                     heads.add(following);
                 }
             }
+            return new Drained(passed, false, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot merge spooled late and rejected records: " + e.getMessage(), e);
         } finally {
@@ -151,10 +165,11 @@ final class LineOrderedSideOutputs {
         JsonNode entry = JSON.readTree(line);
         String position = entry.get("record").get("position").asText();
         long number = position.startsWith(LINE) ? Long.parseLong(position.substring(LINE.length())) + lineOffset : Long.MAX_VALUE;
-        return new Head(number, shard, entry);
+        return new Head(number, shard, entry, line.length() + 1);
     }
 
-    private record Head(long line, int shard, JsonNode entry) {
+    /** A split's next spooled record; {@code size}: its spooled bytes (ASCII), what the byte limit counts. */
+    private record Head(long line, int shard, JsonNode entry, int size) {
     }
 
     /** One split's spool: a temporary file created on the first record. */
@@ -181,20 +196,23 @@ final class LineOrderedSideOutputs {
         @Override
         public void rejected(RejectedRecord record) {
             if (budget.admit(split)) {
-                write("rejected", record);
+                budget.spooled(split, write("rejected", record));
                 rejects++;
             }
         }
 
-        private void write(String kind, Object record) {
+        /** Spools a record; returns its bytes (ASCII JSON and a newline). */
+        private long write(String kind, Object record) {
             try {
                 if (writer == null) {
                     file = Files.createTempFile("sluice-side-", ".jsonl");
                     file.toFile().deleteOnExit();
                     writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
                 }
-                writer.write(JSON.writeValueAsString(new Entry(kind, record)));
+                String line = JSON.writeValueAsString(new Entry(kind, record));
+                writer.write(line);
                 writer.write('\n');
+                return line.length() + 1L;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot spool a " + kind + " record: " + e.getMessage(), e);
             }

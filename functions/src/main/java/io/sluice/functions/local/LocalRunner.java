@@ -41,11 +41,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       thread. Late and rejected records are passed on in input line order ({@link LineOrderedSideOutputs}).</li>
  * </ul>
  *
- * <p>{@link #withMaxRejects(long)} stops a run over bad input early: a batch task stops reading at its next batch once
- * it and the tasks before it counted more rejects than the limit, the stream reader once all shards did (at most a
- * batch per shard later). The outputs then get exactly the first {@code limit} rejects in input line order, the late
- * records before the next reject, and no results; {@link RejectLimitExceededException} says how many records were
- * read. See {@link RejectBudget} for why the first {@code limit} never depend on thread timing.
+ * <p>{@link #withMaxRejects(long, long)} stops a run over bad input early: a batch task stops reading at its next
+ * batch once it and the tasks before it passed a limit (count or bytes of rejects), the stream reader once all shards
+ * did (at most a batch per shard later). The outputs then get exactly the first rejects within the limits in input
+ * line order, the late records before the next reject, and no results; {@link RejectLimitExceededException} says how
+ * many records were read. See {@link RejectBudget} for why those first rejects never depend on thread timing.
  */
 public final class LocalRunner {
 
@@ -60,6 +60,7 @@ public final class LocalRunner {
     private long minTaskBytes = DEFAULT_MIN_TASK_BYTES;
     private int shardThreads = Runtime.getRuntime().availableProcessors();
     private long maxRejects = Long.MAX_VALUE;
+    private long maxRejectBytes = Long.MAX_VALUE;
 
     private LocalRunner(boolean batchMode, int splits, int batchSize) {
         if (splits < 1 || splits > 1024) {
@@ -99,14 +100,16 @@ public final class LocalRunner {
     }
 
     /**
-     * Stops the run, with {@link RejectLimitExceededException}, once more than {@code limit} records are rejected
-     * (default: no limit; then every reject is spooled and passed on).
+     * Stops the run, with {@link RejectLimitExceededException}, once more than {@code limit} records are rejected or
+     * their spooled JSON lines take more than {@code bytes} (default: no limits; then every reject is spooled and
+     * passed on). The outputs then get exactly the first rejects within both limits.
      */
-    public LocalRunner withMaxRejects(long limit) {
-        if (limit < 0) {
-            throw new IllegalArgumentException("max rejects must be 0 or more but was " + limit);
+    public LocalRunner withMaxRejects(long limit, long bytes) {
+        if (limit < 0 || bytes < 0) {
+            throw new IllegalArgumentException("reject limits must be 0 or more but were " + limit + " and " + bytes);
         }
         this.maxRejects = limit;
+        this.maxRejectBytes = bytes;
         return this;
     }
 
@@ -141,7 +144,7 @@ public final class LocalRunner {
         int tasks = input.splittable() ? (int) Math.max(1, Math.min(splits, input.size() / minTaskBytes + 1)) : 1;
         long rangeSize = input.splittable() ? (input.size() + tasks - 1) / tasks : Long.MAX_VALUE;
         List<TaskReader> readers = new ArrayList<>();
-        RejectBudget budget = new RejectBudget(maxRejects, tasks);
+        RejectBudget budget = new RejectBudget(maxRejects, maxRejectBytes, tasks);
         LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, tasks, budget, true);
         PipelineRun run = PipelineRun.batch(pipeline, store, outputs, metrics).withOwnerPrefix("local-batch");
         for (int t = 0; t < tasks; t++) {
@@ -172,8 +175,7 @@ public final class LocalRunner {
             lineOffsets[t] = lineOffsets[t - 1] + readers.get(t - 1).lines;
         }
         if (budget.exceeded()) {
-            side.drain(lineOffsets);
-            throw new RejectLimitExceededException(maxRejects, readers.stream().mapToLong(r -> r.lines).sum());
+            throw stopped(side.drain(lineOffsets), readers.stream().mapToLong(r -> r.lines).sum());
         }
         for (TaskReader reader : readers) {
             reader.processor.finish(0);
@@ -188,7 +190,7 @@ public final class LocalRunner {
         SplitProcessor[] shards = new SplitProcessor[splits];
         LineBatch[] batches = new LineBatch[splits];
         long[] ordinals = new long[splits];
-        RejectBudget budget = new RejectBudget(maxRejects, splits);
+        RejectBudget budget = new RejectBudget(maxRejects, maxRejectBytes, splits);
         LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, splits, budget, false);
         long linesRead;
         PipelineRun run = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("local-stream");
@@ -238,8 +240,7 @@ public final class LocalRunner {
             workers.awaitAll();
         }
         if (budget.exceeded()) {
-            side.drain();
-            throw new RejectLimitExceededException(maxRejects, linesRead);
+            throw stopped(side.drain(), linesRead);
         }
         for (SplitProcessor shard : shards) {
             shard.finish(clock.now());
@@ -247,6 +248,11 @@ public final class LocalRunner {
         clock.advance(all);
         side.drain();
         return splits;
+    }
+
+    private RejectLimitExceededException stopped(LineOrderedSideOutputs.Drained drained, long recordsRead) {
+        return new RejectLimitExceededException(maxRejects, maxRejectBytes, drained.byBytes(), drained.rejects(),
+                recordsRead);
     }
 
     /**

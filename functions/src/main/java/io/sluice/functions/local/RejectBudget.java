@@ -3,67 +3,85 @@ package io.sluice.functions.local;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The {@code --max-rejects} budget shared by every split of one local run, so a run over bad input stops early
- * instead of spooling every reject. "The first {@code limit} rejects" is the side outputs' drain order: input line
- * order (batch: task, then the task's line; stream: the line, whichever shard had it). Each split counts its own
- * rejects and spools at most {@code limit + 1} of them (any later one of that split comes after them in drain order),
- * so the spools hold at most {@code splits * (limit + 1)} rejects, wherever the bad lines are.
+ * The reject budget shared by every split of one local run: at most {@code limit} rejects and {@code byteLimit} bytes
+ * of them (as spooled: one ASCII JSON line each, never shorter than the line the rejects file gets), so a run over
+ * bad input stops early instead of spooling every reject. "The first rejects" follow the side outputs' drain order:
+ * input line order (batch: task, then the task's line; stream: the line, whichever shard had it). Each split spools
+ * its rejects until it holds {@code limit + 1} of them or more than {@code byteLimit} bytes (any later one of that
+ * split comes after them in drain order), so the spools hold at most {@code splits} times that, wherever the bad
+ * lines are.
  *
- * <p>When to stop reading, so the first {@code limit + 1} are spooled whatever the timing:
+ * <p>When to stop reading, so the first rejects past a limit are spooled whatever the timing:
  * <ul>
- *   <li>batch, task {@code t}: once tasks {@code 0..t} together counted more than {@code limit}. An earlier task's
- *       count only grows, so every later reject of task {@code t} comes after {@code limit + 1} known ones; a task
- *       whose earlier tasks count {@code limit} or fewer reads on (its rejects may be among the first).</li>
- *   <li>stream: once all shards together counted more than {@code limit}; the reader stops, and the lines it already
- *       read are all processed, so the first {@code limit + 1} in line order are among them.</li>
+ *   <li>batch, task {@code t}: once tasks {@code 0..t} together passed a limit. An earlier task's counts only grow,
+ *       so every later reject of task {@code t} comes after rejects that already passed it; a task whose earlier
+ *       tasks are within the limits reads on (its rejects may be among the first).</li>
+ *   <li>stream: once all shards together passed a limit; the reader stops, and the lines it already read are all
+ *       processed, so the first rejects in line order are among them.</li>
  * </ul>
- * {@code new RejectBudget(Long.MAX_VALUE, n)} never stops and spools everything.
+ * {@code new RejectBudget(Long.MAX_VALUE, Long.MAX_VALUE, n)} never stops and spools everything.
  */
 final class RejectBudget {
 
     private final long limit;
+    private final long byteLimit;
     private final AtomicLongArray counts;
+    private final AtomicLongArray bytes;
 
-    RejectBudget(long limit, int splits) {
-        if (limit < 0) {
-            throw new IllegalArgumentException("the reject limit must be 0 or more but was " + limit);
+    RejectBudget(long limit, long byteLimit, int splits) {
+        if (limit < 0 || byteLimit < 0) {
+            throw new IllegalArgumentException("reject limits must be 0 or more but were " + limit + " and " + byteLimit);
         }
         this.limit = limit;
+        this.byteLimit = byteLimit;
         this.counts = new AtomicLongArray(splits);
+        this.bytes = new AtomicLongArray(splits);
     }
 
     long limit() {
         return limit;
     }
 
-    boolean unlimited() {
-        return limit == Long.MAX_VALUE;
+    long byteLimit() {
+        return byteLimit;
     }
 
-    /** Counts a reject of {@code split}; true if it is to be spooled (one of the split's first {@code limit + 1}). */
+    /** Counts a reject of {@code split}; true if it is to be spooled, then {@link #spooled} adds its size. */
     boolean admit(int split) {
-        long n = counts.incrementAndGet(split);
-        return unlimited() || n <= limit + 1;
+        long before = counts.getAndIncrement(split);
+        return before <= limit && bytes.get(split) <= byteLimit;
     }
 
-    /** Batch: whether task {@code split} has nothing left to add to the first {@code limit + 1}. */
+    /** Adds the size of a spooled reject of {@code split}. */
+    void spooled(int split, long size) {
+        bytes.addAndGet(split, size);
+    }
+
+    /** Whether {@code rejects} more passed on, {@code size} bytes after {@code passedBytes}, stay within the limits. */
+    boolean fits(long rejects, long passedBytes, long size) {
+        return rejects <= limit && passedBytes + size <= byteLimit;
+    }
+
+    /** Batch: whether task {@code split} has nothing left to add to the first rejects past a limit. */
     boolean exhaustedUpTo(int split) {
-        return !unlimited() && sum(split + 1) > limit;
+        return passed(split + 1);
     }
 
-    /** Whether the run as a whole has more rejects than the limit: it fails, whatever it read. */
+    /** Whether the run as a whole passed a limit: it fails, whatever it read. */
     boolean exceeded() {
-        return !unlimited() && sum(counts.length()) > limit;
+        return passed(counts.length());
     }
 
-    private long sum(int splits) {
-        long total = 0;
+    private boolean passed(int splits) {
+        long n = 0;
+        long size = 0;
         for (int s = 0; s < splits; s++) {
-            total += counts.get(s);
-            if (total > limit) {
-                return total;
+            n += counts.get(s);
+            size += bytes.get(s);
+            if (n > limit || size > byteLimit) {
+                return true;
             }
         }
-        return total;
+        return false;
     }
 }

@@ -1,24 +1,47 @@
 package io.sluice.functions.local;
 
 /**
- * A local run found more rejected records than {@link LocalRunner#withMaxRejects} allows and stopped reading: the
- * outputs got exactly the first {@link #maxRejects()} rejects (in input line order) and the late records before the
- * next one, and no results.
+ * A local run passed a limit of {@link LocalRunner#withMaxRejects} and stopped reading: the outputs got exactly the
+ * first {@link #rejectsPassedOn()} rejects (in input line order) and the late records before the next one, and no
+ * results.
  */
 public final class RejectLimitExceededException extends RuntimeException {
 
     private final long maxRejects;
+    private final long maxRejectBytes;
+    private final boolean byBytes;
+    private final long rejectsPassedOn;
     private final long recordsRead;
 
-    RejectLimitExceededException(long maxRejects, long recordsRead) {
-        super("more than " + maxRejects + " records rejected; stopped after reading " + recordsRead + " records");
+    RejectLimitExceededException(long maxRejects, long maxRejectBytes, boolean byBytes, long rejectsPassedOn,
+                                 long recordsRead) {
+        super((byBytes ? "rejected records passed " + maxRejectBytes + " bytes" : "more than " + maxRejects
+                + " records rejected") + "; stopped after reading " + recordsRead + " records");
         this.maxRejects = maxRejects;
+        this.maxRejectBytes = maxRejectBytes;
+        this.byBytes = byBytes;
+        this.rejectsPassedOn = rejectsPassedOn;
         this.recordsRead = recordsRead;
     }
 
-    /** The limit that was passed. */
+    /** The limit on the number of rejects. */
     public long maxRejects() {
         return maxRejects;
+    }
+
+    /** The limit on the rejects' bytes. */
+    public long maxRejectBytes() {
+        return maxRejectBytes;
+    }
+
+    /** Whether the byte limit, not the count, stopped the run. */
+    public boolean byBytes() {
+        return byBytes;
+    }
+
+    /** Rejects passed on to the outputs: {@link #maxRejects()}, or fewer when the byte limit came first. */
+    public long rejectsPassedOn() {
+        return rejectsPassedOn;
     }
 
     /** Lines the run had read when it stopped (the input may hold many more): evidence that it stopped early. */

@@ -46,7 +46,7 @@ class LineOrderedSideOutputsTest {
     @Test
     void aSplitSpoolsAtMostLimitPlusOneRejects_andTheDrainPassesOnExactlyTheFirstLimit_byLine() {
         Recorded outputs = new Recorded();
-        RejectBudget budget = new RejectBudget(10, 3);
+        RejectBudget budget = new RejectBudget(10, Long.MAX_VALUE, 3);
         LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, 3, budget, false);
 
         for (long line = 1; line <= 100_000; line++) {
@@ -67,7 +67,7 @@ class LineOrderedSideOutputsTest {
     @Test
     void batchTasksDrainByTaskThenLine_soATaskAfterOneThatStoppedEarlyCannotJumpAhead() {
         Recorded outputs = new Recorded();
-        RejectBudget budget = new RejectBudget(5, 3);
+        RejectBudget budget = new RejectBudget(5, Long.MAX_VALUE, 3);
         LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, 3, budget, true);
         side.split(0).rejected(reject("task-0", 7));
         LongStream.rangeClosed(1, 50).forEach(line -> side.split(1).rejected(reject("task-1", line)));
@@ -82,9 +82,27 @@ class LineOrderedSideOutputsTest {
     }
 
     @Test
+    void aByteLimit_capsEachSpool_andTheDrainStopsBeforeTheRejectThatWouldPassIt() {
+        Recorded outputs = new Recorded();
+        RejectBudget budget = new RejectBudget(Long.MAX_VALUE, 1_000, 2);
+        LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, 2, budget, false);
+        LongStream.rangeClosed(1, 10_000).forEach(line -> side.split((int) (line % 2)).rejected(reject("s", line)));
+
+        assertThat(budget.exceeded()).isTrue();
+        assertThat(side.spooledRejects()).isLessThan(40);
+        LineOrderedSideOutputs.Drained drained = side.drain();
+
+        assertThat(drained.cut()).isTrue();
+        assertThat(drained.byBytes()).isTrue();
+        assertThat(drained.rejects()).isEqualTo(outputs.rejected.size()).isBetween(5L, 20L);
+        assertThat(positions(outputs)).isEqualTo(LongStream.rangeClosed(1, drained.rejects()).mapToObj(l -> "line=" + l)
+                .toList());
+    }
+
+    @Test
     void withoutALimit_everyRejectIsSpooledAndPassedOn() {
         Recorded outputs = new Recorded();
-        RejectBudget budget = new RejectBudget(Long.MAX_VALUE, 2);
+        RejectBudget budget = new RejectBudget(Long.MAX_VALUE, Long.MAX_VALUE, 2);
         LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, 2, budget, false);
         LongStream.rangeClosed(1, 1_000).forEach(line -> side.split((int) (line % 2)).rejected(reject("s", line)));
 
