@@ -16,16 +16,13 @@ import io.sluice.localstack.esm.Chaos;
 import io.sluice.localstack.esm.CheckpointStore;
 import io.sluice.localstack.esm.EventSourceMappingConfig;
 import io.sluice.localstack.esm.LocalEventSourceMapping;
-import io.sluice.orchestrator.batch.BatchCoordinator;
-import io.sluice.orchestrator.batch.DynamoDbJobStore;
-import io.sluice.orchestrator.batch.JobInput;
+import io.sluice.functions.io.s3.RawArchive;
 import io.sluice.orchestrator.batch.JobReport;
-import io.sluice.orchestrator.batch.JobSpec;
-import io.sluice.orchestrator.batch.LocalTaskInvoker;
+import io.sluice.orchestrator.nightly.ConsistencyReport;
+import io.sluice.orchestrator.nightly.NightlyJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -33,7 +30,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -42,6 +38,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,25 +48,28 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPOutputStream;
 
 /**
- * {@code sluice demo}: the whole product on local AWS in one command. It starts local AWS (emulators, or LocalStack
- * with Docker), provisions {@code template.yaml}, streams generated orders through Kinesis into the real Kinesis
- * handler behind the local event-source mapping (live) while the shard scaler splits and merges its shards
- * ({@link DemoResharding}; {@code --no-reshard} turns it off), writes the same orders as S3 objects and recomputes them
- * as a batch job of the orchestrator's coordinator running the real S3 batch handler, next to the live pipeline in
- * the same tables (a job runs as its own pipeline), and checks that every window the live pipeline finalised equals
- * the batch result row for row. Exit code 0 when they agree, 1 otherwise.
+ * {@code sluice demo}: the whole product on local AWS in one command, told as the Double 11 story. It starts local AWS
+ * (emulators, or LocalStack with Docker), provisions {@code template.yaml}, generates two days of orders shaped like the
+ * first minutes of Double 11 (yesterday and today, same times of day), and streams both through Kinesis into the real
+ * Kinesis handler behind the local event-source mapping, which archives every record by day in S3 before processing
+ * it (live) while the shard scaler splits and merges its shards ({@link DemoResharding}; {@code --no-reshard} turns it
+ * off). Then the nightly job recomputes yesterday from the archive with the orchestrator's coordinator and the real
+ * batch function and checks it against the live rows of yesterday's windows, as the 01:00 schedule does in
+ * production; the demo prints today's last minute and the day so far against yesterday, from the results table, and
+ * the verdict. Exit code 0 only when the nightly check is consistent; {@code --serve} then keeps local AWS and the
+ * dashboard running until interrupted.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Local AWS, live pipeline, batch recomputation and consistency check, end to end.")
+        description = "Local AWS, two days of orders live, yesterday's nightly recomputation from the archive, the "
+                + "comparison with yesterday and the consistency check, end to end.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final ObjectMapper DEAD_LETTER_JSON = new ObjectMapper();
     private static final String[] BAD_RECORDS = {"{not json", "{\"orderId\":\"o-x\",\"amount\":\"12\"}"};
 
-    @Option(names = "--records", defaultValue = "10000", description = "Orders to stream and recompute. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--records", defaultValue = "4000", description = "Orders of today (yesterday: 4/5 as many). Default: ${DEFAULT-VALUE}.")
     int records;
 
     @Option(names = "--minutes", defaultValue = "10", description = "Event-time span of the orders. Default: ${DEFAULT-VALUE}.")
@@ -76,16 +78,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--shards", defaultValue = "2", description = "Kinesis shards. Default: ${DEFAULT-VALUE}.")
     int shards;
 
-    @Option(names = "--objects", defaultValue = "6", description = "S3 objects for the batch run. Default: ${DEFAULT-VALUE}.")
-    int objects;
-
     @Option(names = "--pipeline", defaultValue = "gmv-by-category", description = "Pipeline. Default: ${DEFAULT-VALUE}.")
     String pipeline;
 
     @Option(names = "--env", defaultValue = "auto", description = "auto, emulators or localstack. Default: ${DEFAULT-VALUE}.")
     String env;
 
-    @Option(names = "--out", defaultValue = "demo-out", description = "Directory for live.csv, batch.csv. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--out", defaultValue = "demo-out", description = "Directory for live.csv, batch.csv (yesterday). Default: ${DEFAULT-VALUE}.")
     Path out;
 
     @Option(names = "--no-reshard", description = "Do not let the shard scaler split and merge shards during the live run.")
@@ -98,15 +97,27 @@ final class DemoCommand implements Callable<Integer> {
             + "redelivered batches, timed-out invocations, throttled reads, recycled handler instances.")
     boolean chaos;
 
+    @Option(names = "--serve", description = "Leave local AWS and the dashboard running, print its URL, wait for Ctrl-C.")
+    boolean serve;
+
+    @Option(names = "--port", defaultValue = "0", description = "Dashboard port with --serve (0: any free port). Default: ${DEFAULT-VALUE}.")
+    int port;
+
     @Override
     public Integer call() throws Exception {
-        if (records < 1 || records > 200_000 || shards < 1 || shards > 16 || objects < 1 || objects > 100) {
+        if (records < 1 || records > 200_000 || shards < 1 || shards > 16 || port < 0 || port > 65_535) {
             throw new SluiceCommand.UsageException("--records must be in [1, 200000], --shards in [1, 16], "
-                    + "--objects in [1, 100]");
+                    + "--port in [0, 65535]");
         }
+        // Two days, same times of day: yesterday a little quieter. The stream carries yesterday, then today.
+        Instant todayStart = OrdersGenerator.DOUBLE_11;
+        Instant yesterdayStart = todayStart.minus(Duration.ofDays(1));
         List<Order> orders = new ArrayList<>();
-        OrdersGenerator.builder().records(records).seed(seed).duration(Duration.ofMinutes(minutes)).build()
-                .forEach(orders::add);
+        OrdersGenerator.builder().records(Math.max(1, records * 4L / 5)).seed(seed + 1).start(yesterdayStart)
+                .duration(Duration.ofMinutes(minutes)).build().forEach(orders::add);
+        int yesterdayCount = orders.size();
+        OrdersGenerator.builder().records(records).seed(seed).start(todayStart).duration(Duration.ofMinutes(minutes))
+                .build().forEach(orders::add);
         long started = System.nanoTime();
         step("starting local AWS (" + env + ")");
         try (LocalAws aws = ("auto".equals(env) ? LocalAws.auto() : LocalAws.of(env)).start();
@@ -115,29 +126,33 @@ final class DemoCommand implements Callable<Integer> {
             LambdaWiring.Clients clients = new LambdaWiring.Clients(dynamo, s3, sqs, kinesis);
             Deployment live = Deployment.provision(aws, sqs, "demo", pipeline, shards);
 
-            step("live: putting " + orders.size() + " orders (+" + BAD_RECORDS.length + " malformed) on "
-                    + shards + " shards of " + live.stream());
+            step("live: putting " + yesterdayCount + " orders of yesterday and " + (orders.size() - yesterdayCount)
+                    + " of today (+" + BAD_RECORDS.length + " malformed) on " + shards + " shards of " + live.stream());
             long putStart = System.nanoTime();
-            int firstPart = noReshard ? orders.size() : orders.size() / 3;
+            int firstPart = noReshard ? orders.size() : yesterdayCount + (orders.size() - yesterdayCount) / 3;
             putOrders(kinesis, live.stream(), orders, 0, firstPart);
-            step(String.format("live: put%s in %.1f s", noReshard ? "" : " the first third", (System.nanoTime() - putStart) / 1e9));
+            step(String.format("live: put%s in %.1f s", noReshard ? "" : " yesterday and a third of today",
+                    (System.nanoTime() - putStart) / 1e9));
             KinesisEventSource source = EventSources.kinesis(live.template()).get(0);
             EventSourceMappingConfig config = source.config();
             PrintStream metrics = new PrintStream(OutputStream.nullOutputStream());
             LambdaWiring liveWiring = LambdaWiring.of(live.config(), clients);
             long liveStart = System.nanoTime();
             Chaos faults = chaos ? Chaos.seeded(seed) : Chaos.off();
-            step("live: event-source mapping " + faults);
+            step("live: event-source mapping " + faults + "; every record archived to s3://" + live.dataBucket()
+                    + "/archive/ before it is processed");
             try (LocalEventSourceMapping esm = LocalEventSourceMapping.builder(config)
-                    .handlers(() -> new KinesisOperatorHandler(liveWiring.kinesisOperator(Clock.systemUTC(), metrics)))
+                    .handlers(() -> new KinesisOperatorHandler(liveWiring.kinesisOperator(Clock.systemUTC(), metrics),
+                            liveWiring.rawArchive().orElseThrow()))
                     .checkpoints(CheckpointStore.inMemory()).chaos(faults).start(aws)) {
                 if (!noReshard) {   // the shard scaler splits in the spike, merges in the calm; orders go on meanwhile
+                    int third = (orders.size() - yesterdayCount) / 3;
                     DemoResharding scaler = DemoResharding.start(kinesis, dynamo, live.stream(),
                             live.config().coordinationTable(), shards, DemoCommand::step);
                     scaler.spike();
-                    putOrders(kinesis, live.stream(), orders, firstPart, 2 * orders.size() / 3);
+                    putOrders(kinesis, live.stream(), orders, firstPart, firstPart + third);
                     scaler.calm();
-                    putOrders(kinesis, live.stream(), orders, 2 * orders.size() / 3, orders.size());
+                    putOrders(kinesis, live.stream(), orders, firstPart + third, orders.size());
                 }
                 if (!esm.awaitDrained(Duration.ofMinutes(5))) {
                     throw new IllegalStateException("the live pipeline did not drain the stream in 5 minutes");
@@ -148,57 +163,75 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
 
-            step("batch: writing the same orders as " + objects + " S3 objects to " + live.dataBucket());
-            List<String> keys = putObjects(s3, live.dataBucket(), orders);
+            step(archiveSummary(s3, live.dataBucket(), orders.size() + BAD_RECORDS.length));
+            LocalDate yesterday = yesterdayStart.atOffset(ZoneOffset.UTC).toLocalDate();
+            step("nightly: recomputing " + yesterday + " from s3://" + live.dataBucket() + "/"
+                    + RawArchive.dayPrefix(pipeline, yesterday) + " (the 01:00 schedule's job)");
             long batchStart = System.nanoTime();
-            JobReport report = runBatchJob(liveWiring, dynamo, s3, live);
-            step(String.format("batch: job %s (%s): %d tasks, %d lines, %d rejected, %d windows in %.1f s",
+            NightlyJob.Outcome nightly = DemoNightly.run(liveWiring, dynamo, s3, live.dataBucket(), yesterday);
+            JobReport report = nightly.job();
+            step(String.format("nightly: job %s (%s): %d tasks, %d lines, %d rejected, %d windows in %.1f s",
                     report.jobId(), report.jobPipeline(), report.tasks().size(), report.linesIn(), report.rejected(),
                     report.windowsFired(), (System.nanoTime() - batchStart) / 1e9));
-            if (!report.completed() || report.tasks().size() != keys.size()) {
-                throw new IllegalStateException("the batch job did not complete: " + report.toJson());
+            if (!nightly.finished()) {
+                throw new IllegalStateException("the nightly job did not complete: " + report.toJson());
             }
-            Map<Long, List<String>> liveRows = rows(s3, live.config().resultsBucket(), pipeline);
-            Map<Long, List<String>> batchRows = rows(s3, live.config().resultsBucket(), report.jobPipeline());
+            DemoNightly.printComparison(dynamo, live.config().resultsTable().orElseThrow(), pipeline,
+                    Instant.ofEpochMilli(orders.get(orders.size() - 1).ts()));
+            Map<Long, List<String>> liveRows = rows(s3, live.config().resultsBucket(), pipeline, yesterday);
+            Map<Long, List<String>> batchRows = rows(s3, live.config().resultsBucket(), report.jobPipeline(), yesterday);
             int deadLetters = count(sqs, live.config().deadLetterQueue());
-            return check(liveRows, batchRows, deadLetters, (System.nanoTime() - started) / 1e9);
+            int code = check(nightly.report(), liveRows, batchRows, deadLetters, (System.nanoTime() - started) / 1e9);
+            if (serve) {
+                DemoServe.serve(live.config().resultsTable().orElseThrow(), aws, pipeline, port,
+                        Instant.ofEpochMilli(orders.get(orders.size() - 1).ts()));
+            }
+            return code;
         }
     }
 
-    private int check(Map<Long, List<String>> live, Map<Long, List<String>> batch, int deadLetters, double seconds)
-            throws IOException {
+    private int check(ConsistencyReport report, Map<Long, List<String>> live, Map<Long, List<String>> batch,
+                      int deadLetters, double seconds) throws IOException {
         Files.createDirectories(out);
         Files.write(out.resolve("live.csv"), flatten(live));
         Files.write(out.resolve("batch.csv"), flatten(batch));
-        int compared = 0;
-        List<Long> mismatched = new ArrayList<>();
-        for (Map.Entry<Long, List<String>> window : live.entrySet()) {
-            compared += window.getValue().size();
-            if (!window.getValue().equals(batch.get(window.getKey()))) {
-                mismatched.add(window.getKey());
-            }
-        }
-        long open = batch.keySet().stream().filter(w -> !live.containsKey(w)).count();
-        System.out.printf("%nconsistency check (%s)%n", pipeline);
-        System.out.printf("  windows final in the live pipeline   %d (%d rows)%n", live.size(), compared);
-        System.out.printf("  windows in the batch recomputation   %d%n", batch.size());
-        System.out.printf("  windows still open live (watermark)  %d%n", open);
-        System.out.printf("  live windows differing from batch    %d%n", mismatched.size());
-        System.out.printf("  malformed records in the DLQ         %d (%d live + %d batch expected)%n", deadLetters,
-                BAD_RECORDS.length, BAD_RECORDS.length);
-        System.out.printf("  results                              %s, %s%n", out.resolve("live.csv"), out.resolve("batch.csv"));
+        System.out.printf("%nnightly consistency check (%s, %s)%n", pipeline, report.day());
+        System.out.printf("  windows compared (live vs nightly)   %d (%d rows)%n", report.windowsCompared(),
+                report.rowsCompared());
+        System.out.printf("  windows differing                    %d%n", report.windowsDiffering());
+        System.out.printf("  malformed records in the DLQ         %d (%d expected)%n", deadLetters, BAD_RECORDS.length);
+        System.out.printf("  report                               results table consistency#%s, "
+                + "results/%s/consistency/%s.json%n", pipeline, pipeline, report.day());
+        System.out.printf("  yesterday's rows                     %s, %s%n", out.resolve("live.csv"), out.resolve("batch.csv"));
         System.out.printf("  total time                           %.1f s%n", seconds);
-        boolean ok = mismatched.isEmpty() && !live.isEmpty() && deadLetters == 2 * BAD_RECORDS.length;
-        System.out.println(ok ? "CONSISTENT: every window the live pipeline finalised equals the batch result"
-                : "INCONSISTENT: windows " + mismatched + " differ, or nothing fired, or the DLQ count is off");
+        // Malformed records have no event time: the archive files them by arrival day, whose nightly job rejects them.
+        boolean ok = report.consistent() && deadLetters == BAD_RECORDS.length;
+        System.out.println(ok ? "CONSISTENT: every window the live pipeline showed yesterday equals the nightly recomputation"
+                : "INCONSISTENT: " + report.windowsDiffering() + " windows differ " + report.firstDifferences()
+                + ", or nothing was compared, or the DLQ count is off");
         return ok ? 0 : 1;
+    }
+
+    /** Objects and bytes of the archive, and what they cost per million records at S3 Standard list prices. */
+    private static String archiveSummary(S3Client s3, String bucket, int records) {
+        long objects = 0;
+        long bytes = 0;
+        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("archive/")).contents()) {
+            objects++;
+            bytes += o.size();
+        }
+        double perMillion = 1e6 / records;
+        // PUT $0.005 per 1,000; storage $0.023 per GB-month (us-east-1).
+        return String.format("archive: %,d objects, %,d bytes (gzip) for %,d records: per million records %,.0f PUTs "
+                + "= $%.4f, %.1f MB = $%.4f per month stored", objects, bytes, records, objects * perMillion,
+                objects * perMillion * 0.005 / 1000, bytes * perMillion / 1e6, bytes * perMillion / 1e9 * 0.023);
     }
 
     private static void step(String message) {
         System.err.println("demo: " + message);
     }
 
-    /** Orders {@code [from, to)}, each malformed record after the order it follows. */
+    /** Orders {@code [from, to)}, each malformed record after the order it follows; a progress line meanwhile. */
     private static void putOrders(KinesisClient kinesis, String stream, List<Order> orders, int from, int to) {
         List<PutRecordsRequestEntry> entries = new ArrayList<>();
         for (int i = from; i < to; i++) {
@@ -209,6 +242,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         for (int start = 0; start < entries.size(); start += 500) {
+            System.err.printf("\rdemo: live: put %,d / %,d orders ", from + Math.min(start, to - from), orders.size());
             List<PutRecordsRequestEntry> chunk = entries.subList(start, Math.min(entries.size(), start + 500));
             for (int attempt = 0; ; attempt++) {
                 List<PutRecordsRequestEntry> sending = chunk;
@@ -228,66 +262,26 @@ final class DemoCommand implements Callable<Integer> {
                 chunk = retry;
             }
         }
+        System.err.printf("\rdemo: live: put %,d / %,d orders%n", to, orders.size());
     }
 
     private static PutRecordsRequestEntry entry(String data, String partitionKey) {
         return PutRecordsRequestEntry.builder().data(SdkBytes.fromUtf8String(data)).partitionKey(partitionKey).build();
     }
 
-    /** The same records as the stream, bad ones included, in objects; every other object gzip-compressed. */
-    private List<String> putObjects(S3Client s3, String bucket, List<Order> orders) throws IOException {
-        List<String> keys = new ArrayList<>();
-        int per = (orders.size() + objects - 1) / objects;
-        for (int k = 0; k * per < orders.size(); k++) {
-            StringBuilder text = new StringBuilder();
-            for (int i = k * per; i < Math.min(orders.size(), (k + 1) * per); i++) {
-                text.append(orders.get(i).toJson()).append('\n');
-                if (i == orders.size() / 3 || i == 2 * orders.size() / 3) {
-                    text.append(BAD_RECORDS[i == orders.size() / 3 ? 0 : 1]).append('\n');
-                }
-            }
-            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-            String key = String.format("orders/part-%04d.jsonl", k);
-            if (k % 2 == 1) {
-                ByteArrayOutputStream gz = new ByteArrayOutputStream();
-                try (OutputStream zip = new GZIPOutputStream(gz)) {
-                    zip.write(bytes);
-                }
-                bytes = gz.toByteArray();
-                key += ".gz";
-            }
-            String objectKey = key;
-            byte[] body = bytes;
-            s3.putObject(b -> b.bucket(bucket).key(objectKey), RequestBody.fromBytes(body));
-            keys.add(objectKey);
-        }
-        return keys;
-    }
-
-    /** The nightly recomputation: a coordinator job over the objects, its tasks run by the batch function. */
-    private JobReport runBatchJob(LambdaWiring wiring, DynamoDbClient dynamo, S3Client s3, Deployment deployment)
-            throws InterruptedException {
-        Clock clock = Clock.systemUTC();
-        PrintStream metrics = new PrintStream(OutputStream.nullOutputStream());
-        try (LocalTaskInvoker invoker = LocalTaskInvoker.of(2, () -> wiring.s3BatchOperator(clock, metrics)::handle)) {
-            BatchCoordinator coordinator = new BatchCoordinator(wiring.pipeline(), wiring.stateStore(clock),
-                    wiring.outputs(), new DynamoDbJobStore(dynamo, deployment.config().coordinationTable(),
-                    Duration.ofDays(7), clock), invoker, s3, clock);
-            return coordinator.submit(JobSpec.of("nightly-" + seed + "-" + records, pipeline,
-                    JobInput.prefix(deployment.dataBucket(), "orders/"), deployment.config().resultsBucket(),
-                    "batch-reports/"));
-        }
-    }
-
-    /** Result rows by window start, from every result CSV object (headers dropped). */
-    private static Map<Long, List<String>> rows(S3Client s3, String bucket, String resultsName) {
+    /** Result rows of {@code day}'s windows by window start, from every result CSV object (headers dropped). */
+    private static Map<Long, List<String>> rows(S3Client s3, String bucket, String resultsName, LocalDate day) {
+        long from = day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        long to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         Map<Long, List<String>> rows = new TreeMap<>();
         for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("results/" + resultsName + "/")).contents()) {
             String csv = s3.getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asString(StandardCharsets.UTF_8);
             String[] lines = csv.split("\n");
             for (int i = 1; i < lines.length; i++) {
                 long start = Long.parseLong(lines[i].substring(0, lines[i].indexOf(',')));
-                rows.computeIfAbsent(start, s -> new ArrayList<>()).add(lines[i]);
+                if (start >= from && start < to) {
+                    rows.computeIfAbsent(start, s -> new ArrayList<>()).add(lines[i]);
+                }
             }
         }
         rows.values().forEach(java.util.Collections::sort);
@@ -343,6 +337,7 @@ final class DemoCommand implements Callable<Integer> {
                     HandlerConfig.COORDINATION_TABLE, template.physicalName("CoordinationTable"),
                     HandlerConfig.RESULTS_TABLE, template.physicalName("ResultsTable"),
                     HandlerConfig.RESULTS_BUCKET, template.physicalName("ResultsBucket"),
+                    HandlerConfig.ARCHIVE_BUCKET, template.physicalName("DataBucket"),
                     HandlerConfig.DEAD_LETTER_QUEUE_URL, dlq));
             return new Deployment(template, config, template.physicalName("OrdersStream"),
                     template.physicalName("DataBucket"));

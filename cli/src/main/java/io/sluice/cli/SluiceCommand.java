@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Serverless stream-and-batch processing: one pipeline, live and offline.",
-        subcommands = {DemoCommand.class, GenCommand.class, RunCommand.class, LocalCommand.class, ScaleSimCommand.class,
+        subcommands = {DemoCommand.class, DashboardCommand.class, GenCommand.class, RunCommand.class, LocalCommand.class, ScaleSimCommand.class,
                 SimulateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SluiceCommand implements Runnable {

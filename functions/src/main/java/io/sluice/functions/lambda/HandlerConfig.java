@@ -28,11 +28,13 @@ import java.util.Optional;
  * @param idlenessSeconds   {@code SLUICE_IDLENESS_SECONDS}: the deployment's idleness timeout, replacing the
  *                          pipeline's (a shard silent this long stops holding the watermark back, and a stream
  *                          silent this long closes its windows by processing time); 0 (default) keeps the pipeline's
+ * @param archiveBucket     {@code SLUICE_ARCHIVE_BUCKET}: the stream operator keeps every record it receives in this
+ *                          bucket by day ({@code RawArchive}), the nightly job's input (optional)
  */
 public record HandlerConfig(String pipeline, String stateTable, String coordinationTable,
                             Optional<String> resultsTable, String resultsBucket, String deadLetterQueue,
                             Optional<String> outputStream, int windowBuckets, int resultsRetentionDays,
-                            int operatorTimeoutSeconds, int idlenessSeconds) {
+                            int operatorTimeoutSeconds, int idlenessSeconds, Optional<String> archiveBucket) {
 
     public static final String PIPELINE = "SLUICE_PIPELINE";
     public static final String STATE_TABLE = "SLUICE_STATE_TABLE";
@@ -45,6 +47,7 @@ public record HandlerConfig(String pipeline, String stateTable, String coordinat
     public static final String RESULTS_RETENTION_DAYS = "SLUICE_RESULTS_RETENTION_DAYS";
     public static final String OPERATOR_TIMEOUT_SECONDS = "SLUICE_OPERATOR_TIMEOUT_SECONDS";
     public static final String IDLENESS_SECONDS = "SLUICE_IDLENESS_SECONDS";
+    public static final String ARCHIVE_BUCKET = "SLUICE_ARCHIVE_BUCKET";
 
     /** Variables every handler function must have. */
     public static final List<String> REQUIRED = List.of(PIPELINE, STATE_TABLE, COORDINATION_TABLE, RESULTS_BUCKET,
@@ -52,7 +55,7 @@ public record HandlerConfig(String pipeline, String stateTable, String coordinat
     /** Every variable the handlers read. */
     public static final List<String> ALL = List.of(PIPELINE, STATE_TABLE, COORDINATION_TABLE, RESULTS_TABLE,
             RESULTS_BUCKET, DEAD_LETTER_QUEUE_URL, OUTPUT_STREAM, WINDOW_BUCKETS, RESULTS_RETENTION_DAYS,
-            OPERATOR_TIMEOUT_SECONDS, IDLENESS_SECONDS);
+            OPERATOR_TIMEOUT_SECONDS, IDLENESS_SECONDS, ARCHIVE_BUCKET);
 
     /**
      * @throws IllegalStateException naming every missing variable
@@ -71,7 +74,7 @@ public record HandlerConfig(String pipeline, String stateTable, String coordinat
                 optional(env.get(OUTPUT_STREAM)), blank(buckets) ? 4 : Integer.parseInt(buckets.trim()),
                 blank(retention) ? 0 : Integer.parseInt(retention.trim()),
                 blank(timeout) ? 0 : Integer.parseInt(timeout.trim()),
-                blank(idleness) ? 0 : Integer.parseInt(idleness.trim()));
+                blank(idleness) ? 0 : Integer.parseInt(idleness.trim()), optional(env.get(ARCHIVE_BUCKET)));
     }
 
     private static Optional<String> optional(String v) {

@@ -103,6 +103,12 @@ public final class LambdaWiring {
         return new LambdaWiring(config, new Clients(dynamo, s3, sqs, kinesis));
     }
 
+    /** The raw input archive, when {@code SLUICE_ARCHIVE_BUCKET} is set. */
+    public java.util.Optional<io.sluice.functions.io.s3.RawArchive> rawArchive() {
+        return config.archiveBucket().map(bucket -> new io.sluice.functions.io.s3.RawArchive(clients.s3(), bucket,
+                clients.dynamo(), config.coordinationTable(), pipeline));
+    }
+
     public HandlerConfig config() {
         return config;
     }
@@ -127,6 +133,11 @@ public final class LambdaWiring {
         sinks.add(new S3ResultsSink(clients.s3(), config.resultsBucket(), "results/", csv));
         config.resultsTable().ifPresent(t -> sinks.add(new DynamoDbResultsSink(clients.dynamo(), t, columns,
                 Duration.ofDays(config.resultsRetentionDays()))));
+        // Per-window totals for the dashboard's curves (fixed windows only: a session's start is per key).
+        if (!(definition.windows() instanceof io.sluice.functions.window.SessionWindows)) {
+            config.resultsTable().ifPresent(t -> sinks.add(new io.sluice.functions.io.dynamodb.DynamoDbWindowTotalsSink(
+                    clients.dynamo(), t, columns, Duration.ofDays(config.resultsRetentionDays()))));
+        }
         config.outputStream().ifPresent(s -> sinks.add(new KinesisOutputSink(clients.kinesis(), s, columns)));
         return sinks;
     }

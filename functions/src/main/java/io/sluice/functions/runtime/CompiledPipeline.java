@@ -109,6 +109,26 @@ public final class CompiledPipeline {
         return Math.floorMod(key.hashCode(), definition.keyBuckets());
     }
 
+    /**
+     * The event time the pipeline stamps on a raw record (the first, if a flatMap makes several), or empty when the
+     * record does not decode, a filter drops it before its timestamp step, or the step throws. Used to file the raw
+     * input by event-time day (the archive), never to process it.
+     */
+    public java.util.OptionalLong eventTime(byte[] bytes, int offset, int length) {
+        long[] first = {Long.MIN_VALUE};
+        try {
+            Object value = decoder.decode(bytes, offset, length);
+            chain((v, ts) -> { }, ts -> {
+                if (first[0] == Long.MIN_VALUE) {
+                    first[0] = ts;
+                }
+            }).accept(value, Long.MIN_VALUE);
+        } catch (Exception notStamped) {   // malformed, or a user function threw: the record has no event time here
+            return java.util.OptionalLong.empty();
+        }
+        return first[0] == Long.MIN_VALUE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(first[0]);
+    }
+
     /** Fuses the steps, in order, in front of {@code terminal}. */
     Downstream chain(Downstream terminal, TimestampObserver observer) {
         Downstream next = terminal;

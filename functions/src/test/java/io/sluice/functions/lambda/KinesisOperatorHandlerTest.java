@@ -69,6 +69,12 @@ class KinesisOperatorHandlerTest {
         assertThat(items).extracting(i -> i.get("k").s() + "=" + i.get("count").n() + "/" + i.get("sum_cents").n())
                 .containsExactly("c-1=3/1100", "c-2=1/250");
         assertThat(items).allSatisfy(i -> assertThat(i.get("ttl").n()).isEqualTo(Long.toString(1605052860L + 400 * 86400)));
+        // Beside the rows, one totals item per window for the dashboard's curves.
+        var total = sluice.dynamo.getItem(b -> b.tableName(sluice.config.resultsTable().orElseThrow()).key(Map.of(
+                "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("gmv-by-category#totals"),
+                "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("1605052800000")))).item();
+        assertThat(total.get("count").n() + "/" + total.get("sum_cents").n() + "/" + total.get("keys").n())
+                .isEqualTo("4/1350/2");
         JsonNode metrics = lastMetrics();
         assertThat(metrics.path("RecordsIn").asLong()).isEqualTo(5);
         assertThat(metrics.path("RecordsOut").asLong()).isEqualTo(2);

@@ -201,11 +201,12 @@ public final class BatchJobHandler implements RequestStreamHandler {
                 .payload(SdkBytes.fromByteArray(event)));
     }
 
-    private record Wired(BatchCoordinator coordinator, HandlerConfig config, LambdaClient lambda, JobStore jobs,
-                         int concurrencyCap) {
+    /** What a coordinator needs, built once from the environment (shared with {@link NightlyJobHandler}). */
+    record Wired(BatchCoordinator coordinator, HandlerConfig config, LambdaClient lambda, JobStore jobs,
+                 int concurrencyCap) {
     }
 
-    private static Wired wire(Map<String, String> env, SdkHttpClient http, LambdaClient lambda) {
+    static Wired wire(Map<String, String> env, SdkHttpClient http, LambdaClient lambda) {
         HandlerConfig config = HandlerConfig.from(env);
         DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).build();
         // A custom endpoint (AWS_ENDPOINT_URL[_S3], read by the SDK) is a local engine, which serves buckets by path.

@@ -54,9 +54,18 @@ public final class DynamoDbResultsSink implements ResultsSink {
 
     @Override
     public void write(List<ResultRow> rows) {
-        List<WriteRequest> pending = new ArrayList<>(BATCH);
+        List<Map<String, AttributeValue>> items = new ArrayList<>(rows.size());
         for (ResultRow row : rows) {
-            pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item(row)).build()).build());
+            items.add(item(row));
+        }
+        putItems(items);
+    }
+
+    /** Writes items in batches of 25, retrying unprocessed ones (also for the window totals beside the rows). */
+    void putItems(List<Map<String, AttributeValue>> items) {
+        List<WriteRequest> pending = new ArrayList<>(BATCH);
+        for (Map<String, AttributeValue> item : items) {
+            pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
             if (pending.size() == BATCH) {
                 flush(pending);
                 pending = new ArrayList<>(BATCH);
