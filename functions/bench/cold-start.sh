@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Cold initialisation of the Kinesis operator handler from the shaded jar: JVM start to first response, plain
 # RequestHandler vs MicronautRequestHandler, against moto_server (started here, stopped on exit).
-# Usage (from the repository root, after `mvn -o -pl functions -am package -DskipTests` and test-compile):
+# Usage (from the repository root, after `mvn -o -pl functions,functions-micronaut -am package -DskipTests` and
+# `mvn -o -pl functions -am test-compile`):
 #   functions/bench/cold-start.sh [runs]
 set -euo pipefail
 runs="${1:-5}"
 jar=functions/target/sluice-functions.jar
-cp="$jar:functions/target/test-classes"
+micronaut_jar=functions-micronaut/target/sluice-functions-micronaut.jar
 # shellcheck source=../../benchmarks/moto-env.sh
 . "$(dirname "$0")/../../benchmarks/moto-env.sh"
 for t in bench-state bench-coordination bench-results; do
@@ -21,8 +22,9 @@ aws --endpoint-url "$AWS_ENDPOINT_URL" s3api create-bucket --bucket bench-result
 queue=$(aws --endpoint-url "$AWS_ENDPOINT_URL" sqs create-queue --queue-name bench-dlq --query QueueUrl --output text)
 export SLUICE_PIPELINE=gmv-by-category SLUICE_STATE_TABLE=bench-state SLUICE_COORDINATION_TABLE=bench-coordination
 export SLUICE_RESULTS_TABLE=bench-results SLUICE_RESULTS_BUCKET=bench-results SLUICE_DEAD_LETTER_QUEUE_URL="$queue"
-echo "jar: $(du -k "$jar" | cut -f1) KiB ($(stat -c %s "$jar") bytes)"
+echo "jar: $(du -k "$jar" | cut -f1) KiB ($(stat -c %s "$jar") bytes); micronaut variant: $(stat -c %s "$micronaut_jar") bytes"
 for mode in plain micronaut; do
+  if [ "$mode" = micronaut ]; then cp="$micronaut_jar:functions/target/test-classes"; else cp="$jar:functions/target/test-classes"; fi
   for i in $(seq 1 "$runs"); do
     # Each run is a fresh JVM with tiered compilation as Lambda's Java runtime configures it.
     java -XX:+TieredCompilation -XX:TieredStopAtLevel=1 -Xshare:auto -cp "$cp" \

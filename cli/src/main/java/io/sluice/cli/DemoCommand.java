@@ -1,12 +1,11 @@
 package io.sluice.cli;
 
+import io.sluice.functions.driver.KinesisOperator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.examples.OrdersGenerator;
-import io.sluice.functions.lambda.HandlerConfig;
-import io.sluice.functions.lambda.KinesisOperatorHandler;
-import io.sluice.functions.lambda.LambdaWiring;
-import io.sluice.infra.provision.Provisioner;
+import io.sluice.functions.wiring.HandlerConfig;
+import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.infra.template.EventSources;
 import io.sluice.infra.template.KinesisEventSource;
 import io.sluice.infra.template.Template;
@@ -16,7 +15,7 @@ import io.sluice.localstack.esm.Chaos;
 import io.sluice.localstack.esm.CheckpointStore;
 import io.sluice.localstack.esm.EventSourceMappingConfig;
 import io.sluice.localstack.esm.LocalEventSourceMapping;
-import io.sluice.functions.io.s3.RawArchive;
+import io.sluice.functions.archive.RawArchive;
 import io.sluice.orchestrator.batch.JobReport;
 import io.sluice.orchestrator.nightly.ConsistencyReport;
 import io.sluice.orchestrator.nightly.NightlyJob;
@@ -134,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
             step(String.format("live: put%s in %.1f s", noReshard ? "" : " yesterday and a third of today",
                     (System.nanoTime() - putStart) / 1e9));
             KinesisEventSource source = EventSources.kinesis(live.template()).get(0);
-            EventSourceMappingConfig config = source.config();
+            EventSourceMappingConfig config = LocalEventSources.config(source.settings());
             PrintStream metrics = new PrintStream(OutputStream.nullOutputStream());
             LambdaWiring liveWiring = LambdaWiring.of(live.config(), clients);
             long liveStart = System.nanoTime();
@@ -142,8 +141,8 @@ final class DemoCommand implements Callable<Integer> {
             step("live: event-source mapping " + faults + "; every record archived to s3://" + live.dataBucket()
                     + "/archive/ before it is processed");
             try (LocalEventSourceMapping esm = LocalEventSourceMapping.builder(config)
-                    .handlers(() -> new KinesisOperatorHandler(liveWiring.kinesisOperator(Clock.systemUTC(), metrics),
-                            liveWiring.rawArchive().orElseThrow()))
+                    .handlers(TemplateHandler.around(source.handlerClass(), () -> new Object[] {
+                            liveWiring.kinesisOperator(Clock.systemUTC(), metrics), liveWiring.rawArchive().orElseThrow()}))
                     .checkpoints(CheckpointStore.inMemory()).chaos(faults).start(aws)) {
                 if (!noReshard) {   // the shard scaler splits in the spike, merges in the calm; orders go on meanwhile
                     int third = (orders.size() - yesterdayCount) / 3;
@@ -329,7 +328,7 @@ final class DemoCommand implements Callable<Integer> {
             Template template = Template.load(LocalCommand.home().resolve("template.yaml"), TemplateOptions.local()
                     .withParameter("Stage", stage).withParameter("ShardCount", Integer.toString(shards))
                     .withParameter("Pipeline", pipeline));
-            Provisioner.provision(template, aws);
+            LocalProvisioning.provision(template, aws);
             String dlq = sqs.getQueueUrl(b -> b.queueName(template.physicalName("DeadLetterQueue"))).queueUrl();
             HandlerConfig config = HandlerConfig.from(Map.of(
                     HandlerConfig.PIPELINE, pipeline,

@@ -3,7 +3,7 @@ package io.sluice.cli;
 import io.sluice.dashboard.CompareRequest;
 import io.sluice.dashboard.DashboardQueries;
 import io.sluice.dashboard.ResultsReader;
-import io.sluice.functions.lambda.LambdaWiring;
+import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.orchestrator.batch.BatchCoordinator;
 import io.sluice.orchestrator.batch.DynamoDbJobStore;
 import io.sluice.orchestrator.batch.LocalTaskInvoker;

@@ -1,6 +1,6 @@
 package io.sluice.cli;
 
-import io.sluice.orchestrator.lambda.ScalerSettings;
+import io.sluice.orchestrator.scaling.ScalerSettings;
 import io.sluice.orchestrator.scaling.ActuationReport;
 import io.sluice.orchestrator.scaling.DynamoDbScalingHistoryStore;
 import io.sluice.orchestrator.scaling.KinesisScalingActuator;

@@ -3,7 +3,7 @@ package io.sluice.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.functions.api.PipelineDefinition;
-import io.sluice.functions.io.ResultCsv;
+import io.sluice.functions.runtime.ResultCsv;
 import io.sluice.functions.runtime.CollectingOutputs;
 import io.sluice.functions.runtime.LateRecord;
 import io.sluice.functions.runtime.Outputs;

@@ -1,6 +1,5 @@
 package io.sluice.cli;
 
-import io.sluice.infra.provision.Provisioner;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;
 import io.sluice.localstack.DockerProbe;
@@ -120,7 +119,7 @@ final class LocalCommand implements Runnable {
             System.err.printf("local AWS (%s) ready in %.1f s%n", kind, (System.nanoTime() - started) / 1e9);
             Template template = Template.load(home().resolve("template.yaml"),
                     TemplateOptions.local().withParameter("Stage", stage));
-            System.err.print(Provisioner.provision(template, aws));
+            System.err.print(LocalProvisioning.provision(template, aws));
             splitExports(aws.describe(), System.out, System.err);
             return 0;
         }

@@ -47,14 +47,15 @@ final class RunCommand implements Callable<Integer> {
             description = "Results CSV (header, then rows sorted by window start and key), or - for standard output.")
     String out;
 
-    @Option(names = "--max-rejects", description = "Stop reading (exit code 3) as soon as more than this many records "
-            + "are rejected; the rejects file then holds the first N in input order and no results are written. "
-            + "Default: no limit on the count (--max-reject-bytes still applies).")
+    @Option(names = {"--max-dead-letters", "--max-rejects"}, description = "Stop reading (exit code 3) as soon as "
+            + "more than this many records go to the dead letters; the dead-letters file then holds the first N in "
+            + "input order and no results are written. Default: no limit on the count (--max-dead-letter-bytes still "
+            + "applies). (--max-rejects: the former name)")
     Long maxRejects;
 
-    @Option(names = "--max-reject-bytes", defaultValue = "1073741824", description = "Stop the same way (exit code 3) "
-            + "once the rejected records take more than this many bytes, so a small gzip of garbage cannot fill the "
-            + "disk. Default: ${DEFAULT-VALUE} (1 GiB).")
+    @Option(names = "--max-dead-letter-bytes", defaultValue = "1073741824", description = "Stop the same way (exit "
+            + "code 3) once the dead letters take more than this many bytes, so a small gzip of garbage cannot fill "
+            + "the disk. Default: ${DEFAULT-VALUE} (1 GiB).")
     long maxRejectBytes;
 
     @Option(names = "--mode", defaultValue = "batch", description = "batch or stream. Default: ${DEFAULT-VALUE}.")
@@ -69,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "Records per invocation. Default: 100000 in batch mode, 1000 in stream mode.")
     Integer batchSize;
 
-    @Option(names = "--rejects", description = "Rejected records (JSON lines: line, reason, record). Default: next to --out.")
+    @Option(names = {"--dead-letters", "--rejects"}, description = "Dead letters: records that cannot be counted, with their reason (JSON lines: line, reason, record). Default: next to --out. (--rejects: the former name)")
     Path rejects;
 
     @Option(names = "--late", description = "Late records (JSON lines). Default: next to --out.")
@@ -94,10 +95,10 @@ final class RunCommand implements Callable<Integer> {
                 10_000_000);
         int taskCount = requireRange("--tasks", tasks != null ? tasks : Runtime.getRuntime().availableProcessors(), 1024);
         if (maxRejects != null && maxRejects < 0) {
-            throw new SluiceCommand.UsageException("--max-rejects must be 0 or more but was " + maxRejects);
+            throw new SluiceCommand.UsageException("--max-dead-letters must be 0 or more but was " + maxRejects);
         }
         if (maxRejectBytes < 0) {
-            throw new SluiceCommand.UsageException("--max-reject-bytes must be 0 or more but was " + maxRejectBytes);
+            throw new SluiceCommand.UsageException("--max-dead-letter-bytes must be 0 or more but was " + maxRejectBytes);
         }
         if (mode == Mode.batch && shards != null) {
             System.err.println("warning: --shards applies to --mode stream; batch mode splits the input into --tasks");
@@ -107,7 +108,8 @@ final class RunCommand implements Callable<Integer> {
         }
         boolean toStdout = "-".equals(out);
         Path outFile = toStdout ? null : Path.of(out);
-        Path rejectsFile = rejects != null ? rejects : toStdout ? Path.of("sluice-run.rejects.jsonl") : sibling(outFile, ".rejects.jsonl");
+        Path rejectsFile = rejects != null ? rejects : toStdout ? Path.of("sluice-run.dead-letters.jsonl")
+                : sibling(outFile, ".dead-letters.jsonl");
         Path lateFile = late != null ? late : toStdout ? Path.of("sluice-run.late.jsonl") : sibling(outFile, ".late.jsonl");
         LocalInput source = openInput(outFile, rejectsFile, lateFile, updates);
 
@@ -142,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.printf("%s: %s%n", definition.name(), summary.describe());
             System.err.printf("results: %s (%d rows)%n", toStdout ? "standard output" : out, m.rowsOut());
             if (m.rejected() > 0) {
-                System.err.printf("rejected: %d records, see %s%n", m.rejected(), rejectsFile);
+                System.err.printf("dead letters: %d records, see %s%n", m.rejected(), rejectsFile);
             }
             if (m.late() > 0) {
                 System.err.printf("late: %d records, see %s%n", m.late(), lateFile);
@@ -215,7 +217,7 @@ final class RunCommand implements Callable<Integer> {
         return value;
     }
 
-    /** {@code gmv.csv} → {@code gmv.rejects.jsonl} in the same directory. */
+    /** {@code gmv.csv} → {@code gmv.dead-letters.jsonl} in the same directory. */
     static Path sibling(Path file, String suffix) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');

@@ -131,8 +131,8 @@ class CliPromisesTest {
                 "--out", dir.resolve("ok.csv").toString(), "--max-rejects", "500", "--quiet");
 
         assertThat(run.code()).isEqualTo(3);
-        assertThat(run.err()).contains("error: stopped: more than 25 records rejected (--max-rejects 25)");
-        assertThat(Files.readAllLines(dir.resolve("o.rejects.jsonl"))).hasSize(25);
+        assertThat(run.err()).contains("error: stopped: more than 25 dead letters (--max-dead-letters 25)");
+        assertThat(Files.readAllLines(dir.resolve("o.dead-letters.jsonl"))).hasSize(25);
         assertThat(dir.resolve("o.csv")).doesNotExist();
         assertThat(within.code()).isZero();
         assertThat(Files.readAllLines(dir.resolve("ok.csv"))).containsExactly("window_start_ms,count,sum_cents", "0,1,5");

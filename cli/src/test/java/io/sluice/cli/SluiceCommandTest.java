@@ -44,12 +44,12 @@ class SluiceCommandTest {
 
         assertThat(batch[0]).isEqualTo(0);
         assertThat(stream[0]).isEqualTo(0);
-        assertThat((String) batch[1]).contains("20000 records in", "0 rejected", "0 late", "records/s");
+        assertThat((String) batch[1]).contains("20000 records in", "0 dead letters", "0 late", "records/s");
         List<String> lines = Files.readAllLines(dir.resolve("batch.csv"));
         assertThat(lines.get(0)).isEqualTo("window_start_ms,category,count,sum_cents");
         assertThat(lines).hasSizeGreaterThan(100);
         assertThat(Files.readAllLines(dir.resolve("stream.csv"))).isEqualTo(lines);
-        assertThat(Files.readString(dir.resolve("batch.rejects.jsonl"))).isEmpty();
+        assertThat(Files.readString(dir.resolve("batch.dead-letters.jsonl"))).isEmpty();
     }
 
     @Test
@@ -64,9 +64,9 @@ class SluiceCommandTest {
                 "--out", dir.resolve("out.csv").toString());
 
         assertThat(result[0]).isEqualTo(0);
-        assertThat((String) result[1]).contains("2 rejected", "rejected: 2 records, see");
+        assertThat((String) result[1]).contains("2 dead letters", "dead letters: 2 records, see");
         assertThat(Files.readAllLines(dir.resolve("out.csv"))).containsExactly("window_start_ms,count,sum_cents", "0,2,12");
-        List<String> rejects = Files.readAllLines(dir.resolve("out.rejects.jsonl"));
+        List<String> rejects = Files.readAllLines(dir.resolve("out.dead-letters.jsonl"));
         assertThat(rejects).hasSize(2);
         assertThat(rejects.get(0)).startsWith("{\"line\":2,\"reason\":\"wrong type for field [amount]");
         assertThat(rejects.get(1)).startsWith("{\"line\":3,\"reason\":\"invalid JSON");
@@ -103,7 +103,7 @@ class SluiceCommandTest {
     }
 
     @Test
-    void run_rejectsTheRecordThatWouldOverflowASum_andCountsTheRest() throws Exception {
+    void run_sendsTheRecordThatWouldOverflowASumToTheDeadLetters_andCountsTheRest() throws Exception {
         Path input = Files.writeString(dir.resolve("huge.jsonl"), String.join("\n",
                 "{\"orderId\":\"o-1\",\"userId\":\"u\",\"category\":\"c\",\"amount\":9223372036854775807,\"ts\":0}",
                 "{\"orderId\":\"o-2\",\"userId\":\"u\",\"category\":\"c\",\"amount\":1,\"ts\":0}"));
@@ -113,7 +113,7 @@ class SluiceCommandTest {
 
         assertThat(result[0]).isEqualTo(0);
         assertThat(Files.readString(dir.resolve("huge.csv"))).contains("0,1,9223372036854775807");
-        assertThat(Files.readString(dir.resolve("huge.rejects.jsonl")))
+        assertThat(Files.readString(dir.resolve("huge.dead-letters.jsonl")))
                 .contains("\"line\":2", "aggregate overflow");
     }
 }

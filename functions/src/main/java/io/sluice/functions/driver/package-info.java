@@ -2,8 +2,14 @@
  * The driver seam: {@link io.sluice.functions.driver.PipelineRun} owns a run of a pipeline (its split processors,
  * applying a batch, finishing a split, and firing under one lease policy and one firing protocol) and
  * {@link io.sluice.functions.driver.ReplayClock} replays processing time for drivers that replay a recording.
- * Adapters (the Kinesis and S3 batch handlers, the local runner, the test driver, the batch coordinator, the
- * scheduled firer, the simulator) only turn their events into batches and their outcomes into responses.
+ * Adapters only turn their events into batches and their outcomes into responses: here the operators the Lambda
+ * handlers delegate to ({@link io.sluice.functions.driver.KinesisOperator} for a Kinesis batch,
+ * {@link io.sluice.functions.driver.S3BatchOperator} for a batch invocation, read by
+ * {@link io.sluice.functions.driver.S3BatchInvocation}, each task streamed by
+ * {@link io.sluice.functions.driver.S3ObjectTask}, {@link io.sluice.functions.driver.ScheduledFirer} for the
+ * per-minute tick) and {@link io.sluice.functions.driver.SinkOutputs}, which binds the sinks to the runtime's outputs;
+ * elsewhere the local runner, the test driver, the orchestrator's batch coordinator and the simulator. This package is
+ * public to the other modules: the CLI, the orchestrator and the simulator drive pipelines through it.
  *
  * <p>Invariants enforced here and in the runtime beneath (shared/DESIGN.md):
  * <ol>

@@ -1,11 +1,15 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.functions.wiring.LambdaLogging;
+import io.sluice.functions.wiring.LambdaWiring;
+import io.sluice.functions.wiring.HandlerConfig;
+import io.sluice.functions.driver.KinesisOperator;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 
-import io.sluice.functions.io.s3.RawArchive;
+import io.sluice.functions.archive.RawArchive;
 
 import java.time.Clock;
 import java.util.List;

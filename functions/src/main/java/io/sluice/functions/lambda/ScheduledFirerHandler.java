@@ -1,5 +1,9 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.functions.wiring.LambdaLogging;
+import io.sluice.functions.wiring.LambdaWiring;
+import io.sluice.functions.wiring.HandlerConfig;
+import io.sluice.functions.driver.ScheduledFirer;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;

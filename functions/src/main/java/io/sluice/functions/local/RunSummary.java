@@ -20,9 +20,9 @@ public record RunSummary(String mode, int splits, RunMetrics metrics, Duration e
         return metrics.recordsIn() / seconds;
     }
 
-    /** One line for humans: {@code batch x2: 1000000 records, 0 rejected, 0 late, 60 windows, 2.1 s, 476190 records/s}. */
+    /** One line for humans: {@code batch x2: 1000000 records, 0 dead letters, 0 late, 60 windows, 2.1 s, 476190 records/s}. */
     public String describe() {
-        return String.format("%s x%d: %d records in, %d rejected, %d late, %d windows, %d result rows, %d state writes, "
+        return String.format("%s x%d: %d records in, %d dead letters, %d late, %d windows, %d result rows, %d state writes, "
                         + "largest partial %d bytes (hottest key %d bytes), %.2f s, %.0f records/s", mode, splits,
                 metrics.recordsIn(), metrics.rejected(), metrics.late(), metrics.windowsFired(), metrics.rowsOut(),
                 metrics.partialWrites(), metrics.largestPartialBytes(), metrics.largestKeyStateBytes(),

@@ -8,7 +8,7 @@ import io.sluice.functions.api.Sink;
 import io.sluice.functions.api.Source;
 import io.sluice.functions.examples.GmvPipelines;
 import io.sluice.functions.examples.Order;
-import io.sluice.functions.io.metrics.EmfMetrics;
+import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.functions.runtime.CollectingOutputs;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.functions.runtime.Outputs;

@@ -1,7 +1,7 @@
 package io.sluice.functions.examples;
 
 import io.sluice.functions.api.CountAndSum;
-import io.sluice.functions.io.ResultCsv;
+import io.sluice.functions.runtime.ResultCsv;
 import io.sluice.functions.local.LocalInput;
 import io.sluice.functions.local.LocalRunner;
 import io.sluice.functions.local.RunSummary;

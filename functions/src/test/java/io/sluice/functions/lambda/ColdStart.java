@@ -15,8 +15,9 @@ import java.util.List;
  * single-record Kinesis event of the stream {@code BENCH_STREAM_ARN} and prints the time from JVM start to the response.
  *
  * <pre>{@code
- * java -cp functions/target/sluice-functions.jar:functions/target/test-classes \
- *     io.sluice.functions.lambda.ColdStart plain|micronaut
+ * java -cp functions/target/sluice-functions.jar:functions/target/test-classes io.sluice.functions.lambda.ColdStart plain
+ * java -cp functions-micronaut/target/sluice-functions-micronaut.jar:functions/target/test-classes \
+ *     io.sluice.functions.lambda.ColdStart micronaut
  * // cold-start mode=plain jvm_to_constructed_ms=412 jvm_to_response_ms=655 ...
  * }</pre>
  */
@@ -29,8 +30,10 @@ public final class ColdStart {
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         long mainAt = System.currentTimeMillis();
         boolean micronaut = args.length > 0 && args[0].equals("micronaut");
+        // The Micronaut variant lives in functions-micronaut's jar: named here, so this probe needs it only to run it.
         RequestHandler<KinesisEvent, StreamsEventResponse> handler = micronaut
-                ? new MicronautKinesisOperatorHandler() : new KinesisOperatorHandler();
+                ? newHandler("io.sluice.functions.micronaut.MicronautKinesisOperatorHandler")
+                : new KinesisOperatorHandler();
         long constructedAt = System.currentTimeMillis();
         StreamsEventResponse response = handler.handleRequest(event(), null);
         long respondedAt = System.currentTimeMillis();
@@ -65,5 +68,16 @@ public final class ColdStart {
         KinesisEvent event = new KinesisEvent();
         event.setRecords(List.of(record));
         return event;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RequestHandler<KinesisEvent, StreamsEventResponse> newHandler(String className) {
+        try {
+            return (RequestHandler<KinesisEvent, StreamsEventResponse>) Class.forName(className).getConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot build " + className + " (is sluice-functions-micronaut.jar on the"
+                    + " class path?)", e);
+        }
     }
 }

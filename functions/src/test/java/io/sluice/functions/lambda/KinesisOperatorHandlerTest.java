@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.sluice.functions.io.kinesis.ShardLoadTable;
+import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.LocalAwsExtension;
 import io.sluice.state.Fence;
@@ -168,7 +168,7 @@ class KinesisOperatorHandlerTest {
             assertThat(b.path("id").asText()).hasSize(64);
         });
         assertThat(bodies).anySatisfy(b -> assertThat(b.path("reason").asText()).contains("MD5"));
-        assertThat(lastMetrics().path("Rejected").asLong()).isEqualTo(2);
+        assertThat(lastMetrics().path("DeadLetters").asLong()).isEqualTo(2);
         assertThat(sluice.store().readSplit("gmv-by-category", SHARD).orElseThrow().fence())
                 .isEqualTo(Fence.of(event.getRecords().get(3).getKinesis().getSequenceNumber(), 0));
     }

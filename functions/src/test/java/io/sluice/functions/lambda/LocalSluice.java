@@ -1,7 +1,10 @@
 package io.sluice.functions.lambda;
 
-import io.sluice.functions.io.kinesis.ShardLoadTable;
-import io.sluice.functions.io.metrics.EmfMetrics;
+import io.sluice.functions.wiring.LambdaWiring;
+import io.sluice.functions.wiring.HandlerConfig;
+import io.sluice.functions.driver.KinesisOperator;
+import io.sluice.state.coordination.ShardLoadTable;
+import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.localstack.LocalAws;
 import io.sluice.state.StateStore;
 import io.sluice.state.dynamodb.StateTables;
@@ -92,7 +95,7 @@ final class LocalSluice implements AutoCloseable {
     /** Records the operator reported reading from {@code shard} of {@code stream}, over every minute. */
     long reportedLoad(String stream, String shard) {
         return dynamo.query(b -> b.tableName(config.coordinationTable()).keyConditionExpression("pk = :pk")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("load#" + stream + "#" + shard))))
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(io.sluice.state.coordination.CoordinationKeys.loadPk(stream, shard)))))
                 .items().stream().mapToLong(i -> Long.parseLong(i.get("RecordsIn").n())).sum();
     }
 

@@ -1,10 +1,11 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.functions.driver.S3BatchOperator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.sluice.functions.examples.GmvPipelines;
-import io.sluice.functions.io.SinkOutputs;
-import io.sluice.functions.io.metrics.EmfMetrics;
+import io.sluice.functions.driver.SinkOutputs;
+import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.state.memory.InMemoryStateStore;
 import org.junit.jupiter.params.ParameterizedTest;

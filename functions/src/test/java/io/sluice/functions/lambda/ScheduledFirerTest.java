@@ -1,10 +1,11 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.functions.driver.ScheduledFirer;
 import io.sluice.functions.api.CountAndSum;
 import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.examples.GmvPipelines;
 import io.sluice.functions.examples.Order;
-import io.sluice.functions.io.metrics.EmfMetrics;
+import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.functions.runtime.CollectingOutputs;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.functions.runtime.LineBatch;

@@ -1,5 +1,6 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.functions.wiring.HandlerConfig;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -3,7 +3,7 @@ package io.sluice.functions.local;
 import io.sluice.functions.api.CountAndSum;
 import io.sluice.functions.examples.GmvPipelines;
 import io.sluice.functions.examples.Order;
-import io.sluice.functions.io.ResultCsv;
+import io.sluice.functions.runtime.ResultCsv;
 import io.sluice.functions.runtime.CollectingOutputs;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.functions.runtime.Outputs;

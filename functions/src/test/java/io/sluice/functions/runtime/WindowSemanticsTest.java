@@ -48,7 +48,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldPutRecordsOnWindowBoundariesInTheWindowTheyStart() {
+    void recordOnAWindowBoundary_goesToTheWindowItStarts() {
         try (var driver = new PipelineTestDriver<>(minutes(Duration.ZERO))) {
             driver.pipe("s", order("c", 1, 0)).pipe("s", order("c", 2, 59_999)).pipe("s", order("c", 4, 60_000));
             driver.finish();
@@ -59,7 +59,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldFireWindowOnlyWhenWatermarkPassesItsEnd() {
+    void window_fires_onlyWhenTheWatermarkPassesItsEnd() {
         try (var driver = new PipelineTestDriver<>(minutes(Duration.ZERO))) {
             driver.pipe("s", order("c", 1, 10_000)).pipe("s", order("c", 1, 64_999)).flush();
             assertThat(driver.watermark()).isEqualTo(59_999);
@@ -77,7 +77,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldNeverTreatRecordsWithinTheDisorderBoundAsLate() {
+    void recordWithinTheDisorderBound_isNeverLate() {
         try (var driver = new PipelineTestDriver<>(minutes(Duration.ZERO))) {
             driver.pipe("s", order("c", 1, 65_000)).flush();           // watermark 60,000: [0,60000) fires empty
             driver.pipe("s", order("c", 1, 60_000)).flush();           // exactly 5 s behind: not late
@@ -89,7 +89,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldAddLateRecordsWithinAllowedLateness_andSendLaterOnesToTheLateOutput() {
+    void lateRecord_isAdded_withinAllowedLateness_andLaterOnesGoToTheLateOutput() {
         try (var driver = new PipelineTestDriver<>(minutes(Duration.ofSeconds(10)))) {
             driver.pipe("s", order("c", 1, 30_000)).pipe("s", order("c", 1, 70_000)).flush();   // W = 65,000 < 70,000
             driver.pipe("s", order("c", 10, 59_000)).flush();                                    // within lateness
@@ -114,7 +114,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldAssignSlidingWindowRecordsToEveryWindowTheyFallIn() {
+    void slidingWindowRecord_countsInEveryWindowItFallsIn() {
         var def = byCategory(SlidingWindows.of(Duration.ofMinutes(10), Duration.ofMinutes(5)),
                 WatermarkStrategy.boundedDisorder(DISORDER));
         try (var driver = new PipelineTestDriver<>(def)) {
@@ -126,7 +126,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldMergeSessionsAcrossBatchesAndSplits_andKeepSeparateSessionsApart() {
+    void sessions_merge_acrossBatchesAndSplits_andSeparateOnesStayApart() {
         var def = byCategory(SessionWindows.withGap(Duration.ofMinutes(30)), WatermarkStrategy.boundedDisorder(DISORDER));
         long minute = 60_000;
         try (var driver = new PipelineTestDriver<>(def)) {
@@ -149,7 +149,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldFireFinishedSessionsOnce_whileLaterOnesAreStillOpen() {
+    void finishedSession_firesOnce_whileLaterOnesAreStillOpen() {
         var def = byCategory(SessionWindows.withGap(Duration.ofMinutes(1)), WatermarkStrategy.boundedDisorder(DISORDER));
         try (var driver = new PipelineTestDriver<>(def)) {
             driver.pipe("a", order("u", 1, 0)).flush();
@@ -165,7 +165,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldKeepASessionThatStartsInAPaneWhoseSessionsHaveAllFired() {
+    void session_isKept_whenItStartsInAPaneWhoseSessionsHaveAllFired() {
         // Gap 1 min: sessions are stored in 4-minute panes by start, [0, 240,000) here.
         var def = byCategory(SessionWindows.withGap(Duration.ofMinutes(1)), WatermarkStrategy.boundedDisorder(DISORDER));
         try (var driver = new PipelineTestDriver<>(def)) {
@@ -181,7 +181,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldWriteOneRowPerGlobalWindow_withoutKey() {
+    void globalWindow_writesOneRow_withoutKey() {
         try (var driver = new PipelineTestDriver<>(GmvPipelines.total())) {
             driver.pipe("s", order("a", 1, 1_000)).pipe("s", order("b", 2, 9_999)).pipe("s", order("c", 4, 10_000));
             driver.finish();
@@ -192,7 +192,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldEmitEarlyNonFinalUpdates_thenOneFinalResult() {
+    void earlyTrigger_emitsNonFinalUpdates_thenOneFinalResult() {
         var def = Pipeline.from(Source.jsonLines(Order.class))
                 .withTimestamps(Order::ts, WatermarkStrategy.boundedDisorder(DISORDER))
                 .windowAll(TumblingWindows.of(Duration.ofMinutes(1)))
@@ -213,7 +213,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldHoldTheWatermarkForASilentSplit_unlessItIsIdle() {
+    void silentSplit_holdsTheWatermark_unlessItIsIdle() {
         try (var driver = new PipelineTestDriver<>(minutes(Duration.ZERO))) {
             driver.split("silent");
             driver.pipe("busy", order("c", 1, 0)).pipe("busy", order("c", 1, 300_000)).flush();
@@ -232,7 +232,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldProduceNothingForEmptyInput_andOneRowForOneRecord() {
+    void pipeline_producesNothingForEmptyInput_andOneRowForOneRecord() {
         try (var driver = new PipelineTestDriver<>(minutes(Duration.ZERO))) {
             driver.finish();
             assertThat(driver.results()).isEmpty();
@@ -248,7 +248,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldSumNegativeAmounts_andRejectTheRecordThatWouldOverflow_namingKeyAndWindow() {
+    void sum_takesNegativeAmounts_andSendsTheRecordThatWouldOverflowToTheDeadLetters_namingKeyAndWindow() {
         try (var driver = new PipelineTestDriver<>(minutes(Duration.ZERO))) {
             driver.pipe("s", order("c", 500, 0)).pipe("s", order("c", -800, 1)).finish();
             assertThat(driver.results()).extracting(WindowResult::value).containsExactly(new CountAndSum(2, -300));
@@ -268,7 +268,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldRejectMalformedRecordsWithReasons_andKeepGoing() {
+    void undecodableRecord_goesToTheDeadLettersWithItsReason_andTheRunGoesOn() {
         try (var driver = new PipelineTestDriver<>(minutes(Duration.ZERO))) {
             driver.pipe("s", order("c", 1, 0))
                     .pipe("s", "{\"orderId\":\"o\",\"userId\":\"u\",\"category\":\"c\",\"ts\":5}")
@@ -288,7 +288,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldRejectRecordsThatMakeAPipelineStepFail() {
+    void recordThatMakesAPipelineStepFail_goesToTheDeadLetters() {
         var def = Pipeline.from(Source.jsonLines(Order.class))
                 .withTimestamps(Order::ts, WatermarkStrategy.boundedDisorder(DISORDER))
                 .map(o -> o.amount() < 0 ? null : o)
@@ -308,7 +308,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldApplyFilterAndFlatMap_keepingTheInputTimestamp() {
+    void filterAndFlatMap_keepTheInputTimestamp() {
         var def = Pipeline.from(Source.jsonLines(Order.class))
                 .withTimestamps(Order::ts, WatermarkStrategy.boundedDisorder(DISORDER))
                 .filter(o -> o.amount() > 0)
@@ -329,7 +329,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void shouldGiveIdenticalResults_afterARestartAndARedeliveredBatch() {
+    void results_areIdentical_afterARestartAndARedeliveredBatch() {
         List<Order> orders = List.of(order("a", 1, 0), order("b", 2, 30_000), order("a", 4, 61_000),
                 order("b", 8, 90_000), order("a", 16, 125_000), order("b", 32, 130_000));
         List<WindowResult<CountAndSum>> expected;

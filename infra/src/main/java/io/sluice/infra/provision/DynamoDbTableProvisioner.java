@@ -3,7 +3,7 @@ package io.sluice.infra.provision;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateResource;
-import io.sluice.localstack.LocalAws;
+
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 final class DynamoDbTableProvisioner implements ResourceProvisioner {
 
     @Override
-    public boolean provision(TemplateResource resource, Template template, LocalAws aws) {
+    public boolean provision(TemplateResource resource, Template template, SdkClients clients) {
         JsonNode p = template.resolve(resource.properties());
         String name = template.physicalName(resource.logicalId());
         CreateTableRequest.Builder req = CreateTableRequest.builder().tableName(name)
@@ -59,7 +59,7 @@ final class DynamoDbTableProvisioner implements ResourceProvisioner {
         if (!stream.isMissingNode()) {
             req.streamSpecification(s -> s.streamEnabled(true).streamViewType(stream.asText()));
         }
-        try (DynamoDbClient dynamo = aws.dynamoDb()) {
+        try (DynamoDbClient dynamo = clients.dynamoDb().get()) {
             try {
                 dynamo.createTable(req.build());
             } catch (ResourceInUseException exists) {

@@ -3,7 +3,7 @@ package io.sluice.infra.provision;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateResource;
-import io.sluice.localstack.LocalAws;
+
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.StreamMode;
@@ -12,11 +12,11 @@ import software.amazon.awssdk.services.kinesis.model.StreamMode;
 final class KinesisStreamProvisioner implements ResourceProvisioner {
 
     @Override
-    public boolean provision(TemplateResource resource, Template template, LocalAws aws) {
+    public boolean provision(TemplateResource resource, Template template, SdkClients clients) {
         JsonNode p = template.resolve(resource.properties());
         String name = template.physicalName(resource.logicalId());
         boolean onDemand = p.path("StreamModeDetails").path("StreamMode").asText().equals("ON_DEMAND");
-        try (KinesisClient kinesis = aws.kinesis()) {
+        try (KinesisClient kinesis = clients.kinesis().get()) {
             boolean created;
             try {
                 kinesis.createStream(b -> {

@@ -2,7 +2,7 @@ package io.sluice.infra.provision;
 
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateResource;
-import io.sluice.localstack.LocalAws;
+
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * Template template = Template.load(Template.locate(), TemplateOptions.local());
- * ProvisionReport report = Provisioner.provision(template, localAws);
+ * ProvisionReport report = Provisioner.provision(template, new SdkClients(aws::kinesis, aws::dynamoDb, aws::s3, aws::sqs, clients.region()));
  * }</pre>
  *
  * <p>Encryption, point-in-time recovery and lifecycle settings are not applied locally: the engines do
@@ -35,17 +35,17 @@ public final class Provisioner {
 
     /**
      * @param template the instantiated template
-     * @param aws started local AWS
+     * @param clients SDK clients of the endpoint to provision into
      * @return what was created, found or skipped
      */
-    public static ProvisionReport provision(Template template, LocalAws aws) {
+    public static ProvisionReport provision(Template template, SdkClients clients) {
         long t0 = System.nanoTime();
         List<ProvisionReport.Entry> entries = new ArrayList<>();
         for (TemplateResource r : template.resources()) {
             ResourceProvisioner p = BY_TYPE.get(r.type());
             String name = template.physicalName(r.logicalId());
             ProvisionReport.Outcome outcome = p == null ? ProvisionReport.Outcome.SKIPPED
-                    : p.provision(r, template, aws) ? ProvisionReport.Outcome.CREATED : ProvisionReport.Outcome.EXISTED;
+                    : p.provision(r, template, clients) ? ProvisionReport.Outcome.CREATED : ProvisionReport.Outcome.EXISTED;
             entries.add(new ProvisionReport.Entry(r.logicalId(), r.type(), name, outcome));
         }
         ProvisionReport report = new ProvisionReport(List.copyOf(entries));

@@ -3,7 +3,7 @@ package io.sluice.infra.provision;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateResource;
-import io.sluice.localstack.LocalAws;
+
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
@@ -14,10 +14,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 final class S3BucketProvisioner implements ResourceProvisioner {
 
     @Override
-    public boolean provision(TemplateResource resource, Template template, LocalAws aws) {
+    public boolean provision(TemplateResource resource, Template template, SdkClients clients) {
         JsonNode p = template.resolve(resource.properties());
         String name = template.physicalName(resource.logicalId());
-        try (S3Client s3 = aws.s3()) {
+        try (S3Client s3 = clients.s3().get()) {
             try {
                 // CreateBucket on an own bucket succeeds in us-east-1 (legacy S3 behaviour), so ask first.
                 s3.headBucket(b -> b.bucket(name));
@@ -32,8 +32,8 @@ final class S3BucketProvisioner implements ResourceProvisioner {
             try {
                 s3.createBucket(b -> {
                     b.bucket(name);
-                    if (!aws.region().id().equals("us-east-1")) {
-                        b.createBucketConfiguration(c -> c.locationConstraint(aws.region().id()));
+                    if (!clients.region().id().equals("us-east-1")) {
+                        b.createBucketConfiguration(c -> c.locationConstraint(clients.region().id()));
                     }
                 });
             } catch (BucketAlreadyOwnedByYouException | BucketAlreadyExistsException exists) {

@@ -3,7 +3,7 @@ package io.sluice.infra.provision;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateResource;
-import io.sluice.localstack.LocalAws;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +21,10 @@ final class SqsQueueProvisioner implements ResourceProvisioner {
             "ReceiveMessageWaitTimeSeconds");
 
     @Override
-    public boolean provision(TemplateResource resource, Template template, LocalAws aws) {
+    public boolean provision(TemplateResource resource, Template template, SdkClients clients) {
         JsonNode p = template.resolve(resource.properties());
         String name = template.physicalName(resource.logicalId());
-        try (SqsClient sqs = aws.sqs()) {
+        try (SqsClient sqs = clients.sqs().get()) {
             try {
                 sqs.getQueueUrl(b -> b.queueName(name));
                 return false;

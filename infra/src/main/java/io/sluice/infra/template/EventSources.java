@@ -1,8 +1,6 @@
 package io.sluice.infra.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.localstack.esm.EventSourceMappingConfig;
-import io.sluice.localstack.esm.EventSourceMappingConfig.StartingPosition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +12,7 @@ import java.util.Set;
 
 /**
  * Reads the {@code Type: Kinesis} events of the template's {@code AWS::Serverless::Function} resources
- * into {@link EventSourceMappingConfig}s with SAM's property names and Lambda's defaults, so the local
+ * into {@link KinesisEventSettings} with SAM's property names and Lambda's defaults, so the local
  * runtime applies exactly what a deployment would: the event's properties and the function's {@code Timeout}
  * (or {@code Globals.Function.Timeout}, else SAM's 3 s). A property the local runtime does not implement
  * ({@code FilterCriteria}, {@code Enabled: false}, {@code TumblingWindowInSeconds}, a non-SQS destination, a stream
@@ -22,7 +20,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * for (KinesisEventSource e : EventSources.kinesis(template)) {
- *     LocalEventSourceMapping.start(e.config(), handlerFor(e.handlerClass()), aws, checkpoints);
+ *     e.settings();   // the CLI maps these onto its local event-source mapping
  * }
  * }</pre>
  */
@@ -50,7 +48,7 @@ public final class EventSources {
                 JsonNode p = template.resolve(e.getValue().path("Properties"));
                 out.add(new KinesisEventSource(r.logicalId(), e.getKey(),
                         template.resolve(r.properties().path("Handler")).asText(),
-                        environment(template, r), config(template, r, e.getKey(), p)));
+                        environment(template, r), settings(template, r, e.getKey(), p)));
             }
         }
         return out;
@@ -111,47 +109,31 @@ public final class EventSources {
         return t.isMissingNode() ? Duration.ofSeconds(3) : Duration.ofSeconds(t.asLong());
     }
 
-    private static EventSourceMappingConfig config(Template template, TemplateResource fn, String event, JsonNode p) {
+    private static KinesisEventSettings settings(Template template, TemplateResource fn, String event, JsonNode p) {
         refuseUnimplemented(fn.logicalId() + ".Events." + event, p);
         String streamArn = p.path("Stream").asText();
-        String streamName = streamArn.substring(streamArn.lastIndexOf('/') + 1);
-        EventSourceMappingConfig c = EventSourceMappingConfig.forStream(streamName)
-                .withFunctionName(template.physicalName(fn.logicalId()))
-                .withFunctionTimeout(timeout(template, fn));
-        if (p.has("BatchSize")) {
-            c = c.withBatchSize(p.get("BatchSize").asInt());
-        }
-        if (p.has("MaximumBatchingWindowInSeconds")) {
-            c = c.withMaximumBatchingWindow(Duration.ofSeconds(p.get("MaximumBatchingWindowInSeconds").asLong()));
-        }
-        if (p.has("StartingPosition")) {
-            StartingPosition sp = StartingPosition.valueOf(p.get("StartingPosition").asText());
-            Instant ts = p.has("StartingPositionTimestamp")
-                    ? Instant.ofEpochMilli((long) (p.get("StartingPositionTimestamp").asDouble() * 1000)) : null;
-            c = c.withStartingPosition(sp, ts);
-        }
-        if (p.has("MaximumRetryAttempts")) {
-            c = c.withMaximumRetryAttempts(p.get("MaximumRetryAttempts").asInt());
-        }
-        if (p.has("BisectBatchOnFunctionError")) {
-            c = c.withBisectBatchOnFunctionError(p.get("BisectBatchOnFunctionError").asBoolean());
-        }
-        if (p.has("MaximumRecordAgeInSeconds")) {
-            long age = p.get("MaximumRecordAgeInSeconds").asLong();
-            c = c.withMaximumRecordAge(age == -1 ? null : Duration.ofSeconds(age));
-        }
+        KinesisEventSettings.StartingPosition position = p.has("StartingPosition")
+                ? KinesisEventSettings.StartingPosition.valueOf(p.get("StartingPosition").asText())
+                : KinesisEventSettings.StartingPosition.TRIM_HORIZON;
+        Instant timestamp = p.has("StartingPositionTimestamp")
+                ? Instant.ofEpochMilli((long) (p.get("StartingPositionTimestamp").asDouble() * 1000)) : null;
+        long age = p.path("MaximumRecordAgeInSeconds").asLong(-1);
+        boolean reportFailures = false;
         for (JsonNode t : p.path("FunctionResponseTypes")) {
-            if (t.asText().equals("ReportBatchItemFailures")) {
-                c = c.withReportBatchItemFailures(true);
-            }
+            reportFailures |= t.asText().equals("ReportBatchItemFailures");
         }
         JsonNode dest = p.path("DestinationConfig").path("OnFailure").path("Destination");
-        if (!dest.isMissingNode()) {
-            c = c.withOnFailureDestination(dest.asText());
-        }
-        if (p.has("ParallelizationFactor")) {
-            c = c.withParallelizationFactor(p.get("ParallelizationFactor").asInt());
-        }
-        return c;
+        return new KinesisEventSettings(template.physicalName(fn.logicalId()),
+                streamArn.substring(streamArn.lastIndexOf('/') + 1),
+                p.path("BatchSize").asInt(100),
+                Duration.ofSeconds(p.path("MaximumBatchingWindowInSeconds").asLong(0)),
+                position, timestamp,
+                p.path("MaximumRetryAttempts").asInt(-1),
+                p.path("BisectBatchOnFunctionError").asBoolean(false),
+                age == -1 ? null : Duration.ofSeconds(age),
+                reportFailures,
+                dest.isMissingNode() ? null : dest.asText(),
+                p.path("ParallelizationFactor").asInt(1),
+                timeout(template, fn));
     }
 }

@@ -22,7 +22,7 @@ class ProvisionerIT {
         Template template = Template.load(Template.locate(),
                 TemplateOptions.local().withParameter("Stage", "prov").withParameter("ShardCount", "3"));
 
-        ProvisionReport report = Provisioner.provision(template, aws);
+        ProvisionReport report = Provisioner.provision(template, clients(aws));
 
         // Everything of a provisionable type is created, everything else skipped: derived from the template, so
         // the test keeps holding as resources are added to it.
@@ -77,7 +77,7 @@ class ProvisionerIT {
                 "    Properties: {VisibilityTimeout: 120}");
         Template template = Template.parse(yaml, TemplateOptions.local().withStackName("inline"));
 
-        Provisioner.provision(template, aws);
+        Provisioner.provision(template, clients(aws));
 
         try (DynamoDbClient dynamo = aws.dynamoDb(); SqsClient sqs = aws.sqs()) {
             TableDescription jobs = dynamo.describeTable(b -> b.tableName("inline-jobs")).table();
@@ -92,11 +92,15 @@ class ProvisionerIT {
     @Test
     void shouldLeaveExistingResourcesAloneWhenProvisionedTwice(LocalAws aws) {
         Template template = Template.load(Template.locate(), TemplateOptions.local().withParameter("Stage", "twice"));
-        Provisioner.provision(template, aws);
+        Provisioner.provision(template, clients(aws));
 
-        ProvisionReport again = Provisioner.provision(template, aws);
+        ProvisionReport again = Provisioner.provision(template, clients(aws));
 
         assertThat(again.entries()).extracting(ProvisionReport.Entry::outcome)
                 .containsOnly(ProvisionReport.Outcome.EXISTED, ProvisionReport.Outcome.SKIPPED);
+    }
+
+    private static SdkClients clients(LocalAws aws) {
+        return new SdkClients(aws::kinesis, aws::dynamoDb, aws::s3, aws::sqs, aws.region());
     }
 }

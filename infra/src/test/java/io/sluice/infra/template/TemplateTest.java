@@ -3,8 +3,7 @@ package io.sluice.infra.template;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.localstack.esm.EventSourceMappingConfig;
-import io.sluice.localstack.esm.EventSourceMappingConfig.StartingPosition;
+import io.sluice.infra.template.KinesisEventSettings.StartingPosition;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -75,14 +74,14 @@ class TemplateTest {
     }
 
     @Test
-    void shouldReadTheOperatorsKinesisEventAsAnEventSourceMappingConfig() {
+    void shouldReadTheOperatorsKinesisEventAsEventSourceSettings() {
         List<KinesisEventSource> sources = EventSources.kinesis(repoTemplate(TemplateOptions.local()));
 
         assertThat(sources).hasSize(1);
         KinesisEventSource source = sources.get(0);
         assertThat(source.handlerClass()).isEqualTo("io.sluice.functions.lambda.KinesisOperatorHandler");
         assertThat(source.environment()).containsEntry("SLUICE_STATE_TABLE", "sluice-dev-state");
-        EventSourceMappingConfig c = source.config();
+        KinesisEventSettings c = source.settings();
         assertThat(c.functionName()).isEqualTo("sluice-dev-operator");
         assertThat(c.streamName()).isEqualTo("sluice-dev-orders");
         assertThat(c.batchSize()).isEqualTo(1000);
@@ -113,8 +112,8 @@ class TemplateTest {
         Template own = Template.parse(kinesisFunction(", Timeout: 17", ""), TemplateOptions.local());
         Template none = Template.parse(kinesisFunction("", ""), TemplateOptions.local());
 
-        assertThat(EventSources.kinesis(own).get(0).config().functionTimeout()).isEqualTo(Duration.ofSeconds(17));
-        assertThat(EventSources.kinesis(none).get(0).config().functionTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(EventSources.kinesis(own).get(0).settings().functionTimeout()).isEqualTo(Duration.ofSeconds(17));
+        assertThat(EventSources.kinesis(none).get(0).settings().functionTimeout()).isEqualTo(Duration.ofSeconds(3));
     }
 
     @org.junit.jupiter.params.ParameterizedTest

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ManagedProcessTest {
 
     @Test
-    void awaitHttp_failsFast_whenTheServerLogsThatItsPortIsTaken(@TempDir Path dir) throws Exception {
+    void shouldFailFastWhenTheServerLogsThatItsPortIsTaken(@TempDir Path dir) throws Exception {
         Path node = Executables.onPath("node").orElse(null);
         assumeTrue(node != null, "node is on the PATH wherever the emulators run");
         try (ServerSocket taken = new ServerSocket(0)) {
@@ -40,7 +40,7 @@ class ManagedProcessTest {
     }
 
     @Test
-    void freeLoopbackPorts_areDistinct_andOutsideTheEphemeralRange() {
+    void shouldChooseFreeLoopbackPortsThatAreDistinctAndOutsideTheEphemeralRange() {
         int[] ports = Executables.freeLoopbackPorts(3);
         assertThat(Arrays.stream(ports).distinct().count()).isEqualTo(3);
         assertThat(Arrays.stream(ports).boxed().toList()).allSatisfy(p -> assertThat(p).isBetween(20_000, 32_767));

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.state.coordination.BatchTask;
+import io.sluice.state.coordination.CoordinationKeys;
 import io.sluice.state.dynamodb.StateTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -25,7 +27,7 @@ import java.util.TreeMap;
 
 /**
  * A {@link JobStore} in the coordination table (key schema of {@link StateTables}), next to the splits of the same
- * tasks: {@code pk} = {@code job#<jobId>}; the job record has {@code sk} = {@code job}, each task
+ * tasks: {@code pk} = {@code job:<jobId>} (every key here comes from {@link CoordinationKeys}); the job record has {@code sk} = {@code job}, each task
  * {@code sk} = {@code task#<taskId>} with bucket {@code b}, key {@code k}, version {@code v}, range {@code rs} /
  * {@code re}, status {@code st}, attempts {@code a}, reason {@code r}, counts {@code n} / {@code rj} / {@code lt}, start of
  * the last attempt {@code sa}; the coordinator's lease has {@code sk} = {@code lease}, owner {@code o}, lease until
@@ -41,7 +43,7 @@ import java.util.TreeMap;
  * {@code rq},
  * planning checkpoint {@code lh} / {@code pr}, duplicates {@code du}, refusal {@code rf}; each window the final
  * firing wrote has {@code sk} = {@code fired#<start>-<end>} with rows {@code rw}; open jobs are indexed under
- * {@code pk} = {@code jobs#open}, {@code sk} = the job id, for the scheduled sweep.
+ * {@code pk} = {@code jobs:open}, {@code sk} = the job id, for the scheduled sweep.
  * Every item carries the table's TTL (now + retention), like the state store's. Reads are strongly consistent.
  *
  * <pre>{@code
@@ -53,15 +55,15 @@ public final class DynamoDbJobStore implements JobStore {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PK = StateTables.PK;
     private static final String SK = StateTables.SK;
-    private static final String JOB_SK = "job";
-    private static final String TASK_SK = "task#";
-    private static final String LEASE_SK = "lease";
-    private static final String FIRED_SK = "fired#";
-    private static final String PLAN_SK = "plan#";
+    private static final String JOB_SK = CoordinationKeys.JOB_SK;
+    private static final String TASK_SK = CoordinationKeys.TASK_SK_PREFIX;
+    private static final String LEASE_SK = CoordinationKeys.LEASE_SK;
+    private static final String FIRED_SK = CoordinationKeys.FIRED_SK_PREFIX;
+    private static final String PLAN_SK = CoordinationKeys.PLAN_SK_PREFIX;
     /** Bytes of planned tasks per plan item (DynamoDB items hold 400 KB). */
     private static final long PLAN_ITEM_BYTES = 256 * 1024;
     /** Partition of the index of open jobs, which the scheduled sweep reads. */
-    private static final String OPEN_PK = "jobs#open";
+    private static final String OPEN_PK = CoordinationKeys.OPEN_JOBS_PK;
     /** Writes per transaction, next to the lease check (DynamoDB takes 100 actions per transaction). */
     private static final int TRANSACTION_ITEMS = 99;
     /** Bytes per transaction, well under DynamoDB's 4 MB (grouped tasks carry up to ~130 KB of object names). */
@@ -471,7 +473,7 @@ public final class DynamoDbJobStore implements JobStore {
     }
 
     private static String pk(String jobId) {
-        return "job#" + jobId;
+        return CoordinationKeys.jobPk(jobId);
     }
 
     private static AttributeValue s(String v) {

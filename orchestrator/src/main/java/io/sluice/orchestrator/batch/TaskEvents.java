@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -22,12 +23,9 @@ final class TaskEvents {
      */
     static ObjectNode event(String jobId, BatchTask task, int attempt, long notAfter) {
         ObjectNode event = JSON.createObjectNode().put("jobId", jobId).put("fire", "none");
-        ObjectNode t = task.toEventTask(event.putArray("tasks").addObject());
+        ObjectNode t = task.withNotAfter(notAfter).toEventTask(event.putArray("tasks").addObject());
         if (attempt > 0) {
             t.put("attempt", attempt);
-        }
-        if (notAfter > 0) {
-            t.put("notAfter", notAfter);
         }
         return event;
     }

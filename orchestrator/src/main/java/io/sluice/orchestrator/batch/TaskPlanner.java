@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -105,8 +106,8 @@ public final class TaskPlanner {
             return;
         }
         ObjectRef first = group.get(0);
-        List<ObjectRef> more = group.subList(1, group.size()).stream()
-                .map(o -> new ObjectRef(o.bucket(), o.key(), o.versionId(), -1, o.etag())).toList(); // sizes: planning's
+        List<BatchTask.Part> more = group.subList(1, group.size()).stream()
+                .map(o -> new BatchTask.Part(o.bucket(), o.key(), o.versionId(), o.etag())).toList(); // sizes: planning's
         tasks.add(new BatchTask(taskId(jobId, firstOrdinal + tasks.size()), first.bucket(), first.key(),
                 first.versionId(), first.etag(), 0, Long.MAX_VALUE, more));
         group.clear();

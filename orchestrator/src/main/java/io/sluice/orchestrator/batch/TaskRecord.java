@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import java.util.Objects;
 
 /**

@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.functions.lambda.HandlerConfig;
-import io.sluice.functions.lambda.LambdaWiring;
+import io.sluice.functions.wiring.HandlerConfig;
+import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.orchestrator.batch.BatchCoordinator;
 import io.sluice.orchestrator.batch.DynamoDbJobStore;
 import io.sluice.orchestrator.batch.JobInProgressException;
@@ -80,7 +80,7 @@ public final class BatchJobHandler implements RequestStreamHandler {
 
     static {
         // JSON lines on Lambda (LoggingConfig.LogFormat: JSON); nothing changes elsewhere.
-        io.sluice.functions.lambda.LambdaLogging.installOnLambda(System.getenv());
+        io.sluice.functions.wiring.LambdaLogging.installOnLambda(System.getenv());
     }
 
     /** Lambda's constructor: clients, state store, sinks and invoker from the environment, built once. */

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.sluice.functions.lambda.HandlerConfig;
+import io.sluice.functions.wiring.HandlerConfig;
 import io.sluice.orchestrator.nightly.ConsistencyCheck;
 import io.sluice.orchestrator.nightly.NightlyJob;
 import software.amazon.awssdk.core.SdkBytes;

@@ -1,11 +1,12 @@
 package io.sluice.orchestrator.lambda;
 
+import io.sluice.orchestrator.scaling.ScalerSettings;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.functions.io.kinesis.ShardLoadTable;
-import io.sluice.functions.io.metrics.EmfMetrics;
+import io.sluice.state.coordination.ShardLoadTable;
+import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.orchestrator.scaling.ActuationReport;
 import io.sluice.orchestrator.scaling.DynamoDbScalingHistoryStore;
 import io.sluice.orchestrator.scaling.KinesisScalingActuator;
@@ -49,7 +50,7 @@ public final class ShardScalerHandler implements RequestHandler<ScheduledEvent, 
 
     static {
         // JSON lines on Lambda (LoggingConfig.LogFormat: JSON); nothing changes elsewhere.
-        io.sluice.functions.lambda.LambdaLogging.installOnLambda(System.getenv());
+        io.sluice.functions.wiring.LambdaLogging.installOnLambda(System.getenv());
     }
 
     /** Cold start: configuration from the environment, clients on the url-connection HTTP client. */

@@ -1,6 +1,6 @@
 package io.sluice.orchestrator.nightly;
 
-import io.sluice.functions.io.s3.RawArchive;
+import io.sluice.functions.archive.RawArchive;
 import io.sluice.orchestrator.batch.BatchCoordinator;
 import io.sluice.orchestrator.batch.JobInput;
 import io.sluice.orchestrator.batch.JobReport;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.state.coordination.CoordinationKeys;
 import io.sluice.state.dynamodb.StateTables;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
  * A {@link ScalingHistoryStore} in the coordination table: one item per stream, {@code pk} =
- * {@code scaler#<stream>}, {@code sk} = {@code history}, holding the history as JSON ({@code h}, a few KiB: at most
+ * {@code scaler:<stream>} ({@link CoordinationKeys}), {@code sk} = {@code history}, holding the history as JSON ({@code h}, a few KiB: at most
  * an hour of per-minute demand samples and a day of UpdateShardCount calls) and a version ({@code v}) that every
  * save increments under a condition. Reads are strongly consistent. The item has no TTL: cooldowns and the
  * UpdateShardCount budget must survive any pause of the scaler.
@@ -43,7 +44,8 @@ public final class DynamoDbScalingHistoryStore implements ScalingHistoryStore {
     public DynamoDbScalingHistoryStore(DynamoDbClient dynamo, String table, String stream) {
         this.dynamo = dynamo;
         this.table = table;
-        this.key = Map.of(StateTables.PK, AttributeValue.fromS("scaler#" + stream), StateTables.SK, AttributeValue.fromS("history"));
+        this.key = Map.of(StateTables.PK, AttributeValue.fromS(CoordinationKeys.scalerPk(stream)),
+                StateTables.SK, AttributeValue.fromS(CoordinationKeys.SCALER_HISTORY_SK));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.sluice.orchestrator.scaling;
 
-import io.sluice.functions.io.kinesis.ShardLoadReport;
+import io.sluice.state.coordination.ShardLoadReport;
 import java.math.BigInteger;
 import java.util.Objects;
 

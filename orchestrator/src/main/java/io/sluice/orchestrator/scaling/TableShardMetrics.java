@@ -1,6 +1,6 @@
 package io.sluice.orchestrator.scaling;
 
-import io.sluice.functions.io.kinesis.ShardLoadTable;
+import io.sluice.state.coordination.ShardLoadTable;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;

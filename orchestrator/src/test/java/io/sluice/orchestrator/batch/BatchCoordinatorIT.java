@@ -1,9 +1,10 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import io.sluice.functions.examples.GmvPipelines;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.examples.OrdersGenerator;
-import io.sluice.functions.io.ResultCsv;
+import io.sluice.functions.runtime.ResultCsv;
 import io.sluice.functions.local.LocalInput;
 import io.sluice.functions.local.LocalRunner;
 import io.sluice.functions.runtime.CollectingOutputs;

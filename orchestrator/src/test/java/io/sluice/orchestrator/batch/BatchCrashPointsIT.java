@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.LocalAwsExtension;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.examples.OrdersGenerator;
 import io.sluice.functions.runtime.LateRecord;

@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.LocalAwsExtension;
 import io.sluice.state.dynamodb.StateTables;
@@ -38,7 +39,7 @@ class DynamoDbJobStoreIT {
                 assertThat(jobs.createJob(planning, "owner")).as("the id is bound once").isFalse();
                 assertThat(jobs.openJobs()).containsExactly("j");
                 BatchTask grouped = new BatchTask("j-00002", "b", "s1", null, "e1", 0, Long.MAX_VALUE, List.of(
-                        new ObjectRef("b", "s2", null, -1, "e2"), new ObjectRef("c", "s 3", "v3", -1, null)));
+                        new BatchTask.Part("b", "s2", null, "e2"), new BatchTask.Part("c", "s 3", "v3", null)));
                 jobs.putPlan("j", List.of(TaskRecord.planned(whole), TaskRecord.planned(range),
                         TaskRecord.planned(grouped)), "owner");
                 jobs.putTasks("j", List.of(failed, done.withApplied(0)), "owner");

@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.LocalAwsExtension;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class GroupedTasksIT {
             assertThat(report.completed()).isTrue();
             assertThat(report.tasks()).singleElement().satisfies(t -> {
                 assertThat(t.attempts()).isEqualTo(2);
-                assertThat(t.task().more()).extracting(ObjectRef::key).containsExactly("in/b.jsonl", "in/c.jsonl");
+                assertThat(t.task().more()).extracting(BatchTask.Part::key).containsExactly("in/b.jsonl", "in/c.jsonl");
             });
             assertThat(report.linesIn()).isEqualTo(60_500);
             assertThat(countedOrders(d, report.jobPipeline())).isEqualTo(60_500);

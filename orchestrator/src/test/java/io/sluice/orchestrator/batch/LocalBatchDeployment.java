@@ -1,7 +1,7 @@
 package io.sluice.orchestrator.batch;
 
-import io.sluice.functions.lambda.HandlerConfig;
-import io.sluice.functions.lambda.LambdaWiring;
+import io.sluice.functions.wiring.HandlerConfig;
+import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.localstack.LocalAws;
 import io.sluice.state.StateStore;

@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.batch;
 
+import io.sluice.state.coordination.BatchTask;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,9 +74,9 @@ class TaskPlannerPropertyTest {
 
         // s0 s1 s2 | big x3 | s3 s4 | missing | s5 s6: at most 3 objects and 100 bytes (3 x 30) per task
         assertThat(tasks).extracting(BatchTask::key).containsExactly("s0", "big", "big", "big", "s3", "missing", "s5");
-        assertThat(tasks).extracting(t -> t.more().stream().map(ObjectRef::key).toList()).containsExactly(
+        assertThat(tasks).extracting(t -> t.more().stream().map(BatchTask.Part::key).toList()).containsExactly(
                 List.of("s1", "s2"), List.of(), List.of(), List.of(), List.of("s4"), List.of(), List.of("s6"));
-        assertThat(tasks.get(0).more()).extracting(ObjectRef::etag).containsExactly("e1", "e2");
+        assertThat(tasks.get(0).more()).extracting(BatchTask.Part::etag).containsExactly("e1", "e2");
         assertThat(tasks).extracting(BatchTask::taskId).containsExactly("j-00000", "j-00001", "j-00002", "j-00003",
                 "j-00004", "j-00005", "j-00006");
         assertThat(TaskPlanner.of(50).withObjectsPerTask(3).plan("j", objects.subList(0, 3), o -> false))

@@ -1,10 +1,11 @@
 package io.sluice.orchestrator.lambda;
 
+import io.sluice.orchestrator.scaling.ScalerSettings;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.functions.lambda.HandlerConfig;
+import io.sluice.functions.wiring.HandlerConfig;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;
 import io.sluice.infra.template.TemplateResource;

@@ -2,7 +2,7 @@ package io.sluice.orchestrator.nightly;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.functions.lambda.HandlerConfig;
+import io.sluice.functions.wiring.HandlerConfig;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;
 import org.junit.jupiter.api.Test;

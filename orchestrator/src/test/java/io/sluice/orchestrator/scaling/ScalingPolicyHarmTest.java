@@ -2,7 +2,7 @@ package io.sluice.orchestrator.scaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.orchestrator.lambda.ScalerSettings;
+import io.sluice.orchestrator.scaling.ScalerSettings;
 import io.sluice.orchestrator.scaling.ScalingDecision.Split;
 import io.sluice.orchestrator.scaling.ScalingDecision.UpdateShardCount;
 import java.time.Duration;

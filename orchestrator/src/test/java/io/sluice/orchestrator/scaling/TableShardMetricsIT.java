@@ -1,7 +1,7 @@
 package io.sluice.orchestrator.scaling;
 
-import io.sluice.functions.io.kinesis.ShardLoadReport;
-import io.sluice.functions.io.kinesis.ShardLoadTable;
+import io.sluice.state.coordination.ShardLoadReport;
+import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.LocalAwsExtension;
 import io.sluice.state.dynamodb.StateTables;

@@ -2,7 +2,7 @@ package io.sluice.orchestrator.scaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.functions.io.kinesis.ShardLoadTable.MinuteLoad;
+import io.sluice.state.coordination.ShardLoadTable.MinuteLoad;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;

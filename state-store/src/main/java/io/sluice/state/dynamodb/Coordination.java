@@ -47,7 +47,7 @@ final class Coordination {
 
     static final String PENDING = "PENDING";
     static final String CLAIMED = "CLAIMED";
-    private static final String FIRED_SK = "-";
+    private static final String FIRED_SK = io.sluice.state.coordination.CoordinationKeys.FIRED_WATERMARK_SK;
     /** The published watermark shares the fired watermark's partition. */
     private static final String PUBLISHED_SK = "published";
     private static final int MAX_SPLIT_ATTEMPTS = 8;

@@ -2,8 +2,12 @@ package io.sluice.state.dynamodb;
 
 import io.sluice.state.PartialKey;
 import io.sluice.state.Slot;
+import io.sluice.state.coordination.CoordinationKeys;
 
-/** Key formats of both tables (see {@link StateTables}); the only place that builds or parses them. */
+/**
+ * Key formats of the state store's items in both tables (see {@link StateTables}); the coordination table's
+ * partition keys come from {@link CoordinationKeys}, which owns that table's whole key space.
+ */
 final class Keys {
 
     /** Digits of {@link Long#toUnsignedString} of the largest unsigned long. */
@@ -39,7 +43,7 @@ final class Keys {
     }
 
     static String partialPk(String pipeline, Slot slot, int windowBucket) {
-        return pipeline + '#' + slot.id() + '#' + windowBucket;
+        return CoordinationKeys.requireName("pipeline", pipeline) + '#' + slot.id() + '#' + windowBucket;
     }
 
     static String partialPk(PartialKey key, int windowBuckets) {
@@ -57,7 +61,7 @@ final class Keys {
     }
 
     static String slotsPk(String pipeline) {
-        return pipeline + "#slots";
+        return CoordinationKeys.slotsPk(pipeline);
     }
 
     /** Sort key of a slot: end first, so a range query on it lists slots by end, then start. */
@@ -76,14 +80,14 @@ final class Keys {
 
     /** Tombstones of fired slots, same sort keys as {@link #slotsPk}. */
     static String firedSlotsPk(String pipeline) {
-        return pipeline + "#fired-slots";
+        return CoordinationKeys.firedSlotsPk(pipeline);
     }
 
     static String splitsPk(String pipeline) {
-        return pipeline + "#splits";
+        return CoordinationKeys.splitsPk(pipeline);
     }
 
     static String firedPk(String pipeline) {
-        return pipeline + "#fired";
+        return CoordinationKeys.firedPk(pipeline);
     }
 }

@@ -38,6 +38,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  * </ul>
  *
  * <h2>Coordination table</h2>
+ * Shared with the job store, the shard scaler and the operator's shard load; its whole key space, and why no two
+ * writers' partitions can meet, is documented in {@link io.sluice.state.coordination.CoordinationKeys}. The state
+ * store's items:
  * <ul>
  *   <li>slot index (unfired slots only) and firing claims: {@code pk} = {@code pipeline#slots}, {@code sk} =
  *       sortable(end)#sortable(start) ({@link Keys#sortable(long)}), {@code st} = PENDING | CLAIMED, {@code o}

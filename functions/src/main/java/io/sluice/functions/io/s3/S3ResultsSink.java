@@ -1,6 +1,6 @@
 package io.sluice.functions.io.s3;
 
-import io.sluice.functions.io.ResultCsv;
+import io.sluice.functions.runtime.ResultCsv;
 import io.sluice.functions.io.ResultsSink;
 import io.sluice.functions.runtime.ResultRow;
 import software.amazon.awssdk.core.sync.RequestBody;

@@ -1,0 +1,287 @@
+package io.sluice.functions.driver;
+
+import io.sluice.functions.wiring.LambdaWiring;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import io.sluice.functions.io.RecordSink;
+import io.sluice.functions.driver.SinkOutputs;
+import io.sluice.functions.io.kinesis.KinesisRecordBatch;
+import io.sluice.state.coordination.ShardLoadReport;
+import io.sluice.state.coordination.ShardLoadTable;
+import io.sluice.state.coordination.ShardRegistry;
+import io.sluice.functions.metrics.EmfMetrics;
+import io.sluice.functions.driver.PipelineRun;
+import io.sluice.functions.runtime.CompiledPipeline;
+import io.sluice.functions.runtime.RejectedRecord;
+import io.sluice.functions.runtime.RunMetrics;
+import io.sluice.functions.runtime.SplitProcessor;
+import io.sluice.state.Fence;
+import io.sluice.state.SplitState;
+import io.sluice.state.SplitStatus;
+import io.sluice.state.StateStore;
+
+import java.lang.System.Logger.Level;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The stream side of a Lambda instance: adapts Kinesis events to a {@link PipelineRun} (one split per shard, its
+ * processor kept between invocations so its cached partials save reads), then fires what the global watermark
+ * passed.
+ *
+ * <p>Failure rules (ReportBatchItemFailures): a record that cannot be decoded goes to the dead-letter sink and does
+ * not fail the batch; a failure of the state store or a sink reports the first record the split has not applied,
+ * so the event source mapping retries from there and the fences skip what was applied. A failed firing reports the
+ * last record: its retry is skipped as a replay and fires again.
+ *
+ * <pre>{@code
+ * KinesisOperator operator = LambdaWiring.fromEnvironment().kinesisOperator(Clock.systemUTC(), System.out);
+ * StreamsEventResponse response = operator.handle(event);   // batchItemFailures empty when all applied
+ * }</pre>
+ */
+public final class KinesisOperator {
+
+    private static final System.Logger LOG = System.getLogger(KinesisOperator.class.getName());
+    /** Partition keys per load line: enough for the autoscaler to weigh a split point. */
+    private static final int HOT_KEYS = 5;
+
+    private final CompiledPipeline pipeline;
+    private final StateStore store;
+    private final SinkOutputs outputs;
+    private final RecordSink<RejectedRecord> deadLetters;
+    private final Clock clock;
+    private final EmfMetrics emf;
+    private final ShardRegistry shards;
+    private final ShardLoadTable loads;
+    private final RunMetrics metrics = new RunMetrics();
+    private final PipelineRun run;
+    /** Shards this instance has registered (and whose parents it finished); a retry of a failed first batch redoes it. */
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param shards registers the stream's shards and finishes drained parents; null when the coordination table is
+     *               kept up to date by someone else (tests, the orchestrator)
+     * @param loads where each batch's shard load goes for the shard scaler; null when nothing scales the stream
+     */
+    public KinesisOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs,
+                           RecordSink<RejectedRecord> deadLetters, Clock clock, EmfMetrics emf, ShardRegistry shards,
+                           ShardLoadTable loads) {
+        this.pipeline = pipeline;
+        this.store = store;
+        this.outputs = outputs;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+        this.emf = emf;
+        this.shards = shards;
+        this.loads = loads;
+        this.run = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("operator");
+    }
+
+    /** Applies the event's records shard by shard, fires, emits one metrics line. */
+    public StreamsEventResponse handle(KinesisEvent event) {
+        long started = System.nanoTime();
+        long now = clock.millis();
+        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<KinesisEvent.KinesisEventRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
+        long undecodable = 0;
+        for (Map.Entry<String, List<KinesisEvent.KinesisEventRecord>> shard : byShard(records).entrySet()) {
+            String shardId = shard.getKey();
+            boolean firstBatch = registered.add(shardId);
+            List<RejectedRecord> rejected = new ArrayList<>();
+            KinesisRecordBatch batch = KinesisRecordBatch.of(shard.getValue(), (r, reason) -> rejected.add(
+                    new RejectedRecord(pipeline.name(), shardId, "seq=" + (r.getKinesis() == null ? null
+                            : r.getKinesis().getSequenceNumber()),
+                            reason, Base64.getEncoder().encodeToString(bytes(r)))));
+            reportLoad(shardId, shard.getValue(), now);
+            try {
+                for (RejectedRecord r : rejected) {
+                    deadLetters.write(r);
+                }
+                undecodable += rejected.size();
+                if (firstBatch && shards != null) {
+                    finishParents(shardId, shards.ensureRegistered(shard.getValue().get(0).getEventSourceARN(),
+                            shardId, now));
+                }
+                run.apply(shardId, batch, now);
+            } catch (RuntimeException e) {
+                if (firstBatch) {
+                    // Registration runs again with the retry.
+                    registered.remove(shardId);
+                    run.forget(shardId);
+                }
+                String from = firstNotApplied(run.processor(shardId), shard.getValue());
+                LOG.log(Level.ERROR, "Batch not applied; reporting a batch item failure. pipeline=[{0}] shard=[{1}] "
+                        + "seq=[{2}] cause=[{3}]", pipeline.name(), shardId, from, e.toString());
+                failures.add(new StreamsEventResponse.BatchItemFailure(from));
+                metrics.batchNotApplied();
+            }
+        }
+        long lag = -1;
+        if (!records.isEmpty()) {
+            try {
+                long watermark = fire(now);
+                lag = watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE ? -1 : Math.max(0, now - watermark);
+            } catch (RuntimeException e) {
+                String last = lastSequence(records);
+                LOG.log(Level.ERROR, "Firing failed; reporting the last record so the retry fires again. "
+                        + "pipeline=[{0}] seq=[{1}] cause=[{2}]", pipeline.name(), last, e.toString());
+                if (failures.isEmpty()) {
+                    failures.add(new StreamsEventResponse.BatchItemFailure(last));
+                }
+            }
+        }
+        emf.emit(metrics, undecodable, lag, (System.nanoTime() - started) / 1_000_000, now);
+        return new StreamsEventResponse(failures);
+    }
+
+    /** The instance's cumulative counters. */
+    public RunMetrics metrics() {
+        return metrics;
+    }
+
+    /** One load line per shard and batch for the autoscaler: size, lag behind the tip, hottest partition keys. */
+    private void reportLoad(String shard, List<KinesisEvent.KinesisEventRecord> records, long now) {
+        long bytes = 0;
+        Map<String, Long> keys = new HashMap<>();
+        for (KinesisEvent.KinesisEventRecord r : records) {
+            if (r.getKinesis() == null) {
+                continue;
+            }
+            bytes += r.getKinesis().getData() == null ? 0 : r.getKinesis().getData().remaining();
+            String key = r.getKinesis().getPartitionKey();
+            if (key != null) {
+                keys.merge(key, 1L, Long::sum);
+            }
+        }
+        KinesisEvent.KinesisEventRecord last = records.get(records.size() - 1);
+        var arrival = last.getKinesis() == null ? null : last.getKinesis().getApproximateArrivalTimestamp();
+        long age = arrival == null ? 0 : Math.max(0, now - arrival.getTime());
+        Map<String, Long> hot = new LinkedHashMap<>();
+        keys.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(HOT_KEYS).forEach(e -> hot.put(e.getKey(), e.getValue()));
+        ShardLoadReport report = new ShardLoadReport(Instant.ofEpochMilli(now), shard, records.size(), bytes, age, hot);
+        emf.emitShardLoad(report);
+        String stream = streamName(last.getEventSourceARN());
+        if (loads != null && stream != null) {
+            try {
+                loads.add(stream, report);
+            } catch (RuntimeException e) {
+                // Load is advisory: the scaler treats a shard without reports as unknown and never scales in blind.
+                LOG.log(Level.WARNING, "Shard load not recorded; the batch goes on. pipeline=[{0}] shard=[{1}] "
+                        + "cause=[{2}]", pipeline.name(), shard, e.toString());
+            }
+        }
+    }
+
+    /** The name in {@code arn:aws:kinesis:<region>:<account>:stream/<name>}, or null without an ARN. */
+    static String streamName(String streamArn) {
+        if (streamArn == null) {
+            return null;
+        }
+        int slash = streamArn.indexOf(":stream/");
+        return slash < 0 ? null : streamArn.substring(slash + ":stream/".length());
+    }
+
+    /**
+     * Lambda delivers a child shard only after its parents are fully processed, so they are finished now: their
+     * watermark stops holding the global watermark back, and the child starts at least where the lower of them
+     * ended.
+     */
+    private void finishParents(String child, List<String> parents) {
+        long parentsWatermark = Long.MAX_VALUE;
+        for (String parent : parents) {
+            var state = store.readSplit(pipeline.name(), parent);
+            if (state.isPresent() && state.get().status() != SplitStatus.FINISHED) {
+                // The lower parent's watermark: a merged child's records from either side are judged no later than
+                // that side's were (records of windows that fired are late whatever the child's watermark).
+                parentsWatermark = Math.min(parentsWatermark, state.get().watermarkMillis());
+                run.finish(parent, clock.millis());
+            }
+        }
+        if (parentsWatermark != Long.MAX_VALUE && parentsWatermark != Long.MIN_VALUE) {
+            store.advanceSplit(SplitState.pending(pipeline.name(), child, 0, List.of())
+                    .withWatermarkAtLeast(parentsWatermark));
+        }
+    }
+
+    private long fire(long now) {
+        return run.fire(now);
+    }
+
+    /** The first record after the split's applied fence, or the first record when the fence cannot be read. */
+    private static String firstNotApplied(SplitProcessor processor, List<KinesisEvent.KinesisEventRecord> records) {
+        List<String> sequences = records.stream().map(KinesisOperator::sequenceOf).filter(KinesisOperator::decimal)
+                .toList();
+        if (sequences.isEmpty()) {
+            return null;
+        }
+        Fence applied;
+        try {
+            applied = processor.state().fence();
+        } catch (RuntimeException unavailable) {
+            return sequences.get(0);
+        }
+        if (Fence.NONE.equals(applied)) {
+            return sequences.get(0);
+        }
+        BigInteger fence = new BigInteger(applied.sequenceNumber());
+        for (String seq : sequences) {
+            if (new BigInteger(seq).compareTo(fence) > 0) {
+                return seq;
+            }
+        }
+        return sequences.get(sequences.size() - 1);
+    }
+
+    /** The last record's sequence number that can be reported (a record without one is a dead letter). */
+    private static String lastSequence(List<KinesisEvent.KinesisEventRecord> records) {
+        for (int i = records.size() - 1; i >= 0; i--) {
+            String seq = sequenceOf(records.get(i));
+            if (decimal(seq)) {
+                return seq;
+            }
+        }
+        return null;
+    }
+
+    private static String sequenceOf(KinesisEvent.KinesisEventRecord r) {
+        return r.getKinesis() == null ? null : r.getKinesis().getSequenceNumber();
+    }
+
+    private static boolean decimal(String seq) {
+        return seq != null && !seq.isEmpty() && seq.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    /** Records grouped by shard (the event ID's prefix), in order; an event source mapping sends one shard. */
+    private static Map<String, List<KinesisEvent.KinesisEventRecord>> byShard(
+            List<KinesisEvent.KinesisEventRecord> records) {
+        Map<String, List<KinesisEvent.KinesisEventRecord>> shards = new LinkedHashMap<>();
+        for (KinesisEvent.KinesisEventRecord r : records) {
+            String id = r.getEventID();
+            int colon = id == null ? -1 : id.indexOf(':');
+            String shard = colon > 0 ? id.substring(0, colon) : "shardId-unknown";
+            shards.computeIfAbsent(shard, s -> new ArrayList<>()).add(r);
+        }
+        return shards;
+    }
+
+    private static byte[] bytes(KinesisEvent.KinesisEventRecord r) {
+        if (r.getKinesis() == null || r.getKinesis().getData() == null) {
+            return new byte[0];
+        }
+        var data = r.getKinesis().getData().duplicate();
+        byte[] b = new byte[data.remaining()];
+        data.get(b);
+        return b;
+    }
+}

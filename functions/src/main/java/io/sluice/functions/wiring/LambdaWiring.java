@@ -1,0 +1,209 @@
+package io.sluice.functions.wiring;
+
+import io.sluice.functions.driver.ScheduledFirer;
+import io.sluice.functions.driver.S3BatchOperator;
+import io.sluice.functions.driver.KinesisOperator;
+import io.sluice.functions.api.PipelineDefinition;
+import io.sluice.functions.api.PipelineRegistry;
+import io.sluice.functions.io.RecordSink;
+import io.sluice.functions.runtime.ResultCsv;
+import io.sluice.functions.io.ResultsSink;
+import io.sluice.functions.driver.SinkOutputs;
+import io.sluice.functions.io.dynamodb.DynamoDbResultsSink;
+import io.sluice.functions.io.kinesis.KinesisOutputSink;
+import io.sluice.state.coordination.ShardLoadTable;
+import io.sluice.state.coordination.ShardRegistry;
+import io.sluice.functions.metrics.EmfMetrics;
+import io.sluice.functions.io.s3.S3LateSink;
+import io.sluice.functions.io.s3.S3ResultsSink;
+import io.sluice.functions.io.sqs.SqsDeadLetterSink;
+import io.sluice.functions.driver.PipelineRun;
+import io.sluice.functions.runtime.CompiledPipeline;
+import io.sluice.functions.runtime.RunMetrics;
+import io.sluice.functions.runtime.RejectedRecord;
+import io.sluice.state.StateStore;
+import io.sluice.state.dynamodb.DynamoDbStateStore;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds what a handler needs, once per Lambda instance (cold start, or the SnapStart snapshot): the pipeline from
+ * the registry, the DynamoDB state store, the sinks and the metrics line. Handlers get the clients from
+ * {@link #fromEnvironment()}; tests pass clients of the local engines.
+ *
+ * <pre>{@code
+ * LambdaWiring wiring = LambdaWiring.of(HandlerConfig.from(env), new LambdaWiring.Clients(dynamo, s3, sqs, null));
+ * KinesisOperator operator = wiring.kinesisOperator(Clock.systemUTC(), System.out);
+ * }</pre>
+ */
+public final class LambdaWiring {
+
+    /**
+     * SDK clients of the handlers (url-connection-client: the smallest and fastest to start).
+     *
+     * @param kinesis for shard registration and the output stream; null leaves shard registration to others (the
+     *                orchestrator, tests) and needs no output stream
+     */
+    public record Clients(DynamoDbClient dynamo, S3Client s3, SqsClient sqs, KinesisClient kinesis) {
+    }
+
+    private final HandlerConfig config;
+    private final Clients clients;
+    private final CompiledPipeline pipeline;
+
+    private LambdaWiring(HandlerConfig config, Clients clients) {
+        this.config = config;
+        this.clients = clients;
+        PipelineDefinition<?> definition = PipelineRegistry.builtIn().get(config.pipeline());
+        if (config.idlenessSeconds() > 0) {
+            definition = definition.withWatermarks(
+                    definition.watermarks().withIdleness(Duration.ofSeconds(config.idlenessSeconds())));
+        }
+        this.pipeline = CompiledPipeline.compile(definition);
+    }
+
+    /** Wiring over the given clients. */
+    public static LambdaWiring of(HandlerConfig config, Clients clients) {
+        return new LambdaWiring(config, clients);
+    }
+
+    /** Wiring from the Lambda environment: variables of {@link HandlerConfig}, region and credentials of the SDK. */
+    public static LambdaWiring fromEnvironment() {
+        Map<String, String> env = System.getenv();
+        HandlerConfig config = HandlerConfig.from(env);
+        // A custom endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, read by the SDK itself) is a local engine,
+        // which serves buckets by path only.
+        boolean pathStyle = env.containsKey("AWS_ENDPOINT_URL_S3") || env.containsKey("AWS_ENDPOINT_URL");
+        // Lambda sets AWS_REGION and the credential variables: naming them skips the default chains' probing of
+        // profile files and instance metadata, a large part of client construction at cold start.
+        Region region = env.containsKey("AWS_REGION") ? Region.of(env.get("AWS_REGION")) : null;
+        AwsCredentialsProvider credentials = env.containsKey("AWS_ACCESS_KEY_ID")
+                ? EnvironmentVariableCredentialsProvider.create() : DefaultCredentialsProvider.builder().build();
+        SdkHttpClient http = UrlConnectionHttpClient.create();
+        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).region(region)
+                .credentialsProvider(credentials).build();
+        S3Client s3 = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
+                .forcePathStyle(pathStyle).build();
+        SqsClient sqs = SqsClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
+        // Kinesis: ListShards for shard registration, and the output stream when configured.
+        KinesisClient kinesis = KinesisClient.builder().httpClient(http).region(region).credentialsProvider(credentials)
+                .build();
+        return new LambdaWiring(config, new Clients(dynamo, s3, sqs, kinesis));
+    }
+
+    /** The raw input archive, when {@code SLUICE_ARCHIVE_BUCKET} is set. */
+    public java.util.Optional<io.sluice.functions.archive.RawArchive> rawArchive() {
+        return config.archiveBucket().map(bucket -> new io.sluice.functions.archive.RawArchive(clients.s3(), bucket,
+                clients.dynamo(), config.coordinationTable(), pipeline));
+    }
+
+    public HandlerConfig config() {
+        return config;
+    }
+
+    public CompiledPipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The state store on the configured tables. */
+    public StateStore stateStore(Clock clock) {
+        return DynamoDbStateStore.builder().withClient(clients.dynamo()).withStateTable(config.stateTable())
+                .withCoordinationTable(config.coordinationTable()).withWindowBuckets(config.windowBuckets())
+                .withClock(clock).build();
+    }
+
+    /** Results sinks: the S3 CSV objects always, the results table and the output stream when configured. */
+    public List<ResultsSink> resultsSinks() {
+        PipelineDefinition<?> definition = pipeline.definition();
+        ResultCsv csv = ResultCsv.of(definition);
+        List<String> columns = valueColumns(csv);
+        List<ResultsSink> sinks = new ArrayList<>();
+        sinks.add(new S3ResultsSink(clients.s3(), config.resultsBucket(), "results/", csv));
+        config.resultsTable().ifPresent(t -> sinks.add(new DynamoDbResultsSink(clients.dynamo(), t, columns,
+                Duration.ofDays(config.resultsRetentionDays()))));
+        // Per-window totals for the dashboard's curves (fixed windows only: a session's start is per key).
+        if (!(definition.windows() instanceof io.sluice.functions.window.SessionWindows)) {
+            config.resultsTable().ifPresent(t -> sinks.add(new io.sluice.functions.io.dynamodb.DynamoDbWindowTotalsSink(
+                    clients.dynamo(), t, columns, Duration.ofDays(config.resultsRetentionDays()))));
+        }
+        config.outputStream().ifPresent(s -> sinks.add(new KinesisOutputSink(clients.kinesis(), s, columns)));
+        return sinks;
+    }
+
+    /** Rejected records: SQS, with large payloads in the results bucket. */
+    public RecordSink<RejectedRecord> deadLetters() {
+        return new SqsDeadLetterSink(clients.sqs(), config.deadLetterQueue(), clients.s3(), config.resultsBucket(),
+                "dead-letters/");
+    }
+
+    /** The runtime's outputs bound to the sinks. */
+    public SinkOutputs outputs() {
+        return new SinkOutputs(resultsSinks(), new S3LateSink(clients.s3(), config.resultsBucket(), "late/"),
+                deadLetters());
+    }
+
+    /** The stream operator with its own store, outputs and metrics. */
+    public KinesisOperator kinesisOperator(Clock clock, PrintStream metricsOut) {
+        checkIdleness();
+        StateStore store = stateStore(clock);
+        return new KinesisOperator(pipeline, store, outputs(), deadLetters(), clock,
+                new EmfMetrics("Sluice", pipeline.name(), "operator", metricsOut),
+                clients.kinesis() == null ? null : new ShardRegistry(clients.kinesis(), store, pipeline.name()),
+                new ShardLoadTable(clients.dynamo(), config.coordinationTable(), pipeline.name()));
+    }
+
+    /**
+     * The scheduled firer of the stream pipeline, with its own store, outputs and metrics.
+     *
+     * @throws IllegalStateException if the pipeline's idleness timeout is not longer than the operator's timeout
+     */
+    public ScheduledFirer scheduledFirer(Clock clock, PrintStream metricsOut) {
+        checkIdleness();
+        return new ScheduledFirer(PipelineRun.stream(pipeline, stateStore(clock), outputs(), new RunMetrics())
+                .withOwnerPrefix("scheduled"), clock, new EmfMetrics("Sluice", pipeline.name(), "firer", metricsOut));
+    }
+
+    /**
+     * An invocation that outlives the idleness timeout could still be writing when a firer takes its split for idle
+     * (its activity is recorded when it starts): the timeout must be longer than the operator's function timeout.
+     */
+    private void checkIdleness() {
+        var idleness = pipeline.watermarks().idleness();
+        if (idleness.isPresent() && config.operatorTimeoutSeconds() > 0
+                && idleness.get().toSeconds() <= config.operatorTimeoutSeconds()) {
+            throw new IllegalStateException("pipeline [" + pipeline.name() + "] has an idleness timeout of "
+                    + idleness.get().toSeconds() + " s, not longer than the operator's timeout of "
+                    + config.operatorTimeoutSeconds() + " s (" + HandlerConfig.OPERATOR_TIMEOUT_SECONDS + "): a split "
+                    + "could be taken for idle while its invocation still writes");
+        }
+    }
+
+    /** The batch operator with its own store, outputs and metrics. */
+    public S3BatchOperator s3BatchOperator(Clock clock, PrintStream metricsOut) {
+        return new S3BatchOperator(pipeline, stateStore(clock), outputs(), clients.s3(), clock,
+                new EmfMetrics("Sluice", pipeline.name(), "batch", metricsOut));
+    }
+
+    /** Value column names: the CSV header after the window and key columns. */
+    private List<String> valueColumns(ResultCsv csv) {
+        List<String> header = List.of(csv.header().split(","));
+        int skip = 1 + (pipeline.definition().keyName().isPresent() ? 1 : 0)
+                + (header.contains("window_end_ms") ? 1 : 0);
+        return header.subList(skip, header.size());
+    }
+}
