@@ -49,13 +49,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"--max-dead-letters", "--max-rejects"}, description = "Stop reading (exit code 3) as soon as "
             + "more than this many records go to the dead letters; the dead-letters file then holds the first N in "
-            + "input order and no results are written. Default: no limit on the count (--max-dead-letter-bytes still "
+            + "input order and no results are written. Default: no limit on the count (--max-side-output-bytes still "
             + "applies). (--max-rejects: the former name)")
     Long maxRejects;
 
-    @Option(names = "--max-dead-letter-bytes", defaultValue = "1073741824", description = "Stop the same way (exit "
-            + "code 3) once the dead letters take more than this many bytes, so a small gzip of garbage cannot fill "
-            + "the disk. Default: ${DEFAULT-VALUE} (1 GiB).")
+    @Option(names = "--max-side-output-bytes", defaultValue = "1073741824", description = "Stop the same way (exit "
+            + "code 3) once dead letters and late records together take more than this many bytes, so a small gzip "
+            + "cannot fill the disk. Default: ${DEFAULT-VALUE} (1 GiB).")
     long maxRejectBytes;
 
     @Option(names = "--mode", defaultValue = "batch", description = "batch or stream. Default: ${DEFAULT-VALUE}.")
@@ -98,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
             throw new SluiceCommand.UsageException("--max-dead-letters must be 0 or more but was " + maxRejects);
         }
         if (maxRejectBytes < 0) {
-            throw new SluiceCommand.UsageException("--max-dead-letter-bytes must be 0 or more but was " + maxRejectBytes);
+            throw new SluiceCommand.UsageException("--max-side-output-bytes must be 0 or more but was " + maxRejectBytes);
         }
         if (mode == Mode.batch && shards != null) {
             System.err.println("warning: --shards applies to --mode stream; batch mode splits the input into --tasks");

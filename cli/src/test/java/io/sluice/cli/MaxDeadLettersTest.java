@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,7 +21,7 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code --max-dead-letters N} (and {@code --max-dead-letter-bytes B}) stop a run over bad input early (issue 14, reject
+ * {@code --max-dead-letters N} (and {@code --max-side-output-bytes B}) stop a run over bad input early (issue 14, reject
  * amplification): the run reads a bounded part of the input, exits 3 with a message saying how much it read, and the
  * dead-letters file holds exactly the first N in input line order: the first N lines of what an unlimited run
  * writes, whatever the thread timing. {@code --max-rejects} is the option's former name.
@@ -127,10 +128,10 @@ class MaxDeadLettersTest {
             String mode, String splitOption, String splits) throws IOException {
         Path input = garbage();
 
-        Run run = run(mode, input, "b", splitOption, splits, "--batch-size", "1000", "--max-dead-letter-bytes", "20000");
+        Run run = run(mode, input, "b", splitOption, splits, "--batch-size", "1000", "--max-side-output-bytes", "20000");
 
         assertThat(run.code()).as(run.err()).isEqualTo(3);
-        assertThat(run.err()).contains("error: stopped: dead letters passed 20000 bytes (--max-dead-letter-bytes 20000) "
+        assertThat(run.err()).contains("error: stopped: dead letters and late records passed 20000 bytes (--max-side-output-bytes 20000) "
                 + "after reading ");
         assertThat(recordsRead(run)).isLessThanOrEqualTo(100_000);
         Path rejects = dir.resolve("b.dead-letters.jsonl");
@@ -139,6 +140,28 @@ class MaxDeadLettersTest {
         assertThat(lines.stream().map(MaxDeadLettersTest::lineOf).toList())
                 .isEqualTo(LongStream.rangeClosed(1, lines.size()).boxed().toList());
         assertThat(run.err()).contains("the first " + lines.size() + " are in " + rejects);
+    }
+
+    @Test
+    void lateRecordsCountAgainstTheSideOutputBytes_soARepeatedLateOrderStopsEarlyToo() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 2_000; i++) {
+            text.append("{\"orderId\":\"o-").append(i).append("\",\"userId\":\"u\",\"category\":\"c\",\"amount\":1,\"ts\":")
+                    .append(i * 500L).append("}\n");
+        }
+        String late = "{\"orderId\":\"old\",\"userId\":\"u\",\"category\":\"c\",\"amount\":1,\"ts\":0}\n";
+        Path input = Files.writeString(dir.resolve("late.jsonl"), text + late.repeat(300_000));
+
+        Run run = run("stream", input, "late", "--shards", "2", "--batch-size", "1000",
+                "--max-side-output-bytes", "20000");
+
+        assertThat(run.code()).as(run.err()).isEqualTo(3);
+        assertThat(run.err()).contains("error: stopped: dead letters and late records passed 20000 bytes "
+                + "(--max-side-output-bytes 20000) after reading ", "the first 0 are in");
+        assertThat(recordsRead(run)).isLessThanOrEqualTo(100_000);
+        assertThat(Files.size(dir.resolve("late.late.jsonl"))).isBetween(5_000L, 20_000L);
+        assertThat(lines("late.dead-letters.jsonl")).isEmpty();
+        assertThat(dir.resolve("late.csv")).doesNotExist();
     }
 
     @ParameterizedTest(name = "{0} mode")

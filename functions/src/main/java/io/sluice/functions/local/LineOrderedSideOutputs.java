@@ -29,10 +29,10 @@ import java.util.PriorityQueue;
  * shard's lines are numbered in the whole input; a batch task counts from its own first line, so draining adds each
  * task's offset (the lines of the tasks before it).
  *
- * <p>Rejects count against a {@link RejectBudget}: a split spools only its first rejects up to just past the limits,
- * and the drain stops at the first reject that would pass a limit (the {@code (limit + 1)}th, or the one that would
- * take the rejects past {@code byteLimit} spooled bytes), so downstream gets exactly the first rejects within the
- * limits (and the late records before the next). Batch drains by task, then line: the same order as by
+ * <p>Side records count against a {@link RejectBudget}: a split spools only its first ones up to just past the
+ * limits, and the drain stops at the first record that would pass a limit (the {@code (limit + 1)}th reject, or the
+ * record, reject or late, that would take them past {@code byteLimit} spooled bytes), so downstream gets exactly the
+ * first records within the limits. Batch drains by task, then line: the same order as by
  * whole-input line, and it stays right when a task stopped early and the offsets after it are short.
  *
  * <pre>{@code
@@ -124,7 +124,11 @@ final class LineOrderedSideOutputs {
                     record.put("position", LINE + head.line());
                 }
                 if (head.entry().get("kind").asText().equals("late")) {
+                    if (!budget.fits(passed, passedBytes, head.size())) {
+                        return new Drained(passed, true, true);
+                    }
                     downstream.late(JSON.treeToValue(record, LateRecord.class));
+                    passedBytes += head.size();
                 } else if (!budget.fits(passed + 1, passedBytes, head.size())) {
                     return new Drained(passed, true, passed + 1 <= budget.limit());
                 } else {
@@ -190,7 +194,9 @@ final class LineOrderedSideOutputs {
 
         @Override
         public void late(LateRecord record) {
-            write("late", record);
+            if (budget.admitLate(split)) {
+                budget.spooled(split, write("late", record));
+            }
         }
 
         @Override

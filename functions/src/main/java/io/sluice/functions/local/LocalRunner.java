@@ -42,10 +42,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * <p>{@link #withMaxRejects(long, long)} stops a run over bad input early: a batch task stops reading at its next
- * batch once it and the tasks before it passed a limit (count or bytes of rejects), the stream reader once all shards
- * did (at most a batch per shard later). The outputs then get exactly the first rejects within the limits in input
- * line order, the late records before the next reject, and no results; {@link RejectLimitExceededException} says how
- * many records were read. See {@link RejectBudget} for why those first rejects never depend on thread timing.
+ * batch once it and the tasks before it passed a limit (count of rejects, or bytes of rejected and late records), the
+ * stream reader once all shards did (at most a batch per shard later). The outputs then get exactly the first rejected
+ * and late records within the limits, in input line order, and no results; {@link RejectLimitExceededException} says
+ * how many records were read. See {@link RejectBudget} for why those first records never depend on thread timing.
  */
 public final class LocalRunner {
 
@@ -101,8 +101,8 @@ public final class LocalRunner {
 
     /**
      * Stops the run, with {@link RejectLimitExceededException}, once more than {@code limit} records are rejected or
-     * their spooled JSON lines take more than {@code bytes} (default: no limits; then every reject is spooled and
-     * passed on). The outputs then get exactly the first rejects within both limits.
+     * the spooled JSON lines of rejected and late records take more than {@code bytes} (default: no limits; then every
+     * one is spooled and passed on). The outputs then get exactly the first side records within both limits.
      */
     public LocalRunner withMaxRejects(long limit, long bytes) {
         if (limit < 0 || bytes < 0) {

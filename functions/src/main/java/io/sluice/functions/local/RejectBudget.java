@@ -3,13 +3,13 @@ package io.sluice.functions.local;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The reject budget shared by every split of one local run: at most {@code limit} rejects and {@code byteLimit} bytes
- * of them (as spooled: one ASCII JSON line each, never shorter than the line the rejects file gets), so a run over
- * bad input stops early instead of spooling every reject. "The first rejects" follow the side outputs' drain order:
- * input line order (batch: task, then the task's line; stream: the line, whichever shard had it). Each split spools
- * its rejects until it holds {@code limit + 1} of them or more than {@code byteLimit} bytes (any later one of that
- * split comes after them in drain order), so the spools hold at most {@code splits} times that, wherever the bad
- * lines are.
+ * The side-output budget shared by every split of one local run: at most {@code limit} rejects, and at most
+ * {@code byteLimit} bytes of rejects and late records together (as spooled: one ASCII JSON line each, never shorter
+ * than the line the output file gets), so a run over bad input stops early instead of spooling every reject. "The
+ * first" follow the side outputs' drain order: input line order (batch: task, then the task's line; stream: the
+ * line, whichever shard had it). Each split spools until it holds {@code limit + 1} rejects or more than
+ * {@code byteLimit} bytes (any later record of that split comes after them in drain order), so the spools hold at
+ * most {@code splits} times that, wherever the bad lines are.
  *
  * <p>When to stop reading, so the first rejects past a limit are spooled whatever the timing:
  * <ul>
@@ -52,12 +52,17 @@ final class RejectBudget {
         return before <= limit && bytes.get(split) <= byteLimit;
     }
 
-    /** Adds the size of a spooled reject of {@code split}. */
+    /** Whether a late record of {@code split} is to be spooled, then {@link #spooled} adds its size. */
+    boolean admitLate(int split) {
+        return bytes.get(split) <= byteLimit;
+    }
+
+    /** Adds the size of a spooled record of {@code split}. */
     void spooled(int split, long size) {
         bytes.addAndGet(split, size);
     }
 
-    /** Whether {@code rejects} more passed on, {@code size} bytes after {@code passedBytes}, stay within the limits. */
+    /** Whether {@code rejects} passed on, and {@code size} bytes after {@code passedBytes}, stay within the limits. */
     boolean fits(long rejects, long passedBytes, long size) {
         return rejects <= limit && passedBytes + size <= byteLimit;
     }

@@ -15,7 +15,7 @@ public final class RejectLimitExceededException extends RuntimeException {
 
     RejectLimitExceededException(long maxRejects, long maxRejectBytes, boolean byBytes, long rejectsPassedOn,
                                  long recordsRead) {
-        super((byBytes ? "rejected records passed " + maxRejectBytes + " bytes" : "more than " + maxRejects
+        super((byBytes ? "rejected and late records passed " + maxRejectBytes + " bytes" : "more than " + maxRejects
                 + " records rejected") + "; stopped after reading " + recordsRead + " records");
         this.maxRejects = maxRejects;
         this.maxRejectBytes = maxRejectBytes;
@@ -29,12 +29,12 @@ public final class RejectLimitExceededException extends RuntimeException {
         return maxRejects;
     }
 
-    /** The limit on the rejects' bytes. */
+    /** The limit on the bytes of rejected and late records. */
     public long maxRejectBytes() {
         return maxRejectBytes;
     }
 
-    /** Whether the byte limit, not the count, stopped the run. */
+    /** Whether the byte limit, not the count of rejects, stopped the run. */
     public boolean byBytes() {
         return byBytes;
     }
