@@ -41,7 +41,8 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--scenarios", defaultValue = "all", description = "Fault classes histories may draw, "
             + "comma-separated: instances, crash, throttle, bisect, duplicate, overlap, fire, reshard-split, "
-            + "reshard-merge, empty-shard, idle, late, malformed, far-future, overflow, min-ts. Default: ${DEFAULT-VALUE}.")
+            + "reshard-merge, empty-shard, idle, late, malformed, far-future, overflow, min-ts, give-up. "
+            + "Default: ${DEFAULT-VALUE}.")
     String scenarios;
 
     @Option(names = "--shrink-budget", defaultValue = "300", description = "Re-runs spent shrinking each failing "

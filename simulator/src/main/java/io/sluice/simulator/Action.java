@@ -10,9 +10,9 @@ public sealed interface Action {
     /** Compact form for printed histories. */
     String compact();
 
-    /** A fault injected into the first attempt of a delivery. */
+    /** A fault injected into the first attempt of a delivery (GIVE_UP: into every attempt). */
     enum FaultType {
-        NONE, CRASH, THROTTLE, OVERLAP, FIRE_DURING
+        NONE, CRASH, THROTTLE, OVERLAP, FIRE_DURING, GIVE_UP
     }
 
     /**

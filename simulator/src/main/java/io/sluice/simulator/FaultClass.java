@@ -40,7 +40,14 @@ public enum FaultClass {
     /** Amounts whose exact sum overflows a long. */
     OVERFLOW,
     /** {@code ts = Long.MIN_VALUE}. */
-    MIN_TS;
+    MIN_TS,
+    /**
+     * The state store fails (after the attempt is recorded) through every retry of a batch: the event source mapping
+     * gives up on it and moves on; the operator reads it back before the shard's next batch, or before a child
+     * finishes the shard. Drawn only for a batch that some later batch or child follows (the documented limit).
+     * Last, and drawn from its own random stream, so the histories of earlier seeds stay what they were.
+     */
+    GIVE_UP;
 
     /** The command-line name: {@code reshard-split}. */
     public String cliName() {

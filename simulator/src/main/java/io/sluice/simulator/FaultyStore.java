@@ -20,7 +20,7 @@ final class FaultyStore {
             "registerSlot", "claimFiring",
             "completeFiring", "releaseFiring", "advanceFiredWatermark");
 
-    enum Mode { NONE, CRASH, THROTTLE, HOOK }
+    enum Mode { NONE, CRASH, THROTTLE, HOOK, THROTTLE_AFTER_ATTEMPT }
 
     private final StateStore delegate;
     private final StateStore proxy;
@@ -29,6 +29,7 @@ final class FaultyStore {
     private boolean dead;
     private Runnable hook;
     private boolean struck;
+    private boolean attemptRecorded;
     /** Planted bug: the n-th partial write overall is acknowledged but not stored (-1: none). */
     private int dropPartialWrite = -1;
     private int partialWrites;
@@ -70,6 +71,7 @@ final class FaultyStore {
         hook = newHook;
         dead = false;
         struck = false;
+        attemptRecorded = false;
     }
 
     /** Ends the attempt: the fault, struck or not, is gone; a dead instance's store is usable again by others. */
@@ -85,6 +87,16 @@ final class FaultyStore {
     }
 
     private void beforeWrite(String name) {
+        if (mode == Mode.THROTTLE_AFTER_ATTEMPT) {
+            // The table fails once the attempt is recorded: partial and progress writes, on every attempt armed.
+            attemptRecorded |= name.equals("startAttempt");
+            if (attemptRecorded && (name.equals("writePartial") || name.equals("advanceSplit")
+                    || name.equals("registerSlot"))) {
+                struck = true;
+                throw new StateStoreException("injected throttle on " + name + " through every retry");
+            }
+            return;
+        }
         if (mode == Mode.NONE || writesLeft-- != 0) {
             return;
         }

@@ -42,9 +42,13 @@ public final class HistoryGenerator {
         });
         Set<FaultClass> drawn = EnumSet.noneOf(FaultClass.class);
         for (FaultClass c : FaultClass.values()) {
-            if (enabled.contains(c) && r.nextInt(100) < 35) {
+            if (c != FaultClass.GIVE_UP && enabled.contains(c) && r.nextInt(100) < 35) {
                 drawn.add(c);
             }
+        }
+        // Its own stream: a history that does not draw it is the one its seed gave before it existed.
+        if (enabled.contains(FaultClass.GIVE_UP) && new SplittableRandom(seed ^ 0x6A09E667F3BCC908L).nextInt(100) < 35) {
+            drawn.add(FaultClass.GIVE_UP);
         }
         Map<Integer, SimRecord> records = records(r, drawn);
         List<ShardSpec> shards = new Topology(r, drawn, records.size()).build();
@@ -229,6 +233,9 @@ public final class HistoryGenerator {
         if (drawn.contains(FaultClass.FIRE)) {
             faults.add(FaultType.FIRE_DURING);
         }
+        if (drawn.contains(FaultClass.GIVE_UP)) {
+            faults.add(FaultType.GIVE_UP);
+        }
         int[] cursor = new int[shards.size()];
         int reshards = 0;
         for (ShardSpec s : shards) {
@@ -279,6 +286,9 @@ public final class HistoryGenerator {
             FaultType fault = FaultType.NONE;
             if (!faults.isEmpty() && r.nextInt(100) < 25) {
                 fault = faults.get(r.nextInt(faults.size()));
+                if (fault == FaultType.GIVE_UP && !followed(shards, s, cursor[s] + step)) {
+                    fault = FaultType.NONE;   // nothing would ever read it back: the documented limit, not drawn
+                }
             }
             actions.add(new Action.Deliver(s, r.nextInt(slots), shards.get(s).records().get(cursor[s] + step - 1),
                     fault, r.nextInt(8 + Math.min(step, 40)), r.nextInt(slots),
@@ -287,6 +297,18 @@ public final class HistoryGenerator {
             delivered += step;
         }
         return actions;
+    }
+
+    /**
+     * Whether records after {@code next} of shard {@code s}, or a child of it that gets records, follow a batch ending
+     * before it: only they read an abandoned range back (a child that never gets a record never finishes its parent).
+     */
+    private static boolean followed(List<ShardSpec> shards, int s, int next) {
+        if (next < shards.get(s).records().size()) {
+            return true;
+        }
+        String id = shards.get(s).id();
+        return shards.stream().anyMatch(c -> c.parents().contains(id) && !c.records().isEmpty());
     }
 
     private static int firstRecordOf(List<ShardSpec> shards, int event) {

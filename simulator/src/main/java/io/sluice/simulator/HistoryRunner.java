@@ -1,8 +1,11 @@
 package io.sluice.simulator;
 
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+
 import io.sluice.simulator.Action.FaultType;
 import io.sluice.state.memory.InMemoryStateStore;
 
+import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -67,7 +70,8 @@ final class HistoryRunner {
         if (planted == PlantedBug.DROP_PARTIAL_WRITE) {
             faulty.plantDroppedPartialWrite(3);
         }
-        runtime = new SimulatedRuntime(history.variant(), faulty.store(), () -> now, this::listing, new Listener());
+        runtime = new SimulatedRuntime(history.variant(), faulty.store(), () -> now, this::listing, new Listener(),
+                this::readRange);
         SimPipelines.resetBudget();
         try {
             for (Action action : history.actions()) {
@@ -140,7 +144,8 @@ final class HistoryRunner {
         String cause = null;
         while (!ranges.isEmpty()) {
             int[] range = ranges.pop();
-            FaultType type = first && fault != null ? fault.fault() : FaultType.NONE;
+            FaultType type = fault == null ? FaultType.NONE
+                    : first || fault.fault() == FaultType.GIVE_UP ? fault.fault() : FaultType.NONE;
             first = false;
             Optional<Integer> failedAt;
             boolean crashed = false;
@@ -158,6 +163,14 @@ final class HistoryRunner {
                         trace("  crash at write " + fault.at() + ": instance i" + slot + " replaced");
                         replace(slot);
                         failedAt = Optional.of(range[0]);
+                    }
+                }
+                case GIVE_UP -> {
+                    faulty.arm(FaultyStore.Mode.THROTTLE_AFTER_ATTEMPT, 0, null);
+                    try {
+                        failedAt = attempt(s, range[0], range[1], instance(slot));
+                    } finally {
+                        faulty.disarm();
                     }
                 }
                 case OVERLAP, FIRE_DURING -> {
@@ -203,6 +216,11 @@ final class HistoryRunner {
             failures++;
             int restart = Math.max(range[0], Math.min(range[1] - 1, failedAt.get()));
             trace("  failed; first not applied #" + restart + " (" + cause + ")");
+            if (failures > MAX_RETRIES && fault != null && fault.fault() == FaultType.GIVE_UP) {
+                // Every attempt was recorded before it failed: the operator reads the range back later.
+                trace("  gave up after " + MAX_RETRIES + " retries: to the on-failure destination; read back later");
+                return;
+            }
             if (failures > MAX_RETRIES) {
                 ranges.push(new int[] {restart, range[1]});
                 ShardSpec shard = history.shards().get(s);
@@ -268,6 +286,23 @@ final class HistoryRunner {
             trace("  final firing failed: " + e);
         }
         outcome.pending = runtime.pendingSlots();
+    }
+
+    /** The stream's side of the operator's read-back: the shard's records in {@code (after, through]}, whole. */
+    private List<KinesisEvent.KinesisEventRecord> readRange(String streamArn, String shardId, String after,
+                                                            String through) {
+        ShardSpec shard = history.shards().stream().filter(x -> x.id().equals(shardId)).findFirst().orElseThrow();
+        BigInteger lo = after == null ? BigInteger.ONE.negate() : new BigInteger(after);
+        BigInteger hi = new BigInteger(through);
+        List<KinesisEvent.KinesisEventRecord> out = new ArrayList<>();
+        for (int id : shard.records()) {
+            BigInteger seq = new BigInteger(seqOf(id));
+            if (seq.compareTo(lo) > 0 && seq.compareTo(hi) <= 0) {
+                out.add(SimulatedRuntime.eventRecord(streamArn, shardId, seqOf(id), history.records().get(id).line()));
+            }
+        }
+        trace("  read back " + shardId + " (" + after + ", " + through + "]: " + out.size() + " records");
+        return out;
     }
 
     private boolean deliverable(int s) {

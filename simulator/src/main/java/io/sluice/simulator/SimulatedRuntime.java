@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.functions.api.CountAndSum;
 import io.sluice.functions.driver.PipelineRun;
+import io.sluice.functions.io.kinesis.ShardRange;
 import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.state.coordination.ShardRegistry;
 import io.sluice.functions.metrics.EmfMetrics;
@@ -89,7 +90,8 @@ final class SimulatedRuntime {
         private Instance(String owner) {
             this.owner = owner;
             this.operator = new KinesisOperator(pipeline, store, outputs, r -> listener.rejected(seqOf(r.position()),
-                    r.reason()), clock, emf, new ShardRegistry(new SimulatedWorld.ListingClient(shards), store, pipeline.name()), null);
+                    r.reason()), clock, emf, new ShardRegistry(new SimulatedWorld.ListingClient(shards), store, pipeline.name()), null,
+                    range);
             this.scheduled = PipelineRun.stream(pipeline, store, outputs, new RunMetrics())
                     .withOwnerPrefix(owner + "-scheduled");
         }
@@ -108,8 +110,12 @@ final class SimulatedRuntime {
     private final Clock clock;
     private final EmfMetrics emf;
 
+    /** Reads back what the event source mapping gave up on, from the history's shards. */
+    private final ShardRange range;
+
     SimulatedRuntime(SimPipelines.Variant variant, StateStore store, LongSupplier now,
-                     Supplier<List<ShardView>> shards, Listener listener) {
+                     Supplier<List<ShardView>> shards, Listener listener, ShardRange range) {
+        this.range = range;
         this.pipeline = CompiledPipeline.compile(variant.definition());
         this.store = store;
         this.now = now;
@@ -139,15 +145,8 @@ final class SimulatedRuntime {
         KinesisEvent event = new KinesisEvent();
         List<KinesisEvent.KinesisEventRecord> list = new ArrayList<>(records.size());
         for (Input in : records) {
-            KinesisEvent.Record k = new KinesisEvent.Record();
-            k.setSequenceNumber(in.seq());
-            k.setPartitionKey("pk-" + in.seq().substring(in.seq().length() - 3));
-            k.setData(ByteBuffer.wrap(in.line().getBytes(StandardCharsets.UTF_8)));
-            k.setApproximateArrivalTimestamp(new java.util.Date(now.getAsLong()));
-            KinesisEvent.KinesisEventRecord r = new KinesisEvent.KinesisEventRecord();
-            r.setEventID(shard + ":" + in.seq());
-            r.setEventSourceARN(STREAM_ARN);
-            r.setKinesis(k);
+            KinesisEvent.KinesisEventRecord r = eventRecord(STREAM_ARN, shard, in.seq(), in.line());
+            r.getKinesis().setApproximateArrivalTimestamp(new java.util.Date(now.getAsLong()));
             list.add(r);
         }
         event.setRecords(list);
@@ -155,6 +154,19 @@ final class SimulatedRuntime {
         List<StreamsEventResponse.BatchItemFailure> failures = response.getBatchItemFailures();
         return failures == null || failures.isEmpty() ? Optional.empty()
                 : Optional.of(failures.get(0).getItemIdentifier());
+    }
+
+    /** A record as Lambda's event carries it. */
+    static KinesisEvent.KinesisEventRecord eventRecord(String streamArn, String shard, String seq, String line) {
+        KinesisEvent.Record k = new KinesisEvent.Record();
+        k.setSequenceNumber(seq);
+        k.setPartitionKey("pk-" + seq.substring(seq.length() - 3));
+        k.setData(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+        KinesisEvent.KinesisEventRecord r = new KinesisEvent.KinesisEventRecord();
+        r.setEventID(shard + ":" + seq);
+        r.setEventSourceARN(streamArn);
+        r.setKinesis(k);
+        return r;
     }
 
     /** The last error the runtime logged (the cause of a reported failure), or null. */

@@ -64,6 +64,19 @@ class SimulationTest {
     }
 
     /**
+     * A batch given up on (issue 14) while a child shard's first batch failed in its parent's read-back, before the
+     * child's own attempt was recorded: the child's next batch did not see the range (437). Fixed in the operator.
+     */
+    @Test
+    void giveUpOnAChildsFirstBatch_duringItsParentsReadBack_losesNothing() {
+        Simulation simulation = new Simulation(Simulation.Options.defaults().withShrinkBudget(0)
+                .withScenarios(FaultClass.parse("give-up,instances,bisect,reshard-split,reshard-merge,fire")),
+                print(new ByteArrayOutputStream()));
+
+        assertThat(simulation.check(437)).isEmpty();
+    }
+
+    /**
      * The large-state pipeline (one key bucket, accumulators that keep every order id) under every fault class:
      * its partials outgrow the simulated store's 256-byte items in most histories and no invariant breaks.
      */

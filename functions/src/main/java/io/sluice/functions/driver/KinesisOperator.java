@@ -6,12 +6,14 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.functions.io.RecordSink;
 import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
+import io.sluice.functions.io.kinesis.ShardRange;
 import io.sluice.state.coordination.ShardLoadReport;
 import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.state.coordination.ShardRegistry;
 import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.runtime.CompiledPipeline;
+import io.sluice.functions.runtime.RecordBatch;
 import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.runtime.SplitProcessor;
@@ -30,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -64,6 +67,7 @@ public final class KinesisOperator {
     private final ShardLoadTable loads;
     private final RunMetrics metrics = new RunMetrics();
     private final PipelineRun run;
+    private final ShardGapFiller gaps;
     /** Shards this instance has registered (and whose parents it finished); a retry of a failed first batch redoes it. */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
@@ -75,6 +79,16 @@ public final class KinesisOperator {
     public KinesisOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs,
                            RecordSink<RejectedRecord> deadLetters, Clock clock, EmfMetrics emf, ShardRegistry shards,
                            ShardLoadTable loads) {
+        this(pipeline, store, outputs, deadLetters, clock, emf, shards, loads, null);
+    }
+
+    /**
+     * @param shardRange reads back a range the event source mapping gave up on, before the batch that skipped it
+     *                   ({@link ShardGapFiller}); null leaves such ranges unread (tests of other concerns)
+     */
+    public KinesisOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs,
+                           RecordSink<RejectedRecord> deadLetters, Clock clock, EmfMetrics emf, ShardRegistry shards,
+                           ShardLoadTable loads, ShardRange shardRange) {
         this.pipeline = pipeline;
         this.store = store;
         this.outputs = outputs;
@@ -83,7 +97,9 @@ public final class KinesisOperator {
         this.emf = emf;
         this.shards = shards;
         this.loads = loads;
-        this.run = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("operator");
+        this.gaps = shardRange == null ? null : new ShardGapFiller(pipeline.name(), shardRange, deadLetters, metrics);
+        PipelineRun stream = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("operator");
+        this.run = gaps == null ? stream : stream.withSkippedRanges(gaps);
     }
 
     /** Applies the event's records shard by shard, fires, emits one metrics line. */
@@ -102,14 +118,23 @@ public final class KinesisOperator {
                             : r.getKinesis().getSequenceNumber()),
                             reason, Base64.getEncoder().encodeToString(bytes(r)))));
             reportLoad(shardId, shard.getValue(), now);
+            if (gaps != null) {
+                gaps.streamOf(shardId, shard.getValue().get(0).getEventSourceARN());
+            }
             try {
                 for (RejectedRecord r : rejected) {
                     deadLetters.write(r);
                 }
                 undecodable += rejected.size();
                 if (firstBatch && shards != null) {
-                    finishParents(shardId, shards.ensureRegistered(shard.getValue().get(0).getEventSourceARN(),
-                            shardId, now));
+                    String streamArn = shard.getValue().get(0).getEventSourceARN();
+                    List<String> parents = shards.ensureRegistered(streamArn, shardId, now);
+                    if (gaps != null && !parents.isEmpty() && batch.size() > 0) {
+                        // The batch's attempt is recorded before a parent's read-back, which may fail it: if the
+                        // mapping then gives up on it, the child's next batch still finds the range (simulator).
+                        store.startAttempt(pipeline.name(), shardId, batch.fence(batch.size() - 1), now);
+                    }
+                    finishParents(shardId, streamArn, parents);
                 }
                 run.apply(shardId, batch, now);
             } catch (RuntimeException e) {
@@ -197,11 +222,22 @@ public final class KinesisOperator {
      * watermark stops holding the global watermark back, and the child starts at least where the lower of them
      * ended.
      */
-    private void finishParents(String child, List<String> parents) {
+    private void finishParents(String child, String streamArn, List<String> parents) {
         long parentsWatermark = Long.MAX_VALUE;
         for (String parent : parents) {
             var state = store.readSplit(pipeline.name(), parent);
             if (state.isPresent() && state.get().status() != SplitStatus.FINISHED) {
+                // The mapping may have given up on the parent's last batches before it moved on to the children.
+                while (gaps != null && state.get().hasUnfinishedAttempt()) {
+                    gaps.streamOf(parent, streamArn);
+                    RecordBatch abandoned = gaps.abandonedOf(parent, state.get());
+                    if (abandoned.size() == 0) {
+                        break;   // none, or lost (reported)
+                    }
+                    run.apply(parent, abandoned, clock.millis());
+                    metrics.batchRecovered();
+                    state = Optional.of(run.processor(parent).state());
+                }
                 // The lower parent's watermark: a merged child's records from either side are judged no later than
                 // that side's were (records of windows that fired are late whatever the child's watermark).
                 parentsWatermark = Math.min(parentsWatermark, state.get().watermarkMillis());

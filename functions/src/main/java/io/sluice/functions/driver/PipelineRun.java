@@ -5,6 +5,7 @@ import io.sluice.functions.runtime.GlobalWatermark;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.functions.runtime.RecordBatch;
 import io.sluice.functions.runtime.RunMetrics;
+import io.sluice.functions.runtime.SkippedRanges;
 import io.sluice.functions.runtime.SplitProcessor;
 import io.sluice.functions.runtime.WindowFirer;
 import io.sluice.state.Slot;
@@ -57,26 +58,28 @@ public final class PipelineRun {
     private final SplitProcessor.Mode mode;
     private final Map<String, SplitProcessor> processors = new ConcurrentHashMap<>();
     private final String ownerPrefix;
+    private final SkippedRanges skippedRanges;
     private WindowFirer firer;
 
     private PipelineRun(CompiledPipeline pipeline, StateStore store, Outputs outputs, RunMetrics metrics,
-                        SplitProcessor.Mode mode, String ownerPrefix) {
+                        SplitProcessor.Mode mode, String ownerPrefix, SkippedRanges skippedRanges) {
         this.pipeline = pipeline;
         this.store = store;
         this.outputs = outputs;
         this.metrics = metrics;
         this.mode = mode;
         this.ownerPrefix = ownerPrefix;
+        this.skippedRanges = skippedRanges;
     }
 
     /** A run whose splits are streams: watermarks follow event time. */
     public static PipelineRun stream(CompiledPipeline pipeline, StateStore store, Outputs outputs, RunMetrics metrics) {
-        return new PipelineRun(pipeline, store, outputs, metrics, SplitProcessor.Mode.STREAM, "stream");
+        return new PipelineRun(pipeline, store, outputs, metrics, SplitProcessor.Mode.STREAM, "stream", null);
     }
 
     /** A bounded run: each split's watermark jumps to +infinity when it finishes. */
     public static PipelineRun batch(CompiledPipeline pipeline, StateStore store, Outputs outputs, RunMetrics metrics) {
-        return new PipelineRun(pipeline, store, outputs, metrics, SplitProcessor.Mode.BATCH, "batch");
+        return new PipelineRun(pipeline, store, outputs, metrics, SplitProcessor.Mode.BATCH, "batch", null);
     }
 
     /**
@@ -84,7 +87,15 @@ public final class PipelineRun {
      * restored instances share the constructor's state, and two firers must never share an owner).
      */
     public PipelineRun withOwnerPrefix(String prefix) {
-        return new PipelineRun(pipeline, store, outputs, metrics, mode, prefix);
+        return new PipelineRun(pipeline, store, outputs, metrics, mode, prefix, skippedRanges);
+    }
+
+    /**
+     * A copy whose processors first apply the records their source skipped ({@link SplitProcessor#withSkippedRanges}):
+     * the Kinesis operator reads back a batch its event source mapping gave up on.
+     */
+    public PipelineRun withSkippedRanges(SkippedRanges ranges) {
+        return new PipelineRun(pipeline, store, outputs, metrics, mode, ownerPrefix, ranges);
     }
 
     public CompiledPipeline pipeline() {
@@ -101,7 +112,8 @@ public final class PipelineRun {
 
     /** The split's processor, kept between batches (its cache of written items saves reads). */
     public SplitProcessor processor(String split) {
-        return processors.computeIfAbsent(split, s -> new SplitProcessor(pipeline, store, s, outputs, metrics, mode));
+        return processors.computeIfAbsent(split, s -> new SplitProcessor(pipeline, store, s, outputs, metrics, mode)
+                .withSkippedRanges(skippedRanges));
     }
 
     /**
@@ -109,7 +121,8 @@ public final class PipelineRun {
      * (the local runner orders them by input line); made on first use.
      */
     public SplitProcessor processor(String split, Outputs sideOutputs) {
-        return processors.computeIfAbsent(split, s -> new SplitProcessor(pipeline, store, s, sideOutputs, metrics, mode));
+        return processors.computeIfAbsent(split, s -> new SplitProcessor(pipeline, store, s, sideOutputs, metrics, mode)
+                .withSkippedRanges(skippedRanges));
     }
 
     /** Registers the splits as pending before any of them runs, so none finishing lets windows fire past another. */

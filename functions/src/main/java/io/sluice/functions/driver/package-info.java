@@ -23,5 +23,20 @@
  *   <li><b>Every window fires, once</b>: claims make one firer win; a window row that cannot be computed is
  *       reported to the dead letters by itself, and the rest fire; a silent stream's windows close by idleness.</li>
  * </ol>
+ *
+ * <p><b>Ranges an event source mapping gave up on</b> (issue 14). A split's state holds the applied {@code fence} P
+ * and the {@code attemptFence} A, the highest position an attempt started to apply. When a batch starts at F after
+ * P while P &lt; A, the records the shard holds in (P, F) up to A were handed to an attempt that never completed: a
+ * normal retry starts right after P and finds none; a batch after a give-up (F after A) or after a bisected half
+ * the mapping gave up on (F &le; A) finds them. Before such a batch the Kinesis operator reads them back from the
+ * shard ({@code ShardGapFiller}, one batch at a time: 10,000 records or 6 MB, each batch's fence stored, so an
+ * invocation that times out resumes after it) and applies them through the normal fenced path as if they were the
+ * retried batch (per-item fences skip what the failed attempt wrote; their late records go to the late output), then
+ * the batch. Several batches given up on in a row are one range. A parent shard whose last batches were given up on is
+ * filled the same way, through A, before a child's first batch finishes it. A range the shard no longer holds
+ * (trimmed, expired iterator) is an explicit loss: one dead letter with the shard and the range, the EMF metric
+ * {@code BatchesLost} and its alarm; the batch then goes on. A shard that never gets another record keeps its gap
+ * until a child's first batch finishes it, or the stream's retention trims it (then nothing reports it: the
+ * on-failure record in the dead-letter queue is the trace).
  */
 package io.sluice.functions.driver;

@@ -68,6 +68,8 @@ public final class EmfMetrics {
         values.put("WindowsFired", delta("WindowsFired", metrics.windowsFired()));
         values.put("WindowsFailed", delta("WindowsFailed", metrics.windowsFailed()));
         values.put("BatchesNotApplied", delta("BatchesNotApplied", metrics.batchesNotApplied()));
+        values.put("BatchesRecovered", delta("BatchesRecovered", metrics.batchesRecovered()));
+        values.put("BatchesLost", delta("BatchesLost", metrics.batchesLost()));
         values.put("LargePartialWrites", delta("LargePartialWrites", metrics.largePartialWrites()));
         values.put("LargestPartialBytes", metrics.largestPartialBytes());
         values.put("LargestKeyStateBytes", metrics.largestKeyStateBytes());

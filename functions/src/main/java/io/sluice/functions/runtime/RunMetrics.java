@@ -23,6 +23,8 @@ public final class RunMetrics {
     private final LongAdder earlyRowsOut = new LongAdder();
     private final LongAdder windowsFailed = new LongAdder();
     private final LongAdder batchesNotApplied = new LongAdder();
+    private final LongAdder batchesRecovered = new LongAdder();
+    private final LongAdder batchesLost = new LongAdder();
     private final LongAdder largePartialWrites = new LongAdder();
     private final LongAccumulator largestPartialBytes = new LongAccumulator(Math::max, 0);
     private final LongAccumulator largestKeyStateBytes = new LongAccumulator(Math::max, 0);
@@ -122,6 +124,26 @@ public final class RunMetrics {
     /** Batches reported back for a retry because the state store or a sink failed. */
     public long batchesNotApplied() {
         return batchesNotApplied.sum();
+    }
+
+    /** A processor applied a batch of records its source had skipped (read back by a driver). */
+    public void batchRecovered() {
+        batchesRecovered.increment();
+    }
+
+    /** Batches of records a source skipped that were read back and applied. */
+    public long batchesRecovered() {
+        return batchesRecovered.sum();
+    }
+
+    /** A driver could not read back a range its source gave up on (trimmed, too large): reported as a dead letter. */
+    public void batchLost() {
+        batchesLost.increment();
+    }
+
+    /** Ranges a source gave up on whose records are lost (each one dead letter with its coordinates). */
+    public long batchesLost() {
+        return batchesLost.sum();
     }
 
     void earlyRows(int rows) {

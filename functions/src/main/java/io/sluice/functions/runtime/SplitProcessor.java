@@ -75,6 +75,8 @@ public final class SplitProcessor {
     private final List<Deferred> deferred = new ArrayList<>();
     private LongSupplier wallClock = System::currentTimeMillis;
     private final OverflowDecisions overflows;
+    private SkippedRanges skippedRanges;
+    private boolean fillingSkipped;
 
     /** A late record whose earlier attempt may have counted it: emitted only if its items say it was not. */
     private record Deferred(int index, long timestamp, List<PartialKey> items) {
@@ -125,6 +127,12 @@ public final class SplitProcessor {
         return this;
     }
 
+    /** Applies the records {@code ranges} returns before a batch that starts past an unfinished attempt. */
+    public SplitProcessor withSkippedRanges(SkippedRanges ranges) {
+        this.skippedRanges = ranges;
+        return this;
+    }
+
     public String split() {
         return split;
     }
@@ -149,6 +157,10 @@ public final class SplitProcessor {
         Fence last = records.fence(n - 1);
         SplitState before = store.startAttempt(pipeline.name(), split, last, nowMillis);
         state = before;
+        if (skippedRanges != null && !fillingSkipped && before.hasUnfinishedAttempt()
+                && records.fence(0).isAfter(before.fence())) {
+            before = applySkipped(before, records.fence(0), nowMillis);
+        }
         int from = firstAfter(records, before.fence());
         metrics.recordIn(n);
         metrics.replayed(from);
@@ -191,6 +203,33 @@ public final class SplitProcessor {
         if (mode == Mode.STREAM) {
             writer.evictThrough(windowing.isSession() ? Long.MIN_VALUE : windowing.maxFinalEnd(lateWatermark));
         }
+    }
+
+    /**
+     * Applies the records a source skipped (batches the event source mapping gave up on) as if they were the retried
+     * batch, one batch at a time: the same fenced path, so what the failed attempt wrote is skipped item by item. The watermark stays
+     * (the attempt fence is past them) until the batch after them completes the attempt.
+     *
+     * @return the split's state before the batch, now past the skipped records
+     */
+    private SplitState applySkipped(SplitState before, Fence first, long nowMillis) {
+        SplitState at = before;
+        // One batch at a time: each one's fence is stored, so an invocation that times out resumes after it.
+        for (RecordBatch skipped = skippedRanges.skippedBefore(split, at, first); skipped.size() > 0;
+                skipped = skippedRanges.skippedBefore(split, at, first)) {
+            fillingSkipped = true;
+            try {
+                process(skipped, nowMillis);
+            } finally {
+                fillingSkipped = false;
+            }
+            metrics.batchRecovered();
+            at = state;
+            if (!at.hasUnfinishedAttempt() || !first.isAfter(at.fence())) {
+                break;
+            }
+        }
+        return at;
     }
 
     /**

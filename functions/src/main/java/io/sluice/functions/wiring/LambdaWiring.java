@@ -11,6 +11,7 @@ import io.sluice.functions.io.ResultsSink;
 import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.functions.io.dynamodb.DynamoDbResultsSink;
 import io.sluice.functions.io.kinesis.KinesisOutputSink;
+import io.sluice.functions.io.kinesis.KinesisShardRange;
 import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.state.coordination.ShardRegistry;
 import io.sluice.functions.metrics.EmfMetrics;
@@ -164,7 +165,8 @@ public final class LambdaWiring {
         return new KinesisOperator(pipeline, store, outputs(), deadLetters(), clock,
                 new EmfMetrics("Sluice", pipeline.name(), "operator", metricsOut),
                 clients.kinesis() == null ? null : new ShardRegistry(clients.kinesis(), store, pipeline.name()),
-                new ShardLoadTable(clients.dynamo(), config.coordinationTable(), pipeline.name()));
+                new ShardLoadTable(clients.dynamo(), config.coordinationTable(), pipeline.name()),
+                clients.kinesis() == null ? null : new KinesisShardRange(clients.kinesis()));
     }
 
     /**

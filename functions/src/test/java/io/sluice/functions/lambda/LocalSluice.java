@@ -1,5 +1,7 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.functions.io.kinesis.KinesisShardRange;
+import io.sluice.state.coordination.ShardRegistry;
 import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.functions.wiring.HandlerConfig;
 import io.sluice.functions.driver.KinesisOperator;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * Test fixture: fresh tables, results bucket and dead-letter queue on the local engines for one deployment of the
@@ -90,6 +93,18 @@ final class LocalSluice implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         return new KinesisOperatorHandler(new KinesisOperator(wiring.pipeline(), wiring.stateStore(clock), wiring.outputs(),
                 wiring.deadLetters(), clock, new EmfMetrics("Sluice", pipeline(), "operator", metricsStream()), null, loads));
+    }
+
+    /**
+     * A new instance that registers shards and reads back ranges the mapping gave up on from {@code kinesis}, whose
+     * state store is {@code wrap} of the tables' (a table that fails on demand).
+     */
+    KinesisOperatorHandler kinesisHandler(KinesisClient kinesis, UnaryOperator<StateStore> wrap) {
+        Clock clock = Clock.systemUTC();
+        StateStore store = wrap.apply(wiring.stateStore(clock));
+        return new KinesisOperatorHandler(new KinesisOperator(wiring.pipeline(), store, wiring.outputs(),
+                wiring.deadLetters(), clock, new EmfMetrics("Sluice", pipeline(), "operator", metricsStream()),
+                new ShardRegistry(kinesis, store, pipeline()), null, new KinesisShardRange(kinesis)));
     }
 
     /** Records the operator reported reading from {@code shard} of {@code stream}, over every minute. */

@@ -67,6 +67,12 @@ class LeastPrivilegeTest {
             "s3:DeleteObject", "RawArchive runs in the operator only (granted there on archive/*); the orchestrator jar "
                     + "contains the class and never archives");
 
+    /** Per jar, calls of code the jar carries but none of its functions runs, and why. */
+    static final Map<String, Map<String, String>> NOT_RUN_IN_JAR = Map.of(
+            "orchestrator", Map.of(
+                    "kinesis:GetShardIterator", "the operator's ShardGapFiller (functions code); no orchestrator function reads the stream",
+                    "kinesis:GetRecords", "the operator's ShardGapFiller (functions code); no orchestrator function reads the stream"));
+
     /** IAM action -> the SDK v2 method calls that need it (transaction items included). */
     static final Map<String, List<String>> CALLS = new TreeMap<>(Map.ofEntries(
             Map.entry("dynamodb:GetItem", List.of("getItem")),
@@ -87,6 +93,9 @@ class LeastPrivilegeTest {
             Map.entry("sqs:ReceiveMessage", List.of("receiveMessage")),
             Map.entry("sqs:DeleteMessage", List.of("deleteMessage", "deleteMessageBatch")),
             Map.entry("kinesis:ListShards", List.of("listShards")),
+            // The operator reads back a range the event source mapping gave up on (ShardGapFiller).
+            Map.entry("kinesis:GetShardIterator", List.of("getShardIterator")),
+            Map.entry("kinesis:GetRecords", List.of("getRecords")),
             Map.entry("kinesis:DescribeStreamSummary", List.of("describeStreamSummary")),
             Map.entry("kinesis:SplitShard", List.of("splitShard")),
             Map.entry("kinesis:MergeShards", List.of("mergeShards")),
@@ -138,6 +147,7 @@ class LeastPrivilegeTest {
         for (Map.Entry<String, Set<String>> jar : grantedByJar.entrySet()) {
             Set<String> called = new TreeSet<>(calledActions(JAR_MODULES.get(jar.getKey())));
             called.removeAll(NOT_DEPLOYED.keySet());
+            called.removeAll(NOT_RUN_IN_JAR.getOrDefault(jar.getKey(), Map.of()).keySet());
             assertThat(jar.getValue()).as("the %s jar's SDK calls are granted to one of its functions", jar.getKey())
                     .containsAll(called);
         }
