@@ -26,8 +26,8 @@ import java.util.List;
  * The CLI's outputs: final results kept until the end and written sorted as CSV; rejected and late records
  * streamed as JSON lines (rejected: {@code {"line":17,"reason":"missing field [amount]","record":"..."}}); early
  * updates streamed as CSV if asked for. The rejects and late files are always (re)created, so a stale file of an
- * earlier run never misleads. More rejects than {@code maxRejects} stop the run ({@link RejectLimitException}): the
- * rejects file then holds exactly the first {@code maxRejects}, and no results are written.
+ * earlier run never misleads. {@code --max-rejects} is enforced by the runner, which stops reading and passes on only
+ * the first N rejects ({@link io.sluice.functions.local.LocalRunner#withMaxRejects}); no results are then written.
  */
 final class FileOutputs implements Outputs, AutoCloseable {
 
@@ -39,19 +39,14 @@ final class FileOutputs implements Outputs, AutoCloseable {
     private final Writer rejects;
     private final Writer late;
     private final Writer updates;
-    private final long maxRejects;
-    private final Path rejectsFile;
-    private long rejected;
 
     /**
      * @param out the results CSV, or null when {@link #writeResults(PrintStream)} writes them to a stream
      */
-    FileOutputs(PipelineDefinition<?> definition, Path out, Path rejectsFile, Path lateFile, Path updatesFile,
-                long maxRejects) throws IOException {
+    FileOutputs(PipelineDefinition<?> definition, Path out, Path rejectsFile, Path lateFile, Path updatesFile)
+            throws IOException {
         this.csv = ResultCsv.of(definition);
         this.out = out;
-        this.maxRejects = maxRejects;
-        this.rejectsFile = rejectsFile;
         Path parent = out == null ? null : out.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -90,10 +85,6 @@ final class FileOutputs implements Outputs, AutoCloseable {
 
     @Override
     public synchronized void rejected(RejectedRecord record) {
-        if (++rejected > maxRejects) {
-            flush(rejects);
-            throw new RejectLimitException(maxRejects, rejectsFile);
-        }
         ObjectNode node = JSON.createObjectNode();
         putPosition(node, record.position());
         node.put("reason", record.reason());
@@ -134,14 +125,6 @@ final class FileOutputs implements Outputs, AutoCloseable {
             node.put("line", Long.parseLong(position.substring(5)));
         } else {
             node.put("position", position);
-        }
-    }
-
-    private static void flush(Writer writer) {
-        try {
-            writer.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

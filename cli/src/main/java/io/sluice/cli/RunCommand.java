@@ -5,6 +5,7 @@ import io.sluice.functions.api.PipelineRegistry;
 import io.sluice.functions.exception.UnknownPipelineException;
 import io.sluice.functions.local.LocalInput;
 import io.sluice.functions.local.LocalRunner;
+import io.sluice.functions.local.RejectLimitExceededException;
 import io.sluice.functions.local.RunSummary;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.state.memory.InMemoryStateStore;
@@ -46,9 +47,16 @@ final class RunCommand implements Callable<Integer> {
             description = "Results CSV (header, then rows sorted by window start and key), or - for standard output.")
     String out;
 
-    @Option(names = {"--max-dead-letters", "--max-rejects"}, description = "Stop (exit code 3) when more than this many "
-            + "records go to the dead letters. Default: no limit. (--max-rejects: the former name)")
+    @Option(names = {"--max-dead-letters", "--max-rejects"}, description = "Stop reading (exit code 3) as soon as "
+            + "more than this many records go to the dead letters; the dead-letters file then holds the first N in "
+            + "input order and no results are written. Default: no limit on the count (--max-side-output-bytes still "
+            + "applies). (--max-rejects: the former name)")
     Long maxRejects;
+
+    @Option(names = "--max-side-output-bytes", defaultValue = "1073741824", description = "Stop the same way (exit "
+            + "code 3) once dead letters and late records together take more than this many bytes, so a small gzip "
+            + "cannot fill the disk. Default: ${DEFAULT-VALUE} (1 GiB).")
+    long maxRejectBytes;
 
     @Option(names = "--mode", defaultValue = "batch", description = "batch or stream. Default: ${DEFAULT-VALUE}.")
     Mode mode;
@@ -89,6 +97,9 @@ final class RunCommand implements Callable<Integer> {
         if (maxRejects != null && maxRejects < 0) {
             throw new SluiceCommand.UsageException("--max-dead-letters must be 0 or more but was " + maxRejects);
         }
+        if (maxRejectBytes < 0) {
+            throw new SluiceCommand.UsageException("--max-side-output-bytes must be 0 or more but was " + maxRejectBytes);
+        }
         if (mode == Mode.batch && shards != null) {
             System.err.println("warning: --shards applies to --mode stream; batch mode splits the input into --tasks");
         }
@@ -107,10 +118,14 @@ final class RunCommand implements Callable<Integer> {
         if (bar != null) {
             runner.withProgress(bar);
         }
+        runner.withMaxRejects(maxRejects == null ? Long.MAX_VALUE : maxRejects, maxRejectBytes);
         RunSummary summary;
-        try (FileOutputs outputs = new FileOutputs(definition, outFile, rejectsFile, lateFile, updates,
-                maxRejects == null ? Long.MAX_VALUE : maxRejects)) {
-            summary = runner.run(CompiledPipeline.compile(definition), source, new InMemoryStateStore(), outputs);
+        try (FileOutputs outputs = new FileOutputs(definition, outFile, rejectsFile, lateFile, updates)) {
+            try {
+                summary = runner.run(CompiledPipeline.compile(definition), source, new InMemoryStateStore(), outputs);
+            } catch (RejectLimitExceededException e) {
+                throw new RejectLimitException(e, rejectsFile);
+            }
             if (toStdout) {
                 outputs.writeResults(System.out);
             } else {

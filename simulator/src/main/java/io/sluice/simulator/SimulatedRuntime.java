@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.functions.api.CountAndSum;
 import io.sluice.functions.driver.PipelineRun;
-import io.sluice.functions.io.kinesis.ShardRange;
+import io.sluice.functions.driver.ShardRange;
 import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.state.coordination.ShardRegistry;
 import io.sluice.functions.metrics.EmfMetrics;

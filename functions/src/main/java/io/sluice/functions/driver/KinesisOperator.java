@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.functions.io.RecordSink;
 import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
-import io.sluice.functions.io.kinesis.ShardRange;
 import io.sluice.state.coordination.ShardLoadReport;
 import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.state.coordination.ShardRegistry;

@@ -3,7 +3,6 @@ package io.sluice.functions.driver;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import io.sluice.functions.io.RecordSink;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
-import io.sluice.functions.io.kinesis.ShardRange;
 import io.sluice.functions.runtime.RecordBatch;
 import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.functions.runtime.RunMetrics;

@@ -40,6 +40,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *       highest event time seen, which drives idleness and early firing, so pipelines with either run on one
  *       thread. Late and rejected records are passed on in input line order ({@link LineOrderedSideOutputs}).</li>
  * </ul>
+ *
+ * <p>{@link #withMaxRejects(long, long)} stops a run over bad input early: a batch task stops reading at its next
+ * batch once it and the tasks before it passed a limit (count of rejects, or bytes of rejected and late records), the
+ * stream reader once all shards did (at most a batch per shard later). The outputs then get exactly the first rejected
+ * and late records within the limits, in input line order, and no results; {@link RejectLimitExceededException} says
+ * how many records were read. See {@link RejectBudget} for why those first records never depend on thread timing.
  */
 public final class LocalRunner {
 
@@ -53,6 +59,8 @@ public final class LocalRunner {
     private ProgressListener progress = ProgressListener.NONE;
     private long minTaskBytes = DEFAULT_MIN_TASK_BYTES;
     private int shardThreads = Runtime.getRuntime().availableProcessors();
+    private long maxRejects = Long.MAX_VALUE;
+    private long maxRejectBytes = Long.MAX_VALUE;
 
     private LocalRunner(boolean batchMode, int splits, int batchSize) {
         if (splits < 1 || splits > 1024) {
@@ -91,6 +99,20 @@ public final class LocalRunner {
         return this;
     }
 
+    /**
+     * Stops the run, with {@link RejectLimitExceededException}, once more than {@code limit} records are rejected or
+     * the spooled JSON lines of rejected and late records take more than {@code bytes} (default: no limits; then every
+     * one is spooled and passed on). The outputs then get exactly the first side records within both limits.
+     */
+    public LocalRunner withMaxRejects(long limit, long bytes) {
+        if (limit < 0 || bytes < 0) {
+            throw new IllegalArgumentException("reject limits must be 0 or more but were " + limit + " and " + bytes);
+        }
+        this.maxRejects = limit;
+        this.maxRejectBytes = bytes;
+        return this;
+    }
+
     /** Reports progress to {@code listener}. */
     public LocalRunner withProgress(ProgressListener listener) {
         this.progress = listener;
@@ -101,6 +123,7 @@ public final class LocalRunner {
      * Runs {@code pipeline} over {@code input}; final results, late and rejected records go to {@code outputs}.
      *
      * @throws UncheckedIOException if the input cannot be read
+     * @throws RejectLimitExceededException if more records were rejected than {@link #withMaxRejects} allows
      */
     public RunSummary run(CompiledPipeline pipeline, LocalInput input, StateStore store, Outputs outputs) {
         RunMetrics metrics = new RunMetrics();
@@ -121,7 +144,8 @@ public final class LocalRunner {
         int tasks = input.splittable() ? (int) Math.max(1, Math.min(splits, input.size() / minTaskBytes + 1)) : 1;
         long rangeSize = input.splittable() ? (input.size() + tasks - 1) / tasks : Long.MAX_VALUE;
         List<TaskReader> readers = new ArrayList<>();
-        LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, tasks);
+        RejectBudget budget = new RejectBudget(maxRejects, maxRejectBytes, tasks);
+        LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, tasks, budget, true);
         PipelineRun run = PipelineRun.batch(pipeline, store, outputs, metrics).withOwnerPrefix("local-batch");
         for (int t = 0; t < tasks; t++) {
             String split = String.format("task-%04d", t);
@@ -129,7 +153,7 @@ public final class LocalRunner {
             processor.state();
             long start = input.splittable() ? t * rangeSize : 0;
             long end = input.splittable() ? Math.min(input.size(), start + rangeSize) : Long.MAX_VALUE;
-            readers.add(new TaskReader(processor, input, start, end, pipeline.maxRecordBytes()));
+            readers.add(new TaskReader(t, processor, input, start, end, pipeline.maxRecordBytes(), budget));
         }
         AtomicLong records = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
@@ -147,9 +171,14 @@ public final class LocalRunner {
         }
         // A task numbers its lines from its own start: each one's offset is the lines of the tasks before it.
         long[] lineOffsets = new long[tasks];
-        for (int t = 0; t < tasks; t++) {
-            readers.get(t).processor.finish(0);
-            lineOffsets[t] = t == 0 ? 0 : lineOffsets[t - 1] + readers.get(t - 1).lines;
+        for (int t = 1; t < tasks; t++) {
+            lineOffsets[t] = lineOffsets[t - 1] + readers.get(t - 1).lines;
+        }
+        if (budget.exceeded()) {
+            throw stopped(side.drain(lineOffsets), readers.stream().mapToLong(r -> r.lines).sum());
+        }
+        for (TaskReader reader : readers) {
+            reader.processor.finish(0);
         }
         side.drain(lineOffsets);
         run.fire(0);
@@ -161,7 +190,9 @@ public final class LocalRunner {
         SplitProcessor[] shards = new SplitProcessor[splits];
         LineBatch[] batches = new LineBatch[splits];
         long[] ordinals = new long[splits];
-        LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, splits);
+        RejectBudget budget = new RejectBudget(maxRejects, maxRejectBytes, splits);
+        LineOrderedSideOutputs side = new LineOrderedSideOutputs(outputs, splits, budget, false);
+        long linesRead;
         PipelineRun run = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("local-stream");
         for (int s = 0; s < splits; s++) {
             shards[s] = run.processor(String.format("shardId-%012d", s), side.split(s));
@@ -187,7 +218,7 @@ public final class LocalRunner {
                         SplitProcessor processor = shards[shard];
                         workers.submit(shard, batch, () -> clock.process(processor, batch, all));
                         batches[shard] = workers.take();
-                        if (workers.failed()) {
+                        if (workers.failed() || budget.exceeded()) {
                             break;
                         }
                     }
@@ -196,7 +227,9 @@ public final class LocalRunner {
                     }
                 }
                 progress.progress(lines.lineNumber(), lines.bytesRead());
+                linesRead = lines.lineNumber();
             }
+            // Also after an early stop: every line read is processed, so the first rejects do not depend on timing.
             for (int s = 0; s < splits; s++) {
                 LineBatch batch = batches[s];
                 SplitProcessor processor = shards[s];
@@ -206,12 +239,20 @@ public final class LocalRunner {
             }
             workers.awaitAll();
         }
+        if (budget.exceeded()) {
+            throw stopped(side.drain(), linesRead);
+        }
         for (SplitProcessor shard : shards) {
             shard.finish(clock.now());
         }
         clock.advance(all);
         side.drain();
         return splits;
+    }
+
+    private RejectLimitExceededException stopped(LineOrderedSideOutputs.Drained drained, long recordsRead) {
+        return new RejectLimitExceededException(maxRejects, maxRejectBytes, drained.byBytes(), drained.rejects(),
+                recordsRead);
     }
 
     /**
@@ -228,19 +269,24 @@ public final class LocalRunner {
 
     /** Reads one byte-range task: the lines whose first byte lies in {@code [start, end)}. */
     private final class TaskReader {
+        private final int task;
         private final SplitProcessor processor;
         private final LocalInput input;
         private final long start;
         private final long end;
         private final int maxRecordBytes;
+        private final RejectBudget budget;
         private long lines;
 
-        TaskReader(SplitProcessor processor, LocalInput input, long start, long end, int maxRecordBytes) {
+        TaskReader(int task, SplitProcessor processor, LocalInput input, long start, long end, int maxRecordBytes,
+                   RejectBudget budget) {
+            this.task = task;
             this.processor = processor;
             this.input = input;
             this.start = start;
             this.end = end;
             this.maxRecordBytes = maxRecordBytes;
+            this.budget = budget;
         }
 
         long run(AtomicLong totalRecords, AtomicLong totalBytes) throws IOException {
@@ -271,6 +317,9 @@ public final class LocalRunner {
                     if (batch.size() >= batchSize) {
                         processor.process(batch, 0);
                         batch.clear();
+                        if (budget.exhaustedUpTo(task)) {
+                            break;
+                        }
                     }
                     if (lines % PROGRESS_EVERY == 0) {
                         long bytesNow = reader.bytesRead();

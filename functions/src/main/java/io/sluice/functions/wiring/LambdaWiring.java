@@ -11,7 +11,7 @@ import io.sluice.functions.io.ResultsSink;
 import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.functions.io.dynamodb.DynamoDbResultsSink;
 import io.sluice.functions.io.kinesis.KinesisOutputSink;
-import io.sluice.functions.io.kinesis.KinesisShardRange;
+import io.sluice.functions.driver.KinesisShardRange;
 import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.state.coordination.ShardRegistry;
 import io.sluice.functions.metrics.EmfMetrics;

@@ -1,6 +1,6 @@
 package io.sluice.functions.lambda;
 
-import io.sluice.functions.io.kinesis.KinesisShardRange;
+import io.sluice.functions.driver.KinesisShardRange;
 import io.sluice.state.coordination.ShardRegistry;
 import io.sluice.functions.wiring.LambdaWiring;
 import io.sluice.functions.wiring.HandlerConfig;

@@ -7,7 +7,7 @@ import io.sluice.functions.examples.GmvPipelines;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.driver.KinesisOperator;
 import io.sluice.functions.driver.SinkOutputs;
-import io.sluice.functions.io.kinesis.KinesisShardRange;
+import io.sluice.functions.driver.KinesisShardRange;
 import io.sluice.state.coordination.ShardRegistry;
 import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.functions.runtime.CompiledPipeline;

@@ -1,4 +1,4 @@
-package io.sluice.functions.io.kinesis;
+package io.sluice.functions.driver;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 
