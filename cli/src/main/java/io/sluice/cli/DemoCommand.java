@@ -198,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("  windows compared (live vs nightly)   %d (%d rows)%n", report.windowsCompared(),
                 report.rowsCompared());
         System.out.printf("  windows differing                    %d%n", report.windowsDiffering());
-        System.out.printf("  malformed records in the DLQ         %d (%d expected)%n", deadLetters, BAD_RECORDS.length);
+        System.out.printf("  dead letters in the queue            %d (%d expected)%n", deadLetters, BAD_RECORDS.length);
         System.out.printf("  report                               results table consistency#%s, "
                 + "results/%s/consistency/%s.json%n", pipeline, pipeline, report.day());
         System.out.printf("  yesterday's rows                     %s, %s%n", out.resolve("live.csv"), out.resolve("batch.csv"));
@@ -207,7 +207,7 @@ final class DemoCommand implements Callable<Integer> {
         boolean ok = report.consistent() && deadLetters == BAD_RECORDS.length;
         System.out.println(ok ? "CONSISTENT: every window the live pipeline showed yesterday equals the nightly recomputation"
                 : "INCONSISTENT: " + report.windowsDiffering() + " windows differ " + report.firstDifferences()
-                + ", or nothing was compared, or the DLQ count is off");
+                + ", or nothing was compared, or the dead-letter count is off");
         return ok ? 0 : 1;
     }
 

@@ -50,7 +50,7 @@ class DemoIT {
         String log = steps.toString(StandardCharsets.UTF_8);
 
         assertThat(code).as(log + report).isZero();
-        assertThat(report).contains("windows differing                    0", "malformed records in the DLQ         2 (2 expected)",
+        assertThat(report).contains("windows differing                    0", "dead letters in the queue            2 (2 expected)",
                 "CONSISTENT", "live vs the same time yesterday", "this minute",
                 "day so far");
         assertThat(report).containsPattern("windows compared \\(live vs nightly\\)   [4-6] \\(\\d+ rows\\)");
