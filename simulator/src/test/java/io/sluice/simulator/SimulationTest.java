@@ -51,11 +51,13 @@ class SimulationTest {
      * Histories that broke an invariant during this simulator's first long runs, each fixed in the runtime (or in the
      * runner's fidelity to Lambda): a bisected retry over sliding windows (17729) and sessions (11992, 4705, 11220),
      * overflowing totals cut differently by a bisected retry (55952, 59352, 63596, 64365), a merged shard read before
-     * its grandparent was drained (75880), a sliding batch overflowing one window again and again (1909, 4113).
+     * its grandparent was drained (75880), a sliding batch overflowing one window again and again (1909, 4113), a
+     * range given up on in a grandparent shard whose child's first batch was given up on too, so the grandchild
+     * finished the child without reading back the grandparent (42840).
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(longs = {17729, 11992, 4705, 11220, 55952, 59352, 63596, 64365, 75880,
-            1909, 4113})
+            1909, 4113, 42840})
     void historiesThatOnceFailed_breakNoInvariant(long seed) {
         Simulation simulation = new Simulation(Simulation.Options.defaults().withShrinkBudget(0),
                 print(new ByteArrayOutputStream()));

@@ -219,13 +219,21 @@ public final class KinesisOperator {
     /**
      * Lambda delivers a child shard only after its parents are fully processed, so they are finished now: their
      * watermark stops holding the global watermark back, and the child starts at least where the lower of them
-     * ended.
+     * ended. An unfinished parent's own parents are finished first, so a range given up on anywhere up the lineage
+     * is read back before the shard that holds it is finished.
      */
     private void finishParents(String child, String streamArn, List<String> parents) {
         long parentsWatermark = Long.MAX_VALUE;
         for (String parent : parents) {
             var state = store.readSplit(pipeline.name(), parent);
             if (state.isPresent() && state.get().status() != SplitStatus.FINISHED) {
+                List<String> grandparents = shards == null ? state.get().parents() : shards.parentsOf(parent);
+                if (!grandparents.isEmpty()) {
+                    // A parent whose own first batch the mapping gave up on never finished its parents (and
+                    // read back their ranges): do it now, grandparents first (simulator, seed 42840).
+                    finishParents(parent, streamArn, grandparents);
+                    state = store.readSplit(pipeline.name(), parent);
+                }
                 // The mapping may have given up on the parent's last batches before it moved on to the children.
                 while (gaps != null && state.get().hasUnfinishedAttempt()) {
                     gaps.streamOf(parent, streamArn);

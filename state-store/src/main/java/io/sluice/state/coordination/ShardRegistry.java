@@ -89,4 +89,12 @@ public final class ShardRegistry {
         // A shard the listing does not show (trimmed, or a test stream) has no known parents; do not list again.
         return lineage.computeIfAbsent(shardId, s -> List.of());
     }
+
+    /**
+     * @return the parents of {@code shardId} as the last listing showed them, closed shards included (empty for an
+     *     original shard or one no listing showed)
+     */
+    public List<String> parentsOf(String shardId) {
+        return lineage.getOrDefault(shardId, List.of());
+    }
 }
