@@ -1,7 +1,5 @@
 package io.sluice.functions.codec;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +26,7 @@ final class RecordShape<T> {
     private final Kind[] kinds;
     private final boolean[] read;
     private final Method[] accessors;
-    private final Constructor<T> constructor;
+    private final RecordFactory<T> factory;
     private final Object[] defaults;
     private final boolean scannable;
 
@@ -67,8 +65,7 @@ final class RecordShape<T> {
             }
         }
         try {
-            constructor = type.getDeclaredConstructor(parameterTypes);
-            constructor.setAccessible(true);
+            factory = RecordFactory.of(type.getDeclaredConstructor(parameterTypes));
         } catch (NoSuchMethodException e) {
             throw new IllegalArgumentException("no canonical constructor in " + type.getName(), e);
         }
@@ -168,12 +165,15 @@ final class RecordShape<T> {
      */
     T create(Object[] args) {
         try {
-            return constructor.newInstance(args);
-        } catch (InvocationTargetException e) {
+            return factory.create(args);
+        } catch (RuntimeException refused) {
             return null;
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot build " + type.getName(), e);
         }
+    }
+
+    /** Whether records are built without reflection ({@link RecordFactory}). */
+    boolean directlyBuilt() {
+        return factory.direct();
     }
 
     /** {@code full} with every component the pipeline does not read at its default. */
