@@ -24,7 +24,7 @@ final class Accumulators {
             return lastCells;
         }
         Slot slot = new Slot(start, end);
-        Map<String, Cell> cells = slots.computeIfAbsent(slot, s -> new HashMap<>());
+        Map<String, Cell> cells = slots.computeIfAbsent(slot, s -> new CellMap());
         lastSlot = slot;
         lastCells = cells;
         return cells;

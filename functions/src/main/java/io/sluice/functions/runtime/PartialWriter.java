@@ -99,7 +99,7 @@ final class PartialWriter {
                 cells = group(recompute.apply(cached.fence())).getOrDefault(key, List.of());
             }
             Fence expected = cached == null ? Fence.NONE : cached.fence();
-            Map<String, Cell> content = cached == null ? new HashMap<>() : cached.content();
+            Map<String, Cell> content = cached == null ? new CellMap() : cached.content();
             merge(key, expected, content, cells);
             writes.add(new PartialWrite(encode(key, fence, content), expected));
             written.put(key, new Cached(fence, content));
@@ -141,7 +141,7 @@ final class PartialWriter {
     private void preload(Set<PartialKey> keys) {
         Map<PartialKey, Partial> stored = store.readPartials(keys);
         for (PartialKey key : keys) {
-            Map<String, Cell> content = new HashMap<>();
+            Map<String, Cell> content = new CellMap();
             Partial p = stored.get(key);
             if (p != null) {
                 decodeInto(p, content);
@@ -161,7 +161,7 @@ final class PartialWriter {
         for (int attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
             Optional<Partial> stored = store.readPartial(key);
             Fence storedFence = stored.map(Partial::fence).orElse(Fence.NONE);
-            Map<String, Cell> content = new HashMap<>();
+            Map<String, Cell> content = new CellMap();
             stored.ifPresent(p -> decodeInto(p, content));
             if (storedFence.compareTo(fence) >= 0) {
                 cache(key, new Cached(storedFence, content));  // this batch is already applied to the item
