@@ -14,8 +14,18 @@ import java.util.Map;
 final class Accumulators {
 
     private final Map<Slot, Map<String, Cell>> slots = new HashMap<>();
+    private final int expectedKeys;
     private Slot lastSlot;
     private Map<String, Cell> lastCells;
+
+    Accumulators() {
+        this(0);
+    }
+
+    /** Cells whose slots start with room for {@code expectedKeys} keys (a split's batches touch about as many). */
+    Accumulators(int expectedKeys) {
+        this.expectedKeys = expectedKeys;
+    }
 
     /** The cells of the slot {@code [start, end)}, created if absent. */
     Map<String, Cell> slot(long start, long end) {
@@ -24,10 +34,19 @@ final class Accumulators {
             return lastCells;
         }
         Slot slot = new Slot(start, end);
-        Map<String, Cell> cells = slots.computeIfAbsent(slot, s -> new CellMap());
+        Map<String, Cell> cells = slots.computeIfAbsent(slot, s -> new CellMap(expectedKeys));
         lastSlot = slot;
         lastCells = cells;
         return cells;
+    }
+
+    /** Keys of the slot that has the most. */
+    int largestSlot() {
+        int largest = 0;
+        for (Map<String, Cell> cells : slots.values()) {
+            largest = Math.max(largest, cells.size());
+        }
+        return largest;
     }
 
     boolean isEmpty() {

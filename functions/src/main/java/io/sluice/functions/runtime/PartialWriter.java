@@ -194,6 +194,9 @@ final class PartialWriter {
             Cell stored = pipeline.windowing().isSession() ? null : content.get(cell.key);
             try {
                 pipeline.windowing().merge(content, cell);
+                for (Cell c = content.get(cell.key); c != null; c = c.next) {
+                    c.encoded = null;   // its accumulator may have changed: encode it again
+                }
             } catch (ArithmeticException e) {
                 throw new MergeOverflowException(key.slot(), cell.key, contentFence,
                         stored == null ? null : pipeline.codec().encode(stored.acc), e);
@@ -243,7 +246,11 @@ final class PartialWriter {
         int largestKey = 0;
         for (Cell head : content.values()) {
             for (Cell c = head; c != null; c = c.next) {
-                StateEntry e = new StateEntry(c.key, c.start, c.end, pipeline.codec().encode(c.acc));
+                StateEntry e = c.encoded;
+                if (e == null) {
+                    e = new StateEntry(c.key, c.start, c.end, pipeline.codec().encode(c.acc));
+                    c.encoded = e;
+                }
                 entries.add(e);
                 bytes += e.approximateSize();
                 largestKey = Math.max(largestKey, e.accumulator().length);

@@ -77,6 +77,8 @@ public final class SplitProcessor {
     private final OverflowDecisions overflows;
     private SkippedRanges skippedRanges;
     private boolean fillingSkipped;
+    /** Keys in the largest slot of the last batch: the next batch's cells start that large instead of growing. */
+    private int keysPerSlot;
 
     /** A late record whose earlier attempt may have counted it: emitted only if its items say it was not. */
     private record Deferred(int index, long timestamp, List<PartialKey> items) {
@@ -287,7 +289,7 @@ public final class SplitProcessor {
 
     /** Runs records {@code [from, n)} through the chain into fresh cells. */
     private Accumulators apply(RecordBatch records, int from, long lateWatermark, boolean withSideEffects) {
-        Accumulators cells = new Accumulators();
+        Accumulators cells = new Accumulators(keysPerSlot);
         this.batch = records;
         this.into = cells;
         this.watermark = lateWatermark;
@@ -337,6 +339,7 @@ public final class SplitProcessor {
         }
         this.batch = null;
         this.into = null;
+        keysPerSlot = cells.largestSlot();
         return cells;
     }
 
