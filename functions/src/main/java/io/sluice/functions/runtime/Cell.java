@@ -17,6 +17,8 @@ final class Cell {
      * Whoever changes {@code acc} of a cell in an item's content clears it ({@code PartialWriter.merge}).
      */
     io.sluice.state.StateEntry encoded;
+    /** Where this cell's entry sits in its item's last {@link ItemEncoding}, or -1 if it is new to the item. */
+    int entryIndex = -1;
 
     Cell(String key, long start, long end, Object acc) {
         this.key = key;

@@ -56,7 +56,11 @@ final class PartialWriter {
     /** Fence of this writer's last completed batch: a batch starting elsewhere finds a stale or empty cache. */
     private Fence lastWritten;
 
-    private record Cached(Fence fence, Map<String, Cell> content) {
+    /** An item as last written or read: its fence, its cells, and their encoding if this writer wrote it. */
+    private record Cached(Fence fence, Map<String, Cell> content, ItemEncoding encoding) {
+        Cached(Fence fence, Map<String, Cell> content) {
+            this(fence, content, null);
+        }
     }
 
     PartialWriter(CompiledPipeline pipeline, StateStore store, String split, RunMetrics metrics) {
@@ -100,9 +104,11 @@ final class PartialWriter {
             }
             Fence expected = cached == null ? Fence.NONE : cached.fence();
             Map<String, Cell> content = cached == null ? new CellMap() : cached.content();
-            merge(key, expected, content, cells);
-            writes.add(new PartialWrite(encode(key, fence, content), expected));
-            written.put(key, new Cached(fence, content));
+            List<Cell> changed = merge(key, expected, content, cells);
+            ItemEncoding encoding = cached != null && cached.encoding() != null && changed != null
+                    ? cached.encoding().patched(changed, pipeline.codec()) : ItemEncoding.whole(content, pipeline.codec());
+            writes.add(new PartialWrite(partial(key, fence, encoding), expected));
+            written.put(key, new Cached(fence, content, encoding));
         }
         // Returns once every write finished: the caller's progress write comes after all of them (exactly-once).
         Set<PartialKey> refused = store.writePartials(writes);
@@ -170,9 +176,10 @@ final class PartialWriter {
             List<Cell> cells = group(recompute.apply(storedFence)).getOrDefault(key, List.of());
             merge(key, storedFence, content, cells);
             try {
-                store.writePartial(encode(key, fence, content), storedFence);
+                ItemEncoding encoding = ItemEncoding.whole(content, pipeline.codec());
+                store.writePartial(partial(key, fence, encoding), storedFence);
                 metrics.partialWrite();
-                cache(key, new Cached(fence, content));
+                cache(key, new Cached(fence, content, encoding));
                 return;
             } catch (FenceConflictException e) {
                 metrics.fenceConflict();
@@ -186,22 +193,31 @@ final class PartialWriter {
     /**
      * Merges a batch's cells into an item's content.
      *
+     * @return the content's cells the merge changed or added (fixed windows), or {@code null} (sessions: a merge
+     *         may join and drop cells, the item is encoded whole)
      * @throws MergeOverflowException if a key's stored total and the batch's would overflow together: the caller
      *                                rejects the batch's records of that key and writes again
      */
-    private void merge(PartialKey key, Fence contentFence, Map<String, Cell> content, List<Cell> cells) {
+    private List<Cell> merge(PartialKey key, Fence contentFence, Map<String, Cell> content, List<Cell> cells) {
+        boolean session = pipeline.windowing().isSession();
+        List<Cell> changed = session ? null : new ArrayList<>(cells.size());
         for (Cell cell : cells) {
             Cell stored = pipeline.windowing().isSession() ? null : content.get(cell.key);
             try {
                 pipeline.windowing().merge(content, cell);
-                for (Cell c = content.get(cell.key); c != null; c = c.next) {
+                Cell merged = content.get(cell.key);
+                for (Cell c = merged; c != null; c = c.next) {
                     c.encoded = null;   // its accumulator may have changed: encode it again
+                }
+                if (changed != null) {
+                    changed.add(merged);
                 }
             } catch (ArithmeticException e) {
                 throw new MergeOverflowException(key.slot(), cell.key, contentFence,
                         stored == null ? null : pipeline.codec().encode(stored.acc), e);
             }
         }
+        return changed;
     }
 
     /** A batch's cell of {@code key} cannot be merged into the stored item of {@code slot} without overflowing. */
@@ -239,25 +255,10 @@ final class PartialWriter {
         return groups;
     }
 
-    /** Encodes an item's content, measuring it: the largest partial and key state are the hot-key metrics. */
-    private Partial encode(PartialKey key, Fence fence, Map<String, Cell> content) {
-        List<StateEntry> entries = new ArrayList<>(content.size());
-        int bytes = 0;
-        int largestKey = 0;
-        for (Cell head : content.values()) {
-            for (Cell c = head; c != null; c = c.next) {
-                StateEntry e = c.encoded;
-                if (e == null) {
-                    e = new StateEntry(c.key, c.start, c.end, pipeline.codec().encode(c.acc));
-                    c.encoded = e;
-                }
-                entries.add(e);
-                bytes += e.approximateSize();
-                largestKey = Math.max(largestKey, e.accumulator().length);
-            }
-        }
-        metrics.partialSize(bytes, largestKey);
-        return new Partial(key, fence, entries);
+    /** The item to write, measured: the largest partial and key state are the hot-key metrics. */
+    private Partial partial(PartialKey key, Fence fence, ItemEncoding encoding) {
+        metrics.partialSize(encoding.bytes(), encoding.largestKey());
+        return new Partial(key, fence, encoding.entries());
     }
 
     private void decodeInto(Partial partial, Map<String, Cell> content) {

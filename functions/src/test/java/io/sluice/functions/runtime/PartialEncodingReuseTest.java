@@ -43,6 +43,37 @@ class PartialEncodingReuseTest {
         assertThat(entry(after, untouched)).isSameAs(untouchedBefore);
     }
 
+    @Test
+    void itemsPatchedOverManyBatches_holdWhatAFreshEncodingOfTheirTotalsHolds() {
+        CompiledPipeline pipeline = CompiledPipeline.compile(GmvPipelines.byCategory());
+        InMemoryStateStore store = new InMemoryStateStore();
+        SplitProcessor processor = new SplitProcessor(pipeline, store, "shard-0", new CollectingOutputs(),
+                new RunMetrics(), SplitProcessor.Mode.STREAM);
+        java.util.Random random = new java.util.Random(15);
+        java.util.Map<String, CountSumAccumulator> expected = new java.util.TreeMap<>();
+        long ordinal = 0;
+        for (int b = 0; b < 40; b++) {
+            String[] lines = new String[1 + random.nextInt(6)];
+            for (int i = 0; i < lines.length; i++) {
+                String category = "c-" + random.nextInt(b < 20 ? 10 : 60);   // new keys join later batches
+                long amount = random.nextInt(1_000);
+                lines[i] = order(category, amount);
+                expected.merge(category, new CountSumAccumulator(1, amount),
+                        (x, y) -> new CountSumAccumulator(x.count() + y.count(), x.sum() + y.sum()));
+            }
+            processor.process(batch(ordinal, lines), T0);
+            ordinal += lines.length;
+        }
+
+        java.util.Map<String, CountSumAccumulator> stored = new java.util.TreeMap<>();
+        for (int bucket = 0; bucket < GmvPipelines.byCategory().keyBuckets(); bucket++) {
+            store.readPartial(new PartialKey(pipeline.name(), new Slot(T0, T0 + 60_000), "shard-0", bucket))
+                    .ifPresent(p -> p.entries().forEach(e -> assertThat(stored.put(e.key(), decode(e)))
+                            .as("one entry per key").isNull()));
+        }
+        assertThat(stored).isEqualTo(expected);
+    }
+
     private static String keyInTheSameBucketAs(CompiledPipeline pipeline, String key) {
         for (int i = 2; ; i++) {
             if (pipeline.bucketOf("c-" + i) == pipeline.bucketOf(key)) {
