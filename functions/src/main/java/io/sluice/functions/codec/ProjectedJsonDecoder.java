@@ -127,20 +127,22 @@ public final class ProjectedJsonDecoder<T> implements RecordDecoder<T> {
             return -1;
         }
         int start = ++p;
-        int hash = 0;   // String.hashCode's, on the way: the cache need not read the bytes again
+        int hash = 0;   // String.hashCode's and the packed bytes, on the way: the cache need not read them again
+        long packed = 0;
         while (p < end && b[p] != '"') {
             byte c = b[p];
             if (c == '\\' || c < 0x20 || c == 0x7f) {   // escapes, control and non-ASCII bytes (negative)
                 return -1;
             }
             hash = 31 * hash + c;
+            packed = packed << 8 | c;
             p++;
         }
         if (p >= end) {
             return -1;
         }
         if (shape.read(field)) {
-            args[field] = strings.get(b, start, p - start, hash);
+            args[field] = strings.get(b, start, p - start, hash, packed | (long) (p - start) << 56);
         }
         return p + 1;
     }
