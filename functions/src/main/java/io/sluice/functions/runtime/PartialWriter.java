@@ -202,19 +202,20 @@ final class PartialWriter {
         boolean session = pipeline.windowing().isSession();
         List<Cell> changed = session ? null : new ArrayList<>(cells.size());
         for (Cell cell : cells) {
-            Cell stored = pipeline.windowing().isSession() ? null : content.get(cell.key);
+            Cell stored = session ? null : content.get(cell.key);
             try {
                 pipeline.windowing().merge(content, cell);
-                Cell merged = content.get(cell.key);
-                for (Cell c = merged; c != null; c = c.next) {
-                    c.encoded = null;   // its accumulator may have changed: encode it again
-                }
-                if (changed != null) {
-                    changed.add(merged);
-                }
             } catch (ArithmeticException e) {
                 throw new MergeOverflowException(key.slot(), cell.key, contentFence,
                         stored == null ? null : pipeline.codec().encode(stored.acc), e);
+            }
+            // A fixed window's merge changes the stored cell in place, or adds one: only then look it up again.
+            Cell merged = stored != null ? stored : content.get(cell.key);
+            for (Cell c = merged; c != null; c = c.next) {
+                c.encoded = null;   // its accumulator may have changed: encode it again
+            }
+            if (changed != null) {
+                changed.add(merged);
             }
         }
         return changed;
@@ -240,17 +241,35 @@ final class PartialWriter {
         }
     }
 
+    /**
+     * The batch's cells by item. Cells come slot by slot ({@link Accumulators#cells}), so the items of the current
+     * slot are found by bucket in an array: a stream batch has a thousand cells and only a few dozen items.
+     */
+    @SuppressWarnings("unchecked")
     private Map<PartialKey, List<Cell>> group(Accumulators batch) {
         Map<PartialKey, List<Cell>> groups = new LinkedHashMap<>();
-        Slot lastSlot = null;
+        List<Cell>[] ofSlot = new List[pipeline.definition().keyBuckets()];
+        Slot slot = null;
+        long start = 0;
+        long end = 0;
         for (Cell cell : batch.cells()) {
-            Slot slot = pipeline.windowing().slotOf(cell);
-            if (slot.equals(lastSlot)) {
-                slot = lastSlot;
+            if (slot == null || cell.start != start || cell.end != end) {   // a cell's slot depends on these alone
+                Slot next = pipeline.windowing().slotOf(cell);
+                if (!next.equals(slot)) {
+                    slot = next;
+                    java.util.Arrays.fill(ofSlot, null);
+                }
+                start = cell.start;
+                end = cell.end;
             }
-            lastSlot = slot;
-            PartialKey key = new PartialKey(pipeline.name(), slot, split, pipeline.bucketOf(cell.key));
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(cell);
+            int bucket = pipeline.bucketOf(cell.key);
+            List<Cell> cells = ofSlot[bucket];
+            if (cells == null) {
+                cells = groups.computeIfAbsent(new PartialKey(pipeline.name(), slot, split, bucket),
+                        k -> new ArrayList<>());
+                ofSlot[bucket] = cells;
+            }
+            cells.add(cell);
         }
         return groups;
     }
