@@ -29,5 +29,14 @@
  *
  * <p>Batch mode is bounded streaming: a task's watermark stays at the minimum while it runs and jumps to
  * +infinity when it finishes, so no record is late and every window fires once all tasks are done.
+ *
+ * <h2>Hot paths (issue 15, BENCHMARKS.md)</h2>
+ * Per record: one lookup in the slot's {@link io.sluice.functions.runtime.CellMap} (open addressing by a
+ * multiplicative hash, because {@code String.hashCode} of keys like {@code c-0 … c-999} clusters in the low bits a
+ * {@code HashMap} indexes by). Per batch and item: only the cells the batch changed are encoded again
+ * ({@link io.sluice.functions.runtime.ItemEncoding}; the others keep their entry), so a stream batch of 1,000
+ * records costs about its distinct keys, not every key of every item it touches. Neither changes what is written:
+ * an item holds one entry per (key, window) with the merged accumulator, as before; only the order of entries
+ * within an item may differ, and nothing reads them in order (firing sorts by key).
  */
 package io.sluice.functions.runtime;
