@@ -1,5 +1,7 @@
 package io.sluice.functions.codec;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +28,7 @@ final class RecordShape<T> {
     private final Kind[] kinds;
     private final boolean[] read;
     private final Method[] accessors;
-    private final RecordFactory<T> factory;
+    private final Constructor<T> constructor;
     private final Object[] defaults;
     private final boolean scannable;
 
@@ -65,7 +67,8 @@ final class RecordShape<T> {
             }
         }
         try {
-            factory = RecordFactory.of(type.getDeclaredConstructor(parameterTypes));
+            constructor = type.getDeclaredConstructor(parameterTypes);
+            constructor.setAccessible(true);
         } catch (NoSuchMethodException e) {
             throw new IllegalArgumentException("no canonical constructor in " + type.getName(), e);
         }
@@ -165,15 +168,12 @@ final class RecordShape<T> {
      */
     T create(Object[] args) {
         try {
-            return factory.create(args);
-        } catch (RuntimeException refused) {
+            return constructor.newInstance(args);
+        } catch (InvocationTargetException e) {
             return null;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build " + type.getName(), e);
         }
-    }
-
-    /** Whether records are built without reflection ({@link RecordFactory}). */
-    boolean directlyBuilt() {
-        return factory.direct();
     }
 
     /** {@code full} with every component the pipeline does not read at its default. */
