@@ -2,6 +2,8 @@ package io.sluice.functions.lambda;
 
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.examples.OrdersGenerator;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.sluice.functions.driver.PipelineRun;
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.LocalAwsExtension;
 import io.sluice.localstack.esm.Chaos;
@@ -18,6 +20,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.math.BigInteger;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +95,13 @@ class EventSourceMappingChaosTest {
                 assertThat(esm.awaitDrained(Duration.ofSeconds(120))).as("sentinels drained, chaos seed " + seed).isTrue();
                 stats = esm.stats();
             }
+            // The template's scheduled firer, a few minutes on: a window whose firing claim a timed-out invocation
+            // left behind is fired once the claim's lease lapses, though no record arrives any more (liveness)
+            int beforeSchedule = sluice.resultCsvs().size();
+            sluice.scheduledFirer(Clock.offset(Clock.systemUTC(), PipelineRun.FIRING_LEASE.plusMinutes(1)))
+                    .handleRequest(new ScheduledEvent(), null);
+            System.out.println("chaos seed " + seed + ": result objects " + beforeSchedule + " before the scheduled firer, "
+                    + sluice.resultCsvs().size() + " after");
             System.out.println("chaos seed " + seed + ": " + stats);
 
             // Assert
