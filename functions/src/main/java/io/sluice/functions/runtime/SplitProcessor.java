@@ -181,6 +181,9 @@ public final class SplitProcessor {
             cells = decideOverflows(records, from, lateWatermark);
         }
         while (true) {
+            // The batch's late and rejected records are durable before any of its partials: a failed send fails the
+            // batch with nothing stored, and the retry emits them again (same ids and keys: overwritten, not added).
+            outputs.flush(split);
             try {
                 writer.write(cells, before.fence(), last,
                         after -> apply(records, firstAfter(records, after), lateWatermark, false));

@@ -145,6 +145,7 @@ public final class WindowFirer {
                 + "pipeline=[{0}] {1} cause=[{2}]", pipeline.name(), window, cause.toString());
         String position = pipeline.keyed() ? window + " key=[" + key + "]" : window;
         outputs.rejected(new RejectedRecord(pipeline.name(), "firing", position, "window cannot fire: " + cause, null));
+        outputs.flush("firing");
         metrics.windowFailed();
     }
 
