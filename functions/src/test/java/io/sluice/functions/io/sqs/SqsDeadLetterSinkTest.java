@@ -43,7 +43,7 @@ class SqsDeadLetterSinkTest {
             SqsDeadLetterSink sink = new SqsDeadLetterSink(sqs, queue, s3, "dlq-" + suffix, "dead-letters/");
             String payload = "x".repeat(300 * 1024);
             RejectedRecord rejected = new RejectedRecord("gmv-total", "shardId-000000000001", "seq=7 sub=0",
-                    "record exceeds 262144 bytes", payload);
+                    "record over 262144 bytes", payload);
 
             // Act
             sink.write(rejected);
