@@ -159,6 +159,9 @@ class RejectReasonsCorpusTest {
         KinesisEvent.KinesisEventRecord noData = record(seq++, new byte[0]);
         noData.getKinesis().setData(null);
         records.add(noData);
+        KinesisEvent.KinesisEventRecord noKinesis = record(seq++, new byte[0]);
+        noKinesis.setKinesis(null);
+        records.add(noKinesis);
         KinesisEvent.KinesisEventRecord badSequence = record(seq, "{}".getBytes(StandardCharsets.UTF_8));
         badSequence.getKinesis().setSequenceNumber(token);
         records.add(badSequence);
@@ -170,6 +173,7 @@ class RejectReasonsCorpusTest {
         assertThat(deadLetters).hasSizeGreaterThan(20)
                 .anySatisfy(r -> assertThat(r.reason()).startsWith("KPL aggregated record"))
                 .anySatisfy(r -> assertThat(r.reason()).isEqualTo("record without kinesis.data"))
+                .anySatisfy(r -> assertThat(r.reason()).isEqualTo("record without kinesis"))
                 .anySatisfy(r -> assertThat(r.reason()).isEqualTo("invalid sequence number"));
         deadLetters.forEach(r -> assertSafe(r.reason(), token, null));
         assertThat(logged).as("log lines above DEBUG (seed %d)", SEED).isNotEmpty()
