@@ -50,6 +50,9 @@ class SideOutputCallsTest {
             assertThat(counter.calls("SendMessageBatch")).isEqualTo(11);
             assertThat(counter.calls("PutObject")).isEqualTo(1);
             assertThat(deadLetterIds(sluice)).hasSize(1_000);
+            JsonNode metrics = JSON.readTree(sluice.metricLines().get(sluice.metricLines().size() - 1));
+            assertThat(metrics.path("DeadLetters").asLong()).isEqualTo(1_000);
+            assertThat(metrics.path("DeadLettersInBulk").asLong()).isEqualTo(900);   // past the bound, counted
         }
     }
 

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       envelope, into S3 objects of at most {@link #BULK_OBJECT_BYTES} at
  *       {@code <prefix><pipeline>/bulk/<id>.jsonl}, each announced by one message
  *       {@code {"id","pipeline","split","bulk":true,"count","firstPosition","lastPosition","recordsRef"}} (its id a
- *       hash of pipeline, split and the two positions) and one WARNING log line with those coordinates. So a batch of
+ *       hash of pipeline, split and the two positions), one WARNING log line with those coordinates, and the count in
+ *       {@link #inBulk()} (the EMF metric {@code DeadLettersInBulk} of the operator and the batch function). So a batch of
  *       1,000 garbage lines costs about 12 calls instead of 1,000, and every dead letter is still in the queue or in
  *       an object a message points to: count them as distinct ids over messages and bulk lines.</li>
  *   <li><b>Failures.</b> Entries a batch call reports failed are sent again, up to {@value #ATTEMPTS} attempts; then
