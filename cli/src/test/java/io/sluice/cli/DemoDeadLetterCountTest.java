@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.functions.wiring.HandlerConfig;
 import io.sluice.functions.wiring.LambdaWiring;
@@ -31,8 +32,11 @@ class DemoDeadLetterCountTest {
             List<RejectedRecord> batch = IntStream.rangeClosed(1, 250).mapToObj(i -> new RejectedRecord("gmv-total",
                     "shardId-000000000000", "seq=" + i, "not JSON", "x")).toList();
 
-            wiring.deadLetters().writeAll(batch);
-            wiring.deadLetters().writeAll(batch);   // a retried batch: the same ids
+            for (int attempt = 0; attempt < 2; attempt++) {   // a batch and its retry: the same ids
+                SinkOutputs outputs = wiring.outputs();
+                batch.forEach(outputs::rejected);
+                outputs.flush("shardId-000000000000");
+            }
 
             assertThat(DemoCommand.count(sqs, s3, queue)).isEqualTo(250);
         }
