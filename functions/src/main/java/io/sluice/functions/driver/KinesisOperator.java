@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.functions.io.RecordSink;
 import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
+import io.sluice.state.coordination.AttemptLog;
 import io.sluice.state.coordination.ShardLoadReport;
 import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.state.coordination.ShardRegistry;
@@ -88,6 +89,17 @@ public final class KinesisOperator {
     public KinesisOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs,
                            RecordSink<RejectedRecord> deadLetters, Clock clock, EmfMetrics emf, ShardRegistry shards,
                            ShardLoadTable loads, ShardRange shardRange) {
+        this(pipeline, store, outputs, deadLetters, clock, emf, shards, loads, shardRange, null);
+    }
+
+    /**
+     * @param attemptLog where each attempt's range is logged before it writes ({@link AttemptLog}), so that
+     *                   {@link OnFailureReplay} can tell a range no attempt started on; null: not logged (such a
+     *                   range can then not be replayed)
+     */
+    public KinesisOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs,
+                           RecordSink<RejectedRecord> deadLetters, Clock clock, EmfMetrics emf, ShardRegistry shards,
+                           ShardLoadTable loads, ShardRange shardRange, AttemptLog attemptLog) {
         this.pipeline = pipeline;
         this.store = store;
         this.outputs = outputs;
@@ -98,6 +110,7 @@ public final class KinesisOperator {
         this.loads = loads;
         this.gaps = shardRange == null ? null : new ShardGapFiller(pipeline.name(), shardRange, deadLetters, metrics);
         PipelineRun stream = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("operator");
+        stream = attemptLog == null ? stream : stream.withAttemptLog(attemptLog);
         this.run = gaps == null ? stream : stream.withSkippedRanges(gaps);
     }
 

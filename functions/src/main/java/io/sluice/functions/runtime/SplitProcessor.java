@@ -11,6 +11,7 @@ import io.sluice.state.SplitState;
 import io.sluice.state.SplitStatus;
 import io.sluice.state.StateStore;
 import io.sluice.state.StateStoreException;
+import io.sluice.state.coordination.AttemptLog;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +78,7 @@ public final class SplitProcessor {
     private final OverflowDecisions overflows;
     private SkippedRanges skippedRanges;
     private boolean fillingSkipped;
+    private AttemptLog attemptLog;
 
     /** A late record whose earlier attempt may have counted it: emitted only if its items say it was not. */
     private record Deferred(int index, long timestamp, List<PartialKey> items) {
@@ -133,6 +135,16 @@ public final class SplitProcessor {
         return this;
     }
 
+    /**
+     * Logs each attempt's range in {@code log} after its {@link StateStore#startAttempt} and before any write, so a
+     * record outside every logged range was never applied (the Kinesis operator; the replay of on-failure records
+     * relies on it).
+     */
+    public SplitProcessor withAttemptLog(AttemptLog log) {
+        this.attemptLog = log;
+        return this;
+    }
+
     public String split() {
         return split;
     }
@@ -157,6 +169,9 @@ public final class SplitProcessor {
         Fence last = records.fence(n - 1);
         SplitState before = store.startAttempt(pipeline.name(), split, last, nowMillis);
         state = before;
+        if (attemptLog != null) {
+            attemptLog.record(pipeline.name(), split, new AttemptLog.Range(records.fence(0), last, before.fence()));
+        }
         if (skippedRanges != null && !fillingSkipped && before.hasUnfinishedAttempt()
                 && records.fence(0).isAfter(before.fence())) {
             before = applySkipped(before, records.fence(0), nowMillis);
