@@ -42,13 +42,18 @@ public final class HistoryGenerator {
         });
         Set<FaultClass> drawn = EnumSet.noneOf(FaultClass.class);
         for (FaultClass c : FaultClass.values()) {
-            if (c != FaultClass.GIVE_UP && enabled.contains(c) && r.nextInt(100) < 35) {
+            if (c != FaultClass.GIVE_UP && c != FaultClass.GIVE_UP_UNRECORDED && enabled.contains(c)
+                    && r.nextInt(100) < 35) {
                 drawn.add(c);
             }
         }
         // Its own stream: a history that does not draw it is the one its seed gave before it existed.
         if (enabled.contains(FaultClass.GIVE_UP) && new SplittableRandom(seed ^ 0x6A09E667F3BCC908L).nextInt(100) < 35) {
             drawn.add(FaultClass.GIVE_UP);
+        }
+        if (enabled.contains(FaultClass.GIVE_UP_UNRECORDED)
+                && new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL).nextInt(100) < 35) {
+            drawn.add(FaultClass.GIVE_UP_UNRECORDED);
         }
         Map<Integer, SimRecord> records = records(r, drawn);
         List<ShardSpec> shards = new Topology(r, drawn, records.size()).build();
@@ -235,6 +240,9 @@ public final class HistoryGenerator {
         }
         if (drawn.contains(FaultClass.GIVE_UP)) {
             faults.add(FaultType.GIVE_UP);
+        }
+        if (drawn.contains(FaultClass.GIVE_UP_UNRECORDED)) {
+            faults.add(FaultType.GIVE_UP_UNRECORDED);
         }
         int[] cursor = new int[shards.size()];
         int reshards = 0;

@@ -2,6 +2,9 @@ package io.sluice.simulator;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 
+import io.sluice.functions.driver.OnFailureRecord;
+import io.sluice.functions.driver.OnFailureReplay;
+import io.sluice.functions.driver.ShardRange;
 import io.sluice.simulator.Action.FaultType;
 import io.sluice.state.memory.InMemoryStateStore;
 
@@ -31,7 +34,7 @@ final class HistoryRunner {
     private static final int SPARE_SLOT = 7;
 
     /** Bugs planted on purpose to prove the checker can fail. */
-    enum PlantedBug { NONE, DROP_PARTIAL_WRITE, FIRE_TWICE }
+    enum PlantedBug { NONE, DROP_PARTIAL_WRITE, FIRE_TWICE, NO_REPLAY }
 
     private final History history;
     private final boolean verbose;
@@ -71,7 +74,20 @@ final class HistoryRunner {
             faulty.plantDroppedPartialWrite(3);
         }
         runtime = new SimulatedRuntime(history.variant(), faulty.store(), () -> now, this::listing, new Listener(),
-                this::readRange);
+                new ShardRange() {
+                    @Override
+                    public List<KinesisEvent.KinesisEventRecord> read(String streamArn, String shard, String after,
+                                                                      String through) {
+                        return readRange(streamArn, shard, after, through);
+                    }
+
+                    @Override
+                    public List<KinesisEvent.KinesisEventRecord> readFrom(String streamArn, String shard, String at,
+                                                                          String through) {
+                        return readRange(streamArn, shard, new BigInteger(at).subtract(BigInteger.ONE).toString(),
+                                through);
+                    }
+                });
         SimPipelines.resetBudget();
         try {
             for (Action action : history.actions()) {
@@ -145,7 +161,8 @@ final class HistoryRunner {
         while (!ranges.isEmpty()) {
             int[] range = ranges.pop();
             FaultType type = fault == null ? FaultType.NONE
-                    : first || fault.fault() == FaultType.GIVE_UP ? fault.fault() : FaultType.NONE;
+                    : first || fault.fault() == FaultType.GIVE_UP || fault.fault() == FaultType.GIVE_UP_UNRECORDED
+                    ? fault.fault() : FaultType.NONE;
             first = false;
             Optional<Integer> failedAt;
             boolean crashed = false;
@@ -165,8 +182,9 @@ final class HistoryRunner {
                         failedAt = Optional.of(range[0]);
                     }
                 }
-                case GIVE_UP -> {
-                    faulty.arm(FaultyStore.Mode.THROTTLE_AFTER_ATTEMPT, 0, null);
+                case GIVE_UP, GIVE_UP_UNRECORDED -> {
+                    faulty.arm(type == FaultType.GIVE_UP ? FaultyStore.Mode.THROTTLE_AFTER_ATTEMPT
+                            : FaultyStore.Mode.REFUSE_ATTEMPT, 0, null);
                     try {
                         failedAt = attempt(s, range[0], range[1], instance(slot));
                     } finally {
@@ -219,6 +237,21 @@ final class HistoryRunner {
             if (failures > MAX_RETRIES && fault != null && fault.fault() == FaultType.GIVE_UP) {
                 // Every attempt was recorded before it failed: the operator reads the range back later.
                 trace("  gave up after " + MAX_RETRIES + " retries: to the on-failure destination; read back later");
+                return;
+            }
+            if (failures > MAX_RETRIES && fault != null && fault.fault() == FaultType.GIVE_UP_UNRECORDED) {
+                // No attempt was recorded: only the on-failure records name the ranges; replayed at the end.
+                ranges.push(new int[] {restart, range[1]});
+                ShardSpec shard = history.shards().get(s);
+                for (int[] left : ranges) {
+                    if (left[1] > left[0]) {
+                        outcome.onFailure.add(new OnFailureRecord(shard.id(), seqOf(shard.records().get(left[0])),
+                                seqOf(shard.records().get(left[1] - 1)), SimulatedRuntime.STREAM_ARN,
+                                left[1] - left[0], "RetryAttemptsExhausted"));
+                    }
+                }
+                trace("  gave up after " + MAX_RETRIES + " retries, no attempt recorded: to the on-failure "
+                        + "destination; replayed at the end");
                 return;
             }
             if (failures > MAX_RETRIES) {
@@ -277,6 +310,7 @@ final class HistoryRunner {
                 cursor[s] = to;
             }
         }
+        List<OnFailureRecord> waiting = replay(outcome.onFailure);
         now += 600_000;
         trace("finish every split; final firing");
         try {
@@ -285,7 +319,44 @@ final class HistoryRunner {
             outcome.finalFiringError = e.toString();
             trace("  final firing failed: " + e);
         }
+        // A range the operator had not passed is replayed once its split is finished; what is still unsettled then
+        // is lost, and the checker says so.
+        for (OnFailureRecord left : replay(waiting)) {
+            ShardSpec shard = history.shards().stream().filter(x -> x.id().equals(left.shardId())).findFirst()
+                    .orElseThrow();
+            for (int id : shard.records()) {
+                BigInteger seq = new BigInteger(seqOf(id));
+                if (seq.compareTo(new BigInteger(left.startSequenceNumber())) >= 0
+                        && seq.compareTo(new BigInteger(left.endSequenceNumber())) <= 0) {
+                    outcome.discarded.putIfAbsent(id, "on-failure record not settled by the replay");
+                }
+            }
+        }
         outcome.pending = runtime.pendingSlots();
+    }
+
+    /** Replays on-failure records as {@code sluice replay} does; returns those left unsettled. */
+    private List<OnFailureRecord> replay(List<OnFailureRecord> ranges) {
+        if (planted == PlantedBug.NO_REPLAY) {
+            return ranges;
+        }
+        List<OnFailureRecord> unsettled = new ArrayList<>();
+        for (OnFailureRecord r : ranges) {
+            now += 1_000;
+            OnFailureReplay.Result result;
+            try {
+                result = runtime.replay(r);
+            } catch (RuntimeException e) {
+                trace("  replay " + r.describe() + " failed: " + e);
+                unsettled.add(r);
+                continue;
+            }
+            trace("replay " + result.describe());
+            if (!result.settled()) {
+                unsettled.add(r);
+            }
+        }
+        return unsettled;
     }
 
     /** The stream's side of the operator's read-back: the shard's records in {@code (after, through]}, whole. */

@@ -127,7 +127,10 @@ public final class OnFailureReplay {
                     ? "an attempt on it is recorded: the operator reads it back before the shard's next batch"
                     : "the operator has not passed it yet");
         }
-        Optional<Fence> since = attempts.loggedAfter(pipeline.name(), shard);
+        // No recorded attempt ever reached the range (the attempt fence is before it): none applied any of it, whatever
+        // the log holds (a shard whose every batch was refused, then finished by its child or at the end).
+        boolean neverReached = first.isAfter(split.attemptFence());
+        Optional<Fence> since = neverReached ? Optional.of(Fence.NONE) : attempts.loggedAfter(pipeline.name(), shard);
         if (since.isEmpty() || !first.isAfter(since.get())) {
             return result(range, Outcome.UNDETERMINED, "the shard's attempts were not logged yet when the operator "
                     + "passed these records");
@@ -159,7 +162,7 @@ public final class OnFailureReplay {
                 }
                 var first0 = chunk.get(0).getKinesis().getApproximateArrivalTimestamp();
                 arrival = first0 == null ? arrival : first0.toInstant();
-                logged = attempts.rangesLogged(pipeline.name(), shard, arrival, last);
+                logged = neverReached ? List.of() : attempts.rangesLogged(pipeline.name(), shard, arrival, last);
             }
             List<KinesisEvent.KinesisEventRecord> unattempted = new ArrayList<>();
             for (KinesisEvent.KinesisEventRecord r : chunk) {

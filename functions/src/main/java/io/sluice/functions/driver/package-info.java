@@ -74,7 +74,8 @@
  * </ul>
  * The attempt log's entries outlive the stream's retention ({@link io.sluice.state.coordination.DynamoDbAttemptLog}),
  * so every attempt on a record the stream still holds is still logged; a range the operator passed before it logged
- * attempts (a deployment without the log) is {@code UNDETERMINED}, never applied. Costs: one put per attempt (about
+ * attempts (a deployment without the log) is {@code UNDETERMINED}, never applied, unless the split's attempt fence is
+ * before the range: then no recorded attempt ever reached it, log or not. Costs: one put per attempt (about
  * 400 bytes, 1 write unit) and one more DynamoDB round trip per batch. Known limits: the replay runs by hand (the
  * runbook in the README), not from the scheduled firer; a Kinesis record that cannot even be de-aggregated (a corrupt
  * KPL aggregate) is sent to the dead letters by the operator before its attempt starts, so in a replayed range it
