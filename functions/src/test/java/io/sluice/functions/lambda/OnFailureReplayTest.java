@@ -16,6 +16,10 @@ import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.functions.runtime.LateRecord;
 import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.functions.runtime.ResultRow;
+import io.sluice.functions.driver.PipelineRun;
+import io.sluice.functions.runtime.RunMetrics;
+import io.sluice.state.Fence;
+import io.sluice.state.SplitState;
 import io.sluice.state.StateStore;
 import io.sluice.state.coordination.AttemptLog;
 import io.sluice.state.coordination.InMemoryAttemptLog;
@@ -185,6 +189,27 @@ class OnFailureReplayTest {
 
         assertThat(result.outcome()).isEqualTo(Outcome.UNDETERMINED);
         assertThat(result.replayed()).isZero();
+    }
+
+    @Test
+    void rangeNoRecordedAttemptEverReached_isApplied_evenWithoutTheLog_onceItsShardIsFinished() {
+        // The shard's last batch is refused every time and a child's first batch finishes the shard: its attempt fence
+        // is before the range, so no attempt applied any of it, whatever the log holds (here: nothing).
+        KinesisOperator unlogged = operator(null);
+        applied(unlogged.handle(event(orders(3, 10_000))));
+        List<KinesisEvent.KinesisEventRecord> lost = orders(4, 20_000);
+        givenUp(unlogged, lost, "startAttempt");
+        store.advanceSplit(SplitState.pending(GMV.name(), SHARD, 0, List.of()).finished(Fence.NONE));
+
+        OnFailureReplay.Result result = replay().replay(onFailure(lost), false);
+        OnFailureReplay.Result again = replay().replay(onFailure(lost), false);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(result.replayed()).isEqualTo(4);
+        assertThat(again.outcome()).isEqualTo(Outcome.ALREADY_APPLIED);
+        PipelineRun end = PipelineRun.stream(GMV, store, outputs, new RunMetrics());
+        end.fire(Long.MAX_VALUE / 2);
+        assertCountedOnce();
     }
 
     private KinesisOperator operator(AttemptLog log) {
