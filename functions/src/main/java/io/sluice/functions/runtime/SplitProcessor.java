@@ -20,6 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
 
 /**
@@ -169,9 +171,10 @@ public final class SplitProcessor {
         Fence last = records.fence(n - 1);
         SplitState before = store.startAttempt(pipeline.name(), split, last, nowMillis);
         state = before;
-        if (attemptLog != null) {
-            attemptLog.record(pipeline.name(), split, new AttemptLog.Range(records.fence(0), last, before.fence()));
-        }
+        // Logged before the batch writes anything; the put overlaps the reads below (joined before the first write).
+        CompletableFuture<Void> logged = attemptLog == null ? null
+                : attemptLog.recordAsync(pipeline.name(), split, new AttemptLog.Range(records.fence(0), last,
+                        before.fence()));
         if (skippedRanges != null && !fillingSkipped && before.hasUnfinishedAttempt()
                 && records.fence(0).isAfter(before.fence())) {
             before = applySkipped(before, records.fence(0), nowMillis);
@@ -180,9 +183,11 @@ public final class SplitProcessor {
         metrics.recordIn(n);
         metrics.replayed(from);
         if (from == n) {
+            join(logged);
             return;
         }
         long lateWatermark = lateWatermark(before);
+        join(logged);
         long wall = wallClock.getAsLong();
         minAcceptedTimestamp = pipeline.watermarks().notBeforeMillis();
         maxAcceptedTimestamp = Windowing.saturatingAdd(wall, pipeline.watermarks().maxAheadMillis());
@@ -217,6 +222,18 @@ public final class SplitProcessor {
         state = store.advanceSplit(before.withProgress(newWatermark, last, nowMillis));
         if (mode == Mode.STREAM) {
             writer.evictThrough(windowing.isSession() ? Long.MIN_VALUE : windowing.maxFinalEnd(lateWatermark));
+        }
+    }
+
+    /** Waits for the attempt's log entry: the attempt writes nothing unless it is logged. */
+    private static void join(CompletableFuture<Void> logged) {
+        if (logged == null) {
+            return;
+        }
+        try {
+            logged.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

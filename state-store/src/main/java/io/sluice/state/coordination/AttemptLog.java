@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Which records of a shard an attempt of the stream operator ever started to apply: each attempt's range and the
@@ -61,6 +62,19 @@ public interface AttemptLog {
      * @throws RuntimeException if it cannot be logged; the attempt must then write nothing
      */
     void record(String pipeline, String split, Range range);
+
+    /**
+     * {@link #record}, possibly on another thread, so the caller's next read overlaps it; the caller joins it before
+     * the attempt writes anything. This default records on the caller's thread.
+     */
+    default CompletableFuture<Void> recordAsync(String pipeline, String split, Range range) {
+        try {
+            record(pipeline, split, range);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * The split's applied fence when its first attempt was logged: every attempt on a record after it is logged;

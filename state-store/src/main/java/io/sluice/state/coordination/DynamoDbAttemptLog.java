@@ -16,7 +16,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link AttemptLog} in the coordination table ({@link CoordinationKeys#attemptsPk}), one item per logged attempt:
@@ -24,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * sk = &lt;logged at, epoch ms, 13 digits&gt;#&lt;first&gt;#&lt;last&gt;   (encoded fences)    a = applied fence before it   ttl
  * sk = !since                                                          a = the first entry's fence   ttl
  * </pre>
- * One put of about 400 bytes (1 write unit) per attempt, plus one conditional put per shard and instance for the
+ * One put of about 400 bytes (1 write unit) per attempt, sent while the attempt reads the published watermark (no
+ * round trip of its own), plus one conditional put per shard and instance for the
  * {@code !since} item. Entries are kept {@code keep}, longer than the stream keeps records: every attempt on a record
  * the stream still holds is still logged. The replay reads a shard's entries since a range's arrival with a strongly
  * consistent query (it runs rarely, by hand or after an alarm).
@@ -51,12 +56,26 @@ public final class DynamoDbAttemptLog implements AttemptLog {
     private final Clock clock;
     /** Splits whose {@code !since} item this instance knows to exist. */
     private final Set<String> started = ConcurrentHashMap.newKeySet();
+    /** One daemon thread for {@link #recordAsync}, gone when idle (a frozen Lambda keeps none). */
+    private final ThreadPoolExecutor calls = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "sluice-attempt-log");
+                t.setDaemon(true);
+                return t;
+            });
 
     public DynamoDbAttemptLog(DynamoDbClient dynamo, String table, Duration keep, Clock clock) {
         this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
         this.table = Objects.requireNonNull(table, "table");
         this.keep = Objects.requireNonNull(keep, "keep");
         this.clock = Objects.requireNonNull(clock, "clock");
+        calls.allowCoreThreadTimeOut(true);
+    }
+
+    /** The put goes out while the attempt reads the published watermark: no round trip of its own. */
+    @Override
+    public CompletableFuture<Void> recordAsync(String pipeline, String split, Range range) {
+        return CompletableFuture.runAsync(() -> record(pipeline, split, range), calls);
     }
 
     @Override
