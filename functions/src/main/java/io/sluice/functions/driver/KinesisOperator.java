@@ -108,7 +108,8 @@ public final class KinesisOperator {
         this.emf = emf;
         this.shards = shards;
         this.loads = loads;
-        this.gaps = shardRange == null ? null : new ShardGapFiller(pipeline.name(), shardRange, deadLetters, metrics);
+        this.gaps = shardRange == null ? null
+                : new ShardGapFiller(pipeline.name(), shardRange, deadLetters, metrics, attemptLog);
         PipelineRun stream = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("operator");
         stream = attemptLog == null ? stream : stream.withAttemptLog(attemptLog);
         this.run = gaps == null ? stream : stream.withSkippedRanges(gaps);

@@ -174,7 +174,7 @@ public final class SplitProcessor {
         // Logged before the batch writes anything; the put overlaps the reads below (joined before the first write).
         CompletableFuture<Void> logged = attemptLog == null ? null
                 : attemptLog.recordAsync(pipeline.name(), split, new AttemptLog.Range(records.fence(0), last,
-                        before.fence()));
+                        before.fence()), before.attemptFence());
         if (skippedRanges != null && !fillingSkipped && before.hasUnfinishedAttempt()
                 && records.fence(0).isAfter(before.fence())) {
             before = applySkipped(before, records.fence(0), nowMillis);

@@ -102,26 +102,52 @@ class OnFailureReplayTest {
     }
 
     @Test
-    void unrecordedRange_nextToARecordedOne_isReadBackByTheOperator_soTheReplayAppliesNeither() {
-        // Whichever comes first, the read-back runs from the applied fence to the next batch: it covers both ranges.
-        // A replay that judged the unrecorded range by its own attempts alone would count it twice.
+    void unrecordedRange_nextToARecordedOne_isLeftToTheReplay_andEachIsAppliedOnce() {
+        // The read-back runs from the applied fence up to the next batch and would take the unrecorded range too; it
+        // leaves out what no logged attempt started on (below items a later attempt may have fenced past it, it could
+        // be skipped there), and the replay applies that under its own split.
         for (boolean recordedFirst : new boolean[] {true, false}) {
+            long t = recordedFirst ? 0 : 100_000;
             KinesisOperator operator = operator(attempts);
-            applied(operator.handle(event(orders(3, 10_000 + (recordedFirst ? 0 : 100_000)))));
-            List<KinesisEvent.KinesisEventRecord> first = orders(3, 20_000 + (recordedFirst ? 0 : 100_000));
+            applied(operator.handle(event(orders(3, 10_000 + t))));
+            List<KinesisEvent.KinesisEventRecord> first = orders(3, 20_000 + t);
             givenUp(operator, first, recordedFirst ? "writePartial" : "startAttempt");
-            List<KinesisEvent.KinesisEventRecord> second = orders(2, 25_000 + (recordedFirst ? 0 : 100_000));
+            List<KinesisEvent.KinesisEventRecord> second = orders(2, 25_000 + t);
             givenUp(operator, second, recordedFirst ? "startAttempt" : "writePartial");
-            applied(operator.handle(event(orders(2, 30_000 + (recordedFirst ? 0 : 100_000)))));
+            applied(operator.handle(event(orders(2, 30_000 + t))));
 
             OnFailureReplay.Result r1 = replay().replay(onFailure(first), false);
             OnFailureReplay.Result r2 = replay().replay(onFailure(second), false);
 
-            assertThat(r1.outcome()).as("recorded first: " + recordedFirst).isEqualTo(Outcome.ALREADY_APPLIED);
-            assertThat(r2.outcome()).as("recorded first: " + recordedFirst).isEqualTo(Outcome.ALREADY_APPLIED);
-            assertThat(r1.theOperators() + r2.theOperators()).isEqualTo(5);
+            OnFailureReplay.Result recorded = recordedFirst ? r1 : r2;
+            OnFailureReplay.Result unrecorded = recordedFirst ? r2 : r1;
+            assertThat(recorded.outcome()).as("recorded first: " + recordedFirst).isEqualTo(Outcome.ALREADY_APPLIED);
+            assertThat(unrecorded.outcome()).as("recorded first: " + recordedFirst).isEqualTo(Outcome.APPLIED);
         }
         applied(operator(attempts).handle(closing(1, 400_000)));
+        assertCountedOnce();
+    }
+
+    @Test
+    void unrecordedRange_belowABatchThatCrashedAfterWriting_isNotReadBack_butReplayed() {
+        // Simulator, fault class give-up-unrecorded: the batch after the lost one writes some items (fence past the
+        // lost records) and crashes; its retry reads back from the applied fence. Read back, the lost records would be
+        // skipped by those items' fences and the replay would take them for the operator's: lost twice over.
+        KinesisOperator operator = operator(attempts);
+        applied(operator.handle(event(orders(3, 10_000))));
+        List<KinesisEvent.KinesisEventRecord> lost = orders(4, 20_000);
+        givenUp(operator, lost, "startAttempt");
+        List<KinesisEvent.KinesisEventRecord> next = orders(4, 20_500);
+        failing.set("advanceSplit");   // every item written with the batch's fence, then the crash
+        assertThat(operator.handle(event(next)).getBatchItemFailures()).hasSize(1);
+        failing.set(null);
+        applied(operator(attempts).handle(event(next)));
+
+        OnFailureReplay.Result result = replay().replay(onFailure(lost), false);
+        applied(operator.handle(closing(1, 40_000)));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(result.replayed()).isEqualTo(4);
         assertCountedOnce();
     }
 

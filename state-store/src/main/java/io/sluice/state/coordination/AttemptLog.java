@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>{@code
  * AttemptLog log = new DynamoDbAttemptLog(dynamo, "sluice-coordination", DynamoDbAttemptLog.DEFAULT_KEEP, Clock.systemUTC());
- * log.record("gmv-by-category", "shardId-000000000000", new AttemptLog.Range(first, last, before.fence()));
+ * log.record("gmv-by-category", "shardId-000000000000", new AttemptLog.Range(first, last, before.fence()), before.attemptFence());
  * List<AttemptLog.Range> ranges = log.rangesLogged("gmv-by-category", "shardId-000000000000", arrival, Fence.of("4959..."));
  * }</pre>
  */
@@ -57,19 +57,22 @@ public interface AttemptLog {
 
     /**
      * Logs one attempt (a retry logs its range again). The first entry of a split also records where logging
-     * started ({@link #loggedAfter}).
+     * started ({@link #loggedAfter}): after the split's attempt fence then, since an attempt before the log may have
+     * started on records up to it.
      *
+     * @param attemptFenceBefore the split's attempt fence when the attempt started
      * @throws RuntimeException if it cannot be logged; the attempt must then write nothing
      */
-    void record(String pipeline, String split, Range range);
+    void record(String pipeline, String split, Range range, Fence attemptFenceBefore);
 
     /**
      * {@link #record}, possibly on another thread, so the caller's next read overlaps it; the caller joins it before
      * the attempt writes anything. This default records on the caller's thread.
      */
-    default CompletableFuture<Void> recordAsync(String pipeline, String split, Range range) {
+    default CompletableFuture<Void> recordAsync(String pipeline, String split, Range range,
+                                                Fence attemptFenceBefore) {
         try {
-            record(pipeline, split, range);
+            record(pipeline, split, range, attemptFenceBefore);
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -77,8 +80,8 @@ public interface AttemptLog {
     }
 
     /**
-     * The split's applied fence when its first attempt was logged: every attempt on a record after it is logged;
-     * empty when nothing was logged.
+     * Where logging started on the split: every attempt on a record after this fence is logged (the split's attempt
+     * fence when its first attempt was logged); empty when nothing was logged.
      */
     Optional<Fence> loggedAfter(String pipeline, String split);
 

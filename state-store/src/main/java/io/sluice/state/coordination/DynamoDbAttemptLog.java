@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * {@link AttemptLog} in the coordination table ({@link CoordinationKeys#attemptsPk}), one item per logged attempt:
  * <pre>
  * sk = &lt;logged at, epoch ms, 13 digits&gt;#&lt;first&gt;#&lt;last&gt;   (encoded fences)    a = applied fence before it   ttl
- * sk = !since                                                          a = the first entry's fence   ttl
+ * sk = !since                                   a = the split's attempt fence before the first entry   ttl
  * </pre>
  * One put of about 400 bytes (1 write unit) per attempt, sent while the attempt reads the published watermark (no
  * round trip of its own), plus one conditional put per shard and instance for the
@@ -74,19 +74,21 @@ public final class DynamoDbAttemptLog implements AttemptLog {
 
     /** The put goes out while the attempt reads the published watermark: no round trip of its own. */
     @Override
-    public CompletableFuture<Void> recordAsync(String pipeline, String split, Range range) {
-        return CompletableFuture.runAsync(() -> record(pipeline, split, range), calls);
+    public CompletableFuture<Void> recordAsync(String pipeline, String split, Range range,
+                                               Fence attemptFenceBefore) {
+        return CompletableFuture.runAsync(() -> record(pipeline, split, range, attemptFenceBefore), calls);
     }
 
     @Override
-    public void record(String pipeline, String split, Range range) {
+    public void record(String pipeline, String split, Range range, Fence attemptFenceBefore) {
         String pk = CoordinationKeys.attemptsPk(pipeline, split);
         long now = clock.millis();
+        Fence since = attemptFenceBefore.isAfter(range.after()) ? attemptFenceBefore : range.after();
         if (!started.contains(pk)) {
             try {
                 dynamo.putItem(b -> b.tableName(table).item(Map.of(StateTables.PK, AttributeValue.fromS(pk),
                                 StateTables.SK, AttributeValue.fromS(SINCE_SK),
-                                AFTER, AttributeValue.fromS(range.after().encoded()),
+                                AFTER, AttributeValue.fromS(since.encoded()),
                                 StateTables.TTL, ttl(now, SINCE_KEEP)))
                         .conditionExpression("attribute_not_exists(#pk)")
                         .expressionAttributeNames(Map.of("#pk", StateTables.PK)));

@@ -31,9 +31,9 @@ public final class InMemoryAttemptLog implements AttemptLog {
     }
 
     @Override
-    public void record(String pipeline, String split, Range range) {
+    public void record(String pipeline, String split, Range range, Fence attemptFenceBefore) {
         String key = pipeline + "#" + split;
-        since.putIfAbsent(key, range.after());
+        since.putIfAbsent(key, attemptFenceBefore.isAfter(range.after()) ? attemptFenceBefore : range.after());
         List<Entry> log = entries.computeIfAbsent(key, k -> new ArrayList<>());
         synchronized (log) {
             log.add(new Entry(clock.instant(), range));
