@@ -68,6 +68,7 @@ public final class KinesisOperator {
     private final RunMetrics metrics = new RunMetrics();
     private final PipelineRun run;
     private final ShardGapFiller gaps;
+    private final AttemptLog attemptLog;
     /** Shards this instance has registered (and whose parents it finished); a retry of a failed first batch redoes it. */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
@@ -108,6 +109,7 @@ public final class KinesisOperator {
         this.emf = emf;
         this.shards = shards;
         this.loads = loads;
+        this.attemptLog = attemptLog;
         this.gaps = shardRange == null ? null
                 : new ShardGapFiller(pipeline.name(), shardRange, deadLetters, metrics, attemptLog);
         PipelineRun stream = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("operator");
@@ -145,7 +147,13 @@ public final class KinesisOperator {
                     if (gaps != null && !parents.isEmpty() && batch.size() > 0) {
                         // The batch's attempt is recorded before a parent's read-back, which may fail it: if the
                         // mapping then gives up on it, the child's next batch still finds the range (simulator).
-                        store.startAttempt(pipeline.name(), shardId, batch.fence(batch.size() - 1), now);
+                        SplitState before = store.startAttempt(pipeline.name(), shardId,
+                                batch.fence(batch.size() - 1), now);
+                        if (attemptLog != null) {
+                            // An attempt like any other: logged, or the replay could not tell what it covers.
+                            attemptLog.record(pipeline.name(), shardId, new AttemptLog.Range(batch.fence(0),
+                                    batch.fence(batch.size() - 1), before.fence()), before.attemptFence());
+                        }
                     }
                     finishParents(shardId, streamArn, parents);
                 }
