@@ -47,7 +47,8 @@
  * cannot tell such a jump from a range that was applied or read back (both leave the fence past it), so the operator
  * logs each attempt ({@link io.sluice.state.coordination.AttemptLog}: first and last record, and the split's applied
  * fence when it started) after its {@code startAttempt} and before its first partial write; read-backs are attempts
- * too. An attempt applies the records of its range after that fence. Hence, per record r of the shard:
+ * too, and so is the attempt a child's first batch records before finishing its parents. An attempt applies the
+ * records of its range after that fence. Hence, per record r of the shard:
  * <ul>
  *   <li>if a logged attempt set out to apply r (r in its range, after its fence), its {@code startAttempt} had raised
  *       the attempt fence past r while the applied fence was before it: the operator applies r (that attempt, its
@@ -55,6 +56,12 @@
  *   <li>otherwise no attempt ever started on r (every application is logged before it writes), and, once the split's
  *       fence is past r (or the split finished), none ever will: batches start after the fence, read-backs too.</li>
  * </ul>
+ * The read-back above follows the same rule: of the records between the applied fence and the next batch it applies
+ * only those a logged attempt started on, one contiguous run at a time. A record no attempt started on lies in a batch
+ * given up on before any attempt was recorded, and a later attempt may already have written items of this split with
+ * a fence past it (it started from the applied fence and crashed midway): read back, it would be skipped by those
+ * fences and lost, while the log said the operator had it (found by the simulator, fault class
+ * {@code give-up-unrecorded}). It is left to the replay of its on-failure record.
  * {@link io.sluice.functions.driver.OnFailureReplay} therefore waits until the shard's fence is past the range
  * ({@code WAITING}: the operator may still read it back), reads the range from the stream (AT_SEQUENCE_NUMBER of its
  * first record, through its last; {@code EXPIRED} when the stream no longer holds it), leaves the records an attempt
