@@ -6,6 +6,9 @@ import io.sluice.functions.driver.OnFailureRecord;
 import io.sluice.functions.driver.OnFailureReplay;
 import io.sluice.functions.driver.ShardRange;
 import io.sluice.simulator.Action.FaultType;
+import io.sluice.state.Fence;
+import io.sluice.state.SplitState;
+import io.sluice.state.SplitStatus;
 import io.sluice.state.memory.InMemoryStateStore;
 
 import java.math.BigInteger;
@@ -13,9 +16,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Replays a {@link History} against the real runtime ({@link SimulatedRuntime}) on an in-memory store behind a
@@ -310,6 +315,7 @@ final class HistoryRunner {
                 cursor[s] = to;
             }
         }
+        outcome.unfinishedParents = unfinishedParents();
         List<OnFailureRecord> waiting = replay(outcome.onFailure);
         now += 600_000;
         trace("finish every split; final firing");
@@ -368,6 +374,40 @@ final class HistoryRunner {
             }
         }
         return unsettled;
+    }
+
+    /**
+     * Shards the operator should have finished by now: every shard with a descendant (through any number of splits
+     * and merges, registered or not) that applied a batch. Lambda delivered that descendant only after its whole
+     * lineage was drained, and the descendant's first batch is the only moment the operator learns it.
+     */
+    private List<String> unfinishedParents() {
+        Map<String, List<String>> children = new HashMap<>();
+        for (ShardSpec s : history.shards()) {
+            s.parents().forEach(p -> children.computeIfAbsent(p, k -> new ArrayList<>()).add(s.id()));
+        }
+        List<String> unfinished = new ArrayList<>();
+        for (ShardSpec s : history.shards()) {
+            Optional<SplitState> state = runtime.split(s.id());
+            if (state.isEmpty() || state.get().status() == SplitStatus.FINISHED) {
+                continue;
+            }
+            Deque<String> todo = new ArrayDeque<>(children.getOrDefault(s.id(), List.of()));
+            Set<String> seen = new HashSet<>();
+            while (!todo.isEmpty()) {
+                String d = todo.pop();
+                if (!seen.add(d)) {
+                    continue;
+                }
+                if (runtime.split(d).filter(x -> !Fence.NONE.equals(x.fence())).isPresent()) {
+                    unfinished.add(s.id() + " (" + state.get().status() + ", watermark " + state.get().watermarkMillis()
+                            + ") though " + d + " after it applied a batch");
+                    break;
+                }
+                todo.addAll(children.getOrDefault(d, List.of()));
+            }
+        }
+        return unfinished;
     }
 
     /** The stream's side of the operator's read-back: the shard's records in {@code (after, through]}, whole. */
