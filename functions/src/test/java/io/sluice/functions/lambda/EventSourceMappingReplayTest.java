@@ -57,6 +57,9 @@ class EventSourceMappingReplayTest {
             CheckpointStore checkpoints = CheckpointStore.inMemory();
             String stream = lostSecondBatch(aws, kinesis, sluice, orders, checkpoints);
 
+            String deadLetter = "{\"pipeline\":\"gmv-by-category\",\"reason\":\"invalid JSON\",\"record\":\"{oops\"}";
+            sluice.sqs.sendMessage(b -> b.queueUrl(sluice.config.deadLetterQueue()).messageBody(deadLetter));
+
             // Act: a dry run, the replay, a second replay of the queue and of the same record from a file
             OnFailureQueue.Pass dry = sluice.onFailureQueue().drain(true, 10, r -> { });
             List<OnFailureReplay.Result> results = new ArrayList<>();
@@ -78,13 +81,15 @@ class EventSourceMappingReplayTest {
                 assertThat(r.late()).isZero();
             });
             assertThat(pass.deleted()).as("the settled message is deleted").isEqualTo(1);
-            assertThat(again.results()).as("nothing left in the queue").isEmpty();
+            assertThat(pass.others()).as("the dead letter is not an on-failure record").isEqualTo(1);
+            assertThat(again.results()).as("no on-failure record left in the queue").isEmpty();
             assertThat(fromFile.outcome()).isEqualTo(OnFailureReplay.Outcome.ALREADY_APPLIED);
             assertThat(S3BatchHandlerTest.totalCount(sluice)).isEqualTo(ORDERS);
             assertThat(S3BatchHandlerTest.totalSum(sluice)).isEqualTo(orders.stream().mapToLong(Order::amount).sum());
             assertThat(byCategory(sluice)).isEqualTo(reference(orders));
             assertThat(sluice.objects("late/")).isEmpty();
-            assertThat(sluice.drainDeadLetters()).isEmpty();
+            assertThat(sluice.drainDeadLetters()).as("left in the queue, and visible again at once")
+                    .extracting(Message::body).containsExactly(deadLetter);
         }
     }
 
