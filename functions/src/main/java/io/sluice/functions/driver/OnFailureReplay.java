@@ -182,6 +182,9 @@ public final class OnFailureReplay {
                 run.apply(split2, KinesisRecordBatch.of(unattempted, (r, reason) -> outputs.rejected(new RejectedRecord(
                         pipeline.name(), split2, "seq=" + r.getKinesis().getSequenceNumber(), reason,
                         Base64.getEncoder().encodeToString(bytes(r))))), clock.millis());
+                // Side outputs are held per split until the runtime flushes them before its partial writes; a chunk
+                // of only undecodable records writes no partial, so its dead letters are flushed here.
+                outputs.flush(split2);
             }
             String end = chunk.get(chunk.size() - 1).getKinesis().getSequenceNumber();
             if (new BigInteger(end).compareTo(new BigInteger(range.endSequenceNumber())) >= 0) {
