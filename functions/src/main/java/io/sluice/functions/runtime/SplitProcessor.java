@@ -73,6 +73,19 @@ public final class SplitProcessor {
     /** Records in {@code (fence, deferLateThrough]} judged late may have been applied by a failed attempt. */
     private Fence deferLateThrough = Fence.NONE;
     private final List<Deferred> deferred = new ArrayList<>();
+    /** Session records behind the watermark in this attempt's first pass, judged by the session they would join. */
+    private final List<SessionRescue.Candidate> candidates = new ArrayList<>();
+    /** Candidates that count (decided once per attempt, reused by every pass over the batch). */
+    private Set<Integer> rescued = Set.of();
+    private final String rescueOwner = "rescue-" + java.util.UUID.randomUUID();
+    /**
+     * Side records of the first pass after its first candidate, held until the candidates are judged so that a split's
+     * late and rejected records still come out in record order (the local runner's spools rely on it).
+     */
+    private List<Held> held;
+
+    private record Held(int index, LateRecord late, RejectedRecord rejected) {
+    }
     private LongSupplier wallClock = System::currentTimeMillis;
     private final OverflowDecisions overflows;
     private SkippedRanges skippedRanges;
@@ -174,22 +187,35 @@ public final class SplitProcessor {
         deferLateThrough = before.hasUnfinishedAttempt() ? before.attemptFence() : Fence.NONE;
         overflows.reset();
         maxTimestamp = Long.MIN_VALUE;
+        candidates.clear();
+        rescued = Set.of();
+        held = null;
         Accumulators cells = apply(records, from, lateWatermark, true);
         long observedMax = maxTimestamp;
-        emitDeferredLate(records);
-        if (overflows.loadFirstPassOverflows()) {
-            cells = decideOverflows(records, from, lateWatermark);
-        }
-        while (true) {
-            try {
-                writer.write(cells, before.fence(), last,
-                        after -> apply(records, firstAfter(records, after), lateWatermark, false));
-                break;
-            } catch (PartialWriter.MergeOverflowException e) {
-                // The batch's records of this key would overflow the stored total: they are decided one by one and
-                // the batch is combined again without the refused ones (never a whole batch retried forever).
-                overflows.overflowedOnWrite(e);
+        boolean claimed = !candidates.isEmpty() && claimRound(nowMillis);
+        try {
+            if (!candidates.isEmpty()) {
+                cells = judgeCandidates(records, from, lateWatermark, cells, claimed);
+            }
+            emitDeferredLate(records);
+            if (overflows.loadFirstPassOverflows()) {
                 cells = decideOverflows(records, from, lateWatermark);
+            }
+            while (true) {
+                try {
+                    writer.write(cells, before.fence(), last,
+                            after -> apply(records, firstAfter(records, after), lateWatermark, false));
+                    break;
+                } catch (PartialWriter.MergeOverflowException e) {
+                    // The batch's records of this key would overflow the stored total: they are decided one by one and
+                    // the batch is combined again without the refused ones (never a whole batch retried forever).
+                    overflows.overflowedOnWrite(e);
+                    cells = decideOverflows(records, from, lateWatermark);
+                }
+            }
+        } finally {
+            if (claimed) {
+                store.releaseFiring(pipeline.name(), WindowFirer.SESSION_ROUND, rescueOwner);
             }
         }
         // A part of a failed attempt's range (the first half of a bisected retry) holds the watermark where it was:
@@ -203,6 +229,49 @@ public final class SplitProcessor {
         if (mode == Mode.STREAM) {
             writer.evictThrough(windowing.isSession() ? Long.MIN_VALUE : windowing.maxFinalEnd(lateWatermark));
         }
+    }
+
+    /**
+     * Takes the session round claim, so that no firing round reads fragments between this batch's judgement of its
+     * candidates and its write (package docs). Not waited for: held by a round, or by a crashed one until its lease
+     * lapses, the candidates are late.
+     */
+    private boolean claimRound(long nowMillis) {
+        return store.claimFiring(pipeline.name(), WindowFirer.SESSION_ROUND, rescueOwner, nowMillis,
+                SessionRescue.CLAIM_LEASE_MILLIS);
+    }
+
+    /**
+     * Judges the first pass's candidates by the session each would join (under the claim, against the published
+     * watermark read again, which covers every round that fired before it), sends the others to the late output and
+     * combines the batch again with the rescued ones.
+     */
+    private Accumulators judgeCandidates(RecordBatch records, int from, long lateWatermark, Accumulators cells,
+                                         boolean claimed) {
+        if (claimed) {
+            long judgedAt = Math.max(lateWatermark, store.publishedWatermark(pipeline.name()));
+            rescued = new SessionRescue(pipeline, store, cells).judge(candidates, judgedAt);
+        }
+        this.batch = records;
+        this.watermark = lateWatermark;
+        for (SessionRescue.Candidate c : candidates) {
+            if (!rescued.contains(c.index())) {
+                index = c.index();
+                emitLate(c.timestamp());
+            }
+        }
+        this.batch = null;
+        List<Held> inOrder = held;
+        held = null;
+        inOrder.sort(java.util.Comparator.comparingInt(Held::index));   // stable: a record's own order is kept
+        for (Held h : inOrder) {
+            if (h.late() != null) {
+                outputs.late(h.late());
+            } else {
+                outputs.rejected(h.rejected());
+            }
+        }
+        return rescued.isEmpty() ? cells : apply(records, from, lateWatermark, false);
     }
 
     /**
@@ -359,11 +428,14 @@ public final class SplitProcessor {
             return;
         }
         boolean added;
+        boolean rescuedNow = rescued.contains(index);
         try {
-            added = windowing.add(into, key, value, timestamp, watermark);
+            added = windowing.add(into, key, value, timestamp, rescuedNow ? Long.MIN_VALUE : watermark);
         } catch (ArithmeticException e) {
             long[] w = windowing.windowOf(timestamp);
-            if (sideEffects) {
+            if (sideEffects || rescuedNow) {
+                // A rescued record is combined only from the second pass on: its overflow is decided as a first
+                // pass's would be.
                 // Not decided here (OverflowDecisions): which record of a (window, key) overflows must not depend on
                 // how the records were cut into batches.
                 overflows.overflowedOnFirstPass(itemsOf(key, value, timestamp), key);
@@ -374,7 +446,13 @@ public final class SplitProcessor {
         }
         if (!added && sideEffects) {
             if (deferLateThrough != Fence.NONE && !batch.fence(index).isAfter(deferLateThrough)) {
+                // Possibly judged by a failed attempt: by the watermark rule alone, never rescued (package docs).
                 deferred.add(new Deferred(index, timestamp, itemsOf(key, value, timestamp)));
+            } else if (windowing.isSession() && mode == Mode.STREAM) {
+                candidates.add(new SessionRescue.Candidate(index, key, timestamp));
+                if (held == null) {
+                    held = new ArrayList<>();
+                }
             } else {
                 emitLate(timestamp);
             }
@@ -412,7 +490,8 @@ public final class SplitProcessor {
     /** @return true if the record is left out of this pass (refused now, refused before, or stored already) */
     private boolean decideOverflow(String key, Object value, long timestamp) {
         try {
-            if (!windowing.add(new Accumulators(), key, value, timestamp, watermark)) {
+            if (!windowing.add(new Accumulators(), key, value, timestamp,
+                    rescued.contains(index) ? Long.MIN_VALUE : watermark)) {
                 return false;   // late: the first pass sent it to the late output
             }
         } catch (ArithmeticException alone) {
@@ -440,7 +519,12 @@ public final class SplitProcessor {
                     + "watermark=[{6}] lateCount=[{7}]", pipeline.name(), split, position, Long.toString(timestamp),
                     Long.toString(w[0]), Long.toString(w[1]), Long.toString(watermark), Long.toString(lateCount));
         }
-        outputs.late(new LateRecord(pipeline.name(), split, position, timestamp, w[0], w[1], watermark, text(true)));
+        LateRecord late = new LateRecord(pipeline.name(), split, position, timestamp, w[0], w[1], watermark, text(true));
+        if (held != null) {
+            held.add(new Held(index, late, null));
+        } else {
+            outputs.late(late);
+        }
     }
 
     private void reject(String reason, boolean keepRecord) {
@@ -459,7 +543,12 @@ public final class SplitProcessor {
                     + "rejectCount=[{4}]", pipeline.name(), split, position, kindOf(safeReason), Long.toString(rejectCount));
             LOG.log(Level.DEBUG, "Rejected record reason. split=[{0}] {1} reason=[{2}]", split, position, safeReason);
         }
-        outputs.rejected(new RejectedRecord(pipeline.name(), split, position, safeReason, text(keepRecord)));
+        RejectedRecord rejected = new RejectedRecord(pipeline.name(), split, position, safeReason, text(keepRecord));
+        if (held != null) {
+            held.add(new Held(index, null, rejected));
+        } else {
+            outputs.rejected(rejected);
+        }
     }
 
     /** The reason up to its first detail: {@code invalid JSON}, {@code missing field}, {@code timestamp}. */
