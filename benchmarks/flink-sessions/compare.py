@@ -20,6 +20,16 @@ def late_orders(path):
     return ids
 
 
+def late_keys(path):
+    keys = set()
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                rec = json.loads(json.loads(line)["record"])
+                keys.add((rec["userId"], str(rec["ts"])))
+    return keys
+
+
 def read_rows(path, header):
     rows = []
     with open(path) as f:
@@ -56,7 +66,23 @@ def inside(row, sessions_by_user):
     return None
 
 
-def report(out, label):
+def timestamp_rule_late(data, batch):
+    """Records the rule before issue 18 sent to the late output: ts + 1 min < W, W = max ts of earlier batches - 5 s."""
+    late, max_ts, n = 0, None, 0
+    w = None
+    with open(data) as f:
+        for line in f:
+            if n % batch == 0 and max_ts is not None:
+                w = max_ts - 5_000
+            ts = json.loads(line)["ts"]
+            if w is not None and ts + 60_000 < w:
+                late += 1
+            max_ts = ts if max_ts is None else max(max_ts, ts)
+            n += 1
+    return late
+
+
+def report(out, label, data=None, batch=None):
     fs = read_rows(f"{out}/flink-streaming.csv", False)
     fb = set(read_rows(f"{out}/flink-batch.csv", False))
     ss = set(read_rows(f"{out}/sluice-stream.csv", True))
@@ -97,9 +123,15 @@ def report(out, label):
           f"as late")
     print(f"- Sluice stream sessions that differ from Flink batch: {len(ss - fb)} (each misses records Sluice "
           f"judged late; Sluice never splits a session: a record that would join a fired one is late)")
-    fl = {tuple(x.split(",")) for x in flink_late}
-    order_key = {}
-    print(f"- Late records: {len(flink_late)} in Flink streaming, {len(sluice_late)} in Sluice stream")
+    flink_late_keys = {tuple(x.split(",")) for x in flink_late}
+    sluice_late_keys = late_keys(f"{out}/sluice-stream.late.jsonl")
+    both = len(flink_late_keys & sluice_late_keys)
+    if data:
+        print(f"- Before issue 18 (a session record late when ts + 1 min < W) Sluice stream would have sent "
+              f"{timestamp_rule_late(data, int(batch))} records to the late output")
+    print(f"- Late records: {len(flink_late)} in Flink streaming, {len(sluice_late)} in Sluice stream; {both} late in "
+          f"both, {len(sluice_late_keys - flink_late_keys)} late only in Sluice (Flink counted them, most as a new "
+          f"session next to one it had fired), {len(flink_late_keys - sluice_late_keys)} late only in Flink")
 
 
 def filter_input(data, late_path):
@@ -114,4 +146,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "filter":
         filter_input(sys.argv[2], sys.argv[3])
     else:
-        report(sys.argv[2], sys.argv[3])
+        report(*sys.argv[2:])

@@ -41,4 +41,4 @@ done
 python3 "$HERE/compare.py" filter "$DATA" "$OUT/sluice-stream.late.jsonl" > "$OUT/on-time.jsonl"
 "$ROOT/sluice" run --jar "$HERE/target/user-sessions.jar" --pipeline user-sessions --input "$OUT/on-time.jsonl" \
   --out "$OUT/sluice-batch-on-time.csv" --mode batch --tasks 1 2> "$OUT/sluice-batch-on-time.log"
-python3 "$HERE/compare.py" report "$OUT" "records=$N seed=$SEED users=$USERS beyond=$BEYOND batch=$BATCH"
+python3 "$HERE/compare.py" report "$OUT" "records=$N seed=$SEED users=$USERS beyond=$BEYOND batch=$BATCH" "$DATA" "$BATCH"

@@ -78,6 +78,7 @@ public final class SplitProcessor {
     /** Candidates that count (decided once per attempt, reused by every pass over the batch). */
     private Set<Integer> rescued = Set.of();
     private final String rescueOwner = "rescue-" + java.util.UUID.randomUUID();
+    private final SessionDecisions decisions;
     /**
      * Side records of the first pass after its first candidate, held until the candidates are judged so that a split's
      * late and rejected records still come out in record order (the local runner's spools rely on it).
@@ -105,6 +106,7 @@ public final class SplitProcessor {
         this.mode = mode;
         this.writer = new PartialWriter(pipeline, store, split, metrics);
         this.overflows = new OverflowDecisions(pipeline, store, split);
+        this.decisions = new SessionDecisions(pipeline, store, split);
         this.decoder = pipeline.decoder();
         this.keySelector = pipeline.keyed() ? pipeline.keySelector() : null;
         this.windowing = pipeline.windowing();
@@ -187,15 +189,18 @@ public final class SplitProcessor {
         deferLateThrough = before.hasUnfinishedAttempt() ? before.attemptFence() : Fence.NONE;
         overflows.reset();
         maxTimestamp = Long.MIN_VALUE;
+        // Fresh per attempt: an attempt that failed after its first pass (a throttled read or write) leaves them
+        // behind, and their indexes point into its batch, not this one (simulator, seed 4).
         candidates.clear();
+        deferred.clear();
         rescued = Set.of();
         held = null;
         Accumulators cells = apply(records, from, lateWatermark, true);
         long observedMax = maxTimestamp;
         boolean claimed = !candidates.isEmpty() && claimRound(nowMillis);
         try {
-            if (!candidates.isEmpty()) {
-                cells = judgeCandidates(records, from, lateWatermark, cells, claimed);
+            if (windowing.isSession() && mode == Mode.STREAM && (!candidates.isEmpty() || !deferred.isEmpty())) {
+                cells = judgeCandidates(records, from, lateWatermark, last, cells, claimed);
             }
             emitDeferredLate(records);
             if (overflows.loadFirstPassOverflows()) {
@@ -213,19 +218,19 @@ public final class SplitProcessor {
                     cells = decideOverflows(records, from, lateWatermark);
                 }
             }
+            // A part of a failed attempt's range (the first half of a bisected retry) holds the watermark where it
+            // was: that attempt may have written some of the range's records into some of their items (a sliding
+            // record into some of its windows, a session into another pane), and no window it touched may fire, nor
+            // any of the range's records turn late, until the whole range is applied again (simulator, seed 17729).
+            boolean completesAttempts = !before.attemptFence().isAfter(last);
+            long newWatermark = mode == Mode.BATCH || !completesAttempts ? Long.MIN_VALUE
+                    : pipeline.watermarks().watermarkFor(observedMax);
+            state = store.advanceSplit(before.withProgress(newWatermark, last, nowMillis));
         } finally {
             if (claimed) {
                 store.releaseFiring(pipeline.name(), WindowFirer.SESSION_ROUND, rescueOwner);
             }
         }
-        // A part of a failed attempt's range (the first half of a bisected retry) holds the watermark where it was:
-        // that attempt may have written some of the range's records into some of their items (a sliding record into
-        // some of its windows, a session into another pane), and no window it touched may fire, nor any of the
-        // range's records turn late, until the whole range is applied again (found by the simulator, seed 17729).
-        boolean completesAttempts = !before.attemptFence().isAfter(last);
-        long newWatermark = mode == Mode.BATCH || !completesAttempts ? Long.MIN_VALUE
-                : pipeline.watermarks().watermarkFor(observedMax);
-        state = store.advanceSplit(before.withProgress(newWatermark, last, nowMillis));
         if (mode == Mode.STREAM) {
             writer.evictThrough(windowing.isSession() ? Long.MIN_VALUE : windowing.maxFinalEnd(lateWatermark));
         }
@@ -246,12 +251,15 @@ public final class SplitProcessor {
      * watermark read again, which covers every round that fired before it), sends the others to the late output and
      * combines the batch again with the rescued ones.
      */
-    private Accumulators judgeCandidates(RecordBatch records, int from, long lateWatermark, Accumulators cells,
-                                         boolean claimed) {
-        if (claimed) {
+    private Accumulators judgeCandidates(RecordBatch records, int from, long lateWatermark, Fence last,
+                                         Accumulators cells, boolean claimed) {
+        Set<Integer> judged = Set.of();
+        if (claimed && !candidates.isEmpty()) {
             long judgedAt = Math.max(lateWatermark, store.publishedWatermark(pipeline.name()));
-            rescued = new SessionRescue(pipeline, store, cells).judge(candidates, judgedAt);
+            judged = new SessionRescue(pipeline, store, cells).judge(candidates, judgedAt);
         }
+        rescued = decide(records, last, judged);
+        deferred.removeIf(d -> rescued.contains(d.index()));   // counted by the attempt that decided them
         this.batch = records;
         this.watermark = lateWatermark;
         for (SessionRescue.Candidate c : candidates) {
@@ -261,7 +269,7 @@ public final class SplitProcessor {
             }
         }
         this.batch = null;
-        List<Held> inOrder = held;
+        List<Held> inOrder = held == null ? new ArrayList<>() : held;
         held = null;
         inOrder.sort(java.util.Comparator.comparingInt(Held::index));   // stable: a record's own order is kept
         for (Held h : inOrder) {
@@ -272,6 +280,38 @@ public final class SplitProcessor {
             }
         }
         return rescued.isEmpty() ? cells : apply(records, from, lateWatermark, false);
+    }
+
+    /**
+     * The batch's session records behind the watermark that count: those an earlier or overlapping attempt decided
+     * follow its decision (a retry's deferred records included); the others follow this attempt's judgement, stored
+     * first ({@link SessionDecisions}).
+     */
+    private Set<Integer> decide(RecordBatch records, Fence last, Set<Integer> judged) {
+        for (int attempt = 1; attempt <= 8; attempt++) {
+            SessionDecisions.Decided seen = decisions.read();
+            Set<Integer> counted = new HashSet<>();
+            Set<Fence> countedFences = new HashSet<>();
+            for (Deferred d : deferred) {
+                Fence f = records.fence(d.index());
+                if (seen.covers(f) && seen.rescued().contains(f)) {
+                    counted.add(d.index());
+                    countedFences.add(f);
+                }
+            }
+            for (SessionRescue.Candidate c : candidates) {
+                Fence f = records.fence(c.index());
+                if (seen.covers(f) ? seen.rescued().contains(f) : judged.contains(c.index())) {
+                    counted.add(c.index());
+                    countedFences.add(f);
+                }
+            }
+            if (seen.covers(last) || decisions.store(seen, last, countedFences)) {
+                return counted;
+            }
+        }
+        throw new StateStoreException("session decisions of split [" + split + "] kept changing: is another "
+                + "invocation processing the same split? (ParallelizationFactor must be 1)");
     }
 
     /**

@@ -52,11 +52,16 @@
  *       two gaps after its last instant; a candidate whose pane, or a pane whose fragments could touch it, is
  *       retired (its fragments may be gone) is late. Only a record whose own window is already final and which
  *       touches an open session can be judged late by this where Flink would count it.</li>
- *   <li><b>Retries judge no record both ways.</b> Only records past the split's attempt fence (never judged by an
- *       earlier attempt) are candidates; a retried range is judged by the record's timestamp as before
- *       ({@code ts + L < W}, at least as late as any attempt), and a record an earlier attempt rescued and wrote is
- *       recognised by its item's fence and skipped. Within an attempt the decisions are made once and reused by
- *       every pass over the batch (fence conflicts, overflow decisions).</li>
+ *   <li><b>Retries judge no record both ways.</b> The judgement depends on state that moves, so two attempts of
+ *       one batch (a retry, a bisected half, a timed-out Lambda still running) could judge a record differently:
+ *       one counting it, the other sending it to the late output. So each split keeps its decisions
+ *       ({@code SessionDecisions}: one fenced item, never a pane): an attempt stores "every record through my last
+ *       is decided, these were counted" with a condition on what it read, <i>before</i> a decision takes effect;
+ *       an attempt that finds a record already decided follows that decision, a retry's deferred records too (a
+ *       counted one is added again and the item fences keep it from counting twice). Records of a retried range
+ *       that were not candidates are judged by their timestamps as before ({@code ts + L < W}, at least as late as
+ *       any attempt), checked against their items' fences. Within an attempt the decisions are made once and
+ *       reused by every pass over the batch (fence conflicts, overflow decisions).</li>
  *   <li><b>Batch equals stream.</b> A batch task's watermark stays at the minimum: nothing is a candidate, nothing
  *       is late. A claim held by someone else (a crashed round, until its lease lapses) makes the batch's candidates
  *       late rather than wait: the only cost, counted in the late output.</li>
