@@ -61,7 +61,10 @@
  *       counted one is added again and the item fences keep it from counting twice). Records of a retried range
  *       that were not candidates are judged by their timestamps as before ({@code ts + L < W}, at least as late as
  *       any attempt), checked against their items' fences. Within an attempt the decisions are made once and
- *       reused by every pass over the batch (fence conflicts, overflow decisions).</li>
+ *       reused by every pass over the batch (fence conflicts, overflow decisions). Known limit: a retry writes a
+ *       record an attempt decided to count (and died before writing) without taking the claim again, so a round
+ *       that fired the record's session in between would not see it; closing this needs the retry to re-judge
+ *       under the claim and a way to turn a stored decision to late, not done yet.</li>
  *   <li><b>Batch equals stream.</b> A batch task's watermark stays at the minimum: nothing is a candidate, nothing
  *       is late. A claim held by someone else (a crashed round, until its lease lapses) makes the batch's candidates
  *       late rather than wait: the only cost, counted in the late output.</li>
