@@ -15,10 +15,12 @@ import io.sluice.state.StateStoreException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
@@ -77,7 +79,7 @@ public final class SplitProcessor {
     private final List<SessionRescue.Candidate> candidates = new ArrayList<>();
     /** Candidates that count (decided once per attempt, reused by every pass over the batch). */
     private Set<Integer> rescued = Set.of();
-    private final String rescueOwner = "rescue-" + java.util.UUID.randomUUID();
+    private final String rescueOwner = "rescue-" + UUID.randomUUID();
     private final SessionDecisions decisions;
     /**
      * Side records of the first pass after its first candidate, held until the candidates are judged so that a split's
@@ -271,7 +273,7 @@ public final class SplitProcessor {
         this.batch = null;
         List<Held> inOrder = held == null ? new ArrayList<>() : held;
         held = null;
-        inOrder.sort(java.util.Comparator.comparingInt(Held::index));   // stable: a record's own order is kept
+        inOrder.sort(Comparator.comparingInt(Held::index));   // stable: a record's own order is kept
         for (Held h : inOrder) {
             if (h.late() != null) {
                 outputs.late(h.late());
