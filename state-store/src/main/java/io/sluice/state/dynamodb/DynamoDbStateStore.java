@@ -391,6 +391,11 @@ public final class DynamoDbStateStore implements StateStore {
     }
 
     @Override
+    public boolean isFired(String pipeline, Slot slot) {
+        return coordination.isFired(pipeline, slot);
+    }
+
+    @Override
     public SplitState advanceSplit(SplitState proposed) {
         return coordination.advanceSplit(proposed);
     }
