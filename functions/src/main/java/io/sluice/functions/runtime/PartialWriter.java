@@ -28,8 +28,9 @@ import java.util.function.Function;
  * unit ({@link StateStore#writePartial}); the sizes written are measured ({@link RunMetrics#largestPartialBytes},
  * {@link RunMetrics#largestKeyStateBytes}) so hot keys show. Items written are cached between batches, decoded and
  * encoded per key ({@link EncodedEntries}), so the common case is one write and no read per item, and a write encodes
- * only the keys its batch changed: its CPU follows the batch, not the item. On a {@link FenceConflictException} (a retried batch, or a cached copy gone stale) the item is
- * re-read and only the batch's records after the stored fence are re-applied.
+ * only the keys its batch changed: its CPU follows the batch, not the item. On a {@link FenceConflictException} (a
+ * retried batch, or a cached copy gone stale) the item is re-read and only the batch's records after the stored fence
+ * are re-applied.
  *
  * <p>A batch's items are merged first and then written with one {@link StateStore#writePartials}: each item has one
  * writer and its own fence condition, so the store sends them together and the batch waits about one round trip

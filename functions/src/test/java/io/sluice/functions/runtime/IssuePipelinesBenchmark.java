@@ -144,8 +144,8 @@ class IssuePipelinesBenchmark {
         List<String> batchOnly = List.of(System.getProperty("sluice.benchmark.batchOnly", "").split(","));
         List<String> lines = new ArrayList<>();
         lines.add("| pipeline | orders | store | rows | batch run | stream run | batch = stream | largest result "
-                + "| largest partial (bytes) | hottest key state (bytes) | write units / 1k rec, stream \\| batch (est.) "
-                + "| read units / 1k rec, stream \\| batch (est.) | chunked partial writes (stream) |");
+                + "| largest partial (bytes) | hottest key state (bytes) | write units / 1k rec, stream \\| batch "
+                + "(est.) | read units / 1k rec, stream \\| batch (est.) | chunked partial writes (stream) |");
         lines.add("|---|---:|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|");
         Path table = Path.of("target", "benchmarks", "issue-pipelines.md");
         try (DynamoDbClient dynamo = aws.dynamoDb()) {

@@ -138,7 +138,8 @@ class PartialWriterIncrementalTest {
         writer.write(batch(p, second), Fence.ofOrdinal(1), Fence.ofOrdinal(2), f -> { throw new AssertionError(); });
 
         int changedCells = windows instanceof SessionWindows ? 4 : 3;  // u-2's two sessions are two entries
-        assertThat(ENCODES.get()).as("second batch encodes the changed keys' cells, not every key of the items it touches (129 here)")
+        assertThat(ENCODES.get())
+                .as("second batch encodes the changed keys' cells, not every key of the items it touches (129 here)")
                 .isEqualTo(changedCells);
         assertThat(entryOf(store, p.name(), "u-7")).as("an unchanged key's entry is handed over as is")
                 .isSameAs(before);
