@@ -21,9 +21,11 @@ import java.util.Set;
  * <p>Why segments: a hot key's set is written again on every batch that adds to it, and sorting a few hundred
  * thousand values each time made exact distinct counts cost O(set) CPU per batch (issue 18). So the accumulator
  * keeps its last encoding and the values added since: encoding again appends one sorted segment of the additions to
- * the previous bytes (O(additions) work plus a copy). Every {@value #MAX_SEGMENTS} segments, or when the additions
- * outnumber half the set, it is encoded whole again as one segment, so segments stay few and small ones do not
- * erode the front coding: the sorting is amortized over the batches in between. A single segment is exactly the
+ * the previous bytes (O(additions) work plus a copy). Once the values appended since the last whole encoding exceed
+ * a quarter of the values it held (or after {@value #MAX_SEGMENTS} segments), the set is encoded whole again as one
+ * segment: whole encodings happen as the set grows by a quarter, so the sorting is amortized to O(log) per value,
+ * and small segments, whose front coding is weaker, stay under about a fifth of the values. (Every 16 segments was
+ * tried first: the re-sorting of hot keys still dominated 10M orders.) A single segment is exactly the
  * format written before segments existed, so stored accumulators still decode; the bytes now depend on the order
  * of additions, the value set never does.
  */
@@ -33,13 +35,18 @@ public final class DistinctValues {
     public static final AccumulatorCodec<DistinctValues> CODEC = AccumulatorCodec.of(DistinctValues::encode,
             DistinctValues::decode);
 
-    /** Segments after which the whole set is encoded again as one. */
-    static final int MAX_SEGMENTS = 16;
+    /** Share of the set, as of its last whole encoding, that may be appended in segments before it is encoded whole. */
+    static final int GROWTH_DIVISOR = 4;
+    /** Segments after which the whole set is encoded again in any case. */
+    static final int MAX_SEGMENTS = 1024;
 
     private final Set<String> values;
     /** The last encoding (of {@code values} minus {@code added}), or {@code null}: never encoded. Never mutated. */
     private byte[] encoded;
     private int segments;
+    /** Values at the last whole encoding, and appended in segments since. */
+    private int wholeValues;
+    private int appendedValues;
     /** Values added since {@link #encoded}; empty while it is {@code null}. */
     private final List<String> added = new ArrayList<>();
 
@@ -90,15 +97,19 @@ public final class DistinctValues {
         if (acc.encoded != null && acc.added.isEmpty()) {
             return acc.encoded;
         }
-        if (acc.encoded == null || acc.segments >= MAX_SEGMENTS || acc.added.size() * 2 > acc.values.size()) {
+        if (acc.encoded == null || acc.segments >= MAX_SEGMENTS
+                || acc.appendedValues + acc.added.size() > acc.wholeValues / GROWTH_DIVISOR) {
             acc.encoded = segment(acc.values.toArray(new String[0]));
             acc.segments = 1;
+            acc.wholeValues = acc.values.size();
+            acc.appendedValues = 0;
         } else {
             byte[] next = segment(acc.added.toArray(new String[0]));
             byte[] joined = Arrays.copyOf(acc.encoded, acc.encoded.length + next.length);
             System.arraycopy(next, 0, joined, acc.encoded.length, next.length);
             acc.encoded = joined;
             acc.segments++;
+            acc.appendedValues += acc.added.size();
         }
         acc.added.clear();
         return acc.encoded;
@@ -142,6 +153,7 @@ public final class DistinctValues {
         DistinctValues decoded = new DistinctValues(values);
         decoded.encoded = bytes.clone();  // encodes exactly these values: later additions append to it
         decoded.segments = segments;
+        decoded.wholeValues = values.size();  // as if encoded whole: the next growth by a quarter re-sorts
         return decoded;
     }
 
