@@ -11,14 +11,6 @@ final class Cell {
     long end;
     Object acc;
     Cell next;
-    /**
-     * The last encoding of this cell in a partial item, reused while {@link #acc} is unchanged: a stream batch touches
-     * a few hundred keys of items that hold a thousand, and re-encoding them all was 15 % of stream mode's CPU.
-     * Whoever changes {@code acc} of a cell in an item's content clears it ({@code PartialWriter.merge}).
-     */
-    io.sluice.state.StateEntry encoded;
-    /** Where this cell's entry sits in its item's last {@link ItemEncoding}, or -1 if it is new to the item. */
-    int entryIndex = -1;
 
     Cell(String key, long start, long end, Object acc) {
         this.key = key;
