@@ -15,14 +15,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs a handful of independent DynamoDB calls at once, at most {@code maxInFlight} together, and waits for all of
  * them: a batch's independent writes then cost about one round trip of waiting (what Lambda bills) instead of one
- * per item. The sync client is thread-safe; each task is one item's whole conditional write (or one bucket's query),
- * so nothing a task does depends on another.
+ * per item. The sync client is thread-safe; each task is one item's whole conditional write (or one bucket's query,
+ * or one {@code BatchWriteItem} of a window's result rows), so nothing a task does depends on another.
  *
  * <p>{@link #all} returns, or throws, only when every task has finished, never with a call still in flight: a caller
  * that writes progress next writes it after every partial. The caller's thread runs the first task itself, so one
  * task costs no thread hop. Threads are daemons and time out when idle (a frozen or ending Lambda keeps none busy).
  */
-final class ConcurrentCalls {
+public final class ConcurrentCalls {
 
     private static final AtomicInteger POOLS = new AtomicInteger();
     /** Set on pool threads: a task that itself fans out runs its calls inline, so the pool never waits on itself. */
@@ -32,7 +32,7 @@ final class ConcurrentCalls {
     private final ThreadPoolExecutor pool;
 
     /** @param maxInFlight calls in flight at once, {@code >= 1}; 1 runs every task on the caller's thread */
-    ConcurrentCalls(int maxInFlight) {
+    public ConcurrentCalls(int maxInFlight) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be >= 1 but was " + maxInFlight);
         }
@@ -65,7 +65,7 @@ final class ConcurrentCalls {
      *
      * @throws RuntimeException the first failure in the order of {@code tasks}, as thrown, after every task finished
      */
-    <T> List<T> all(List<? extends Callable<T>> tasks) {
+    public <T> List<T> all(List<? extends Callable<T>> tasks) {
         List<T> results = new ArrayList<>(tasks.size());
         if (pool == null || tasks.size() <= 1 || IN_POOL.get()) {
             for (Callable<T> task : tasks) {
