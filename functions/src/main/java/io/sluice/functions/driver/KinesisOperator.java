@@ -175,7 +175,7 @@ public final class KinesisOperator {
     /** One load line per shard and batch for the autoscaler: size, lag behind the tip, hottest partition keys. */
     private void reportLoad(String shard, List<KinesisEvent.KinesisEventRecord> records, long now) {
         long bytes = 0;
-        Map<String, Long> keys = new HashMap<>();
+        Map<String, long[]> keys = new HashMap<>(records.size() * 2);
         for (KinesisEvent.KinesisEventRecord r : records) {
             if (r.getKinesis() == null) {
                 continue;
@@ -183,17 +183,14 @@ public final class KinesisOperator {
             bytes += r.getKinesis().getData() == null ? 0 : r.getKinesis().getData().remaining();
             String key = r.getKinesis().getPartitionKey();
             if (key != null) {
-                keys.merge(key, 1L, Long::sum);
+                keys.computeIfAbsent(key, k -> new long[1])[0]++;
             }
         }
         KinesisEvent.KinesisEventRecord last = records.get(records.size() - 1);
         var arrival = last.getKinesis() == null ? null : last.getKinesis().getApproximateArrivalTimestamp();
         long age = arrival == null ? 0 : Math.max(0, now - arrival.getTime());
-        Map<String, Long> hot = new LinkedHashMap<>();
-        keys.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(HOT_KEYS).forEach(e -> hot.put(e.getKey(), e.getValue()));
-        ShardLoadReport report = new ShardLoadReport(Instant.ofEpochMilli(now), shard, records.size(), bytes, age, hot);
+        ShardLoadReport report = new ShardLoadReport(Instant.ofEpochMilli(now), shard, records.size(), bytes, age,
+                hottest(keys));
         emf.emitShardLoad(report);
         String stream = streamName(last.getEventSourceARN());
         if (loads != null && stream != null) {
@@ -205,6 +202,35 @@ public final class KinesisOperator {
                         + "cause=[{2}]", pipeline.name(), shard, e.toString());
             }
         }
+    }
+
+    /**
+     * The {@link #HOT_KEYS} most frequent keys, most frequent first, ties by key: one pass over the counts (a batch's
+     * keys are often all distinct, and sorting a thousand of them per batch cost more than counting them).
+     */
+    static Map<String, Long> hottest(Map<String, long[]> counts) {
+        List<Map.Entry<String, long[]>> top = new ArrayList<>(HOT_KEYS + 1);
+        for (Map.Entry<String, long[]> e : counts.entrySet()) {
+            int at = top.size();
+            while (at > 0 && hotter(e, top.get(at - 1))) {
+                at--;
+            }
+            if (at < HOT_KEYS) {
+                top.add(at, e);
+                if (top.size() > HOT_KEYS) {
+                    top.remove(HOT_KEYS);
+                }
+            }
+        }
+        Map<String, Long> hot = new LinkedHashMap<>();
+        top.forEach(e -> hot.put(e.getKey(), e.getValue()[0]));
+        return hot;
+    }
+
+    private static boolean hotter(Map.Entry<String, long[]> a, Map.Entry<String, long[]> b) {
+        long ca = a.getValue()[0];
+        long cb = b.getValue()[0];
+        return ca != cb ? ca > cb : a.getKey().compareTo(b.getKey()) < 0;
     }
 
     /** The name in {@code arn:aws:kinesis:<region>:<account>:stream/<name>}, or null without an ARN. */
