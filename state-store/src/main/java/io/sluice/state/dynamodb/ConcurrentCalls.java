@@ -25,8 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConcurrentCalls {
 
     private static final AtomicInteger POOLS = new AtomicInteger();
-    /** Set on pool threads: a task that itself fans out runs its calls inline, so the pool never waits on itself. */
-    private static final ThreadLocal<Boolean> IN_POOL = ThreadLocal.withInitial(() -> false);
+    /**
+     * The pool a thread belongs to: a task that fans out on its own pool runs those calls inline, so a pool never
+     * waits on itself; on another pool (a results sink's, under the sinks' fan-out) they still go out together.
+     */
+    private static final ThreadLocal<ConcurrentCalls> POOL_OF_THREAD = new ThreadLocal<>();
 
     private final int maxInFlight;
     private final ThreadPoolExecutor pool;
@@ -47,7 +50,7 @@ public final class ConcurrentCalls {
         this.pool = new ThreadPoolExecutor(maxInFlight - 1, maxInFlight - 1, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(() -> {
-                        IN_POOL.set(true);
+                        POOL_OF_THREAD.set(this);
                         r.run();
                     }, "sluice-dynamodb-" + id + "-" + threads.incrementAndGet());
                     t.setDaemon(true);
@@ -67,7 +70,7 @@ public final class ConcurrentCalls {
      */
     public <T> List<T> all(List<? extends Callable<T>> tasks) {
         List<T> results = new ArrayList<>(tasks.size());
-        if (pool == null || tasks.size() <= 1 || IN_POOL.get()) {
+        if (pool == null || tasks.size() <= 1 || POOL_OF_THREAD.get() == this) {
             for (Callable<T> task : tasks) {
                 results.add(call(task));
             }

@@ -10,7 +10,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The shard load's hot keys: the five most frequent partition keys, most frequent first, ties in key order. */
-class KinesisOperatorHotKeysTest {
+class ShardLoadReporterTest {
 
     @Test
     void hottest_isTheFiveMostFrequentKeys_tiesInKeyOrder() {
@@ -21,7 +21,7 @@ class KinesisOperatorHotKeysTest {
         counts.put("z", new long[]{3});
         counts.put("y", new long[]{3});
 
-        assertThat(KinesisOperator.hottest(counts)).containsExactly(Map.entry("y", 3L), Map.entry("z", 3L),
+        assertThat(ShardLoadReporter.hottest(counts)).containsExactly(Map.entry("y", 3L), Map.entry("z", 3L),
                 Map.entry("a", 1L), Map.entry("b", 1L), Map.entry("c", 1L));
     }
 
@@ -39,7 +39,7 @@ class KinesisOperatorHotKeysTest {
                             .thenComparing(Map.Entry.comparingByKey()))
                     .limit(5).forEach(e -> sorted.put(e.getKey(), e.getValue()[0]));
 
-            assertThat(KinesisOperator.hottest(counts)).containsExactlyEntriesOf(sorted);
+            assertThat(ShardLoadReporter.hottest(counts)).containsExactlyEntriesOf(sorted);
         }
     }
 }
