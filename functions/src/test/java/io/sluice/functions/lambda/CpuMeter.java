@@ -7,11 +7,13 @@ import java.util.Map;
 
 /**
  * CPU a piece of work costs the process, two ways, for benchmarks: the threads the work runs on (the caller and the
- * threads whose names start with a prefix, e.g. the state store's call threads), and the whole process minus what it
- * burns when idle (so GC and JIT compilation the work causes count too; local engines are other processes).
+ * threads whose names start with a prefix, e.g. the state store's call threads), a lower bound; and the whole
+ * process while it runs (GC and JIT compilation included, and whatever else the JVM does meanwhile), an upper bound.
+ * Local engines are other processes. An idle rate measured first is reported, not subtracted: while the JIT is still
+ * compiling, "idle" is not idle, and subtracting it would under-count.
  *
  * <pre>{@code
- * CpuMeter meter = CpuMeter.calibrated("sluice-dynamodb-", Duration.ofSeconds(2));
+ * CpuMeter meter = CpuMeter.calibrated("sluice-dynamodb-", 2_000);
  * CpuMeter.Sample s = meter.start();
  * handler.handleRequest(event, null);
  * long threadsNanos = s.threadsNanos(), processNanos = s.processNanos();
@@ -54,13 +56,11 @@ final class CpuMeter {
         private final Map<Long, Long> poolStart = poolThreadsCpu();
         private final long callerStart = threads.getCurrentThreadCpuTime();
         private final long processStart = os.getProcessCpuTime();
-        private final long wallStart = System.nanoTime();
         private long threadsNanos;
         private long processNanos;
 
         /** Ends the measurement; call it on the thread that called {@link #start}. */
         Sample stop() {
-            long wall = System.nanoTime() - wallStart;
             long process = os.getProcessCpuTime() - processStart;
             long caller = threads.getCurrentThreadCpuTime() - callerStart;
             long pool = 0;
@@ -70,7 +70,7 @@ final class CpuMeter {
                 pool += t.getValue() - poolStart.getOrDefault(t.getKey(), 0L);
             }
             threadsNanos = caller + pool;
-            processNanos = Math.max(0, process - Math.round(idlePerWallNano * wall));
+            processNanos = process;
             return this;
         }
 

@@ -51,10 +51,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </pre>
  *
  * <p>A batch's work starts at the invocation's JSON, deserialized by the serializer Lambda's Java runtime uses, and
- * ends with the handler's response. Its CPU is measured two ways ({@link CpuMeter}): the <em>process's</em> CPU less
- * what the process burns idle (the headline: everything the work costs, GC and JIT included, on every thread; moto and
- * kinesis-mock are other processes), and the <em>handler threads'</em> (the invoking thread and the state store's call
- * threads), a lower bound. The local engine's figures are process CPU too.
+ * ends with the handler's response. Its CPU is measured two ways ({@link CpuMeter}): the <em>process's</em> CPU while
+ * the batch runs (everything the work costs, GC and JIT included, on every thread; moto and kinesis-mock are other
+ * processes), an upper bound, and the <em>handler threads'</em> (the invoking thread and the state store's call
+ * threads), a lower bound; the CPU of the whole measured run by kind of thread ({@code /proc}) says which is nearer. The local engine's figures are process CPU too.
  *
  * <p>One warm handler instance, 2 shards, batches of 1,000 generated orders (10 simulated minutes, up to 5 s
  * disorder) delivered round-robin, firing after every batch as the deployed handler does; measured after
@@ -198,13 +198,13 @@ class KinesisHandlerCostBenchmark {
         long coldCalls = batches.subList(0, Math.min(batches.size(), 2 * SHARDS)).stream().mapToLong(b -> b[3]).max().orElse(0);
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Kinesis handler, %,d records, %d shards, batches of %,d, one warm instance, "
-                + "%d ms added per request, %d warm-up run(s); idle process CPU %.3f ms/s subtracted%n%n",
+                + "%d ms added per request, %d warm-up run(s); process CPU when idle before it %.1f ms/s%n%n",
                 batches.stream().mapToLong(b -> b[0]).sum(), SHARDS, BATCH, LATENCY_MS, WARMUPS,
                 meter.idlePerWallNano() * 1000));
         sb.append("| measure | steady batches | value |\n|---|---:|---:|\n");
-        sb.append(String.format(Locale.ROOT, "| process CPU ms per 1,000 records, idle subtracted (mean) | %d | %.1f |%n",
+        sb.append(String.format(Locale.ROOT, "| process CPU ms per 1,000 records (mean) | %d | %.1f |%n",
                 steady.size(), process / 1e6 * 1000 / Math.max(1, records)));
-        sb.append(String.format(Locale.ROOT, "| process CPU ms per 1,000 records, idle subtracted (median batch) | %d | %.1f |%n",
+        sb.append(String.format(Locale.ROOT, "| process CPU ms per 1,000 records (median batch) | %d | %.1f |%n",
                 steady.size(), median(processPerK) / 1e6));
         sb.append(String.format(Locale.ROOT, "| handler threads' CPU ms per 1,000 records (mean) | %d | %.1f |%n", steady.size(),
                 cpu / 1e6 * 1000 / Math.max(1, records)));
