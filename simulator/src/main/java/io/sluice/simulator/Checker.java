@@ -23,6 +23,8 @@ import java.util.TreeSet;
  *   <li><b>stream-batch</b>: the final results equal a batch run over exactly the records that were neither late,
  *       rejected nor given up, row for row (tumbling and session windows);</li>
  *   <li><b>unfired</b>: no window is pending once every split has finished and the final firing ran;</li>
+ *   <li><b>unfinished-parent</b>: once everything is delivered, no shard is left unfinished by the operator while a
+ *       shard after it in its lineage applied a batch (it would hold the global watermark back for good);</li>
  *   <li><b>fired-twice</b>: no window (or session) fired twice with different rows;</li>
  * </ol>
  * and, from issue 11: <b>late-on-time</b>, a record no later than its own shard lineage allows (within disorder +
@@ -62,6 +64,10 @@ final class Checker {
             violations.add(new Violation("unfired", o.pending.size() + " windows pending after every split finished "
                     + "and the final firing ran" + (o.pending.isEmpty() ? "" : ": " + first(o.pending, 4))
                     + (o.finalFiringError == null ? "" : "; final firing failed: " + o.finalFiringError)));
+        }
+        if (!o.unfinishedParents.isEmpty()) {
+            violations.add(new Violation("unfinished-parent", o.unfinishedParents.size()
+                    + " shards hold the global watermark though their lineage moved on: " + first(o.unfinishedParents, 3)));
         }
         if (!v.hasIdleness()) {
             lateOnTime();

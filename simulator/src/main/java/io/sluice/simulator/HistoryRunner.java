@@ -3,6 +3,9 @@ package io.sluice.simulator;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 
 import io.sluice.simulator.Action.FaultType;
+import io.sluice.state.Fence;
+import io.sluice.state.SplitState;
+import io.sluice.state.SplitStatus;
 import io.sluice.state.memory.InMemoryStateStore;
 
 import java.math.BigInteger;
@@ -10,9 +13,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Replays a {@link History} against the real runtime ({@link SimulatedRuntime}) on an in-memory store behind a
@@ -277,6 +282,7 @@ final class HistoryRunner {
                 cursor[s] = to;
             }
         }
+        outcome.unfinishedParents = unfinishedParents();
         now += 600_000;
         trace("finish every split; final firing");
         try {
@@ -286,6 +292,40 @@ final class HistoryRunner {
             trace("  final firing failed: " + e);
         }
         outcome.pending = runtime.pendingSlots();
+    }
+
+    /**
+     * Shards the operator should have finished by now: every shard with a descendant (through any number of splits
+     * and merges, registered or not) that applied a batch. Lambda delivered that descendant only after its whole
+     * lineage was drained, and the descendant's first batch is the only moment the operator learns it.
+     */
+    private List<String> unfinishedParents() {
+        Map<String, List<String>> children = new HashMap<>();
+        for (ShardSpec s : history.shards()) {
+            s.parents().forEach(p -> children.computeIfAbsent(p, k -> new ArrayList<>()).add(s.id()));
+        }
+        List<String> unfinished = new ArrayList<>();
+        for (ShardSpec s : history.shards()) {
+            Optional<SplitState> state = runtime.split(s.id());
+            if (state.isEmpty() || state.get().status() == SplitStatus.FINISHED) {
+                continue;
+            }
+            Deque<String> todo = new ArrayDeque<>(children.getOrDefault(s.id(), List.of()));
+            Set<String> seen = new HashSet<>();
+            while (!todo.isEmpty()) {
+                String d = todo.pop();
+                if (!seen.add(d)) {
+                    continue;
+                }
+                if (runtime.split(d).filter(x -> !Fence.NONE.equals(x.fence())).isPresent()) {
+                    unfinished.add(s.id() + " (" + state.get().status() + ", watermark " + state.get().watermarkMillis()
+                            + ") though " + d + " after it applied a batch");
+                    break;
+                }
+                todo.addAll(children.getOrDefault(d, List.of()));
+            }
+        }
+        return unfinished;
     }
 
     /** The stream's side of the operator's read-back: the shard's records in {@code (after, through]}, whole. */

@@ -29,6 +29,11 @@ final class Outcome {
     final java.util.Set<String> unfirableSessionKeys = new java.util.TreeSet<>();
     /** Record ids the event source mapping sent to its on-failure destination after its retries, and why. */
     final Map<Integer, String> discarded = new TreeMap<>();
+    /**
+     * Shards left unfinished by the operator though a shard after them in their lineage applied a batch (Lambda
+     * delivers it only once they are drained), found before the end's own finishing: each holds the global watermark.
+     */
+    List<String> unfinishedParents = List.of();
     /** Windows pending once every split finished. */
     List<String> pending = List.of();
     /** Set if the final firing itself failed. */

@@ -199,6 +199,11 @@ final class SimulatedRuntime {
         end.fire(t);
     }
 
+    /** @return the split of {@code shardId} as the store holds it, if registered */
+    Optional<SplitState> split(String shardId) {
+        return store.readSplit(pipeline.name(), shardId);
+    }
+
     /** Windows (or session panes) still waiting to fire. */
     List<String> pendingSlots() {
         // The session firing round's claim lives in the slot index as [MIN, MIN + 1): not a window.

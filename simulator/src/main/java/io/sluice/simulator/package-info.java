@@ -21,6 +21,8 @@
  *   <li><b>stream-batch</b>: the results equal a BATCH-mode run over exactly the records that were not late and not
  *       rejected, row for row;</li>
  *   <li><b>unfired</b>: once every split is finished, no window is pending;</li>
+ *   <li><b>unfinished-parent</b>: once everything is delivered, and before the end finishes the splits itself, no shard
+ *       is unfinished while a shard after it in its lineage applied a batch;</li>
  *   <li><b>fired-twice</b>: no window fired twice with different rows;</li>
  *   <li>and <b>late-on-time</b> (a record within disorder of its shard lineage is never late), <b>ts-range</b>
  *       (out-of-range timestamps are rejected) and <b>stall</b> (no invocation exceeds a step budget).</li>

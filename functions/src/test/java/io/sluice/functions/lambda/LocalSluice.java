@@ -88,6 +88,11 @@ final class LocalSluice implements AutoCloseable {
         return new KinesisOperatorHandler(wiring.kinesisOperator(Clock.systemUTC(), metricsStream()));
     }
 
+    /** The scheduled firer as the template deploys it (every minute), reading processing time from {@code clock}. */
+    ScheduledFirerHandler scheduledFirer(Clock clock) {
+        return new ScheduledFirerHandler(wiring.scheduledFirer(clock, metricsStream()));
+    }
+
     /** A new instance whose shard load goes to {@code loads} rather than the coordination table. */
     KinesisOperatorHandler kinesisHandler(ShardLoadTable loads) {
         Clock clock = Clock.systemUTC();

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +66,58 @@ class ReshardHandlerTest {
         assertThat(sluice.objects("late/")).hasSize(1);
         assertThat(sluice.resultCsvs().get(T0 + "-" + (T0 + 60_000) + ".csv"))
                 .isEqualTo("window_start_ms,category,count,sum_cents\n" + T0 + ",c-1,1,100\n");
+    }
+
+    @Test
+    void parentOfAShardNoListingSaw_isFinishedThroughIt_andItsWindowFires(LocalAws aws) throws Exception {
+        // Arrange: shard 0 delivers; then it splits into 1 and 2, which merge into 3 before any listing saw them
+        // (found by chaos resharding: shard 0 held the global watermark back forever, nothing fired after it)
+        try (KinesisClient kinesis = aws.kinesis(); LocalSluice withShards = new LocalSluice(aws, "gmv-by-category", kinesis)) {
+            String stream = "reshard-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+            kinesis.createStream(b -> b.streamName(stream).shardCount(1));
+            kinesis.waiter().waitUntilStreamExists(b -> b.streamName(stream));
+            String arn = kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamARN();
+            String parent = kinesis.listShards(b -> b.streamName(stream)).shards().get(0).shardId();
+            assertThat(withShards.kinesisHandler().handleRequest(event(parent, 1, arn, T0 + 10_000), null)
+                    .getBatchItemFailures()).isEmpty();
+            kinesis.splitShard(b -> b.streamName(stream).shardToSplit(parent)
+                    .newStartingHashKey(java.math.BigInteger.TWO.pow(127).toString()));
+            awaitActive(kinesis, stream);
+            List<Shard> children = kinesis.listShards(b -> b.streamName(stream)).shards().stream()
+                    .filter(sh -> parent.equals(sh.parentShardId())).toList();
+            kinesis.mergeShards(b -> b.streamName(stream).shardToMerge(children.get(0).shardId())
+                    .adjacentShardToMerge(children.get(1).shardId()));
+            awaitActive(kinesis, stream);
+            String merged = kinesis.listShards(b -> b.streamName(stream)).shards().stream()
+                    .filter(sh -> sh.adjacentParentShardId() != null).findFirst().orElseThrow().shardId();
+
+            // Act: the merged shard's first batch, an hour later
+            assertThat(withShards.kinesisHandler().handleRequest(event(merged, 100, arn, T0 + 3_600_000), null)
+                    .getBatchItemFailures()).isEmpty();
+
+            // Assert
+            assertThat(withShards.store().readSplit("gmv-by-category", parent).orElseThrow().status())
+                    .isEqualTo(io.sluice.state.SplitStatus.FINISHED);
+            assertThat(withShards.resultCsvs().get(T0 + "-" + (T0 + 60_000) + ".csv"))
+                    .isEqualTo("window_start_ms,category,count,sum_cents\n" + T0 + ",c-1,1,100\n");
+        }
+    }
+
+    private static void awaitActive(KinesisClient kinesis, String stream) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus()
+                    == StreamStatus.ACTIVE) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("stream " + stream + " did not become ACTIVE");
+    }
+
+    private static KinesisEvent event(String shard, long firstSequence, String streamArn, long... timestamps) {
+        KinesisEvent event = event(shard, firstSequence, timestamps);
+        event.getRecords().forEach(r -> r.setEventSourceARN(streamArn));
+        return event;
     }
 
     private static KinesisEvent event(String shard, long firstSequence, long... timestamps) {

@@ -25,7 +25,9 @@ import java.util.Random;
  *   <li><b>throttled reads</b>: a GetRecords call fails with {@code ProvisionedThroughputExceededException}
  *       (probability per call); <b>throttled writes</b>: one of an invocation's first {@code maxWrites} writes fails
  *       as throttled before it is sent (probability per invocation; through {@link LocalInvocationInterceptor});</li>
- *   <li><b>recycling</b>: after an invocation, its instance is discarded (probability per invocation).</li>
+ *   <li><b>recycling</b>: after an invocation, its instance is discarded (probability per invocation);</li>
+ *   <li><b>reshards</b>: after a finished batch, its shard is split or merged with a neighbour (probability per
+ *       finished batch; off unless {@link #withReshards} sets it).</li>
  * </ul>
  *
  * <p>Chaos never injects a timeout into a batch's last allowed attempt ({@code MaximumRetryAttempts}), so it
@@ -42,16 +44,12 @@ public final class Chaos {
     private final double throttledReads;
     private final double recycling;
     private final double throttledWrites;
-
-    private Chaos(long seed, double redeliveries, double randomTimeouts, Duration randomTimeoutWindow,
-                  double timeoutsAfterWrites, int maxWrites, double throttledReads, double recycling) {
-        this(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites, throttledReads,
-                recycling, 0);
-    }
+    private final double reshards;
+    private final int maxOpenShards;
 
     private Chaos(long seed, double redeliveries, double randomTimeouts, Duration randomTimeoutWindow,
                   double timeoutsAfterWrites, int maxWrites, double throttledReads, double recycling,
-                  double throttledWrites) {
+                  double throttledWrites, double reshards, int maxOpenShards) {
         this.seed = seed;
         this.redeliveries = probability(redeliveries, "redeliveries");
         this.randomTimeouts = probability(randomTimeouts, "randomTimeouts");
@@ -67,6 +65,11 @@ public final class Chaos {
         this.throttledReads = probability(throttledReads, "throttledReads");
         this.recycling = probability(recycling, "recycling");
         this.throttledWrites = probability(throttledWrites, "throttledWrites");
+        this.reshards = probability(reshards, "reshards");
+        if (maxOpenShards < 1) {
+            throw new IllegalArgumentException("maxOpenShards must be at least 1, was " + maxOpenShards);
+        }
+        this.maxOpenShards = maxOpenShards;
     }
 
     private static double probability(double p, String name) {
@@ -78,56 +81,56 @@ public final class Chaos {
 
     /** @return no faults (the default of every mapping) */
     public static Chaos off() {
-        return new Chaos(0, 0, 0, Duration.ofMillis(200), 0, 5, 0, 0);
+        return new Chaos(0, 0, 0, Duration.ofMillis(200), 0, 5, 0, 0, 0, 0, 4);
     }
 
     /**
      * Every fault at its default rate: redeliveries 0.3 per finished batch, random timeouts 0.1 within 1 s, timeouts
      * after 1..10 writes 0.2, throttled reads 0.2 per call, recycling 0.2 per invocation, one of the first 10 writes
-     * throttled 0.1 per invocation. A batch is then attempted
+     * throttled 0.1 per invocation; no resharding (see {@link #withReshards}). A batch is then attempted
      * about 1.4 times on average; chaos never takes its last attempt.
      *
      * @param seed fixes each shard's decisions
      * @return the chaos
      */
     public static Chaos seeded(long seed) {
-        return new Chaos(seed, 0.3, 0.1, Duration.ofSeconds(1), 0.2, 10, 0.2, 0.2, 0.1);
+        return new Chaos(seed, 0.3, 0.1, Duration.ofSeconds(1), 0.2, 10, 0.2, 0.2, 0.1, 0, 4);
     }
 
     /** @param s the seed @return a copy */
     public Chaos withSeed(long s) {
         return new Chaos(s, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
-                throttledReads, recycling, throttledWrites);
+                throttledReads, recycling, throttledWrites, reshards, maxOpenShards);
     }
 
     /** @param p probability per finished batch that the shard is read again from an earlier batch @return a copy */
     public Chaos withRedeliveries(double p) {
         return new Chaos(seed, p, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
-                throttledReads, recycling, throttledWrites);
+                throttledReads, recycling, throttledWrites, reshards, maxOpenShards);
     }
 
     /** @param p probability per invocation @param window the timeout falls in [0, window) @return a copy */
     public Chaos withRandomTimeouts(double p, Duration window) {
         return new Chaos(seed, redeliveries, p, window, timeoutsAfterWrites, maxWrites, throttledReads, recycling,
-                throttledWrites);
+                throttledWrites, reshards, maxOpenShards);
     }
 
     /** @param p probability per invocation @param max N is uniform in [1, max] @return a copy */
     public Chaos withTimeoutsAfterWrites(double p, int max) {
         return new Chaos(seed, redeliveries, randomTimeouts, randomTimeoutWindow, p, max, throttledReads, recycling,
-                throttledWrites);
+                throttledWrites, reshards, maxOpenShards);
     }
 
     /** @param p probability per GetRecords call @return a copy */
     public Chaos withThrottledReads(double p) {
         return new Chaos(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
-                p, recycling, throttledWrites);
+                p, recycling, throttledWrites, reshards, maxOpenShards);
     }
 
     /** @param p probability per invocation that its instance is discarded afterwards @return a copy */
     public Chaos withRecycling(double p) {
         return new Chaos(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
-                throttledReads, p, throttledWrites);
+                throttledReads, p, throttledWrites, reshards, maxOpenShards);
     }
 
     /**
@@ -137,7 +140,29 @@ public final class Chaos {
      */
     public Chaos withThrottledWrites(double p) {
         return new Chaos(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
-                throttledReads, recycling, p);
+                throttledReads, recycling, p, reshards, maxOpenShards);
+    }
+
+    /**
+     * Resharding mid-run, as the shard scaler (or an operator) does during a peak: after a finished batch, with
+     * probability {@code p}, the batch's shard is split at the middle of its hash key range while the stream has
+     * fewer than {@code maxOpenShards} open shards, otherwise merged with an adjacent open shard. Kinesis takes one
+     * reshard at a time: one asked for while the stream is updating is refused and counted
+     * ({@link EsmStats#reshardsRefused()}). The mapping then reads the closed shard to its end and its children
+     * after it, as Lambda does. Needs a stream that can reshard (kinesis-mock, kinesalite, LocalStack, AWS).
+     *
+     * @param p probability per finished batch
+     * @param maxOpenShards split only below this many open shards (at least 1)
+     * @return a copy
+     */
+    public Chaos withReshards(double p, int maxOpenShards) {
+        return new Chaos(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
+                throttledReads, recycling, throttledWrites, p, maxOpenShards);
+    }
+
+    /** @return the number of open shards below which a chaos reshard splits rather than merges */
+    int maxOpenShards() {
+        return maxOpenShards;
     }
 
     /** @return the seed */
@@ -148,7 +173,7 @@ public final class Chaos {
     /** @return true if any fault has a non-zero probability */
     public boolean enabled() {
         return redeliveries > 0 || randomTimeouts > 0 || timeoutsAfterWrites > 0 || throttledReads > 0 || recycling > 0
-                || throttledWrites > 0;
+                || throttledWrites > 0 || reshards > 0;
     }
 
     /** The decisions of one shard, from the seed and the shard id. */
@@ -187,6 +212,11 @@ public final class Chaos {
             return random.nextDouble() < recycling;
         }
 
+        /** @return true to reshard the stream at this shard after a finished batch (no draw when off) */
+        boolean reshard() {
+            return reshards > 0 && random.nextDouble() < reshards;
+        }
+
         /** @return the attempted write (1-based) to throttle, or 0 for none */
         int throttledWrite() {
             return random.nextDouble() < throttledWrites ? 1 + random.nextInt(maxWrites) : 0;
@@ -198,13 +228,14 @@ public final class Chaos {
         return o instanceof Chaos c && c.seed == seed && c.redeliveries == redeliveries
                 && c.randomTimeouts == randomTimeouts && c.randomTimeoutWindow.equals(randomTimeoutWindow)
                 && c.timeoutsAfterWrites == timeoutsAfterWrites && c.maxWrites == maxWrites
-                && c.throttledReads == throttledReads && c.recycling == recycling && c.throttledWrites == throttledWrites;
+                && c.throttledReads == throttledReads && c.recycling == recycling && c.throttledWrites == throttledWrites
+                && c.reshards == reshards && c.maxOpenShards == maxOpenShards;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(seed, redeliveries, randomTimeouts, randomTimeoutWindow, timeoutsAfterWrites, maxWrites,
-                throttledReads, recycling, throttledWrites);
+                throttledReads, recycling, throttledWrites, reshards, maxOpenShards);
     }
 
     @Override
@@ -212,7 +243,8 @@ public final class Chaos {
         return enabled() ? "Chaos[seed=" + seed + ", redeliveries=" + redeliveries + ", randomTimeouts=" + randomTimeouts
                 + " within " + randomTimeoutWindow.toMillis() + " ms, timeoutsAfterWrites=" + timeoutsAfterWrites
                 + " (1.." + maxWrites + "), throttledReads=" + throttledReads + ", recycling=" + recycling
-                + ", throttledWrites=" + throttledWrites + "]"
+                + ", throttledWrites=" + throttledWrites
+                + (reshards > 0 ? ", reshards=" + reshards + " (below " + maxOpenShards + " open shards a split)" : "") + "]"
                 : "Chaos[off]";
     }
 }

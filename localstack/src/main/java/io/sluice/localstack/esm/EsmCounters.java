@@ -20,6 +20,9 @@ final class EsmCounters {
     final LongAdder instancesDiscarded = new LongAdder();
     final LongAdder redeliveries = new LongAdder();
     final LongAdder chaosTimeouts = new LongAdder();
+    final LongAdder splits = new LongAdder();
+    final LongAdder merges = new LongAdder();
+    final LongAdder reshardsRefused = new LongAdder();
     final LongAdder handlerNanos = new LongAdder();
     final LongAdder readNanos = new LongAdder();
 
@@ -27,7 +30,8 @@ final class EsmCounters {
         return new EsmStats(invocations.sum(), recordsDelivered.sum(), functionErrors.sum(), timeouts.sum(),
                 partialFailures.sum(), retries.sum(), bisections.sum(), recordsToDestination.sum(),
                 getRecordsCalls.sum(), throttledReads.sum(), throttledWrites.sum(), payloadCappedBatches.sum(), instancesCreated.sum(),
-                instancesDiscarded.sum(), redeliveries.sum(), chaosTimeouts.sum(),
+                instancesDiscarded.sum(), redeliveries.sum(), chaosTimeouts.sum(), splits.sum(), merges.sum(),
+                reshardsRefused.sum(),
                 handlerNanos.sum() / 1_000_000, readNanos.sum() / 1_000_000);
     }
 }

@@ -19,6 +19,9 @@ package io.sluice.localstack.esm;
  * @param instancesDiscarded handler instances dropped (after a timeout, or recycled by chaos mode)
  * @param redeliveries times chaos mode read a shard again from an already checkpointed batch
  * @param chaosTimeouts timeouts injected by chaos mode (included in timeouts)
+ * @param splits shards chaos mode split (see {@link Chaos#withReshards})
+ * @param merges pairs of shards chaos mode merged
+ * @param reshardsRefused reshards chaos mode drew that the stream refused (still updating) or that had nothing to do
  * @param handlerMillis wall time spent in the handler, summed over shards
  * @param readMillis wall time spent in GetRecords, summed over shards
  */
@@ -26,6 +29,7 @@ public record EsmStats(long invocations, long recordsDelivered, long functionErr
                        long partialFailures, long retries, long bisections, long recordsToDestination,
                        long getRecordsCalls, long throttledReads, long throttledWrites, long payloadCappedBatches,
                        long instancesCreated,
-                       long instancesDiscarded, long redeliveries, long chaosTimeouts, long handlerMillis,
+                       long instancesDiscarded, long redeliveries, long chaosTimeouts, long splits, long merges,
+                       long reshardsRefused, long handlerMillis,
                        long readMillis) {
 }

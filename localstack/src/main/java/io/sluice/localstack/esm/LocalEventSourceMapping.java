@@ -56,6 +56,7 @@ public final class LocalEventSourceMapping implements AutoCloseable {
     private final KinesisClient kinesis;
     private final CheckpointStore checkpoints;
     private final FailureDestination destination;
+    private final ChaosResharder resharder;
     private final String region;
     private final EsmCounters counters = new EsmCounters();
     private final Map<String, ShardPoller> pollers = new ConcurrentHashMap<>();
@@ -100,6 +101,7 @@ public final class LocalEventSourceMapping implements AutoCloseable {
         this.kinesis = kinesis;
         this.checkpoints = checkpoints;
         this.destination = new FailureDestination(sqs, config.onFailureDestination(), clock);
+        this.resharder = new ChaosResharder(kinesis, config.streamName(), chaos.maxOpenShards(), counters);
         this.region = region;
         this.chaos = chaos;
         this.clock = clock;
@@ -202,10 +204,18 @@ public final class LocalEventSourceMapping implements AutoCloseable {
         BatchProcessor processor = new BatchProcessor(pool, invoker, config, destination, shardId, streamArn, region,
                 seq -> checkpoints.put(mappingKey, shardId, seq), () -> running, counters, schedule, clock);
         ShardPoller poller = new ShardPoller(kinesis, config.streamName(), shardId, streamArn, region, child, config,
-                checkpoints, mappingKey, processor, () -> running, counters, schedule, () -> onShardEnd(shardId));
+                checkpoints, mappingKey, processor, () -> running, counters, schedule, () -> onShardEnd(shardId),
+                this::reshard);
         pollers.put(shardId, poller);
         executor.execute(poller);
         LOG.log(Level.DEBUG, "Polling shard. shard=[" + shardId + "] child=" + child);
+    }
+
+    private void reshard(String shardId) {
+        resharder.reshard(shardId);
+        synchronized (discoveryLock) {
+            discoveryLock.notifyAll(); // the children appear sooner
+        }
     }
 
     private void onShardEnd(String shardId) {

@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -43,6 +44,7 @@ final class ShardPoller implements Runnable {
     private final EsmCounters counters;
     private final Chaos.Schedule chaos;
     private final Runnable onShardEnd;
+    private final Consumer<String> resharder;
 
     /** Read but not yet in a batch (past the batch size or payload cap), in order. */
     private final Deque<Record> carried = new ArrayDeque<>();
@@ -59,7 +61,8 @@ final class ShardPoller implements Runnable {
 
     ShardPoller(KinesisClient kinesis, String streamName, String shardId, String streamArn, String region, boolean child,
                 EventSourceMappingConfig config, CheckpointStore checkpoints, String mappingKey, BatchProcessor processor,
-                BooleanSupplier running, EsmCounters counters, Chaos.Schedule chaos, Runnable onShardEnd) {
+                BooleanSupplier running, EsmCounters counters, Chaos.Schedule chaos, Runnable onShardEnd,
+                Consumer<String> resharder) {
         this.kinesis = kinesis;
         this.streamName = streamName;
         this.shardId = shardId;
@@ -74,6 +77,7 @@ final class ShardPoller implements Runnable {
         this.counters = counters;
         this.chaos = chaos;
         this.onShardEnd = onShardEnd;
+        this.resharder = resharder;
     }
 
     long caughtUpAt() {
@@ -165,6 +169,9 @@ final class ShardPoller implements Runnable {
                     if (!endReached && maybeRedeliver(batch)) {
                         iterator = null;
                         continue;
+                    }
+                    if (!endReached && chaos.reshard()) {
+                        resharder.accept(shardId); // the shard may close: reading on finds its end
                     }
                 }
                 if (endReached && carried.isEmpty() && running.getAsBoolean()) {
