@@ -179,7 +179,7 @@ final class DemoCommand implements Callable<Integer> {
                     Instant.ofEpochMilli(orders.get(orders.size() - 1).ts()));
             Map<Long, List<String>> liveRows = rows(s3, live.config().resultsBucket(), pipeline, yesterday);
             Map<Long, List<String>> batchRows = rows(s3, live.config().resultsBucket(), report.jobPipeline(), yesterday);
-            int deadLetters = count(sqs, live.config().deadLetterQueue());
+            int deadLetters = count(sqs, s3, live.config().deadLetterQueue());
             int code = check(nightly.report(), liveRows, batchRows, deadLetters, (System.nanoTime() - started) / 1e9);
             if (serve) {
                 DemoServe.serve(live.config().resultsTable().orElseThrow(), aws, pipeline, port,
@@ -296,9 +296,10 @@ final class DemoCommand implements Callable<Integer> {
     /**
      * Distinct dead letters: a retried batch (a timeout in chaos mode, say) sends its rejects again, so the queue is
      * at least once; each message carries the record's deterministic {@code id} (pipeline, split, position), by which
-     * a reader de-duplicates. Messages without one (Lambda's on-failure records) count each.
+     * a reader de-duplicates. Messages without one (Lambda's on-failure records) count each. A bulk message (a batch's
+     * dead letters past the per-batch bound) stands for the lines of the object it points to, each with its own id.
      */
-    private static int count(SqsClient sqs, String queueUrl) {
+    static int count(SqsClient sqs, S3Client s3, String queueUrl) {
         Set<String> distinct = new HashSet<>();
         int empty = 0;
         while (empty < 3) {
@@ -311,7 +312,12 @@ final class DemoCommand implements Callable<Integer> {
             for (var m : messages) {
                 String id;
                 try {
-                    id = DEAD_LETTER_JSON.readTree(m.body()).path("id").asText("");
+                    com.fasterxml.jackson.databind.JsonNode body = DEAD_LETTER_JSON.readTree(m.body());
+                    if (body.path("bulk").asBoolean()) {
+                        distinct.addAll(bulkIds(s3, body.path("recordsRef").asText()));
+                        continue;
+                    }
+                    id = body.path("id").asText("");
                 } catch (IOException notJson) {
                     id = "";
                 }
@@ -319,6 +325,18 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return distinct.size();
+    }
+
+    /** The ids of the dead letters in the bulk object at {@code ref} ({@code s3://bucket/key}, JSON lines). */
+    private static List<String> bulkIds(S3Client s3, String ref) throws IOException {
+        String path = ref.substring("s3://".length());
+        String bucket = path.substring(0, path.indexOf('/'));
+        String key = path.substring(path.indexOf('/') + 1);
+        List<String> ids = new ArrayList<>();
+        for (String line : s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String().lines().toList()) {
+            ids.add(DEAD_LETTER_JSON.readTree(line).path("id").asText());
+        }
+        return ids;
     }
 
     /** One provisioned copy of the template: its stream, buckets and the handlers' configuration. */

@@ -24,7 +24,7 @@ import java.util.List;
 
 /**
  * The CLI's outputs: final results kept until the end and written sorted as CSV; rejected and late records
- * streamed as JSON lines (rejected: {@code {"line":17,"reason":"missing field [amount]","record":"..."}}); early
+ * streamed as JSON lines (rejected: {@code {"line":17,"reason":"field amount: missing","record":"..."}}); early
  * updates streamed as CSV if asked for. The rejects and late files are always (re)created, so a stale file of an
  * earlier run never misleads. {@code --max-rejects} is enforced by the runner, which stops reading and passes on only
  * the first N rejects ({@link io.sluice.functions.local.LocalRunner#withMaxRejects}); no results are then written.

@@ -176,6 +176,19 @@ class CliPromisesTest {
     }
 
     @Test
+    void localUpWithLocalStack_withoutTheComposePlugin_saysSoInOneLine_notDockersUsage() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(LocalCommand.composeAvailable(),
+                "docker compose answers here: local up would start LocalStack");
+
+        Run run = sluice("local", "up", "--env", "localstack", "--stage", "compose-check");
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip().lines()).singleElement().asString()
+                .contains("--env localstack needs Docker with the compose plugin", "use --env emulators");
+    }
+
+    @Test
     void noSlf4jProviderWarnings() {
         Run run = sluice("run", "--pipeline", "gmv-total", "--input", "missing.jsonl", "--out", "o.csv");
 

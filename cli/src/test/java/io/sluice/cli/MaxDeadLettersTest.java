@@ -135,7 +135,9 @@ class MaxDeadLettersTest {
                 + "after reading ");
         assertThat(recordsRead(run)).isLessThanOrEqualTo(100_000);
         Path rejects = dir.resolve("b.dead-letters.jsonl");
-        assertThat(Files.size(rejects)).isBetween(10_000L, 20_000L);
+        // The budget counts spooled bytes; a file line ({"line":N,"reason":"not JSON","record":"x"}) is about a third
+        // of its spooled size since reasons are short fixed words (RejectReasons), so the file holds 6-7 KB of it.
+        assertThat(Files.size(rejects)).isBetween(5_000L, 20_000L);
         List<String> lines = lines("b.dead-letters.jsonl");
         assertThat(lines.stream().map(MaxDeadLettersTest::lineOf).toList())
                 .isEqualTo(LongStream.rangeClosed(1, lines.size()).boxed().toList());

@@ -68,8 +68,8 @@ class SluiceCommandTest {
         assertThat(Files.readAllLines(dir.resolve("out.csv"))).containsExactly("window_start_ms,count,sum_cents", "0,2,12");
         List<String> rejects = Files.readAllLines(dir.resolve("out.dead-letters.jsonl"));
         assertThat(rejects).hasSize(2);
-        assertThat(rejects.get(0)).startsWith("{\"line\":2,\"reason\":\"wrong type for field [amount]");
-        assertThat(rejects.get(1)).startsWith("{\"line\":3,\"reason\":\"invalid JSON");
+        assertThat(rejects.get(0)).startsWith("{\"line\":2,\"reason\":\"field amount: not an integer\"");
+        assertThat(rejects.get(1)).startsWith("{\"line\":3,\"reason\":\"not JSON\"");
     }
 
     @Test

@@ -74,7 +74,7 @@ public final class CsvRecordDecoder<T> implements RecordDecoder<T> {
             }
             return value;
         } catch (IOException e) {
-            throw new MalformedRecordException(BindingErrors.reason(e, "CSV"));
+            throw new MalformedRecordException(BindingErrors.reason(e, "CSV", bytes, offset, length));
         }
     }
 }

@@ -15,7 +15,7 @@ import java.io.IOException;
  *
  * <pre>{@code
  * RecordDecoder<Order> orders = JsonLinesDecoder.of(Order.class);
- * Order o = orders.decode(line, 0, line.length);   // throws MalformedRecordException("missing field [amount]")
+ * Order o = orders.decode(line, 0, line.length);   // throws MalformedRecordException("field amount: missing")
  * }</pre>
  *
  * @param <T> the decoded type
@@ -57,16 +57,16 @@ public final class JsonLinesDecoder<T> implements RecordDecoder<T> {
     @Override
     public T decode(byte[] bytes, int offset, int length) throws MalformedRecordException {
         if (isBlank(bytes, offset, length)) {
-            throw new MalformedRecordException("empty record");
+            throw new MalformedRecordException(RejectReasons.EMPTY_RECORD);
         }
         try {
             T value = reader.readValue(bytes, offset, length);
             if (value == null) {
-                throw new MalformedRecordException("record is JSON null, not an object");
+                throw new MalformedRecordException(RejectReasons.NOT_A_JSON_OBJECT);
             }
             return value;
         } catch (IOException e) {
-            throw new MalformedRecordException(BindingErrors.reason(e, "JSON"));
+            throw new MalformedRecordException(BindingErrors.reason(e, "JSON", bytes, offset, length));
         }
     }
 

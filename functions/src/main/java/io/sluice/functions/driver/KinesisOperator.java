@@ -118,8 +118,8 @@ public final class KinesisOperator {
                 gaps.streamOf(shardId, shard.getValue().get(0).getEventSourceARN());
             }
             try {
-                for (RejectedRecord r : rejected) {
-                    deadLetters.write(r);
+                if (!rejected.isEmpty()) {
+                    deadLetters.writeAll(rejected);   // one batch: a few SQS calls, not one per record
                 }
                 undecodable += rejected.size();
                 if (firstBatch && shards != null) {

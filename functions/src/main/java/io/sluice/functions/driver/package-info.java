@@ -24,6 +24,13 @@
  *       reported to the dead letters by itself, and the rest fire; a silent stream's windows close by idleness.</li>
  * </ol>
  *
+ * <p><b>Side outputs per batch</b> (issue 14). {@link io.sluice.functions.driver.SinkOutputs} holds a split's late and
+ * rejected records until the split's processor flushes them, right before it writes the batch's partials: one
+ * {@code RecordSink.writeAll} per kind, so a batch of 1,000 bad records costs a few S3 and SQS calls instead of 1,000.
+ * A failed flush fails the batch with nothing of it stored, and the retry emits the same records again under the same
+ * ids and object keys; a flush that succeeded before a later failure is sent again by the retry (at least once, as
+ * before: consumers count distinct ids and positions).
+ *
  * <p><b>Ranges an event source mapping gave up on</b> (issue 14). A split's state holds the applied {@code fence} P
  * and the {@code attemptFence} A, the highest position an attempt started to apply. When a batch starts at F after
  * P while P &lt; A, the records the shard holds in (P, F) up to A were handed to an attempt that never completed: a

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Invocation metrics as one CloudWatch Embedded Metric Format line on stdout, which Lambda ships to CloudWatch Logs
@@ -36,12 +37,24 @@ public final class EmfMetrics {
     private final String function;
     private final PrintStream out;
     private final Map<String, Long> last = new LinkedHashMap<>();
+    private final Map<String, LongSupplier> counters = new LinkedHashMap<>();
 
     public EmfMetrics(String namespace, String pipeline, String function, PrintStream out) {
         this.namespace = namespace;
         this.pipeline = pipeline;
         this.function = function;
         this.out = out;
+    }
+
+    /**
+     * Adds the cumulative counter {@code name} of a collaborator (a sink's) to every line, as its difference since the
+     * previous line, like {@link RunMetrics}' counters.
+     *
+     * @return this
+     */
+    public synchronized EmfMetrics withCounter(String name, LongSupplier cumulative) {
+        counters.put(name, cumulative);
+        return this;
     }
 
     /**
@@ -73,6 +86,7 @@ public final class EmfMetrics {
         values.put("LargePartialWrites", delta("LargePartialWrites", metrics.largePartialWrites()));
         values.put("LargestPartialBytes", metrics.largestPartialBytes());
         values.put("LargestKeyStateBytes", metrics.largestKeyStateBytes());
+        counters.forEach((name, counter) -> values.put(name, delta(name, counter.getAsLong())));
         values.put("BatchDuration", durationMillis);
         if (watermarkLag >= 0) {
             values.put("WatermarkLag", watermarkLag);

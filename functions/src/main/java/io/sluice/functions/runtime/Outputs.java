@@ -18,6 +18,17 @@ public interface Outputs {
     /** A record that could not be processed. */
     void rejected(RejectedRecord record);
 
+    /**
+     * Makes the late and rejected records of {@code split} handed over so far durable. The runtime calls it before it
+     * writes any partial of the batch they came from (and a firer after a window row it could not fire), so an
+     * implementation may hold them until then and send a batch's records together: if sending fails, nothing of the
+     * batch is stored and the retry emits them again. Implementations that write each record at once need nothing.
+     *
+     * @throws RuntimeException if the destination fails; the batch is then retried
+     */
+    default void flush(String split) {
+    }
+
     /** Outputs that keep everything in memory, for tests and the local driver. */
     static CollectingOutputs collecting() {
         return new CollectingOutputs();

@@ -7,7 +7,8 @@ package io.sluice.functions.runtime;
  * @param pipeline pipeline name
  * @param split    shard or task id
  * @param position coordinates in the split: {@code seq=...} or {@code line=...}
- * @param reason   one line: {@code missing field [amount]}, {@code record exceeds 1048576 bytes}, ...
+ * @param reason   one of {@link io.sluice.functions.codec.RejectReasons}' vocabulary: {@code field amount: missing},
+ *                 {@code record over 1048576 bytes}, ...
  * @param record   the record as received (UTF-8 text), or null when too large to keep
  */
 public record RejectedRecord(String pipeline, String split, String position, String reason, String record) {

@@ -2,6 +2,7 @@ package io.sluice.functions.runtime;
 
 import io.sluice.functions.codec.MalformedRecordException;
 import io.sluice.functions.codec.RecordDecoder;
+import io.sluice.functions.codec.RejectReasons;
 import io.sluice.functions.exception.AggregationException;
 import io.sluice.functions.api.KeySelector;
 import io.sluice.state.Fence;
@@ -97,13 +98,10 @@ public final class SplitProcessor {
         this.windowing = pipeline.windowing();
         this.chain = pipeline.chain(this::window, ts -> {
             if (ts < minAcceptedTimestamp) {
-                throw new RecordRejectedException("timestamp [" + ts + "] is before the earliest accepted, ["
-                        + minAcceptedTimestamp + "] (WatermarkStrategy.withTimestampBounds)");
+                throw new RecordRejectedException(RejectReasons.TIMESTAMP_TOO_EARLY);
             }
             if (ts > maxAcceptedTimestamp) {
-                throw new RecordRejectedException("timestamp [" + ts + "] is more than "
-                        + pipeline.watermarks().maxAheadMillis() + " ms ahead of the wall clock "
-                        + "(WatermarkStrategy.withTimestampBounds)");
+                throw new RecordRejectedException(RejectReasons.timestampAhead(pipeline.watermarks().maxAheadMillis()));
             }
             if (ts > maxTimestamp) {
                 maxTimestamp = ts;
@@ -181,6 +179,9 @@ public final class SplitProcessor {
             cells = decideOverflows(records, from, lateWatermark);
         }
         while (true) {
+            // The batch's late and rejected records are durable before any of its partials: a failed send fails the
+            // batch with nothing stored, and the retry emits them again (same ids and keys: overwritten, not added).
+            outputs.flush(split);
             try {
                 writer.write(cells, before.fence(), last,
                         after -> apply(records, firstAfter(records, after), lateWatermark, false));
@@ -299,7 +300,7 @@ public final class SplitProcessor {
             index = i;
             int length = records.length(i);
             if (records.oversized(i) || length > max) {
-                reject("record exceeds " + max + " bytes (" + length + " bytes)", false);
+                reject(RejectReasons.overSize(max), false);
                 continue;
             }
             if (RecordDecoder.isBlank(records.buffer(i), records.offset(i), length)) {
@@ -329,7 +330,10 @@ public final class SplitProcessor {
             } catch (AggregationException e) {
                 throw e;
             } catch (RuntimeException e) {
-                reject("pipeline step failed: " + e, true);
+                // The step's message may quote the record: only at DEBUG.
+                LOG.log(Level.DEBUG, "Pipeline step failed. split=[{0}] {1} cause=[{2}]", split,
+                        records.position(i), e.toString());
+                reject(RejectReasons.STEP_FAILED, true);
             }
         }
         if (sequence != null) {
@@ -348,7 +352,7 @@ public final class SplitProcessor {
         } else {
             Object k = keySelector.key(value);
             if (k == null) {
-                throw new IllegalArgumentException("key selector returned null");
+                throw new RecordRejectedException(RejectReasons.KEY_IS_NULL);
             }
             key = k instanceof String s ? s : String.valueOf(k);
         }
@@ -369,8 +373,8 @@ public final class SplitProcessor {
                 overflows.overflowedOnFirstPass(itemsOf(key, value, timestamp), key);
                 return;
             }
-            throw new RecordRejectedException("aggregate overflow in window [" + w[0] + "," + w[1] + ") of key [" + key
-                    + "]: " + e.getMessage() + " (exact sums never wrap around)");
+            // Exact sums never wrap around; the key is a record value, so the reason names only the window.
+            throw new RecordRejectedException(RejectReasons.aggregateOverflow(w[0], w[1]));
         }
         if (!added && sideEffects) {
             if (deferLateThrough != Fence.NONE && !batch.fence(index).isAfter(deferLateThrough)) {
@@ -423,8 +427,7 @@ public final class SplitProcessor {
                 return false;
             case REFUSE:
                 long[] w = windowing.windowOf(timestamp);
-                emitReject("aggregate overflow: with the stored total of key [" + key + "] in window [" + w[0] + ","
-                        + w[1] + ") it would exceed a long (exact sums never wrap around)", true);
+                emitReject(RejectReasons.aggregateOverflow(w[0], w[1]), true);   // with the stored total
                 return true;
             default:
                 return true;
@@ -454,24 +457,11 @@ public final class SplitProcessor {
         String safeReason = wellFormed(reason);
         metrics.rejectedOne();
         if (++rejectCount <= LOG_EACH_UP_TO || rejectCount % 1_000 == 0) {
-            // A reason may quote the record (a parser's message): only its kind is logged above DEBUG.
-            LOG.log(Level.WARNING, "Rejected record to dead-letter output. pipeline=[{0}] split=[{1}] {2} kind=[{3}] "
-                    + "rejectCount=[{4}]", pipeline.name(), split, position, kindOf(safeReason), Long.toString(rejectCount));
-            LOG.log(Level.DEBUG, "Rejected record reason. split=[{0}] {1} reason=[{2}]", split, position, safeReason);
+            // Reasons are RejectReasons' fixed vocabulary (field names, never values): safe to log.
+            LOG.log(Level.WARNING, "Rejected record to dead-letter output. pipeline=[{0}] split=[{1}] {2} reason=[{3}] "
+                    + "rejectCount=[{4}]", pipeline.name(), split, position, safeReason, Long.toString(rejectCount));
         }
         outputs.rejected(new RejectedRecord(pipeline.name(), split, position, safeReason, text(keepRecord)));
-    }
-
-    /** The reason up to its first detail: {@code invalid JSON}, {@code missing field}, {@code timestamp}. */
-    static String kindOf(String reason) {
-        int end = reason.length();
-        for (char c : new char[] {':', '[', '('}) {
-            int i = reason.indexOf(c);
-            if (i > 0 && i < end) {
-                end = i;
-            }
-        }
-        return reason.substring(0, end).strip();
     }
 
     /**

@@ -141,10 +141,14 @@ public final class WindowFirer {
 
     private void cannotFire(Slot slot, String key, RuntimeException cause) {
         String window = slot.equals(SESSION_ROUND) ? "sessions" : "window=[" + slot.start() + "," + slot.end() + ")";
+        // The cause's message may quote accumulated values: its class above DEBUG, the message at DEBUG.
         LOG.log(Level.ERROR, "Window row cannot fire; reported to the dead letters, the window's other keys fire. "
-                + "pipeline=[{0}] {1} cause=[{2}]", pipeline.name(), window, cause.toString());
+                + "pipeline=[{0}] {1} cause=[{2}]", pipeline.name(), window, cause.getClass().getName());
+        LOG.log(Level.DEBUG, "Window row cannot fire. pipeline=[{0}] {1} cause=[{2}]", pipeline.name(), window,
+                cause.toString());
         String position = pipeline.keyed() ? window + " key=[" + key + "]" : window;
-        outputs.rejected(new RejectedRecord(pipeline.name(), "firing", position, "window cannot fire: " + cause, null));
+        outputs.rejected(new RejectedRecord(pipeline.name(), "firing", position, io.sluice.functions.codec.RejectReasons.WINDOW_CANNOT_FIRE, null));
+        outputs.flush("firing");
         metrics.windowFailed();
     }
 

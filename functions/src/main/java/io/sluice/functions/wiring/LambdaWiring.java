@@ -157,22 +157,37 @@ public final class LambdaWiring {
 
     /** Rejected records: SQS, with large payloads in the results bucket. */
     public RecordSink<RejectedRecord> deadLetters() {
+        return deadLetterSink();
+    }
+
+    private SqsDeadLetterSink deadLetterSink() {
         return new SqsDeadLetterSink(clients.sqs(), config.deadLetterQueue(), clients.s3(), config.resultsBucket(),
                 "dead-letters/");
     }
 
     /** The runtime's outputs bound to the sinks. */
     public SinkOutputs outputs() {
+        return outputs(deadLetterSink());
+    }
+
+    private SinkOutputs outputs(RecordSink<RejectedRecord> deadLetters) {
         return new SinkOutputs(resultsSinks(), new S3LateSink(clients.s3(), config.resultsBucket(), "late/"),
-                deadLetters());
+                deadLetters);
+    }
+
+    /** Metrics of {@code function}, with the dead letters its sink wrote past the per-batch bound (in bulk objects). */
+    private EmfMetrics emf(String function, PrintStream metricsOut, SqsDeadLetterSink deadLetters) {
+        return new EmfMetrics("Sluice", pipeline.name(), function, metricsOut)
+                .withCounter("DeadLettersInBulk", deadLetters::inBulk);
     }
 
     /** The stream operator with its own store, outputs and metrics. */
     public KinesisOperator kinesisOperator(Clock clock, PrintStream metricsOut) {
         checkIdleness();
         StateStore store = stateStore(clock);
-        return new KinesisOperator(pipeline, store, outputs(), deadLetters(), clock,
-                new EmfMetrics("Sluice", pipeline.name(), "operator", metricsOut),
+        SqsDeadLetterSink deadLetters = deadLetterSink();   // one sink, so its bulk count is the instance's
+        return new KinesisOperator(pipeline, store, outputs(deadLetters), deadLetters, clock,
+                emf("operator", metricsOut, deadLetters),
                 clients.kinesis() == null ? null : new ShardRegistry(clients.kinesis(), store, pipeline.name()),
                 new ShardLoadTable(clients.dynamo(), config.coordinationTable(), pipeline.name()),
                 clients.kinesis() == null ? null : new KinesisShardRange(clients.kinesis()));
@@ -206,8 +221,9 @@ public final class LambdaWiring {
 
     /** The batch operator with its own store, outputs and metrics. */
     public S3BatchOperator s3BatchOperator(Clock clock, PrintStream metricsOut) {
-        return new S3BatchOperator(pipeline, stateStore(clock), outputs(), clients.s3(), clock,
-                new EmfMetrics("Sluice", pipeline.name(), "batch", metricsOut));
+        SqsDeadLetterSink deadLetters = deadLetterSink();
+        return new S3BatchOperator(pipeline, stateStore(clock), outputs(deadLetters), clients.s3(), clock,
+                emf("batch", metricsOut, deadLetters));
     }
 
     /** Value column names: the CSV header after the window and key columns. */

@@ -107,21 +107,20 @@ class JsonLinesDecoderTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
-            "{not json                                                                                  | invalid JSON",
-            "{\"orderId\":\"o-1\",\"userId\":\"u-2\",\"category\":\"c-3\",\"ts\":1}                     | missing field [amount]",
-            "{\"orderId\":\"o-1\",\"userId\":\"u-2\",\"category\":\"c-3\",\"amount\":\"12\",\"ts\":1}   | wrong type for field [amount]",
-            "{\"orderId\":\"o-1\",\"userId\":\"u-2\",\"category\":\"c-3\",\"amount\":19.99,\"ts\":1}    | wrong type for field [amount]",
-            "{\"orderId\":\"o-1\",\"userId\":\"u-2\",\"category\":null,\"amount\":1,\"ts\":1}           | null field [category]",
-            "{\"orderId\":\"o-1\",\"userId\":\"u-2\",\"category\":\"c\",\"amount\":99999999999999999999,\"ts\":1} | number out of range",
-            "{\"orderId\":\"o-1\",\"userId\":\"u-2\",\"category\":\"c\",\"amount\":1,\"ts\":1} {}       | trailing data",
+            "{not json                                                                                  | not JSON",
+            "{\"orderId\":\"o-1\",\"userId\":\"u-2\",\"category\":\"c-3\",\"ts\":1}                     | field amount: missing",
+            "{\"orderId\":\"o-1\",\"userId\":\"u-2\",\"category\":\"c-3\",\"amount\":\"12\",\"ts\":1}   | field amount: not an integer",
+            "{\"orderId\":\"o-1\",\"userId\":\"u-2\",\"category\":\"c-3\",\"amount\":19.99,\"ts\":1}    | field amount: not an integer",
+            "{\"orderId\":\"o-1\",\"userId\":\"u-2\",\"category\":null,\"amount\":1,\"ts\":1}           | field category: null",
+            "{\"orderId\":\"o-1\",\"userId\":\"u-2\",\"category\":\"c\",\"amount\":99999999999999999999,\"ts\":1} | field amount: number out of range",
+            "{\"orderId\":\"o-1\",\"userId\":\"u-2\",\"category\":\"c\",\"amount\":1,\"ts\":1} {}       | trailing data after the JSON object",
             "[1,2]                                                                                      | not a JSON object",
             "'   '                                                                                      | empty record",
-            "null                                                                                       | JSON null",
+            "null                                                                                       | not a JSON object",
     })
-    void decode_rejectsWithOneLineReason(String line, String reason) {
+    void decode_rejectsWithAReasonOfTheVocabulary(String line, String reason) {
         assertThatThrownBy(() -> decode(line.strip().replace("'", "")))
                 .isInstanceOf(MalformedRecordException.class)
-                .hasMessageContaining(reason)
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+                .hasMessage(reason);
     }
 }

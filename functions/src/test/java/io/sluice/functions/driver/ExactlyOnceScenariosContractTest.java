@@ -224,7 +224,7 @@ abstract class ExactlyOnceScenariosContractTest {
         finishAll(run, store, GMV, 0);
 
         assertThat(outputs.rejectedRecords()).singleElement()
-                .satisfies(r -> assertThat(r.reason()).contains("ahead of the wall clock"));
+                .satisfies(r -> assertThat(r.reason()).endsWith("ms ahead of the wall clock"));
         assertThat(outputs.lateRecords()).isEmpty();
         assertAccounted(5);
     }

@@ -58,9 +58,15 @@ final class LocalSluice implements AutoCloseable {
 
     /** @param dynamo the DynamoDB client every handler uses (a benchmark's, counting calls); closed by {@link #close} */
     LocalSluice(LocalAws aws, String pipeline, KinesisClient kinesis, DynamoDbClient dynamo) {
+        this(aws, pipeline, kinesis, dynamo, aws.s3(), aws.sqs());
+    }
+
+    /** @param s3 and {@code sqs}: the clients every handler uses (a test's, counting calls); closed by {@link #close} */
+    LocalSluice(LocalAws aws, String pipeline, KinesisClient kinesis, DynamoDbClient dynamo, S3Client s3,
+                SqsClient sqs) {
         this.dynamo = dynamo;
-        this.s3 = aws.s3();
-        this.sqs = aws.sqs();
+        this.s3 = s3;
+        this.sqs = sqs;
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String state = "handler-state-" + suffix;
         String coordination = "handler-coordination-" + suffix;

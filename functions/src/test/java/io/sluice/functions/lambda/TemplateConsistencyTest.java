@@ -4,6 +4,9 @@ import io.sluice.functions.wiring.HandlerConfig;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.sluice.functions.metrics.EmfMetrics;
+import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.infra.template.Template;
 import io.sluice.infra.template.TemplateOptions;
 import io.sluice.infra.template.TemplateResource;
@@ -143,5 +146,47 @@ class TemplateConsistencyTest {
         table.path("AttributeDefinitions").forEach(a -> out.add(a.path("AttributeName").asText() + ":"
                 + a.path("AttributeType").asText()));
         return out;
+    }
+
+    /**
+     * Issue 14: an alarm on a metric nobody emits never fires. Every alarm in the {@code Sluice} namespace on the
+     * operator's or the firer's metrics (BatchesNotApplied, BatchesLost, WindowsFailed, ...) names a metric their EMF
+     * line carries, with the same dimension names and the function's dimension value.
+     */
+    @Test
+    void everySluiceAlarmOfTheseFunctions_watchesAMetricTheirEmfLineCarries() throws Exception {
+        List<String> checked = new ArrayList<>();
+        for (TemplateResource r : template.resources()) {
+            if (!r.type().equals("AWS::CloudWatch::Alarm")) {
+                continue;
+            }
+            for (JsonNode alarm : r.properties().findParents("MetricName")) {
+                String namespace = alarm.path("Namespace").asText(r.properties().path("Namespace").asText());
+                JsonNode dimensions = alarm.path("Dimensions");
+                String function = null;
+                List<String> names = new ArrayList<>();
+                for (JsonNode d : dimensions) {
+                    names.add(d.path("Name").asText());
+                    if (d.path("Name").asText().equals("Function")) {
+                        function = d.path("Value").asText();
+                    }
+                }
+                if (!namespace.equals("Sluice") || !("operator".equals(function) || "firer".equals(function))) {
+                    continue;
+                }
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                new EmfMetrics("Sluice", "gmv-by-category", function, new java.io.PrintStream(out, true))
+                        .emit(new RunMetrics(), 0, 0, 0, 0);
+                JsonNode directive = JsonMapper.builder().build().readTree(out.toString()).path("_aws")
+                        .path("CloudWatchMetrics").get(0);
+                assertThat(directive.path("Metrics").findValuesAsText("Name")).as(r.logicalId())
+                        .contains(alarm.path("MetricName").asText());
+                List<String> emitted = new ArrayList<>();
+                directive.path("Dimensions").get(0).forEach(d -> emitted.add(d.asText()));
+                assertThat(names).as(r.logicalId()).containsExactlyInAnyOrderElementsOf(emitted);
+                checked.add(alarm.path("MetricName").asText());
+            }
+        }
+        assertThat(checked).contains("BatchesNotApplied", "BatchesLost", "WindowsFailed");
     }
 }

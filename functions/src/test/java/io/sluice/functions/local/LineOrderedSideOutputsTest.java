@@ -36,7 +36,7 @@ class LineOrderedSideOutputsTest {
     }
 
     private static RejectedRecord reject(String split, long line) {
-        return new RejectedRecord("p", split, "line=" + line, "invalid JSON", "x");
+        return new RejectedRecord("p", split, "line=" + line, "not JSON", "x");
     }
 
     private static List<String> positions(Recorded outputs) {

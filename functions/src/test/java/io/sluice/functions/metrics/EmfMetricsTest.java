@@ -45,4 +45,22 @@ class EmfMetricsTest {
 
         assertThat(JsonMapper.builder().build().readTree(text).has("WatermarkLag")).isFalse();
     }
+
+    @Test
+    void emit_carriesARegisteredCounter_asItsDifferenceSinceTheLastLine() throws Exception {
+        java.util.concurrent.atomic.AtomicLong inBulk = new java.util.concurrent.atomic.AtomicLong(900);
+        EmfMetrics emf = new EmfMetrics("Sluice", "gmv-total", "operator",
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                .withCounter("DeadLettersInBulk", inBulk::get);
+        JsonMapper json = JsonMapper.builder().build();
+
+        JsonNode first = json.readTree(emf.emit(new RunMetrics(), 0, -1, 5, 0));
+        inBulk.addAndGet(50);
+        JsonNode second = json.readTree(emf.emit(new RunMetrics(), 0, -1, 5, 0));
+
+        assertThat(first.path("DeadLettersInBulk").asLong()).isEqualTo(900);
+        assertThat(second.path("DeadLettersInBulk").asLong()).isEqualTo(50);
+        assertThat(second.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics").findValuesAsText("Name"))
+                .contains("DeadLettersInBulk");
+    }
 }

@@ -248,7 +248,7 @@ class WindowSemanticsTest {
     }
 
     @Test
-    void sum_takesNegativeAmounts_andSendsTheRecordThatWouldOverflowToTheDeadLetters_namingKeyAndWindow() {
+    void sum_takesNegativeAmounts_andSendsTheRecordThatWouldOverflowToTheDeadLetters_namingItsWindow() {
         try (var driver = new PipelineTestDriver<>(minutes(Duration.ZERO))) {
             driver.pipe("s", order("c", 500, 0)).pipe("s", order("c", -800, 1)).finish();
             assertThat(driver.results()).extracting(WindowResult::value).containsExactly(new CountAndSum(2, -300));
@@ -259,8 +259,7 @@ class WindowSemanticsTest {
             assertThat(driver.rejectedRecords()).singleElement().satisfies(r -> {
                 assertThat(r.split()).isEqualTo("shard-7");
                 assertThat(r.position()).isEqualTo("seq=2");
-                assertThat(r.reason()).contains("aggregate overflow").contains("key [c-9]")
-                        .contains("window [0,60000)");
+                assertThat(r.reason()).isEqualTo("aggregate overflow in window [0,60000)");   // the key is a value
             });
             assertThat(driver.results()).extracting(WindowResult::value)
                     .containsExactly(new CountAndSum(1, Long.MAX_VALUE));
@@ -280,9 +279,8 @@ class WindowSemanticsTest {
             assertThat(driver.results()).extracting(WindowResult::value).containsExactly(new CountAndSum(2, 3));
             assertThat(driver.metrics().rejected()).isEqualTo(3);
             assertThat(driver.rejectedRecords()).extracting(RejectedRecord::position, RejectedRecord::reason)
-                    .containsExactly(tuple("seq=2", "missing field [amount]"),
-                            tuple("seq=3", "invalid JSON: Unrecognized token 'garbage': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"),
-                            tuple("seq=4", "record exceeds 1048576 bytes (2097152 bytes)"));
+                    .containsExactly(tuple("seq=2", "field amount: missing"), tuple("seq=3", "not JSON"),
+                            tuple("seq=4", "record over 1048576 bytes"));
             assertThat(driver.rejectedRecords().get(2).record()).isNull();
         }
     }
@@ -302,7 +300,7 @@ class WindowSemanticsTest {
 
             assertThat(driver.results()).extracting(WindowResult::value).containsExactly(new CountAndSum(1, 2));
             assertThat(driver.rejectedRecords()).extracting(RejectedRecord::reason)
-                    .allSatisfy(reason -> assertThat(reason).startsWith("pipeline step failed"));
+                    .containsExactlyInAnyOrder("pipeline step failed", "key is null");
             assertThat(driver.rejectedRecords()).hasSize(2);
         }
     }

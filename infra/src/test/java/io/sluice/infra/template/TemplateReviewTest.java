@@ -116,4 +116,41 @@ class TemplateReviewTest {
         });
         return out;
     }
+
+    /**
+     * Issue 14: the README's deploy path ({@code mvn ... package} then {@code sam deploy}, no {@code sam build}) and
+     * samconfig.toml's comment build every jar a {@code CodeUri} names with one command: each CodeUri's module is in
+     * the command's {@code -pl} list and its shade plugin writes that file name.
+     */
+    @Test
+    void theReadmesBuildCommand_andSamconfigs_buildEveryCodeUri() throws IOException {
+        java.nio.file.Path repo = Template.locate().getParent();
+        List<String> commands = new ArrayList<>();
+        for (String file : List.of("README.md", "samconfig.toml")) {
+            Files.readString(repo.resolve(file)).lines()
+                    .filter(l -> l.contains("mvn ") && l.contains(" package") && l.contains("-pl "))
+                    .forEach(commands::add);
+        }
+        assertThat(commands).hasSizeGreaterThanOrEqualTo(2);
+        List<String> codeUris = new ArrayList<>();
+        root.path("Resources").forEach(r -> {
+            if (r.path("Type").asText().equals("AWS::Serverless::Function")) {
+                codeUris.add(r.path("Properties").path("CodeUri").asText());
+            }
+        });
+        assertThat(codeUris).isNotEmpty().allMatch(u -> u.matches("[a-z-]+/target/[a-z-]+\\.jar"));
+        for (String command : commands) {
+            java.util.regex.Matcher pl = java.util.regex.Pattern.compile("-pl ([a-z,-]+)").matcher(command);
+            assertThat(pl.find()).as(command).isTrue();
+            List<String> modules = List.of(pl.group(1).split(","));
+            assertThat(command).as(command).contains(" -am ").doesNotContain("sam build");
+            for (String uri : codeUris) {
+                String module = uri.substring(0, uri.indexOf('/'));
+                String jar = uri.substring(uri.lastIndexOf('/') + 1, uri.length() - ".jar".length());
+                assertThat(modules).as("%s builds %s", command, uri).contains(module);
+                assertThat(Files.readString(repo.resolve(module).resolve("pom.xml")))
+                        .as("%s/pom.xml writes %s", module, uri).contains("<finalName>" + jar + "</finalName>");
+            }
+        }
+    }
 }

@@ -64,4 +64,10 @@ final class FiringOutputs implements Outputs {
     public void rejected(RejectedRecord record) {
         delegate.rejected(record);
     }
+
+    /** Forwarded: the delegate may hold side outputs until the firer flushes them (SinkOutputs). */
+    @Override
+    public void flush(String split) {
+        delegate.flush(split);
+    }
 }

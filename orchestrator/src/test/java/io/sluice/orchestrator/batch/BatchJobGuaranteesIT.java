@@ -466,5 +466,10 @@ class BatchJobGuaranteesIT {
         public void rejected(RejectedRecord record) {
             delegate.rejected(record);
         }
+
+        @Override
+        public void flush(String split) {
+            delegate.flush(split);
+        }
     }
 }

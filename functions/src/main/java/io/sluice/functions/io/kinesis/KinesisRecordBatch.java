@@ -56,7 +56,7 @@ public final class KinesisRecordBatch implements RecordBatch {
             try {
                 Fence.checkSequenceNumber(seq);   // without building the fence: most records never need theirs
             } catch (IllegalArgumentException e) {
-                undecodable.accept(record, "invalid sequence number: " + e.getMessage());
+                undecodable.accept(record, "invalid sequence number");   // the number is input: not quoted
                 continue;
             }
             byte[] data = bytes(kinesis.getData());

@@ -162,7 +162,7 @@ public final class KplAggregate {
                     advance(4);
                     return;
                 default:
-                    throw new MalformedRecordException("KPL aggregated record with protobuf wire type " + wire);
+                    throw new MalformedRecordException("KPL aggregated record with an unknown protobuf wire type");
             }
         }
 
