@@ -41,7 +41,8 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--scenarios", defaultValue = "all", description = "Fault classes histories may draw, "
             + "comma-separated: instances, crash, throttle, bisect, duplicate, overlap, fire, reshard-split, "
-            + "reshard-merge, empty-shard, idle, late, malformed, far-future, overflow, min-ts, give-up. "
+            + "reshard-merge, empty-shard, idle, late, malformed, far-future, overflow, min-ts, give-up, "
+            + "give-up-unrecorded. "
             + "Default: ${DEFAULT-VALUE}.")
     String scenarios;
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Serverless stream-and-batch processing: one pipeline, live and offline.",
         subcommands = {DemoCommand.class, DashboardCommand.class, GenCommand.class, RunCommand.class, LocalCommand.class, ScaleSimCommand.class,
-                SimulateCommand.class,
+                SimulateCommand.class, ReplayCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SluiceCommand implements Runnable {
 

@@ -2,7 +2,7 @@
  * The {@code sluice} command: one picocli class per subcommand. Exit codes: 0 success, 1 failure while running
  * (such as an aggregate overflow), 2 bad usage (unknown pipeline, missing input file, invalid option: one line and
  * {@code try: sluice <command> --help}), 3 a run stopped by {@code --max-dead-letters} or
- * {@code --max-side-output-bytes}.
+ * {@code --max-side-output-bytes}, 4 a {@code replay} that left a range waiting, expired or undetermined.
  *
  * <p>Streams: standard output carries data only (results with {@code --out -}, orders with {@code gen --out -}, the
  * {@code export} lines of {@code local up}), so commands pipe and {@code eval "$(sluice local up)"} works; summaries,

@@ -10,9 +10,9 @@ public sealed interface Action {
     /** Compact form for printed histories. */
     String compact();
 
-    /** A fault injected into the first attempt of a delivery (GIVE_UP: into every attempt). */
+    /** A fault injected into the first attempt of a delivery (GIVE_UP, GIVE_UP_UNRECORDED: into every attempt). */
     enum FaultType {
-        NONE, CRASH, THROTTLE, OVERLAP, FIRE_DURING, GIVE_UP
+        NONE, CRASH, THROTTLE, OVERLAP, FIRE_DURING, GIVE_UP, GIVE_UP_UNRECORDED
     }
 
     /**

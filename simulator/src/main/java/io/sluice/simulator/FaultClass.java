@@ -47,7 +47,15 @@ public enum FaultClass {
      * finishes the shard. Drawn only for a batch that some later batch or child follows (the documented limit).
      * Last, and drawn from its own random stream, so the histories of earlier seeds stay what they were.
      */
-    GIVE_UP;
+    GIVE_UP,
+    /**
+     * The state store refuses the very first write of every attempt of a batch ({@code startAttempt}): no attempt is
+     * recorded, the event source mapping gives up and sends the batch's coordinates to the on-failure destination, and
+     * the operator's next batch jumps over it. At the end of the history the on-failure records are replayed
+     * ({@code sluice replay}'s {@code OnFailureReplay}), before and, for a range the operator had not passed yet,
+     * after every split is finished. Drawn from its own random stream, like {@link #GIVE_UP}.
+     */
+    GIVE_UP_UNRECORDED;
 
     /** The command-line name: {@code reshard-split}. */
     public String cliName() {

@@ -24,7 +24,7 @@ final class FaultyStore {
     /** Batch calls the store's default methods split into the single calls above, each a fault point. */
     private static final Set<String> BATCHES = Set.of("writePartials", "registerSlots");
 
-    enum Mode { NONE, CRASH, THROTTLE, HOOK, THROTTLE_AFTER_ATTEMPT }
+    enum Mode { NONE, CRASH, THROTTLE, HOOK, THROTTLE_AFTER_ATTEMPT, REFUSE_ATTEMPT }
 
     private final StateStore delegate;
     private final StateStore proxy;
@@ -96,6 +96,14 @@ final class FaultyStore {
     }
 
     private void beforeWrite(String name) {
+        if (mode == Mode.REFUSE_ATTEMPT) {
+            // The attempt's first write fails on every attempt armed: nothing of it is recorded.
+            if (name.equals("startAttempt")) {
+                struck = true;
+                throw new StateStoreException("injected refusal of startAttempt through every retry");
+            }
+            return;
+        }
         if (mode == Mode.THROTTLE_AFTER_ATTEMPT) {
             // The table fails once the attempt is recorded: partial and progress writes, on every attempt armed.
             attemptRecorded |= name.equals("startAttempt");

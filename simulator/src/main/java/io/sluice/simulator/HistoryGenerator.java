@@ -42,13 +42,18 @@ public final class HistoryGenerator {
         });
         Set<FaultClass> drawn = EnumSet.noneOf(FaultClass.class);
         for (FaultClass c : FaultClass.values()) {
-            if (c != FaultClass.GIVE_UP && enabled.contains(c) && r.nextInt(100) < 35) {
+            if (c != FaultClass.GIVE_UP && c != FaultClass.GIVE_UP_UNRECORDED && enabled.contains(c)
+                    && r.nextInt(100) < 35) {
                 drawn.add(c);
             }
         }
         // Its own stream: a history that does not draw it is the one its seed gave before it existed.
         if (enabled.contains(FaultClass.GIVE_UP) && new SplittableRandom(seed ^ 0x6A09E667F3BCC908L).nextInt(100) < 35) {
             drawn.add(FaultClass.GIVE_UP);
+        }
+        if (enabled.contains(FaultClass.GIVE_UP_UNRECORDED)
+                && new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL).nextInt(100) < 35) {
+            drawn.add(FaultClass.GIVE_UP_UNRECORDED);
         }
         Map<Integer, SimRecord> records = records(r, drawn);
         List<ShardSpec> shards = new Topology(r, drawn, records.size()).build();
@@ -236,6 +241,9 @@ public final class HistoryGenerator {
         if (drawn.contains(FaultClass.GIVE_UP)) {
             faults.add(FaultType.GIVE_UP);
         }
+        if (drawn.contains(FaultClass.GIVE_UP_UNRECORDED)) {
+            faults.add(FaultType.GIVE_UP_UNRECORDED);
+        }
         int[] cursor = new int[shards.size()];
         int reshards = 0;
         for (ShardSpec s : shards) {
@@ -286,7 +294,11 @@ public final class HistoryGenerator {
             FaultType fault = FaultType.NONE;
             if (!faults.isEmpty() && r.nextInt(100) < 25) {
                 fault = faults.get(r.nextInt(faults.size()));
-                if (fault == FaultType.GIVE_UP && !followed(shards, s, cursor[s] + step)) {
+                // GIVE_UP_UNRECORDED too: a shard's last batch given up on is never passed by the operator, so it
+                // would keep an earlier recorded range from being read back (the simulator finishes every split at
+                // the end, which the operator does only through a child that reads the range back first).
+                if ((fault == FaultType.GIVE_UP || fault == FaultType.GIVE_UP_UNRECORDED)
+                        && !followed(shards, s, cursor[s] + step)) {
                     fault = FaultType.NONE;   // nothing would ever read it back: the documented limit, not drawn
                 }
             }

@@ -2,6 +2,9 @@ package io.sluice.simulator;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 
+import io.sluice.functions.driver.OnFailureRecord;
+import io.sluice.functions.driver.OnFailureReplay;
+import io.sluice.functions.driver.ShardRange;
 import io.sluice.simulator.Action.FaultType;
 import io.sluice.state.Fence;
 import io.sluice.state.SplitState;
@@ -36,7 +39,7 @@ final class HistoryRunner {
     private static final int SPARE_SLOT = 7;
 
     /** Bugs planted on purpose to prove the checker can fail. */
-    enum PlantedBug { NONE, DROP_PARTIAL_WRITE, FIRE_TWICE }
+    enum PlantedBug { NONE, DROP_PARTIAL_WRITE, FIRE_TWICE, NO_REPLAY }
 
     private final History history;
     private final boolean verbose;
@@ -76,7 +79,20 @@ final class HistoryRunner {
             faulty.plantDroppedPartialWrite(3);
         }
         runtime = new SimulatedRuntime(history.variant(), faulty.store(), () -> now, this::listing, new Listener(),
-                this::readRange);
+                new ShardRange() {
+                    @Override
+                    public List<KinesisEvent.KinesisEventRecord> read(String streamArn, String shard, String after,
+                                                                      String through) {
+                        return readRange(streamArn, shard, after, through);
+                    }
+
+                    @Override
+                    public List<KinesisEvent.KinesisEventRecord> readFrom(String streamArn, String shard, String at,
+                                                                          String through) {
+                        return readRange(streamArn, shard, new BigInteger(at).subtract(BigInteger.ONE).toString(),
+                                through);
+                    }
+                });
         SimPipelines.resetBudget();
         try {
             for (Action action : history.actions()) {
@@ -150,7 +166,8 @@ final class HistoryRunner {
         while (!ranges.isEmpty()) {
             int[] range = ranges.pop();
             FaultType type = fault == null ? FaultType.NONE
-                    : first || fault.fault() == FaultType.GIVE_UP ? fault.fault() : FaultType.NONE;
+                    : first || fault.fault() == FaultType.GIVE_UP || fault.fault() == FaultType.GIVE_UP_UNRECORDED
+                    ? fault.fault() : FaultType.NONE;
             first = false;
             Optional<Integer> failedAt;
             boolean crashed = false;
@@ -170,8 +187,9 @@ final class HistoryRunner {
                         failedAt = Optional.of(range[0]);
                     }
                 }
-                case GIVE_UP -> {
-                    faulty.arm(FaultyStore.Mode.THROTTLE_AFTER_ATTEMPT, 0, null);
+                case GIVE_UP, GIVE_UP_UNRECORDED -> {
+                    faulty.arm(type == FaultType.GIVE_UP ? FaultyStore.Mode.THROTTLE_AFTER_ATTEMPT
+                            : FaultyStore.Mode.REFUSE_ATTEMPT, 0, null);
                     try {
                         failedAt = attempt(s, range[0], range[1], instance(slot));
                     } finally {
@@ -224,6 +242,21 @@ final class HistoryRunner {
             if (failures > MAX_RETRIES && fault != null && fault.fault() == FaultType.GIVE_UP) {
                 // Every attempt was recorded before it failed: the operator reads the range back later.
                 trace("  gave up after " + MAX_RETRIES + " retries: to the on-failure destination; read back later");
+                return;
+            }
+            if (failures > MAX_RETRIES && fault != null && fault.fault() == FaultType.GIVE_UP_UNRECORDED) {
+                // No attempt was recorded: only the on-failure records name the ranges; replayed at the end.
+                ranges.push(new int[] {restart, range[1]});
+                ShardSpec shard = history.shards().get(s);
+                for (int[] left : ranges) {
+                    if (left[1] > left[0]) {
+                        outcome.onFailure.add(new OnFailureRecord(shard.id(), seqOf(shard.records().get(left[0])),
+                                seqOf(shard.records().get(left[1] - 1)), SimulatedRuntime.STREAM_ARN,
+                                left[1] - left[0], "RetryAttemptsExhausted"));
+                    }
+                }
+                trace("  gave up after " + MAX_RETRIES + " retries, no attempt recorded: to the on-failure "
+                        + "destination; replayed at the end");
                 return;
             }
             if (failures > MAX_RETRIES) {
@@ -283,6 +316,7 @@ final class HistoryRunner {
             }
         }
         outcome.unfinishedParents = unfinishedParents();
+        List<OnFailureRecord> waiting = replay(outcome.onFailure);
         now += 600_000;
         trace("finish every split; final firing");
         try {
@@ -291,7 +325,55 @@ final class HistoryRunner {
             outcome.finalFiringError = e.toString();
             trace("  final firing failed: " + e);
         }
+        // A range the operator had not passed is replayed once its split is finished, and fired as the scheduled
+        // firer would (its windows may be open: nothing was written into them before); what is still unsettled then
+        // is lost, and the checker says so.
+        List<OnFailureRecord> unsettled = replay(waiting);
+        if (!waiting.isEmpty()) {
+            now += 60_000;
+            try {
+                runtime.finishAll(history.shards().stream().map(ShardSpec::id).toList());
+            } catch (RuntimeException e) {
+                outcome.finalFiringError = e.toString();
+                trace("  firing after the replay failed: " + e);
+            }
+        }
+        for (OnFailureRecord left : unsettled) {
+            ShardSpec shard = history.shards().stream().filter(x -> x.id().equals(left.shardId())).findFirst()
+                    .orElseThrow();
+            for (int id : shard.records()) {
+                BigInteger seq = new BigInteger(seqOf(id));
+                if (seq.compareTo(new BigInteger(left.startSequenceNumber())) >= 0
+                        && seq.compareTo(new BigInteger(left.endSequenceNumber())) <= 0) {
+                    outcome.discarded.putIfAbsent(id, "on-failure record not settled by the replay");
+                }
+            }
+        }
         outcome.pending = runtime.pendingSlots();
+    }
+
+    /** Replays on-failure records as {@code sluice replay} does; returns those left unsettled. */
+    private List<OnFailureRecord> replay(List<OnFailureRecord> ranges) {
+        if (planted == PlantedBug.NO_REPLAY) {
+            return ranges;
+        }
+        List<OnFailureRecord> unsettled = new ArrayList<>();
+        for (OnFailureRecord r : ranges) {
+            now += 1_000;
+            OnFailureReplay.Result result;
+            try {
+                result = runtime.replay(r);
+            } catch (RuntimeException e) {
+                trace("  replay " + r.describe() + " failed: " + e);
+                unsettled.add(r);
+                continue;
+            }
+            trace("replay " + result.describe());
+            if (!result.settled()) {
+                unsettled.add(r);
+            }
+        }
+        return unsettled;
     }
 
     /**

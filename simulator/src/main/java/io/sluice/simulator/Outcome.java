@@ -27,6 +27,8 @@ final class Outcome {
     final java.util.Set<String> unfirable = new java.util.TreeSet<>();
     /** Keys whose sessions the runtime reported to the dead letters as a whole. */
     final java.util.Set<String> unfirableSessionKeys = new java.util.TreeSet<>();
+    /** On-failure records of batches no attempt was recorded for ({@link FaultClass#GIVE_UP_UNRECORDED}). */
+    final List<io.sluice.functions.driver.OnFailureRecord> onFailure = new java.util.ArrayList<>();
     /** Record ids the event source mapping sent to its on-failure destination after its retries, and why. */
     final Map<Integer, String> discarded = new TreeMap<>();
     /**

@@ -3,9 +3,13 @@ package io.sluice.simulator;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.functions.api.CountAndSum;
+import io.sluice.functions.driver.OnFailureRecord;
+import io.sluice.functions.driver.OnFailureReplay;
 import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.driver.ShardRange;
 import io.sluice.functions.driver.SinkOutputs;
+import io.sluice.state.coordination.AttemptLog;
+import io.sluice.state.coordination.InMemoryAttemptLog;
 import io.sluice.state.coordination.ShardRegistry;
 import io.sluice.functions.metrics.EmfMetrics;
 import io.sluice.functions.driver.KinesisOperator;
@@ -42,7 +46,7 @@ import java.util.logging.Logger;
  */
 final class SimulatedRuntime {
 
-    private static final String STREAM_ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/orders";
+    static final String STREAM_ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/orders";
     /** Keeps the runtime's loggers configured (java.util.logging holds loggers weakly). */
     private static final List<Logger> QUIET = new ArrayList<>();
     private static final SimulatedWorld.LastError LAST_ERROR = new SimulatedWorld.LastError();
@@ -91,7 +95,7 @@ final class SimulatedRuntime {
             this.owner = owner;
             this.operator = new KinesisOperator(pipeline, store, outputs, r -> listener.rejected(seqOf(r.position()),
                     r.reason()), clock, emf, new ShardRegistry(new SimulatedWorld.ListingClient(shards), store, pipeline.name()), null,
-                    range);
+                    range, attempts);
             this.scheduled = PipelineRun.stream(pipeline, store, outputs, new RunMetrics())
                     .withOwnerPrefix(owner + "-scheduled");
         }
@@ -112,6 +116,8 @@ final class SimulatedRuntime {
 
     /** Reads back what the event source mapping gave up on, from the history's shards. */
     private final ShardRange range;
+    /** Every instance's attempts, as the coordination table holds them. */
+    private final AttemptLog attempts;
 
     SimulatedRuntime(SimPipelines.Variant variant, StateStore store, LongSupplier now,
                      Supplier<List<ShardView>> shards, Listener listener, ShardRange range) {
@@ -129,6 +135,12 @@ final class SimulatedRuntime {
         }), r -> listener.late(seqOf(r.position())), r -> listener.rejected(seqOf(r.position()), r.reason()));
         this.clock = new SimulatedWorld.SimClock(now);
         this.emf = new EmfMetrics("Sluice", pipeline.name(), "simulator", new PrintStream(OutputStream.nullOutputStream()));
+        this.attempts = new InMemoryAttemptLog(clock);
+    }
+
+    /** {@code sluice replay} of one on-failure record, over the same store, outputs and attempt log. */
+    OnFailureReplay.Result replay(OnFailureRecord range) {
+        return new OnFailureReplay(pipeline, store, outputs, attempts, this.range, clock).replay(range, false);
     }
 
     Instance newInstance(String owner) {

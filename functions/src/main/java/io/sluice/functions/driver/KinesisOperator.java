@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.functions.io.RecordSink;
 import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
+import io.sluice.state.coordination.AttemptLog;
 import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.state.coordination.ShardRegistry;
 import io.sluice.functions.metrics.EmfMetrics;
@@ -63,6 +64,7 @@ public final class KinesisOperator {
     private final RunMetrics metrics = new RunMetrics();
     private final PipelineRun run;
     private final ShardGapFiller gaps;
+    private final AttemptLog attemptLog;
     /** Shards this instance has registered (and whose parents it finished); a retry of a failed first batch redoes it. */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
@@ -84,6 +86,17 @@ public final class KinesisOperator {
     public KinesisOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs,
                            RecordSink<RejectedRecord> deadLetters, Clock clock, EmfMetrics emf, ShardRegistry shards,
                            ShardLoadTable loads, ShardRange shardRange) {
+        this(pipeline, store, outputs, deadLetters, clock, emf, shards, loads, shardRange, null);
+    }
+
+    /**
+     * @param attemptLog where each attempt's range is logged before it writes ({@link AttemptLog}), so that
+     *                   {@link OnFailureReplay} can tell a range no attempt started on; null: not logged (such a
+     *                   range can then not be replayed)
+     */
+    public KinesisOperator(CompiledPipeline pipeline, StateStore store, SinkOutputs outputs,
+                           RecordSink<RejectedRecord> deadLetters, Clock clock, EmfMetrics emf, ShardRegistry shards,
+                           ShardLoadTable loads, ShardRange shardRange, AttemptLog attemptLog) {
         this.pipeline = pipeline;
         this.store = store;
         this.outputs = outputs;
@@ -92,8 +105,11 @@ public final class KinesisOperator {
         this.emf = emf;
         this.shards = shards;
         this.loads = new ShardLoadReporter(pipeline.name(), emf, loads);
-        this.gaps = shardRange == null ? null : new ShardGapFiller(pipeline.name(), shardRange, deadLetters, metrics);
+        this.attemptLog = attemptLog;
+        this.gaps = shardRange == null ? null
+                : new ShardGapFiller(pipeline.name(), shardRange, deadLetters, metrics, attemptLog);
         PipelineRun stream = PipelineRun.stream(pipeline, store, outputs, metrics).withOwnerPrefix("operator");
+        stream = attemptLog == null ? stream : stream.withAttemptLog(attemptLog);
         this.run = gaps == null ? stream : stream.withSkippedRanges(gaps);
     }
 
@@ -128,7 +144,13 @@ public final class KinesisOperator {
                     if (gaps != null && !parents.isEmpty() && batch.size() > 0) {
                         // The batch's attempt is recorded before a parent's read-back, which may fail it: if the
                         // mapping then gives up on it, the child's next batch still finds the range (simulator).
-                        store.startAttempt(pipeline.name(), shardId, batch.fence(batch.size() - 1), now);
+                        SplitState before = store.startAttempt(pipeline.name(), shardId,
+                                batch.fence(batch.size() - 1), now);
+                        if (attemptLog != null) {
+                            // An attempt like any other: logged, or the replay could not tell what it covers.
+                            attemptLog.record(pipeline.name(), shardId, new AttemptLog.Range(batch.fence(0),
+                                    batch.fence(batch.size() - 1), before.fence()), before.attemptFence());
+                        }
                     }
                     finishParents(shardId, streamArn, parents);
                 }

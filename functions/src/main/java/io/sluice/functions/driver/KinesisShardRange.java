@@ -15,7 +15,8 @@ import java.util.Date;
 import java.util.List;
 
 /**
- * {@link ShardRange} on the Kinesis API: GetShardIterator AFTER_SEQUENCE_NUMBER (TRIM_HORIZON without one), then
+ * {@link ShardRange} on the Kinesis API: GetShardIterator AFTER_SEQUENCE_NUMBER (TRIM_HORIZON without one;
+ * AT_SEQUENCE_NUMBER for {@link #readFrom}), then
  * GetRecords until a record past the range, the shard's end, the tip, or one batch. Kinesis trims a shard from its oldest record,
  * so a range whose last record is missing was trimmed; so is one whose start Kinesis refuses (InvalidArgument), whose
  * iterator expired, or whose shard is gone (ResourceNotFound, a closed shard past retention).
@@ -38,16 +39,27 @@ public final class KinesisShardRange implements ShardRange {
     @Override
     public List<KinesisEvent.KinesisEventRecord> read(String streamArn, String shard, String afterSequence,
                                                       String throughSequence) {
+        return afterSequence == null
+                ? read(streamArn, shard, ShardIteratorType.TRIM_HORIZON, null, throughSequence)
+                : read(streamArn, shard, ShardIteratorType.AFTER_SEQUENCE_NUMBER, afterSequence, throughSequence);
+    }
+
+    @Override
+    public List<KinesisEvent.KinesisEventRecord> readFrom(String streamArn, String shard, String atSequence,
+                                                          String throughSequence) {
+        return read(streamArn, shard, ShardIteratorType.AT_SEQUENCE_NUMBER, atSequence, throughSequence);
+    }
+
+    private List<KinesisEvent.KinesisEventRecord> read(String streamArn, String shard, ShardIteratorType type,
+                                                       String sequence, String throughSequence) {
         String stream = streamNameOf(streamArn);
         BigInteger through = new BigInteger(throughSequence);
         String iterator;
         try {
             iterator = kinesis.getShardIterator(b -> {
-                b.streamName(stream).shardId(shard);
-                if (afterSequence == null) {
-                    b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-                } else {
-                    b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).startingSequenceNumber(afterSequence);
+                b.streamName(stream).shardId(shard).shardIteratorType(type);
+                if (sequence != null) {
+                    b.startingSequenceNumber(sequence);
                 }
             }).shardIterator();
         } catch (InvalidArgumentException | ResourceNotFoundException e) {

@@ -11,6 +11,7 @@ import io.sluice.functions.runtime.WindowFirer;
 import io.sluice.state.Slot;
 import io.sluice.state.SplitState;
 import io.sluice.state.StateStore;
+import io.sluice.state.coordination.AttemptLog;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -59,10 +60,12 @@ public final class PipelineRun {
     private final Map<String, SplitProcessor> processors = new ConcurrentHashMap<>();
     private final String ownerPrefix;
     private final SkippedRanges skippedRanges;
+    private final AttemptLog attemptLog;
     private WindowFirer firer;
 
     private PipelineRun(CompiledPipeline pipeline, StateStore store, Outputs outputs, RunMetrics metrics,
-                        SplitProcessor.Mode mode, String ownerPrefix, SkippedRanges skippedRanges) {
+                        SplitProcessor.Mode mode, String ownerPrefix, SkippedRanges skippedRanges,
+                        AttemptLog attemptLog) {
         this.pipeline = pipeline;
         this.store = store;
         this.outputs = outputs;
@@ -70,16 +73,17 @@ public final class PipelineRun {
         this.mode = mode;
         this.ownerPrefix = ownerPrefix;
         this.skippedRanges = skippedRanges;
+        this.attemptLog = attemptLog;
     }
 
     /** A run whose splits are streams: watermarks follow event time. */
     public static PipelineRun stream(CompiledPipeline pipeline, StateStore store, Outputs outputs, RunMetrics metrics) {
-        return new PipelineRun(pipeline, store, outputs, metrics, SplitProcessor.Mode.STREAM, "stream", null);
+        return new PipelineRun(pipeline, store, outputs, metrics, SplitProcessor.Mode.STREAM, "stream", null, null);
     }
 
     /** A bounded run: each split's watermark jumps to +infinity when it finishes. */
     public static PipelineRun batch(CompiledPipeline pipeline, StateStore store, Outputs outputs, RunMetrics metrics) {
-        return new PipelineRun(pipeline, store, outputs, metrics, SplitProcessor.Mode.BATCH, "batch", null);
+        return new PipelineRun(pipeline, store, outputs, metrics, SplitProcessor.Mode.BATCH, "batch", null, null);
     }
 
     /**
@@ -87,7 +91,7 @@ public final class PipelineRun {
      * restored instances share the constructor's state, and two firers must never share an owner).
      */
     public PipelineRun withOwnerPrefix(String prefix) {
-        return new PipelineRun(pipeline, store, outputs, metrics, mode, prefix, skippedRanges);
+        return new PipelineRun(pipeline, store, outputs, metrics, mode, prefix, skippedRanges, attemptLog);
     }
 
     /**
@@ -95,7 +99,15 @@ public final class PipelineRun {
      * the Kinesis operator reads back a batch its event source mapping gave up on.
      */
     public PipelineRun withSkippedRanges(SkippedRanges ranges) {
-        return new PipelineRun(pipeline, store, outputs, metrics, mode, ownerPrefix, ranges);
+        return new PipelineRun(pipeline, store, outputs, metrics, mode, ownerPrefix, ranges, attemptLog);
+    }
+
+    /**
+     * A copy whose processors log each attempt's range ({@link SplitProcessor#withAttemptLog}): the Kinesis operator,
+     * so that the replay of on-failure records can tell a range no attempt ever started on.
+     */
+    public PipelineRun withAttemptLog(AttemptLog log) {
+        return new PipelineRun(pipeline, store, outputs, metrics, mode, ownerPrefix, skippedRanges, log);
     }
 
     public CompiledPipeline pipeline() {
@@ -113,7 +125,7 @@ public final class PipelineRun {
     /** The split's processor, kept between batches (its cache of written items saves reads). */
     public SplitProcessor processor(String split) {
         return processors.computeIfAbsent(split, s -> new SplitProcessor(pipeline, store, s, outputs, metrics, mode)
-                .withSkippedRanges(skippedRanges));
+                .withSkippedRanges(skippedRanges).withAttemptLog(attemptLog));
     }
 
     /**
@@ -122,7 +134,7 @@ public final class PipelineRun {
      */
     public SplitProcessor processor(String split, Outputs sideOutputs) {
         return processors.computeIfAbsent(split, s -> new SplitProcessor(pipeline, store, s, sideOutputs, metrics, mode)
-                .withSkippedRanges(skippedRanges));
+                .withSkippedRanges(skippedRanges).withAttemptLog(attemptLog));
     }
 
     /** Registers the splits as pending before any of them runs, so none finishing lets windows fire past another. */

@@ -9,6 +9,7 @@ import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.runtime.SkippedRanges;
 import io.sluice.state.Fence;
 import io.sluice.state.SplitState;
+import io.sluice.state.coordination.AttemptLog;
 
 import java.lang.System.Logger.Level;
 import java.math.BigInteger;
@@ -38,12 +39,20 @@ final class ShardGapFiller implements SkippedRanges {
     private final RecordSink<RejectedRecord> deadLetters;
     private final RunMetrics metrics;
     private final Map<String, String> streams = new ConcurrentHashMap<>();
+    private final AttemptLog attempts;
 
-    ShardGapFiller(String pipeline, ShardRange range, RecordSink<RejectedRecord> deadLetters, RunMetrics metrics) {
+    /**
+     * @param attempts the operator's attempt log: records of the range no logged attempt started on are left out (a
+     *                 batch given up on before any attempt was recorded, which only {@code sluice replay} applies);
+     *                 null reads back every record of the range
+     */
+    ShardGapFiller(String pipeline, ShardRange range, RecordSink<RejectedRecord> deadLetters, RunMetrics metrics,
+                   AttemptLog attempts) {
         this.pipeline = pipeline;
         this.range = range;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
+        this.attempts = attempts;
     }
 
     /** Records the stream {@code shard} belongs to, from its event's source ARN (a shard id is per stream). */
@@ -74,20 +83,34 @@ final class ShardGapFiller implements SkippedRanges {
             // Never happens through the operator (it names the stream before applying): nothing to read from.
             throw new IllegalStateException("no stream known for shard [" + shard + "]");
         }
-        List<KinesisEvent.KinesisEventRecord> records;
-        try {
-            records = range.read(stream, shard, Fence.NONE.equals(applied) ? null : applied.sequenceNumber(),
-                    attempted.sequenceNumber());
-        } catch (ShardRange.Unreadable e) {
-            lost(shard, applied, attempted, e.getMessage());
-            return empty();
-        }
         BigInteger end = first == null ? null : new BigInteger(first.sequenceNumber());
-        List<KinesisEvent.KinesisEventRecord> skipped = records.stream()
-                .filter(r -> end == null || new BigInteger(r.getKinesis().getSequenceNumber()).compareTo(end) < 0)
-                .toList();
+        String after = Fence.NONE.equals(applied) ? null : applied.sequenceNumber();
+        List<KinesisEvent.KinesisEventRecord> skipped;
+        while (true) {
+            List<KinesisEvent.KinesisEventRecord> records;
+            try {
+                records = range.read(stream, shard, after, attempted.sequenceNumber());
+            } catch (ShardRange.Unreadable e) {
+                lost(shard, applied, attempted, e.getMessage());
+                return empty();
+            }
+            List<KinesisEvent.KinesisEventRecord> before0 = records.stream()
+                    .filter(r -> end == null || new BigInteger(r.getKinesis().getSequenceNumber()).compareTo(end) < 0)
+                    .toList();
+            if (before0.isEmpty()) {
+                return empty();   // a normal retry: the batch starts right after the fence
+            }
+            skipped = attempted(shard, before0, attempted);
+            boolean more = before0.size() == records.size()
+                    && !before0.get(before0.size() - 1).getKinesis().getSequenceNumber().equals(attempted.sequenceNumber());
+            if (!skipped.isEmpty() || !more) {
+                break;
+            }
+            // A whole read of records no attempt started on: read on after them.
+            after = before0.get(before0.size() - 1).getKinesis().getSequenceNumber();
+        }
         if (skipped.isEmpty()) {
-            return empty();   // a normal retry: the batch starts right after the fence
+            return empty();
         }
         KinesisRecordBatch batch = KinesisRecordBatch.of(skipped, (r, reason) -> deadLetters.write(new RejectedRecord(
                 pipeline, shard, "seq=" + r.getKinesis().getSequenceNumber(), reason,
@@ -96,6 +119,41 @@ final class ShardGapFiller implements SkippedRanges {
                 + "after=[{2}] through=[{3}] records=[{4}]", pipeline, shard, applied.sequenceNumber(),
                 skipped.get(skipped.size() - 1).getKinesis().getSequenceNumber(), skipped.size());
         return batch;
+    }
+
+    /**
+     * The first run of {@code records} that logged attempts started on, when the log reaches back to them. A record
+     * of the range no attempt started on lies in a batch given up on before any attempt was recorded, below records a
+     * later attempt may have written with a higher fence into the same items: read back here it would be skipped by
+     * those items' fences and lost (the simulator, fault class give-up-unrecorded). It is left to the replay of its
+     * on-failure record, which applies it under a split of its own; the next call reads on after the run.
+     */
+    private List<KinesisEvent.KinesisEventRecord> attempted(String shard, List<KinesisEvent.KinesisEventRecord> records,
+                                                            Fence attemptFence) {
+        if (attempts == null || records.isEmpty()) {
+            return records;
+        }
+        var since = attempts.loggedAfter(pipeline, shard);
+        if (since.isEmpty()) {
+            return records;
+        }
+        var arrival = records.get(0).getKinesis().getApproximateArrivalTimestamp();
+        List<AttemptLog.Range> logged = attempts.rangesLogged(pipeline, shard,
+                arrival == null ? java.time.Instant.EPOCH : arrival.toInstant(), attemptFence);
+        List<KinesisEvent.KinesisEventRecord> run = new java.util.ArrayList<>();
+        for (KinesisEvent.KinesisEventRecord r : records) {
+            Fence at = Fence.of(r.getKinesis().getSequenceNumber());
+            boolean started = !at.isAfter(since.get()) || logged.stream().anyMatch(a -> a.attempted(at));
+            if (started) {
+                run.add(r);
+            } else if (!run.isEmpty()) {
+                break;
+            } else {
+                LOG.log(Level.WARNING, "Record no attempt started on left to the replay of its on-failure record. "
+                        + "pipeline=[{0}] shard=[{1}] seq=[{2}]", pipeline, shard, r.getKinesis().getSequenceNumber());
+            }
+        }
+        return run;
     }
 
     private void lost(String shard, Fence applied, Fence attempted, String reason) {

@@ -31,6 +31,18 @@ public interface ShardRange {
     List<KinesisEvent.KinesisEventRecord> read(String streamArn, String shard, String afterSequence,
                                                String throughSequence);
 
+    /**
+     * Like {@link #read}, from the record at {@code atSequence} included (GetShardIterator AT_SEQUENCE_NUMBER): the
+     * replay of an on-failure record, which names the range's first record.
+     *
+     * @throws Unreadable if the shard no longer holds the range
+     * @throws UnsupportedOperationException if this reader reads only after a position
+     */
+    default List<KinesisEvent.KinesisEventRecord> readFrom(String streamArn, String shard, String atSequence,
+                                                           String throughSequence) {
+        throw new UnsupportedOperationException("reading from a record on is not supported by " + getClass());
+    }
+
     /** The range cannot be read, now or later: its records are lost and must be reported. */
     final class Unreadable extends RuntimeException {
         public Unreadable(String reason) {

@@ -7,7 +7,8 @@
  * {@link io.sluice.functions.driver.S3BatchOperator} for a batch invocation, read by
  * {@link io.sluice.functions.driver.S3BatchInvocation}, each task streamed by
  * {@link io.sluice.functions.driver.S3ObjectTask}, {@link io.sluice.functions.driver.ScheduledFirer} for the
- * per-minute tick) and {@link io.sluice.functions.driver.SinkOutputs}, which binds the sinks to the runtime's outputs;
+ * per-minute tick, {@link io.sluice.functions.driver.OnFailureReplay} and
+ * {@link io.sluice.functions.driver.OnFailureQueue} for {@code sluice replay}) and {@link io.sluice.functions.driver.SinkOutputs}, which binds the sinks to the runtime's outputs;
  * elsewhere the local runner, the test driver, the orchestrator's batch coordinator and the simulator. This package is
  * public to the other modules: the CLI, the orchestrator and the simulator drive pipelines through it.
  *
@@ -45,5 +46,53 @@
  * {@code BatchesLost} and its alarm; the batch then goes on. A shard that never gets another record keeps its gap
  * until a child's first batch finishes it, or the stream's retention trims it (then nothing reports it: the
  * on-failure record in the dead-letter queue is the trace).
+ *
+ * <p><b>Ranges no attempt was recorded for: {@code sluice replay}</b> (issue 14). A range is found above only through
+ * the attempt fence. When the state table refuses an attempt's very first write ({@code startAttempt}) on every retry,
+ * the mapping gives up, the next batch starts with no unfinished attempt and the split's fence jumps over the range:
+ * only Lambda's on-failure record ({@link io.sluice.functions.driver.OnFailureRecord}) names it. The split's state
+ * cannot tell such a jump from a range that was applied or read back (both leave the fence past it), so the operator
+ * logs each attempt ({@link io.sluice.state.coordination.AttemptLog}: first and last record, and the split's applied
+ * fence when it started) after its {@code startAttempt} and before its first partial write; read-backs are attempts
+ * too, and so is the attempt a child's first batch records before finishing its parents. An attempt applies the
+ * records of its range after that fence. Hence, per record r of the shard:
+ * <ul>
+ *   <li>if a logged attempt set out to apply r (r in its range, after its fence), its {@code startAttempt} had raised
+ *       the attempt fence past r while the applied fence was before it: the operator applies r (that attempt, its
+ *       retry, or the read-back before the next batch) or reports it lost ({@code BatchesLost});</li>
+ *   <li>otherwise no attempt ever started on r (every application is logged before it writes), and, once the split's
+ *       fence is past r (or the split finished), none ever will: batches start after the fence, read-backs too.</li>
+ * </ul>
+ * The read-back above follows the same rule: of the records between the applied fence and the next batch it applies
+ * only those a logged attempt started on, one contiguous run at a time. A record no attempt started on lies in a batch
+ * given up on before any attempt was recorded, and a later attempt may already have written items of this split with
+ * a fence past it (it started from the applied fence and crashed midway): read back, it would be skipped by those
+ * fences and lost, while the log said the operator had it (found by the simulator, fault class
+ * {@code give-up-unrecorded}). It is left to the replay of its on-failure record.
+ * {@link io.sluice.functions.driver.OnFailureReplay} therefore waits until the shard's fence is past the range
+ * ({@code WAITING}: the operator may still read it back), reads the range from the stream (AT_SEQUENCE_NUMBER of its
+ * first record, through its last; {@code EXPIRED} when the stream no longer holds it), leaves the records an attempt
+ * set out to apply to the operator, and applies the others through {@link io.sluice.functions.driver.PipelineRun}
+ * under the split {@code <shard>~replay~<first sequence number>}, then finishes that split. Why that split is safe:
+ * <ul>
+ *   <li>no other writer ever uses it (it is no shard id and no task id), and it is derived from the range alone, so a
+ *       second replay of the same record (a repeated SQS delivery, a crash mid-replay, {@code --file} after the
+ *       queue) is the same split: its fence skips what was applied, which makes the replay idempotent. Lambda sends
+ *       a range once and checkpoints past it, so two on-failure records never share a record;</li>
+ *   <li>partials are merged at firing whatever split wrote them ({@code merge} is mandatory), so counting a record
+ *       under another split changes no result; the split starts PENDING with no watermark, so it holds firing back
+ *       while it is applied (its attempt is recorded before the published watermark is read, as for any writer), and
+ *       finishing it releases the watermark. Records of windows that fired meanwhile go to the late output;</li>
+ *   <li>a replay that dies midway leaves the split active: it holds the watermark back until the idleness timeout
+ *       excludes it, and the next replay resumes after its fence.</li>
+ * </ul>
+ * The attempt log's entries outlive the stream's retention ({@link io.sluice.state.coordination.DynamoDbAttemptLog}),
+ * so every attempt on a record the stream still holds is still logged; a range the operator passed before it logged
+ * attempts (a deployment without the log) is {@code UNDETERMINED}, never applied, unless the split's attempt fence is
+ * before the range: then no recorded attempt ever reached it, log or not. Costs: one put per attempt (about
+ * 400 bytes, 1 write unit) and one more DynamoDB round trip per batch. Known limits: the replay runs by hand (the
+ * runbook in the README), not from the scheduled firer; a Kinesis record that cannot even be de-aggregated (a corrupt
+ * KPL aggregate) is sent to the dead letters by the operator before its attempt starts, so in a replayed range it
+ * may be there twice, with the same position.
  */
 package io.sluice.functions.driver;

@@ -12,6 +12,7 @@ import io.sluice.state.SplitState;
 import io.sluice.state.SplitStatus;
 import io.sluice.state.StateStore;
 import io.sluice.state.StateStoreException;
+import io.sluice.state.coordination.AttemptLog;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
 
 /**
@@ -78,6 +81,7 @@ public final class SplitProcessor {
     private final OverflowDecisions overflows;
     private SkippedRanges skippedRanges;
     private boolean fillingSkipped;
+    private AttemptLog attemptLog;
 
     /** A late record whose earlier attempt may have counted it: emitted only if its items say it was not. */
     private record Deferred(int index, long timestamp, List<PartialKey> items) {
@@ -131,6 +135,16 @@ public final class SplitProcessor {
         return this;
     }
 
+    /**
+     * Logs each attempt's range in {@code log} after its {@link StateStore#startAttempt} and before any write, so a
+     * record outside every logged range was never applied (the Kinesis operator; the replay of on-failure records
+     * relies on it).
+     */
+    public SplitProcessor withAttemptLog(AttemptLog log) {
+        this.attemptLog = log;
+        return this;
+    }
+
     public String split() {
         return split;
     }
@@ -155,6 +169,10 @@ public final class SplitProcessor {
         Fence last = records.fence(n - 1);
         SplitState before = store.startAttempt(pipeline.name(), split, last, nowMillis);
         state = before;
+        // Logged before the batch writes anything; the put overlaps the reads below (joined before the first write).
+        CompletableFuture<Void> logged = attemptLog == null ? null
+                : attemptLog.recordAsync(pipeline.name(), split, new AttemptLog.Range(records.fence(0), last,
+                        before.fence()), before.attemptFence());
         if (skippedRanges != null && !fillingSkipped && before.hasUnfinishedAttempt()
                 && records.fence(0).isAfter(before.fence())) {
             before = applySkipped(before, records.fence(0), nowMillis);
@@ -163,9 +181,11 @@ public final class SplitProcessor {
         metrics.recordIn(n);
         metrics.replayed(from);
         if (from == n) {
+            join(logged);
             return;
         }
         long lateWatermark = lateWatermark(before);
+        join(logged);
         long wall = wallClock.getAsLong();
         minAcceptedTimestamp = pipeline.watermarks().notBeforeMillis();
         maxAcceptedTimestamp = Windowing.saturatingAdd(wall, pipeline.watermarks().maxAheadMillis());
@@ -203,6 +223,18 @@ public final class SplitProcessor {
         state = store.advanceSplit(before.withProgress(newWatermark, last, nowMillis));
         if (mode == Mode.STREAM) {
             writer.evictThrough(windowing.isSession() ? Long.MIN_VALUE : windowing.maxFinalEnd(lateWatermark));
+        }
+    }
+
+    /** Waits for the attempt's log entry: the attempt writes nothing unless it is logged. */
+    private static void join(CompletableFuture<Void> logged) {
+        if (logged == null) {
+            return;
+        }
+        try {
+            logged.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

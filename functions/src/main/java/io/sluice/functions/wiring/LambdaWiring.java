@@ -3,6 +3,8 @@ package io.sluice.functions.wiring;
 import io.sluice.functions.driver.ScheduledFirer;
 import io.sluice.functions.driver.S3BatchOperator;
 import io.sluice.functions.driver.KinesisOperator;
+import io.sluice.functions.driver.OnFailureQueue;
+import io.sluice.functions.driver.OnFailureReplay;
 import io.sluice.functions.api.PipelineDefinition;
 import io.sluice.functions.api.PipelineRegistry;
 import io.sluice.functions.io.RecordSink;
@@ -12,6 +14,8 @@ import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.functions.io.dynamodb.DynamoDbResultsSink;
 import io.sluice.functions.io.kinesis.KinesisOutputSink;
 import io.sluice.functions.driver.KinesisShardRange;
+import io.sluice.state.coordination.AttemptLog;
+import io.sluice.state.coordination.DynamoDbAttemptLog;
 import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.state.coordination.ShardRegistry;
 import io.sluice.functions.metrics.EmfMetrics;
@@ -89,7 +93,16 @@ public final class LambdaWiring {
 
     /** Wiring from the Lambda environment: variables of {@link HandlerConfig}, region and credentials of the SDK. */
     public static LambdaWiring fromEnvironment() {
-        Map<String, String> env = System.getenv();
+        return of(System.getenv());
+    }
+
+    /**
+     * Wiring from {@code env} (the variables of {@link HandlerConfig} and the SDK's endpoint variables), with the SDK's
+     * region and credentials: the Lambda environment, or the CLI run with the operator's variables.
+     *
+     * @throws IllegalStateException if a required variable is missing
+     */
+    public static LambdaWiring of(Map<String, String> env) {
         HandlerConfig config = HandlerConfig.from(env);
         // A custom endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, read by the SDK itself) is a local engine,
         // which serves buckets by path only.
@@ -190,7 +203,27 @@ public final class LambdaWiring {
                 emf("operator", metricsOut, deadLetters),
                 clients.kinesis() == null ? null : new ShardRegistry(clients.kinesis(), store, pipeline.name()),
                 new ShardLoadTable(clients.dynamo(), config.coordinationTable(), pipeline.name()),
-                clients.kinesis() == null ? null : new KinesisShardRange(clients.kinesis()));
+                clients.kinesis() == null ? null : new KinesisShardRange(clients.kinesis()), attemptLog());
+    }
+
+    /**
+     * The replay of on-failure records ({@code sluice replay}): the operator's pipeline, store and outputs, the attempt
+     * log, and the stream read back with the Kinesis client.
+     */
+    public OnFailureReplay onFailureReplay(Clock clock) {
+        return new OnFailureReplay(pipeline, stateStore(clock), outputs(), attemptLog(),
+                new KinesisShardRange(clients.kinesis()), clock);
+    }
+
+    /** The replay over the dead-letter queue, the operator's on-failure destination. */
+    public OnFailureQueue onFailureQueue(Clock clock) {
+        return new OnFailureQueue(clients.sqs(), config.deadLetterQueue(), onFailureReplay(clock));
+    }
+
+    /** Each attempt's range, in the coordination table: what {@link #onFailureReplay} tells unattempted records by. */
+    public AttemptLog attemptLog() {
+        return new DynamoDbAttemptLog(clients.dynamo(), config.coordinationTable(), DynamoDbAttemptLog.DEFAULT_KEEP,
+                Clock.systemUTC());
     }
 
     /**

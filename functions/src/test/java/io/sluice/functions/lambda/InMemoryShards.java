@@ -23,7 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Test double of a Kinesis stream for the three calls the operator makes (ListShards, GetShardIterator, GetRecords):
+ * Test double of a Kinesis stream for the three calls the operator and the replay make (ListShards, GetShardIterator
+ * after, at or from the trim horizon, GetRecords):
  * shards with parents, records with increasing sequence numbers, closing and trimming. The events it hands out are
  * what Lambda would deliver, so a test plays the event source mapping by hand: deliver, retry, give up.
  */
@@ -100,9 +101,11 @@ final class InMemoryShards implements KinesisClient {
     public GetShardIteratorResponse getShardIterator(GetShardIteratorRequest request) {
         List<Put> records = shards.get(request.shardId()).records();
         int from = 0;
-        if (request.shardIteratorType() == ShardIteratorType.AFTER_SEQUENCE_NUMBER) {
-            BigInteger after = new BigInteger(request.startingSequenceNumber());
-            while (from < records.size() && new BigInteger(records.get(from).seq()).compareTo(after) <= 0) {
+        if (request.shardIteratorType() == ShardIteratorType.AFTER_SEQUENCE_NUMBER
+                || request.shardIteratorType() == ShardIteratorType.AT_SEQUENCE_NUMBER) {
+            BigInteger at = new BigInteger(request.startingSequenceNumber());
+            int past = request.shardIteratorType() == ShardIteratorType.AT_SEQUENCE_NUMBER ? 0 : 1;
+            while (from < records.size() && new BigInteger(records.get(from).seq()).compareTo(at) < past) {
                 from++;
             }
         }

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What a warm batch that fires nothing waits for, with 20 ms added to every DynamoDB request: the attempt record, the
  * published watermark, the partial writes, the split's progress, the splits and the pending windows, one after the
- * other (6 round trips); the shard load report goes out beside them and adds none.
+ * other (6 round trips); the attempt's log entry and the shard load report go out beside them and add none.
  */
 @ExtendWith(LocalAwsExtension.class)
 class KinesisHandlerRoundTripsTest {
@@ -47,8 +47,8 @@ class KinesisHandlerRoundTripsTest {
 
             // Assert
             assertThat(response.getBatchItemFailures()).isEmpty();
-            assertThat(meter.calls()).as("attempt, watermark read, 1 partial, progress, load, splits, pending")
-                    .isEqualTo(7);
+            assertThat(meter.calls()).as("attempt, its log entry, watermark read, 1 partial, progress, load, splits, "
+                    + "pending").isEqualTo(8);
             assertThat(meter.sequentialRoundTrips()).isEqualTo(6);
             assertThat(sluice.reportedLoad("sluice-dev-orders", SHARD)).isEqualTo(20);
         }

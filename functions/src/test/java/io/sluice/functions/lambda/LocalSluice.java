@@ -107,15 +107,26 @@ final class LocalSluice implements AutoCloseable {
     }
 
     /**
-     * A new instance that registers shards and reads back ranges the mapping gave up on from {@code kinesis}, whose
-     * state store is {@code wrap} of the tables' (a table that fails on demand).
+     * A new instance that registers shards, logs its attempts and reads back ranges the mapping gave up on from
+     * {@code kinesis}, whose state store is {@code wrap} of the tables' (a table that fails on demand).
      */
     KinesisOperatorHandler kinesisHandler(KinesisClient kinesis, UnaryOperator<StateStore> wrap) {
         Clock clock = Clock.systemUTC();
         StateStore store = wrap.apply(wiring.stateStore(clock));
         return new KinesisOperatorHandler(new KinesisOperator(wiring.pipeline(), store, wiring.outputs(),
                 wiring.deadLetters(), clock, new EmfMetrics("Sluice", pipeline(), "operator", metricsStream()),
-                new ShardRegistry(kinesis, store, pipeline()), null, new KinesisShardRange(kinesis)));
+                new ShardRegistry(kinesis, store, pipeline()), null, new KinesisShardRange(kinesis),
+                wiring.attemptLog()));
+    }
+
+    /** The replay of on-failure records over these tables, outputs and attempt log ({@code sluice replay}). */
+    io.sluice.functions.driver.OnFailureReplay onFailureReplay() {
+        return wiring.onFailureReplay(Clock.systemUTC());
+    }
+
+    /** The replay over the dead-letter queue ({@code sluice replay} without {@code --file}). */
+    io.sluice.functions.driver.OnFailureQueue onFailureQueue() {
+        return wiring.onFailureQueue(Clock.systemUTC());
     }
 
     /** Records the operator reported reading from {@code shard} of {@code stream}, over every minute. */

@@ -69,6 +69,10 @@ class LeastPrivilegeTest {
 
     /** Per jar, calls of code the jar carries but none of its functions runs, and why. */
     static final Map<String, Map<String, String>> NOT_RUN_IN_JAR = Map.of(
+            "functions", Map.of(
+                    "sqs:ReceiveMessage", "OnFailureQueue runs in `sluice replay` (the CLI, with the operator's "
+                            + "environment and the caller's credentials), in no function",
+                    "sqs:DeleteMessage", "OnFailureQueue runs in `sluice replay`, in no function"),
             "orchestrator", Map.of(
                     "kinesis:GetShardIterator", "the operator's ShardGapFiller (functions code); no orchestrator function reads the stream",
                     "kinesis:GetRecords", "the operator's ShardGapFiller (functions code); no orchestrator function reads the stream"));

@@ -16,6 +16,7 @@ package io.sluice.state.coordination;
  * scaler:&lt;stream&gt;                 history                              shard scaler: cooldowns, budget
  * load:&lt;stream&gt;#&lt;shard id&gt;        &lt;pipeline&gt;#&lt;minute, ISO-8601&gt;         operator: per-minute shard load
  * archive:&lt;pipeline&gt;               &lt;shard id&gt;                           operator: raw archive fence, pending keys
+ * attempts:&lt;pipeline&gt;#&lt;shard id&gt;   &lt;first fence&gt;#&lt;last fence&gt;          operator: each attempt's range ({@link AttemptLog})
  * </pre>
  *
  * <p><b>Why no two families can meet.</b> Names (pipelines, job ids, streams) may contain neither {@code #} nor
@@ -93,6 +94,12 @@ public final class CoordinationKeys {
     /** The raw archive's per-shard fences of {@code pipeline} (no TTL: a fence must outlive any retry). */
     public static String archivePk(String pipeline) {
         return "archive" + FAMILY_SEPARATOR + requireName("pipeline", pipeline);
+    }
+
+    /** The attempt ranges of one shard of {@code pipeline} ({@link DynamoDbAttemptLog}). */
+    public static String attemptsPk(String pipeline, String shardId) {
+        return "attempts" + FAMILY_SEPARATOR + requireName("pipeline", pipeline) + PIPELINE_SEPARATOR
+                + requireName("shard id", shardId);
     }
 
     /** The shard id of a {@link #loadPk}. */
