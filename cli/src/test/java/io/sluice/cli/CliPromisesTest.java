@@ -197,4 +197,13 @@ class CliPromisesTest {
         assertThat(org.slf4j.LoggerFactory.getILoggerFactory().getClass().getName()).contains("JDK14");
         assertThat(List.of(run.code())).containsExactly(2);
     }
+
+    @Test
+    void oneSlf4jProviderOnTheClasspath_soNoCommandPrintsMultipleProviderWarnings() {
+        // two providers (the dashboard's slf4j-simple came along once) make SLF4J print five warning lines
+        List<String> providers = java.util.ServiceLoader.load(org.slf4j.spi.SLF4JServiceProvider.class).stream()
+                .map(p -> p.type().getName()).toList();
+
+        assertThat(providers).containsExactly("org.slf4j.jul.JULServiceProvider");
+    }
 }

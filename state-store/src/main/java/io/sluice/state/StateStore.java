@@ -123,6 +123,12 @@ public interface StateStore {
     void releaseFiring(String pipeline, Slot slot, String owner);
 
     /**
+     * Whether {@code slot} was fired ({@link #completeFiring}), so its partials may be gone: a session record that
+     * could touch a retired pane's fragments is late. Answers false once the fired marker has expired (TTL).
+     */
+    boolean isFired(String pipeline, Slot slot);
+
+    /**
      * Stores {@code proposed} merged into the split's stored progress ({@link SplitState#merge}): creates the split
      * if it is new, and otherwise never lowers its watermark or fences, never reopens a FINISHED split. A stale or
      * concurrent writer therefore cannot move progress back (invariant 3); the write is conditional on what it

@@ -37,7 +37,12 @@
  *             manifest no longer names (a reader racing that delete re-reads the head);</li>
  *         <li>a page whose bytes did not change keeps its chunks: a batch is billed by the pages it changed, not
  *             by the whole partial (a single key's accumulator is one page: it is rewritten whole when it
- *             changes).</li>
+ *             changes);</li>
+ *         <li>and it is encoded by them too: the store keeps each chunked partial's encoded pages
+ *             ({@code dynamodb.EncodedPages}) and re-encodes only pages whose entries are not the very objects it
+ *             encoded last time, and the runtime hands unchanged keys' entries over as those objects, so a batch's
+ *             CPU follows what it changed, not the partial's size. That cache is a pure function of the entries:
+ *             which chunks are written and what the head names are decided exactly as without it.</li>
  *       </ul>
  *       Exactly-once is unchanged: the fence condition is still on one item (the head), so a retry, a redelivery
  *       or a new instance applies a record at most once; {@link io.sluice.state.ItemTooLargeException} remains

@@ -26,9 +26,11 @@ import java.util.function.Function;
  * Merges a batch's combined cells into the split's partial items and writes each item once, with a condition on
  * the fence last seen. An item has no size ceiling: the store writes one over its item limit as chunks fenced as one
  * unit ({@link StateStore#writePartial}); the sizes written are measured ({@link RunMetrics#largestPartialBytes},
- * {@link RunMetrics#largestKeyStateBytes}) so hot keys show. Items written are cached (decoded) between batches, so the common case is one write and no
- * read per item. On a {@link FenceConflictException} (a retried batch, or a cached copy gone stale) the item is
- * re-read and only the batch's records after the stored fence are re-applied.
+ * {@link RunMetrics#largestKeyStateBytes}) so hot keys show. Items written are cached between batches, decoded and
+ * encoded per key ({@link EncodedEntries}), so the common case is one write and no read per item, and a write encodes
+ * only the keys its batch changed: its CPU follows the batch, not the item. On a {@link FenceConflictException} (a
+ * retried batch, or a cached copy gone stale) the item is re-read and only the batch's records after the stored fence
+ * are re-applied.
  *
  * <p>A batch's items are merged first and then written with one {@link StateStore#writePartials}: each item has one
  * writer and its own fence condition, so the store sends them together and the batch waits about one round trip
@@ -56,7 +58,12 @@ final class PartialWriter {
     /** Fence of this writer's last completed batch: a batch starting elsewhere finds a stale or empty cache. */
     private Fence lastWritten;
 
-    private record Cached(Fence fence, Map<String, Cell> content) {
+    /** An item as last written: its decoded content and, per key, the entries it was encoded to. */
+    private record Cached(Fence fence, Map<String, Cell> content, EncodedEntries encoded) {
+
+        static Cached empty(Fence fence) {
+            return new Cached(fence, new HashMap<>(), new EncodedEntries());
+        }
     }
 
     PartialWriter(CompiledPipeline pipeline, StateStore store, String split, RunMetrics metrics) {
@@ -99,10 +106,10 @@ final class PartialWriter {
                 cells = group(recompute.apply(cached.fence())).getOrDefault(key, List.of());
             }
             Fence expected = cached == null ? Fence.NONE : cached.fence();
-            Map<String, Cell> content = cached == null ? new HashMap<>() : cached.content();
-            merge(key, expected, content, cells);
-            writes.add(new PartialWrite(encode(key, fence, content), expected));
-            written.put(key, new Cached(fence, content));
+            Cached item = cached == null ? Cached.empty(Fence.NONE) : cached;
+            merge(key, expected, item, cells);
+            writes.add(new PartialWrite(encode(key, fence, item), expected));
+            written.put(key, new Cached(fence, item.content(), item.encoded()));
         }
         // Returns once every write finished: the caller's progress write comes after all of them (exactly-once).
         Set<PartialKey> refused = store.writePartials(writes);
@@ -141,12 +148,12 @@ final class PartialWriter {
     private void preload(Set<PartialKey> keys) {
         Map<PartialKey, Partial> stored = store.readPartials(keys);
         for (PartialKey key : keys) {
-            Map<String, Cell> content = new HashMap<>();
             Partial p = stored.get(key);
+            Cached item = Cached.empty(p == null ? Fence.NONE : p.fence());
             if (p != null) {
-                decodeInto(p, content);
+                decodeInto(p, item);
             }
-            cache(key, new Cached(p == null ? Fence.NONE : p.fence(), content));
+            cache(key, item);
         }
         metrics.partialsPreloaded(keys.size());
     }
@@ -161,18 +168,18 @@ final class PartialWriter {
         for (int attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
             Optional<Partial> stored = store.readPartial(key);
             Fence storedFence = stored.map(Partial::fence).orElse(Fence.NONE);
-            Map<String, Cell> content = new HashMap<>();
-            stored.ifPresent(p -> decodeInto(p, content));
+            Cached item = Cached.empty(storedFence);
+            stored.ifPresent(p -> decodeInto(p, item));
             if (storedFence.compareTo(fence) >= 0) {
-                cache(key, new Cached(storedFence, content));  // this batch is already applied to the item
+                cache(key, item);  // this batch is already applied to the item
                 return;
             }
             List<Cell> cells = group(recompute.apply(storedFence)).getOrDefault(key, List.of());
-            merge(key, storedFence, content, cells);
+            merge(key, storedFence, item, cells);
             try {
-                store.writePartial(encode(key, fence, content), storedFence);
+                store.writePartial(encode(key, fence, item), storedFence);
                 metrics.partialWrite();
-                cache(key, new Cached(fence, content));
+                cache(key, new Cached(fence, item.content(), item.encoded()));
                 return;
             } catch (FenceConflictException e) {
                 metrics.fenceConflict();
@@ -189,8 +196,10 @@ final class PartialWriter {
      * @throws MergeOverflowException if a key's stored total and the batch's would overflow together: the caller
      *                                rejects the batch's records of that key and writes again
      */
-    private void merge(PartialKey key, Fence contentFence, Map<String, Cell> content, List<Cell> cells) {
+    private void merge(PartialKey key, Fence contentFence, Cached item, List<Cell> cells) {
+        Map<String, Cell> content = item.content();
         for (Cell cell : cells) {
+            item.encoded().changed(cell.key);  // before the merge, which may change the key's cells in place
             Cell stored = pipeline.windowing().isSession() ? null : content.get(cell.key);
             try {
                 pipeline.windowing().merge(content, cell);
@@ -236,26 +245,21 @@ final class PartialWriter {
         return groups;
     }
 
-    /** Encodes an item's content, measuring it: the largest partial and key state are the hot-key metrics. */
-    private Partial encode(PartialKey key, Fence fence, Map<String, Cell> content) {
-        List<StateEntry> entries = new ArrayList<>(content.size());
-        int bytes = 0;
-        int largestKey = 0;
-        for (Cell head : content.values()) {
-            for (Cell c = head; c != null; c = c.next) {
-                StateEntry e = new StateEntry(c.key, c.start, c.end, pipeline.codec().encode(c.acc));
-                entries.add(e);
-                bytes += e.approximateSize();
-                largestKey = Math.max(largestKey, e.accumulator().length);
-            }
-        }
-        metrics.partialSize(bytes, largestKey);
+    /**
+     * Encodes an item's content, only the keys changed since its last encoding (see {@link EncodedEntries}), and
+     * measures it: the largest partial and key state are the hot-key metrics.
+     */
+    private Partial encode(PartialKey key, Fence fence, Cached item) {
+        int[] sizes = new int[2];
+        List<StateEntry> entries = item.encoded().entries(item.content(), pipeline.codec(), sizes);
+        metrics.partialSize(sizes[0], sizes[1]);
         return new Partial(key, fence, entries);
     }
 
-    private void decodeInto(Partial partial, Map<String, Cell> content) {
+    private void decodeInto(Partial partial, Cached item) {
         for (StateEntry e : partial.entries()) {
-            pipeline.windowing().merge(content,
+            item.encoded().changed(e.key());
+            pipeline.windowing().merge(item.content(),
                     new Cell(e.key(), e.windowStart(), e.windowEnd(), pipeline.codec().decode(e.accumulator())));
         }
     }

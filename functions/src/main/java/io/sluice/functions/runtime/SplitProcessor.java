@@ -17,10 +17,12 @@ import io.sluice.state.coordination.AttemptLog;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
@@ -77,6 +79,20 @@ public final class SplitProcessor {
     /** Records in {@code (fence, deferLateThrough]} judged late may have been applied by a failed attempt. */
     private Fence deferLateThrough = Fence.NONE;
     private final List<Deferred> deferred = new ArrayList<>();
+    /** Session records behind the watermark in this attempt's first pass, judged by the session they would join. */
+    private final List<SessionRescue.Candidate> candidates = new ArrayList<>();
+    /** Candidates that count (decided once per attempt, reused by every pass over the batch). */
+    private Set<Integer> rescued = Set.of();
+    private final String rescueOwner = "rescue-" + UUID.randomUUID();
+    private final SessionDecisions decisions;
+    /**
+     * Side records of the first pass after its first candidate, held until the candidates are judged so that a split's
+     * late and rejected records still come out in record order (the local runner's spools rely on it).
+     */
+    private List<Held> held;
+
+    private record Held(int index, LateRecord late, RejectedRecord rejected) {
+    }
     private LongSupplier wallClock = System::currentTimeMillis;
     private final OverflowDecisions overflows;
     private SkippedRanges skippedRanges;
@@ -97,6 +113,7 @@ public final class SplitProcessor {
         this.mode = mode;
         this.writer = new PartialWriter(pipeline, store, split, metrics);
         this.overflows = new OverflowDecisions(pipeline, store, split);
+        this.decisions = new SessionDecisions(pipeline, store, split);
         this.decoder = pipeline.decoder();
         this.keySelector = pipeline.keyed() ? pipeline.keySelector() : null;
         this.windowing = pipeline.windowing();
@@ -192,35 +209,51 @@ public final class SplitProcessor {
         deferLateThrough = before.hasUnfinishedAttempt() ? before.attemptFence() : Fence.NONE;
         overflows.reset();
         maxTimestamp = Long.MIN_VALUE;
+        // Fresh per attempt: an attempt that failed after its first pass (a throttled read or write) leaves them
+        // behind, and their indexes point into its batch, not this one (simulator, seed 4).
+        candidates.clear();
+        deferred.clear();
+        rescued = Set.of();
+        held = null;
         Accumulators cells = apply(records, from, lateWatermark, true);
         long observedMax = maxTimestamp;
-        emitDeferredLate(records);
-        if (overflows.loadFirstPassOverflows()) {
-            cells = decideOverflows(records, from, lateWatermark);
-        }
-        while (true) {
-            // The batch's late and rejected records are durable before any of its partials: a failed send fails the
-            // batch with nothing stored, and the retry emits them again (same ids and keys: overwritten, not added).
-            outputs.flush(split);
-            try {
-                writer.write(cells, before.fence(), last,
-                        after -> apply(records, firstAfter(records, after), lateWatermark, false));
-                break;
-            } catch (PartialWriter.MergeOverflowException e) {
-                // The batch's records of this key would overflow the stored total: they are decided one by one and
-                // the batch is combined again without the refused ones (never a whole batch retried forever).
-                overflows.overflowedOnWrite(e);
+        boolean claimed = !candidates.isEmpty() && claimRound(nowMillis);
+        try {
+            if (windowing.isSession() && mode == Mode.STREAM && (!candidates.isEmpty() || !deferred.isEmpty())) {
+                cells = judgeCandidates(records, from, lateWatermark, last, cells, claimed);
+            }
+            emitDeferredLate(records);
+            if (overflows.loadFirstPassOverflows()) {
                 cells = decideOverflows(records, from, lateWatermark);
             }
+            while (true) {
+                // The batch's late and rejected records are durable before any of its partials: a failed send fails
+                // the batch with nothing stored, and the retry emits them again (same ids and keys: overwritten).
+                outputs.flush(split);
+                try {
+                    writer.write(cells, before.fence(), last,
+                            after -> apply(records, firstAfter(records, after), lateWatermark, false));
+                    break;
+                } catch (PartialWriter.MergeOverflowException e) {
+                    // The batch's records of this key would overflow the stored total: they are decided one by one and
+                    // the batch is combined again without the refused ones (never a whole batch retried forever).
+                    overflows.overflowedOnWrite(e);
+                    cells = decideOverflows(records, from, lateWatermark);
+                }
+            }
+            // A part of a failed attempt's range (the first half of a bisected retry) holds the watermark where it
+            // was: that attempt may have written some of the range's records into some of their items (a sliding
+            // record into some of its windows, a session into another pane), and no window it touched may fire, nor
+            // any of the range's records turn late, until the whole range is applied again (simulator, seed 17729).
+            boolean completesAttempts = !before.attemptFence().isAfter(last);
+            long newWatermark = mode == Mode.BATCH || !completesAttempts ? Long.MIN_VALUE
+                    : pipeline.watermarks().watermarkFor(observedMax);
+            state = store.advanceSplit(before.withProgress(newWatermark, last, nowMillis));
+        } finally {
+            if (claimed) {
+                store.releaseFiring(pipeline.name(), WindowFirer.SESSION_ROUND, rescueOwner);
+            }
         }
-        // A part of a failed attempt's range (the first half of a bisected retry) holds the watermark where it was:
-        // that attempt may have written some of the range's records into some of their items (a sliding record into
-        // some of its windows, a session into another pane), and no window it touched may fire, nor any of the
-        // range's records turn late, until the whole range is applied again (found by the simulator, seed 17729).
-        boolean completesAttempts = !before.attemptFence().isAfter(last);
-        long newWatermark = mode == Mode.BATCH || !completesAttempts ? Long.MIN_VALUE
-                : pipeline.watermarks().watermarkFor(observedMax);
-        state = store.advanceSplit(before.withProgress(newWatermark, last, nowMillis));
         if (mode == Mode.STREAM) {
             writer.evictThrough(windowing.isSession() ? Long.MIN_VALUE : windowing.maxFinalEnd(lateWatermark));
         }
@@ -236,6 +269,84 @@ public final class SplitProcessor {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+    }
+
+    /**
+     * Takes the session round claim, so that no firing round reads fragments between this batch's judgement of its
+     * candidates and its write (package docs). Not waited for: held by a round, or by a crashed one until its lease
+     * lapses, the candidates are late.
+     */
+    private boolean claimRound(long nowMillis) {
+        return store.claimFiring(pipeline.name(), WindowFirer.SESSION_ROUND, rescueOwner, nowMillis,
+                SessionRescue.CLAIM_LEASE_MILLIS);
+    }
+
+    /**
+     * Judges the first pass's candidates by the session each would join (under the claim, against the published
+     * watermark read again, which covers every round that fired before it), sends the others to the late output and
+     * combines the batch again with the rescued ones.
+     */
+    private Accumulators judgeCandidates(RecordBatch records, int from, long lateWatermark, Fence last,
+                                         Accumulators cells, boolean claimed) {
+        Set<Integer> judged = Set.of();
+        if (claimed && !candidates.isEmpty()) {
+            long judgedAt = Math.max(lateWatermark, store.publishedWatermark(pipeline.name()));
+            judged = new SessionRescue(pipeline, store, cells).judge(candidates, judgedAt);
+        }
+        rescued = decide(records, last, judged);
+        deferred.removeIf(d -> rescued.contains(d.index()));   // counted by the attempt that decided them
+        this.batch = records;
+        this.watermark = lateWatermark;
+        for (SessionRescue.Candidate c : candidates) {
+            if (!rescued.contains(c.index())) {
+                index = c.index();
+                emitLate(c.timestamp());
+            }
+        }
+        this.batch = null;
+        List<Held> inOrder = held == null ? new ArrayList<>() : held;
+        held = null;
+        inOrder.sort(Comparator.comparingInt(Held::index));   // stable: a record's own order is kept
+        for (Held h : inOrder) {
+            if (h.late() != null) {
+                outputs.late(h.late());
+            } else {
+                outputs.rejected(h.rejected());
+            }
+        }
+        return rescued.isEmpty() ? cells : apply(records, from, lateWatermark, false);
+    }
+
+    /**
+     * The batch's session records behind the watermark that count: those an earlier or overlapping attempt decided
+     * follow its decision (a retry's deferred records included); the others follow this attempt's judgement, stored
+     * first ({@link SessionDecisions}).
+     */
+    private Set<Integer> decide(RecordBatch records, Fence last, Set<Integer> judged) {
+        for (int attempt = 1; attempt <= 8; attempt++) {
+            SessionDecisions.Decided seen = decisions.read();
+            Set<Integer> counted = new HashSet<>();
+            Set<Fence> countedFences = new HashSet<>();
+            for (Deferred d : deferred) {
+                Fence f = records.fence(d.index());
+                if (seen.covers(f) && seen.rescued().contains(f)) {
+                    counted.add(d.index());
+                    countedFences.add(f);
+                }
+            }
+            for (SessionRescue.Candidate c : candidates) {
+                Fence f = records.fence(c.index());
+                if (seen.covers(f) ? seen.rescued().contains(f) : judged.contains(c.index())) {
+                    counted.add(c.index());
+                    countedFences.add(f);
+                }
+            }
+            if (seen.covers(last) || decisions.store(seen, last, countedFences)) {
+                return counted;
+            }
+        }
+        throw new StateStoreException("session decisions of split [" + split + "] kept changing: is another "
+                + "invocation processing the same split? (ParallelizationFactor must be 1)");
     }
 
     /**
@@ -395,11 +506,14 @@ public final class SplitProcessor {
             return;
         }
         boolean added;
+        boolean rescuedNow = rescued.contains(index);
         try {
-            added = windowing.add(into, key, value, timestamp, watermark);
+            added = windowing.add(into, key, value, timestamp, rescuedNow ? Long.MIN_VALUE : watermark);
         } catch (ArithmeticException e) {
             long[] w = windowing.windowOf(timestamp);
-            if (sideEffects) {
+            if (sideEffects || rescuedNow) {
+                // A rescued record is combined only from the second pass on: its overflow is decided as a first
+                // pass's would be.
                 // Not decided here (OverflowDecisions): which record of a (window, key) overflows must not depend on
                 // how the records were cut into batches.
                 overflows.overflowedOnFirstPass(itemsOf(key, value, timestamp), key);
@@ -410,7 +524,13 @@ public final class SplitProcessor {
         }
         if (!added && sideEffects) {
             if (deferLateThrough != Fence.NONE && !batch.fence(index).isAfter(deferLateThrough)) {
+                // Possibly judged by a failed attempt: by the watermark rule alone, never rescued (package docs).
                 deferred.add(new Deferred(index, timestamp, itemsOf(key, value, timestamp)));
+            } else if (windowing.isSession() && mode == Mode.STREAM) {
+                candidates.add(new SessionRescue.Candidate(index, key, timestamp));
+                if (held == null) {
+                    held = new ArrayList<>();
+                }
             } else {
                 emitLate(timestamp);
             }
@@ -448,7 +568,8 @@ public final class SplitProcessor {
     /** @return true if the record is left out of this pass (refused now, refused before, or stored already) */
     private boolean decideOverflow(String key, Object value, long timestamp) {
         try {
-            if (!windowing.add(new Accumulators(), key, value, timestamp, watermark)) {
+            if (!windowing.add(new Accumulators(), key, value, timestamp,
+                    rescued.contains(index) ? Long.MIN_VALUE : watermark)) {
                 return false;   // late: the first pass sent it to the late output
             }
         } catch (ArithmeticException alone) {
@@ -475,7 +596,12 @@ public final class SplitProcessor {
                     + "watermark=[{6}] lateCount=[{7}]", pipeline.name(), split, position, Long.toString(timestamp),
                     Long.toString(w[0]), Long.toString(w[1]), Long.toString(watermark), Long.toString(lateCount));
         }
-        outputs.late(new LateRecord(pipeline.name(), split, position, timestamp, w[0], w[1], watermark, text(true)));
+        LateRecord late = new LateRecord(pipeline.name(), split, position, timestamp, w[0], w[1], watermark, text(true));
+        if (held != null) {
+            held.add(new Held(index, late, null));
+        } else {
+            outputs.late(late);
+        }
     }
 
     private void reject(String reason, boolean keepRecord) {
@@ -493,7 +619,12 @@ public final class SplitProcessor {
             LOG.log(Level.WARNING, "Rejected record to dead-letter output. pipeline=[{0}] split=[{1}] {2} reason=[{3}] "
                     + "rejectCount=[{4}]", pipeline.name(), split, position, safeReason, Long.toString(rejectCount));
         }
-        outputs.rejected(new RejectedRecord(pipeline.name(), split, position, safeReason, text(keepRecord)));
+        RejectedRecord rejected = new RejectedRecord(pipeline.name(), split, position, safeReason, text(keepRecord));
+        if (held != null) {
+            held.add(new Held(index, null, rejected));
+        } else {
+            outputs.rejected(rejected);
+        }
     }
 
     /**

@@ -191,10 +191,10 @@ public final class WindowFirer {
             outputs.results(rows);
             store.advanceFiredWatermark(name, watermark);
             for (Slot pane : panes) {
-                // Retire a pane only when its sessions are final and no record that is not late can open a new
-                // session in it (a record at its last instant would be late); otherwise that session would be
-                // written to a pane nobody reads again, and be neither in the results nor in the late output.
-                if (sessions.isFinal(pane.end() - 1, watermark)
+                // Retire a pane only when its sessions are final and a record in it would have a final window; a
+                // record that could touch a retired pane is late (SessionRescue), since its session would otherwise
+                // be written to a pane nobody reads again, and be neither in the results nor in the late output.
+                if (sessions.mayRetire(pane, watermark)
                         && allFinal(fragments.getOrDefault(pane, List.of()), merged, sessions, watermark)
                         && store.claimFiring(name, pane, owner, nowMillis, leaseMillis)) {
                     store.completeFiring(name, pane, owner);

@@ -191,8 +191,9 @@ abstract sealed class Windowing {
     /**
      * Session windows: a record opens {@code [ts, ts + gap)}; windows of one key that overlap or touch merge. A
      * session fires once {@code end + lateness < watermark} (strictly: a record at exactly {@code end} would still
-     * extend it), and a record is late if {@code ts + lateness < watermark}, so no record that is not late can touch
-     * a session that has fired.
+     * extend it). {@link #add} counts a record at once when {@code ts + lateness >= watermark}: it cannot touch a
+     * session that is final (it lies after its end). The others are candidates, judged by the session they would
+     * join ({@link SessionRescue}).
      */
     static final class Session extends Windowing {
         private final long gap;
@@ -207,6 +208,32 @@ abstract sealed class Windowing {
         @Override
         boolean isSession() {
             return true;
+        }
+
+        long gap() {
+            return gap;
+        }
+
+        /** Width of a pane: fragments are stored in the pane of their start. */
+        long pane() {
+            return pane;
+        }
+
+        long paneStart(long ts) {
+            return Math.floorDiv(ts, pane) * pane;
+        }
+
+        Slot paneSlot(long paneStart) {
+            return new Slot(paneStart, saturatingAdd(paneStart, pane));
+        }
+
+        /**
+         * Whether a round at {@code watermark} may retire {@code pane} (its sessions being final too): a record two
+         * gaps after its last instant would have a final window, so only records whose own window is final, and
+         * which touch an open session, can find it retired.
+         */
+        boolean mayRetire(Slot pane, long watermark) {
+            return isFinal(saturatingAdd(pane.end() - 1, saturatingAdd(gap, gap)), watermark);
         }
 
         /** Whether a session ending at {@code end} is final at {@code watermark}. */

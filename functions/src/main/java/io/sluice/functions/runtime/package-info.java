@@ -27,6 +27,49 @@
  * (claims); a window row that cannot be computed (its total overflows) is reported to the dead letters by itself,
  * and the window's other keys and the later windows fire (invariant 4).
  *
+ * <h2>Session lateness: judged by the session a record would join</h2>
+ * A session record is late only when the session it would join has fired or would reach one that has: with W the
+ * watermark the batch is judged against (above) and L the allowed lateness, a record at {@code ts} (gap g) is late
+ * when, among its key's stored fragments, it touches a session final at W ({@code end + L < W}), or it touches none
+ * and its own window is final ({@code ts + g + L < W}). So a record at 29:00 with W at 30:30 (g = 30 min) counts;
+ * one that would bridge into a session that fired is late, since nothing may be written into a fired session.
+ * <ul>
+ *   <li><b>Most records need no read.</b> A record with {@code ts + L >= W} cannot touch a session final at W (it
+ *       would lie after its end) nor at any watermark a concurrent firer fires at (the firing protocol keeps that
+ *       at or below W): it counts, as before. Only the others, <i>candidates</i> (disorder beyond the bound), are
+ *       looked up ({@code SessionRescue}).</li>
+ *   <li><b>Atomic with the write.</b> A batch with candidates takes the pipeline's session round claim, the one
+ *       every session firing round holds while it reads fragments and emits; under it, it reads the published
+ *       watermark again (W becomes at least it, so at least every watermark a round fired at), the fired markers of
+ *       the panes a candidate may touch ({@code pane(ts - g)} to {@code pane(ts + g)}: a fragment is stored in the
+ *       pane of its start and ends at most a gap after the pane), and its key's fragments in them from every split
+ *       (then the panes to the right while a touched session runs into them), judges each candidate in record
+ *       order (a rescued one joins the view of the next), writes the batch's partials and releases the claim. A
+ *       round therefore reads either before (the writer sees what it fired, all final at W, and judges late what
+ *       would join it) or after the write (it sees the record). Fragments other splits write meanwhile without
+ *       the claim are on time by the watermark rule, so they touch no fired session either.</li>
+ *   <li><b>Retired panes.</b> A round retires a pane once its sessions are final and so is the window of a record
+ *       two gaps after its last instant; a candidate whose pane, or a pane whose fragments could touch it, is
+ *       retired (its fragments may be gone) is late. Only a record whose own window is already final and which
+ *       touches an open session can be judged late by this where Flink would count it.</li>
+ *   <li><b>Retries judge no record both ways.</b> The judgement depends on state that moves, so two attempts of
+ *       one batch (a retry, a bisected half, a timed-out Lambda still running) could judge a record differently:
+ *       one counting it, the other sending it to the late output. So each split keeps its decisions
+ *       ({@code SessionDecisions}: one fenced item, never a pane): an attempt stores "every record through my last
+ *       is decided, these were counted" with a condition on what it read, <i>before</i> a decision takes effect;
+ *       an attempt that finds a record already decided follows that decision, a retry's deferred records too (a
+ *       counted one is added again and the item fences keep it from counting twice). Records of a retried range
+ *       that were not candidates are judged by their timestamps as before ({@code ts + L < W}, at least as late as
+ *       any attempt), checked against their items' fences. Within an attempt the decisions are made once and
+ *       reused by every pass over the batch (fence conflicts, overflow decisions). Known limit: a retry writes a
+ *       record an attempt decided to count (and died before writing) without taking the claim again, so a round
+ *       that fired the record's session in between would not see it; closing this needs the retry to re-judge
+ *       under the claim and a way to turn a stored decision to late, not done yet.</li>
+ *   <li><b>Batch equals stream.</b> A batch task's watermark stays at the minimum: nothing is a candidate, nothing
+ *       is late. A claim held by someone else (a crashed round, until its lease lapses) makes the batch's candidates
+ *       late rather than wait: the only cost, counted in the late output.</li>
+ * </ul>
+ *
  * <p>Batch mode is bounded streaming: a task's watermark stays at the minimum while it runs and jumps to
  * +infinity when it finishes, so no record is late and every window fires once all tasks are done.
  */

@@ -11,6 +11,11 @@ import java.util.Objects;
  * <p>Sessions of one key may be built from records of several shards and batches: their pieces are merged when
  * they fire, which is why {@code merge} is mandatory.
  *
+ * <p>A session fires once, when {@code end + allowedLateness < watermark}. A record is late only if the session it
+ * would join has fired or would reach one that has: with the watermark at 00:30:30 and a 30-minute gap, a record at
+ * 00:29:00 counts (in its key's open session, or in its own {@code [00:29, 00:59)}), but is late if it touches its
+ * key's session {@code [00:00, 00:29:30)} that has fired.
+ *
  * <pre>{@code
  * SessionWindows visits = SessionWindows.withGap(Duration.ofMinutes(30));
  * }</pre>

@@ -8,9 +8,10 @@
  *       ({@code end + L <= W} when the record's batch starts); a record late for all its windows goes to the late
  *       output and is counted;</li>
  *   <li>sessions: a record opens {@code [ts, ts + gap)} and merges with the sessions of its key it overlaps or
- *       touches; a session fires once {@code end + L < W}; a record is late if {@code ts + L < W}, judged by its own
- *       timestamp, not by the session it would join (so a record may be late while its key's session is open: give
- *       sessions an allowed lateness of at least the expected disorder);</li>
+ *       touches; a session fires once, {@code end + L < W}; a record is late only if the session it would join has
+ *       fired or would reach one that has: it touches a session with {@code end + L < W}, or touches none and
+ *       {@code ts + gap + L < W} (gap 30 min, W at 30:30: a record at 29:00 counts unless it touches a fired
+ *       session). The README's "Rules a pipeline meets" gives the edges;</li>
  *   <li>early firing ({@link io.sluice.functions.window.Trigger#withEarlyFiringsEvery}) emits non-final updates in
  *       stream mode only, every interval of processing time (wall clock on Lambda, replayed from event time in local
  *       runs and the test driver); batch mode emits final results only.</li>

@@ -42,9 +42,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * exact distinct users per category per hour, per-user sessions (30 min gap, 1 min lateness), and a filter and map
  * before the window. Each runs in batch mode (4 tasks) and stream mode (4 shards, batches of 1,000) on the in-memory
  * store ({@code sluice.benchmark.memoryRecords}, default 1,000,000 orders) and on DynamoDB on the local engine
- * ({@code sluice.benchmark.records}, default 20,000: moto_server does about 260 writes/s); results must be equal
- * between modes and stores; reports DynamoDB write and read units per 1,000 records (stream mode) and the hottest
- * partial. Not a {@code *Test}: run it on request,
+ * ({@code sluice.benchmark.records}, default 20,000: moto_server does about 260 writes/s), where both modes run
+ * too; results must be equal between modes and stores; reports DynamoDB write and read units per 1,000 records (per
+ * mode), the hottest partial and the largest result (the hot category's exact distinct users). Not a {@code *Test}:
+ * run it on request,
  * {@code mvn -o -pl functions -am test -Dtest=IssuePipelinesBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  * The table goes to standard output and {@code target/benchmarks/issue-pipelines.md}.
  */
@@ -96,47 +97,108 @@ class IssuePipelinesBenchmark {
         return new Run(outputs.finalResults(), summary);
     }
 
+    /** Largest result of a pipeline's final rows and its key: the hot category's exact distinct users. */
+    private static String largest(List<ResultRow> rows) {
+        ResultRow top = null;
+        for (ResultRow r : rows) {
+            if (r.value() instanceof Long v && (top == null || v > (Long) top.value())) {
+                top = r;
+            }
+        }
+        return top == null ? "" : String.format("%s: %,d", top.key(), (Long) top.value());
+    }
+
+    private static DynamoDbStateStore dynamoStore(DynamoDbClient dynamo) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        StateTables.create(dynamo, "issue-state-" + suffix);
+        StateTables.create(dynamo, "issue-coordination-" + suffix);
+        return DynamoDbStateStore.builder().withClient(dynamo).withStateTable("issue-state-" + suffix)
+                .withCoordinationTable("issue-coordination-" + suffix).build();
+    }
+
+    private static String seconds(RunSummary s) {
+        return String.format("%.1f s", s.elapsed().toMillis() / 1000.0);
+    }
+
+    /** Estimated units per 1,000 records in: {write, read}. */
+    private static String[] perThousand(CapacityUsage used, RunSummary s) {
+        double per1k = 1000.0 / s.metrics().recordsIn();
+        return new String[] {String.format("%.1f", used.estimatedWriteUnits() * per1k),
+                String.format("%.1f", used.estimatedReadUnits() * per1k)};
+    }
+
+    /**
+     * {@code -Dsluice.benchmark.memoryRecords} (0: skip the in-memory runs), {@code -Dsluice.benchmark.records}
+     * (DynamoDB; 0: skip), {@code -Dsluice.benchmark.pipelines=distinct-users,user-sessions} (default: all four),
+     * {@code -Dsluice.benchmark.batchOnly=user-sessions} (in memory: batch mode only, for sizes whose stream run would
+     * not finish).
+     * Each pipeline runs in batch mode (4 tasks) and stream mode (4 shards), batches of 1,000, on each store; rows must
+     * be equal between modes and stores. A line per pipeline is printed as soon as it is done.
+     */
     @Test
     void fourPipelines_batchEqualsStream_withTheirStateCost(LocalAws aws) throws Exception {
         long memoryRecords = Long.getLong("sluice.benchmark.memoryRecords", 1_000_000);
         long dynamoRecords = Long.getLong("sluice.benchmark.records", 20_000);
+        List<String> only = List.of(System.getProperty("sluice.benchmark.pipelines", String.join(",",
+                pipelines().keySet())).split(","));
+        List<String> batchOnly = List.of(System.getProperty("sluice.benchmark.batchOnly", "").split(","));
         List<String> lines = new ArrayList<>();
-        lines.add("| pipeline | in-memory orders | rows | batch = stream | largest partial (bytes) | hottest key state "
-                + "(bytes) | DynamoDB orders | DynamoDB = in-memory | write units / 1k rec (est.) | read units / 1k rec "
-                + "(est.) | chunked partial writes |");
-        lines.add("|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|");
-        Path big = orders(memoryRecords);
-        Path small = orders(dynamoRecords);
+        lines.add("| pipeline | orders | store | rows | batch run | stream run | batch = stream | largest result "
+                + "| largest partial (bytes) | hottest key state (bytes) | write units / 1k rec, stream \\| batch "
+                + "(est.) | read units / 1k rec, stream \\| batch (est.) | chunked partial writes (stream) |");
+        lines.add("|---|---:|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|");
+        Path table = Path.of("target", "benchmarks", "issue-pipelines.md");
         try (DynamoDbClient dynamo = aws.dynamoDb()) {
             for (Map.Entry<String, PipelineDefinition<?>> e : pipelines().entrySet()) {
-                Run batch = run(LocalRunner.batch(4, 1_000), e.getValue(), big, new InMemoryStateStore());
-                Run stream = run(LocalRunner.stream(4, 1_000), e.getValue(), big, new InMemoryStateStore());
-                assertThat(stream.rows()).as(e.getKey()).isEqualTo(batch.rows()).isNotEmpty();
-
-                String suffix = UUID.randomUUID().toString().substring(0, 8);
-                StateTables.create(dynamo, "issue-state-" + suffix);
-                StateTables.create(dynamo, "issue-coordination-" + suffix);
-                DynamoDbStateStore store = DynamoDbStateStore.builder().withClient(dynamo)
-                        .withStateTable("issue-state-" + suffix).withCoordinationTable("issue-coordination-" + suffix)
-                        .build();
-                Run onDynamo = run(LocalRunner.stream(4, 1_000), e.getValue(), small, store);
-                Run reference = run(LocalRunner.batch(4, 1_000), e.getValue(), small, new InMemoryStateStore());
-                assertThat(onDynamo.rows()).as(e.getKey()).isEqualTo(reference.rows());
-                CapacityUsage used = store.capacity();
-                double per1k = 1000.0 / onDynamo.summary().metrics().recordsIn();
-                lines.add(String.format("| %s | %,d | %,d | yes | %,d | %,d | %,d | yes | %.1f | %.1f | %,d |",
-                        e.getKey(), memoryRecords, batch.rows().size(),
-                        Math.max(batch.summary().metrics().largestPartialBytes(),
-                                stream.summary().metrics().largestPartialBytes()),
-                        Math.max(batch.summary().metrics().largestKeyStateBytes(),
-                                stream.summary().metrics().largestKeyStateBytes()),
-                        dynamoRecords, used.estimatedWriteUnits() * per1k, used.estimatedReadUnits() * per1k,
-                        onDynamo.summary().metrics().largePartialWrites()));
-                System.out.println(e.getKey() + ": " + stream.summary().describe() + " | dynamo " + used);
+                if (!only.contains(e.getKey())) {
+                    continue;
+                }
+                if (memoryRecords > 0) {
+                    Path big = orders(memoryRecords);
+                    Run batch = run(LocalRunner.batch(4, 1_000), e.getValue(), big, new InMemoryStateStore());
+                    Run stream = batchOnly.contains(e.getKey()) ? null
+                            : run(LocalRunner.stream(4, 1_000), e.getValue(), big, new InMemoryStateStore());
+                    if (stream != null) {
+                        assertThat(stream.rows()).as(e.getKey()).isEqualTo(batch.rows()).isNotEmpty();
+                    }
+                    RunSummary either = stream == null ? batch.summary() : stream.summary();
+                    lines.add(String.format("| %s | %,d | in memory | %,d | %s | %s | %s | %s | %,d | %,d | | | %,d |",
+                            e.getKey(), memoryRecords, batch.rows().size(), seconds(batch.summary()),
+                            stream == null ? "not run" : seconds(stream.summary()), stream == null ? "" : "yes",
+                            largest(batch.rows()),
+                            Math.max(batch.summary().metrics().largestPartialBytes(),
+                                    either.metrics().largestPartialBytes()),
+                            Math.max(batch.summary().metrics().largestKeyStateBytes(),
+                                    either.metrics().largestKeyStateBytes()),
+                            either.metrics().largePartialWrites()));
+                    System.out.println(lines.get(lines.size() - 1));
+                    Files.writeString(table, String.join("\n", lines) + "\n");
+                }
+                if (dynamoRecords > 0) {
+                    Path small = orders(dynamoRecords);
+                    DynamoDbStateStore streamStore = dynamoStore(dynamo);
+                    Run stream = run(LocalRunner.stream(4, 1_000), e.getValue(), small, streamStore);
+                    DynamoDbStateStore batchStore = dynamoStore(dynamo);
+                    Run batch = run(LocalRunner.batch(4, 1_000), e.getValue(), small, batchStore);
+                    Run reference = run(LocalRunner.batch(4, 1_000), e.getValue(), small, new InMemoryStateStore());
+                    assertThat(stream.rows()).as(e.getKey()).isEqualTo(batch.rows()).isEqualTo(reference.rows())
+                            .isNotEmpty();
+                    String[] s = perThousand(streamStore.capacity(), stream.summary());
+                    String[] b = perThousand(batchStore.capacity(), batch.summary());
+                    lines.add(String.format("| %s | %,d | DynamoDB (moto_server) | %,d | %s | %s | yes, = in memory "
+                                    + "| %s | %,d | %,d | %s \\| %s | %s \\| %s | %,d |",
+                            e.getKey(), dynamoRecords, batch.rows().size(), seconds(batch.summary()),
+                            seconds(stream.summary()), largest(batch.rows()),
+                            stream.summary().metrics().largestPartialBytes(),
+                            stream.summary().metrics().largestKeyStateBytes(), s[0], b[0], s[1], b[1],
+                            stream.summary().metrics().largePartialWrites()));
+                    System.out.println(lines.get(lines.size() - 1));
+                    System.out.println(e.getKey() + ": " + stream.summary().describe() + " | dynamo stream "
+                            + streamStore.capacity() + " | dynamo batch " + batchStore.capacity());
+                    Files.writeString(table, String.join("\n", lines) + "\n");
+                }
             }
         }
-        String table = String.join("\n", lines) + "\n";
-        System.out.println(table);
-        Files.writeString(Path.of("target", "benchmarks", "issue-pipelines.md"), table);
+        System.out.println(String.join("\n", lines));
     }
 }

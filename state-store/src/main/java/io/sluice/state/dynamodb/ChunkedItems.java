@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 import static io.sluice.state.dynamodb.Coordination.key;
@@ -72,13 +73,16 @@ final class ChunkedItems {
     }
 
     /**
-     * Writes {@code entries} as a chunked partial at {@code fence} if the head's fence is {@code expected}.
+     * Writes a partial's entries as a chunked partial at {@code fence} if the head's fence is {@code expected}.
      *
-     * @param known the head as this store last wrote or read it, or {@code null}: it is read first (one small read)
+     * @param pages     the entries encoded over a given number of pages ({@link ChunkedPartials#pages}, or the
+     *                  store's {@link EncodedPages}, which re-encodes only changed pages)
+     * @param known     the head as this store last wrote or read it, or {@code null}: it is read first (one small read)
+     * @param bodyBytes the encoded size of the entries, which sizes the page count
      * @return the head now stored
      * @throws FenceConflictException if the stored fence is not {@code expected}; no chunk it wrote stays behind
      */
-    Head write(PartialKey key, Map<String, AttributeValue> headKey, Fence fence, List<StateEntry> entries,
+    Head write(PartialKey key, Map<String, AttributeValue> headKey, Fence fence, IntFunction<List<Page>> pages,
                Fence expected, Head known, long bodyBytes) {
         Head old = known != null && known.fence().equals(expected) ? known : readHead(headKey);
         Fence storedFence = old == null ? Fence.NONE : old.fence();
@@ -86,16 +90,16 @@ final class ChunkedItems {
             throw new FenceConflictException(key, expected); // before writing any chunk: nothing to clean up
         }
         List<PageRef> previous = old == null ? null : old.manifest();
-        int pages = ChunkedPartials.pagesFor(bodyBytes, previous == null ? 0 : previous.size(),
+        int pageCount = ChunkedPartials.pagesFor(bodyBytes, previous == null ? 0 : previous.size(),
                 ChunkedPartials.pageTargetBytes(itemLimitBytes));
-        List<Page> encoded = ChunkedPartials.pages(key.slot(), entries, pages);
+        List<Page> encoded = pages.apply(pageCount);
         long version = versions.nextLong();
         long now = clock.instant().getEpochSecond();
-        List<PageRef> refs = new ArrayList<>(pages);
+        List<PageRef> refs = new ArrayList<>(pageCount);
         List<Map<String, AttributeValue>> written = new ArrayList<>();
         String headSk = headKey.get(StateTables.SK).s();
         for (Page page : encoded) {
-            PageRef prev = previous != null && previous.size() == pages ? previous.get(page.index()) : null;
+            PageRef prev = previous != null && previous.size() == pageCount ? previous.get(page.index()) : null;
             if (prev != null && prev.sameBytes(page.digest()) && now - prev.writtenAtSeconds() < retentionSeconds / 2) {
                 refs.add(prev);   // unchanged and far from its TTL: keep its chunks, bill nothing
                 continue;

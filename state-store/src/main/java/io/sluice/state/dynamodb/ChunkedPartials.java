@@ -88,6 +88,16 @@ final class ChunkedPartials {
 
     /** Encodes the entries of each page; entries keep their relative order within a page. */
     static List<Page> pages(Slot slot, List<StateEntry> entries, int pages) {
+        List<List<StateEntry>> byPage = byPage(entries, pages);
+        List<Page> result = new ArrayList<>(pages);
+        for (int i = 0; i < pages; i++) {
+            result.add(page(slot, i, byPage.get(i)));
+        }
+        return result;
+    }
+
+    /** The entries of each page, in their relative order. */
+    static List<List<StateEntry>> byPage(List<StateEntry> entries, int pages) {
         List<List<StateEntry>> byPage = new ArrayList<>(pages);
         for (int i = 0; i < pages; i++) {
             byPage.add(new ArrayList<>());
@@ -95,12 +105,13 @@ final class ChunkedPartials {
         for (StateEntry e : entries) {
             byPage.get(pageOf(e.key(), pages)).add(e);
         }
-        List<Page> result = new ArrayList<>(pages);
-        for (int i = 0; i < pages; i++) {
-            byte[] bytes = PartialCodec.encode(slot, byPage.get(i));
-            result.add(new Page(i, bytes, digest(bytes)));
-        }
-        return result;
+        return byPage;
+    }
+
+    /** Page {@code index}, holding {@code entries}, encoded and digested. */
+    static Page page(Slot slot, int index, List<StateEntry> entries) {
+        byte[] bytes = PartialCodec.encode(slot, entries);
+        return new Page(index, bytes, digest(bytes));
     }
 
     /** The slices of a page's bytes, in order, each at most {@code sliceBytes}; at least one. */

@@ -147,6 +147,11 @@ final class Coordination {
         }
     }
 
+    /** One strongly consistent read of the slot's tombstone. */
+    boolean isFired(String pipeline, Slot slot) {
+        return get(key(Keys.firedSlotsPk(pipeline), Keys.slotSk(slot))).isPresent();
+    }
+
     void releaseFiring(String pipeline, Slot slot, String owner) {
         try {
             update(key(Keys.slotsPk(pipeline), Keys.slotSk(slot)),

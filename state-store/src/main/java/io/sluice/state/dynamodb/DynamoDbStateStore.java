@@ -92,6 +92,7 @@ public final class DynamoDbStateStore implements StateStore {
     private final int itemLimitBytes;
     private final ChunkedItems chunks;
     private final ConcurrentCalls concurrent;
+    private final EncodedPages encodedPages = new EncodedPages();
     /**
      * Heads this instance last wrote or read, by partial: a writer of a chunked partial needs the manifest it
      * replaces (to keep unchanged pages and delete replaced ones) and has it here unless another instance moved on.
@@ -135,6 +136,11 @@ public final class DynamoDbStateStore implements StateStore {
     /** Capacity units and calls consumed by this store since it was built. */
     public CapacityUsage capacity() {
         return calls.usage();
+    }
+
+    /** Chunk pages encoded so far; pages a write found unchanged are not counted. For tests and benchmarks. */
+    long pagesEncoded() {
+        return encodedPages.pagesEncoded();
     }
 
     /** Number of write shards per window. */
@@ -228,11 +234,23 @@ public final class DynamoDbStateStore implements StateStore {
     /**
      * Writes the partial as one item if it fits, else as chunks behind a head ({@link ChunkedItems}); either way
      * the condition is on the head's fence, so exactly one version of the partial is ever visible.
+     *
+     * <p>A partial this store last wrote as chunks stays chunked while its pages alone outgrow one item, and only its
+     * changed pages are encoded ({@link EncodedPages}): the whole body is never encoded again, so a batch's CPU
+     * follows what it changed. Otherwise the body is encoded whole to learn whether it fits in one item.
      */
     @Override
     public void writePartial(Partial partial, Fence expectedFence) {
         PartialKey key = partial.key();
         Map<String, AttributeValue> headKey = itemKey(key);
+        List<ChunkedPartials.Page> again = encodedPages.again(key, partial.entries());
+        long pagesBytes = again == null ? 0 : again.stream().mapToLong(p -> p.bytes().length).sum();
+        if (pagesBytes > itemLimitBytes) {
+            ChunkedItems.Head known = heads.remove(key); // unknown until the write's outcome is
+            heads.put(key, chunks.write(key, headKey, partial.fence(),
+                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known, pagesBytes));
+            return;
+        }
         byte[] body = PartialCodec.encode(key.slot(), partial.entries());
         Map<String, AttributeValue> item = new HashMap<>(headKey);
         item.put(FENCE, s(partial.fence().encoded()));
@@ -242,10 +260,11 @@ public final class DynamoDbStateStore implements StateStore {
         ChunkedItems.Head known = heads.get(key);
         if (size > itemLimitBytes) {
             heads.remove(key); // unknown until the write's outcome is
-            heads.put(key, chunks.write(key, headKey, partial.fence(), partial.entries(), expectedFence, known,
-                    body.length));
+            heads.put(key, chunks.write(key, headKey, partial.fence(),
+                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known, body.length));
             return;
         }
+        encodedPages.forget(key);
         PutItemRequest.Builder request = PutItemRequest.builder().tableName(stateTable).item(item)
                 .returnConsumedCapacity(TOTAL);
         ChunkedItems.conditionOn(request, expectedFence);
@@ -388,6 +407,11 @@ public final class DynamoDbStateStore implements StateStore {
     @Override
     public void releaseFiring(String pipeline, Slot slot, String owner) {
         coordination.releaseFiring(pipeline, slot, owner);
+    }
+
+    @Override
+    public boolean isFired(String pipeline, Slot slot) {
+        return coordination.isFired(pipeline, slot);
     }
 
     @Override

@@ -262,6 +262,11 @@ public final class InMemoryStateStore implements StateStore {
                 .computeIfAbsent(slot, s -> new ConcurrentHashMap<>());
     }
 
+    @Override
+    public boolean isFired(String pipeline, Slot slot) {
+        return fired(pipeline).contains(slot);
+    }
+
     private Set<Slot> fired(String pipeline) {
         return firedSlots.computeIfAbsent(pipeline, p -> ConcurrentHashMap.newKeySet());
     }

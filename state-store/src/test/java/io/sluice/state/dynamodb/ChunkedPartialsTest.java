@@ -105,6 +105,8 @@ class ChunkedPartialsTest {
         store.writePartial(new Partial(key, Fence.of("2"), v2), Fence.of("1"));
 
         Map<String, Long> calls = store.capacity().minus(before).calls();
+        assertThat(store.pagesEncoded()).as("16 pages at the first write, the changed one at the second")
+                .isEqualTo(17);
         assertThat(calls.get("PutItem")).as("one page's chunk and the head").isEqualTo(2);
         assertThat(calls.get("DeleteItem")).as("the replaced chunk").isEqualTo(1);
         assertThat(calls).doesNotContainKey("GetItem");  // the head it replaces was cached

@@ -67,6 +67,11 @@ class ForwardingStateStore implements StateStore {
     }
 
     @Override
+    public boolean isFired(String pipeline, Slot slot) {
+        return delegate.isFired(pipeline, slot);
+    }
+
+    @Override
     public SplitState advanceSplit(SplitState proposed) {
         return delegate.advanceSplit(proposed);
     }
