@@ -49,6 +49,21 @@ public final class Fence implements Comparable<Fence> {
      *     {@code subSequence} is negative
      */
     public static Fence of(String sequenceNumber, long subSequence) {
+        checkSequenceNumber(sequenceNumber);
+        BigInteger sequence = new BigInteger(sequenceNumber);
+        if (subSequence < 0) {
+            throw new IllegalArgumentException("subSequence must be >= 0 but was " + subSequence);
+        }
+        return new Fence(sequence, subSequence);
+    }
+
+    /**
+     * Checks what {@link #of(String)} checks without building the number (a driver validates every record's
+     * sequence number but needs the fence of a few).
+     *
+     * @throws IllegalArgumentException if {@code sequenceNumber} is not a decimal of 1 to 129 digits
+     */
+    public static void checkSequenceNumber(String sequenceNumber) {
         Objects.requireNonNull(sequenceNumber, "sequenceNumber");
         if (sequenceNumber.isEmpty() || sequenceNumber.length() > SEQUENCE_DIGITS) {
             throw new IllegalArgumentException("sequence number must have 1 to " + SEQUENCE_DIGITS + " digits: ["
@@ -60,11 +75,6 @@ public final class Fence implements Comparable<Fence> {
                 throw new IllegalArgumentException("sequence number is not a decimal: [" + sequenceNumber + "]");
             }
         }
-        BigInteger sequence = new BigInteger(sequenceNumber);
-        if (subSequence < 0) {
-            throw new IllegalArgumentException("subSequence must be >= 0 but was " + subSequence);
-        }
-        return new Fence(sequence, subSequence);
     }
 
     /** A position given by a non-negative ordinal, such as a line number of a batch task. */

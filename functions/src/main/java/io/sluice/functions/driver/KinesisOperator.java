@@ -7,7 +7,6 @@ import io.sluice.functions.io.RecordSink;
 import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
 import io.sluice.state.coordination.AttemptLog;
-import io.sluice.state.coordination.ShardLoadReport;
 import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.state.coordination.ShardRegistry;
 import io.sluice.functions.metrics.EmfMetrics;
@@ -25,16 +24,15 @@ import io.sluice.state.StateStore;
 import java.lang.System.Logger.Level;
 import java.math.BigInteger;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 
 /**
  * The stream side of a Lambda instance: adapts Kinesis events to a {@link PipelineRun} (one split per shard, its
@@ -54,8 +52,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class KinesisOperator {
 
     private static final System.Logger LOG = System.getLogger(KinesisOperator.class.getName());
-    /** Partition keys per load line: enough for the autoscaler to weigh a split point. */
-    private static final int HOT_KEYS = 5;
 
     private final CompiledPipeline pipeline;
     private final StateStore store;
@@ -64,7 +60,7 @@ public final class KinesisOperator {
     private final Clock clock;
     private final EmfMetrics emf;
     private final ShardRegistry shards;
-    private final ShardLoadTable loads;
+    private final ShardLoadReporter loads;
     private final RunMetrics metrics = new RunMetrics();
     private final PipelineRun run;
     private final ShardGapFiller gaps;
@@ -108,7 +104,7 @@ public final class KinesisOperator {
         this.clock = clock;
         this.emf = emf;
         this.shards = shards;
-        this.loads = loads;
+        this.loads = new ShardLoadReporter(pipeline.name(), emf, loads);
         this.attemptLog = attemptLog;
         this.gaps = shardRange == null ? null
                 : new ShardGapFiller(pipeline.name(), shardRange, deadLetters, metrics, attemptLog);
@@ -124,6 +120,7 @@ public final class KinesisOperator {
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         List<KinesisEvent.KinesisEventRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         long undecodable = 0;
+        List<Future<?>> loadWrites = new ArrayList<>();
         for (Map.Entry<String, List<KinesisEvent.KinesisEventRecord>> shard : byShard(records).entrySet()) {
             String shardId = shard.getKey();
             boolean firstBatch = registered.add(shardId);
@@ -132,7 +129,7 @@ public final class KinesisOperator {
                     new RejectedRecord(pipeline.name(), shardId, "seq=" + (r.getKinesis() == null ? null
                             : r.getKinesis().getSequenceNumber()),
                             reason, Base64.getEncoder().encodeToString(bytes(r)))));
-            reportLoad(shardId, shard.getValue(), now);
+            loadWrites.add(loads.report(shardId, shard.getValue(), now));
             if (gaps != null) {
                 gaps.streamOf(shardId, shard.getValue().get(0).getEventSourceARN());
             }
@@ -185,6 +182,7 @@ public final class KinesisOperator {
                 }
             }
         }
+        ShardLoadReporter.awaitAll(loadWrites);   // nothing of the invocation is left running when it returns (Lambda freezes it)
         emf.emit(metrics, undecodable, lag, (System.nanoTime() - started) / 1_000_000, now);
         return new StreamsEventResponse(failures);
     }
@@ -192,41 +190,6 @@ public final class KinesisOperator {
     /** The instance's cumulative counters. */
     public RunMetrics metrics() {
         return metrics;
-    }
-
-    /** One load line per shard and batch for the autoscaler: size, lag behind the tip, hottest partition keys. */
-    private void reportLoad(String shard, List<KinesisEvent.KinesisEventRecord> records, long now) {
-        long bytes = 0;
-        Map<String, Long> keys = new HashMap<>();
-        for (KinesisEvent.KinesisEventRecord r : records) {
-            if (r.getKinesis() == null) {
-                continue;
-            }
-            bytes += r.getKinesis().getData() == null ? 0 : r.getKinesis().getData().remaining();
-            String key = r.getKinesis().getPartitionKey();
-            if (key != null) {
-                keys.merge(key, 1L, Long::sum);
-            }
-        }
-        KinesisEvent.KinesisEventRecord last = records.get(records.size() - 1);
-        var arrival = last.getKinesis() == null ? null : last.getKinesis().getApproximateArrivalTimestamp();
-        long age = arrival == null ? 0 : Math.max(0, now - arrival.getTime());
-        Map<String, Long> hot = new LinkedHashMap<>();
-        keys.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(HOT_KEYS).forEach(e -> hot.put(e.getKey(), e.getValue()));
-        ShardLoadReport report = new ShardLoadReport(Instant.ofEpochMilli(now), shard, records.size(), bytes, age, hot);
-        emf.emitShardLoad(report);
-        String stream = streamName(last.getEventSourceARN());
-        if (loads != null && stream != null) {
-            try {
-                loads.add(stream, report);
-            } catch (RuntimeException e) {
-                // Load is advisory: the scaler treats a shard without reports as unknown and never scales in blind.
-                LOG.log(Level.WARNING, "Shard load not recorded; the batch goes on. pipeline=[{0}] shard=[{1}] "
-                        + "cause=[{2}]", pipeline.name(), shard, e.toString());
-            }
-        }
     }
 
     /** The name in {@code arn:aws:kinesis:<region>:<account>:stream/<name>}, or null without an ARN. */

@@ -6,17 +6,25 @@ import io.sluice.functions.runtime.LateRecord;
 import io.sluice.functions.runtime.Outputs;
 import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.functions.runtime.ResultRow;
+import io.sluice.state.dynamodb.ConcurrentCalls;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Binds the runtime's {@link Outputs} to sinks: every results sink gets each firing, late and rejected records go to
  * their own sink. Counts what it forwarded, for metrics.
+ *
+ * <p>The results sinks are written together (the S3 object, the results table, its totals, an output stream): each
+ * is independent of the others, so a firing waits for the slowest, not for their sum. {@link #results} returns, or
+ * throws the first failure in the sinks' order, only when every sink has finished, so the firer marks a window fired
+ * after all of them hold its rows; a failed firing writes them all again, which the sinks absorb (deterministic keys,
+ * or an upsert by row identity for an output stream).
  *
  * <p>Late and rejected records are held per split until the runtime {@linkplain #flush flushes} the split (before it
  * writes the batch's partials), then handed to their sink in one {@link RecordSink#writeAll} each: a batch's side
@@ -33,6 +41,7 @@ public final class SinkOutputs implements Outputs {
     private final RecordSink<LateRecord> late;
     private final RecordSink<RejectedRecord> rejected;
     private final LongAdder rowsOut = new LongAdder();
+    private final ConcurrentCalls concurrent;
     /** Per split: its records not yet flushed, by position. A split is processed by one thread at a time. */
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
@@ -40,6 +49,7 @@ public final class SinkOutputs implements Outputs {
         this.results = List.copyOf(results);
         this.late = late;
         this.rejected = rejected;
+        this.concurrent = new ConcurrentCalls(Math.max(1, this.results.size()));
     }
 
     @Override
@@ -47,9 +57,14 @@ public final class SinkOutputs implements Outputs {
         if (rows.isEmpty()) {
             return;
         }
+        List<Callable<Void>> writes = new ArrayList<>(results.size());
         for (ResultsSink sink : results) {
-            sink.write(rows);
+            writes.add(() -> {
+                sink.write(rows);
+                return null;
+            });
         }
+        concurrent.all(writes);
         rowsOut.add(rows.size());
     }
 

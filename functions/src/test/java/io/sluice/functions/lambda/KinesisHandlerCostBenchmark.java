@@ -2,6 +2,8 @@ package io.sluice.functions.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.examples.OrdersGenerator;
 import io.sluice.localstack.LocalAws;
@@ -9,6 +11,7 @@ import io.sluice.localstack.LocalAwsExtension;
 import io.sluice.localstack.RoundTripMeter;
 import io.sluice.localstack.Service;
 import io.sluice.state.SplitState;
+import jdk.jfr.Recording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -17,17 +20,16 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,20 +39,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What one Kinesis batch costs the operator handler, as Lambda bills it: CPU milliseconds per 1,000 records (the
- * CPU time of the invoking thread and of the store's call threads: decoding, the runtime, the SDK's marshalling;
- * moto's own work is another process), DynamoDB calls per batch and its <em>sequential</em> round trips, the
- * longest chain of calls one after the other ({@link RoundTripMeter}), each a network wait Lambda bills as duration.
- * Calls in flight together count once. Every request gets {@code sluice.benchmark.latencyMs} (5 ms by default, about
- * an in-region round trip) added, so calls sent together overlap as they would against DynamoDB rather than finish
- * before the next starts on a local engine. Not a unit test: run it by name,
+ * What one Kinesis batch costs the operator handler, as Lambda bills it: CPU milliseconds per 1,000 records, DynamoDB
+ * calls per batch and its <em>sequential</em> round trips, the longest chain of calls one after the other
+ * ({@link RoundTripMeter}), each a network wait Lambda bills as duration. Calls in flight together count once. Every
+ * request gets {@code sluice.benchmark.latencyMs} (5 ms by default, about an in-region round trip) added, so calls
+ * sent together overlap as they would against DynamoDB rather than finish before the next starts on a local engine.
+ * Not a unit test: run it by name,
  *
  * <pre>
  * mvn -o -q -pl functions -am test -Dtest=KinesisHandlerCostBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
+ * <p>A batch's work starts at the invocation's JSON, deserialized by the serializer Lambda's Java runtime uses, and
+ * ends with the handler's response. Its CPU is measured two ways ({@link CpuMeter}): the <em>process's</em> CPU while
+ * the batch runs (everything the work costs, GC and JIT included, on every thread; moto and kinesis-mock are other
+ * processes), an upper bound, and the <em>handler threads'</em> (the invoking thread and the state store's call
+ * threads), a lower bound; the CPU of the whole measured run by kind of thread ({@code /proc}) says which is nearer. The local engine's figures are process CPU too.
+ *
  * <p>One warm handler instance, 2 shards, batches of 1,000 generated orders (10 simulated minutes, up to 5 s
- * disorder) delivered round-robin, firing after every batch as the deployed handler does. The table goes to stdout
+ * disorder) delivered round-robin, firing after every batch as the deployed handler does; measured after
+ * {@code sluice.benchmark.warmups} (1) identical runs on fresh tables, so the JIT has compiled the path.
+ * {@code -Dsluice.benchmark.jfr=handler.jfr} records the measured run for {@code jfr print}. The table goes to stdout
  * and {@code target/benchmarks/kinesis-handler-cost.md}.
  */
 @ExtendWith(LocalAwsExtension.class)
@@ -60,6 +69,9 @@ class KinesisHandlerCostBenchmark {
     private static final int BATCH = 1_000;
     private static final int RECORDS = Integer.getInteger("sluice.benchmark.records", 40_000);
     private static final int LATENCY_MS = Integer.getInteger("sluice.benchmark.latencyMs", 5);
+    private static final int WARMUPS = Integer.getInteger("sluice.benchmark.warmups", 1);
+    /** Where a JFR recording of the measured run goes ({@code -Dsluice.benchmark.jfr=handler.jfr}); none by default. */
+    private static final String JFR = System.getProperty("sluice.benchmark.jfr");
     private static final BigInteger FIRST_SEQUENCE = new BigInteger("49590338271490256608559692538361571095921575989136");
 
     /** Counts the DynamoDB calls a client makes, by operation. */
@@ -75,14 +87,7 @@ class KinesisHandlerCostBenchmark {
     }
 
     @Test
-    void kinesisHandler_cpuAndDynamoDbRoundTripsPerBatch(LocalAws aws) throws IOException {
-        CallCounter counter = new CallCounter();
-        RoundTripMeter meter = RoundTripMeter.withLatency(Duration.ofMillis(LATENCY_MS));
-        DynamoDbClient dynamo = DynamoDbClient.builder()
-                .endpointOverride(aws.endpoint(Service.DYNAMODB)).region(aws.region())
-                .credentialsProvider(aws.credentialsProvider())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(counter).addExecutionInterceptor(meter)).build();
+    void kinesisHandler_cpuAndDynamoDbRoundTripsPerBatch(LocalAws aws) throws Exception {
         List<List<String>> shards = new ArrayList<>();
         for (int s = 0; s < SHARDS; s++) {
             shards.add(new ArrayList<>());
@@ -91,16 +96,60 @@ class KinesisHandlerCostBenchmark {
         OrdersGenerator.builder().records(RECORDS).seed(42).duration(Duration.ofMinutes(10))
                 .maxDisorder(Duration.ofSeconds(5)).build().forEach(orders::add);
         orders.forEach(o -> shards.get(Math.floorMod(o.orderId().hashCode(), SHARDS)).add(o.toJson()));
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        // The same run on fresh tables first, WARMUPS times: the JIT then has compiled the handler's path, as on a
+        // Lambda instance after its first minutes, and the measured run starts from the same empty state.
+        for (int w = 0; w < WARMUPS; w++) {
+            run(aws, shards, null, null);
+        }
+        CpuMeter cpu = CpuMeter.calibrated("sluice-dynamodb-", 2_000);
+        Recording jfr = JFR == null ? null : new Recording();
+        if (jfr != null) {
+            // CPU samples only, every 5 ms: the "profile" settings' allocation and I/O events cost more than the handler.
+            jfr.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(5)).withStackTrace();
+            jfr.start();
+        }
+        Map<String, Integer> steadyCalls = new TreeMap<>();
+        Map<String, long[]> ticks = CpuMeter.threadTicks();
+        List<long[]> batches = run(aws, shards, cpu, steadyCalls);
+        String byThread = CpuMeter.ticksDelta(ticks, CpuMeter.threadTicks());
+        if (jfr != null) {
+            jfr.stop();
+            jfr.dump(Path.of(JFR));
+            jfr.close();
+        }
+        String table = table(batches, steadyCalls, cpu) + String.format(Locale.ROOT,
+                "Process CPU of the measured run by thread (/proc, the harness's event building included): %s%n", byThread);
+        System.out.println(table);
+        Path out = Path.of("target/benchmarks/kinesis-handler-cost.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, table);
+    }
+
+    /**
+     * Delivers every shard's records in batches, round-robin, to one handler instance on fresh tables.
+     *
+     * @return per batch {records, threads' CPU nanos, calls, sequential round trips, process CPU nanos}
+     */
+    private static List<long[]> run(LocalAws aws, List<List<String>> shards, CpuMeter cpu,
+                                    Map<String, Integer> steadyCalls) throws IOException {
+        CallCounter counter = new CallCounter();
+        RoundTripMeter meter = RoundTripMeter.withLatency(Duration.ofMillis(LATENCY_MS));
+        DynamoDbClient dynamo = DynamoDbClient.builder()
+                .endpointOverride(aws.endpoint(Service.DYNAMODB)).region(aws.region())
+                .credentialsProvider(aws.credentialsProvider())
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(counter).addExecutionInterceptor(meter)).build();
+        // What Lambda's Java runtime does with the invocation's JSON before the handler sees it.
+        PojoSerializer<KinesisEvent> serializer = LambdaEventSerializers.serializerFor(KinesisEvent.class,
+                KinesisHandlerCostBenchmark.class.getClassLoader());
+        List<long[]> batches = new ArrayList<>();
         try (LocalSluice sluice = new LocalSluice(aws, "gmv-by-category", null, dynamo)) {
             for (int s = 0; s < SHARDS; s++) {
                 sluice.store().advanceSplit(SplitState.pending(sluice.pipeline(), shardId(s), System.currentTimeMillis(),
                         List.of()));
             }
             KinesisOperatorHandler handler = sluice.kinesisHandler();
-            List<long[]> batches = new ArrayList<>();   // {records, cpu nanos, calls, sequential round trips}
             int[] next = new int[SHARDS];
-            Map<String, Integer> steadyCalls = new TreeMap<>();
             boolean more = true;
             while (more) {
                 more = false;
@@ -110,60 +159,57 @@ class KinesisHandlerCostBenchmark {
                         continue;
                     }
                     int to = Math.min(shard.size(), next[s] + BATCH);
-                    KinesisEvent event = event(s, shard, next[s], to);
+                    byte[] json = eventJson(s, shard, next[s], to);
                     synchronized (counter) {
                         counter.calls.set(0);
                         counter.byOperation.clear();
                     }
                     meter.reset();
-                    long cpu = threads.getCurrentThreadCpuTime() + callThreadsCpu(threads);
+                    CpuMeter.Sample sample = cpu == null ? null : cpu.start();
+                    KinesisEvent event = serializer.fromJson(new ByteArrayInputStream(json));
                     StreamsEventResponse response = handler.handleRequest(event, null);
-                    cpu = threads.getCurrentThreadCpuTime() + callThreadsCpu(threads) - cpu;
+                    if (sample != null) {
+                        sample.stop();
+                    }
                     assertThat(response.getBatchItemFailures()).isEmpty();
-                    batches.add(new long[]{to - next[s], cpu, counter.calls.get(), meter.sequentialRoundTrips()});
-                    if (batches.size() > 2 * SHARDS) {
+                    batches.add(new long[]{to - next[s], sample == null ? 0 : sample.threadsNanos(), counter.calls.get(),
+                            meter.sequentialRoundTrips(), sample == null ? 0 : sample.processNanos()});
+                    if (steadyCalls != null && batches.size() > 2 * SHARDS) {
                         counter.byOperation.forEach((op, n) -> steadyCalls.merge(op, n, Integer::sum));
                     }
                     next[s] = to;
                     more = true;
                 }
             }
-            String table = table(batches, steadyCalls);
-            System.out.println(table);
-            Path out = Path.of("target/benchmarks/kinesis-handler-cost.md");
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, table);
         }
-    }
-
-    /** CPU time of the state store's call threads (they marshal and send the calls issued together). */
-    private static long callThreadsCpu(ThreadMXBean threads) {
-        long total = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("sluice-dynamodb-")) {
-                total += Math.max(0, threads.getThreadCpuTime(t.getId()));
-            }
-        }
-        return total;
+        return batches;
     }
 
     /** Steady state: the first two batches of each shard (cold caches, preloads, JIT warm-up) are shown apart. */
-    private static String table(List<long[]> batches, Map<String, Integer> steadyCalls) {
+    private static String table(List<long[]> batches, Map<String, Integer> steadyCalls, CpuMeter meter) {
         List<long[]> steady = batches.subList(Math.min(batches.size(), 2 * SHARDS), batches.size());
         long records = steady.stream().mapToLong(b -> b[0]).sum();
         long cpu = steady.stream().mapToLong(b -> b[1]).sum();
+        long process = steady.stream().mapToLong(b -> b[4]).sum();
+        long[] processPerK = steady.stream().mapToLong(b -> b[4] * 1000 / Math.max(1, b[0])).sorted().toArray();
         long[] calls = steady.stream().mapToLong(b -> b[3]).sorted().toArray();
         long[] allCalls = steady.stream().mapToLong(b -> b[2]).sorted().toArray();
         long[] cpuPerK = steady.stream().mapToLong(b -> b[1] * 1000 / Math.max(1, b[0])).sorted().toArray();
         long coldCalls = batches.subList(0, Math.min(batches.size(), 2 * SHARDS)).stream().mapToLong(b -> b[3]).max().orElse(0);
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Kinesis handler, %,d records, %d shards, batches of %,d, one warm instance, "
-                + "%d ms added per request%n%n", batches.stream().mapToLong(b -> b[0]).sum(), SHARDS, BATCH, LATENCY_MS));
+                + "%d ms added per request, %d warm-up run(s); process CPU when idle before it %.1f ms/s%n%n",
+                batches.stream().mapToLong(b -> b[0]).sum(), SHARDS, BATCH, LATENCY_MS, WARMUPS,
+                meter.idlePerWallNano() * 1000));
         sb.append("| measure | steady batches | value |\n|---|---:|---:|\n");
-        sb.append(String.format(Locale.ROOT, "| CPU ms per 1,000 records (mean) | %d | %.1f |%n", steady.size(),
+        sb.append(String.format(Locale.ROOT, "| process CPU ms per 1,000 records (mean) | %d | %.1f |%n",
+                steady.size(), process / 1e6 * 1000 / Math.max(1, records)));
+        sb.append(String.format(Locale.ROOT, "| process CPU ms per 1,000 records (median batch) | %d | %.1f |%n",
+                steady.size(), median(processPerK) / 1e6));
+        sb.append(String.format(Locale.ROOT, "| handler threads' CPU ms per 1,000 records (mean) | %d | %.1f |%n", steady.size(),
                 cpu / 1e6 * 1000 / Math.max(1, records)));
-        sb.append(String.format(Locale.ROOT, "| CPU ms per 1,000 records (median batch) | %d | %.1f |%n", steady.size(),
-                median(cpuPerK) / 1e6));
+        sb.append(String.format(Locale.ROOT, "| handler threads' CPU ms per 1,000 records (median batch) | %d | %.1f |%n",
+                steady.size(), median(cpuPerK) / 1e6));
         sb.append(String.format(Locale.ROOT, "| sequential DynamoDB round trips per batch (median / min / max) | %d | %d / %d / %d |%n",
                 steady.size(), median(calls), calls.length == 0 ? 0 : calls[0],
                 calls.length == 0 ? 0 : calls[calls.length - 1]));
@@ -178,6 +224,8 @@ class KinesisHandlerCostBenchmark {
                 steadyCalls));
         sb.append(String.format(Locale.ROOT, "Sequential round trips per batch: %s%n",
                 Arrays.toString(steady.stream().mapToLong(b -> b[3]).toArray())));
+        sb.append(String.format(Locale.ROOT, "Process CPU ms per batch: %s%n",
+                Arrays.toString(steady.stream().mapToLong(b -> b[4] / 1_000_000).toArray())));
         sb.append(String.format(Locale.ROOT, "Calls per batch: %s%n",
                 Arrays.toString(steady.stream().mapToLong(b -> b[2]).toArray())));
         return sb.toString();
@@ -187,23 +235,24 @@ class KinesisHandlerCostBenchmark {
         return sorted.length == 0 ? 0 : sorted[sorted.length / 2];
     }
 
-    private static KinesisEvent event(int s, List<String> shard, int from, int to) {
-        List<KinesisEvent.KinesisEventRecord> records = new ArrayList<>();
+    /** The invocation's payload as the event source mapping sends it (data base64, one JSON object per record). */
+    private static byte[] eventJson(int s, List<String> shard, int from, int to) {
+        StringBuilder json = new StringBuilder(to - from << 9).append("{\"Records\":[");
+        Base64.Encoder base64 = Base64.getEncoder();
         for (int i = from; i < to; i++) {
             String seq = FIRST_SEQUENCE.multiply(BigInteger.valueOf(1_000_000)).add(BigInteger.valueOf(i)).toString();
-            KinesisEvent.Record kinesis = new KinesisEvent.Record();
-            kinesis.setSequenceNumber(seq);
-            kinesis.setPartitionKey("pk-" + i);
-            kinesis.setData(ByteBuffer.wrap(shard.get(i).getBytes(StandardCharsets.UTF_8)));
-            KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
-            record.setEventID(shardId(s) + ":" + seq);
-            record.setEventSource("aws:kinesis");
-            record.setKinesis(kinesis);
-            records.add(record);
+            json.append(i == from ? "" : ",")
+                    .append("{\"kinesis\":{\"kinesisSchemaVersion\":\"1.0\",\"partitionKey\":\"pk-").append(i)
+                    .append("\",\"sequenceNumber\":\"").append(seq).append("\",\"data\":\"")
+                    .append(base64.encodeToString(shard.get(i).getBytes(StandardCharsets.UTF_8)))
+                    .append("\",\"approximateArrivalTimestamp\":1605052800.987},\"eventSource\":\"aws:kinesis\",")
+                    .append("\"eventVersion\":\"1.0\",\"eventID\":\"").append(shardId(s)).append(':').append(seq)
+                    .append("\",\"eventName\":\"aws:kinesis:record\",")
+                    .append("\"invokeIdentityArn\":\"arn:aws:iam::123456789012:role/lambda-role\",")
+                    .append("\"awsRegion\":\"us-east-1\",")
+                    .append("\"eventSourceARN\":\"arn:aws:kinesis:us-east-1:123456789012:stream/sluice-bench\"}");
         }
-        KinesisEvent event = new KinesisEvent();
-        event.setRecords(records);
-        return event;
+        return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static String shardId(int s) {

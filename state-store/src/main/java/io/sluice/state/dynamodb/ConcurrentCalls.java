@@ -15,24 +15,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs a handful of independent DynamoDB calls at once, at most {@code maxInFlight} together, and waits for all of
  * them: a batch's independent writes then cost about one round trip of waiting (what Lambda bills) instead of one
- * per item. The sync client is thread-safe; each task is one item's whole conditional write (or one bucket's query),
- * so nothing a task does depends on another.
+ * per item. The sync client is thread-safe; each task is one item's whole conditional write (or one bucket's query,
+ * or one {@code BatchWriteItem} of a window's result rows), so nothing a task does depends on another.
  *
  * <p>{@link #all} returns, or throws, only when every task has finished, never with a call still in flight: a caller
  * that writes progress next writes it after every partial. The caller's thread runs the first task itself, so one
  * task costs no thread hop. Threads are daemons and time out when idle (a frozen or ending Lambda keeps none busy).
  */
-final class ConcurrentCalls {
+public final class ConcurrentCalls {
 
     private static final AtomicInteger POOLS = new AtomicInteger();
-    /** Set on pool threads: a task that itself fans out runs its calls inline, so the pool never waits on itself. */
-    private static final ThreadLocal<Boolean> IN_POOL = ThreadLocal.withInitial(() -> false);
+    /**
+     * The pool a thread belongs to: a task that fans out on its own pool runs those calls inline, so a pool never
+     * waits on itself; on another pool (a results sink's, under the sinks' fan-out) they still go out together.
+     */
+    private static final ThreadLocal<ConcurrentCalls> POOL_OF_THREAD = new ThreadLocal<>();
 
     private final int maxInFlight;
     private final ThreadPoolExecutor pool;
 
     /** @param maxInFlight calls in flight at once, {@code >= 1}; 1 runs every task on the caller's thread */
-    ConcurrentCalls(int maxInFlight) {
+    public ConcurrentCalls(int maxInFlight) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be >= 1 but was " + maxInFlight);
         }
@@ -47,7 +50,7 @@ final class ConcurrentCalls {
         this.pool = new ThreadPoolExecutor(maxInFlight - 1, maxInFlight - 1, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(() -> {
-                        IN_POOL.set(true);
+                        POOL_OF_THREAD.set(this);
                         r.run();
                     }, "sluice-dynamodb-" + id + "-" + threads.incrementAndGet());
                     t.setDaemon(true);
@@ -65,9 +68,9 @@ final class ConcurrentCalls {
      *
      * @throws RuntimeException the first failure in the order of {@code tasks}, as thrown, after every task finished
      */
-    <T> List<T> all(List<? extends Callable<T>> tasks) {
+    public <T> List<T> all(List<? extends Callable<T>> tasks) {
         List<T> results = new ArrayList<>(tasks.size());
-        if (pool == null || tasks.size() <= 1 || IN_POOL.get()) {
+        if (pool == null || tasks.size() <= 1 || POOL_OF_THREAD.get() == this) {
             for (Callable<T> task : tasks) {
                 results.add(call(task));
             }
