@@ -32,7 +32,7 @@ class KinesisHandlerRoundTripsTest {
     @Test
     void aWarmBatchThatFiresNothing_waitsSixRoundTrips_itsShardLoadWrittenBesideThem(LocalAws aws) {
         // Arrange: one shard; both batches in the first half of one window, so nothing is final and nothing fires.
-        RoundTripMeter meter = RoundTripMeter.withLatency(Duration.ofMillis(20));
+        RoundTripMeter meter = RoundTripMeter.withLatency(Duration.ofMillis(100)); // overlap survives a slow thread start
         DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(aws.endpoint(Service.DYNAMODB))
                 .region(aws.region()).credentialsProvider(aws.credentialsProvider())
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
