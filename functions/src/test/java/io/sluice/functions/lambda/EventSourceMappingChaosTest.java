@@ -132,8 +132,8 @@ class EventSourceMappingChaosTest {
                     .forEach(k -> differences.add("unexpected row " + k + " count=" + actual.get(k)[0]));
             Map<String, String> late = sluice.objects("late/");
             if (!differences.isEmpty()) {
-                sluice.store().splits(sluice.pipeline()).forEach(sp -> System.out.println("DIAG split " + sp));
-                kinesis.listShards(b -> b.streamName(stream)).shards().forEach(sh -> System.out.println("DIAG shard "
+                sluice.store().splits(sluice.pipeline()).forEach(sp -> System.out.println("differences: split state " + sp));
+                kinesis.listShards(b -> b.streamName(stream)).shards().forEach(sh -> System.out.println("differences: shard "
                         + sh.shardId() + " parents=" + sh.parentShardId() + "," + sh.adjacentParentShardId()
                         + " range=" + sh.sequenceNumberRange()));
             }
@@ -159,7 +159,8 @@ class EventSourceMappingChaosTest {
         }
     }
 
-    private static void awaitActive(KinesisClient kinesis, String stream) throws InterruptedException {
+    /** Waits until a reshard of {@code stream} is done (shared by the reshard tests of this package). */
+    static void awaitActive(KinesisClient kinesis, String stream) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
             if (kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus()
                     == StreamStatus.ACTIVE) {

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -82,12 +81,12 @@ class ReshardHandlerTest {
                     .getBatchItemFailures()).isEmpty();
             kinesis.splitShard(b -> b.streamName(stream).shardToSplit(parent)
                     .newStartingHashKey(java.math.BigInteger.TWO.pow(127).toString()));
-            awaitActive(kinesis, stream);
+            EventSourceMappingChaosTest.awaitActive(kinesis, stream);
             List<Shard> children = kinesis.listShards(b -> b.streamName(stream)).shards().stream()
                     .filter(sh -> parent.equals(sh.parentShardId())).toList();
             kinesis.mergeShards(b -> b.streamName(stream).shardToMerge(children.get(0).shardId())
                     .adjacentShardToMerge(children.get(1).shardId()));
-            awaitActive(kinesis, stream);
+            EventSourceMappingChaosTest.awaitActive(kinesis, stream);
             String merged = kinesis.listShards(b -> b.streamName(stream)).shards().stream()
                     .filter(sh -> sh.adjacentParentShardId() != null).findFirst().orElseThrow().shardId();
 
@@ -101,17 +100,6 @@ class ReshardHandlerTest {
             assertThat(withShards.resultCsvs().get(T0 + "-" + (T0 + 60_000) + ".csv"))
                     .isEqualTo("window_start_ms,category,count,sum_cents\n" + T0 + ",c-1,1,100\n");
         }
-    }
-
-    private static void awaitActive(KinesisClient kinesis, String stream) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus()
-                    == StreamStatus.ACTIVE) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("stream " + stream + " did not become ACTIVE");
     }
 
     private static KinesisEvent event(String shard, long firstSequence, String streamArn, long... timestamps) {
