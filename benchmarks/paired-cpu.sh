@@ -4,11 +4,12 @@
 #   benchmarks/paired-cpu.sh MODE A B [REPS]
 # MODE is batch or stream (4 shards, batches of 1,000); A and B are a build's sluice.jar (run with its .jsa next to
 # it if present, as the launcher does) or "." for this checkout's ./sluice. Prints CPU (user + sys) and wall of each,
-# B/A, and checks both result bodies against the peer's reference. DATA and REF override the peer's files.
+# B/A, and checks both result bodies against the peer's reference. DATA (required) is the peer's 10M-order file;
+# REF defaults to the peer's reference result next to it.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode=${1:?usage: $0 MODE A B [REPS]}; a=${2:?}; b=${3:?}; reps=${4:-3}
-data=${DATA:-/work/peer15/data/orders-10000000-s42.jsonl}
+data=${DATA:?set DATA to the peer data file data/orders-10000000-s42.jsonl (a copy of ../shared/peers/flink after ./run.sh 10000000)}
 ref=${REF:-$(dirname "$data")/out-10000000-s42/ref.g1.csv}
 opts=(--mode "$mode"); [ "$mode" = stream ] && opts+=(--shards 4 --batch-size 1000)
 out=$(mktemp -d)
