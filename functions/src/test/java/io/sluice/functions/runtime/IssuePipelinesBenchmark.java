@@ -26,10 +26,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +111,15 @@ class IssuePipelinesBenchmark {
         return top == null ? "" : String.format("%s: %,d", top.key(), (Long) top.value());
     }
 
+    /** SHA-256 of the rows in order, so runs of different builds can be compared without keeping the rows. */
+    private static String digest(List<ResultRow> rows) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (ResultRow r : rows) {
+            sha.update((r + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
     private static DynamoDbStateStore dynamoStore(DynamoDbClient dynamo) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         StateTables.create(dynamo, "issue-state-" + suffix);
@@ -172,6 +184,8 @@ class IssuePipelinesBenchmark {
                                     either.metrics().largestKeyStateBytes()),
                             either.metrics().largePartialWrites()));
                     System.out.println(lines.get(lines.size() - 1));
+                    System.out.println(e.getKey() + " in memory, " + memoryRecords + " orders, batch rows sha-256: "
+                            + digest(batch.rows()));
                     Files.writeString(table, String.join("\n", lines) + "\n");
                 }
                 if (dynamoRecords > 0) {
