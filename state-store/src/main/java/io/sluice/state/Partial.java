@@ -6,24 +6,25 @@ import java.util.Objects;
 /**
  * The accumulators one split has applied to one bucket of one slot, up to {@code fence}.
  *
+ * <p>Its entries are held as {@link PartialEntries}, so a writer that derives a new version from the previous one
+ * (replacing only the keys a batch changed) hands the store a partial of any size in O(changed), and
+ * {@link #approximateSize()} is O(1). Any other list is copied, as before. Equal by content.
+ *
  * @param key     identity of the item
  * @param fence   highest source position whose records are included
- * @param entries one entry per (key, window); immutable
+ * @param entries one entry per (key, window); immutable (a {@link PartialEntries})
  */
 public record Partial(PartialKey key, Fence fence, List<StateEntry> entries) {
 
     public Partial {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(fence, "fence");
-        entries = List.copyOf(entries);
+        entries = PartialEntries.copyOf(entries);
     }
 
-    /** Approximate stored size in bytes, used to refuse items a store cannot hold. */
+    /** Approximate stored size in bytes, used to refuse items a store cannot hold. O(1). */
     public int approximateSize() {
-        int size = key.toString().length() + 64;
-        for (StateEntry e : entries) {
-            size += e.approximateSize();
-        }
-        return size;
+        long size = key.toString().length() + 64L + ((PartialEntries) entries).approximateBytes();
+        return (int) Math.min(Integer.MAX_VALUE, size);
     }
 }

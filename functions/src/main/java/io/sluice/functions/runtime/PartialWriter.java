@@ -3,6 +3,7 @@ package io.sluice.functions.runtime;
 import io.sluice.state.Fence;
 import io.sluice.state.FenceConflictException;
 import io.sluice.state.Partial;
+import io.sluice.state.PartialEntries;
 import io.sluice.state.PartialKey;
 import io.sluice.state.PartialWrite;
 import io.sluice.state.Slot;
@@ -269,7 +270,7 @@ final class PartialWriter {
      */
     private Partial encode(PartialKey key, Fence fence, Cached item) {
         int[] sizes = new int[2];
-        List<StateEntry> entries = item.encoded().entries(item.content(), pipeline.codec(), sizes);
+        PartialEntries entries = item.encoded().entries(item.content(), pipeline.codec(), sizes);
         metrics.partialSize(sizes[0], sizes[1]);
         return new Partial(key, fence, entries);
     }
