@@ -14,9 +14,11 @@ import io.sluice.state.Fence;
 import io.sluice.state.Partial;
 import io.sluice.state.StateEntry;
 import io.sluice.state.memory.InMemoryStateStore;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,5 +151,49 @@ class PartialWriterIncrementalTest {
         new PartialWriter(p, reference, SPLIT, new RunMetrics())
                 .write(batch(p, all), Fence.NONE, Fence.ofOrdinal(2), f -> { throw new AssertionError(); });
         assertThat(stored(store, p.name())).isEqualTo(stored(reference, p.name())).hasSize(1_002);
+    }
+
+    /**
+     * A batch that changes one key of an item of 100,000 keys costs that key, not the item: the writer derives the
+     * item's next version from the last one and the store sizes it in O(1). Before, each write copied every entry of
+     * the item twice (a list for the store, then the partial's own copy) and summed their sizes: at least 800 KB
+     * allocated per write here, O(N^2) over a run (user-sessions at 10M orders did not finish; BENCHMARKS.md).
+     */
+    @Test
+    void aBatchChangingOneKeyOfAHundredThousand_allocatesAFewKilobytes_notTheItem() {
+        CompiledPipeline p = CompiledPipeline.compile(Pipeline.from(Source.jsonLines(Order.class))
+                .withTimestamps(Order::ts, WatermarkStrategy.boundedDisorder(Duration.ofSeconds(5)))
+                .keyBy("user", Order::userId).window(TumblingWindows.of(Duration.ofHours(1))).keyBuckets(1)
+                .aggregate(COUNT).to(Sink.results("one-item")));
+        InMemoryStateStore store = new InMemoryStateStore();
+        PartialWriter writer = new PartialWriter(p, store, SPLIT, new RunMetrics());
+        long fence = 0;
+        for (int from = 0; from < 100_000; from += 1_000, fence++) {   // batches of 1,000 new keys, as a stream has
+            List<Order> orders = new ArrayList<>();
+            for (int u = from; u < from + 1_000; u++) {
+                orders.add(order("u-" + u, u));
+            }
+            writer.write(batch(p, orders), Fence.ofOrdinal(fence), Fence.ofOrdinal(fence + 1),
+                    f -> { throw new AssertionError(); });
+        }
+        for (; fence < 2_000; fence++) {   // the JIT first, so the interpreter's allocations do not count
+            writer.write(batch(p, List.of(order("u-" + fence, 5))), Fence.ofOrdinal(fence), Fence.ofOrdinal(fence + 1),
+                    f -> { throw new AssertionError(); });
+        }
+        Accumulators oneKey = batch(p, List.of(order("u-77", 5)));
+        ENCODES.set(0);
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        writer.write(oneKey, Fence.ofOrdinal(fence), Fence.ofOrdinal(fence + 1), f -> { throw new AssertionError(); });
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(allocated).as("bytes allocated by a write of one key into an item of 100,000")
+                .isLessThan(64 * 1024);
+        assertThat(ENCODES.get()).isEqualTo(1);
+        Partial item = store.readSlot(p.name(), store.pendingSlots(p.name(), Long.MAX_VALUE).get(0)).get(0);
+        assertThat(item.entries()).hasSize(100_000);
+        assertThat(item.fence()).isEqualTo(Fence.ofOrdinal(fence + 1));
+        assertThat(item.entries().stream().filter(e -> e.key().equals("u-77")).findFirst().orElseThrow()
+                .accumulator()).isEqualTo(ByteBuffer.allocate(8).putLong(2).array());  // its first batch, and now
     }
 }
