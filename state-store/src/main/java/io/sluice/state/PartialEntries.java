@@ -2,6 +2,8 @@ package io.sluice.state;
 
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -210,6 +212,67 @@ public final class PartialEntries extends AbstractList<StateEntry> {
             }
         });
         return ofGroups(kept);
+    }
+
+    /** What {@link #forEachGroupChangedSince} reports of one group: its entries before and after (empty: none). */
+    @FunctionalInterface
+    public interface GroupChange {
+        void accept(int index, List<StateEntry> before, List<StateEntry> after);
+    }
+
+    /**
+     * Reports each group index whose entries here are not the very objects {@code previous} holds there (a group only
+     * one of them has counts as empty in the other), in index order. Subtrees the two versions share are skipped, so
+     * for a version derived from {@code previous} this costs O(changed groups x log32 groups); for unrelated versions
+     * it compares every group, O(entries). The lists are read-only views.
+     */
+    public void forEachGroupChangedSince(PartialEntries previous, GroupChange change) {
+        int levels = Math.max(shift, previous.shift);
+        diff(raise(previous.root, previous.shift, levels), raise(root, shift, levels), levels, 0, change);
+    }
+
+    /** {@code node} as the first child of empty nodes up to {@code level}: the same groups at the same indices. */
+    private static Node raise(Node node, int from, int level) {
+        for (int l = from; node != null && l < level; l += BITS) {
+            Object[] children = new Object[WIDTH];
+            children[0] = node;
+            node = new Node(children, false);
+        }
+        return node;
+    }
+
+    private static void diff(Node before, Node after, int level, int base, GroupChange change) {
+        if (before == after) {
+            return;
+        }
+        for (int i = 0; i < WIDTH; i++) {
+            Object b = before == null ? null : before.children[i];
+            Object a = after == null ? null : after.children[i];
+            if (level > 0) {
+                diff((Node) b, (Node) a, level - BITS, base + (i << level), change);
+            } else if (!sameObjects((StateEntry[]) b, (StateEntry[]) a)) {
+                change.accept(base + i, view((StateEntry[]) b), view((StateEntry[]) a));
+            }
+        }
+    }
+
+    private static boolean sameObjects(StateEntry[] a, StateEntry[] b) {
+        if (a == b) {
+            return true;
+        }
+        if (a == null || b == null || a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<StateEntry> view(StateEntry[] group) {
+        return group == null ? List.of() : Collections.unmodifiableList(Arrays.asList(group));
     }
 
     @Override

@@ -1,14 +1,17 @@
 package io.sluice.state.dynamodb;
 
+import io.sluice.state.PartialEntries;
 import io.sluice.state.PartialKey;
 import io.sluice.state.StateEntry;
 import io.sluice.state.dynamodb.ChunkedPartials.Page;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * partial's size, not the batch's (issue 18).
  *
  * <p>A CPU cache and nothing else: a page's bytes are a pure function of the slot, the page count and the page's
- * entries in order, and entries are immutable, so a page whose entries are <em>the same objects in the same order</em>
- * as at its last encoding under the same page count has the same bytes. Which chunks are written is still decided by
+ * entries in order, and entries are immutable, so a page none of whose groups of entries changed (by identity:
+ * {@link PartialEntries#forEachGroupChangedSince}) and that gained or lost none since its last encoding under the same
+ * page count has the same bytes. Finding those pages follows the groups that changed, not the partial's entries. Which chunks are written is still decided by
  * the digests against the head's manifest ({@link ChunkedItems}), and whether they become visible by the head's fence
  * condition; nothing here can make a stale page visible. Writers that hand over unchanged entries as the same objects
  * (the runtime's {@code PartialWriter} does) get the saving; any other caller just pays a full encoding.
@@ -31,8 +35,11 @@ final class EncodedPages {
     /** Encoded page bytes kept over all partials: a fraction of a Lambda function's memory. */
     static final long MAX_CACHED_BYTES = 64L * 1024 * 1024;
 
-    /** A partial's pages as last encoded: per page its entries (the objects encoded) and its bytes. */
-    record Encoded(List<StateEntry[]> entries, List<Page> pages, long bytes) {
+    /**
+     * A partial's pages as last encoded: the entries encoded, per page the indices of the groups with entries on it
+     * (ascending) and its bytes.
+     */
+    record Encoded(PartialEntries source, List<int[]> groupsByPage, List<Page> pages, long bytes) {
     }
 
     private final long maxBytes;
@@ -62,29 +69,74 @@ final class EncodedPages {
         return last == null ? null : encode(key, entries, last.pages().size());
     }
 
-    /** The pages of {@code entries} over {@code pages} pages; unchanged pages are reused (see the class docs). */
+    /**
+     * The pages of {@code entries} over {@code pages} pages; unchanged pages are reused (see the class docs). The pages
+     * to encode again are found from the groups that changed since the last encoding
+     * ({@link PartialEntries#forEachGroupChangedSince}), not by walking every entry: for entries a writer derived from
+     * the last ones this costs O(changed groups + the changed pages' entries), whatever the partial's size.
+     */
     List<Page> encode(PartialKey key, List<StateEntry> entries, int pages) {
+        PartialEntries now = PartialEntries.copyOf(entries);
         Encoded last = get(key);
-        List<List<StateEntry>> byPage = ChunkedPartials.byPage(entries, pages);
-        List<StateEntry[]> pageEntries = new ArrayList<>(pages);
+        boolean sameLayout = last != null && last.pages().size() == pages;
+        // Per touched page, its group indices after the change; untouched pages keep theirs, and their bytes.
+        Map<Integer, TreeSet<Integer>> touched = new HashMap<>();
+        now.forEachGroupChangedSince(sameLayout ? last.source() : PartialEntries.EMPTY, (index, before, after) -> {
+            for (StateEntry e : before) {
+                groupsOf(touched, sameLayout ? last : null, ChunkedPartials.pageOf(e.key(), pages)).remove(index);
+            }
+            for (StateEntry e : after) {
+                groupsOf(touched, sameLayout ? last : null, ChunkedPartials.pageOf(e.key(), pages)).add(index);
+            }
+        });
+        List<int[]> groupsByPage = new ArrayList<>(pages);
         List<Page> encoded = new ArrayList<>(pages);
         long bytes = 0;
         for (int i = 0; i < pages; i++) {
-            StateEntry[] now = byPage.get(i).toArray(new StateEntry[0]);
+            TreeSet<Integer> groups = touched.get(i);
             Page page;
-            if (last != null && last.pages().size() == pages && sameObjects(last.entries().get(i), now)) {
+            if (groups == null && sameLayout) {
                 page = last.pages().get(i);
+                groupsByPage.add(last.groupsByPage().get(i));
             } else {
-                page = ChunkedPartials.page(key.slot(), i, byPage.get(i));
+                int[] indices = groups == null ? new int[0] : groups.stream().mapToInt(Integer::intValue).toArray();
+                page = ChunkedPartials.page(key.slot(), i, entriesOfPage(now, indices, i, pages));
                 pagesEncoded.incrementAndGet();
+                groupsByPage.add(indices);
             }
-            pageEntries.add(now);
             encoded.add(page);
             bytes += page.bytes().length;
         }
         List<Page> result = Collections.unmodifiableList(encoded);
-        put(key, new Encoded(Collections.unmodifiableList(pageEntries), result, bytes));
+        // The group indices cost about 4 bytes an entry: counted with the pages against the bound.
+        put(key, new Encoded(now, Collections.unmodifiableList(groupsByPage), result, bytes + 4L * now.size()));
         return result;
+    }
+
+    /** The group indices of page {@code page}, as last encoded, copied once for changing. */
+    private static TreeSet<Integer> groupsOf(Map<Integer, TreeSet<Integer>> touched, Encoded last, int page) {
+        return touched.computeIfAbsent(page, p -> {
+            TreeSet<Integer> groups = new TreeSet<>();
+            if (last != null) {
+                for (int g : last.groupsByPage().get(p)) {
+                    groups.add(g);
+                }
+            }
+            return groups;
+        });
+    }
+
+    /** The entries of page {@code page} in their order in the partial: group by group, those whose key is on it. */
+    private static List<StateEntry> entriesOfPage(PartialEntries entries, int[] groups, int page, int pages) {
+        List<StateEntry> onPage = new ArrayList<>();
+        for (int g : groups) {
+            for (StateEntry e : entries.group(g)) {
+                if (ChunkedPartials.pageOf(e.key(), pages) == page) {
+                    onPage.add(e);
+                }
+            }
+        }
+        return onPage;
     }
 
     /** Forgets {@code key}: its partial is no longer chunked. */
@@ -93,18 +145,6 @@ final class EncodedPages {
         if (gone != null) {
             cachedBytes -= gone.bytes();
         }
-    }
-
-    private static boolean sameObjects(StateEntry[] a, StateEntry[] b) {
-        if (a.length != b.length) {
-            return false;
-        }
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] != b[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private synchronized Encoded get(PartialKey key) {
