@@ -198,6 +198,69 @@ public final class PartialEntries extends AbstractList<StateEntry> {
         return new PartialEntries(assoc(root, shift, groups, g), shift, groups + 1, h);
     }
 
+    /**
+     * A version with each group {@code indices[i]} holding {@code groups[i]} (null or empty: a hole), copying each node
+     * on their paths once: a batch's changes to an item cost one pass, however many of its keys changed. Indices are
+     * ascending; those at or past {@link #groups()} append, and must then continue it without a gap.
+     *
+     * @throws IllegalArgumentException if the indices are not ascending or leave a gap after {@link #groups()}
+     */
+    public PartialEntries withGroups(int[] indices, StateEntry[][] groups) {
+        if (indices.length != groups.length) {
+            throw new IllegalArgumentException(indices.length + " indices for " + groups.length + " groups");
+        }
+        if (indices.length == 0) {
+            return this;
+        }
+        int size = this.groups;
+        int h = holes;
+        StateEntry[][] copies = new StateEntry[groups.length][];
+        for (int i = 0; i < indices.length; i++) {
+            int index = indices[i];
+            if (index < 0 || (i > 0 && index <= indices[i - 1]) || index > size) {
+                throw new IllegalArgumentException("group indices must ascend from within [0, " + this.groups
+                        + "] without a gap, but " + index + " follows " + (i == 0 ? "nothing" : indices[i - 1]));
+            }
+            copies[i] = copy(groups[i]);
+            boolean wasHole = index < this.groups && leafOf(index).children[index & MASK] == null;
+            h += (copies[i] == null ? 1 : 0) - (wasHole ? 1 : 0);
+            size = Math.max(size, index + 1);
+        }
+        Node node = root;
+        int level = shift;
+        while ((long) size > 1L << (level + BITS)) {   // grow levels until the last index fits
+            Object[] children = new Object[WIDTH];
+            children[0] = node;
+            node = node == null ? null : new Node(children, false);
+            level += BITS;
+        }
+        return new PartialEntries(assocAll(node, level, 0, indices, copies, 0, indices.length), level, size, h);
+    }
+
+    /** A copy of {@code node} (null: a new one) with groups {@code indices[from, to)}, all under it, set. */
+    private static Node assocAll(Node node, int level, int base, int[] indices, StateEntry[][] groups, int from,
+                                 int to) {
+        Object[] children = node == null ? new Object[WIDTH] : node.children.clone();
+        if (level == 0) {
+            for (int i = from; i < to; i++) {
+                children[indices[i] & MASK] = groups[i];
+            }
+            return new Node(children, true);
+        }
+        int i = from;
+        while (i < to) {
+            int child = (indices[i] - base) >>> level;
+            int childBase = base + (child << level);
+            int j = i;
+            while (j < to && indices[j] - childBase < 1 << level) {
+                j++;
+            }
+            children[child] = assocAll((Node) children[child], level - BITS, childBase, indices, groups, i, j);
+            i = j;
+        }
+        return new Node(children, false);
+    }
+
     /** The same entries without holes, group {@code i} of the result being the i-th non-hole group. O(entries). */
     public PartialEntries compacted() {
         if (holes == 0) {

@@ -77,9 +77,26 @@ class PartialEntriesTest {
                 int i = random.nextInt(model.size());
                 entries = entries.withGroup(i, g);
                 model.set(i, g);
-            } else {
+            } else if (random.nextBoolean()) {
                 entries = entries.compacted();
                 model.removeIf(x -> x == null);
+            } else {   // a batch: some groups replaced or removed, some appended, in one pass
+                java.util.TreeMap<Integer, StateEntry[]> batch = new java.util.TreeMap<>();
+                for (int k = random.nextInt(40); k > 0; k--) {
+                    batch.put(random.nextInt(model.size()), random.nextInt(5) == 0 ? null : group("b-" + k, 1, k));
+                }
+                for (int k = random.nextInt(70); k > 0; k--) {
+                    batch.put(model.size() + batch.tailMap(model.size()).size(), group("n-" + step + "-" + k, 2, k));
+                }
+                int[] indices = batch.keySet().stream().mapToInt(Integer::intValue).toArray();
+                entries = entries.withGroups(indices, batch.values().toArray(new StateEntry[0][]));
+                for (var e : batch.entrySet()) {
+                    if (e.getKey() < model.size()) {
+                        model.set(e.getKey(), e.getValue());
+                    } else {
+                        model.add(e.getValue());
+                    }
+                }
             }
             if (step % 97 == 0) {
                 versions.add(entries);
@@ -87,6 +104,7 @@ class PartialEntriesTest {
             }
         }
         assertSameAsModel(entries, model);
+        assertThat(entries.holes()).isEqualTo((int) model.stream().filter(g -> g == null).count());
         for (int v = 0; v < versions.size(); v++) {
             assertThat(versions.get(v)).as("version %d", v).isEqualTo(versionContents.get(v));
         }
@@ -104,6 +122,17 @@ class PartialEntriesTest {
         assertSameAsModel(appended, groups);
         assertThat(PartialEntries.ofGroups(groups)).isEqualTo(appended);
         assertThat(appended.withGroup(39_999, null).size()).isEqualTo(appended.size() - 2);
+        assertThat(PartialEntries.EMPTY.withGroups(java.util.stream.IntStream.range(0, groups.size()).toArray(),
+                groups.toArray(new StateEntry[0][]))).isEqualTo(appended);
+    }
+
+    @Test
+    void withGroups_refusesIndicesThatDescendOrLeaveAGap() {
+        PartialEntries e = PartialEntries.EMPTY.withGroupAppended(group("a", 1, 1));
+        StateEntry[][] two = {group("b", 1, 1), group("c", 1, 1)};
+        assertThatThrownBy(() -> e.withGroups(new int[] {1, 0}, two)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> e.withGroups(new int[] {1, 3}, two)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(e.withGroups(new int[] {1, 2}, two).stream().map(StateEntry::key)).containsExactly("a", "b", "c");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The encoded entries of one cached partial item, kept between batches as a {@link PartialEntries} so that a write
@@ -50,20 +51,33 @@ final class EncodedEntries {
      * @param sizes receives {total approximate bytes, largest accumulator bytes} of the entries
      */
     PartialEntries entries(Map<String, Cell> content, AccumulatorCodec<Object> codec, int[] sizes) {
-        for (String key : changed) {
-            StateEntry[] encoded = encode(content.get(key), codec);
-            Integer group = groupOf.get(key);
-            if (group != null) {
-                entries = entries.withGroup(group, encoded);
-                if (encoded.length == 0) {
-                    groupOf.remove(key);
+        if (!changed.isEmpty()) {
+            // One pass over the trie for the whole batch: known keys in place, new ones appended in first-seen order.
+            TreeMap<Integer, StateEntry[]> byGroup = new TreeMap<>();
+            int next = entries.groups();
+            for (String key : changed) {
+                StateEntry[] encoded = encode(content.get(key), codec);
+                Integer group = groupOf.get(key);
+                if (group != null) {
+                    byGroup.put(group, encoded);
+                    if (encoded.length == 0) {
+                        groupOf.remove(key);
+                    }
+                } else if (encoded.length > 0) {
+                    groupOf.put(key, next);
+                    byGroup.put(next++, encoded);
                 }
-            } else if (encoded.length > 0) {
-                groupOf.put(key, entries.groups());
-                entries = entries.withGroupAppended(encoded);
             }
+            changed.clear();
+            int[] indices = new int[byGroup.size()];
+            StateEntry[][] groups = new StateEntry[byGroup.size()][];
+            int i = 0;
+            for (Map.Entry<Integer, StateEntry[]> e : byGroup.entrySet()) {
+                indices[i] = e.getKey();
+                groups[i++] = e.getValue();
+            }
+            entries = entries.withGroups(indices, groups);
         }
-        changed.clear();
         if (entries.holes() >= MIN_HOLES_TO_COMPACT && entries.holes() * 2 >= entries.groups()) {
             compact();
         }
