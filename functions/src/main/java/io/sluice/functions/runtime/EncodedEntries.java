@@ -5,12 +5,10 @@ import io.sluice.state.PartialEntries;
 import io.sluice.state.StateEntry;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The encoded entries of one cached partial item, kept between batches as a {@link PartialEntries} so that a write
@@ -34,15 +32,30 @@ final class EncodedEntries {
     /** Holes are dropped once they are this many and half the groups: O(entries) at most once per as many writes. */
     private static final int MIN_HOLES_TO_COMPACT = 64;
 
+    /** A key of the item: its group index ({@code -1}: none yet) and whether it changed since the last encoding. */
+    private static final class KeyState {
+        final String key;
+        int group = -1;
+        boolean changed;
+
+        KeyState(String key) {
+            this.key = key;
+        }
+    }
+
     private PartialEntries entries = PartialEntries.EMPTY;
-    /** Group index of each key that has entries. */
-    private final Map<String, Integer> groupOf = new HashMap<>();
+    /** Every key seen, with its group; one lookup per {@link #changed}, as a map of keys to entries would cost. */
+    private final Map<String, KeyState> keys = new HashMap<>();
     /** Keys whose cells changed since the last {@link #entries} call, in first-changed order. */
-    private final Set<String> changed = new LinkedHashSet<>();
+    private final List<KeyState> changed = new ArrayList<>();
 
     /** Forgets the encoding of {@code key}: its cells are about to change. */
     void changed(String key) {
-        changed.add(key);
+        KeyState k = keys.computeIfAbsent(key, KeyState::new);
+        if (!k.changed) {
+            k.changed = true;
+            changed.add(k);
+        }
     }
 
     /**
@@ -53,28 +66,33 @@ final class EncodedEntries {
     PartialEntries entries(Map<String, Cell> content, AccumulatorCodec<Object> codec, int[] sizes) {
         if (!changed.isEmpty()) {
             // One pass over the trie for the whole batch: known keys in place, new ones appended in first-seen order.
-            TreeMap<Integer, StateEntry[]> byGroup = new TreeMap<>();
+            StateEntry[][] encoded = new StateEntry[changed.size()][];
+            long[] order = new long[changed.size()];   // group index << 32 | position in changed: sorted by group
+            int n = 0;
             int next = entries.groups();
-            for (String key : changed) {
-                StateEntry[] encoded = encode(content.get(key), codec);
-                Integer group = groupOf.get(key);
-                if (group != null) {
-                    byGroup.put(group, encoded);
-                    if (encoded.length == 0) {
-                        groupOf.remove(key);
-                    }
-                } else if (encoded.length > 0) {
-                    groupOf.put(key, next);
-                    byGroup.put(next++, encoded);
+            for (int i = 0; i < changed.size(); i++) {
+                KeyState k = changed.get(i);
+                k.changed = false;
+                encoded[i] = encode(content.get(k.key), codec);
+                if (k.group < 0 && encoded[i].length == 0) {
+                    keys.remove(k.key);       // no cells, never had entries: nothing to write
+                    continue;
+                }
+                if (k.group < 0) {
+                    k.group = next++;
+                }
+                order[n++] = (long) k.group << 32 | i;
+                if (encoded[i].length == 0) {
+                    keys.remove(k.key);       // its cells are gone: a hole; if it comes back, at the end
                 }
             }
             changed.clear();
-            int[] indices = new int[byGroup.size()];
-            StateEntry[][] groups = new StateEntry[byGroup.size()][];
-            int i = 0;
-            for (Map.Entry<Integer, StateEntry[]> e : byGroup.entrySet()) {
-                indices[i] = e.getKey();
-                groups[i++] = e.getValue();
+            Arrays.sort(order, 0, n);
+            int[] indices = new int[n];
+            StateEntry[][] groups = new StateEntry[n][];
+            for (int i = 0; i < n; i++) {
+                indices[i] = (int) (order[i] >>> 32);
+                groups[i] = encoded[(int) order[i]];
             }
             entries = entries.withGroups(indices, groups);
         }
@@ -89,13 +107,8 @@ final class EncodedEntries {
     /** Drops the holes: groups keep their relative order, so the entries (and what is stored) do not change. */
     private void compact() {
         entries = entries.compacted();
-        groupOf.clear();
-        List<String> keys = new ArrayList<>(entries.groups());
         for (int i = 0; i < entries.groups(); i++) {
-            keys.add(entries.group(i)[0].key());
-        }
-        for (int i = 0; i < keys.size(); i++) {
-            groupOf.put(keys.get(i), i);
+            keys.get(entries.group(i)[0].key()).group = i;
         }
     }
 
