@@ -19,6 +19,16 @@
  *       written next, still follows all of them; a refused item alone is re-read and written again. New slots are
  *       registered the same way ({@link io.sluice.state.StateStore#registerSlots}) before the partials, and a
  *       firing's per-bucket queries of a slot go out together.</li>
+ *   <li><b>A write costs what its batch changed, not the item.</b> A partial's entries are a
+ *       {@link io.sluice.state.PartialEntries}: an immutable list, grouped by key, that a writer derives from the
+ *       version it wrote last by replacing the groups of the keys a batch changed, sharing the rest (a persistent
+ *       vector with sizes kept per node). So handing the store an item of 57,000 keys with 60 changed costs those 60,
+ *       its size is known in O(1), and a store finds what changed since the version it last encoded by skipping the
+ *       subtrees both share ({@link io.sluice.state.PartialEntries#forEachGroupChangedSince}). The SPI is unchanged:
+ *       a {@link io.sluice.state.Partial} is still a whole value (equal by content, never changing under a reader),
+ *       so a stored version stays a snapshot whatever the writer derives next, a refused or crashed write leaves
+ *       nothing behind in the writer (its cached item is dropped and re-read, as before), and wrappers of
+ *       {@code writePartial} see every write.</li>
  *   <li><b>Slots are indexed</b> so a firing can find the windows whose end the watermark has passed, and
  *       <b>claimed</b> with a lease so exactly one firing writes a window's final results.</li>
  *   <li><b>Splits report progress</b> ({@link io.sluice.state.SplitState}): watermark, fence, activity time, status and

@@ -29,7 +29,8 @@ import java.util.function.Function;
  * unit ({@link StateStore#writePartial}); the sizes written are measured ({@link RunMetrics#largestPartialBytes},
  * {@link RunMetrics#largestKeyStateBytes}) so hot keys show. Items written are cached between batches, decoded and
  * encoded per key ({@link EncodedEntries}), so the common case is one write and no read per item, and a write encodes
- * only the keys its batch changed: its CPU follows the batch, not the item. On a {@link FenceConflictException} (a
+ * only the keys its batch changed and derives the item it hands the store from the last one in O(changed keys)
+ * ({@link io.sluice.state.PartialEntries}): its CPU follows the batch, not the item. On a {@link FenceConflictException} (a
  * retried batch, or a cached copy gone stale) the item is re-read and only the batch's records after the stored fence
  * are re-applied.
  *

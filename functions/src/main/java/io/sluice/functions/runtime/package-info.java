@@ -77,7 +77,8 @@
  * Per record: one lookup in the slot's {@link io.sluice.functions.runtime.CellMap} (open addressing by a
  * multiplicative hash, because {@code String.hashCode} of keys like {@code c-0 … c-999} clusters in the low bits a
  * {@code HashMap} indexes by). Per batch and item: only the keys the batch changed are encoded again
- * ({@link io.sluice.functions.runtime.EncodedEntries}, issue 18), and a batch's cells are grouped into items by
+ * ({@link io.sluice.functions.runtime.EncodedEntries}, issue 18), the item's next version is derived from the last
+ * in O(changed keys) ({@link io.sluice.state.PartialEntries}), and a batch's cells are grouped into items by
  * bucket within each slot. Neither changes what is written.
  */
 package io.sluice.functions.runtime;

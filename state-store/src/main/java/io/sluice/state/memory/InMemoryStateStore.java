@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ceiling on a partial's size: a partial over the item limit is what DynamoDB would write as chunks behind a head
  * ({@link io.sluice.state.dynamodb.ChunkedPartials}); here it is kept whole (one map entry replaced atomically, as the
  * head's conditional write makes the chunked version visible at once) and counted in {@link #chunkedWrites()}.
- * Fired slots' partials are discarded so long local runs stay within memory.
+ * Fired slots' partials are discarded so long local runs stay within memory. A write costs O(1) whatever the
+ * partial's size: it stores the immutable {@link Partial} it is given (a later version a writer derives from it shares
+ * its unchanged parts and never changes it, so a reader holding it sees a snapshot) and sizes it in O(1).
  *
  * <pre>{@code
  * StateStore store = new InMemoryStateStore();               // 400 KB items, like DynamoDB
