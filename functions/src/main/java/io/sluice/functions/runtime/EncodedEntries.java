@@ -6,7 +6,6 @@ import io.sluice.state.StateEntry;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,18 +43,69 @@ final class EncodedEntries {
     }
 
     private PartialEntries entries = PartialEntries.EMPTY;
-    /** Every key seen, with its group; one lookup per {@link #changed}, as a map of keys to entries would cost. */
-    private final Map<String, KeyState> keys = new HashMap<>();
+    /**
+     * Every key seen, with its group: open addressing by a murmur3 mix of {@code String.hashCode}. Not a
+     * {@code HashMap}: an item's keys share their hash modulo the bucket count by construction, so its bins turn into
+     * trees (6 % of a stream run's CPU, BENCHMARKS.md); and not {@link CellMap}'s hash, whose order the batch's cells
+     * arrive in (keys inserted in the order of the same hash pile up while the table is small). A key whose cells are
+     * gone keeps its state, with no group.
+     */
+    private KeyState[] keys = new KeyState[16];
+    private int keyCount;
     /** Keys whose cells changed since the last {@link #entries} call, in first-changed order. */
     private final List<KeyState> changed = new ArrayList<>();
 
     /** Forgets the encoding of {@code key}: its cells are about to change. */
     void changed(String key) {
-        KeyState k = keys.computeIfAbsent(key, KeyState::new);
+        KeyState k = state(key);
         if (!k.changed) {
             k.changed = true;
             changed.add(k);
         }
+    }
+
+    private KeyState state(String key) {
+        int mask = keys.length - 1;
+        for (int i = slot(key, mask); ; i = (i + 1) & mask) {
+            KeyState k = keys[i];
+            if (k == null) {
+                k = new KeyState(key);
+                keys[i] = k;
+                if (++keyCount * 2 > keys.length) {
+                    grow();
+                }
+                return k;
+            }
+            if (k.key == key || k.key.equals(key)) {
+                return k;
+            }
+        }
+    }
+
+    private void grow() {
+        KeyState[] old = keys;
+        keys = new KeyState[old.length * 2];
+        int mask = keys.length - 1;
+        for (KeyState k : old) {
+            if (k != null) {
+                int i = slot(k.key, mask);
+                while (keys[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                keys[i] = k;
+            }
+        }
+    }
+
+    /** Murmur3's finaliser of the key's hash: every bit of it reaches the low bits the mask keeps. */
+    private static int slot(String key, int mask) {
+        int h = key.hashCode();
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return h & mask;
     }
 
     /**
@@ -75,15 +125,14 @@ final class EncodedEntries {
                 k.changed = false;
                 encoded[i] = encode(content.get(k.key), codec);
                 if (k.group < 0 && encoded[i].length == 0) {
-                    keys.remove(k.key);       // no cells, never had entries: nothing to write
-                    continue;
+                    continue;                 // no cells, and no entries written: nothing to write
                 }
                 if (k.group < 0) {
                     k.group = next++;
                 }
                 order[n++] = (long) k.group << 32 | i;
                 if (encoded[i].length == 0) {
-                    keys.remove(k.key);       // its cells are gone: a hole; if it comes back, at the end
+                    k.group = -1;             // its cells are gone: a hole; if it comes back, at the end
                 }
             }
             changed.clear();
@@ -108,7 +157,7 @@ final class EncodedEntries {
     private void compact() {
         entries = entries.compacted();
         for (int i = 0; i < entries.groups(); i++) {
-            keys.get(entries.group(i)[0].key()).group = i;
+            state(entries.group(i)[0].key()).group = i;
         }
     }
 
