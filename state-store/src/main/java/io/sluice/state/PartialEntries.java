@@ -174,28 +174,12 @@ public final class PartialEntries extends AbstractList<StateEntry> {
      */
     public PartialEntries withGroup(int index, StateEntry[] group) {
         Objects.checkIndex(index, groups);
-        StateEntry[] g = copy(group);
-        boolean wasHole = leafOf(index).children[index & MASK] == null;
-        int h = holes + (g == null ? 1 : 0) - (wasHole ? 1 : 0);
-        return new PartialEntries(assoc(root, shift, index, g), shift, groups, h);
+        return withGroups(new int[] {index}, new StateEntry[][] {group});
     }
 
     /** A version with {@code group} (null or empty: a hole) added as group {@link #groups()}. O(log32 groups). */
     public PartialEntries withGroupAppended(StateEntry[] group) {
-        StateEntry[] g = copy(group);
-        int h = holes + (g == null ? 1 : 0);
-        if (root == null) {
-            Object[] leaf = new Object[WIDTH];
-            leaf[0] = g;
-            return new PartialEntries(new Node(leaf, true), 0, 1, h);
-        }
-        if ((long) groups == 1L << (shift + BITS)) {   // the trie is full: grow a level
-            Object[] children = new Object[WIDTH];
-            children[0] = root;
-            Node grown = new Node(children, false);
-            return new PartialEntries(assoc(grown, shift + BITS, groups, g), shift + BITS, groups + 1, h);
-        }
-        return new PartialEntries(assoc(root, shift, groups, g), shift, groups + 1, h);
+        return withGroups(new int[] {groups}, new StateEntry[][] {group});
     }
 
     /**
@@ -451,18 +435,6 @@ public final class PartialEntries extends AbstractList<StateEntry> {
         for (int from = 0; from < groups; from += WIDTH) {
             action.accept(leafOf(from));
         }
-    }
-
-    /** A copy of {@code node} (null: a new one) with group {@code index} set, copying the path only. */
-    private static Node assoc(Node node, int level, int index, StateEntry[] group) {
-        Object[] children = node == null ? new Object[WIDTH] : node.children.clone();
-        int i = (index >>> level) & MASK;
-        if (level == 0) {
-            children[i] = group;
-            return new Node(children, true);
-        }
-        children[i] = assoc((Node) children[i], level - BITS, index, group);
-        return new Node(children, false);
     }
 
     private static StateEntry[] copy(StateEntry[] group) {

@@ -147,7 +147,7 @@ class EncodedPagesTest {
         }
         PartialEntries v = PartialEntries.ofGroups(groups);
         cache.encode(KEY, v, 32);
-        for (int step = 0; step < 200; step++) {
+        for (int step = 0; step < 120; step++) {
             int g = random.nextInt(v.groups());
             int op = random.nextInt(4);
             if (op == 0) {
