@@ -71,6 +71,7 @@ final class ChunkedItems {
     private final DynamoCalls calls;
     private final LongSupplier ttl;
     private final SecureRandom versions = new SecureRandom();
+    private final ChunkWrites chunkWrites;
 
     ChunkedItems(DynamoDbClient client, String table, int windowBuckets, int itemLimitBytes, long retentionSeconds,
                  Clock clock, DynamoCalls calls, LongSupplier ttl) {
@@ -82,6 +83,7 @@ final class ChunkedItems {
         this.clock = clock;
         this.calls = calls;
         this.ttl = ttl;
+        this.chunkWrites = new ChunkWrites(client, table, calls);
     }
 
     /**
@@ -113,6 +115,7 @@ final class ChunkedItems {
         long now = clock.instant().getEpochSecond();
         List<PageRef> refs = new ArrayList<>(pageCount);
         Map<Map<String, AttributeValue>, Integer> written = new LinkedHashMap<>();   // chunk key -> stored bytes
+        List<Map<String, AttributeValue>> newChunks = new ArrayList<>();
         String headSk = headKey.get(StateTables.SK).s();
         for (Page page : encoded) {
             PageRef prev = samePages ? previous.pages().get(page.index()) : null;
@@ -135,13 +138,14 @@ final class ChunkedItems {
                 Map<String, AttributeValue> item = new HashMap<>(chunkKey(key, headSk, page.index(), i, version));
                 item.put(ENTRIES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(stored)));
                 item.put(TTL, Coordination.n(ttl.getAsLong()));
-                put(PutItemRequest.builder().tableName(table).item(item).returnConsumedCapacity(TOTAL), item);
+                newChunks.add(item);
                 written.put(chunkKey(key, headSk, page.index(), i, version), stored.length);
                 sliceRefs.add(new SliceRef(version, i, stored.length, digest, now));
             }
             refs.add(new PageRef(page.digest(), false, List.copyOf(sliceRefs)));
         }
         ChunkManifest manifest = new ChunkManifest(target, refs);
+        chunkWrites.putAll(newChunks);   // on failure what it wrote is named by no head: left to TTL, as a crash
         Map<String, AttributeValue> head = new HashMap<>(headKey);
         head.put(FENCE, s(fence.encoded()));
         head.put(MANIFEST, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(manifest.encode())));

@@ -41,7 +41,7 @@ final class ChunkedPartials {
     /** Pages of a partial at most: with a slice or more each, their manifest still fits in its head item. */
     static final int MAX_PAGES = 4096;
     /** Slice target under DynamoDB's item limit: what a few changed slices cost against the manifest's size. */
-    static final int SLICE_TARGET_BYTES = 4096;
+    static final int SLICE_TARGET_BYTES = 2048;
     /** Slices a partial has at most at its target before the target doubles (a manifest of about 100 KB). */
     static final int MAX_SLICES_AT_TARGET = 4096;
     static final int DIGEST_BYTES = ChunkManifest.DIGEST_BYTES;
