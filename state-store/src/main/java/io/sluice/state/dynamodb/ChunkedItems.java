@@ -145,17 +145,15 @@ final class ChunkedItems {
             refs.add(new PageRef(page.digest(), false, List.copyOf(sliceRefs)));
         }
         ChunkManifest manifest = new ChunkManifest(target, refs);
-        chunkWrites.putAll(newChunks);   // on failure what it wrote is named by no head: left to TTL, as a crash
         Map<String, AttributeValue> head = new HashMap<>(headKey);
         head.put(FENCE, s(fence.encoded()));
         head.put(MANIFEST, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(manifest.encode())));
         head.put(TTL, Coordination.n(ttl.getAsLong()));
-        int headSize = ItemSizes.itemSize(head);
-        if (headSize > ItemSizes.ITEM_LIMIT_BYTES) {
-            written.forEach(this::deleteQuietly);
+        if (ItemSizes.itemSize(head) > ItemSizes.ITEM_LIMIT_BYTES) {   // checked before any chunk is written
             throw new ItemTooLargeException(key, (int) Math.min(Integer.MAX_VALUE, bodyBytes),
                     ChunkedPartials.MAX_PAGES * ChunkedPartials.pageTargetBytes(itemLimitBytes));
         }
+        chunkWrites.putAll(newChunks);   // on failure what it wrote is named by no head: left to TTL, as a crash
         PutItemRequest.Builder request = PutItemRequest.builder().tableName(table).item(head)
                 .returnConsumedCapacity(TOTAL);
         conditionOn(request, expected);
