@@ -45,12 +45,16 @@ import static io.sluice.state.dynamodb.StateTables.TTL;
  * Writes and reads the chunks of partials that outgrow one item (layout in {@link ChunkedPartials}; protocol in
  * {@link io.sluice.state}'s package docs): slices whose bytes the previous head does not already name are written as
  * immutable chunk items under a fresh random version id, then the head is written with the partial's fence
- * condition, then the chunks only the previous head named are deleted. Chunk items carry no fence: only a head names
- * them, so they are invisible until the head that names them is written.
+ * condition. Chunks only the previous head named are left to TTL: they live in partitions of their own
+ * ({@link Keys#chunkPk}), which no query reads, so keeping them unread for the retention costs storage only, where
+ * deleting them was billed like writing them again (whole-page chunks of older heads sit beside the heads and are
+ * deleted). Chunk items carry no fence: only a head names them, so they are invisible until the head that names them
+ * is written.
  *
  * <p>Why a crash or a lost race never shows a mix: a write puts only items under its own fresh version, which no
- * head names yet, and deletes only after its head is stored, and then only chunks its head does not name; a chunk it
- * keeps is named by the old head and the new one and is neither overwritten nor deleted. A writer that loses the
+ * head names yet, and deletes (whole-page chunks) only after its head is stored, and then only chunks its head does
+ * not name; a chunk it keeps is named by the old head and the new one and is neither overwritten nor deleted; a
+ * reader holding the old head still finds every chunk it names until TTL. A writer that loses the
  * fence race deletes only the items of its own version. A kept slice is younger than half the retention, so its TTL
  * is at least half the retention away whenever a head names it.
  */
@@ -135,11 +139,12 @@ final class ChunkedItems {
                     continue;
                 }
                 byte[] stored = PartialCodec.pack(slices.get(i));
-                Map<String, AttributeValue> item = new HashMap<>(chunkKey(key, headSk, page.index(), i, version));
+                Map<String, AttributeValue> chunkKey = chunkKey(key, headSk, page.index(), i, version, false);
+                Map<String, AttributeValue> item = new HashMap<>(chunkKey);
                 item.put(ENTRIES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(stored)));
                 item.put(TTL, Coordination.n(ttl.getAsLong()));
                 newChunks.add(item);
-                written.put(chunkKey(key, headSk, page.index(), i, version), stored.length);
+                written.put(chunkKey, stored.length);
                 sliceRefs.add(new SliceRef(version, i, stored.length, digest, now));
             }
             refs.add(new PageRef(page.digest(), false, List.copyOf(sliceRefs)));
@@ -164,7 +169,7 @@ final class ChunkedItems {
             throw new FenceConflictException(key, expected);
         }
         if (previous != null) {
-            deleteReplaced(key, headSk, previous, manifest);
+            deleteReplaced(key, headSk, previous, manifest, false);
         }
         return new Head(fence, manifest);
     }
@@ -187,9 +192,12 @@ final class ChunkedItems {
         return kept;
     }
 
-    /** Deletes every chunk of {@code manifest}: the head that named it now holds its entries inline. */
+    /**
+     * Deletes every chunk of {@code manifest}: the head that named it now holds its entries inline (rare: a partial
+     * back under one item), so no chunk of it stays behind.
+     */
     void deleteAll(PartialKey key, Map<String, AttributeValue> headKey, ChunkManifest manifest) {
-        deleteReplaced(key, headKey.get(StateTables.SK).s(), manifest, new ChunkManifest(0, List.of()));
+        deleteReplaced(key, headKey.get(StateTables.SK).s(), manifest, new ChunkManifest(0, List.of()), true);
     }
 
     /**
@@ -203,7 +211,8 @@ final class ChunkedItems {
         Set<String> asked = new HashSet<>();
         for (int page = 0; page < manifest.pages().size(); page++) {
             for (SliceRef s : manifest.pages().get(page).slices()) {
-                Map<String, AttributeValue> k = chunkKey(key, headSk, page, s.ordinal(), s.version());
+                Map<String, AttributeValue> k = chunkKey(key, headSk, page, s.ordinal(), s.version(),
+                        manifest.pages().get(page).whole());
                 String sk = k.get(StateTables.SK).s();
                 if (!found.containsKey(sk) && asked.add(sk)) {
                     missing.add(k);
@@ -262,14 +271,22 @@ final class ChunkedItems {
         }
     }
 
-    Map<String, AttributeValue> chunkKey(PartialKey key, String headSk, int page, int slice, long version) {
+    /** The key of a sliced chunk (under {@link Keys#chunkPk}), or of a whole-page one (beside the heads). */
+    Map<String, AttributeValue> chunkKey(PartialKey key, String headSk, int page, int slice, long version,
+                                         boolean whole) {
         int shard = Keys.windowBucket(ChunkedPartials.chunkShardName(key.split(), page), key.bucket(), windowBuckets);
-        return key(Keys.partialPk(key.pipeline(), key.slot(), shard),
+        return key(whole ? Keys.partialPk(key.pipeline(), key.slot(), shard)
+                        : Keys.chunkPk(key.pipeline(), key.slot(), shard),
                 ChunkedPartials.chunkSk(headSk, page, slice, version));
     }
 
-    /** Deletes the chunks {@code previous} names and {@code kept} does not. */
-    private void deleteReplaced(PartialKey key, String headSk, ChunkManifest previous, ChunkManifest kept) {
+    /**
+     * Deletes the chunks {@code previous} names and {@code kept} does not: whole-page chunks always (they share the
+     * window's partition with the heads, so a firing's query would read them), sliced ones only if {@code sliced}
+     * (else TTL removes them: a delete is billed per KB like a write, storing them until then costs far less).
+     */
+    private void deleteReplaced(PartialKey key, String headSk, ChunkManifest previous, ChunkManifest kept,
+                                boolean sliced) {
         Set<String> named = new HashSet<>();
         for (int page = 0; page < kept.pages().size(); page++) {
             for (SliceRef s : kept.pages().get(page).slices()) {
@@ -278,10 +295,11 @@ final class ChunkedItems {
         }
         Set<String> deleted = new HashSet<>();
         for (int page = 0; page < previous.pages().size(); page++) {
+            boolean whole = previous.pages().get(page).whole();
             for (SliceRef s : previous.pages().get(page).slices()) {
                 String sk = ChunkedPartials.chunkSk(headSk, page, s.ordinal(), s.version());
-                if (!named.contains(sk) && deleted.add(sk)) {
-                    deleteQuietly(chunkKey(key, headSk, page, s.ordinal(), s.version()), s.storedBytes());
+                if ((whole || sliced) && !named.contains(sk) && deleted.add(sk)) {
+                    deleteQuietly(chunkKey(key, headSk, page, s.ordinal(), s.version(), whole), s.storedBytes());
                 }
             }
         }
