@@ -24,8 +24,9 @@ import java.util.List;
  *
  * <p>Sizing: {@code pages = max(previous pages, nextPowerOfTwo(bytes / 64 KB))}, never shrinking while the partial
  * stays chunked, so page boundaries, hence digests, stay stable as the partial grows (a doubling re-pages once, as
- * a hash table resizes). Slices average about 1.25 times their target: 4 KB under DynamoDB's 400 KB item (a few
- * changed slices and their deletes cost a few dozen write units, the manifest about 20 bytes a slice), doubled as
+ * a hash table resizes). Slices average about 1.25 times their target: 2 KB under DynamoDB's 400 KB item, as
+ * measured (each key a batch touches costs its slice, about 3 write units, and the head about 20 bytes a slice; 1 KB
+ * slices cost more per record on distinct-users, their keys and the head outweighing the bytes saved), doubled as
  * the partial passes {@link #MAX_SLICES_AT_TARGET} slices so the manifest always fits in its head; like pages, the
  * target never shrinks while the partial stays chunked. At most {@link #MAX_PAGES} pages.
  */
@@ -40,7 +41,7 @@ final class ChunkedPartials {
     static final int PAGE_TARGET_BYTES = 64 * 1024;
     /** Pages of a partial at most: with a slice or more each, their manifest still fits in its head item. */
     static final int MAX_PAGES = 4096;
-    /** Slice target under DynamoDB's item limit: what a few changed slices cost against the manifest's size. */
+    /** Slice target under DynamoDB's item limit: what a changed slice costs against the manifest's size. */
     static final int SLICE_TARGET_BYTES = 2048;
     /** Slices a partial has at most at its target before the target doubles (a manifest of about 100 KB). */
     static final int MAX_SLICES_AT_TARGET = 4096;
