@@ -16,8 +16,8 @@ import java.util.Map;
  * Puts a write's new chunk items with {@code BatchWriteItem}, 25 a call: chunks carry no condition (no head names
  * them yet), so nothing is lost by batching, and a partial whose slices are all new (its first chunked write, a new
  * page count, a key encoded whole again) waits one round trip per 25 slices, not per slice. Billed as the same puts.
- * A call that fails part-way leaves some chunks written and no head naming them: invisible, left to TTL (or deleted
- * by the write's own clean-up), exactly like a crash between single puts.
+ * A call that fails part-way leaves some chunks written and no head naming them: invisible, left to TTL, exactly
+ * like a crash between single puts.
  */
 final class ChunkWrites {
 

@@ -54,9 +54,9 @@ import static io.sluice.state.dynamodb.StateTables.TTL;
  * <p>Why a crash or a lost race never shows a mix: a write puts only items under its own fresh version, which no
  * head names yet, and deletes (whole-page chunks) only after its head is stored, and then only chunks its head does
  * not name; a chunk it keeps is named by the old head and the new one and is neither overwritten nor deleted; a
- * reader holding the old head still finds every chunk it names until TTL. A writer that loses the
- * fence race deletes only the items of its own version. A kept slice is younger than half the retention, so its TTL
- * is at least half the retention away whenever a head names it.
+ * reader holding the old head still finds every chunk it names until TTL. A writer that loses the fence race deletes
+ * only the items of its own version. A kept slice is younger than half the retention, so its TTL is at least half the
+ * retention away whenever a head names it.
  */
 final class ChunkedItems {
 
