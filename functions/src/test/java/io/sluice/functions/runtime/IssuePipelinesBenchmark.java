@@ -108,6 +108,16 @@ class IssuePipelinesBenchmark {
         return top == null ? "" : String.format("%s: %,d", top.key(), (Long) top.value());
     }
 
+    /** SHA-256 of the rows (start, end, key, value, one line each): compares runs of one input made apart. */
+    private static String digest(List<ResultRow> rows) throws Exception {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        for (ResultRow r : rows) {
+            sha.update((r.windowStart() + "," + r.windowEnd() + "," + r.key() + "," + r.value() + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+    }
+
     private static DynamoDbStateStore dynamoStore(DynamoDbClient dynamo) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         StateTables.create(dynamo, "issue-state-" + suffix);
@@ -131,7 +141,8 @@ class IssuePipelinesBenchmark {
      * {@code -Dsluice.benchmark.memoryRecords} (0: skip the in-memory runs), {@code -Dsluice.benchmark.records}
      * (DynamoDB; 0: skip), {@code -Dsluice.benchmark.pipelines=distinct-users,user-sessions} (default: all four),
      * {@code -Dsluice.benchmark.batchOnly=user-sessions} (in memory: batch mode only, for sizes whose stream run would
-     * not finish).
+     * not finish), {@code -Dsluice.benchmark.streamOnly=user-sessions} (in memory: stream mode only; the rows' SHA-256
+     * is printed, as after every batch run, to compare with a batch run made apart).
      * Each pipeline runs in batch mode (4 tasks) and stream mode (4 shards), batches of 1,000, on each store; rows must
      * be equal between modes and stores. A line per pipeline is printed as soon as it is done.
      */
@@ -142,6 +153,7 @@ class IssuePipelinesBenchmark {
         List<String> only = List.of(System.getProperty("sluice.benchmark.pipelines", String.join(",",
                 pipelines().keySet())).split(","));
         List<String> batchOnly = List.of(System.getProperty("sluice.benchmark.batchOnly", "").split(","));
+        List<String> streamOnly = List.of(System.getProperty("sluice.benchmark.streamOnly", "").split(","));
         List<String> lines = new ArrayList<>();
         lines.add("| pipeline | orders | store | rows | batch run | stream run | batch = stream | largest result "
                 + "| largest partial (bytes) | hottest key state (bytes) | write units / 1k rec, stream \\| batch "
@@ -155,12 +167,22 @@ class IssuePipelinesBenchmark {
                 }
                 if (memoryRecords > 0) {
                     Path big = orders(memoryRecords);
+                    if (streamOnly.contains(e.getKey())) {
+                        Run stream = run(LocalRunner.stream(4, 1_000), e.getValue(), big, new InMemoryStateStore());
+                        lines.add(String.format("| %s | %,d | in memory | %,d | not run | %s | rows sha256 %s | | | | | | |",
+                                e.getKey(), memoryRecords, stream.rows().size(), seconds(stream.summary()),
+                                digest(stream.rows())));
+                        System.out.println(lines.get(lines.size() - 1));
+                        Files.writeString(table, String.join("\n", lines) + "\n");
+                        continue;
+                    }
                     Run batch = run(LocalRunner.batch(4, 1_000), e.getValue(), big, new InMemoryStateStore());
                     Run stream = batchOnly.contains(e.getKey()) ? null
                             : run(LocalRunner.stream(4, 1_000), e.getValue(), big, new InMemoryStateStore());
                     if (stream != null) {
                         assertThat(stream.rows()).as(e.getKey()).isEqualTo(batch.rows()).isNotEmpty();
                     }
+                    System.out.println(e.getKey() + ": batch rows sha256 " + digest(batch.rows()));
                     RunSummary either = stream == null ? batch.summary() : stream.summary();
                     lines.add(String.format("| %s | %,d | in memory | %,d | %s | %s | %s | %s | %,d | %,d | | | %,d |",
                             e.getKey(), memoryRecords, batch.rows().size(), seconds(batch.summary()),
