@@ -31,6 +31,10 @@ import java.util.TreeMap;
  */
 final class SessionRound {
 
+    /** What a round read and decoded. */
+    record Cost(int panesRead, int fragmentsDecoded) {
+    }
+
     /** A stored fragment of a key's session, with the order it was read in. */
     private record Fragment(Slot pane, StateEntry entry, int order) {
     }
@@ -176,13 +180,8 @@ final class SessionRound {
         return retirable;
     }
 
-    /** Panes this round read. */
-    int panesRead() {
-        return panesRead;
-    }
-
-    /** Fragments whose accumulators this round decoded. */
-    int fragmentsDecoded() {
-        return fragmentsDecoded;
+    /** Panes this round read, and fragments whose accumulators it decoded. */
+    Cost cost() {
+        return new Cost(panesRead, fragmentsDecoded);
     }
 }

@@ -40,7 +40,7 @@ public final class WindowFirer {
     private long lastEarlyFiring = Long.MIN_VALUE;
     /** The fired watermark as this firer last saw or set it: a lower bound of the stored one. */
     private long knownFired = Long.MIN_VALUE;
-    private SessionRound lastRound;
+    private SessionRound.Cost lastRoundCost;
 
     /**
      * @param owner       identity of this firer in claims (an invocation or instance id)
@@ -181,7 +181,7 @@ public final class WindowFirer {
                 return 0;
             }
             SessionRound round = new SessionRound(pipeline, store).run(sessionPanes(), watermark, firedUpTo);
-            lastRound = round;
+            lastRoundCost = round.cost();
             List<ResultRow> rows = round.rows();
             // A key whose sessions cannot be computed (a total that overflows) would fail every round: it is
             // reported to the dead letters and the other keys fire.
@@ -277,9 +277,9 @@ public final class WindowFirer {
         }
     }
 
-    /** The last round this firer ran, for tests; null before the first. */
-    SessionRound lastRound() {
-        return lastRound;
+    /** What the last round this firer ran read and decoded, for tests; null before the first. */
+    SessionRound.Cost lastRoundCost() {
+        return lastRoundCost;
     }
 
     private List<ResultRow> rows(Map<String, Cell> merged, boolean isFinal) {

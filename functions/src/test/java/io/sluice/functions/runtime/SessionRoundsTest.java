@@ -172,8 +172,8 @@ class SessionRoundsTest {
 
         assertThat(outputs.finalResults()).extracting(ResultRow::key, ResultRow::windowStart, ResultRow::windowEnd)
                 .containsExactly(tuple("u-done", 0L, 80 * SECOND));
-        assertThat(firer.lastRound().fragmentsDecoded()).isEqualTo(1);  // not the 201 fragments of the pane
-        assertThat(firer.lastRound().panesRead()).isEqualTo(1);
+        assertThat(firer.lastRoundCost().fragmentsDecoded()).isEqualTo(1);  // not the 201 fragments of the pane
+        assertThat(firer.lastRoundCost().panesRead()).isEqualTo(1);
     }
 
     @Test
