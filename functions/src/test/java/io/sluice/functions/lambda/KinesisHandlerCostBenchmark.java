@@ -56,7 +56,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * processes), an upper bound, and the <em>handler threads'</em> (the invoking thread and the state store's call
  * threads), a lower bound; the CPU of the whole measured run by kind of thread ({@code /proc}) says which is nearer. The local engine's figures are process CPU too.
  *
- * <p>One warm handler instance, 2 shards, batches of 1,000 generated orders (10 simulated minutes, up to 5 s
+ * <p>One warm handler instance, 2 shards, batches of {@code sluice.benchmark.batchSize} (1,000) generated orders (10 simulated minutes, up to 5 s
  * disorder) delivered round-robin, firing after every batch as the deployed handler does; measured after
  * {@code sluice.benchmark.warmups} (1) identical runs on fresh tables, so the JIT has compiled the path.
  * {@code -Dsluice.benchmark.jfr=handler.jfr} records the measured run for {@code jfr print}. The table goes to stdout
@@ -66,7 +66,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KinesisHandlerCostBenchmark {
 
     private static final int SHARDS = 2;
-    private static final int BATCH = 1_000;
+    /** Records per invocation ({@code -Dsluice.benchmark.batchSize}), the event source mapping's {@code BatchSize}. */
+    private static final int BATCH = Integer.getInteger("sluice.benchmark.batchSize", 1_000);
     private static final int RECORDS = Integer.getInteger("sluice.benchmark.records", 40_000);
     private static final int LATENCY_MS = Integer.getInteger("sluice.benchmark.latencyMs", 5);
     private static final int WARMUPS = Integer.getInteger("sluice.benchmark.warmups", 1);
