@@ -68,6 +68,8 @@ class KinesisHandlerCostBenchmark {
     private static final int SHARDS = 2;
     /** Records per invocation ({@code -Dsluice.benchmark.batchSize}), the event source mapping's {@code BatchSize}. */
     private static final int BATCH = Integer.getInteger("sluice.benchmark.batchSize", 1_000);
+    /** Lambda's limit on a synchronous invocation's request: a batch closes before the record that would pass it. */
+    private static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
     private static final int RECORDS = Integer.getInteger("sluice.benchmark.records", 40_000);
     private static final int LATENCY_MS = Integer.getInteger("sluice.benchmark.latencyMs", 5);
     private static final int WARMUPS = Integer.getInteger("sluice.benchmark.warmups", 1);
@@ -159,8 +161,8 @@ class KinesisHandlerCostBenchmark {
                     if (next[s] >= shard.size()) {
                         continue;
                     }
-                    int to = Math.min(shard.size(), next[s] + BATCH);
-                    byte[] json = eventJson(s, shard, next[s], to);
+                    byte[] json = eventJson(s, shard, next[s], Math.min(shard.size(), next[s] + BATCH));
+                    int to = next[s] + recordsIn(json);
                     synchronized (counter) {
                         counter.calls.set(0);
                         counter.byOperation.clear();
@@ -198,10 +200,11 @@ class KinesisHandlerCostBenchmark {
         long[] cpuPerK = steady.stream().mapToLong(b -> b[1] * 1000 / Math.max(1, b[0])).sorted().toArray();
         long coldCalls = batches.subList(0, Math.min(batches.size(), 2 * SHARDS)).stream().mapToLong(b -> b[3]).max().orElse(0);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Kinesis handler, %,d records, %d shards, batches of %,d, one warm instance, "
+        sb.append(String.format(Locale.ROOT, "Kinesis handler, %,d records, %d shards, batches of up to %,d "
+                + "(6 MB payload cap; steady batches' mean %,d records), one warm instance, "
                 + "%d ms added per request, %d warm-up run(s); process CPU when idle before it %.1f ms/s%n%n",
-                batches.stream().mapToLong(b -> b[0]).sum(), SHARDS, BATCH, LATENCY_MS, WARMUPS,
-                meter.idlePerWallNano() * 1000));
+                batches.stream().mapToLong(b -> b[0]).sum(), SHARDS, BATCH, records / Math.max(1, steady.size()),
+                LATENCY_MS, WARMUPS, meter.idlePerWallNano() * 1000));
         sb.append("| measure | steady batches | value |\n|---|---:|---:|\n");
         sb.append(String.format(Locale.ROOT, "| process CPU ms per 1,000 records (mean) | %d | %.1f |%n",
                 steady.size(), process / 1e6 * 1000 / Math.max(1, records)));
@@ -236,11 +239,16 @@ class KinesisHandlerCostBenchmark {
         return sorted.length == 0 ? 0 : sorted[sorted.length / 2];
     }
 
-    /** The invocation's payload as the event source mapping sends it (data base64, one JSON object per record). */
+    /**
+     * The invocation's payload as the event source mapping sends it (data base64, one JSON object per record): the
+     * records from {@code from} up to {@code to}, or fewer if the next would pass Lambda's 6,291,456-byte payload
+     * limit, as the mapping closes a batch early then.
+     */
     private static byte[] eventJson(int s, List<String> shard, int from, int to) {
         StringBuilder json = new StringBuilder(to - from << 9).append("{\"Records\":[");
         Base64.Encoder base64 = Base64.getEncoder();
         for (int i = from; i < to; i++) {
+            int before = json.length();
             String seq = FIRST_SEQUENCE.multiply(BigInteger.valueOf(1_000_000)).add(BigInteger.valueOf(i)).toString();
             json.append(i == from ? "" : ",")
                     .append("{\"kinesis\":{\"kinesisSchemaVersion\":\"1.0\",\"partitionKey\":\"pk-").append(i)
@@ -252,8 +260,22 @@ class KinesisHandlerCostBenchmark {
                     .append("\"invokeIdentityArn\":\"arn:aws:iam::123456789012:role/lambda-role\",")
                     .append("\"awsRegion\":\"us-east-1\",")
                     .append("\"eventSourceARN\":\"arn:aws:kinesis:us-east-1:123456789012:stream/sluice-bench\"}");
+            if (i > from && json.length() + 2 > MAX_PAYLOAD_BYTES) {   // ASCII: characters are bytes
+                json.setLength(before);
+                break;
+            }
         }
         return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Records in an event built by {@link #eventJson}: one {@code "eventID"} each. */
+    private static int recordsIn(byte[] json) {
+        String text = new String(json, StandardCharsets.US_ASCII);
+        int n = 0;
+        for (int at = text.indexOf("\"eventID\""); at >= 0; at = text.indexOf("\"eventID\"", at + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static String shardId(int s) {
