@@ -102,6 +102,30 @@ class KinesisEventReaderTest {
                 UncheckedIOException.class);
     }
 
+    @Test
+    void read_decodesBase64AsTheRuntimeDoes_paddingRequired() {
+        for (String data : List.of("", "SGVsbG8=", "SGVsbG8", "SGVsbG8==", "SGVsbG9=", "S", "SG==", "SG", "====",
+                "SGV=sbG8=", "SGVsbA==", "+/+/", "-_-_", "SGVsbG8=\\u00e9")) {
+            String json = "{\"Records\":[{\"kinesis\":{\"data\":\"" + data + "\"}}]}";
+            byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+            Object runtimes;
+            try {
+                runtimes = ByteBuffer.wrap(bytes(RUNTIME.fromJson(new ByteArrayInputStream(bytes)).getRecords().get(0)
+                        .getKinesis().getData()));
+            } catch (RuntimeException e) {
+                runtimes = "refused";
+            }
+            Object ours;
+            try {
+                ours = ByteBuffer.wrap(bytes(read(json).get(0).getKinesis().getData()));
+            } catch (UncheckedIOException e) {
+                ours = "refused";
+            }
+
+            assertThat(ours).as(data).isEqualTo(runtimes);
+        }
+    }
+
     private static List<KinesisEvent.KinesisEventRecord> read(String json) {
         return KinesisEventReader.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
     }
