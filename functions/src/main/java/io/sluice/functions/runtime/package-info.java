@@ -61,10 +61,15 @@
  *       counted one is added again and the item fences keep it from counting twice). Records of a retried range
  *       that were not candidates are judged by their timestamps as before ({@code ts + L < W}, at least as late as
  *       any attempt), checked against their items' fences. Within an attempt the decisions are made once and
- *       reused by every pass over the batch (fence conflicts, overflow decisions). Known limit: a retry writes a
- *       record an attempt decided to count (and died before writing) without taking the claim again, so a round
- *       that fired the record's session in between would not see it; closing this needs the retry to re-judge
- *       under the claim and a way to turn a stored decision to late, not done yet.</li>
+ *       reused by every pass over the batch (fence conflicts, overflow decisions).</li>
+ *   <li><b>A retry writes what an attempt decided to count without judging it again</b>, and no round can have
+ *       fired the record's session in between: the attempt judged it at W, at least the split's stored
+ *       watermark; until an attempt covering the record completes, the split's watermark stays where it was
+ *       (it is stored only on completion), the split is never idle ({@link
+ *       io.sluice.functions.runtime.GlobalWatermark}) and it is finished only after its abandoned range is read
+ *       back, so every round until then fires at or below it, at or below W, where the session was open
+ *       ({@code SessionLatenessContractTest}: an attempt dies after deciding, rounds run while its shard is
+ *       silent past the idleness timeout, the retry counts the record once).</li>
  *   <li><b>Batch equals stream.</b> A batch task's watermark stays at the minimum: nothing is a candidate, nothing
  *       is late. A claim held by someone else (a crashed round, until its lease lapses) makes the batch's candidates
  *       late rather than wait: the only cost, counted in the late output.</li>

@@ -14,6 +14,7 @@ import io.sluice.functions.runtime.ResultRow;
 import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.window.SessionWindows;
 import io.sluice.functions.window.WatermarkStrategy;
+import io.sluice.state.Partial;
 import io.sluice.state.Slot;
 import io.sluice.state.SplitState;
 import io.sluice.state.StateStore;
@@ -235,6 +236,75 @@ abstract class SessionLatenessContractTest {
 
         assertThat(outputs.lateRecords()).extracting(LateRecord::timestamp).containsExactly(29 * MINUTE);
         assertAccounted(3);
+    }
+
+    /**
+     * An attempt decides a candidate counts (stored, under the round claim), then dies before writing it; other
+     * shards move far ahead and rounds run before the retry, the dying shard already silent for longer than the
+     * idleness timeout. The retry writes the record as decided, without judging it again: no round may have fired its
+     * session meanwhile. What guarantees it is the global watermark, which a split with an unfinished attempt holds
+     * at its stored watermark (never idle), at or below the watermark the candidate was judged at: without that
+     * rule c-1's [10:00, 40:00) fires without the record and the retry's write is lost (or fires twice).
+     */
+    @Test
+    void candidateDecidedToCount_thenItsAttemptDiedBeforeWriting_isCountedOnce_thoughRoundsRanBeforeTheRetry() {
+        CompiledPipeline pipeline = CompiledPipeline.compile(Pipeline.from(Source.jsonLines(Order.class))
+                .withTimestamps(Order::ts, WatermarkStrategy.boundedDisorder(Duration.ofSeconds(5))
+                        .withIdleness(Duration.ofMinutes(1)))
+                .keyBy("category", Order::category)
+                .window(SessionWindows.withGap(Duration.ofMinutes(30)))
+                .aggregate(Aggregates.countAndSum(Order::amount))
+                .to(Sink.results("sessions-lateness")));
+        StateStore store = newStore();
+        PipelineRun run = PipelineRun.stream(pipeline, store, outputs, metrics);
+        run.apply("shard-0", Lines.of(1, order("c-1", 10 * MINUTE), order("c-9", 30 * MINUTE + 35_000)), 0);
+        run.apply("shard-1", Lines.of(1, order("c-8", 30 * MINUTE + 35_000)), 0);
+        assertThat(run.fire(0)).isEqualTo(30 * MINUTE + 30_000);
+
+        AtomicInteger paneWrites = new AtomicInteger();
+        StateStore dying = failing(newStore(), (method, args) -> method.equals("writePartial")
+                && ((Partial) args[0]).key().slot().start() > Long.MIN_VALUE + 16   // a pane, not the decisions
+                && paneWrites.getAndIncrement() == 0);
+        Lines batch = Lines.of(3, order("c-1", 29 * MINUTE));                   // joins the open [10:00, 40:00)
+        assertThatThrownBy(() -> PipelineRun.stream(pipeline, dying, outputs, metrics).apply("shard-0", batch, 0))
+                .isInstanceOf(StateStoreException.class);
+        assertThat(paneWrites.get()).as("died at its first pane write, decisions stored").isEqualTo(1);
+
+        // shard-1 runs on to 45:00; shard-0 has been silent for two minutes.
+        PipelineRun other = PipelineRun.stream(pipeline, newStore(), outputs, metrics);
+        other.apply("shard-1", Lines.of(2, order("c-8", 45 * MINUTE + 5_000)), 2 * MINUTE);
+        long during = other.fire(2 * MINUTE);
+        assertThat(rows()).as("fired while shard-0's attempt was unfinished, at " + during)
+                .noneMatch(r -> r.key().equals("c-1"));
+
+        PipelineRun.stream(pipeline, newStore(), outputs, metrics).apply("shard-0", batch, 3 * MINUTE);   // the retry
+        finishAll(run, store, pipeline);
+
+        assertThat(outputs.lateRecords()).isEmpty();
+        assertThat(rows()).extracting(ResultRow::key, ResultRow::windowStart, ResultRow::windowEnd, r -> count(r))
+                .containsExactly(
+                        tuple("c-1", 10 * MINUTE, 59 * MINUTE, 2L),
+                        tuple("c-8", 30 * MINUTE + 35_000, 75 * MINUTE + 5_000, 2L),
+                        tuple("c-9", 30 * MINUTE + 35_000, 60 * MINUTE + 35_000, 1L));
+        assertAccounted(5);
+    }
+
+    /** {@code store}, throwing a {@link StateStoreException} from the calls {@code fails} picks (batches split up). */
+    private static StateStore failing(StateStore store, java.util.function.BiPredicate<String, Object[]> fails) {
+        return (StateStore) java.lang.reflect.Proxy.newProxyInstance(StateStore.class.getClassLoader(),
+                new Class<?>[] {StateStore.class}, (proxy, called, args) -> {
+                    if (called.getName().equals("writePartials") && called.isDefault()) {
+                        return java.lang.reflect.InvocationHandler.invokeDefault(proxy, called, args);
+                    }
+                    if (fails.test(called.getName(), args)) {
+                        throw new StateStoreException("injected crash at " + called.getName());
+                    }
+                    try {
+                        return called.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
