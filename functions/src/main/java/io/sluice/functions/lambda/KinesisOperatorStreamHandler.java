@@ -15,9 +15,10 @@ import java.io.OutputStream;
 /**
  * The Kinesis entry point {@code template.yaml} deploys: {@link KinesisOperatorHandler}'s work on the invocation's
  * JSON read by us. The Lambda runtime would bind every field of every record to a {@code KinesisEvent} by reflection
- * before a {@code RequestHandler} runs (a fifth of the handler's CPU, BENCHMARKS.md issue 15);
- * {@link KinesisEventReader} streams the payload once and keeps only the fields the operator reads. The response
- * is the partial batch response as the runtime would serialize it ({@link PartialBatchResponseJson}).
+ * before a {@code RequestHandler} runs; {@link KinesisEventReader} streams the payload once and keeps only the fields
+ * the operator reads, 10-15 % cheaper (the JSON itself, ~660 bytes a record, is most of that step's cost; BENCHMARKS.md,
+ * issue 15). The response is the partial batch response as the runtime would serialize it
+ * ({@link PartialBatchResponseJson}).
  *
  * <pre>{@code
  * // template.yaml: Handler: io.sluice.functions.lambda.KinesisOperatorStreamHandler::handleRequest

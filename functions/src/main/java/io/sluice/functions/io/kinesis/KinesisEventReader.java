@@ -24,8 +24,8 @@ import java.util.List;
  * other field is skipped unread; an ARN repeated on every record is kept once.
  *
  * <p>It gives the same values of those fields as the Lambda Java runtime's serializer, which binds every field of
- * every record by reflection ({@code KinesisEventReaderTest}: random events, the runtime's own JSON included);
- * that binding was about a fifth of the handler's CPU (BENCHMARKS.md, issue 15).
+ * every record by reflection ({@code KinesisEventReaderTest}: random events, the runtime's own JSON included), at
+ * 10-15 % less CPU ({@code KinesisEventReaderCpuBenchmark}: most of the cost is the JSON's tokens themselves).
  *
  * <pre>{@code
  * List<KinesisEvent.KinesisEventRecord> records = KinesisEventReader.read(input);   // {"Records":[...]}
