@@ -1,9 +1,7 @@
 package io.sluice.cli;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.localstack.esm.HandlerFactory;
+import io.sluice.localstack.esm.StreamHandlerInvocation;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -31,7 +29,6 @@ final class TemplateHandler {
      * @return a factory of new handler instances, each built by the public constructor those arguments fit
      * @throws IllegalArgumentException if the class is missing
      */
-    @SuppressWarnings("unchecked")
     static HandlerFactory around(String handlerClass, Supplier<Object[]> arguments) {
         Class<?> type;
         try {
@@ -42,7 +39,8 @@ final class TemplateHandler {
         return () -> {
             Object[] args = arguments.get();
             try {
-                return (RequestHandler<KinesisEvent, StreamsEventResponse>) constructorFor(type, args).newInstance(args);
+                // A RequestStreamHandler is handed the event's JSON, as Lambda does.
+                return StreamHandlerInvocation.kinesis(constructorFor(type, args).newInstance(args));
             } catch (InvocationTargetException e) {
                 throw new IllegalStateException("Handler constructor failed: " + handlerClass, e.getCause());
             } catch (ReflectiveOperationException e) {

@@ -189,7 +189,7 @@ final class SimulatedRuntime {
     /** A scheduled firing by {@code instance}: the global watermark from the store, then the firer. */
     void fire(Instance instance) {
         long t = now.getAsLong();
-        instance.scheduled.fire(t);
+        instance.scheduled.fireNow(t);
     }
 
     /** The end of the stream: every known split finished as the drivers finish a drained one, then a final firing. */

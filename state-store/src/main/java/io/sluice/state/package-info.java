@@ -36,18 +36,21 @@
  *   <li><b>No ceiling a user can hit by data.</b> A partial is one logical unit of any size. A store whose items
  *       are bounded (DynamoDB: 400 KB) keeps a partial that outgrows one item as <em>chunks</em> behind a
  *       <em>head</em> (see {@link io.sluice.state.dynamodb.ChunkedPartials}): the entries are spread over pages
- *       by a stable hash of their key, each page encoded, cut into slices of at most one item and written under a
- *       version id of its own; then the head (fence + manifest naming each page's version) is written with the same
- *       fence condition as an unchunked item. The head is the only thing a reader trusts, so:
+ *       by a stable hash of their key, each page encoded, cut into slices at content-defined boundaries (a few KB)
+ *       and each new slice written as a chunk under the write's own version id; then the head (fence + manifest
+ *       naming every slice's chunk) is written with the same fence condition as an unchunked item. The head is the
+ *       only thing a reader trusts, so:
  *       <ul>
  *         <li>a reader sees the chunks of exactly one fence, never a mix (chunks are immutable, named by version);</li>
  *         <li>a crash between chunk writes leaves the old head, hence the old version, visible; the new version's
  *             chunks are unreferenced and expire by TTL;</li>
- *         <li>a writer that loses the fence race deletes the chunks it wrote; a winner deletes the chunks its
- *             manifest no longer names (a reader racing that delete re-reads the head);</li>
- *         <li>a page whose bytes did not change keeps its chunks: a batch is billed by the pages it changed, not
- *             by the whole partial (a single key's accumulator is one page: it is rewritten whole when it
- *             changes);</li>
+ *         <li>a writer that loses the fence race deletes the chunks it wrote; chunks a winner's manifest no longer
+ *             names are left to TTL in partitions of their own, which no query reads (a reader holding the old head
+ *             still finds them; a reader that misses one re-reads the head);</li>
+ *         <li>a slice whose bytes did not change keeps its chunk, named by the old head and the new one, neither
+ *             overwritten nor deleted: a batch is billed by the slices it changed and the head, not by the whole
+ *             partial nor by a whole key: a hot key whose accumulator grows at its end (an exact distinct count)
+ *             changes the slice where it grows and the one holding its length;</li>
  *         <li>and it is encoded by them too: the store keeps each chunked partial's encoded pages
  *             ({@code dynamodb.EncodedPages}) and re-encodes only pages whose entries are not the very objects it
  *             encoded last time, and the runtime hands unchanged keys' entries over as those objects, so a batch's

@@ -16,9 +16,9 @@ import java.util.OptionalInt;
  *
  * <p>The rules behind it: the state is one partial item per (window, split, key bucket), holding the accumulators of
  * the bucket's keys; DynamoDB bills one write unit per started KB of an item written. A partial over one item (400
- * KB) has no ceiling: it is written as chunks, and a batch then pays for the 64 KB pages of keys it changed (twice:
- * the new page, and the deletion of the page it replaces); one key's accumulator larger than a page is rewritten
- * whole whenever it changes.
+ * KB) has no ceiling: it is written as chunks (64 KB pages of keys cut into slices of about 2.5 KB), and a batch then
+ * pays for the slices it changed and the head (about 20 bytes per slice; replaced slices expire by TTL); a key whose
+ * accumulator grows at its end changes a few slices, not its whole accumulator.
  *
  * @param keyBuckets           key buckets per window and split
  * @param maxAccumulatorBytes  the largest encoded accumulator of one key, if the aggregate bounds it; empty if it grows
@@ -75,9 +75,8 @@ public record StateCost(int keyBuckets, OptionalInt maxAccumulatorBytes, int win
             }
         } else {
             b.append("; a key's state grows with the data (about 4 to 12 bytes per distinct value for an exact "
-                    + "distinct count), with no ceiling: past 400 KB a bucket item is written as 64 KB chunks, and a "
-                    + "batch pays for the pages it changes, twice (written and the replaced one deleted), one hot "
-                    + "key's whole accumulator whenever it changes");
+                    + "distinct count), with no ceiling: past 400 KB a bucket item is written as chunks of about "
+                    + "2.5 KB, and a batch pays for the chunks it changes plus a head of about 20 bytes per chunk");
         }
         if (windowsPerRecord > 1) {
             b.append("; each record changes up to ").append(windowsPerRecord).append(" windows' items");

@@ -174,7 +174,22 @@ public final class PipelineRun {
      *
      * @return the global watermark (the firing may have stopped short of it in a race, see the class comment)
      */
-    public synchronized long fire(long nowMillis) {
+    public long fire(long nowMillis) {
+        return fire(nowMillis, true);
+    }
+
+    /**
+     * As {@link #fire(long)}, and a session round runs even if the watermark has moved less than the sessions'
+     * firing interval since the last round ({@link io.sluice.functions.window.SessionWindows#withFiringInterval}):
+     * the scheduled firer, which runs when the stream may have gone quiet and no later batch would fire them.
+     *
+     * @return the global watermark
+     */
+    public long fireNow(long nowMillis) {
+        return fire(nowMillis, false);
+    }
+
+    private synchronized long fire(long nowMillis, boolean paced) {
         List<SplitState> splits = store.splits(pipeline.name());
         long first = GlobalWatermark.of(splits, pipeline.watermarks(), nowMillis);
         long watermark = Long.MIN_VALUE;
@@ -185,7 +200,7 @@ public final class PipelineRun {
             }
             watermark = Math.min(first, watermark(nowMillis));
         }
-        firer().fire(watermark, due, nowMillis);
+        firer().fire(watermark, due, nowMillis, paced);
         return first;
     }
 

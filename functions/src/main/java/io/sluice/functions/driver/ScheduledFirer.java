@@ -12,7 +12,8 @@ import java.time.Clock;
  * so without this the last windows before a quiet spell would wait for the next order. Every minute (a schedule in
  * {@code template.yaml}) it computes the global watermark, in which a stream silent for the pipeline's idleness
  * timeout moves on with processing time ({@link io.sluice.functions.runtime.GlobalWatermark}), and fires under the
- * same protocol as the operator ({@link PipelineRun#fire}).
+ * same protocol as the operator ({@link PipelineRun#fire}); a session round runs on every tick, whatever the
+ * sessions' firing interval ({@link PipelineRun#fireNow}).
  *
  * <pre>{@code
  * ScheduledFirer firer = LambdaWiring.fromEnvironment().scheduledFirer(Clock.systemUTC(), System.out);
@@ -40,7 +41,7 @@ public final class ScheduledFirer {
     public long tick() {
         long started = System.nanoTime();
         long now = clock.millis();
-        long watermark = run.fire(now);
+        long watermark = run.fireNow(now);
         long lag = watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE ? -1 : Math.max(0, now - watermark);
         emf.emit(run.metrics(), 0, lag, (System.nanoTime() - started) / 1_000_000, now);
         return watermark;

@@ -1,5 +1,9 @@
 /**
- * Lambda entry points and nothing else: {@link io.sluice.functions.lambda.KinesisOperatorHandler} (stream),
+ * Lambda entry points and nothing else: {@link io.sluice.functions.lambda.KinesisOperatorStreamHandler} (stream, the
+ * one deployed: a {@code RequestStreamHandler} that reads the event's JSON with
+ * {@link io.sluice.functions.io.kinesis.KinesisEventReader}, only the fields the operator uses, and writes the partial
+ * batch response as the runtime would; {@link io.sluice.functions.lambda.KinesisOperatorHandler} is the same work as a
+ * {@code RequestHandler<KinesisEvent, StreamsEventResponse>}, behind the runtime's serializer),
  * {@link io.sluice.functions.lambda.S3BatchHandler} (batch) and {@link io.sluice.functions.lambda.ScheduledFirerHandler}
  * (the per-minute tick), thin shells over
  * the driver's operators ({@link io.sluice.functions.driver.KinesisOperator} and the others), which
@@ -12,7 +16,7 @@
  *
  * <pre>{@code
  * // template.yaml
- * Handler: io.sluice.functions.lambda.KinesisOperatorHandler::handleRequest
+ * Handler: io.sluice.functions.lambda.KinesisOperatorStreamHandler::handleRequest
  * Handler: io.sluice.functions.lambda.S3BatchHandler::handleRequest
  * }</pre>
  *

@@ -9,7 +9,6 @@ import io.sluice.state.StateStoreException;
 import java.lang.System.Logger.Level;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,10 +19,10 @@ import java.util.TreeMap;
  * produced once even when several invocations race. A firer that dies after claiming leaves the claim to lapse;
  * the next firing writes the same rows again, which idempotent sinks absorb.
  *
- * <p>Session windows are fired in rounds under one pipeline-wide claim: every pending pane is read, fragments are
- * merged per key, sessions that became final since the last round ({@code firedWatermark <= end + lateness <
- * watermark}) are emitted, the round's watermark is recorded, and panes whose fragments all belong to final
- * sessions are retired.
+ * <p>Session windows are fired in rounds under one pipeline-wide claim ({@link SessionRound}): sessions that became
+ * final since the last round ({@code firedWatermark <= end + lateness < watermark}) are emitted, the round's
+ * watermark is recorded, and panes whose fragments all belong to final sessions are retired. A stream runs a round
+ * only once its watermark has moved the sessions' firing interval past the last round's (package docs).
  */
 public final class WindowFirer {
 
@@ -39,6 +38,9 @@ public final class WindowFirer {
     private final String owner;
     private final long leaseMillis;
     private long lastEarlyFiring = Long.MIN_VALUE;
+    /** The fired watermark as this firer last saw or set it: a lower bound of the stored one. */
+    private long knownFired = Long.MIN_VALUE;
+    private SessionRound.Cost lastRoundCost;
 
     /**
      * @param owner       identity of this firer in claims (an invocation or instance id)
@@ -69,7 +71,15 @@ public final class WindowFirer {
      * least {@code watermark}: only those final at {@code watermark} fire (one query of the index per firing).
      */
     public int fire(long watermark, List<Slot> due, long nowMillis) {
-        int fired = pipeline.windowing().isSession() ? fireSessions(watermark, nowMillis)
+        return fire(watermark, due, nowMillis, true);
+    }
+
+    /**
+     * As {@link #fire(long, List, long)}; unless {@code paced}, a session round runs even if the watermark moved less
+     * than the sessions' firing interval since the last round (the scheduled firer: the stream may have gone quiet).
+     */
+    public int fire(long watermark, List<Slot> due, long nowMillis, boolean paced) {
+        int fired = pipeline.windowing().isSession() ? fireSessions(watermark, nowMillis, paced)
                 : fireWindows(watermark, due, nowMillis);
         var early = pipeline.trigger().earlyInterval();
         if (early.isPresent() && watermark != Long.MAX_VALUE
@@ -152,51 +162,35 @@ public final class WindowFirer {
         metrics.windowFailed();
     }
 
-    private int fireSessions(long watermark, long nowMillis) {
+    private int fireSessions(long watermark, long nowMillis, boolean paced) {
         String name = pipeline.name();
-        if (watermark == Long.MIN_VALUE || !store.claimFiring(name, SESSION_ROUND, owner, nowMillis, leaseMillis)) {
+        Windowing.Session sessions = (Windowing.Session) pipeline.windowing();
+        // Paced rounds (package docs): skipped, with no claim and no read, while the watermark is less than the
+        // firing interval past the last round's, known here as a lower bound (it only rises). A skipped round
+        // leaves the fired watermark where it was, so the next round emits what it would have emitted.
+        if (watermark == Long.MIN_VALUE || paced && tooSoon(watermark, knownFired, sessions)) {
+            return 0;
+        }
+        if (!store.claimFiring(name, SESSION_ROUND, owner, nowMillis, leaseMillis)) {
             return 0;
         }
         try {
             long firedUpTo = store.firedWatermark(name);
-            if (watermark <= firedUpTo) {
+            knownFired = Math.max(knownFired, firedUpTo);
+            if (watermark <= firedUpTo || paced && tooSoon(watermark, firedUpTo, sessions)) {
                 return 0;
             }
-            Windowing.Session sessions = (Windowing.Session) pipeline.windowing();
-            List<Slot> panes = sessionPanes();
-            Map<Slot, List<StateEntry>> fragments = new HashMap<>();
-            Map<String, Cell> merged = new TreeMap<>();
-            Map<String, RuntimeException> failed = new TreeMap<>();
-            for (Slot pane : panes) {
-                for (Partial partial : store.readSlot(name, pane)) {
-                    fragments.computeIfAbsent(pane, p -> new ArrayList<>()).addAll(partial.entries());
-                    decodeTolerantly(partial, merged, failed);
-                }
-            }
-            List<ResultRow> rows = new ArrayList<>();
-            for (Cell head : merged.values()) {
-                for (Cell c = head; c != null; c = c.next) {
-                    if (sessions.isFinal(c.end, watermark) && !sessions.isFinal(c.end, firedUpTo)) {
-                        try {
-                            rows.add(row(c, true));
-                        } catch (RuntimeException deterministic) {
-                            failed.putIfAbsent(c.key, deterministic);
-                        }
-                    }
-                }
-            }
+            SessionRound round = new SessionRound(pipeline, store).run(sessionPanes(), watermark, firedUpTo);
+            lastRoundCost = round.cost();
+            List<ResultRow> rows = round.rows();
             // A key whose sessions cannot be computed (a total that overflows) would fail every round: it is
             // reported to the dead letters and the other keys fire.
-            failed.forEach((key, cause) -> cannotFire(SESSION_ROUND, key, cause));
+            round.failed().forEach((key, cause) -> cannotFire(SESSION_ROUND, key, cause));
             outputs.results(rows);
             store.advanceFiredWatermark(name, watermark);
-            for (Slot pane : panes) {
-                // Retire a pane only when its sessions are final and a record in it would have a final window; a
-                // record that could touch a retired pane is late (SessionRescue), since its session would otherwise
-                // be written to a pane nobody reads again, and be neither in the results nor in the late output.
-                if (sessions.mayRetire(pane, watermark)
-                        && allFinal(fragments.getOrDefault(pane, List.of()), merged, sessions, watermark)
-                        && store.claimFiring(name, pane, owner, nowMillis, leaseMillis)) {
+            knownFired = Math.max(knownFired, watermark);
+            for (Slot pane : round.retirable()) {
+                if (store.claimFiring(name, pane, owner, nowMillis, leaseMillis)) {
                     store.completeFiring(name, pane, owner);
                 }
             }
@@ -207,6 +201,11 @@ public final class WindowFirer {
         } finally {
             store.releaseFiring(name, SESSION_ROUND, owner);
         }
+    }
+
+    /** Whether a paced round at {@code watermark} comes less than the firing interval after one at {@code fired}. */
+    private static boolean tooSoon(long watermark, long fired, Windowing.Session sessions) {
+        return watermark != Long.MAX_VALUE && watermark < Windowing.saturatingAdd(fired, sessions.firingInterval());
     }
 
     private void fireEarly(long watermark) {
@@ -240,21 +239,6 @@ public final class WindowFirer {
     private List<Slot> sessionPanes() {
         return store.pendingSlots(pipeline.name(), Long.MAX_VALUE).stream()
                 .filter(s -> !s.equals(SESSION_ROUND)).toList();
-    }
-
-    private static boolean allFinal(List<StateEntry> entries, Map<String, Cell> merged, Windowing.Session sessions,
-                                    long watermark) {
-        for (StateEntry e : entries) {
-            for (Cell c = merged.get(e.key()); c != null; c = c.next) {
-                if (c.start <= e.windowStart() && e.windowEnd() <= c.end) {
-                    if (!sessions.isFinal(c.end, watermark)) {
-                        return false;
-                    }
-                    break;
-                }
-            }
-        }
-        return true;
     }
 
     /** Merges every partial of {@code slots}, keys in sorted order. */
@@ -291,6 +275,11 @@ public final class WindowFirer {
             pipeline.windowing().merge(merged,
                     new Cell(e.key(), e.windowStart(), e.windowEnd(), pipeline.codec().decode(e.accumulator())));
         }
+    }
+
+    /** What the last round this firer ran read and decoded, for tests; null before the first. */
+    SessionRound.Cost lastRoundCost() {
+        return lastRoundCost;
     }
 
     private List<ResultRow> rows(Map<String, Cell> merged, boolean isFinal) {

@@ -198,11 +198,13 @@ abstract sealed class Windowing {
     static final class Session extends Windowing {
         private final long gap;
         private final long pane;
+        private final long firingInterval;
 
         Session(AggregateFunction<Object, Object, Object> aggregate, SessionWindows windows) {
             super(aggregate, windows.allowedLatenessMillis());
             this.gap = windows.gap().toMillis();
             this.pane = gap > Long.MAX_VALUE / SESSION_PANE_GAPS ? gap : gap * SESSION_PANE_GAPS;
+            this.firingInterval = windows.firingInterval().toMillis();
         }
 
         @Override
@@ -212,6 +214,11 @@ abstract sealed class Windowing {
 
         long gap() {
             return gap;
+        }
+
+        /** How far the watermark moves between two rounds of a stream ({@link SessionWindows#withFiringInterval}). */
+        long firingInterval() {
+            return firingInterval;
         }
 
         /** Width of a pane: fragments are stored in the pane of their start. */

@@ -75,6 +75,34 @@
  *       late rather than wait: the only cost, counted in the late output.</li>
  * </ul>
  *
+ * <h2>Session firing rounds: paid per interval of event time and per session that became final</h2>
+ * A round at watermark W (under the round claim) emits the sessions with {@code F <= end + L < W}, F the last
+ * round's watermark, records W as F and retires panes ({@code WindowFirer}, {@code SessionRound}). Before issue 18 a
+ * stream ran one after every batch and each decoded and merged every pending pane: O(session state) per batch.
+ * <ul>
+ *   <li><b>Paced.</b> A stream's batch runs a round only when {@code W >= F + interval}
+ *       ({@code SessionWindows.withFiringInterval}, by default the gap, at most one minute); it checks F as this
+ *       firer last knew it (a lower bound: F only rises) before taking the claim, and again under it. The end of
+ *       bounded input ({@code W = +infinity}) and the scheduled firer ({@code PipelineRun.fireNow}) always run one.
+ *       <i>Why a skipped round loses and doubles nothing:</i> it writes nothing and leaves F, so the next round
+ *       emits every session final at its watermark and not at F, which includes all the skipped one would have
+ *       emitted. Whether a session is final, which is what lateness is judged by ({@code SessionRescue}: a record
+ *       touching a session with {@code end + L < W} is late), depends on the watermark alone, never on whether a
+ *       round has emitted it; so a record judged late for a session not yet emitted is late in every schedule, and
+ *       the session it would have joined is emitted later without it, as it would have been at once. Retiring
+ *       waits for a round too, and fewer retired panes can only let a candidate be judged by more fragments. The
+ *       cost: a session is written up to one interval of event time after it became final (the scheduled firer's
+ *       minute bounds it on a quiet stream).</li>
+ *   <li><b>Reads what can be final.</b> A pane starting at or after {@code W - L} is not read: fragments are stored
+ *       in the pane of their start, a session final at W ends before {@code W - L}, and a fragment touches a
+ *       session only if it starts at or before its end. In the panes read, fragments are judged by their windows
+ *       (stored beside the accumulator, so without decoding): a session newly final at W ends where one of its
+ *       fragments ends, so only keys with a fragment ending in {@code [F - L, W - L)}, or in a pane that may
+ *       retire, are grouped into sessions, and only the fragments of the sessions emitted are decoded and merged
+ *       (in read order, as a full merge would). On DynamoDB the panes read are still whole items (the billing unit);
+ *       pacing is what bounds them per interval.</li>
+ * </ul>
+ *
  * <p>Batch mode is bounded streaming: a task's watermark stays at the minimum while it runs and jumps to
  * +infinity when it finishes, so no record is late and every window fires once all tasks are done.
  *

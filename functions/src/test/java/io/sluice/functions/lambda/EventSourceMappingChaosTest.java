@@ -10,6 +10,7 @@ import io.sluice.localstack.esm.Chaos;
 import io.sluice.localstack.esm.EsmStats;
 import io.sluice.localstack.esm.EventSourceMappingConfig;
 import io.sluice.localstack.esm.LocalEventSourceMapping;
+import io.sluice.localstack.esm.StreamHandlerInvocation;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,7 +74,8 @@ class EventSourceMappingChaosTest {
             EsmStats stats;
 
             // Act: the mapping runs while the shard is split and the second half arrives on the children
-            try (LocalEventSourceMapping esm = LocalEventSourceMapping.builder(config).handlers(sluice::kinesisHandler)
+            try (LocalEventSourceMapping esm = LocalEventSourceMapping.builder(config)
+                    .handlers(() -> StreamHandlerInvocation.kinesis(sluice.kinesisStreamHandler()))
                     .chaos(chaos).start(aws)) {
                 String parent = kinesis.listShards(b -> b.streamName(stream)).shards().get(0).shardId();
                 kinesis.splitShard(b -> b.streamName(stream).shardToSplit(parent)

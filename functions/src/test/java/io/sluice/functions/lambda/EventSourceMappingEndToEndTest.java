@@ -7,6 +7,7 @@ import io.sluice.localstack.LocalAwsExtension;
 import io.sluice.localstack.esm.CheckpointStore;
 import io.sluice.localstack.esm.EventSourceMappingConfig;
 import io.sluice.localstack.esm.LocalEventSourceMapping;
+import io.sluice.localstack.esm.StreamHandlerInvocation;
 import io.sluice.state.SplitState;
 import io.sluice.state.SplitStatus;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The real handler behind the {@code localstack} module's event source mapping on kinesis-mock, across a shard
- * split: the handler registers the shards it lists, finishes the parent when a child delivers, sends the poison
+ * The handler class the template deploys ({@link KinesisOperatorStreamHandler}, handed the event's JSON as on Lambda)
+ * behind the {@code localstack} module's event source mapping on kinesis-mock, across a shard split: the handler registers the shards it lists, finishes the parent when a child delivers, sends the poison
  * record to the dead-letter queue, and the fired windows hold every order exactly once.
  */
 @ExtendWith(LocalAwsExtension.class)
@@ -70,7 +71,8 @@ class EventSourceMappingEndToEndTest {
                     .withMaximumRetryAttempts(3);
 
             // Act
-            try (LocalEventSourceMapping esm = LocalEventSourceMapping.start(config, sluice.kinesisHandler(), aws,
+            try (LocalEventSourceMapping esm = LocalEventSourceMapping.start(config,
+                    StreamHandlerInvocation.kinesis(sluice.kinesisStreamHandler()), aws,
                     CheckpointStore.inMemory())) {
                 assertThat(esm.awaitDrained(Duration.ofSeconds(90))).isTrue();
                 assertThat(esm.stats().functionErrors()).isZero();

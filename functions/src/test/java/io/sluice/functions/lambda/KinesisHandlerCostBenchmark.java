@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.examples.OrdersGenerator;
 import io.sluice.localstack.LocalAws;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -50,13 +52,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * mvn -o -q -pl functions -am test -Dtest=KinesisHandlerCostBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
- * <p>A batch's work starts at the invocation's JSON, deserialized by the serializer Lambda's Java runtime uses, and
- * ends with the handler's response. Its CPU is measured two ways ({@link CpuMeter}): the <em>process's</em> CPU while
+ * <p>A batch's work starts at the invocation's JSON and ends with the response's JSON: the deployed stream handler
+ * reads and writes them itself; with {@code -Dsluice.benchmark.handler=runtime} the {@code RequestHandler} gets them
+ * through the serializers Lambda's Java runtime uses. Its CPU is measured two ways ({@link CpuMeter}): the <em>process's</em> CPU while
  * the batch runs (everything the work costs, GC and JIT included, on every thread; moto and kinesis-mock are other
  * processes), an upper bound, and the <em>handler threads'</em> (the invoking thread and the state store's call
  * threads), a lower bound; the CPU of the whole measured run by kind of thread ({@code /proc}) says which is nearer. The local engine's figures are process CPU too.
  *
- * <p>One warm handler instance, 2 shards, batches of 1,000 generated orders (10 simulated minutes, up to 5 s
+ * <p>One warm handler instance, 2 shards, batches of {@code sluice.benchmark.batchSize} (1,000) generated orders (10 simulated minutes, up to 5 s
  * disorder) delivered round-robin, firing after every batch as the deployed handler does; measured after
  * {@code sluice.benchmark.warmups} (1) identical runs on fresh tables, so the JIT has compiled the path.
  * {@code -Dsluice.benchmark.jfr=handler.jfr} records the measured run for {@code jfr print}. The table goes to stdout
@@ -66,10 +69,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KinesisHandlerCostBenchmark {
 
     private static final int SHARDS = 2;
-    private static final int BATCH = 1_000;
+    /** Records per invocation ({@code -Dsluice.benchmark.batchSize}), the event source mapping's {@code BatchSize}. */
+    private static final int BATCH = Integer.getInteger("sluice.benchmark.batchSize", 1_000);
+    /** Lambda's limit on a synchronous invocation's request: a batch closes before the record that would pass it. */
+    private static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
     private static final int RECORDS = Integer.getInteger("sluice.benchmark.records", 40_000);
     private static final int LATENCY_MS = Integer.getInteger("sluice.benchmark.latencyMs", 5);
     private static final int WARMUPS = Integer.getInteger("sluice.benchmark.warmups", 1);
+    /**
+     * {@code -Dsluice.benchmark.handler}: {@code stream} (default), the deployed {@link KinesisOperatorStreamHandler}
+     * handed the JSON; {@code runtime}, the {@link KinesisOperatorHandler} behind the runtime's serializer, as before.
+     */
+    private static final boolean STREAM = !"runtime".equals(System.getProperty("sluice.benchmark.handler", "stream"));
     /** Where a JFR recording of the measured run goes ({@code -Dsluice.benchmark.jfr=handler.jfr}); none by default. */
     private static final String JFR = System.getProperty("sluice.benchmark.jfr");
     private static final BigInteger FIRST_SEQUENCE = new BigInteger("49590338271490256608559692538361571095921575989136");
@@ -139,16 +150,19 @@ class KinesisHandlerCostBenchmark {
                 .credentialsProvider(aws.credentialsProvider())
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(counter).addExecutionInterceptor(meter)).build();
-        // What Lambda's Java runtime does with the invocation's JSON before the handler sees it.
+        // What Lambda's Java runtime does with the invocation's JSON before a RequestHandler sees it.
         PojoSerializer<KinesisEvent> serializer = LambdaEventSerializers.serializerFor(KinesisEvent.class,
                 KinesisHandlerCostBenchmark.class.getClassLoader());
+        PojoSerializer<StreamsEventResponse> responses = JacksonFactory.getInstance()
+                .getSerializer(StreamsEventResponse.class);
         List<long[]> batches = new ArrayList<>();
         try (LocalSluice sluice = new LocalSluice(aws, "gmv-by-category", null, dynamo)) {
             for (int s = 0; s < SHARDS; s++) {
                 sluice.store().advanceSplit(SplitState.pending(sluice.pipeline(), shardId(s), System.currentTimeMillis(),
                         List.of()));
             }
-            KinesisOperatorHandler handler = sluice.kinesisHandler();
+            KinesisOperatorHandler handler = STREAM ? null : sluice.kinesisHandler();
+            KinesisOperatorStreamHandler streamHandler = STREAM ? sluice.kinesisStreamHandler() : null;
             int[] next = new int[SHARDS];
             boolean more = true;
             while (more) {
@@ -158,18 +172,29 @@ class KinesisHandlerCostBenchmark {
                     if (next[s] >= shard.size()) {
                         continue;
                     }
-                    int to = Math.min(shard.size(), next[s] + BATCH);
-                    byte[] json = eventJson(s, shard, next[s], to);
+                    byte[] json = eventJson(s, shard, next[s], Math.min(shard.size(), next[s] + BATCH));
+                    int to = next[s] + recordsIn(json);
                     synchronized (counter) {
                         counter.calls.set(0);
                         counter.byOperation.clear();
                     }
                     meter.reset();
                     CpuMeter.Sample sample = cpu == null ? null : cpu.start();
-                    KinesisEvent event = serializer.fromJson(new ByteArrayInputStream(json));
-                    StreamsEventResponse response = handler.handleRequest(event, null);
-                    if (sample != null) {
-                        sample.stop();
+                    StreamsEventResponse response;
+                    if (STREAM) {
+                        ByteArrayOutputStream out = new ByteArrayOutputStream();
+                        streamHandler.handleRequest(new ByteArrayInputStream(json), out, null);
+                        if (sample != null) {
+                            sample.stop();
+                        }
+                        response = responses.fromJson(new ByteArrayInputStream(out.toByteArray()));
+                    } else {
+                        KinesisEvent event = serializer.fromJson(new ByteArrayInputStream(json));
+                        // the runtime then serializes the returned response: counted too
+                        responses.toJson(response = handler.handleRequest(event, null), new ByteArrayOutputStream());
+                        if (sample != null) {
+                            sample.stop();
+                        }
                     }
                     assertThat(response.getBatchItemFailures()).isEmpty();
                     batches.add(new long[]{to - next[s], sample == null ? 0 : sample.threadsNanos(), counter.calls.get(),
@@ -197,10 +222,11 @@ class KinesisHandlerCostBenchmark {
         long[] cpuPerK = steady.stream().mapToLong(b -> b[1] * 1000 / Math.max(1, b[0])).sorted().toArray();
         long coldCalls = batches.subList(0, Math.min(batches.size(), 2 * SHARDS)).stream().mapToLong(b -> b[3]).max().orElse(0);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Kinesis handler, %,d records, %d shards, batches of %,d, one warm instance, "
+        sb.append(String.format(Locale.ROOT, "Kinesis handler (" + (STREAM ? "stream handler" : "runtime's serializer") + "), %,d records, %d shards, batches of up to %,d "
+                + "(6 MB payload cap; steady batches' mean %,d records), one warm instance, "
                 + "%d ms added per request, %d warm-up run(s); process CPU when idle before it %.1f ms/s%n%n",
-                batches.stream().mapToLong(b -> b[0]).sum(), SHARDS, BATCH, LATENCY_MS, WARMUPS,
-                meter.idlePerWallNano() * 1000));
+                batches.stream().mapToLong(b -> b[0]).sum(), SHARDS, BATCH, records / Math.max(1, steady.size()),
+                LATENCY_MS, WARMUPS, meter.idlePerWallNano() * 1000));
         sb.append("| measure | steady batches | value |\n|---|---:|---:|\n");
         sb.append(String.format(Locale.ROOT, "| process CPU ms per 1,000 records (mean) | %d | %.1f |%n",
                 steady.size(), process / 1e6 * 1000 / Math.max(1, records)));
@@ -235,11 +261,16 @@ class KinesisHandlerCostBenchmark {
         return sorted.length == 0 ? 0 : sorted[sorted.length / 2];
     }
 
-    /** The invocation's payload as the event source mapping sends it (data base64, one JSON object per record). */
+    /**
+     * The invocation's payload as the event source mapping sends it (data base64, one JSON object per record): the
+     * records from {@code from} up to {@code to}, or fewer if the next would pass Lambda's 6,291,456-byte payload
+     * limit, as the mapping closes a batch early then.
+     */
     private static byte[] eventJson(int s, List<String> shard, int from, int to) {
         StringBuilder json = new StringBuilder(to - from << 9).append("{\"Records\":[");
         Base64.Encoder base64 = Base64.getEncoder();
         for (int i = from; i < to; i++) {
+            int before = json.length();
             String seq = FIRST_SEQUENCE.multiply(BigInteger.valueOf(1_000_000)).add(BigInteger.valueOf(i)).toString();
             json.append(i == from ? "" : ",")
                     .append("{\"kinesis\":{\"kinesisSchemaVersion\":\"1.0\",\"partitionKey\":\"pk-").append(i)
@@ -251,8 +282,22 @@ class KinesisHandlerCostBenchmark {
                     .append("\"invokeIdentityArn\":\"arn:aws:iam::123456789012:role/lambda-role\",")
                     .append("\"awsRegion\":\"us-east-1\",")
                     .append("\"eventSourceARN\":\"arn:aws:kinesis:us-east-1:123456789012:stream/sluice-bench\"}");
+            if (i > from && json.length() + 2 > MAX_PAYLOAD_BYTES) {   // ASCII: characters are bytes
+                json.setLength(before);
+                break;
+            }
         }
         return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Records in an event built by {@link #eventJson}: one {@code "eventID"} each. */
+    private static int recordsIn(byte[] json) {
+        String text = new String(json, StandardCharsets.US_ASCII);
+        int n = 0;
+        for (int at = text.indexOf("\"eventID\""); at >= 0; at = text.indexOf("\"eventID\"", at + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static String shardId(int s) {

@@ -94,6 +94,11 @@ final class LocalSluice implements AutoCloseable {
         return new KinesisOperatorHandler(wiring.kinesisOperator(Clock.systemUTC(), metricsStream()));
     }
 
+    /** The class the template deploys, as a new Lambda instance would build it: it reads the event's JSON itself. */
+    KinesisOperatorStreamHandler kinesisStreamHandler() {
+        return new KinesisOperatorStreamHandler(wiring.kinesisOperator(Clock.systemUTC(), metricsStream()));
+    }
+
     /** The scheduled firer as the template deploys it (every minute), reading processing time from {@code clock}. */
     ScheduledFirerHandler scheduledFirer(Clock clock) {
         return new ScheduledFirerHandler(wiring.scheduledFirer(clock, metricsStream()));

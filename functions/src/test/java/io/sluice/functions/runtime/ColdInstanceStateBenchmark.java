@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * each shard kept on one warm instance, and with every batch on a new instance (the worst case: scale-out, a
  * reshard, instances recycled). DynamoDB calls and estimated units per 1,000 records on the local engine; results
  * checked against an in-memory run. Not a {@code *Test}: run it on request,
- * {@code mvn -o -pl functions test -Dtest=ColdInstanceStateBenchmark -Dsluice.benchmark.records=40000}.
+ * {@code mvn -o -pl functions test -Dtest=ColdInstanceStateBenchmark -Dsluice.benchmark.records=40000}
+ * ({@code -Dsluice.benchmark.batchSize}: records per batch, 1,000 by default).
  * The table goes to standard output and {@code target/benchmarks/cold-instance-state.md}.
  */
 @ExtendWith(LocalAwsExtension.class)
@@ -37,7 +38,8 @@ class ColdInstanceStateBenchmark {
     @Test
     void reportsStateCostPerThousandRecords_warmAndWithANewInstancePerBatch(LocalAws aws) throws Exception {
         int records = Integer.getInteger("sluice.benchmark.records", 40_000);
-        Map<String, List<OrderBatch>> batches = ReplayHarness.batches(records, 1_000);
+        int batchSize = Integer.getInteger("sluice.benchmark.batchSize", 1_000);   // the event source mapping's BatchSize
+        Map<String, List<OrderBatch>> batches = ReplayHarness.batches(records, batchSize);
         InMemoryStateStore memory = new InMemoryStateStore();
         List<ResultRow> expected = ReplayHarness.cleanRun(() -> memory, batches);
         List<String> lines = new ArrayList<>();

@@ -35,6 +35,22 @@ class WindowOptionsTest {
     }
 
     @Test
+    void sessionFiringInterval_defaultsToTheGap_atMostAMinute_andIsAValue() {
+        assertThat(SessionWindows.withGap(Duration.ofSeconds(20)).firingInterval()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(SessionWindows.withGap(Duration.ofMinutes(30)).withAllowedLateness(Duration.ofMinutes(1))
+                .firingInterval()).isEqualTo(Duration.ofMinutes(1));
+        SessionWindows everyAdvance = SessionWindows.withGap(Duration.ofMinutes(30)).withFiringInterval(Duration.ZERO);
+
+        assertThat(everyAdvance.firingInterval()).isZero();
+        assertThat(everyAdvance).isNotEqualTo(SessionWindows.withGap(Duration.ofMinutes(30)))
+                .isEqualTo(SessionWindows.withGap(Duration.ofMinutes(30)).withFiringInterval(Duration.ZERO));
+        assertThat(everyAdvance.withAllowedLateness(Duration.ofSeconds(5)).firingInterval()).isZero();
+        assertThat(everyAdvance.toString()).contains("firingInterval=PT0S");
+        assertThatThrownBy(() -> everyAdvance.withFiringInterval(Duration.ofSeconds(-1)))
+                .hasMessageContaining("firingInterval");
+    }
+
+    @Test
     void factories_rejectInvalidDurations() {
         assertThatThrownBy(() -> TumblingWindows.of(Duration.ZERO)).hasMessageContaining("size must be positive");
         assertThatThrownBy(() -> TumblingWindows.of(Duration.ofMinutes(1)).withAllowedLateness(Duration.ofSeconds(-1)))

@@ -79,12 +79,12 @@ class TemplateTest {
 
         assertThat(sources).hasSize(1);
         KinesisEventSource source = sources.get(0);
-        assertThat(source.handlerClass()).isEqualTo("io.sluice.functions.lambda.KinesisOperatorHandler");
+        assertThat(source.handlerClass()).isEqualTo("io.sluice.functions.lambda.KinesisOperatorStreamHandler");
         assertThat(source.environment()).containsEntry("SLUICE_STATE_TABLE", "sluice-dev-state");
         KinesisEventSettings c = source.settings();
         assertThat(c.functionName()).isEqualTo("sluice-dev-operator");
         assertThat(c.streamName()).isEqualTo("sluice-dev-orders");
-        assertThat(c.batchSize()).isEqualTo(1000);
+        assertThat(c.batchSize()).isEqualTo(10_000);
         assertThat(c.maximumBatchingWindow()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.startingPosition()).isEqualTo(StartingPosition.TRIM_HORIZON);
         assertThat(c.maximumRetryAttempts()).isEqualTo(5);

@@ -1,6 +1,7 @@
 package io.sluice.localstack.esm;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import java.lang.reflect.InvocationTargetException;
@@ -8,7 +9,8 @@ import java.lang.reflect.InvocationTargetException;
 /**
  * Builds one handler instance, as Lambda does when it starts an execution environment: the local event
  * source mapping calls it whenever no idle instance is left (a cold start), and again after an instance was
- * discarded (a timed-out invocation, or a recycled environment in chaos mode).
+ * discarded (a timed-out invocation, or a recycled environment in chaos mode). A handler class that is a
+ * {@code RequestStreamHandler} is invoked with the event's JSON, as on Lambda ({@link StreamHandlerInvocation}).
  *
  * <pre>{@code
  * HandlerFactory lambdaLike = HandlerFactory.ofClass("io.example.MyHandler");     // its public no-arg constructor
@@ -22,11 +24,12 @@ public interface HandlerFactory {
     RequestHandler<KinesisEvent, StreamsEventResponse> newInstance();
 
     /**
-     * @param className a handler class with a public no-arg constructor, as the template's {@code Handler} names it
+     * @param className a handler class with a public no-arg constructor, as the template's {@code Handler} names it:
+     *                  a {@code RequestHandler<KinesisEvent, StreamsEventResponse>} or a {@code RequestStreamHandler}
      * @return a factory calling that constructor, as the Lambda Java runtime does
-     * @throws IllegalArgumentException if the class is missing or has no public no-arg constructor
+     * @throws IllegalArgumentException if the class is missing, has no public no-arg constructor, or is neither kind
+     *                                  of handler
      */
-    @SuppressWarnings("unchecked")
     static HandlerFactory ofClass(String className) {
         Class<?> type;
         try {
@@ -35,9 +38,13 @@ public interface HandlerFactory {
         } catch (ClassNotFoundException | NoSuchMethodException e) {
             throw new IllegalArgumentException("Handler class " + className + " has no public no-arg constructor: " + e, e);
         }
+        if (!RequestHandler.class.isAssignableFrom(type) && !RequestStreamHandler.class.isAssignableFrom(type)) {
+            throw new IllegalArgumentException("Handler class " + className
+                    + " is neither a RequestHandler nor a RequestStreamHandler");
+        }
         return () -> {
             try {
-                return (RequestHandler<KinesisEvent, StreamsEventResponse>) type.getConstructor().newInstance();
+                return StreamHandlerInvocation.kinesis(type.getConstructor().newInstance());
             } catch (InvocationTargetException e) {
                 throw new IllegalStateException("Handler constructor failed: " + className, e.getCause());
             } catch (ReflectiveOperationException e) {

@@ -9,7 +9,10 @@
  *       format.</li>
  *   <li>{@link io.sluice.localstack.esm.HandlerFactory}: builds handler instances (execution environments); an idle
  *       one is drawn at random per invocation; a timed-out one (after {@code Timeout}, 1..900 s, SAM default 3 s) is
- *       interrupted, frozen ({@link io.sluice.localstack.esm.LocalInvocation}) and discarded.</li>
+ *       interrupted, frozen ({@link io.sluice.localstack.esm.LocalInvocation}) and discarded. A
+ *       {@code RequestStreamHandler} is handed the event's JSON as the mapping sends it and its bytes read back as the
+ *       response ({@link io.sluice.localstack.esm.StreamHandlerInvocation}, {@link
+ *       io.sluice.localstack.esm.KinesisEventJson}), as Lambda's Java runtime calls one.</li>
  *   <li>{@link io.sluice.localstack.esm.Chaos}: seeded faults on demand (redeliveries, timeouts at a random point or
  *       after N writes, throttled reads and writes, recycled instances), counted in
  *       {@link io.sluice.localstack.esm.EsmStats}.</li>

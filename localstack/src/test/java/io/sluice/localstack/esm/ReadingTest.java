@@ -96,6 +96,25 @@ class ReadingTest {
         assertThat(KinesisEvents.ENVELOPE_BYTES + size - 1).isEqualTo(lambdaJson(event).length);
     }
 
+    @Test
+    void shouldWriteAStreamHandlersInvocationJsonAsLambdaSendsIt() {
+        FakeKinesis kinesis = new FakeKinesis(1);
+        kinesis.put(0, SdkBytes.fromUtf8String("{\"orderId\":\"o-1\",\"amount\":1999}"), Instant.ofEpochMilli(1_545_084_650_987L));
+        kinesis.put(0, SdkBytes.fromByteArray(new byte[0]), Instant.ofEpochMilli(1_545_084_651_000L));
+        kinesis.put(0, SdkBytes.fromUtf8String("\u00e9\"\\\n"), Instant.ofEpochMilli(1_545_084_651_001L));
+        var records = kinesis.getRecords(b -> b.shardIterator("shardId-000000000000/0")).records();
+        KinesisEvent event = KinesisEvents.of(records, "shardId-000000000000", FakeKinesis.ARN, "us-east-1");
+
+        byte[] json = KinesisEventJson.toBytes(event);
+
+        assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo(new String(lambdaJson(event), StandardCharsets.UTF_8));
+        int sized = KinesisEvents.ENVELOPE_BYTES - 1;
+        for (var r : records) {
+            sized += KinesisEvents.jsonBytes(r, "shardId-000000000000", FakeKinesis.ARN, "us-east-1");
+        }
+        assertThat(json).hasSize(sized);
+    }
+
     /** The event as Lambda serializes it for the function (see "Using Lambda with Kinesis", example event). */
     static byte[] lambdaJson(KinesisEvent event) {
         ObjectNode root = JSON.createObjectNode();

@@ -5,8 +5,9 @@ import io.sluice.state.FenceConflictException;
 import io.sluice.state.ItemTooLargeException;
 import io.sluice.state.PartialKey;
 import io.sluice.state.StateEntry;
+import io.sluice.state.dynamodb.ChunkManifest.PageRef;
+import io.sluice.state.dynamodb.ChunkManifest.SliceRef;
 import io.sluice.state.dynamodb.ChunkedPartials.Page;
-import io.sluice.state.dynamodb.ChunkedPartials.PageRef;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -18,12 +19,16 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
@@ -38,16 +43,27 @@ import static io.sluice.state.dynamodb.StateTables.TTL;
 
 /**
  * Writes and reads the chunks of partials that outgrow one item (layout in {@link ChunkedPartials}; protocol in
- * {@link io.sluice.state}'s package docs): new or changed pages are written as immutable chunk items under a fresh
- * random version id, then the head is written with the partial's fence condition. Chunk items carry no fence: only
- * a head names them, so they are invisible until the head that names them is written.
+ * {@link io.sluice.state}'s package docs): slices whose bytes the previous head does not already name are written as
+ * immutable chunk items under a fresh random version id, then the head is written with the partial's fence
+ * condition. Chunks only the previous head named are left to TTL: they live in partitions of their own
+ * ({@link Keys#chunkPk}), which no query reads, so keeping them unread for the retention costs storage only, where
+ * deleting them was billed like writing them again (whole-page chunks of older heads sit beside the heads and are
+ * deleted). Chunk items carry no fence: only a head names them, so they are invisible until the head that names them
+ * is written.
+ *
+ * <p>Why a crash or a lost race never shows a mix: a write puts only items under its own fresh version, which no
+ * head names yet, and deletes (whole-page chunks) only after its head is stored, and then only chunks its head does
+ * not name; a chunk it keeps is named by the old head and the new one and is neither overwritten nor deleted; a
+ * reader holding the old head still finds every chunk it names until TTL. A writer that loses the fence race deletes
+ * only the items of its own version. A kept slice is younger than half the retention, so its TTL is at least half the
+ * retention away whenever a head names it.
  */
 final class ChunkedItems {
 
     private static final ReturnConsumedCapacity TOTAL = ReturnConsumedCapacity.TOTAL;
 
     /** What a head says: its fence and, if chunked, its manifest ({@code null}: entries inline). */
-    record Head(Fence fence, List<PageRef> manifest) {
+    record Head(Fence fence, ChunkManifest manifest) {
     }
 
     private final DynamoDbClient client;
@@ -59,6 +75,7 @@ final class ChunkedItems {
     private final DynamoCalls calls;
     private final LongSupplier ttl;
     private final SecureRandom versions = new SecureRandom();
+    private final ChunkWrites chunkWrites;
 
     ChunkedItems(DynamoDbClient client, String table, int windowBuckets, int itemLimitBytes, long retentionSeconds,
                  Clock clock, DynamoCalls calls, LongSupplier ttl) {
@@ -70,6 +87,7 @@ final class ChunkedItems {
         this.clock = clock;
         this.calls = calls;
         this.ttl = ttl;
+        this.chunkWrites = new ChunkWrites(client, table, calls);
     }
 
     /**
@@ -89,41 +107,58 @@ final class ChunkedItems {
         if (!storedFence.equals(expected)) {
             throw new FenceConflictException(key, expected); // before writing any chunk: nothing to clean up
         }
-        List<PageRef> previous = old == null ? null : old.manifest();
-        int pageCount = ChunkedPartials.pagesFor(bodyBytes, previous == null ? 0 : previous.size(),
+        ChunkManifest previous = old == null ? null : old.manifest();
+        int pageCount = ChunkedPartials.pagesFor(bodyBytes, previous == null ? 0 : previous.pages().size(),
                 ChunkedPartials.pageTargetBytes(itemLimitBytes));
         List<Page> encoded = pages.apply(pageCount);
+        long plainBytes = encoded.stream().mapToLong(p -> p.bytes().length).sum();
+        int target = ChunkedPartials.sliceTarget(plainBytes, previous == null ? 0 : previous.sliceTarget(),
+                itemLimitBytes);
+        boolean samePages = previous != null && previous.pages().size() == pageCount;
         long version = versions.nextLong();
         long now = clock.instant().getEpochSecond();
         List<PageRef> refs = new ArrayList<>(pageCount);
-        List<Map<String, AttributeValue>> written = new ArrayList<>();
+        Map<Map<String, AttributeValue>, Integer> written = new LinkedHashMap<>();   // chunk key -> stored bytes
+        List<Map<String, AttributeValue>> newChunks = new ArrayList<>();
         String headSk = headKey.get(StateTables.SK).s();
         for (Page page : encoded) {
-            PageRef prev = previous != null && previous.size() == pageCount ? previous.get(page.index()) : null;
-            if (prev != null && prev.sameBytes(page.digest()) && now - prev.writtenAtSeconds() < retentionSeconds / 2) {
+            PageRef prev = samePages ? previous.pages().get(page.index()) : null;
+            if (prev != null && prev.sameBytes(page.digest()) && target == previous.sliceTarget() && young(prev, now)) {
                 refs.add(prev);   // unchanged and far from its TTL: keep its chunks, bill nothing
                 continue;
             }
-            List<byte[]> slices = ChunkedPartials.slices(page.bytes(), ChunkedPartials.sliceBytes(itemLimitBytes));
+            Map<ByteBuffer, SliceRef> kept = keepable(prev, now);
+            List<byte[]> slices = ChunkedPartials.slices(page.bytes(), target,
+                    ChunkedPartials.maxSlice(target, itemLimitBytes));
+            List<SliceRef> sliceRefs = new ArrayList<>(slices.size());
             for (int i = 0; i < slices.size(); i++) {
-                Map<String, AttributeValue> item = new HashMap<>(chunkKey(key, headSk, page.index(), i, version));
-                item.put(ENTRIES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(slices.get(i))));
+                byte[] digest = ChunkedPartials.digest(slices.get(i));
+                SliceRef same = kept.get(ByteBuffer.wrap(digest));
+                if (same != null) {
+                    sliceRefs.add(same);   // these bytes are stored already, under a chunk the old head names
+                    continue;
+                }
+                byte[] stored = PartialCodec.pack(slices.get(i));
+                Map<String, AttributeValue> chunkKey = chunkKey(key, headSk, page.index(), i, version, false);
+                Map<String, AttributeValue> item = new HashMap<>(chunkKey);
+                item.put(ENTRIES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(stored)));
                 item.put(TTL, Coordination.n(ttl.getAsLong()));
-                put(PutItemRequest.builder().tableName(table).item(item).returnConsumedCapacity(TOTAL), item);
-                written.add(chunkKey(key, headSk, page.index(), i, version));
+                newChunks.add(item);
+                written.put(chunkKey, stored.length);
+                sliceRefs.add(new SliceRef(version, i, stored.length, digest, now));
             }
-            refs.add(new PageRef(version, slices.size(), page.digest(), now));
+            refs.add(new PageRef(page.digest(), false, List.copyOf(sliceRefs)));
         }
+        ChunkManifest manifest = new ChunkManifest(target, refs);
         Map<String, AttributeValue> head = new HashMap<>(headKey);
         head.put(FENCE, s(fence.encoded()));
-        head.put(MANIFEST, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(ChunkedPartials.encodeManifest(refs))));
+        head.put(MANIFEST, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(manifest.encode())));
         head.put(TTL, Coordination.n(ttl.getAsLong()));
-        int headSize = ItemSizes.itemSize(head);
-        if (headSize > ItemSizes.ITEM_LIMIT_BYTES) {
-            written.forEach(this::deleteQuietly);
+        if (ItemSizes.itemSize(head) > ItemSizes.ITEM_LIMIT_BYTES) {   // checked before any chunk is written
             throw new ItemTooLargeException(key, (int) Math.min(Integer.MAX_VALUE, bodyBytes),
                     ChunkedPartials.MAX_PAGES * ChunkedPartials.pageTargetBytes(itemLimitBytes));
         }
+        chunkWrites.putAll(newChunks);   // on failure what it wrote is named by no head: left to TTL, as a crash
         PutItemRequest.Builder request = PutItemRequest.builder().tableName(table).item(head)
                 .returnConsumedCapacity(TOTAL);
         conditionOn(request, expected);
@@ -134,14 +169,35 @@ final class ChunkedItems {
             throw new FenceConflictException(key, expected);
         }
         if (previous != null) {
-            deleteReplaced(key, headSk, previous, refs);
+            deleteReplaced(key, headSk, previous, manifest, false);
         }
-        return new Head(fence, List.copyOf(refs));
+        return new Head(fence, manifest);
     }
 
-    /** Deletes every chunk of {@code manifest}: the head that named it now holds its entries inline. */
-    void deleteAll(PartialKey key, Map<String, AttributeValue> headKey, List<PageRef> manifest) {
-        deleteReplaced(key, headKey.get(StateTables.SK).s(), manifest, List.of());
+    /** Whether every slice of {@code page} is far enough from its TTL to stay named by a new head. */
+    private boolean young(PageRef page, long now) {
+        return page.slices().stream().allMatch(s -> now - s.writtenAtSeconds() < retentionSeconds / 2);
+    }
+
+    /** The slices of {@code page} a new head may name again, by digest: none of a whole-page manifest's. */
+    private Map<ByteBuffer, SliceRef> keepable(PageRef page, long now) {
+        Map<ByteBuffer, SliceRef> kept = new HashMap<>();
+        if (page != null && !page.whole()) {
+            for (SliceRef s : page.slices()) {
+                if (now - s.writtenAtSeconds() < retentionSeconds / 2) {
+                    kept.putIfAbsent(ByteBuffer.wrap(s.digest()), s);
+                }
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * Deletes every chunk of {@code manifest}: the head that named it now holds its entries inline (rare: a partial
+     * back under one item), so no chunk of it stays behind.
+     */
+    void deleteAll(PartialKey key, Map<String, AttributeValue> headKey, ChunkManifest manifest) {
+        deleteReplaced(key, headKey.get(StateTables.SK).s(), manifest, new ChunkManifest(0, List.of()), true);
     }
 
     /**
@@ -149,14 +205,16 @@ final class ChunkedItems {
      *
      * @return the entries, or {@code null} if a named chunk is gone (a newer head replaced it: read the head again)
      */
-    List<StateEntry> read(PartialKey key, String headSk, List<PageRef> manifest, Map<String, byte[]> found,
+    List<StateEntry> read(PartialKey key, String headSk, ChunkManifest manifest, Map<String, byte[]> found,
                           Function<List<Map<String, AttributeValue>>, List<Map<String, AttributeValue>>> batchGet) {
         List<Map<String, AttributeValue>> missing = new ArrayList<>();
-        for (int page = 0; page < manifest.size(); page++) {
-            PageRef ref = manifest.get(page);
-            for (int i = 0; i < ref.slices(); i++) {
-                Map<String, AttributeValue> k = chunkKey(key, headSk, page, i, ref.version());
-                if (!found.containsKey(k.get(StateTables.SK).s())) {
+        Set<String> asked = new HashSet<>();
+        for (int page = 0; page < manifest.pages().size(); page++) {
+            for (SliceRef s : manifest.pages().get(page).slices()) {
+                Map<String, AttributeValue> k = chunkKey(key, headSk, page, s.ordinal(), s.version(),
+                        manifest.pages().get(page).whole());
+                String sk = k.get(StateTables.SK).s();
+                if (!found.containsKey(sk) && asked.add(sk)) {
                     missing.add(k);
                 }
             }
@@ -168,17 +226,19 @@ final class ChunkedItems {
             }
         }
         List<StateEntry> entries = new ArrayList<>();
-        for (int page = 0; page < manifest.size(); page++) {
-            PageRef ref = manifest.get(page);
+        for (int page = 0; page < manifest.pages().size(); page++) {
+            PageRef ref = manifest.pages().get(page);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            for (int i = 0; i < ref.slices(); i++) {
-                byte[] slice = chunks.get(ChunkedPartials.chunkSk(headSk, page, i, ref.version()));
+            for (SliceRef s : ref.slices()) {
+                byte[] slice = chunks.get(ChunkedPartials.chunkSk(headSk, page, s.ordinal(), s.version()));
                 if (slice == null) {
                     return null;
                 }
-                bytes.write(slice, 0, slice.length);
+                byte[] plain = ref.whole() ? slice : PartialCodec.unpack(slice);
+                bytes.write(plain, 0, plain.length);
             }
-            entries.addAll(PartialCodec.decode(key.slot(), bytes.toByteArray()));
+            entries.addAll(ref.whole() ? PartialCodec.decode(key.slot(), bytes.toByteArray())
+                    : PartialCodec.decodeBody(key.slot(), bytes.toByteArray()));
         }
         return entries;
     }
@@ -195,7 +255,7 @@ final class ChunkedItems {
     static Head head(Map<String, AttributeValue> item) {
         AttributeValue m = item.get(MANIFEST);
         return new Head(Fence.decode(item.get(FENCE).s()),
-                m == null ? null : ChunkedPartials.decodeManifest(m.b().asByteArrayUnsafe()));
+                m == null ? null : ChunkManifest.decode(m.b().asByteArrayUnsafe()));
     }
 
     static boolean isChunk(Map<String, AttributeValue> item) {
@@ -211,20 +271,36 @@ final class ChunkedItems {
         }
     }
 
-    Map<String, AttributeValue> chunkKey(PartialKey key, String headSk, int page, int slice, long version) {
+    /** The key of a sliced chunk (under {@link Keys#chunkPk}), or of a whole-page one (beside the heads). */
+    Map<String, AttributeValue> chunkKey(PartialKey key, String headSk, int page, int slice, long version,
+                                         boolean whole) {
         int shard = Keys.windowBucket(ChunkedPartials.chunkShardName(key.split(), page), key.bucket(), windowBuckets);
-        return key(Keys.partialPk(key.pipeline(), key.slot(), shard),
+        return key(whole ? Keys.partialPk(key.pipeline(), key.slot(), shard)
+                        : Keys.chunkPk(key.pipeline(), key.slot(), shard),
                 ChunkedPartials.chunkSk(headSk, page, slice, version));
     }
 
-    private void deleteReplaced(PartialKey key, String headSk, List<PageRef> previous, List<PageRef> kept) {
-        for (int page = 0; page < previous.size(); page++) {
-            PageRef ref = previous.get(page);
-            if (kept.size() == previous.size() && kept.get(page) == ref) {
-                continue;
+    /**
+     * Deletes the chunks {@code previous} names and {@code kept} does not: whole-page chunks always (they share the
+     * window's partition with the heads, so a firing's query would read them), sliced ones only if {@code sliced}
+     * (else TTL removes them: a delete is billed per KB like a write, storing them until then costs far less).
+     */
+    private void deleteReplaced(PartialKey key, String headSk, ChunkManifest previous, ChunkManifest kept,
+                                boolean sliced) {
+        Set<String> named = new HashSet<>();
+        for (int page = 0; page < kept.pages().size(); page++) {
+            for (SliceRef s : kept.pages().get(page).slices()) {
+                named.add(ChunkedPartials.chunkSk(headSk, page, s.ordinal(), s.version()));
             }
-            for (int i = 0; i < ref.slices(); i++) {
-                deleteQuietly(chunkKey(key, headSk, page, i, ref.version()));
+        }
+        Set<String> deleted = new HashSet<>();
+        for (int page = 0; page < previous.pages().size(); page++) {
+            boolean whole = previous.pages().get(page).whole();
+            for (SliceRef s : previous.pages().get(page).slices()) {
+                String sk = ChunkedPartials.chunkSk(headSk, page, s.ordinal(), s.version());
+                if ((whole || sliced) && !named.contains(sk) && deleted.add(sk)) {
+                    deleteQuietly(chunkKey(key, headSk, page, s.ordinal(), s.version(), whole), s.storedBytes());
+                }
             }
         }
     }
@@ -237,11 +313,13 @@ final class ChunkedItems {
 
     /**
      * Best effort: a chunk no head names is invisible, so a failed delete only leaves it to its TTL. Billed like
-     * a write of the deleted item's size (estimated at one slice).
+     * a write of the deleted item's size: its keys, TTL and {@code storedBytes} of entries (-1: unknown, one slice).
      */
-    private void deleteQuietly(Map<String, AttributeValue> chunkKey) {
+    private void deleteQuietly(Map<String, AttributeValue> chunkKey, int storedBytes) {
         try {
-            calls.estimateWrite(ItemSizes.writeUnits(ChunkedPartials.sliceBytes(itemLimitBytes)));
+            int entries = storedBytes < 0 ? ChunkedPartials.sliceBytes(itemLimitBytes) : storedBytes;
+            calls.estimateWrite(ItemSizes.writeUnits(ItemSizes.itemSize(chunkKey) + ENTRIES.length() + entries
+                    + TTL.length() + 6));
             calls.write("DeleteItem", () -> client.deleteItem(b -> b.tableName(table).key(chunkKey)
                     .returnConsumedCapacity(TOTAL)), DeleteItemResponse::consumedCapacity);
         } catch (RuntimeException e) {

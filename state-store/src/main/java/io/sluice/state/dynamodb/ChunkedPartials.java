@@ -2,9 +2,7 @@ package io.sluice.state.dynamodb;
 
 import io.sluice.state.Slot;
 import io.sluice.state.StateEntry;
-import io.sluice.state.StateStoreException;
 
-import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -12,19 +10,25 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The layout of a partial that outgrows one item: pages, slices and the manifest its head holds. Pure functions; the
- * writes and reads are {@link ChunkedItems}'.
+ * The layout of a partial that outgrows one item: pages, slices and the manifest its head holds
+ * ({@link ChunkManifest}). Pure functions; the writes and reads are {@link ChunkedItems}'.
  *
  * <p>A chunked partial's entries are spread over {@code pages} (a power of two) by a stable hash of their key, so a
- * batch that touches few keys changes few pages. Each page is encoded with {@link PartialCodec} and cut into slices
- * of at most one item's payload (one key's accumulator larger than that spans several slices of one page). The
- * head's manifest names, per page, the version id its slices were written under, their count, a digest of the
- * page's bytes (equal digests: the page is unchanged and keeps its chunks) and when they were written (a page older
- * than half the retention is rewritten, so no head ever names a chunk that TTL may delete).
+ * batch that touches few keys changes few pages. Each page is encoded plain ({@link PartialCodec#encodeBody}) and cut
+ * into <em>slices</em> at content-defined boundaries ({@link SliceCutter}); each slice is packed (deflated) on its own
+ * and stored as one chunk item. The head's manifest names every slice with a digest of its plain bytes, so a write
+ * keeps the chunk item of every slice whose bytes it already holds and writes only the others: a key whose
+ * accumulator grows at its end (exact distinct values append a segment) changes the slice where it grows and the one
+ * holding its length, not the whole key, however large. Pages are not deflated as a whole, which would change every
+ * byte after the first changed one.
  *
  * <p>Sizing: {@code pages = max(previous pages, nextPowerOfTwo(bytes / 64 KB))}, never shrinking while the partial
  * stays chunked, so page boundaries, hence digests, stay stable as the partial grows (a doubling re-pages once, as
- * a hash table resizes). At most {@link #MAX_PAGES} pages: the manifest then fits in its head item.
+ * a hash table resizes). Slices average about 1.25 times their target: 2 KB under DynamoDB's 400 KB item, as
+ * measured (each key a batch touches costs its slice, about 3 write units, and the head about 20 bytes a slice; 1 KB
+ * slices cost more per record on distinct-users, their keys and the head outweighing the bytes saved), doubled as
+ * the partial passes {@link #MAX_SLICES_AT_TARGET} slices so the manifest always fits in its head; like pages, the
+ * target never shrinks while the partial stays chunked. At most {@link #MAX_PAGES} pages.
  */
 final class ChunkedPartials {
 
@@ -35,22 +39,18 @@ final class ChunkedPartials {
     static final int ITEM_HEADROOM_DIVISOR = 16;
     /** Target encoded size of one page: small enough that one changed key rewrites little. */
     static final int PAGE_TARGET_BYTES = 64 * 1024;
-    /** Manifest of this many pages is about 300 KB: the head still fits in one item. */
-    static final int MAX_PAGES = 8192;
-    static final int DIGEST_BYTES = 16;
+    /** Pages of a partial at most: with a slice or more each, their manifest still fits in its head item. */
+    static final int MAX_PAGES = 4096;
+    /** Slice target under DynamoDB's item limit: what a changed slice costs against the manifest's size. */
+    static final int SLICE_TARGET_BYTES = 2048;
+    /** Slices a partial has at most at its target before the target doubles (a manifest of about 100 KB). */
+    static final int MAX_SLICES_AT_TARGET = 4096;
+    static final int DIGEST_BYTES = ChunkManifest.DIGEST_BYTES;
 
     private ChunkedPartials() {
     }
 
-    /** One page's version as a manifest names it. */
-    record PageRef(long version, int slices, byte[] digest, long writtenAtSeconds) {
-
-        boolean sameBytes(byte[] otherDigest) {
-            return Arrays.equals(digest, otherDigest);
-        }
-    }
-
-    /** Encoded pages of a partial about to be written. */
+    /** A page about to be written: its plain bytes ({@link PartialCodec#encodeBody}) and their digest. */
     record Page(int index, byte[] bytes, byte[] digest) {
     }
 
@@ -62,6 +62,23 @@ final class ChunkedPartials {
     /** Target page size under an item limit: 64 KB for DynamoDB's 400 KB, smaller for the small limits of tests. */
     static int pageTargetBytes(int itemLimitBytes) {
         return Math.max(128, Math.min(PAGE_TARGET_BYTES, itemLimitBytes / 4));
+    }
+
+    /**
+     * The slice target ({@link SliceCutter}) for a partial of {@code plainBytes} whose manifest had
+     * {@code previousTarget} (0: none or whole-page): a power of two, never below the previous one.
+     */
+    static int sliceTarget(long plainBytes, int previousTarget, int itemLimitBytes) {
+        int most = Integer.highestOneBit(sliceBytes(itemLimitBytes));
+        int base = Math.max(64, Math.min(SLICE_TARGET_BYTES, Integer.highestOneBit(sliceBytes(itemLimitBytes) / 4)));
+        long forCount = (plainBytes + MAX_SLICES_AT_TARGET - 1) / MAX_SLICES_AT_TARGET;
+        int grown = forCount <= base ? base : Integer.highestOneBit((int) Math.min(most, forCount - 1)) << 1;
+        return Math.min(most, Math.max(Math.max(base, grown), previousTarget));
+    }
+
+    /** The longest slice for a target: a few targets (content without cut points), at most one item's payload. */
+    static int maxSlice(int target, int itemLimitBytes) {
+        return Math.max(target, Math.min(sliceBytes(itemLimitBytes), 8 * target));
     }
 
     /**
@@ -108,17 +125,20 @@ final class ChunkedPartials {
         return byPage;
     }
 
-    /** Page {@code index}, holding {@code entries}, encoded and digested. */
+    /** Page {@code index}, holding {@code entries}, encoded plain and digested. */
     static Page page(Slot slot, int index, List<StateEntry> entries) {
-        byte[] bytes = PartialCodec.encode(slot, entries);
+        byte[] bytes = PartialCodec.encodeBody(slot, entries);
         return new Page(index, bytes, digest(bytes));
     }
 
-    /** The slices of a page's bytes, in order, each at most {@code sliceBytes}; at least one. */
-    static List<byte[]> slices(byte[] page, int sliceBytes) {
-        List<byte[]> slices = new ArrayList<>();
-        for (int from = 0; from < page.length || from == 0; from += sliceBytes) {
-            slices.add(Arrays.copyOfRange(page, from, Math.min(page.length, from + sliceBytes)));
+    /** The plain slices of a page's bytes, in order ({@link SliceCutter}); at least one. */
+    static List<byte[]> slices(byte[] page, int target, int maxSlice) {
+        int[] ends = SliceCutter.cuts(page, target, maxSlice);
+        List<byte[]> slices = new ArrayList<>(ends.length);
+        int from = 0;
+        for (int end : ends) {
+            slices.add(Arrays.copyOfRange(page, from, end));
+            from = end;
         }
         return slices;
     }
@@ -139,66 +159,5 @@ final class ChunkedPartials {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
-    }
-
-    /** Layout: varint page count, then per page 8-byte version, varint slices, 16-byte digest, varint written-at. */
-    static byte[] encodeManifest(List<PageRef> pages) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8 + pages.size() * 32);
-        varLong(out, pages.size());
-        for (PageRef p : pages) {
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                out.write((int) (p.version() >>> shift));
-            }
-            varLong(out, p.slices());
-            out.write(p.digest(), 0, DIGEST_BYTES);
-            varLong(out, p.writtenAtSeconds());
-        }
-        return out.toByteArray();
-    }
-
-    static List<PageRef> decodeManifest(byte[] bytes) {
-        int[] pos = {0};
-        int count = (int) readVarLong(bytes, pos);
-        List<PageRef> pages = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            if (pos[0] + 8 > bytes.length) {
-                throw new StateStoreException("truncated chunk manifest");
-            }
-            long version = 0;
-            for (int b = 0; b < 8; b++) {
-                version = (version << 8) | (bytes[pos[0]++] & 0xFF);
-            }
-            int slices = (int) readVarLong(bytes, pos);
-            if (pos[0] + DIGEST_BYTES > bytes.length) {
-                throw new StateStoreException("truncated chunk manifest");
-            }
-            byte[] digest = Arrays.copyOfRange(bytes, pos[0], pos[0] + DIGEST_BYTES);
-            pos[0] += DIGEST_BYTES;
-            pages.add(new PageRef(version, slices, digest, readVarLong(bytes, pos)));
-        }
-        return List.copyOf(pages);
-    }
-
-    private static void varLong(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
-    private static long readVarLong(byte[] bytes, int[] pos) {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (pos[0] >= bytes.length) {
-                throw new StateStoreException("truncated chunk manifest");
-            }
-            byte b = bytes[pos[0]++];
-            v |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return v;
-            }
-        }
-        throw new StateStoreException("malformed varint in chunk manifest");
     }
 }

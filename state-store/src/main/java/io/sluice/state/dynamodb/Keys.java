@@ -46,6 +46,14 @@ final class Keys {
         return CoordinationKeys.requireName("pipeline", pipeline) + '#' + slot.id() + '#' + windowBucket;
     }
 
+    /**
+     * The partition of sliced chunks ({@link ChunkedItems}) of the partials under {@link #partialPk}: apart from the
+     * heads, so a firing's query of a window reads heads only, and replaced chunks can be left to TTL unread.
+     */
+    static String chunkPk(String pipeline, Slot slot, int windowBucket) {
+        return partialPk(pipeline, slot, windowBucket) + "#c";
+    }
+
     static String partialPk(PartialKey key, int windowBuckets) {
         return partialPk(key.pipeline(), key.slot(), windowBucket(key.split(), key.bucket(), windowBuckets));
     }

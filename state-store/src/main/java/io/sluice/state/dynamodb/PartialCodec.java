@@ -34,6 +34,15 @@ final class PartialCodec {
     }
 
     static byte[] encode(Slot slot, List<StateEntry> entries) {
+        return pack(encodeBody(slot, entries));
+    }
+
+    static List<StateEntry> decode(Slot slot, byte[] stored) {
+        return decodeBody(slot, unpack(stored));
+    }
+
+    /** The plain body: what {@link #encode} stores, before the format byte and compression. */
+    static byte[] encodeBody(Slot slot, List<StateEntry> entries) {
         Out out = new Out(64 + entries.size() * 32);
         out.varLong(entries.size());
         for (StateEntry e : entries) {
@@ -45,28 +54,14 @@ final class PartialCodec {
             out.varLong(e.accumulator().length);
             out.bytes(e.accumulator());
         }
-        byte[] body = out.toByteArray();
-        if (body.length > COMPRESS_ABOVE_BYTES) {
-            byte[] deflated = deflate(body);
-            if (deflated.length < body.length) {
-                return prefixed(DEFLATED, deflated);
-            }
-        }
-        return prefixed(PLAIN, body);
+        return out.toByteArray();
     }
 
-    static List<StateEntry> decode(Slot slot, byte[] stored) {
-        if (stored.length == 0) {
-            throw new StateStoreException("empty entries attribute");
-        }
-        byte[] body = switch (stored[0]) {
-            case PLAIN -> java.util.Arrays.copyOfRange(stored, 1, stored.length);
-            case DEFLATED -> inflate(stored);
-            default -> throw new StateStoreException("unknown entries format " + stored[0]);
-        };
+    /** The entries of a plain body ({@link #encodeBody}). */
+    static List<StateEntry> decodeBody(Slot slot, byte[] body) {
         In in = new In(body);
         int count = (int) in.varLong();
-        List<StateEntry> entries = new ArrayList<>(count);
+        List<StateEntry> entries = new ArrayList<>(Math.min(count, body.length));
         for (int i = 0; i < count; i++) {
             String key = new String(in.bytes((int) in.varLong()), StandardCharsets.UTF_8);
             long start = slot.start() + in.zigZag();
@@ -74,6 +69,32 @@ final class PartialCodec {
             entries.add(new StateEntry(key, start, end, in.bytes((int) in.varLong())));
         }
         return Collections.unmodifiableList(entries);
+    }
+
+    /**
+     * Any bytes as stored: the format byte, then the bytes deflated if over {@link #COMPRESS_ABOVE_BYTES} and smaller
+     * so, else as they are. Chunked pages pack each slice on its own ({@link ChunkedPartials}).
+     */
+    static byte[] pack(byte[] plain) {
+        if (plain.length > COMPRESS_ABOVE_BYTES) {
+            byte[] deflated = deflate(plain);
+            if (deflated.length < plain.length) {
+                return prefixed(DEFLATED, deflated);
+            }
+        }
+        return prefixed(PLAIN, plain);
+    }
+
+    /** The bytes {@link #pack} was given. */
+    static byte[] unpack(byte[] stored) {
+        if (stored.length == 0) {
+            throw new StateStoreException("empty entries attribute");
+        }
+        return switch (stored[0]) {
+            case PLAIN -> java.util.Arrays.copyOfRange(stored, 1, stored.length);
+            case DEFLATED -> inflate(stored);
+            default -> throw new StateStoreException("unknown entries format " + stored[0]);
+        };
     }
 
     private static byte[] prefixed(byte format, byte[] body) {

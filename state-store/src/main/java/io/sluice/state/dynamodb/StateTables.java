@@ -31,10 +31,16 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  *       {@code ttl}.</li>
  *   <li>A partial over one item is a <em>head</em> with {@code f}, {@code m} = manifest (binary, see
  *       {@link ChunkedPartials}) and {@code ttl} instead of {@code e}, plus immutable <em>chunk</em> items:
- *       {@code pk} = {@code pipeline#slotId#wb'} ({@code wb'} derived from (split#c{page}, bucket), so one partial's
- *       pages spread over the window's partition keys), {@code sk} = {@code split#bucket#c{page}.{slice}.{version hex}},
- *       {@code e} = a slice of the page's encoded entries, {@code ttl}; no {@code f}, which is how a query over a
- *       window tells them from heads.</li>
+ *       {@code pk} = {@code pipeline#slotId#wb'#c} ({@link Keys#chunkPk}: apart from the heads, so a window's query
+ *       reads no chunk and replaced chunks are left to TTL unread; chunks of whole-page heads ({@link ChunkManifest})
+ *       sit beside the heads at {@code pipeline#slotId#wb'} and are deleted when replaced; {@code wb'} derived from
+ *       (split#c{page}, bucket), so one partial's pages spread over the window's write shards),
+ *       {@code sk} = {@code split#bucket#c{page}.{slice}.{version hex}}
+ *       ({@code slice}: its position in its page when that version was written; a later head may name it at
+ *       another), {@code e} = a slice of the page's plain entries packed on its own ({@link PartialCodec#pack};
+ *       heads of the whole-page layout, {@link ChunkManifest}: a fixed-size piece of the page as
+ *       {@link PartialCodec#encode} stores it), {@code ttl}; no {@code f}, which is how a query over a window tells
+ *       whole-page chunks from heads.</li>
  * </ul>
  *
  * <h2>Coordination table</h2>

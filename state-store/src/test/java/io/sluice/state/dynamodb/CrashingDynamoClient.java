@@ -2,6 +2,7 @@ package io.sluice.state.dynamodb;
 
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 import java.lang.reflect.InvocationTargetException;
@@ -49,8 +50,7 @@ public final class CrashingDynamoClient {
                                 dead = true;
                                 throw SdkClientException.create("injected crash before " + name);
                             }
-                            if (random != null && args[0] instanceof PutItemRequest put
-                                    && put.tableName().equals(failingTable)
+                            if (random != null && writesTo(args[0], failingTable)
                                     && random.nextDouble() < failureProbability) {
                                 failures++;
                                 throw SdkClientException.create("injected failure of " + name);
@@ -65,6 +65,12 @@ public final class CrashingDynamoClient {
                 });
     }
 
+    /** A put of one item, or of a batch of items (chunks), to {@code table}. */
+    private static boolean writesTo(Object request, String table) {
+        return request instanceof PutItemRequest put && put.tableName().equals(table)
+                || request instanceof BatchWriteItemRequest batch && batch.requestItems().containsKey(table);
+    }
+
     /** Dies at the write after the next {@code k} ({@code k = 0}: the next write). */
     public CrashingDynamoClient crashAfter(int k) {
         writesLeft = k;
@@ -72,7 +78,7 @@ public final class CrashingDynamoClient {
     }
 
     /**
-     * Fails each {@code PutItem} to {@code table} with probability {@code p}, drawn from {@code seed}: the invocation stops at
+     * Fails each {@code PutItem} or {@code BatchWriteItem} to {@code table} with probability {@code p}, drawn from {@code seed}: the invocation stops at
      * that call (its later calls never happen) and the instance stays warm, its caches as they were.
      */
     public CrashingDynamoClient failRandomly(long seed, double p, String table) {

@@ -79,8 +79,15 @@ public final class KinesisRecordBatch implements RecordBatch {
         return batch;
     }
 
-    /** The Kinesis record's data; the Lambda event serializer has already decoded the base64. */
+    /**
+     * The Kinesis record's data; the event's reader has already decoded the base64. A buffer that wraps a whole
+     * array ({@link KinesisEventReader}'s) is used as it is, not copied: nothing writes to a record's bytes.
+     */
     static byte[] bytes(ByteBuffer data) {
+        if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0
+                && data.remaining() == data.array().length) {
+            return data.array();
+        }
         ByteBuffer copy = data.duplicate();
         byte[] bytes = new byte[copy.remaining()];
         copy.get(bytes);

@@ -1,5 +1,7 @@
 /**
- * Kinesis adapters: {@link io.sluice.functions.io.kinesis.KinesisRecordBatch} (a Lambda event's records, KPL
+ * Kinesis adapters: {@link io.sluice.functions.io.kinesis.KinesisEventReader} (an invocation's JSON read in one
+ * streaming pass, only the fields the operator uses, base64 decoded once into the array the batch keeps),
+ * {@link io.sluice.functions.io.kinesis.KinesisRecordBatch} (a Lambda event's records, KPL
  * aggregates de-aggregated by {@link io.sluice.functions.io.kinesis.KplAggregate}, as a runtime batch),
  * and the output stream sink. Reading a range of a shard back (what the event source mapping gave up on) is the
  * driver's: {@link io.sluice.functions.driver.KinesisShardRange}. Shard lineage and shard load are coordination, in {@code io.sluice.state.coordination}.

@@ -1,0 +1,215 @@
+package io.sluice.functions.io.kinesis;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import io.sluice.localstack.esm.KinesisEventJson;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The streaming reader against the Lambda Java runtime's serializer: for random events (empty data, large records,
+ * records at Kinesis' 1 MiB limit, unicode and escaped partition keys, 128-bit sequence numbers, missing fields), in
+ * the event source mapping's JSON and in the runtime's own, both give the same value of every field the operator
+ * reads.
+ */
+class KinesisEventReaderTest {
+
+    private static final long SEED = 15;
+    private static final int ONE_MIB = 1024 * 1024;
+    private static final PojoSerializer<KinesisEvent> RUNTIME = LambdaEventSerializers.serializerFor(KinesisEvent.class,
+            KinesisEventReaderTest.class.getClassLoader());
+
+    @Test
+    void read_givesTheRuntimesRecords_forRandomEventsInTheMappingsJson() {
+        Random random = new Random(SEED);
+        for (int i = 0; i < 300; i++) {
+            KinesisEvent event = randomEvent(random, random.nextInt(40), 2_000);
+            byte[] json = KinesisEventJson.toBytes(event);
+
+            assertSameRecords(json, "event " + i + " (seed " + SEED + ")");
+        }
+    }
+
+    @Test
+    void read_givesTheRuntimesRecords_forRandomEventsInTheRuntimesOwnJson() {
+        Random random = new Random(SEED + 1);
+        for (int i = 0; i < 300; i++) {
+            KinesisEvent event = randomEvent(random, random.nextInt(40), 2_000);
+            ByteArrayOutputStream json = new ByteArrayOutputStream();
+            RUNTIME.toJson(event, json);   // other field order, arrival as 1.545084650987E9, fields the reader skips
+
+            assertSameRecords(json.toByteArray(), "event " + i + " (seed " + (SEED + 1) + ")");
+        }
+    }
+
+    @Test
+    void read_givesTheRuntimesRecords_forRecordsAtKinesisOneMibLimit() {
+        Random random = new Random(SEED + 2);
+        KinesisEvent event = randomEvent(random, 5, 10);
+        for (KinesisEvent.KinesisEventRecord r : event.getRecords()) {
+            if (r.getKinesis() == null) {
+                r.setKinesis(new KinesisEvent.Record());
+            }
+            r.getKinesis().setPartitionKey(unicode(random, 256));   // the limit counts the key's bytes and the data's
+            byte[] data = new byte[ONE_MIB - r.getKinesis().getPartitionKey().getBytes(StandardCharsets.UTF_8).length];
+            random.nextBytes(data);
+            r.getKinesis().setData(ByteBuffer.wrap(data));
+        }
+
+        assertSameRecords(KinesisEventJson.toBytes(event), "1 MiB records");
+    }
+
+    @Test
+    void read_skipsFieldsItDoesNotUse_andReadsAnEventWithoutRecords() {
+        String json = "{\"Records\":[{\"extra\":{\"a\":[1,{\"b\":null}]},\"eventID\":\"shardId-1:7\","
+                + "\"kinesis\":{\"nested\":[[]],\"sequenceNumber\":\"7\",\"data\":\"\",\"encryptionType\":\"KMS\"}}],"
+                + "\"window\":{\"start\":1}}";
+
+        List<KinesisEvent.KinesisEventRecord> records = read(json);
+
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.getEventID()).isEqualTo("shardId-1:7");
+            assertThat(r.getKinesis().getSequenceNumber()).isEqualTo("7");
+            assertThat(r.getKinesis().getData().remaining()).isZero();
+        });
+        assertThat(read("{}")).isEmpty();
+        assertThat(read("{\"Records\":null}")).isEmpty();
+        assertThat(read("{\"Records\":[]}")).isEmpty();
+    }
+
+    @Test
+    void read_refusesWhatIsNotAKinesisEvent() {
+        assertThatThrownBy(() -> read("[]")).isInstanceOf(UncheckedIOException.class);
+        assertThatThrownBy(() -> read("{\"Records\":[{\"kinesis\":{\"data\":\"not base64!\"}}]}"))
+                .isInstanceOf(UncheckedIOException.class);
+        assertThatThrownBy(() -> read("{\"Records\":[{\"eventID\":1}]}")).isInstanceOf(UncheckedIOException.class);
+        assertThatThrownBy(() -> read("{\"Records\":[{\"kinesis\":{\"sequenceNumber\":\"1\"")).isInstanceOf(
+                UncheckedIOException.class);
+    }
+
+    @Test
+    void read_decodesBase64AsTheRuntimeDoes_paddingRequired() {
+        for (String data : List.of("", "SGVsbG8=", "SGVsbG8", "SGVsbG8==", "SGVsbG9=", "S", "SG==", "SG", "====",
+                "SGV=sbG8=", "SGVsbA==", "+/+/", "-_-_", "SGVsbG8=\\u00e9")) {
+            String json = "{\"Records\":[{\"kinesis\":{\"data\":\"" + data + "\"}}]}";
+            byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+            Object runtimes;
+            try {
+                runtimes = ByteBuffer.wrap(bytes(RUNTIME.fromJson(new ByteArrayInputStream(bytes)).getRecords().get(0)
+                        .getKinesis().getData()));
+            } catch (RuntimeException e) {
+                runtimes = "refused";
+            }
+            Object ours;
+            try {
+                ours = ByteBuffer.wrap(bytes(read(json).get(0).getKinesis().getData()));
+            } catch (UncheckedIOException e) {
+                ours = "refused";
+            }
+
+            assertThat(ours).as(data).isEqualTo(runtimes);
+        }
+    }
+
+    private static List<KinesisEvent.KinesisEventRecord> read(String json) {
+        return KinesisEventReader.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static void assertSameRecords(byte[] json, String what) {
+        List<KinesisEvent.KinesisEventRecord> expected = RUNTIME.fromJson(new ByteArrayInputStream(json)).getRecords();
+        List<KinesisEvent.KinesisEventRecord> actual = KinesisEventReader.read(new ByteArrayInputStream(json));
+
+        assertThat(actual).as(what).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(fields(actual.get(i))).as(what + ", record " + i).isEqualTo(fields(expected.get(i)));
+        }
+    }
+
+    /** What the operator reads of a record. */
+    private static List<Object> fields(KinesisEvent.KinesisEventRecord r) {
+        List<Object> f = new ArrayList<>(Arrays.asList(r.getEventID(), r.getEventSourceARN(), r.getKinesis() == null));
+        KinesisEvent.Record k = r.getKinesis();
+        if (k != null) {
+            f.addAll(Arrays.asList(k.getSequenceNumber(), k.getPartitionKey(),
+                    k.getApproximateArrivalTimestamp() == null ? null : k.getApproximateArrivalTimestamp().getTime(),
+                    k.getData() == null ? null : ByteBuffer.wrap(bytes(k.getData()))));
+        }
+        return f;
+    }
+
+    private static byte[] bytes(ByteBuffer data) {
+        ByteBuffer copy = data.duplicate();
+        byte[] b = new byte[copy.remaining()];
+        copy.get(b);
+        return b;
+    }
+
+    private static KinesisEvent randomEvent(Random random, int records, int maxData) {
+        String shard = String.format("shardId-%012d", random.nextInt(1000));
+        String arn = "arn:aws:kinesis:us-east-1:123456789012:stream/s-" + random.nextInt(5);
+        List<KinesisEvent.KinesisEventRecord> out = new ArrayList<>();
+        for (int i = 0; i < records; i++) {
+            KinesisEvent.Record k = new KinesisEvent.Record();
+            k.setKinesisSchemaVersion("1.0");
+            k.setPartitionKey(random.nextInt(20) == 0 ? null : unicode(random, 1 + random.nextInt(256)));
+            String seq = new BigInteger(random.nextInt(20) == 0 ? 1 + random.nextInt(16) : 128, random).toString();
+            k.setSequenceNumber(random.nextInt(30) == 0 ? null : seq);
+            int size = switch (random.nextInt(10)) {
+                case 0 -> 0;
+                case 1 -> maxData * 10 + random.nextInt(maxData * 50);   // large
+                default -> random.nextInt(maxData);
+            };
+            byte[] data = new byte[size];
+            random.nextBytes(data);
+            k.setData(random.nextInt(40) == 0 ? null : ByteBuffer.wrap(data));
+            k.setApproximateArrivalTimestamp(random.nextInt(20) == 0 ? null
+                    : new Date(1_400_000_000_000L + (long) (random.nextDouble() * 900_000_000_000L)));
+            k.setEncryptionType(random.nextBoolean() ? "KMS" : "NONE");
+            KinesisEvent.KinesisEventRecord r = new KinesisEvent.KinesisEventRecord();
+            r.setKinesis(random.nextInt(50) == 0 ? null : k);
+            r.setEventSource("aws:kinesis");
+            r.setEventVersion("1.0");
+            r.setEventID(random.nextInt(30) == 0 ? null : shard + ":" + seq);
+            r.setEventName("aws:kinesis:record");
+            r.setInvokeIdentityArn("arn:aws:iam::123456789012:role/lambda-role");
+            r.setAwsRegion("us-east-1");
+            r.setEventSourceARN(random.nextInt(30) == 0 ? null : arn);
+            out.add(r);
+        }
+        KinesisEvent event = new KinesisEvent();
+        event.setRecords(out);
+        return event;
+    }
+
+    /** Letters, digits, quotes, backslashes, control characters, accents, CJK and characters outside the BMP. */
+    private static String unicode(Random random, int length) {
+        StringBuilder s = new StringBuilder(length);
+        while (s.length() < length) {
+            switch (random.nextInt(8)) {
+                case 0 -> s.append('"');
+                case 1 -> s.append('\\');
+                case 2 -> s.append((char) random.nextInt(0x20));
+                case 3 -> s.append((char) (0xC0 + random.nextInt(0x100)));
+                case 4 -> s.append((char) (0x4E00 + random.nextInt(0x5000)));
+                case 5 -> s.appendCodePoint(0x1F300 + random.nextInt(0x300));
+                default -> s.append((char) ('a' + random.nextInt(26)));
+            }
+        }
+        return s.toString();
+    }
+}
