@@ -126,7 +126,7 @@ class IssuePipelinesBenchmark {
         // (about 50 KB) is to a 16 KB item what it is to DynamoDB's 400 KB at 10M orders (about 1.7 MB)
         return DynamoDbStateStore.builder().withClient(dynamo).withStateTable("issue-state-" + suffix)
                 .withCoordinationTable("issue-coordination-" + suffix)
-                .withItemLimit(Integer.getInteger("sluice.benchmark.itemLimit", 400 * 1024)).build();
+                .withItemLimit(Integer.getInteger("sluice.benchmark.itemLimit", 400_000)).build();
     }
 
     private static String seconds(RunSummary s) {

@@ -59,6 +59,26 @@ class LargeKeySlicesTest {
                 .withCoordinationTable(COORDINATION).withWindowBuckets(WINDOW_BUCKETS).build();
     }
 
+    /**
+     * An item between moto_server's 405,000 bytes and 400 KiB: DynamoDB documents "400 KB" and accepts up to about
+     * 409 KB, moto refuses above 405,000, so the store writes one item only up to 400,000 bytes and chunks the rest
+     * (distinct users of a hot category at 10M orders grew into this band, and moto refused the write).
+     */
+    @Test
+    void aPartialBetween405000BytesAnd400KiB_isWritten_andReadsBack() {
+        DynamoDbStateStore store = store(dynamo);
+        PartialKey key = new PartialKey("band-" + UUID.randomUUID(), HOUR, "shard-0", 0);
+        List<StateEntry> entries = List.of(new StateEntry("c-1", HOUR.start(), HOUR.end(), random(406_500, 7)));
+        Partial partial = new Partial(key, Fence.of("1"), entries);
+
+        store.writePartial(partial, Fence.NONE);
+
+        Partial back = store.readPartial(key).orElseThrow();
+        assertThat(back.fence()).isEqualTo(Fence.of("1"));
+        assertThat(back.entries()).hasSize(1);
+        assertThat(back.entries().get(0).accumulator()).isEqualTo(entries.get(0).accumulator());
+    }
+
     private static byte[] random(int n, long seed) {
         byte[] bytes = new byte[n];
         new Random(seed).nextBytes(bytes);
