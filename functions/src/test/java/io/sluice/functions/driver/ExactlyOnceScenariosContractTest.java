@@ -313,6 +313,11 @@ abstract class ExactlyOnceScenariosContractTest {
 
     /** {@code store}, running {@code hook} before each call of {@code method}. */
     static StateStore before(StateStore store, String method, Runnable hook) {
+        return before(store, method, args -> hook.run());
+    }
+
+    /** As {@link #before(StateStore, String, Runnable)}, the hook given the call's arguments. */
+    static StateStore before(StateStore store, String method, java.util.function.Consumer<Object[]> hook) {
         return (StateStore) Proxy.newProxyInstance(StateStore.class.getClassLoader(), new Class<?>[] {StateStore.class},
                 (proxy, called, args) -> {
                     if (called.getName().equals(method + "s") && called.isDefault()) {
@@ -320,7 +325,7 @@ abstract class ExactlyOnceScenariosContractTest {
                         return InvocationHandler.invokeDefault(proxy, called, args);
                     }
                     if (called.getName().equals(method)) {
-                        hook.run();
+                        hook.accept(args);
                     }
                     try {
                         return called.invoke(store, args);

@@ -262,9 +262,12 @@ abstract class SessionLatenessContractTest {
         assertThat(run.fire(0)).isEqualTo(30 * MINUTE + 30_000);
 
         AtomicInteger paneWrites = new AtomicInteger();
-        StateStore dying = failing(newStore(), (method, args) -> method.equals("writePartial")
-                && ((Partial) args[0]).key().slot().start() > Long.MIN_VALUE + 16   // a pane, not the decisions
-                && paneWrites.getAndIncrement() == 0);
+        StateStore dying = ExactlyOnceScenariosContractTest.before(newStore(), "writePartial", args -> {
+            if (((Partial) args[0]).key().slot().start() > Long.MIN_VALUE + 16       // a pane, not the decisions
+                    && paneWrites.getAndIncrement() == 0) {
+                throw new StateStoreException("injected crash at the first pane write");
+            }
+        });
         Lines batch = Lines.of(3, order("c-1", 29 * MINUTE));                   // joins the open [10:00, 40:00)
         assertThatThrownBy(() -> PipelineRun.stream(pipeline, dying, outputs, metrics).apply("shard-0", batch, 0))
                 .isInstanceOf(StateStoreException.class);
@@ -287,24 +290,6 @@ abstract class SessionLatenessContractTest {
                         tuple("c-8", 30 * MINUTE + 35_000, 75 * MINUTE + 5_000, 2L),
                         tuple("c-9", 30 * MINUTE + 35_000, 60 * MINUTE + 35_000, 1L));
         assertAccounted(5);
-    }
-
-    /** {@code store}, throwing a {@link StateStoreException} from the calls {@code fails} picks (batches split up). */
-    private static StateStore failing(StateStore store, java.util.function.BiPredicate<String, Object[]> fails) {
-        return (StateStore) java.lang.reflect.Proxy.newProxyInstance(StateStore.class.getClassLoader(),
-                new Class<?>[] {StateStore.class}, (proxy, called, args) -> {
-                    if (called.getName().equals("writePartials") && called.isDefault()) {
-                        return java.lang.reflect.InvocationHandler.invokeDefault(proxy, called, args);
-                    }
-                    if (fails.test(called.getName(), args)) {
-                        throw new StateStoreException("injected crash at " + called.getName());
-                    }
-                    try {
-                        return called.invoke(store, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 
     @Test
