@@ -103,6 +103,47 @@
  *       pacing is what bounds them per interval.</li>
  * </ul>
  *
+ * <h2>Firing fixed windows: a constant number of round trips per firing (issue 15)</h2>
+ * A batch whose watermark passes several windows (a backlog caught up in batches of 10,000) used to fire them one
+ * after the other, each claim → read → results → complete: about 4 sequential round trips per window. The due
+ * windows now fire <b>together</b>, in groups of at most {@code WindowFirer.MAX_WINDOWS_PER_FIRING} (16), taken in
+ * the order {@link io.sluice.state.StateStore#pendingSlots} lists them (by end, then start). A group costs four
+ * steps, each one wave of independent calls however many windows it holds:
+ * <ol>
+ *   <li><b>claim</b> every window of the group ({@link io.sluice.state.StateStore#claimFirings}); the ones another
+ *       firer holds, or that have fired, drop out;</li>
+ *   <li><b>read</b> the claimed windows' partials, every (window, bucket) query at once
+ *       ({@link io.sluice.state.StateStore#readSlots}), and merge each window's rows as before (a row that cannot be
+ *       computed goes to the dead letters by itself);</li>
+ *   <li><b>write</b> the results: {@link io.sluice.functions.runtime.Outputs#resultsOfWindows}, one list of rows per
+ *       window, in end order. By default that is one {@code results} call per window, one after the other, so an
+ *       output that depends on order or on one call per window (the batch coordinator's {@code FiringOutputs},
+ *       the CLI's files, the simulator's listener) sees exactly what it saw before. {@code SinkOutputs} hands the
+ *       windows to each results sink at once: the S3 sink still writes one object per window (keys from the window's
+ *       rows) and puts them together; the results table's rows and totals of every window share its batched
+ *       writes; the output stream's records share its {@code PutRecords}. None of them depends on the order of
+ *       windows: every item, object and record is keyed by its window (and key), puts are unconditional and
+ *       idempotent, and the output stream is read as an upsert by row identity ({@code PutRecords} never promised
+ *       an order across records anyway);</li>
+ *   <li><b>complete</b> every claimed window ({@link io.sluice.state.StateStore#completeFirings}), only after
+ *       {@code resultsOfWindows} returned, i.e. after every window's rows are in every sink.</li>
+ * </ol>
+ * <b>Failure.</b> If anything fails before the completions (a claim, a read, a sink, a dead-letter flush), the firer
+ * releases every claim of the group it may hold ({@link io.sluice.state.StateStore#releaseFirings}: a no-op for a
+ * window it does not hold) and rethrows, so the batch is retried and no window was marked fired; the retry claims and
+ * fires them again and writes the same items, objects and keys (sinks are idempotent by coordinates). If a completion
+ * fails, the windows already completed stay fired (their rows are written) and the rest are released the same way.
+ * A window is never completed before its rows are written, and a released window is fired by the next firing:
+ * nothing is lost, and what is written twice is the same bytes under the same keys.
+ *
+ * <p><b>Memory.</b> A group holds its windows' partials and rows together: at most 16 windows, so a backlog of
+ * hundreds of windows fires in groups of 16 (one group's partials freed before the next is read). A GMV window of
+ * 1,000 categories over 4 shards is about 150 KB of partials, so a group is a few MB on a 1,024 MB Lambda; 16 is also
+ * the DynamoDB store's calls in flight, so a group's claims and completions are one wave each, and its reads
+ * (16 windows × 4 buckets) one wave of the store's firing reads.
+ *
+ * <p>Session rounds and early firing are unchanged.
+ *
  * <p>Batch mode is bounded streaming: a task's watermark stays at the minimum while it runs and jumps to
  * +infinity when it finishes, so no record is late and every window fires once all tasks are done.
  *
