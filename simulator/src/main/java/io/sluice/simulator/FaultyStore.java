@@ -22,7 +22,8 @@ final class FaultyStore {
             "completeFiring", "releaseFiring", "advanceFiredWatermark");
 
     /** Batch calls the store's default methods split into the single calls above, each a fault point. */
-    private static final Set<String> BATCHES = Set.of("writePartials", "registerSlots");
+    private static final Set<String> BATCHES = Set.of("writePartials", "registerSlots", "claimFirings", "readSlots",
+            "completeFirings", "releaseFirings");
 
     enum Mode { NONE, CRASH, THROTTLE, HOOK, THROTTLE_AFTER_ATTEMPT, REFUSE_ATTEMPT }
 

@@ -1,7 +1,9 @@
 package io.sluice.state;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,9 @@ import java.util.Set;
  * <p>Firing protocol: when the global watermark passes a slot's end plus allowed lateness, one caller wins
  * {@link #claimFiring}, reads every partial of the slot with {@link #readSlot}, writes results to an idempotent
  * sink and calls {@link #completeFiring}. A claim that is never completed (the firer crashed) lapses after its
- * lease and can be claimed again; the sink's deterministic keys make the repeated firing write the same bytes.
+ * lease and can be claimed again; the sink's deterministic keys make the repeated firing write the same bytes. A
+ * firer with several windows due takes each step for all of them at once ({@link #claimFirings},
+ * {@link #readSlots}, {@link #completeFirings}), so a store can issue the calls of a step together.
  */
 public interface StateStore {
 
@@ -121,6 +125,70 @@ public interface StateStore {
 
     /** Gives up a claim without firing, so another caller may claim at once. No-op if not held. */
     void releaseFiring(String pipeline, Slot slot, String owner);
+
+    /**
+     * {@link #claimFiring} of each of {@code slots}, independently: a store may issue the claims together (DynamoDB:
+     * one conditional transaction each, a bounded number in flight). A firer that fires several windows at once waits
+     * one round trip for their claims instead of one per window.
+     *
+     * <p>A wrapper that intercepts the single call must intercept this too, or route it to this default through itself
+     * (as for {@link #writePartials}); the same holds for {@link #readSlots}, {@link #completeFirings} and
+     * {@link #releaseFirings}.
+     *
+     * @return the slots this caller now holds, in the order of {@code slots}
+     * @throws StateStoreException if a claim failed otherwise than by being refused, thrown once every claim has
+     *                             finished; which of the others were taken is unknown, so the caller releases all of
+     *                             {@code slots} ({@link #releaseFirings} is a no-op for one it does not hold)
+     */
+    default List<Slot> claimFirings(String pipeline, List<Slot> slots, String owner, long nowMillis,
+                                    long leaseMillis) {
+        List<Slot> claimed = new ArrayList<>(slots.size());
+        for (Slot slot : slots) {
+            if (claimFiring(pipeline, slot, owner, nowMillis, leaseMillis)) {
+                claimed.add(slot);
+            }
+        }
+        return claimed;
+    }
+
+    /**
+     * {@link #readSlot} of each of {@code slots}; a store may issue every slot's queries together.
+     *
+     * @return every slot's partials (an empty list for a slot without any), by slot in the order of {@code slots}
+     */
+    default Map<Slot, List<Partial>> readSlots(String pipeline, List<Slot> slots) {
+        Map<Slot, List<Partial>> read = new LinkedHashMap<>();
+        for (Slot slot : slots) {
+            read.put(slot, readSlot(pipeline, slot));
+        }
+        return read;
+    }
+
+    /**
+     * {@link #completeFiring} of each of {@code slots}, independently; a store may issue them together. Returns, or
+     * throws the first failure in the order of {@code slots}, only once every completion has finished; the others may
+     * have completed.
+     */
+    default void completeFirings(String pipeline, List<Slot> slots, String owner) {
+        StateStoreException first = null;
+        for (Slot slot : slots) {
+            try {
+                completeFiring(pipeline, slot, owner);
+            } catch (StateStoreException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** {@link #releaseFiring} of each of {@code slots}; a store may issue them together. */
+    default void releaseFirings(String pipeline, List<Slot> slots, String owner) {
+        for (Slot slot : slots) {
+            releaseFiring(pipeline, slot, owner);
+        }
+    }
 
     /**
      * Whether {@code slot} was fired ({@link #completeFiring}), so its partials may be gone: a session record that

@@ -18,7 +18,10 @@
  *       write units as one by one). The call returns only when every write has finished, so the split's progress,
  *       written next, still follows all of them; a refused item alone is re-read and written again. New slots are
  *       registered the same way ({@link io.sluice.state.StateStore#registerSlots}) before the partials, and a
- *       firing's per-bucket queries of a slot go out together.</li>
+ *       firing's per-bucket queries of a slot go out together. A firing of several windows claims, reads and
+ *       completes them the same way ({@link io.sluice.state.StateStore#claimFirings},
+ *       {@link io.sluice.state.StateStore#readSlots}, {@link io.sluice.state.StateStore#completeFirings}): each
+ *       window's claim and completion is its own conditional write, as one by one.</li>
  *   <li><b>A write costs what its batch changed, not the item.</b> A partial's entries are a
  *       {@link io.sluice.state.PartialEntries}: an immutable list, grouped by key, that a writer derives from the
  *       version it wrote last by replacing the groups of the keys a batch changed, sharing the rest (a persistent

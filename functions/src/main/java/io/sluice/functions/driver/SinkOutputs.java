@@ -68,6 +68,30 @@ public final class SinkOutputs implements Outputs {
         rowsOut.add(rows.size());
     }
 
+    /**
+     * Each sink gets every window at once ({@link ResultsSink#writeWindows}), the sinks together as for one window: a
+     * firing of several windows waits for the slowest sink's one wave, not for one wave per window. No sink depends
+     * on the order of windows (each object, item and record is keyed by its window), and a sink that would keeps
+     * {@code writeWindows}' default, one window after the other in firing order. Windows without rows are skipped,
+     * as in {@link #results}.
+     */
+    @Override
+    public void resultsOfWindows(List<List<ResultRow>> windows) {
+        List<List<ResultRow>> withRows = windows.stream().filter(rows -> !rows.isEmpty()).toList();
+        if (withRows.isEmpty()) {
+            return;
+        }
+        List<Callable<Void>> writes = new ArrayList<>(results.size());
+        for (ResultsSink sink : results) {
+            writes.add(() -> {
+                sink.writeWindows(withRows);
+                return null;
+            });
+        }
+        concurrent.all(writes);
+        rowsOut.add(withRows.stream().mapToLong(List::size).sum());
+    }
+
     @Override
     public void late(LateRecord record) {
         pendingOf(record.split()).add(record.position(), record);

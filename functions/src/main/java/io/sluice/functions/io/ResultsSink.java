@@ -22,4 +22,18 @@ public interface ResultsSink {
      * @throws RuntimeException if the destination fails; the caller retries the whole firing
      */
     void write(List<ResultRow> rows);
+
+    /**
+     * Writes the final rows of several windows fired together, one list per window in the order they fire (each what
+     * {@link #write} would get). Returns, or throws, only once all are written: the firer marks the windows fired
+     * after it. By default {@link #write} of each, one after the other; a sink whose writes are keyed by window may
+     * send them together (one wait instead of one per window).
+     *
+     * @throws RuntimeException if the destination fails; the caller retries every window of the call
+     */
+    default void writeWindows(List<List<ResultRow>> windows) {
+        for (List<ResultRow> rows : windows) {
+            write(rows);
+        }
+    }
 }

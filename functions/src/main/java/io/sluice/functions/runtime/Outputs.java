@@ -12,6 +12,21 @@ public interface Outputs {
     /** Results of one firing of one window (all rows of that window) or of an early update. */
     void results(List<ResultRow> rows);
 
+    /**
+     * Final results of several windows fired together: one list per window, each what {@link #results} would get,
+     * in the order they fire (by window end). Returns, or throws, only once every window's rows are handed over: the
+     * firer marks the windows fired only after it returns, and on a failure fires them all again.
+     *
+     * <p>By default one {@link #results} call per window, one after the other, in that order: an output that depends
+     * on the order of windows, or on one call per window, needs nothing. One whose destinations are keyed by window
+     * (every sink of {@code SinkOutputs}) may write the windows together.
+     */
+    default void resultsOfWindows(List<List<ResultRow>> windows) {
+        for (List<ResultRow> rows : windows) {
+            results(rows);
+        }
+    }
+
     /** A record that arrived after its window fired. */
     void late(LateRecord record);
 

@@ -2,12 +2,9 @@ package io.sluice.functions.runtime;
 
 import io.sluice.state.Partial;
 import io.sluice.state.Slot;
-import io.sluice.state.StateEntry;
 import io.sluice.state.StateStore;
-import io.sluice.state.StateStoreException;
 
 import java.lang.System.Logger.Level;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +15,10 @@ import java.util.TreeMap;
  * and bucket, sends the rows to the results output and marks the window fired, so each window's final rows are
  * produced once even when several invocations race. A firer that dies after claiming leaves the claim to lapse;
  * the next firing writes the same rows again, which idempotent sinks absorb.
+ *
+ * <p>Fixed windows due together fire together, up to {@link #MAX_WINDOWS_PER_FIRING} at a time: each step (claim,
+ * read, write, complete) for all of them at once, so a firing waits a constant number of round trips however many
+ * windows it fires; on a failure before the completions the group's claims are released (package docs).
  *
  * <p>Session windows are fired in rounds under one pipeline-wide claim ({@link SessionRound}): sessions that became
  * final since the last round ({@code firedWatermark <= end + lateness < watermark}) are emitted, the round's
@@ -30,6 +31,11 @@ public final class WindowFirer {
 
     /** The claim that serialises session firing rounds of one pipeline. */
     static final Slot SESSION_ROUND = new Slot(Long.MIN_VALUE, Long.MIN_VALUE + 1);
+    /**
+     * Fixed windows fired in one go: their partials and rows are held together (a few MB for GMV windows), and 16 is
+     * the DynamoDB store's calls in flight, so each step of a group is one wave.
+     */
+    static final int MAX_WINDOWS_PER_FIRING = 16;
 
     private final CompiledPipeline pipeline;
     private final StateStore store;
@@ -37,6 +43,7 @@ public final class WindowFirer {
     private final RunMetrics metrics;
     private final String owner;
     private final long leaseMillis;
+    private final WindowRows windowRows;
     private long lastEarlyFiring = Long.MIN_VALUE;
     /** The fired watermark as this firer last saw or set it: a lower bound of the stored one. */
     private long knownFired = Long.MIN_VALUE;
@@ -54,6 +61,7 @@ public final class WindowFirer {
         this.metrics = metrics;
         this.owner = owner;
         this.leaseMillis = leaseMillis;
+        this.windowRows = new WindowRows(pipeline, outputs, metrics);
     }
 
     /**
@@ -102,64 +110,64 @@ public final class WindowFirer {
     }
 
     private int fireWindows(long watermark, List<Slot> due, long nowMillis) {
-        int fired = 0;
         if (watermark == Long.MIN_VALUE) {
             return 0;
         }
         long maxFinalEnd = pipeline.windowing().maxFinalEnd(watermark);
-        for (Slot slot : due) {
-            if (slot.end() > maxFinalEnd || !store.claimFiring(pipeline.name(), slot, owner, nowMillis, leaseMillis)) {
-                continue;
-            }
-            List<ResultRow> rows;
-            try {
-                rows = finalRows(slot);
-            } catch (StateStoreException e) {
-                store.releaseFiring(pipeline.name(), slot, owner);
-                throw e;
-            }
-            outputs.results(rows);
-            store.completeFiring(pipeline.name(), slot, owner);
-            metrics.windowFired(rows.size());
-            fired++;
+        List<Slot> fireable = due.stream().filter(slot -> slot.end() <= maxFinalEnd).toList();
+        int fired = 0;
+        for (int from = 0; from < fireable.size(); from += MAX_WINDOWS_PER_FIRING) {
+            fired += fireTogether(fireable.subList(from, Math.min(fireable.size(), from + MAX_WINDOWS_PER_FIRING)),
+                    nowMillis);
         }
         return fired;
     }
 
     /**
-     * The final rows of a fixed window. A key whose row cannot be computed (its total overflows when the splits'
-     * partials merge, or the result function fails) would fail the same way on every retry: it is reported to the
-     * dead letters by itself, and the window's other keys fire.
+     * Claims, reads, writes and completes {@code group} (in end order), each step for every window at once. Nothing
+     * is completed before every window's rows were handed to the outputs; a failure before that releases the group.
      */
-    private List<ResultRow> finalRows(Slot slot) {
-        Map<String, Cell> merged = new TreeMap<>();
-        Map<String, RuntimeException> failed = new TreeMap<>();
-        for (Partial partial : store.readSlot(pipeline.name(), slot)) {
-            decodeTolerantly(partial, merged, failed);
-        }
-        List<ResultRow> rows = new ArrayList<>(merged.size());
-        for (Cell c : merged.values()) {
-            try {
-                rows.add(row(c, true));
-            } catch (RuntimeException deterministic) {
-                failed.put(c.key, deterministic);
+    private int fireTogether(List<Slot> group, long nowMillis) {
+        String name = pipeline.name();
+        List<Slot> held = group;   // until the claims answer, which of the group this firer holds is unknown
+        List<List<ResultRow>> rows = new ArrayList<>(group.size());
+        boolean completed = false;
+        try {
+            held = store.claimFirings(name, group, owner, nowMillis, leaseMillis);
+            if (held.isEmpty()) {
+                return 0;
+            }
+            Map<Slot, List<Partial>> partials = store.readSlots(name, held);
+            for (Slot slot : held) {
+                rows.add(windowRows.finalRows(slot, partials.get(slot)));
+            }
+            outputs.resultsOfWindows(rows);
+            store.completeFirings(name, held, owner);
+            completed = true;
+        } finally {
+            if (!completed) {
+                // Completed windows stay fired (their rows are written): releasing them, or one not held, is a no-op.
+                release(held);
             }
         }
-        failed.forEach((key, cause) -> cannotFire(slot, key, cause));
-        return rows;
+        for (List<ResultRow> window : rows) {
+            metrics.windowFired(window.size());
+        }
+        return held.size();
     }
 
-    private void cannotFire(Slot slot, String key, RuntimeException cause) {
-        String window = slot.equals(SESSION_ROUND) ? "sessions" : "window=[" + slot.start() + "," + slot.end() + ")";
-        // The cause's message may quote accumulated values: its class above DEBUG, the message at DEBUG.
-        LOG.log(Level.ERROR, "Window row cannot fire; reported to the dead letters, the window's other keys fire. "
-                + "pipeline=[{0}] {1} cause=[{2}]", pipeline.name(), window, cause.getClass().getName());
-        LOG.log(Level.DEBUG, "Window row cannot fire. pipeline=[{0}] {1} cause=[{2}]", pipeline.name(), window,
-                cause.toString());
-        String position = pipeline.keyed() ? window + " key=[" + key + "]" : window;
-        outputs.rejected(new RejectedRecord(pipeline.name(), "firing", position, io.sluice.functions.codec.RejectReasons.WINDOW_CANNOT_FIRE, null));
-        outputs.flush("firing");
-        metrics.windowFailed();
+    /** Releases {@code slots} so the batch's retry may fire them at once; if that fails, the claims lapse instead. */
+    private void release(List<Slot> slots) {
+        if (slots.isEmpty()) {
+            return;
+        }
+        try {
+            store.releaseFirings(pipeline.name(), slots, owner);
+        } catch (RuntimeException e) {
+            // The failure that got here is reported by the caller; this one only delays the retry's firing.
+            LOG.log(Level.DEBUG, "Firing claims not released; they lapse with their lease. pipeline=[{0}] "
+                    + "windows=[{1}] cause=[{2}]", pipeline.name(), slots.size(), e.getClass().getName());
+        }
     }
 
     private int fireSessions(long watermark, long nowMillis, boolean paced) {
@@ -185,7 +193,7 @@ public final class WindowFirer {
             List<ResultRow> rows = round.rows();
             // A key whose sessions cannot be computed (a total that overflows) would fail every round: it is
             // reported to the dead letters and the other keys fire.
-            round.failed().forEach((key, cause) -> cannotFire(SESSION_ROUND, key, cause));
+            round.failed().forEach((key, cause) -> windowRows.cannotFire(SESSION_ROUND, key, cause));
             outputs.results(rows);
             store.advanceFiredWatermark(name, watermark);
             knownFired = Math.max(knownFired, watermark);
@@ -216,7 +224,7 @@ public final class WindowFirer {
             for (Cell head : merge(sessionPanes()).values()) {
                 for (Cell c = head; c != null; c = c.next) {
                     if (!sessions.isFinal(c.end, watermark)) {
-                        rows.add(row(c, false));
+                        rows.add(windowRows.row(c, false));
                     }
                 }
             }
@@ -226,7 +234,7 @@ public final class WindowFirer {
                     .filter(s -> s.end() > maxFinalEnd).toList();
             rows = new ArrayList<>();
             for (Slot slot : open) {
-                rows.addAll(rows(merge(List.of(slot)), false));
+                rows.addAll(windowRows.rows(merge(List.of(slot)), false));
             }
         }
         if (!rows.isEmpty()) {
@@ -246,54 +254,14 @@ public final class WindowFirer {
         Map<String, Cell> merged = new TreeMap<>();
         for (Slot slot : slots) {
             for (Partial partial : store.readSlot(pipeline.name(), slot)) {
-                decodeInto(partial, merged);
+                windowRows.decodeInto(partial, merged);
             }
         }
         return merged;
     }
 
-    /** As {@link #decodeInto}, leaving out (and recording) keys whose cells cannot be merged. */
-    private void decodeTolerantly(Partial partial, Map<String, Cell> merged, Map<String, RuntimeException> failed) {
-        for (StateEntry e : partial.entries()) {
-            if (failed.containsKey(e.key())) {
-                continue;
-            }
-            try {
-                pipeline.windowing().merge(merged,
-                        new Cell(e.key(), e.windowStart(), e.windowEnd(), pipeline.codec().decode(e.accumulator())));
-            } catch (StateStoreException unavailable) {
-                throw unavailable;
-            } catch (RuntimeException deterministic) {
-                failed.put(e.key(), deterministic);
-                merged.remove(e.key());
-            }
-        }
-    }
-
-    private void decodeInto(Partial partial, Map<String, Cell> merged) {
-        for (StateEntry e : partial.entries()) {
-            pipeline.windowing().merge(merged,
-                    new Cell(e.key(), e.windowStart(), e.windowEnd(), pipeline.codec().decode(e.accumulator())));
-        }
-    }
-
     /** What the last round this firer ran read and decoded, for tests; null before the first. */
     SessionRound.Cost lastRoundCost() {
         return lastRoundCost;
-    }
-
-    private List<ResultRow> rows(Map<String, Cell> merged, boolean isFinal) {
-        List<ResultRow> rows = new ArrayList<>(merged.size());
-        for (Cell head : merged.values()) {
-            for (Cell c = head; c != null; c = c.next) {
-                rows.add(row(c, isFinal));
-            }
-        }
-        return rows;
-    }
-
-    private ResultRow row(Cell c, boolean isFinal) {
-        return new ResultRow(pipeline.name(), c.start, c.end, pipeline.keyed() ? c.key : null,
-                pipeline.aggregate().result(c.acc), isFinal);
     }
 }

@@ -65,7 +65,8 @@ import static io.sluice.state.dynamodb.StateTables.TTL;
  *
  * <p>Independent calls go out together, at most {@link DynamoDbStateStoreBuilder#withMaxInFlight} at once: a batch's
  * partial writes ({@link #writePartials}), its slot registrations, a slot's per-bucket queries and the 100-key
- * requests of a read. Each partial has one writer and its own fence condition, so concurrent writes of different
+ * requests of a read; a firing's claims, completions and releases, and the per-bucket queries of all its slots
+ * ({@link #readSlots}: {@code maxInFlight × windowBuckets} in flight, so as many slots as one wave of claims). Each partial has one writer and its own fence condition, so concurrent writes of different
  * partials change nothing of what is written or billed; only the waiting shrinks, from one round trip per item to
  * about one per batch.
  *
@@ -92,6 +93,8 @@ public final class DynamoDbStateStore implements StateStore {
     private final int itemLimitBytes;
     private final ChunkedItems chunks;
     private final ConcurrentCalls concurrent;
+    /** A firing's slot queries: {@code maxInFlight} slots' buckets at once ({@link #readSlots}). */
+    private final ConcurrentCalls slotReads;
     private final EncodedPages encodedPages = new EncodedPages();
     /**
      * Heads this instance last wrote or read, by partial: a writer of a chunked partial needs the manifest it
@@ -124,6 +127,7 @@ public final class DynamoDbStateStore implements StateStore {
         this.coordination = new Coordination(client, b.coordinationTable, calls, this::ttl);
         this.itemLimitBytes = b.itemLimitBytes;
         this.concurrent = new ConcurrentCalls(b.maxInFlight);
+        this.slotReads = new ConcurrentCalls(b.maxInFlight == 1 ? 1 : Math.min(256, b.maxInFlight * windowBuckets));
         this.chunks = new ChunkedItems(client, stateTable, windowBuckets, itemLimitBytes, retentionSeconds, clock, calls,
                 this::ttl);
     }
@@ -308,14 +312,42 @@ public final class DynamoDbStateStore implements StateStore {
     /** Queries the slot's buckets together (each paged on its own), then assembles heads and chunks. */
     @Override
     public List<Partial> readSlot(String pipeline, Slot slot) {
+        return assemble(pipeline, slot, concurrent.all(bucketQueries(pipeline, slot)));
+    }
+
+    /**
+     * Every (slot, bucket) query at once, up to {@code maxInFlight × windowBuckets} in flight: a firing of up to
+     * {@code maxInFlight} windows (the firer's group, claimed in one wave) reads them in one wave too.
+     */
+    @Override
+    public Map<Slot, List<Partial>> readSlots(String pipeline, List<Slot> slots) {
+        List<Callable<List<Map<String, AttributeValue>>>> queries = new ArrayList<>(slots.size() * windowBuckets);
+        for (Slot slot : slots) {
+            queries.addAll(bucketQueries(pipeline, slot));
+        }
+        List<List<Map<String, AttributeValue>>> buckets = slotReads.all(queries);
+        Map<Slot, List<Partial>> read = new LinkedHashMap<>();
+        for (int i = 0; i < slots.size(); i++) {
+            Slot slot = slots.get(i);
+            read.put(slot, assemble(pipeline, slot, buckets.subList(i * windowBuckets, (i + 1) * windowBuckets)));
+        }
+        return read;
+    }
+
+    private List<Callable<List<Map<String, AttributeValue>>>> bucketQueries(String pipeline, Slot slot) {
         List<Callable<List<Map<String, AttributeValue>>>> queries = new ArrayList<>(windowBuckets);
         for (int wb = 0; wb < windowBuckets; wb++) {
             String pk = Keys.partialPk(pipeline, slot, wb);
             queries.add(() -> queryAll(pk));
         }
+        return queries;
+    }
+
+    /** The partials of {@code slot} from its buckets' items: heads, with the chunks they name. */
+    private List<Partial> assemble(String pipeline, Slot slot, List<List<Map<String, AttributeValue>>> buckets) {
         List<Map<String, AttributeValue>> headItems = new ArrayList<>();
         Map<String, byte[]> found = new HashMap<>();  // chunk items by sort key
-        for (List<Map<String, AttributeValue>> bucket : concurrent.all(queries)) {
+        for (List<Map<String, AttributeValue>> bucket : buckets) {
             for (Map<String, AttributeValue> item : bucket) {
                 if (ChunkedItems.isChunk(item)) {
                     found.put(item.get(SK).s(), item.get(ENTRIES).b().asByteArrayUnsafe());
@@ -407,6 +439,49 @@ public final class DynamoDbStateStore implements StateStore {
     @Override
     public void releaseFiring(String pipeline, Slot slot, String owner) {
         coordination.releaseFiring(pipeline, slot, owner);
+    }
+
+    /** One transaction per slot, as {@link #claimFiring}, all in flight together. */
+    @Override
+    public List<Slot> claimFirings(String pipeline, List<Slot> slots, String owner, long nowMillis,
+                                   long leaseMillis) {
+        List<Callable<Boolean>> claims = new ArrayList<>(slots.size());
+        for (Slot slot : slots) {
+            claims.add(() -> coordination.claimFiring(pipeline, slot, owner, nowMillis, leaseMillis));
+        }
+        List<Boolean> won = concurrent.all(claims);
+        List<Slot> claimed = new ArrayList<>(slots.size());
+        for (int i = 0; i < slots.size(); i++) {
+            if (won.get(i)) {
+                claimed.add(slots.get(i));
+            }
+        }
+        return claimed;
+    }
+
+    /** One transaction per slot, as {@link #completeFiring}, all in flight together. */
+    @Override
+    public void completeFirings(String pipeline, List<Slot> slots, String owner) {
+        List<Callable<Void>> completions = new ArrayList<>(slots.size());
+        for (Slot slot : slots) {
+            completions.add(() -> {
+                coordination.completeFiring(pipeline, slot, owner);
+                return null;
+            });
+        }
+        concurrent.all(completions);
+    }
+
+    @Override
+    public void releaseFirings(String pipeline, List<Slot> slots, String owner) {
+        List<Callable<Void>> releases = new ArrayList<>(slots.size());
+        for (Slot slot : slots) {
+            releases.add(() -> {
+                coordination.releaseFiring(pipeline, slot, owner);
+                return null;
+            });
+        }
+        concurrent.all(releases);
     }
 
     @Override

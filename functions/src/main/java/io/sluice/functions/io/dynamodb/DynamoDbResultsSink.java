@@ -78,6 +78,18 @@ public final class DynamoDbResultsSink implements ResultsSink {
         putItems(items);
     }
 
+    /** Every window's rows share the batches of 25: items are keyed by window and key, so windows never collide. */
+    @Override
+    public void writeWindows(List<List<ResultRow>> windows) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (List<ResultRow> rows : windows) {
+            for (ResultRow row : rows) {
+                items.add(item(row));
+            }
+        }
+        putItems(items);
+    }
+
     /**
      * Writes items in batches of 25 sent together, each retrying its unprocessed items (also for the window totals
      * beside the rows); returns when all are stored.

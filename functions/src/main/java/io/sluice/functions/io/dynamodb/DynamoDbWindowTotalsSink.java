@@ -62,6 +62,14 @@ public final class DynamoDbWindowTotalsSink implements ResultsSink {
         items.putItems(batch);
     }
 
+    /** One item per window, as {@link #write} of each, sent in the same batches of 25. */
+    @Override
+    public void writeWindows(List<List<ResultRow>> windows) {
+        List<ResultRow> all = new ArrayList<>();
+        windows.forEach(all::addAll);
+        write(all);
+    }
+
     private final class Total {
         private final ResultRow first;
         private final BigInteger[] sums = new BigInteger[columns.size()];

@@ -4,6 +4,7 @@ import io.sluice.functions.runtime.ResultCsv;
 import io.sluice.functions.io.ResultsSink;
 import io.sluice.functions.runtime.ResultRow;
 import software.amazon.awssdk.core.sync.RequestBody;
+import io.sluice.state.dynamodb.ConcurrentCalls;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * Final results as one CSV object ({@link ResultCsv}) per fired window range, under a key derived from the rows
@@ -27,6 +29,7 @@ import java.util.List;
  */
 public final class S3ResultsSink implements ResultsSink {
 
+    private static final int MAX_IN_FLIGHT = 16;
     private static final Comparator<ResultRow> ORDER = Comparator.comparingLong(ResultRow::windowStart)
             .thenComparing(r -> r.key() == null ? "" : r.key());
 
@@ -34,6 +37,8 @@ public final class S3ResultsSink implements ResultsSink {
     private final String bucket;
     private final String prefix;
     private final ResultCsv csv;
+    /** Objects put at once when several windows fire together. */
+    private final ConcurrentCalls concurrent = new ConcurrentCalls(MAX_IN_FLIGHT);
 
     public S3ResultsSink(S3Client s3, String bucket, String prefix, ResultCsv csv) {
         this.s3 = s3;
@@ -58,6 +63,19 @@ public final class S3ResultsSink implements ResultsSink {
         long end = finals.stream().mapToLong(ResultRow::windowEnd).max().orElseThrow();
         s3.putObject(b -> b.bucket(bucket).key(key(finals.get(0).pipeline(), start, end)).contentType("text/csv"),
                 RequestBody.fromBytes(render(finals)));
+    }
+
+    /** One object per window, as {@link #write} of each, put together: each key names its own window. */
+    @Override
+    public void writeWindows(List<List<ResultRow>> windows) {
+        List<Callable<Void>> puts = new ArrayList<>(windows.size());
+        for (List<ResultRow> rows : windows) {
+            puts.add(() -> {
+                write(rows);
+                return null;
+            });
+        }
+        concurrent.all(puts);
     }
 
     /** The object key of the window range {@code [start, end)}. */
