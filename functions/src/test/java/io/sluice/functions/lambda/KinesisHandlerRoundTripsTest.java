@@ -15,19 +15,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a warm batch that fires nothing waits for, with 20 ms added to every DynamoDB request: the attempt record, the
- * published watermark, the partial writes, the split's progress, the splits and the pending windows, one after the
- * other (6 round trips); the attempt's log entry and the shard load report go out beside them and add none.
+ * What a warm batch waits for, with a latency added to every DynamoDB request. One that fires nothing: the attempt
+ * record, the published watermark, the partial writes, the split's progress, the splits and the pending windows, one
+ * after the other (6 round trips); the attempt's log entry and the shard load report go out beside them and add none.
+ * One that fires windows: 15, however many windows it fires.
  */
 @ExtendWith(LocalAwsExtension.class)
 class KinesisHandlerRoundTripsTest {
 
     private static final String SHARD = "shardId-000000000000";
     private static final long MINUTE = 1_605_052_800_000L;
+    /** What a batch that fires windows waits, however many it fires (see below). */
+    private static final int FIRING_BATCH_ROUND_TRIPS = 15;
 
     @Test
     void aWarmBatchThatFiresNothing_waitsSixRoundTrips_itsShardLoadWrittenBesideThem(LocalAws aws) {
@@ -54,13 +59,75 @@ class KinesisHandlerRoundTripsTest {
         }
     }
 
+    /**
+     * Issue 15: a warm batch that fires 1, 4 or 12 windows waits the same 15 round trips: the 6 above, the new
+     * windows' items looked up and their slots registered (each one wave for all windows), the published watermark
+     * read and raised and the splits read again before firing, then one wave each for the claims, the partials of
+     * every window, the results (rows and totals of every window together; the S3 objects beside them) and the
+     * completions. Fired one window after the other (main before this change) it was 15, 27 and 59: 4 a window.
+     */
+    @Test
+    void aBatchThatFiresOneFourOrTwelveWindows_waitsTheSameRoundTrips(LocalAws aws) {
+        Map<Integer, Integer> roundTrips = new TreeMap<>();
+        for (int windows : new int[] {1, 4, 12}) {
+            roundTrips.put(windows, roundTripsOfABatchFiring(aws, windows));
+        }
+
+        assertThat(roundTrips).as("sequential round trips by windows fired").containsExactly(
+                Map.entry(1, FIRING_BATCH_ROUND_TRIPS), Map.entry(4, FIRING_BATCH_ROUND_TRIPS),
+                Map.entry(12, FIRING_BATCH_ROUND_TRIPS));
+    }
+
+    /** Round trips of a warm batch whose watermark passes the ends of {@code windows} windows, which then fire. */
+    private static int roundTripsOfABatchFiring(LocalAws aws, int windows) {
+        // Arrange: one shard, one category; a first batch early in window 0 fires nothing and warms the instance.
+        // 200 ms a request: a wave's calls all start before its first one ends, even while pool threads are created.
+        RoundTripMeter meter = RoundTripMeter.withLatency(Duration.ofMillis(200));
+        try (LocalSluice sluice = new LocalSluice(aws, "gmv-by-category", null, meteredDynamo(aws, meter))) {
+            KinesisOperatorHandler handler = sluice.kinesisHandler();
+            assertThat(handler.handleRequest(event(0, 10), null).getBatchItemFailures()).isEmpty();
+            // One order early in each of windows 1 .. windows - 1, then one 10 s into window `windows`: the watermark
+            // (5 s of disorder) passes the ends of windows 0 .. windows - 1.
+            List<Long> times = new ArrayList<>();
+            for (int w = 1; w < windows; w++) {
+                times.add(MINUTE + w * 60_000L + 1_000);
+            }
+            times.add(MINUTE + windows * 60_000L + 10_000);
+            meter.reset();
+
+            // Act
+            var response = handler.handleRequest(event(10, times), null);
+
+            // Assert: every window fired, one result object each.
+            assertThat(response.getBatchItemFailures()).isEmpty();
+            assertThat(sluice.resultCsvs()).as("result objects after firing %d windows", windows).hasSize(windows);
+            return meter.sequentialRoundTrips();
+        }
+    }
+
+    private static DynamoDbClient meteredDynamo(LocalAws aws, RoundTripMeter meter) {
+        return DynamoDbClient.builder().endpointOverride(aws.endpoint(Service.DYNAMODB))
+                .region(aws.region()).credentialsProvider(aws.credentialsProvider())
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(meter)).build();
+    }
+
     /** Orders {@code [from, to)} of one category, a second apart from the window's start. */
     private static KinesisEvent event(int from, int to) {
-        List<KinesisEvent.KinesisEventRecord> records = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
         for (int i = from; i < to; i++) {
+            times.add(MINUTE + 1_000L * i);
+        }
+        return event(from, times);
+    }
+
+    /** Orders of one category at {@code times}, sequence numbers from {@code first} on. */
+    private static KinesisEvent event(int first, List<Long> times) {
+        List<KinesisEvent.KinesisEventRecord> records = new ArrayList<>();
+        for (int i = first; i < first + times.size(); i++) {
             String seq = "4959033827149025660855969253836157109592157598913658" + String.format("%04d", i);
             String order = "{\"orderId\":\"o-" + i + "\",\"userId\":\"u-1\",\"category\":\"c-1\",\"amount\":100,\"ts\":"
-                    + (MINUTE + 1_000L * i) + "}";
+                    + times.get(i - first) + "}";
             KinesisEvent.Record kinesis = new KinesisEvent.Record();
             kinesis.setSequenceNumber(seq);
             kinesis.setPartitionKey("pk-1");
