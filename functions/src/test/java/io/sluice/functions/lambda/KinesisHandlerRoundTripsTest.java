@@ -80,29 +80,39 @@ class KinesisHandlerRoundTripsTest {
 
     /** Round trips of a warm batch whose watermark passes the ends of {@code windows} windows, which then fire. */
     private static int roundTripsOfABatchFiring(LocalAws aws, int windows) {
-        // Arrange: one shard, one category; a first batch early in window 0 fires nothing and warms the instance.
-        // 200 ms a request: a wave's calls all start before its first one ends, even while pool threads are created.
+        // Arrange: one shard, one category. A first batch fires windows 0 .. windows - 1 and warms the instance (its
+        // caches, and the threads that send calls together: a Lambda catching up a backlog fires in every batch).
+        // 200 ms a request: a wave's calls all start before its first one ends, even on a busy machine.
         RoundTripMeter meter = RoundTripMeter.withLatency(Duration.ofMillis(200));
         try (LocalSluice sluice = new LocalSluice(aws, "gmv-by-category", null, meteredDynamo(aws, meter))) {
             KinesisOperatorHandler handler = sluice.kinesisHandler();
-            assertThat(handler.handleRequest(event(0, 10), null).getBatchItemFailures()).isEmpty();
-            // One order early in each of windows 1 .. windows - 1, then one 10 s into window `windows`: the watermark
-            // (5 s of disorder) passes the ends of windows 0 .. windows - 1.
-            List<Long> times = new ArrayList<>();
-            for (int w = 1; w < windows; w++) {
-                times.add(MINUTE + w * 60_000L + 1_000);
-            }
-            times.add(MINUTE + windows * 60_000L + 10_000);
+            assertThat(handler.handleRequest(event(0, firing(0, windows)), null).getBatchItemFailures()).isEmpty();
+            assertThat(sluice.resultCsvs()).hasSize(windows);
             meter.reset();
 
-            // Act
-            var response = handler.handleRequest(event(10, times), null);
+            // Act: the next batch fires windows .. 2 * windows - 1.
+            var response = handler.handleRequest(event(100, firing(windows, windows)), null);
 
             // Assert: every window fired, one result object each.
             assertThat(response.getBatchItemFailures()).isEmpty();
-            assertThat(sluice.resultCsvs()).as("result objects after firing %d windows", windows).hasSize(windows);
+            assertThat(sluice.resultCsvs()).as("result objects after firing %d more windows", windows)
+                    .hasSize(2 * windows);
             return meter.sequentialRoundTrips();
         }
+    }
+
+    /**
+     * Order times that fire windows {@code first .. first + windows - 1}: one early in each of windows
+     * {@code first + 1 .. first + windows - 1}, then one 10 s into window {@code first + windows}, so the watermark
+     * (5 s of disorder) passes their ends. Window {@code first} holds an order of the batch before (or its own).
+     */
+    private static List<Long> firing(int first, int windows) {
+        List<Long> times = new ArrayList<>();
+        for (int w = first == 0 ? 0 : first + 1; w < first + windows; w++) {
+            times.add(MINUTE + w * 60_000L + 1_000);
+        }
+        times.add(MINUTE + (first + windows) * 60_000L + 10_000);
+        return times;
     }
 
     private static DynamoDbClient meteredDynamo(LocalAws aws, RoundTripMeter meter) {
