@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
@@ -253,6 +254,56 @@ public abstract class StateStoreContractTest {
         assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).containsExactly(next);
         assertThat(store.claimFiring(pipeline, MINUTE, "b", 10_000, 1_000)).isFalse();
         assertThat(store.claimFiring(pipeline, MINUTE, "a", 10_000, 1_000)).isFalse();
+    }
+
+    @Test
+    void firingsOfSeveralSlots_claimReadCompleteAndRelease_eachSlotAsTheSingleCallsWould() {
+        List<Slot> slots = List.of(MINUTE, new Slot(60_000, 120_000), new Slot(120_000, 180_000),
+                new Slot(180_000, 240_000));
+        store.registerSlots(pipeline, slots);
+        Partial first = partial(key(slots.get(0), "shard-0", 0), Fence.of("1"), entry("c-1", 1));
+        Partial second = partial(key(slots.get(0), "shard-1", 3), Fence.of("2"), entry("c-2", 2));
+        Partial third = partial(key(slots.get(2), "shard-0", 1), Fence.of("3"), entry("c-1", 3));
+        store.writePartials(List.of(new PartialWrite(first, Fence.NONE), new PartialWrite(second, Fence.NONE),
+                new PartialWrite(third, Fence.NONE)));
+        assertThat(store.claimFiring(pipeline, slots.get(1), "b", 0, 60_000)).isTrue();
+
+        // Claims: the one "b" holds drops out; the others are "a"'s, in the order asked.
+        List<Slot> claimed = store.claimFirings(pipeline, slots, "a", 1, 60_000);
+        assertThat(claimed).containsExactly(slots.get(0), slots.get(2), slots.get(3));
+
+        // Reads: every asked slot, in order, an empty list where nothing was written.
+        Map<Slot, List<Partial>> read = store.readSlots(pipeline, claimed);
+        assertThat(read.keySet()).containsExactly(slots.get(0), slots.get(2), slots.get(3));
+        assertThat(read.get(slots.get(0))).containsExactlyInAnyOrder(first, second);
+        assertThat(read.get(slots.get(2))).containsExactly(third);
+        assertThat(read.get(slots.get(3))).isEmpty();
+
+        // Release of the last one, completion of the first two; releasing a completed or foreign slot does nothing.
+        store.releaseFirings(pipeline, List.of(slots.get(3), slots.get(1)), "a");
+        store.completeFirings(pipeline, claimed.subList(0, 2), "a");
+        store.releaseFirings(pipeline, claimed.subList(0, 2), "a");
+
+        assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).containsExactly(slots.get(1), slots.get(3));
+        assertThat(store.isFired(pipeline, slots.get(0))).isTrue();
+        assertThat(store.isFired(pipeline, slots.get(2))).isTrue();
+        assertThat(store.claimFiring(pipeline, slots.get(3), "c", 2, 60_000)).as("released").isTrue();
+        assertThat(store.claimFiring(pipeline, slots.get(1), "c", 2, 60_000)).as("still b's").isFalse();
+    }
+
+    @Test
+    void completeFirings_completesTheOthers_andThrows_whenOneSlotIsNotHeld() {
+        Slot next = new Slot(60_000, 120_000);
+        store.registerSlots(pipeline, List.of(MINUTE, next));
+        assertThat(store.claimFiring(pipeline, MINUTE, "b", 0, 60_000)).isTrue();
+        assertThat(store.claimFirings(pipeline, List.of(next), "a", 0, 60_000)).containsExactly(next);
+
+        assertThatThrownBy(() -> store.completeFirings(pipeline, List.of(MINUTE, next), "a"))
+                .isInstanceOf(StateStoreException.class);
+
+        assertThat(store.isFired(pipeline, next)).isTrue();
+        assertThat(store.isFired(pipeline, MINUTE)).isFalse();
+        assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).containsExactly(MINUTE);
     }
 
     @Test

@@ -132,6 +132,40 @@ class DynamoDbRoundTripsTest {
         assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).containsExactlyElementsOf(slots);
     }
 
+    @Test
+    void aFiringOfTwelveSlots_claimsReadsAndCompletesThem_inOneRoundTripEach() {
+        DynamoDbStateStore store = store();
+        List<Slot> slots = new ArrayList<>();
+        List<PartialWrite> writes = new ArrayList<>();
+        for (int m = 0; m < 12; m++) {
+            Slot slot = new Slot(m * 60_000L, (m + 1) * 60_000L);
+            slots.add(slot);
+            writes.add(new PartialWrite(new Partial(new PartialKey(pipeline, slot, "shardId-000000000000", 0),
+                    Fence.of("10"), List.of(new StateEntry("k", slot.start(), slot.end(), new byte[] {1}))),
+                    Fence.NONE));
+        }
+        store.registerSlots(pipeline, slots);
+        store.writePartials(writes);
+
+        METER.reset();
+        List<Slot> claimed = store.claimFirings(pipeline, slots, "firer", 0, 60_000);
+        int claimTrips = METER.sequentialRoundTrips();
+        METER.reset();
+        var partials = store.readSlots(pipeline, claimed);
+        int readTrips = METER.sequentialRoundTrips();
+        int queries = METER.calls();
+        METER.reset();
+        store.completeFirings(pipeline, claimed, "firer");
+        int completeTrips = METER.sequentialRoundTrips();
+
+        assertThat(claimed).containsExactlyElementsOf(slots);
+        assertThat(partials.values()).allSatisfy(p -> assertThat(p).hasSize(1));
+        assertThat(queries).isEqualTo(12 * 4);   // every (slot, bucket) query at once
+        // One wave each (one more for a pool thread that starts late on a busy machine); one by one it was 12 each.
+        assertThat(List.of(claimTrips, readTrips, completeTrips)).allSatisfy(t -> assertThat(t).isBetween(1, 2));
+        assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).isEmpty();
+    }
+
     private PartialKey key(int i) {
         return new PartialKey(pipeline, MINUTE, "shardId-00000000000" + (i % 2), i);
     }
