@@ -157,4 +157,33 @@ class SinkOutputsTest {
         assertThat(wrote).containsExactly("table");
         assertThat(outputs.rowsOut()).isZero();
     }
+
+    @Test
+    void resultsOfWindows_givesEachSinkEveryWindowAtOnce_andASinkWithoutItsOwnWay_oneWindowAfterTheOther() {
+        // Arrange: one sink writes windows its own way, one keeps the default; an empty window is skipped.
+        List<ResultRow> second = List.of(new ResultRow("gmv", 60_000, 120_000, "c-1", 4L, true),
+                new ResultRow("gmv", 60_000, 120_000, "c-2", 5L, true));
+        List<List<List<ResultRow>>> together = Collections.synchronizedList(new ArrayList<>());
+        List<List<ResultRow>> oneByOne = Collections.synchronizedList(new ArrayList<>());
+        ResultsSink byWindow = new ResultsSink() {
+            @Override
+            public void write(List<ResultRow> rows) {
+                throw new AssertionError("written window by window");
+            }
+
+            @Override
+            public void writeWindows(List<List<ResultRow>> windows) {
+                together.add(windows);
+            }
+        };
+        SinkOutputs outputs = new SinkOutputs(List.of(byWindow, oneByOne::add), late -> { }, rejected -> { });
+
+        // Act
+        outputs.resultsOfWindows(List.of(ROWS, List.of(), second));
+
+        // Assert
+        assertThat(together).containsExactly(List.of(ROWS, second));
+        assertThat(oneByOne).containsExactly(ROWS, second);
+        assertThat(outputs.rowsOut()).isEqualTo(3);
+    }
 }

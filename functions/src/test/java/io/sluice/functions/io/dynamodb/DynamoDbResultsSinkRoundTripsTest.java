@@ -77,4 +77,52 @@ class DynamoDbResultsSinkRoundTripsTest {
             assertThat(item.get("sum_cents").n()).isEqualTo("59900");
         });
     }
+
+    @Test
+    void writeWindows_ofTwelveWindows_sharesTheBatches_andStoresWhatWritingEachWindowStores() {
+        // Arrange: 12 windows of 2 keys, into one table together and into another window by window.
+        List<List<ResultRow>> windows = new ArrayList<>();
+        for (int w = 0; w < 12; w++) {
+            windows.add(List.of(new ResultRow("gmv", w * 60_000L, (w + 1) * 60_000L, "c-1", new CountAndSum(w + 1, w), true),
+                    new ResultRow("gmv", w * 60_000L, (w + 1) * 60_000L, "c-2", new CountAndSum(1, 7), true)));
+        }
+        String together = newTable();
+        String oneByOne = newTable();
+        METER.reset();
+
+        // Act
+        sink(together).writeWindows(windows);
+        totals(together).writeWindows(windows);
+        int calls = METER.calls();
+        int roundTrips = METER.sequentialRoundTrips();
+        windows.forEach(sink(oneByOne)::write);
+        windows.forEach(totals(oneByOne)::write);
+
+        // Assert: 24 rows in one BatchWriteItem, the 12 totals in another; the same items as window by window.
+        assertThat(calls).isEqualTo(2);
+        assertThat(roundTrips).isEqualTo(2);
+        assertThat(items(together)).hasSize(24 + 12).isEqualTo(items(oneByOne));
+    }
+
+    private static String newTable() {
+        String table = "results-" + UUID.randomUUID().toString().substring(0, 8);
+        dynamo.createTable(StateTables.createTableRequest(table));
+        return table;
+    }
+
+    private static DynamoDbResultsSink sink(String table) {
+        return new DynamoDbResultsSink(dynamo, table, List.of("count", "sum_cents"), Duration.ofDays(1));
+    }
+
+    private static DynamoDbWindowTotalsSink totals(String table) {
+        return new DynamoDbWindowTotalsSink(dynamo, table, List.of("count", "sum_cents"), Duration.ofDays(1));
+    }
+
+    /** Every item of {@code table}, by partition and sort key. */
+    private static Map<String, Map<String, AttributeValue>> items(String table) {
+        Map<String, Map<String, AttributeValue>> items = new java.util.TreeMap<>();
+        dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true)).items()
+                .forEach(item -> items.put(item.get("pk").s() + "|" + item.get("sk").s(), item));
+        return items;
+    }
 }
