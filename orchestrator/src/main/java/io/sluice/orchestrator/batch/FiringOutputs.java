@@ -11,9 +11,11 @@ import java.util.List;
 
 /**
  * The final firing's outputs, as the coordinator sees them: before each window is written, the deadline and the lease
- * are checked (a firing past its deadline stops between windows and is handed over; the claim on the window in hand
- * is the coordinator's, which a resumed coordinator takes again at once); after it is written, the window and its row
- * count are recorded in the job store. The report's {@code windowsFired} and {@code rowsOut} are read from these
+ * are checked (a firing past its deadline stops between windows and is handed over: the firer releases the claims of
+ * the group of windows in hand, up to 16, including those of the group already written, since none is marked fired
+ * before all are; a resumed coordinator claims them at once and writes them again, to the same keys and job records);
+ * after it is written, the window and its row count are recorded in the job store. It keeps
+ * {@link Outputs#resultsOfWindows}' default, one window after the other, for these checks between windows. The report's {@code windowsFired} and {@code rowsOut} are read from these
  * records, so they are right whatever crashed after the rows were written.
  *
  * <pre>{@code
