@@ -3,6 +3,7 @@ package io.sluice.functions.runtime;
 import io.sluice.state.Partial;
 import io.sluice.state.Slot;
 import io.sluice.state.StateStore;
+import io.sluice.state.StateStoreException;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -139,7 +140,12 @@ public final class WindowFirer {
             }
             Map<Slot, List<Partial>> partials = store.readSlots(name, held);
             for (Slot slot : held) {
-                rows.add(windowRows.finalRows(slot, partials.get(slot)));
+                List<Partial> read = partials.get(slot);
+                if (read == null) {   // firing it empty would lose its rows: fail, release, retry
+                    throw new StateStoreException("readSlots returned nothing for window " + slot + " of pipeline ["
+                            + name + "]");
+                }
+                rows.add(windowRows.finalRows(slot, read));
             }
             outputs.resultsOfWindows(rows);
             store.completeFirings(name, held, owner);

@@ -124,7 +124,9 @@
  *       writes; the output stream's records share its {@code PutRecords}. None of them depends on the order of
  *       windows: every item, object and record is keyed by its window (and key), puts are unconditional and
  *       idempotent, and the output stream is read as an upsert by row identity ({@code PutRecords} never promised
- *       an order across records anyway);</li>
+ *       an order across records anyway). The one visible difference: while a group is being written, a reader of
+ *       the results table (the dashboard's latest minute) may for a moment see a later window's items before an
+ *       earlier one's, as it could already see a window's totals before its rows; the next read sees both;</li>
  *   <li><b>complete</b> every claimed window ({@link io.sluice.state.StateStore#completeFirings}), only after
  *       {@code resultsOfWindows} returned, i.e. after every window's rows are in every sink.</li>
  * </ol>
