@@ -14,11 +14,15 @@ import java.util.zip.CRC32;
 /**
  * An HTTP/1.1 server in this JVM that answers every request on a connection with the same DynamoDB response, at once,
  * over keep-alive: what {@link DynamoDbCallCpuBenchmark} calls, so only the client's CPU varies. Its threads are named
- * {@value #THREAD_PREFIX}... so a benchmark can leave their CPU out.
+ * {@value #THREAD_PREFIX}... so a benchmark can leave their CPU out. It counts the connections it accepted and keeps
+ * the last request's {@code User-Agent}, for tests of the client's connection pool and HTTP client.
  */
-final class CannedDynamoDbServer implements AutoCloseable {
+public final class CannedDynamoDbServer implements AutoCloseable {
 
     static final String THREAD_PREFIX = "canned-dynamodb";
+
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String lastUserAgent = "";
 
     private final ServerSocket socket = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
     private final byte[] response;
@@ -27,7 +31,7 @@ final class CannedDynamoDbServer implements AutoCloseable {
      * @param body  the response's JSON
      * @param crc32 whether to send {@code x-amz-crc32}, as DynamoDB does (the SDK then checks it)
      */
-    CannedDynamoDbServer(String body, boolean crc32) throws IOException {
+    public CannedDynamoDbServer(String body, boolean crc32) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         CRC32 crc = new CRC32();
         crc.update(b);
@@ -44,14 +48,25 @@ final class CannedDynamoDbServer implements AutoCloseable {
         accept.start();
     }
 
-    int port() {
+    public int port() {
         return socket.getLocalPort();
+    }
+
+    /** Connections accepted since the start. */
+    public int connectionsAccepted() {
+        return connections.get();
+    }
+
+    /** The {@code User-Agent} of the last request read (the SDK names its HTTP client there: {@code md/http#...}). */
+    public String lastUserAgent() {
+        return lastUserAgent;
     }
 
     private void accept() {
         while (!socket.isClosed()) {
             try {
                 Socket s = socket.accept();
+                connections.incrementAndGet();
                 s.setTcpNoDelay(true);
                 Thread t = new Thread(() -> serve(s), THREAD_PREFIX + "-conn");
                 t.setDaemon(true);
@@ -79,8 +94,11 @@ final class CannedDynamoDbServer implements AutoCloseable {
                 }
                 int length = 0;
                 for (String line : headers.toString().split("\r\n")) {
-                    if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                    String lower = line.toLowerCase(Locale.ROOT);
+                    if (lower.startsWith("content-length:")) {
                         length = Integer.parseInt(line.substring(15).strip());
+                    } else if (lower.startsWith("user-agent:")) {
+                        lastUserAgent = line.substring(11).strip();
                     }
                 }
                 in.readNBytes(length);

@@ -1,5 +1,6 @@
 package io.sluice.functions.lambda;
 
+import io.sluice.functions.wiring.SdkClients;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -80,11 +81,12 @@ class DynamoDbCallCpuBenchmark {
             URI endpoint = URI.create("http://127.0.0.1:" + server.port());
             URI noCrcEndpoint = URI.create("http://127.0.0.1:" + noCrc.port());
             // The HTTP clients, each with the SDK's other defaults as the Lambda wiring leaves them.
-            add(variants, "url-connection (the wiring's)", UrlConnectionHttpClient.create(), endpoint, b -> b, put);
+            add(variants, "url-connection (the wiring's before)", UrlConnectionHttpClient.create(), endpoint, b -> b, put);
             add(variants, "apache", ApacheHttpClient.create(), endpoint, b -> b, put);
             add(variants, "apache5", Apache5HttpClient.create(), endpoint, b -> b, put);
+            add(variants, "apache5 (the wiring's, SdkClients)", SdkClients.httpClient(), endpoint, b -> b, put);
             add(variants, "aws-crt", AwsCrtHttpClient.create(), endpoint, b -> b, put);
-            // One setting at a time on the wiring's client: what each costs.
+            // One setting at a time on url-connection (the client then): what each costs.
             add(variants, "url + no retries", UrlConnectionHttpClient.create(), endpoint,
                     b -> b.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())), put);
             add(variants, "url + account-id endpoints off", UrlConnectionHttpClient.create(), endpoint,
@@ -125,6 +127,7 @@ class DynamoDbCallCpuBenchmark {
             Files.createDirectories(out.getParent());
             Files.writeString(out, table);
         } finally {
+            // closes the service clients only: the HTTP clients given to them are left to the JVM's exit
             variants.forEach(v -> v.client().close());
         }
     }
@@ -190,7 +193,7 @@ class DynamoDbCallCpuBenchmark {
     private static String table(List<Variant> variants, long[][] caller, long[][] client, long[][] wall) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "DynamoDB PutItem (2 KB item, conditional), CPU per call in us, median (min-max) of rounds %d-%d of %,d "
-                        + "calls:%n| variant | caller thread | client (all threads but server and JIT) | client vs the wiring's | wall |%n"
+                        + "calls:%n| variant | caller thread | client (all threads but server and JIT) | client vs url-connection | wall (us) |%n"
                         + "|---|---:|---:|---:|---:|%n", WARMUP_ROUNDS, ROUNDS - 1, CALLS));
         double base = median(client[0]);
         for (int v = 0; v < variants.size(); v++) {

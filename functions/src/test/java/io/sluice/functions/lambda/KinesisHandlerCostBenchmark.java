@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -81,6 +82,13 @@ class KinesisHandlerCostBenchmark {
      * handed the JSON; {@code runtime}, the {@link KinesisOperatorHandler} behind the runtime's serializer, as before.
      */
     private static final boolean STREAM = !"runtime".equals(System.getProperty("sluice.benchmark.handler", "stream"));
+    /**
+     * {@code -Dsluice.benchmark.http}: the DynamoDB client's HTTP client, {@code wiring} (default), the deployed one
+     * ({@link io.sluice.functions.wiring.SdkClients#httpClient()}); {@code url-connection}, the one before issue 15's
+     * change (run it with {@code -Dhttp.maxConnections=20}, as the wiring then set).
+     */
+    private static final boolean URL_CONNECTION = "url-connection".equals(System.getProperty("sluice.benchmark.http",
+            "wiring"));
     /** Where a JFR recording of the measured run goes ({@code -Dsluice.benchmark.jfr=handler.jfr}); none by default. */
     private static final String JFR = System.getProperty("sluice.benchmark.jfr");
     private static final BigInteger FIRST_SEQUENCE = new BigInteger("49590338271490256608559692538361571095921575989136");
@@ -145,10 +153,12 @@ class KinesisHandlerCostBenchmark {
                                     Map<String, Integer> steadyCalls) throws IOException {
         CallCounter counter = new CallCounter();
         RoundTripMeter meter = RoundTripMeter.withLatency(Duration.ofMillis(LATENCY_MS));
+        SdkHttpClient http = URL_CONNECTION ? UrlConnectionHttpClient.create()
+                : io.sluice.functions.wiring.SdkClients.httpClient();
         DynamoDbClient dynamo = DynamoDbClient.builder()
                 .endpointOverride(aws.endpoint(Service.DYNAMODB)).region(aws.region())
                 .credentialsProvider(aws.credentialsProvider())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClient(http)
                 .overrideConfiguration(c -> c.addExecutionInterceptor(counter).addExecutionInterceptor(meter)).build();
         // What Lambda's Java runtime does with the invocation's JSON before a RequestHandler sees it.
         PojoSerializer<KinesisEvent> serializer = LambdaEventSerializers.serializerFor(KinesisEvent.class,
@@ -156,7 +166,8 @@ class KinesisHandlerCostBenchmark {
         PojoSerializer<StreamsEventResponse> responses = JacksonFactory.getInstance()
                 .getSerializer(StreamsEventResponse.class);
         List<long[]> batches = new ArrayList<>();
-        try (LocalSluice sluice = new LocalSluice(aws, "gmv-by-category", null, dynamo)) {
+        // closed after the store's client (the SDK leaves a client it was given open)
+        try (SdkHttpClient ownedHttp = http; LocalSluice sluice = new LocalSluice(aws, "gmv-by-category", null, dynamo)) {
             for (int s = 0; s < SHARDS; s++) {
                 sluice.store().advanceSplit(SplitState.pending(sluice.pipeline(), shardId(s), System.currentTimeMillis(),
                         List.of()));
