@@ -78,26 +78,29 @@ class DynamoDbCallCpuBenchmark {
         List<Variant> variants = new ArrayList<>();
         try (CannedDynamoDbServer server = new CannedDynamoDbServer(RESPONSE, true);
              CannedDynamoDbServer noCrc = new CannedDynamoDbServer(RESPONSE, false)) {
-            URI endpoint = URI.create("http://127.0.0.1:" + server.port());
-            URI noCrcEndpoint = URI.create("http://127.0.0.1:" + noCrc.port());
+            // -Dsluice.benchmark.endpoint=http://127.0.0.1:PORT: a running engine (moto_server, with a table
+            // sluice-state keyed pk, sk) instead of the canned server; the settings variants then run against the canned one.
+            String engine = System.getProperty("sluice.benchmark.endpoint");
+            URI endpoint = URI.create(engine != null ? engine : "http://127.0.0.1:" + server.port());
             // The HTTP clients, each with the SDK's other defaults as the Lambda wiring leaves them.
             add(variants, "url-connection (the wiring's before)", UrlConnectionHttpClient.create(), endpoint, b -> b, put);
             add(variants, "apache", ApacheHttpClient.create(), endpoint, b -> b, put);
             add(variants, "apache5", Apache5HttpClient.create(), endpoint, b -> b, put);
             add(variants, "apache5 (the wiring's, SdkClients)", SdkClients.httpClient(), endpoint, b -> b, put);
             add(variants, "aws-crt", AwsCrtHttpClient.create(), endpoint, b -> b, put);
-            // One setting at a time on url-connection (the client then): what each costs.
-            add(variants, "url + no retries", UrlConnectionHttpClient.create(), endpoint,
+            // One setting at a time on the wiring's client, always against the canned server: what each costs.
+            URI canned = URI.create("http://127.0.0.1:" + server.port());
+            add(variants, "apache5 + no retries", SdkClients.httpClient(), canned,
                     b -> b.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())), put);
-            add(variants, "url + account-id endpoints off", UrlConnectionHttpClient.create(), endpoint,
+            add(variants, "apache5 + account-id endpoints off", SdkClients.httpClient(), canned,
                     b -> b.accountIdEndpointMode(AccountIdEndpointMode.DISABLED), put);
-            add(variants, "url + response without x-amz-crc32", UrlConnectionHttpClient.create(), noCrcEndpoint,
-                    b -> b, put);
-            add(variants, "url + ReturnConsumedCapacity NONE", UrlConnectionHttpClient.create(), endpoint, b -> b,
+            add(variants, "apache5 + response without x-amz-crc32", SdkClients.httpClient(),
+                    URI.create("http://127.0.0.1:" + noCrc.port()), b -> b, put);
+            add(variants, "apache5 + ReturnConsumedCapacity NONE", SdkClients.httpClient(), canned, b -> b,
                     putOf(item, ReturnConsumedCapacity.NONE));
-            add(variants, "url + unsigned (anonymous)", UrlConnectionHttpClient.create(), endpoint,
+            add(variants, "apache5 + unsigned (anonymous)", SdkClients.httpClient(), canned,
                     b -> b.credentialsProvider(AnonymousCredentialsProvider.create()), put);
-            add(variants, "url + 100-byte item", UrlConnectionHttpClient.create(), endpoint, b -> b,
+            add(variants, "apache5 + 100-byte item", SdkClients.httpClient(), canned, b -> b,
                     putOf(small, ReturnConsumedCapacity.TOTAL));
             String only = System.getProperty("sluice.benchmark.variants");
             if (only != null) {
@@ -152,9 +155,9 @@ class DynamoDbCallCpuBenchmark {
         return item;
     }
 
-    /** The store's fenced write: the item, on condition that the fence is the one last seen. */
+    /** The store's fenced write: the item, on condition that the fence is the one last seen (or none, the first time). */
     private static Consumer<PutItemRequest.Builder> putOf(Map<String, AttributeValue> item, ReturnConsumedCapacity rcc) {
-        return b -> b.tableName("sluice-state").item(item).conditionExpression("f = :f")
+        return b -> b.tableName("sluice-state").item(item).conditionExpression("attribute_not_exists(f) OR f = :f")
                 .expressionAttributeValues(Map.of(":f", item.get("f"))).returnConsumedCapacity(rcc);
     }
 
