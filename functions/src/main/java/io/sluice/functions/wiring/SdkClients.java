@@ -15,10 +15,11 @@ import java.util.Map;
 
 /**
  * The SDK clients of a deployed function, built once per instance on one HTTP client, Apache HttpClient 5
- * ({@code apache5-client}). A batch of 9,000 records makes about 40 DynamoDB calls, so the client's CPU per call is a
- * large part of what a batch costs: 73 us per conditional {@code PutItem} against 211 us through
- * {@code url-connection-client}, for about 70 ms more cold initialisation and 2.2 MB more jar
- * ({@code DynamoDbCallCpuBenchmark}, BENCHMARKS.md "The HTTP client" under issue 15).
+ * ({@code apache5-client}). A batch makes 23-190 DynamoDB calls, and the SDK was about half of the handler's CPU: over
+ * kept-alive connections a conditional {@code PutItem} costs the caller 57-73 us of CPU through Apache 5 against
+ * 211-249 us through {@code url-connection-client}, the client chosen before for its start-up; Apache 5 costs about
+ * 60-120 ms more CPU at cold initialisation (in the SnapStart snapshot) and 2.3 MB more jar
+ * ({@code DynamoDbCallCpuBenchmark}; BENCHMARKS.md, "The HTTP client", issue 15).
  *
  * <pre>{@code
  * LambdaWiring.Clients clients = SdkClients.fromEnvironment(System.getenv());
