@@ -26,6 +26,14 @@ import java.util.Set;
  */
 public interface StateStore {
 
+    /**
+     * The largest item a store writes, attribute names included; a larger partial is chunked. DynamoDB documents
+     * "400 KB" and accepts a little over 409,000 bytes; moto_server refuses items over 405,000 (a hot key's distinct
+     * set at 10M orders grew into that band): 400,000 is inside every reading. The in-memory store, the run metrics
+     * and {@code StateCost} use the same figure, so what is counted as chunked locally is what DynamoDB chunks.
+     */
+    int ITEM_LIMIT_BYTES = 400_000;
+
     /** The stored partial, if any split ever wrote it. */
     Optional<Partial> readPartial(PartialKey key);
 

@@ -27,8 +27,12 @@ import java.util.OptionalInt;
  */
 public record StateCost(int keyBuckets, OptionalInt maxAccumulatorBytes, int windowsPerRecord) {
 
-    /** DynamoDB's item size limit: a partial past it is written as chunks. */
-    public static final int ITEM_LIMIT_BYTES = 400 * 1024;
+    /**
+     * The state store's item limit, 400,000 bytes (just under DynamoDB's 400 KB, inside what every DynamoDB
+     * implementation accepts): a partial past it is written as chunks. Equal to the store's own figure
+     * ({@code StateCostTest} pins it).
+     */
+    public static final int ITEM_LIMIT_BYTES = 400_000;
     /** Per-key overhead of an entry in a partial: the key's length plus two window bounds, about. */
     static final int ENTRY_OVERHEAD_BYTES = 18;
 

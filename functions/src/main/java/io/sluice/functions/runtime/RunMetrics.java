@@ -30,7 +30,7 @@ public final class RunMetrics {
     private final LongAccumulator largestKeyStateBytes = new LongAccumulator(Math::max, 0);
 
     /** DynamoDB's item limit: a partial over it is written as chunks (see {@code io.sluice.state}). */
-    static final int ITEM_LIMIT_BYTES = 400 * 1024;
+    static final int ITEM_LIMIT_BYTES = io.sluice.state.StateStore.ITEM_LIMIT_BYTES;
 
     void recordIn(long n) {
         recordsIn.add(n);

@@ -113,9 +113,11 @@ public final class LambdaWiring {
 
     /** The state store on the configured tables. */
     public StateStore stateStore(Clock clock) {
-        return DynamoDbStateStore.builder().withClient(clients.dynamo()).withStateTable(config.stateTable())
-                .withCoordinationTable(config.coordinationTable()).withWindowBuckets(config.windowBuckets())
-                .withClock(clock).build();
+        DynamoDbStateStore store = DynamoDbStateStore.builder().withClient(clients.dynamo())
+                .withStateTable(config.stateTable()).withCoordinationTable(config.coordinationTable())
+                .withWindowBuckets(config.windowBuckets()).withClock(clock).build();
+        StateLifetime.require(config.pipeline(), pipeline.definition().windows(), store.readableAfterLastWrite());
+        return store;
     }
 
     /** Results sinks: the S3 CSV objects always, the results table and the output stream when configured. */

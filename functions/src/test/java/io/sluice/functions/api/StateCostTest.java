@@ -21,6 +21,12 @@ class StateCostTest {
     }
 
     @Test
+    void itemLimit_isTheStateStoresOwn() {
+        assertThat(StateCost.ITEM_LIMIT_BYTES).isEqualTo(io.sluice.state.StateStore.ITEM_LIMIT_BYTES)
+                .isEqualTo(io.sluice.state.memory.InMemoryStateStore.DEFAULT_ITEM_LIMIT_BYTES);
+    }
+
+    @Test
     void gmvByCategory_isBounded_andSaysWhatABucketItemCosts() {
         StateCost cost = GmvPipelines.byCategory().stateCost();
 

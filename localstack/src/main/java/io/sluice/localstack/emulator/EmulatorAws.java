@@ -3,12 +3,14 @@ package io.sluice.localstack.emulator;
 import io.sluice.localstack.LocalAws;
 import io.sluice.localstack.LocalAwsException;
 import io.sluice.localstack.Service;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +30,10 @@ import java.util.Map;
  * }
  * }</pre>
  *
+ * <p>moto_server's table {@code Query} is narrowed to the queried partition at start-up
+ * ({@code emulator/moto/sitecustomize.py}): as shipped it sorts the whole table for every page, so a query's cost grew
+ * with the table and state runs of millions of items timed out where DynamoDB would not.
+ *
  * <p>moto's own Kinesis is not used: it never ends reading a closed shard, which breaks resharding.
  * kinesis-mock serves a few thousand records/s on an empty stream, slowing as it fills (it keeps every
  * record in memory), so keep local volumes to thousands of records in tests.
@@ -37,6 +43,7 @@ public final class EmulatorAws implements LocalAws {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** Starts on fresh ports after another process took a chosen one; a third collision is no accident. */
     private static final int PORT_ATTEMPTS = 3;
+    private static final String MOTO_SITECUSTOMIZE = "sitecustomize.py";
 
     private final Path logDir;
     private final boolean detached;
@@ -155,7 +162,7 @@ public final class EmulatorAws implements LocalAws {
         processes.add(kinesis);
         ManagedProcess motoProcess = ManagedProcess.start("moto_server",
                 List.of(moto.toString(), "-H", "127.0.0.1", "-p", Integer.toString(motoPort)), logDir,
-                Map.of(), logDir.resolve("moto.log"));
+                Map.of("PYTHONPATH", motoPythonPath()), logDir.resolve("moto.log"));
         processes.add(motoProcess);
         URI kinesisUri = URI.create("http://127.0.0.1:" + kinesisPort);
         URI motoUri = URI.create("http://127.0.0.1:" + motoPort);
@@ -167,6 +174,26 @@ public final class EmulatorAws implements LocalAws {
         for (Service s : List.of(Service.DYNAMODB, Service.S3, Service.SQS)) {
             endpoints.put(s, motoUri);
         }
+    }
+
+    /**
+     * The directory of {@code sitecustomize.py}, which makes moto's table {@code Query} read the queried partition
+     * only, as DynamoDB does (see the file: same results, at the partition's cost instead of the table's), ahead of
+     * any {@code PYTHONPATH} already set.
+     */
+    private String motoPythonPath() {
+        Path dir = logDir.resolve("moto-python").toAbsolutePath();  // the process runs in logDir
+        try (var in = EmulatorAws.class.getResourceAsStream("moto/" + MOTO_SITECUSTOMIZE)) {
+            if (in == null) {
+                throw new LocalAwsException("moto/" + MOTO_SITECUSTOMIZE + " is missing from the classpath");
+            }
+            Files.createDirectories(dir);
+            Files.copy(in, dir.resolve(MOTO_SITECUSTOMIZE), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String inherited = System.getenv("PYTHONPATH");
+        return inherited == null || inherited.isBlank() ? dir.toString() : dir + File.pathSeparator + inherited;
     }
 
     private String times() {

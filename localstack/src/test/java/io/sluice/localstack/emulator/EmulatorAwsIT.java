@@ -9,7 +9,11 @@ import io.sluice.localstack.Service;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
@@ -54,6 +59,67 @@ class EmulatorAwsIT {
             sqs.sendMessage(b -> b.queueUrl(url).messageBody("m"));
             assertThat(sqs.receiveMessage(b -> b.queueUrl(url)).messages()).extracting(m -> m.body()).containsExactly("m");
         }
+    }
+
+    /**
+     * moto_server runs with its table Query narrowed to the queried partition (sitecustomize.py): the answers must be
+     * moto's own (pages by Limit, range conditions, reverse order, an absent partition), and the log says it is on.
+     */
+    @Test
+    void shouldAnswerTableQueriesPartitionByPartitionAsMotoDoes(LocalAws aws) throws Exception {
+        Assumptions.assumeTrue(aws instanceof EmulatorAws, "moto_server only");
+        try (DynamoDbClient dynamo = aws.dynamoDb()) {
+            dynamo.createTable(b -> b.tableName("query-it").billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+                            a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
+                    .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH),
+                            k -> k.attributeName("sk").keyType(KeyType.RANGE)));
+            for (int i = 0; i < 300; i++) {
+                String pk = "p" + (i % 3);
+                String sk = String.format("s%03d", (i * 37) % 300);  // written out of order
+                dynamo.putItem(b -> b.tableName("query-it").item(Map.of("pk", AttributeValue.fromS(pk),
+                        "sk", AttributeValue.fromS(sk))));
+            }
+
+            List<String> paged = new ArrayList<>();
+            Map<String, AttributeValue> start = null;
+            int pages = 0;
+            do {
+                Map<String, AttributeValue> from = start;
+                QueryResponse page = dynamo.query(b -> b.tableName("query-it").limit(7).exclusiveStartKey(from)
+                        .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("p1"))));
+                page.items().forEach(item -> paged.add(item.get("sk").s()));
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                pages++;
+            } while (start != null);
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                if (i % 3 == 1) {
+                    expected.add(String.format("s%03d", (i * 37) % 300));
+                }
+            }
+            Collections.sort(expected);
+            assertThat(paged).containsExactlyElementsOf(expected);
+            assertThat(pages).isEqualTo(15);  // 100 items, 7 a page: 14 full pages and the rest
+
+            QueryResponse range = dynamo.query(b -> b.tableName("query-it").scanIndexForward(false)
+                    .keyConditionExpression("pk = :pk AND sk BETWEEN :a AND :b").expressionAttributeValues(Map.of(
+                            ":pk", AttributeValue.fromS("p2"), ":a", AttributeValue.fromS("s100"), ":b", AttributeValue.fromS("s110"))));
+            List<String> inRange = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                String sk = String.format("s%03d", (i * 37) % 300);
+                if (i % 3 == 2 && sk.compareTo("s100") >= 0 && sk.compareTo("s110") <= 0) {
+                    inRange.add(sk);
+                }
+            }
+            inRange.sort(Collections.reverseOrder());
+            assertThat(range.items()).extracting(item -> item.get("sk").s()).isNotEmpty().containsExactlyElementsOf(inRange);
+
+            assertThat(dynamo.query(b -> b.tableName("query-it").keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("absent")))).items()).isEmpty();
+        }
+        assertThat(Files.readString(((EmulatorAws) aws).logDir().resolve("moto.log")))
+                .contains("sluice: moto_server's table Query reads the queried partition only");
     }
 
     @Test

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -481,6 +482,16 @@ public final class DynamoDbStateStore implements StateStore {
         }
         heads.put(key, head);
         return new Partial(key, head.fence(), entries);
+    }
+
+    /**
+     * How long a partial stays readable after its last write, at least: half the retention, since a chunked partial's
+     * head may name slices written up to half the retention before it ({@link ChunkedItems}), and an item may be
+     * deleted by TTL any time after it expires. A window whose partials wait longer than this between a write and
+     * their firing could find a slice gone.
+     */
+    public Duration readableAfterLastWrite() {
+        return Duration.ofSeconds(retentionSeconds / 2);
     }
 
     private long ttl() {

@@ -13,12 +13,8 @@ import java.util.Map;
  */
 public final class ItemSizes {
 
-    /**
-     * The largest item this store writes, attribute names included. DynamoDB documents "400 KB" and accepts a little
-     * over 409,000 bytes; moto_server refuses items over 405,000 (a hot key's distinct set at 10M orders grew into
-     * that band): 400,000 is inside every reading, so a larger partial is chunked rather than refused.
-     */
-    static final int ITEM_LIMIT_BYTES = 400_000;
+    /** The largest item this store writes ({@link io.sluice.state.StateStore#ITEM_LIMIT_BYTES}). */
+    static final int ITEM_LIMIT_BYTES = io.sluice.state.StateStore.ITEM_LIMIT_BYTES;
 
     private ItemSizes() {
     }

@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class InMemoryStateStore implements StateStore {
 
-    /** DynamoDB's maximum item size. */
-    public static final int DEFAULT_ITEM_LIMIT_BYTES = 400 * 1024;
+    /** The DynamoDB store's item limit ({@link StateStore#ITEM_LIMIT_BYTES}). */
+    public static final int DEFAULT_ITEM_LIMIT_BYTES = StateStore.ITEM_LIMIT_BYTES;
 
     private final int itemLimitBytes;
     private final Map<String, Map<Slot, Map<PartialKey, Partial>>> partials = new ConcurrentHashMap<>();
