@@ -33,6 +33,8 @@ final class KeepAliveProxy implements AutoCloseable {
 
     private final ServerSocket socket = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
     private final URI target;
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
 
     KeepAliveProxy(URI target) throws IOException {
         this.target = target;
@@ -45,10 +47,16 @@ final class KeepAliveProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + socket.getLocalPort());
     }
 
+    /** Connections the client opened to the proxy, and requests it sent over them: far fewer of the first if kept. */
+    String connectionsPerRequests() {
+        return accepted.get() + " connections for " + requests.get() + " requests";
+    }
+
     private void accept() {
         while (!socket.isClosed()) {
             try {
                 Socket s = socket.accept();
+                accepted.incrementAndGet();
                 s.setTcpNoDelay(true);
                 Thread t = new Thread(() -> serve(s), THREAD_PREFIX + "-conn");
                 t.setDaemon(true);
@@ -69,6 +77,7 @@ final class KeepAliveProxy implements AutoCloseable {
                     return;
                 }
                 byte[] body = in.readNBytes(contentLength(head));
+                requests.incrementAndGet();
                 byte[] response = exchange(head, body);
                 out.write(response);
                 out.flush();

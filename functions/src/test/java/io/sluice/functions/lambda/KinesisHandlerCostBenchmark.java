@@ -225,6 +225,9 @@ class KinesisHandlerCostBenchmark {
                 }
             }
         }
+        if (proxy != null) {
+            System.out.println("KeepAliveProxy: " + proxy.connectionsPerRequests());
+        }
         return batches;
     }
 
