@@ -26,17 +26,27 @@ public final class CannedDynamoDbServer implements AutoCloseable {
 
     private final ServerSocket socket = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
     private final byte[] response;
+    private final boolean closeAfterResponse;
 
     /**
      * @param body  the response's JSON
      * @param crc32 whether to send {@code x-amz-crc32}, as DynamoDB does (the SDK then checks it)
      */
     public CannedDynamoDbServer(String body, boolean crc32) throws IOException {
+        this(body, crc32, false);
+    }
+
+    /**
+     * @param closeAfterResponse answer {@code Connection: close} and close, as moto_server does
+     */
+    CannedDynamoDbServer(String body, boolean crc32, boolean closeAfterResponse) throws IOException {
+        this.closeAfterResponse = closeAfterResponse;
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         CRC32 crc = new CRC32();
         crc.update(b);
         String head = "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\n"
                 + (crc32 ? "x-amz-crc32: " + crc.getValue() + "\r\n" : "")
+                + (closeAfterResponse ? "Connection: close\r\n" : "")
                 + "x-amzn-RequestId: r\r\nContent-Length: " + b.length + "\r\n\r\n";
         byte[] h = head.getBytes(StandardCharsets.US_ASCII);
         // One write per response: a response split in two meets the peer's delayed acknowledgement and waits 40 ms.
@@ -104,6 +114,9 @@ public final class CannedDynamoDbServer implements AutoCloseable {
                 in.readNBytes(length);
                 out.write(response);
                 out.flush();
+                if (closeAfterResponse) {
+                    return;
+                }
             }
         } catch (IOException gone) {
             // the client closed the connection
