@@ -4,10 +4,13 @@
 # Usage (from the repository root, after `mvn -o -pl functions,functions-micronaut -am package -DskipTests` and
 # `mvn -o -pl functions -am test-compile`):
 #   functions/bench/cold-start.sh [runs]
+# JAR=path/to/other-sluice-functions.jar MODES=plain compares another build of the plain handler (issue 15's HTTP
+# clients: the same test classes with each jar).
 set -euo pipefail
 runs="${1:-5}"
-jar=functions/target/sluice-functions.jar
+jar="${JAR:-functions/target/sluice-functions.jar}"
 micronaut_jar=functions-micronaut/target/sluice-functions-micronaut.jar
+modes="${MODES:-plain micronaut}"
 # shellcheck source=../../benchmarks/moto-env.sh
 . "$(dirname "$0")/../../benchmarks/moto-env.sh"
 for t in bench-state bench-coordination bench-results; do
@@ -22,8 +25,8 @@ aws --endpoint-url "$AWS_ENDPOINT_URL" s3api create-bucket --bucket bench-result
 queue=$(aws --endpoint-url "$AWS_ENDPOINT_URL" sqs create-queue --queue-name bench-dlq --query QueueUrl --output text)
 export SLUICE_PIPELINE=gmv-by-category SLUICE_STATE_TABLE=bench-state SLUICE_COORDINATION_TABLE=bench-coordination
 export SLUICE_RESULTS_TABLE=bench-results SLUICE_RESULTS_BUCKET=bench-results SLUICE_DEAD_LETTER_QUEUE_URL="$queue"
-echo "jar: $(du -k "$jar" | cut -f1) KiB ($(stat -c %s "$jar") bytes); micronaut variant: $(stat -c %s "$micronaut_jar") bytes"
-for mode in plain micronaut; do
+echo "jar: $(du -k "$jar" | cut -f1) KiB ($(stat -c %s "$jar") bytes); micronaut variant: $(stat -c %s "$micronaut_jar" 2>/dev/null || echo "not built") bytes"
+for mode in $modes; do
   if [ "$mode" = micronaut ]; then cp="$micronaut_jar:functions/target/test-classes"; else cp="$jar:functions/target/test-classes"; fi
   for i in $(seq 1 "$runs"); do
     # Each run is a fresh JVM with tiered compilation as Lambda's Java runtime configures it.

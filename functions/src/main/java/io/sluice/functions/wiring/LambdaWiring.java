@@ -28,13 +28,6 @@ import io.sluice.functions.runtime.RunMetrics;
 import io.sluice.functions.runtime.RejectedRecord;
 import io.sluice.state.StateStore;
 import io.sluice.state.dynamodb.DynamoDbStateStore;
-import io.sluice.state.dynamodb.DynamoDbStateStoreBuilder;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -60,7 +53,7 @@ import java.util.Map;
 public final class LambdaWiring {
 
     /**
-     * SDK clients of the handlers (url-connection-client: the smallest and fastest to start).
+     * SDK clients of the handlers ({@link SdkClients}: on Apache HttpClient 5, the cheapest per call).
      *
      * @param kinesis for shard registration and the output stream; null leaves shard registration to others (the
      *                orchestrator, tests) and needs no output stream
@@ -88,45 +81,20 @@ public final class LambdaWiring {
         return new LambdaWiring(config, clients);
     }
 
-    /** Idle connections kept per host: the store's calls in flight at once, and a few for S3, SQS and Kinesis. */
-    static final int KEEP_ALIVE_CONNECTIONS = DynamoDbStateStoreBuilder.DEFAULT_MAX_IN_FLIGHT + 4;
-
     /** Wiring from the Lambda environment: variables of {@link HandlerConfig}, region and credentials of the SDK. */
     public static LambdaWiring fromEnvironment() {
         return of(System.getenv());
     }
 
     /**
-     * Wiring from {@code env} (the variables of {@link HandlerConfig} and the SDK's endpoint variables), with the SDK's
-     * region and credentials: the Lambda environment, or the CLI run with the operator's variables.
+     * Wiring from {@code env} (the variables of {@link HandlerConfig} and the SDK's endpoint variables), with the
+     * clients of {@link SdkClients#fromEnvironment}: the Lambda environment, or the CLI run with the operator's variables.
      *
      * @throws IllegalStateException if a required variable is missing
      */
     public static LambdaWiring of(Map<String, String> env) {
         HandlerConfig config = HandlerConfig.from(env);
-        // A custom endpoint (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, read by the SDK itself) is a local engine,
-        // which serves buckets by path only.
-        boolean pathStyle = env.containsKey("AWS_ENDPOINT_URL_S3") || env.containsKey("AWS_ENDPOINT_URL");
-        // Lambda sets AWS_REGION and the credential variables: naming them skips the default chains' probing of
-        // profile files and instance metadata, a large part of client construction at cold start.
-        Region region = env.containsKey("AWS_REGION") ? Region.of(env.get("AWS_REGION")) : null;
-        AwsCredentialsProvider credentials = env.containsKey("AWS_ACCESS_KEY_ID")
-                ? EnvironmentVariableCredentialsProvider.create() : DefaultCredentialsProvider.builder().build();
-        // The state store sends up to 16 DynamoDB calls at once; the JDK keeps 5 idle connections per host by
-        // default, so the others would be opened again (TCP and TLS) in every batch. Set before the first request.
-        if (System.getProperty("http.maxConnections") == null) {
-            System.setProperty("http.maxConnections", String.valueOf(KEEP_ALIVE_CONNECTIONS));
-        }
-        SdkHttpClient http = UrlConnectionHttpClient.create();
-        DynamoDbClient dynamo = DynamoDbClient.builder().httpClient(http).region(region)
-                .credentialsProvider(credentials).build();
-        S3Client s3 = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
-                .forcePathStyle(pathStyle).build();
-        SqsClient sqs = SqsClient.builder().httpClient(http).region(region).credentialsProvider(credentials).build();
-        // Kinesis: ListShards for shard registration, and the output stream when configured.
-        KinesisClient kinesis = KinesisClient.builder().httpClient(http).region(region).credentialsProvider(credentials)
-                .build();
-        return new LambdaWiring(config, new Clients(dynamo, s3, sqs, kinesis));
+        return new LambdaWiring(config, SdkClients.fromEnvironment(env));
     }
 
     /** The raw input archive, when {@code SLUICE_ARCHIVE_BUCKET} is set. */

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -81,6 +82,19 @@ class KinesisHandlerCostBenchmark {
      * handed the JSON; {@code runtime}, the {@link KinesisOperatorHandler} behind the runtime's serializer, as before.
      */
     private static final boolean STREAM = !"runtime".equals(System.getProperty("sluice.benchmark.handler", "stream"));
+    /**
+     * {@code -Dsluice.benchmark.http}: the DynamoDB client's HTTP client, {@code wiring} (default), the deployed one
+     * ({@link io.sluice.functions.wiring.SdkClients#httpClient()}); {@code url-connection}, the one before issue 15's
+     * change (run it with {@code -Dhttp.maxConnections=20}, as the wiring then set).
+     */
+    private static final boolean URL_CONNECTION = "url-connection".equals(System.getProperty("sluice.benchmark.http",
+            "wiring"));
+    /**
+     * {@code -Dsluice.benchmark.keepAlive=true}: the DynamoDB client talks to moto_server through a {@link KeepAliveProxy},
+     * so its connections are kept as DynamoDB keeps them (moto closes each after one response: a TCP connection per
+     * call otherwise). The proxy's CPU is in the process figure, not in the handler threads'.
+     */
+    private static final boolean KEEP_ALIVE = Boolean.getBoolean("sluice.benchmark.keepAlive");
     /** Where a JFR recording of the measured run goes ({@code -Dsluice.benchmark.jfr=handler.jfr}); none by default. */
     private static final String JFR = System.getProperty("sluice.benchmark.jfr");
     private static final BigInteger FIRST_SEQUENCE = new BigInteger("49590338271490256608559692538361571095921575989136");
@@ -145,10 +159,13 @@ class KinesisHandlerCostBenchmark {
                                     Map<String, Integer> steadyCalls) throws IOException {
         CallCounter counter = new CallCounter();
         RoundTripMeter meter = RoundTripMeter.withLatency(Duration.ofMillis(LATENCY_MS));
+        KeepAliveProxy proxy = KEEP_ALIVE ? new KeepAliveProxy(aws.endpoint(Service.DYNAMODB)) : null;
+        SdkHttpClient http = URL_CONNECTION ? UrlConnectionHttpClient.create()
+                : io.sluice.functions.wiring.SdkClients.httpClient();
         DynamoDbClient dynamo = DynamoDbClient.builder()
-                .endpointOverride(aws.endpoint(Service.DYNAMODB)).region(aws.region())
+                .endpointOverride(proxy != null ? proxy.endpoint() : aws.endpoint(Service.DYNAMODB)).region(aws.region())
                 .credentialsProvider(aws.credentialsProvider())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClient(http)
                 .overrideConfiguration(c -> c.addExecutionInterceptor(counter).addExecutionInterceptor(meter)).build();
         // What Lambda's Java runtime does with the invocation's JSON before a RequestHandler sees it.
         PojoSerializer<KinesisEvent> serializer = LambdaEventSerializers.serializerFor(KinesisEvent.class,
@@ -156,7 +173,8 @@ class KinesisHandlerCostBenchmark {
         PojoSerializer<StreamsEventResponse> responses = JacksonFactory.getInstance()
                 .getSerializer(StreamsEventResponse.class);
         List<long[]> batches = new ArrayList<>();
-        try (LocalSluice sluice = new LocalSluice(aws, "gmv-by-category", null, dynamo)) {
+        // closed after the store's client (the SDK leaves a client it was given open)
+        try (KeepAliveProxy ownedProxy = proxy; SdkHttpClient ownedHttp = http; LocalSluice sluice = new LocalSluice(aws, "gmv-by-category", null, dynamo)) {
             for (int s = 0; s < SHARDS; s++) {
                 sluice.store().advanceSplit(SplitState.pending(sluice.pipeline(), shardId(s), System.currentTimeMillis(),
                         List.of()));
@@ -207,6 +225,9 @@ class KinesisHandlerCostBenchmark {
                 }
             }
         }
+        if (proxy != null) {
+            System.out.println("KeepAliveProxy: " + proxy.connectionsPerRequests());
+        }
         return batches;
     }
 
@@ -224,9 +245,11 @@ class KinesisHandlerCostBenchmark {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Kinesis handler (" + (STREAM ? "stream handler" : "runtime's serializer") + "), %,d records, %d shards, batches of up to %,d "
                 + "(6 MB payload cap; steady batches' mean %,d records), one warm instance, "
-                + "%d ms added per request, %d warm-up run(s); process CPU when idle before it %.1f ms/s%n%n",
+                + "%d ms added per request, %d warm-up run(s), DynamoDB over %s%s; process CPU when idle before it %.1f ms/s%n%n",
                 batches.stream().mapToLong(b -> b[0]).sum(), SHARDS, BATCH, records / Math.max(1, steady.size()),
-                LATENCY_MS, WARMUPS, meter.idlePerWallNano() * 1000));
+                LATENCY_MS, WARMUPS, URL_CONNECTION ? "url-connection-client" : "the wiring's HTTP client",
+                KEEP_ALIVE ? " kept alive (KeepAliveProxy)" : " (moto closes every connection)",
+                meter.idlePerWallNano() * 1000));
         sb.append("| measure | steady batches | value |\n|---|---:|---:|\n");
         sb.append(String.format(Locale.ROOT, "| process CPU ms per 1,000 records (mean) | %d | %.1f |%n",
                 steady.size(), process / 1e6 * 1000 / Math.max(1, records)));
