@@ -2,10 +2,14 @@ package io.sluice.localstack.esm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,10 +60,41 @@ class ExecutionModelTest {
         assertThat(recorder.delivered()).hasSize(200).doesNotHaveDuplicates();
         assertThat(recorder.maxInFlightPerShard.get()).isEqualTo(1);
         assertThat(overlap).as("an instance ran two invocations at once").isFalse();
-        Map<String, Set<Integer>> instancesByShard = recorder.calls.stream().collect(Collectors.groupingBy(
-                Recorder.Call::shardId, Collectors.mapping(Recorder.Call::instance, Collectors.toSet())));
-        assertThat(instancesByShard.values()).as("invocations of a shard land on any idle instance")
-                .anySatisfy(set -> assertThat(set).hasSizeGreaterThan(1));
+        // Whether a shard's invocations move between instances here depends on timing: with every shard busy, the
+        // only idle instance at a shard's next invocation is often its own. The draw itself is pinned below.
+    }
+
+    /** Lambda routes an invocation to any idle environment: the pool draws among all idle instances, not the last. */
+    @Test
+    void shouldDrawAnyIdleInstance_notTheOneThatJustFinished() {
+        AtomicInteger built = new AtomicInteger();
+        List<RequestHandler<KinesisEvent, StreamsEventResponse>> instances = new ArrayList<>();
+        HandlerPool pool = new HandlerPool(() -> {
+            int id = built.incrementAndGet();
+            // capturing its id makes each a distinct object (a non-capturing lambda is one shared instance)
+            RequestHandler<KinesisEvent, StreamsEventResponse> h = (event, context) -> {
+                assertThat(id).isPositive();
+                return new StreamsEventResponse();
+            };
+            instances.add(h);
+            return h;
+        }, 42, new EsmCounters());
+        var first = pool.acquire();
+        var second = pool.acquire();
+        pool.release(first);
+        pool.release(second);
+
+        Set<Integer> drawn = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            var instance = pool.acquire();   // one shard's invocations, one after the other
+            drawn.add(instances.indexOf(instance));
+            instance.handleRequest(new KinesisEvent(), null);
+            pool.release(instance);
+        }
+
+        assertThat(built).as("no cold start while an instance is idle").hasValue(2);
+        assertThat(drawn).as("a shard's invocations land on either idle instance").containsExactlyInAnyOrder(0, 1);
+        assertThat(pool.idleCount()).isEqualTo(2);
     }
 
     @Test
