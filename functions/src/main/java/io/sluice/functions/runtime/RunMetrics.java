@@ -1,5 +1,7 @@
 package io.sluice.functions.runtime;
 
+import io.sluice.state.StateStore;
+
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -28,9 +30,6 @@ public final class RunMetrics {
     private final LongAdder largePartialWrites = new LongAdder();
     private final LongAccumulator largestPartialBytes = new LongAccumulator(Math::max, 0);
     private final LongAccumulator largestKeyStateBytes = new LongAccumulator(Math::max, 0);
-
-    /** DynamoDB's item limit: a partial over it is written as chunks (see {@code io.sluice.state}). */
-    static final int ITEM_LIMIT_BYTES = io.sluice.state.StateStore.ITEM_LIMIT_BYTES;
 
     void recordIn(long n) {
         recordsIn.add(n);
@@ -74,7 +73,7 @@ public final class RunMetrics {
     void partialSize(int bytes, int keyBytes) {
         largestPartialBytes.accumulate(bytes);
         largestKeyStateBytes.accumulate(keyBytes);
-        if (bytes > ITEM_LIMIT_BYTES) {
+        if (bytes > StateStore.ITEM_LIMIT_BYTES) {   // chunked on DynamoDB (see io.sluice.state)
             largePartialWrites.increment();
         }
     }

@@ -5,6 +5,7 @@ import io.sluice.state.FenceConflictException;
 import io.sluice.state.ItemTooLargeException;
 import io.sluice.state.PartialKey;
 import io.sluice.state.StateEntry;
+import io.sluice.state.StateStore;
 import io.sluice.state.dynamodb.ChunkManifest.PageRef;
 import io.sluice.state.dynamodb.ChunkManifest.SliceRef;
 import io.sluice.state.dynamodb.ChunkedPartials.Page;
@@ -154,7 +155,7 @@ final class ChunkedItems {
         head.put(FENCE, s(fence.encoded()));
         head.put(MANIFEST, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(manifest.encode())));
         head.put(TTL, Coordination.n(ttl.getAsLong()));
-        if (ItemSizes.itemSize(head) > ItemSizes.ITEM_LIMIT_BYTES) {   // checked before any chunk is written
+        if (ItemSizes.itemSize(head) > StateStore.ITEM_LIMIT_BYTES) {   // checked before any chunk is written
             throw new ItemTooLargeException(key, (int) Math.min(Integer.MAX_VALUE, bodyBytes),
                     ChunkedPartials.MAX_PAGES * ChunkedPartials.pageTargetBytes(itemLimitBytes));
         }

@@ -1,5 +1,6 @@
 package io.sluice.state.dynamodb;
 
+import io.sluice.state.StateStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
@@ -30,7 +31,7 @@ public final class DynamoDbStateStoreBuilder {
     Duration backoffBase = Duration.ofMillis(25);
     Duration backoffCap = Duration.ofSeconds(2);
     int queryPageSize;
-    int itemLimitBytes = ItemSizes.ITEM_LIMIT_BYTES;
+    int itemLimitBytes = StateStore.ITEM_LIMIT_BYTES;
     int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
 
     /** Calls in flight at once by default: a batch of 1,000 GMV records touches about 16 partial items. */
@@ -133,8 +134,8 @@ public final class DynamoDbStateStoreBuilder {
      * @throws IllegalArgumentException if {@code bytes} is under 512 bytes or over 400 KB
      */
     public DynamoDbStateStoreBuilder withItemLimit(int bytes) {
-        if (bytes < 512 || bytes > ItemSizes.ITEM_LIMIT_BYTES) {
-            throw new IllegalArgumentException("item limit must be in [512, " + ItemSizes.ITEM_LIMIT_BYTES
+        if (bytes < 512 || bytes > StateStore.ITEM_LIMIT_BYTES) {
+            throw new IllegalArgumentException("item limit must be in [512, " + StateStore.ITEM_LIMIT_BYTES
                     + "] but was " + bytes);
         }
         this.itemLimitBytes = bytes;

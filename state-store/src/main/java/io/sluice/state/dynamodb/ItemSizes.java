@@ -13,9 +13,6 @@ import java.util.Map;
  */
 public final class ItemSizes {
 
-    /** The largest item this store writes ({@link io.sluice.state.StateStore#ITEM_LIMIT_BYTES}). */
-    static final int ITEM_LIMIT_BYTES = io.sluice.state.StateStore.ITEM_LIMIT_BYTES;
-
     private ItemSizes() {
     }
 

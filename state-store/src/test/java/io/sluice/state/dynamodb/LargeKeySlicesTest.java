@@ -7,6 +7,7 @@ import io.sluice.state.Partial;
 import io.sluice.state.PartialKey;
 import io.sluice.state.Slot;
 import io.sluice.state.StateEntry;
+import io.sluice.state.StateStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -252,7 +253,7 @@ class LargeKeySlicesTest {
     private static void writeWholePageHead(PartialKey key, List<StateEntry> entries, int pages, long version,
                                            Fence fence) {
         String headSk = Keys.partialSk(key);
-        int sliceBytes = ChunkedPartials.sliceBytes(ItemSizes.ITEM_LIMIT_BYTES);
+        int sliceBytes = ChunkedPartials.sliceBytes(StateStore.ITEM_LIMIT_BYTES);
         List<WholePageManifests.Page> refs = new ArrayList<>();
         List<List<StateEntry>> byPage = ChunkedPartials.byPage(entries, pages);
         for (int page = 0; page < pages; page++) {
