@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import static io.sluice.state.dynamodb.Coordination.key;
 import static io.sluice.state.dynamodb.Coordination.s;
@@ -409,16 +410,12 @@ public final class DynamoDbStateStore implements StateStore {
     /** The slots this instance has not registered yet, registered together. */
     @Override
     public void registerSlots(String pipeline, Collection<Slot> slots) {
-        List<Callable<Void>> tasks = new ArrayList<>();
-        for (Slot slot : new LinkedHashSet<>(slots)) {
-            if (!registered.contains(pipeline + '#' + slot.id())) {
-                tasks.add(() -> {
-                    registerSlot(pipeline, slot);
-                    return null;
-                });
-            }
-        }
-        concurrent.all(tasks);
+        List<Slot> unregistered = new LinkedHashSet<>(slots).stream()
+                .filter(slot -> !registered.contains(pipeline + '#' + slot.id())).toList();
+        eachSlot(unregistered, slot -> {
+            registerSlot(pipeline, slot);
+            return null;
+        });
     }
 
     @Override
@@ -446,11 +443,8 @@ public final class DynamoDbStateStore implements StateStore {
     @Override
     public List<Slot> claimFirings(String pipeline, List<Slot> slots, String owner, long nowMillis,
                                    long leaseMillis) {
-        List<Callable<Boolean>> claims = new ArrayList<>(slots.size());
-        for (Slot slot : slots) {
-            claims.add(() -> coordination.claimFiring(pipeline, slot, owner, nowMillis, leaseMillis));
-        }
-        List<Boolean> won = concurrent.all(claims);
+        List<Boolean> won = eachSlot(slots,
+                slot -> coordination.claimFiring(pipeline, slot, owner, nowMillis, leaseMillis));
         List<Slot> claimed = new ArrayList<>(slots.size());
         for (int i = 0; i < slots.size(); i++) {
             if (won.get(i)) {
@@ -463,26 +457,27 @@ public final class DynamoDbStateStore implements StateStore {
     /** One transaction per slot, as {@link #completeFiring}, all in flight together. */
     @Override
     public void completeFirings(String pipeline, List<Slot> slots, String owner) {
-        List<Callable<Void>> completions = new ArrayList<>(slots.size());
-        for (Slot slot : slots) {
-            completions.add(() -> {
-                coordination.completeFiring(pipeline, slot, owner);
-                return null;
-            });
-        }
-        concurrent.all(completions);
+        eachSlot(slots, slot -> {
+            coordination.completeFiring(pipeline, slot, owner);
+            return null;
+        });
     }
 
     @Override
     public void releaseFirings(String pipeline, List<Slot> slots, String owner) {
-        List<Callable<Void>> releases = new ArrayList<>(slots.size());
+        eachSlot(slots, slot -> {
+            coordination.releaseFiring(pipeline, slot, owner);
+            return null;
+        });
+    }
+
+    /** {@code call} of each of {@code slots}, all in flight together: the results in the order of {@code slots}. */
+    private <T> List<T> eachSlot(Collection<Slot> slots, Function<Slot, T> call) {
+        List<Callable<T>> calls = new ArrayList<>(slots.size());
         for (Slot slot : slots) {
-            releases.add(() -> {
-                coordination.releaseFiring(pipeline, slot, owner);
-                return null;
-            });
+            calls.add(() -> call.apply(slot));
         }
-        concurrent.all(releases);
+        return concurrent.all(calls);
     }
 
     @Override
