@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Binds the runtime's {@link Outputs} to sinks: every results sink gets each firing, late and rejected records go to
@@ -57,14 +58,7 @@ public final class SinkOutputs implements Outputs {
         if (rows.isEmpty()) {
             return;
         }
-        List<Callable<Void>> writes = new ArrayList<>(results.size());
-        for (ResultsSink sink : results) {
-            writes.add(() -> {
-                sink.write(rows);
-                return null;
-            });
-        }
-        concurrent.all(writes);
+        toEverySink(sink -> sink.write(rows));
         rowsOut.add(rows.size());
     }
 
@@ -81,15 +75,20 @@ public final class SinkOutputs implements Outputs {
         if (withRows.isEmpty()) {
             return;
         }
+        toEverySink(sink -> sink.writeWindows(withRows));
+        rowsOut.add(withRows.stream().mapToLong(List::size).sum());
+    }
+
+    /** {@code write} to every results sink at once; returns, or throws the first failure, once all have finished. */
+    private void toEverySink(Consumer<ResultsSink> write) {
         List<Callable<Void>> writes = new ArrayList<>(results.size());
         for (ResultsSink sink : results) {
             writes.add(() -> {
-                sink.writeWindows(withRows);
+                write.accept(sink);
                 return null;
             });
         }
         concurrent.all(writes);
-        rowsOut.add(withRows.stream().mapToLong(List::size).sum());
     }
 
     @Override
