@@ -53,9 +53,10 @@ public final class CannedDynamoDbServer implements AutoCloseable {
         response = new byte[h.length + b.length];
         System.arraycopy(h, 0, response, 0, h.length);
         System.arraycopy(b, 0, response, h.length, b.length);
-        Thread accept = new Thread(this::accept, THREAD_PREFIX);
-        accept.setDaemon(true);
-        accept.start();
+        LoopbackAcceptor.start(socket, THREAD_PREFIX, s -> {
+            connections.incrementAndGet();
+            serve(s);
+        });
     }
 
     public int port() {
@@ -70,21 +71,6 @@ public final class CannedDynamoDbServer implements AutoCloseable {
     /** The {@code User-Agent} of the last request read (the SDK names its HTTP client there: {@code md/http#...}). */
     public String lastUserAgent() {
         return lastUserAgent;
-    }
-
-    private void accept() {
-        while (!socket.isClosed()) {
-            try {
-                Socket s = socket.accept();
-                connections.incrementAndGet();
-                s.setTcpNoDelay(true);
-                Thread t = new Thread(() -> serve(s), THREAD_PREFIX + "-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException closed) {
-                return;
-            }
-        }
     }
 
     /** Reads each request's headers and Content-Length bytes of body, then writes the canned response. */

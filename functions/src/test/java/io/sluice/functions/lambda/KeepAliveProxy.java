@@ -38,9 +38,10 @@ final class KeepAliveProxy implements AutoCloseable {
 
     KeepAliveProxy(URI target) throws IOException {
         this.target = target;
-        Thread accept = new Thread(this::accept, THREAD_PREFIX);
-        accept.setDaemon(true);
-        accept.start();
+        LoopbackAcceptor.start(socket, THREAD_PREFIX, s -> {
+            accepted.incrementAndGet();
+            serve(s);
+        });
     }
 
     URI endpoint() {
@@ -50,21 +51,6 @@ final class KeepAliveProxy implements AutoCloseable {
     /** Connections the client opened to the proxy, and requests it sent over them: far fewer of the first if kept. */
     String connectionsPerRequests() {
         return accepted.get() + " connections for " + requests.get() + " requests";
-    }
-
-    private void accept() {
-        while (!socket.isClosed()) {
-            try {
-                Socket s = socket.accept();
-                accepted.incrementAndGet();
-                s.setTcpNoDelay(true);
-                Thread t = new Thread(() -> serve(s), THREAD_PREFIX + "-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException closed) {
-                return;
-            }
-        }
     }
 
     /** Each request on the client's connection goes to the engine on a new one; the response comes back kept alive. */
