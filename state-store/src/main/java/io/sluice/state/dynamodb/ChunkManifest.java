@@ -13,6 +13,10 @@ import java.util.List;
  * its stored size, the digest of its plain bytes (equal digest: the slice keeps its item) and when it was written
  * (a slice older than half the retention is written again, so no head names a chunk TTL may delete).
  *
+ * <p>A manifest may also name a <b>log</b>: deltas written after the pages ({@link PartialLog}), each a list of
+ * chunk items under one version, applied to the pages' entries in order. The pages are the base; the log is what
+ * batches changed since the base was written.
+ *
  * <p>Binary layout, stored in attribute {@link StateTables#MANIFEST}:
  * <ul>
  *   <li><b>sliced</b> (this build): ten {@code 0xFF} bytes, format byte {@code 2}, varint slice target, varint page
@@ -22,6 +26,10 @@ import java.util.List;
  *       costs about 20 bytes a slice. The ten {@code 0xFF} bytes are a malformed varint to the <b>whole-page</b>
  *       decoder of builds before slices: a rollback across this change fails loudly on open chunked windows
  *       ({@code malformed varint in chunk manifest}) instead of reading a partial wrongly.</li>
+ *   <li><b>logged</b> (this build, only when the log is not empty): format byte {@code 3}, then the sliced layout's
+ *       fields, then varint delta count; per delta its 8-byte version, varint written-at, varint chunk count and per
+ *       chunk its varint stored size. Builds before the log refuse it ({@code unknown chunk manifest format 3}),
+ *       again loudly; a manifest without a log is written in format {@code 2}, readable by them.</li>
  *   <li><b>whole-page</b> (builds before): varint page count, then per page 8-byte version, varint slice count,
  *       16-byte digest (of the page as {@link PartialCodec#encode} stores it, deflated as a whole), varint
  *       written-at. Read as pages whose slices, concatenated, are one {@link PartialCodec#encode} output; a write
@@ -29,13 +37,30 @@ import java.util.List;
  * </ul>
  *
  * @param sliceTarget the {@link SliceCutter} target the slices were cut with; 0 for a whole-page manifest
- * @param pages       in page order
+ * @param pages       in page order: the base
+ * @param log         deltas written since the base, oldest first; empty for a whole-page manifest
  */
-record ChunkManifest(int sliceTarget, List<PageRef> pages) {
+record ChunkManifest(int sliceTarget, List<PageRef> pages, List<DeltaRef> log) {
 
     static final int DIGEST_BYTES = 16;
     private static final int MAGIC_BYTES = 10;
     private static final int SLICED = 2;
+    private static final int LOGGED = 3;
+
+    /**
+     * One delta of the log: the chunk items written under {@code version} (chunk {@code i} holds the i-th piece of
+     * the delta's packed bytes, {@code storedBytes[i]} of them) at {@code writtenAtSeconds}.
+     */
+    record DeltaRef(long version, long writtenAtSeconds, List<Integer> storedBytes) {
+
+        DeltaRef {
+            storedBytes = List.copyOf(storedBytes);
+        }
+
+        long stored() {
+            return storedBytes.stream().mapToLong(Integer::longValue).sum();
+        }
+    }
 
     /** One slice as its head names it; {@code storedBytes} is -1 and {@code digest} null in whole-page manifests. */
     record SliceRef(long version, int ordinal, int storedBytes, byte[] digest, long writtenAtSeconds) {
@@ -55,6 +80,12 @@ record ChunkManifest(int sliceTarget, List<PageRef> pages) {
 
     ChunkManifest {
         pages = List.copyOf(pages);
+        log = List.copyOf(log);
+    }
+
+    /** A manifest of pages only. */
+    ChunkManifest(int sliceTarget, List<PageRef> pages) {
+        this(sliceTarget, pages, List.of());
     }
 
     /** Slices named over all pages. */
@@ -62,12 +93,43 @@ record ChunkManifest(int sliceTarget, List<PageRef> pages) {
         return pages.stream().mapToInt(p -> p.slices().size()).sum();
     }
 
+    /** Stored bytes of the base's slices; -1 slices (whole-page manifests) count as none. */
+    long baseStoredBytes() {
+        return pages.stream().flatMap(p -> p.slices().stream()).mapToLong(s -> Math.max(0, s.storedBytes())).sum();
+    }
+
+    /** Stored bytes of the log's chunks. */
+    long logStoredBytes() {
+        return log.stream().mapToLong(DeltaRef::stored).sum();
+    }
+
+    /** This manifest with {@code delta} appended to its log. */
+    ChunkManifest withDelta(DeltaRef delta) {
+        List<DeltaRef> longer = new ArrayList<>(log);
+        longer.add(delta);
+        return new ChunkManifest(sliceTarget, pages, longer);
+    }
+
+    /** The oldest write time of any chunk named, base or log, in epoch seconds ({@code Long.MAX_VALUE}: none). */
+    long oldestWriteSeconds() {
+        long oldest = Long.MAX_VALUE;
+        for (PageRef page : pages) {
+            for (SliceRef s : page.slices()) {
+                oldest = Math.min(oldest, s.writtenAtSeconds());
+            }
+        }
+        for (DeltaRef d : log) {
+            oldest = Math.min(oldest, d.writtenAtSeconds());
+        }
+        return oldest;
+    }
+
     byte[] encode() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 + sliceCount() * 24 + pages.size() * 20);
         for (int i = 0; i < MAGIC_BYTES; i++) {
             out.write(0xFF);
         }
-        out.write(SLICED);
+        out.write(log.isEmpty() ? SLICED : LOGGED);
         varLong(out, sliceTarget);
         varLong(out, pages.size());
         SliceRef previous = null;
@@ -87,6 +149,17 @@ record ChunkManifest(int sliceTarget, List<PageRef> pages) {
                 previous = s;
             }
         }
+        if (!log.isEmpty()) {
+            varLong(out, log.size());
+            for (DeltaRef d : log) {
+                fixedLong(out, d.version());
+                varLong(out, d.writtenAtSeconds());
+                varLong(out, d.storedBytes().size());
+                for (int stored : d.storedBytes()) {
+                    varLong(out, stored);
+                }
+            }
+        }
         return out.toByteArray();
     }
 
@@ -102,7 +175,7 @@ record ChunkManifest(int sliceTarget, List<PageRef> pages) {
         }
         in.pos = MAGIC_BYTES;
         int format = in.next();
-        if (format != SLICED) {
+        if (format != SLICED && format != LOGGED) {
             throw new StateStoreException("unknown chunk manifest format " + format);
         }
         int target = in.size();
@@ -126,7 +199,21 @@ record ChunkManifest(int sliceTarget, List<PageRef> pages) {
             }
             pages.add(new PageRef(pageDigest, false, List.copyOf(slices)));
         }
-        return new ChunkManifest(target, pages);
+        List<DeltaRef> log = new ArrayList<>();
+        if (format == LOGGED) {
+            int deltas = in.count();
+            for (int d = 0; d < deltas; d++) {
+                long deltaVersion = in.fixedLong();
+                long deltaWrittenAt = in.varLong();
+                int chunks = in.count();
+                List<Integer> stored = new ArrayList<>(chunks);
+                for (int c = 0; c < chunks; c++) {
+                    stored.add(in.size());
+                }
+                log.add(new DeltaRef(deltaVersion, deltaWrittenAt, stored));
+            }
+        }
+        return new ChunkManifest(target, pages, log);
     }
 
     private static ChunkManifest decodeWholePages(In in) {

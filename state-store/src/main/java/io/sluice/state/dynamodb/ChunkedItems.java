@@ -3,6 +3,7 @@ package io.sluice.state.dynamodb;
 import io.sluice.state.Fence;
 import io.sluice.state.FenceConflictException;
 import io.sluice.state.ItemTooLargeException;
+import io.sluice.state.PartialEntries;
 import io.sluice.state.PartialKey;
 import io.sluice.state.StateEntry;
 import io.sluice.state.StateStore;
@@ -62,9 +63,23 @@ import static io.sluice.state.dynamodb.StateTables.TTL;
 final class ChunkedItems {
 
     private static final ReturnConsumedCapacity TOTAL = ReturnConsumedCapacity.TOTAL;
+    /** Deltas a log holds at most: each is read at firing, one chunk item or more. */
+    static final int MAX_LOG_DELTAS = 64;
 
-    /** What a head says: its fence and, if chunked, its manifest ({@code null}: entries inline). */
-    record Head(Fence fence, ChunkManifest manifest) {
+    /**
+     * What a head says: its fence and, if chunked, its manifest ({@code null}: entries inline); and, if this store
+     * wrote it, the entries it holds ({@code null}: read, not written here), which a log delta is relative to.
+     */
+    record Head(Fence fence, ChunkManifest manifest, PartialEntries entries) {
+
+        Head(Fence fence, ChunkManifest manifest) {
+            this(fence, manifest, null);
+        }
+
+        /** This head, holding {@code written}. */
+        Head holding(List<StateEntry> written) {
+            return new Head(fence, manifest, PartialEntries.copyOf(written));
+        }
     }
 
     private final DynamoDbClient client;
@@ -175,6 +190,69 @@ final class ChunkedItems {
         return new Head(fence, manifest);
     }
 
+    /**
+     * Writes {@code delta} to the log of the chunked partial {@code known} names, then the head naming it, at
+     * {@code fence} if the head's fence is {@code expected} (which must be {@code known}'s: the delta is relative to
+     * the entries it holds). Not taken, nothing written, when a log write does not pay or is not safe: the log would
+     * outgrow the base (so a partial's stored bytes stay within twice its base, and a batch's bytes amortised within
+     * twice what it changed), it holds {@link #MAX_LOG_DELTAS} deltas, or a chunk the head names is half the
+     * retention old (a head names only chunks TTL keeps for half the retention more). The caller then writes pages,
+     * which compacts the log.
+     *
+     * @return the head now stored, or {@code null} if not taken
+     * @throws FenceConflictException if the stored fence is not {@code expected}; no chunk it wrote stays behind
+     */
+    Head writeLog(PartialKey key, Map<String, AttributeValue> headKey, Fence fence, PartialLog delta,
+                  Fence expected, Head known) {
+        ChunkManifest previous = known.manifest();
+        long now = clock.instant().getEpochSecond();
+        if (previous.sliceTarget() == 0 || previous.log().size() >= MAX_LOG_DELTAS
+                || now - previous.oldestWriteSeconds() >= retentionSeconds / 2) {
+            return null;
+        }
+        long version = versions.nextLong();
+        String headSk = headKey.get(StateTables.SK).s();
+        List<Map<String, AttributeValue>> newChunks = new ArrayList<>();
+        List<Integer> stored = new ArrayList<>();
+        ChunkManifest manifest = previous;
+        if (!delta.isEmpty()) {
+            List<byte[]> pieces = PartialLog.pieces(delta.encode(key.slot()),
+                    ChunkedPartials.sliceBytes(itemLimitBytes) - 1);
+            for (int i = 0; i < pieces.size(); i++) {
+                byte[] packed = PartialCodec.pack(pieces.get(i));
+                Map<String, AttributeValue> item = new HashMap<>(logChunkKey(key, headSk, i, version));
+                item.put(ENTRIES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(packed)));
+                item.put(TTL, Coordination.n(ttl.getAsLong()));
+                newChunks.add(item);
+                stored.add(packed.length);
+            }
+            manifest = previous.withDelta(new ChunkManifest.DeltaRef(version, now, stored));
+            if (manifest.logStoredBytes() > previous.baseStoredBytes()) {
+                return null;
+            }
+        }
+        Map<String, AttributeValue> head = new HashMap<>(headKey);
+        head.put(FENCE, s(fence.encoded()));
+        head.put(MANIFEST, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(manifest.encode())));
+        head.put(TTL, Coordination.n(ttl.getAsLong()));
+        if (ItemSizes.itemSize(head) > StateStore.ITEM_LIMIT_BYTES) {
+            return null;
+        }
+        chunkWrites.putAll(newChunks);   // on failure what it wrote is named by no head: left to TTL, as a crash
+        PutItemRequest.Builder request = PutItemRequest.builder().tableName(table).item(head)
+                .returnConsumedCapacity(TOTAL);
+        conditionOn(request, expected);
+        try {
+            put(request, head);
+        } catch (ConditionalCheckFailedException e) {
+            for (int i = 0; i < newChunks.size(); i++) {
+                deleteQuietly(logChunkKey(key, headSk, i, version), stored.get(i));  // never named by any head
+            }
+            throw new FenceConflictException(key, expected);
+        }
+        return new Head(fence, manifest);
+    }
+
     /** Whether every slice of {@code page} is far enough from its TTL to stay named by a new head. */
     private boolean young(PageRef page, long now) {
         return page.slices().stream().allMatch(s -> now - s.writtenAtSeconds() < retentionSeconds / 2);
@@ -220,6 +298,11 @@ final class ChunkedItems {
                 }
             }
         }
+        for (ChunkManifest.DeltaRef d : manifest.log()) {
+            for (int piece = 0; piece < d.storedBytes().size(); piece++) {
+                missing.add(logChunkKey(key, headSk, piece, d.version()));
+            }
+        }
         Map<String, byte[]> chunks = new HashMap<>(found);
         if (!missing.isEmpty()) {
             for (Map<String, AttributeValue> item : batchGet.apply(missing)) {
@@ -241,7 +324,20 @@ final class ChunkedItems {
             entries.addAll(ref.whole() ? PartialCodec.decode(key.slot(), bytes.toByteArray())
                     : PartialCodec.decodeBody(key.slot(), bytes.toByteArray()));
         }
-        return entries;
+        List<PartialLog> deltas = new ArrayList<>(manifest.log().size());
+        for (ChunkManifest.DeltaRef d : manifest.log()) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            for (int piece = 0; piece < d.storedBytes().size(); piece++) {
+                byte[] chunk = chunks.get(ChunkedPartials.logChunkSk(headSk, piece, d.version()));
+                if (chunk == null) {
+                    return null;
+                }
+                byte[] plain = PartialCodec.unpack(chunk);
+                bytes.write(plain, 0, plain.length);
+            }
+            deltas.add(PartialLog.decode(key.slot(), bytes.toByteArray()));
+        }
+        return PartialLog.apply(entries, deltas);
     }
 
     /** The head's fence and manifest, without its entries; {@code null} if there is no head. */
@@ -270,6 +366,12 @@ final class ChunkedItems {
             request.conditionExpression(FENCE + " = :expected")
                     .expressionAttributeValues(Map.of(":expected", s(expected.encoded())));
         }
+    }
+
+    /** The key of chunk {@code piece} of a log delta, under {@link Keys#chunkPk} as sliced chunks. */
+    Map<String, AttributeValue> logChunkKey(PartialKey key, String headSk, int piece, long version) {
+        int shard = Keys.windowBucket(key.split() + "#l" + piece, key.bucket(), windowBuckets);
+        return key(Keys.chunkPk(key.pipeline(), key.slot(), shard), ChunkedPartials.logChunkSk(headSk, piece, version));
     }
 
     /** The key of a sliced chunk (under {@link Keys#chunkPk}), or of a whole-page one (beside the heads). */
@@ -301,6 +403,13 @@ final class ChunkedItems {
                 String sk = ChunkedPartials.chunkSk(headSk, page, s.ordinal(), s.version());
                 if ((whole || sliced) && !named.contains(sk) && deleted.add(sk)) {
                     deleteQuietly(chunkKey(key, headSk, page, s.ordinal(), s.version(), whole), s.storedBytes());
+                }
+            }
+        }
+        if (sliced) {
+            for (ChunkManifest.DeltaRef d : previous.log()) {   // a kept manifest has no log: deleteAll's is empty
+                for (int piece = 0; piece < d.storedBytes().size(); piece++) {
+                    deleteQuietly(logChunkKey(key, headSk, piece, d.version()), d.storedBytes().get(piece));
                 }
             }
         }

@@ -148,6 +148,11 @@ final class ChunkedPartials {
         return headSk + "#c" + page + '.' + slice + '.' + Long.toHexString(version);
     }
 
+    /** The sort key of chunk {@code piece} of the log delta written under {@code version}, under its head's. */
+    static String logChunkSk(String headSk, int piece, long version) {
+        return headSk + "#l" + piece + '.' + Long.toHexString(version);
+    }
+
     /** The split-like name a chunk's write shard is derived from: pages of one head spread over the shards. */
     static String chunkShardName(String split, int page) {
         return split + "#c" + page;

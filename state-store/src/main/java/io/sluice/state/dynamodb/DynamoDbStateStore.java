@@ -3,6 +3,7 @@ package io.sluice.state.dynamodb;
 import io.sluice.state.Fence;
 import io.sluice.state.FenceConflictException;
 import io.sluice.state.Partial;
+import io.sluice.state.PartialEntries;
 import io.sluice.state.PartialKey;
 import io.sluice.state.PartialWrite;
 import io.sluice.state.Slot;
@@ -93,6 +94,9 @@ public final class DynamoDbStateStore implements StateStore {
     private final DynamoCalls calls;
     private final Coordination coordination;
     private final int itemLimitBytes;
+    /** Partials larger than this are kept chunked when a batch changes little of them, and logged. */
+    private final int logAboveBytes;
+    private final boolean log;
     private final ChunkedItems chunks;
     private final ConcurrentCalls concurrent;
     /** A firing's slot queries: {@code maxInFlight} slots' buckets at once ({@link #readSlots}). */
@@ -128,6 +132,8 @@ public final class DynamoDbStateStore implements StateStore {
         this.calls = new DynamoCalls(b.maxAttempts, b.backoffBase, b.backoffCap);
         this.coordination = new Coordination(client, b.coordinationTable, calls, this::ttl);
         this.itemLimitBytes = b.itemLimitBytes;
+        this.logAboveBytes = b.log ? Math.min(b.logAboveBytes, b.itemLimitBytes) : b.itemLimitBytes;
+        this.log = b.log;
         this.concurrent = new ConcurrentCalls(b.maxInFlight);
         this.slotReads = new ConcurrentCalls(b.maxInFlight == 1 ? 1 : Math.min(256, b.maxInFlight * windowBuckets));
         this.chunks = new ChunkedItems(client, stateTable, windowBuckets, itemLimitBytes, retentionSeconds, clock, calls,
@@ -241,20 +247,43 @@ public final class DynamoDbStateStore implements StateStore {
      * Writes the partial as one item if it fits, else as chunks behind a head ({@link ChunkedItems}); either way
      * the condition is on the head's fence, so exactly one version of the partial is ever visible.
      *
-     * <p>A partial this store last wrote as chunks stays chunked while its pages alone outgrow one item, and only its
-     * changed pages are encoded ({@link EncodedPages}): the whole body is never encoded again, so a batch's CPU
-     * follows what it changed. Otherwise the body is encoded whole to learn whether it fits in one item.
+     * <p>A chunked partial this store wrote last is written as a <em>log delta</em> when that pays
+     * ({@link ChunkedItems#writeLog}): the entries the batch changed since the version the head holds, found from the
+     * groups that changed ({@link PartialLog#between}), in a chunk or a few, and the head naming them. Otherwise its
+     * pages are written, only the changed ones encoded ({@link EncodedPages}), which compacts the log. A partial
+     * stays chunked while it is over half of {@link DynamoDbStateStoreBuilder#withLogAbove}, and an inline partial
+     * over that size whose batch changed under an eighth of it becomes chunked, so its next batches are logged: an
+     * item of 57,000 per-user sessions, 600 of them changed per batch, is then billed by those 600 (amortised twice,
+     * with the compaction), not rewritten whole. Otherwise the body is encoded whole to learn whether it fits in one
+     * item.
      */
     @Override
     public void writePartial(Partial partial, Fence expectedFence) {
         PartialKey key = partial.key();
         Map<String, AttributeValue> headKey = itemKey(key);
+        ChunkedItems.Head known = heads.get(key);
+        long size = partial.approximateSize();
+        boolean chunked = known != null && known.manifest() != null;
+        boolean staysChunked = log && chunked && size > logAboveBytes / 2;
+        boolean loggable = log && known != null && known.entries() != null && known.fence().equals(expectedFence)
+                && (staysChunked || !chunked && size > logAboveBytes);
+        PartialLog delta = loggable ? PartialLog.between(known.entries(), (PartialEntries) partial.entries()) : null;
+        if (delta != null && chunked) {
+            heads.remove(key); // unknown until the write's outcome is
+            ChunkedItems.Head logged = chunks.writeLog(key, headKey, partial.fence(), delta, expectedFence, known);
+            heads.put(key, logged != null ? logged.holding(partial.entries()) : known);  // null: nothing written
+            if (logged != null) {
+                return;
+            }
+        }
+        boolean toLog = delta != null && !chunked && 8 * approximateBytes(delta) <= size;
         List<ChunkedPartials.Page> again = encodedPages.again(key, partial.entries());
         long pagesBytes = again == null ? 0 : again.stream().mapToLong(p -> p.bytes().length).sum();
-        if (pagesBytes > itemLimitBytes) {
-            ChunkedItems.Head known = heads.remove(key); // unknown until the write's outcome is
+        if (pagesBytes > itemLimitBytes || toLog || staysChunked) {
+            heads.remove(key); // unknown until the write's outcome is
             heads.put(key, chunks.write(key, headKey, partial.fence(),
-                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known, pagesBytes));
+                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known,
+                    again == null ? size : pagesBytes).holding(partial.entries()));
             return;
         }
         byte[] body = PartialCodec.encode(key.slot(), partial.entries());
@@ -262,12 +291,12 @@ public final class DynamoDbStateStore implements StateStore {
         item.put(FENCE, s(partial.fence().encoded()));
         item.put(ENTRIES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(body)));
         item.put(TTL, Coordination.n(ttl()));
-        int size = ItemSizes.itemSize(item);
-        ChunkedItems.Head known = heads.get(key);
-        if (size > itemLimitBytes) {
+        int itemSize = ItemSizes.itemSize(item);
+        if (itemSize > itemLimitBytes) {
             heads.remove(key); // unknown until the write's outcome is
             heads.put(key, chunks.write(key, headKey, partial.fence(),
-                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known, body.length));
+                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known, body.length)
+                    .holding(partial.entries()));
             return;
         }
         encodedPages.forget(key);
@@ -275,17 +304,28 @@ public final class DynamoDbStateStore implements StateStore {
                 .returnConsumedCapacity(TOTAL);
         ChunkedItems.conditionOn(request, expectedFence);
         // DynamoDB bills a failed conditional write like a successful one, so estimate before knowing the outcome.
-        calls.estimateWrite(ItemSizes.writeUnits(size));
+        calls.estimateWrite(ItemSizes.writeUnits(itemSize));
         try {
             heads.remove(key);
             calls.write("PutItem", () -> client.putItem(request.build()), PutItemResponse::consumedCapacity);
         } catch (ConditionalCheckFailedException e) {
             throw new FenceConflictException(key, expectedFence);
         }
-        heads.put(key, new ChunkedItems.Head(partial.fence(), null));
-        if (known != null && known.manifest() != null && known.fence().equals(expectedFence)) {
+        heads.put(key, new ChunkedItems.Head(partial.fence(), null, (PartialEntries) partial.entries()));
+        if (chunked && known.fence().equals(expectedFence)) {
             chunks.deleteAll(key, headKey, known.manifest()); // shrunk back into one item
         }
+    }
+
+    private static long approximateBytes(PartialLog delta) {
+        long bytes = 0;
+        for (io.sluice.state.StateEntry e : delta.upserts()) {
+            bytes += e.approximateSize();
+        }
+        for (io.sluice.state.StateEntry e : delta.removals()) {
+            bytes += e.approximateSize();
+        }
+        return bytes;
     }
 
     /** The writes go out together, at most {@code maxInFlight} at once (see the class docs). */

@@ -32,7 +32,12 @@ public final class DynamoDbStateStoreBuilder {
     Duration backoffCap = Duration.ofSeconds(2);
     int queryPageSize;
     int itemLimitBytes = StateStore.ITEM_LIMIT_BYTES;
+    int logAboveBytes = DEFAULT_LOG_ABOVE_BYTES;
+    boolean log = true;
     int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+
+    /** Partials over 64 KB whose batches change little of them are chunked and logged (see {@link #withLogAbove}). */
+    public static final int DEFAULT_LOG_ABOVE_BYTES = 64 * 1024;
 
     /** Calls in flight at once by default: a batch of 1,000 GMV records touches about 16 partial items. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 16;
@@ -139,6 +144,31 @@ public final class DynamoDbStateStoreBuilder {
                     + "] but was " + bytes);
         }
         this.itemLimitBytes = bytes;
+        return this;
+    }
+
+    /**
+     * The size above which a partial that a batch changes little (under an eighth of it) is kept as chunks with a log
+     * of deltas instead of one item rewritten whole ({@link DynamoDbStateStore#writePartial}); 64 KB by default, at
+     * most the item limit. Below it a whole item costs little more than a delta and the head; above it, a batch
+     * changing a few hundred of an item's keys is billed by those keys. Smaller values only serve tests.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is under 256 bytes
+     */
+    public DynamoDbStateStoreBuilder withLogAbove(int bytes) {
+        if (bytes < 256) {
+            throw new IllegalArgumentException("log threshold must be at least 256 bytes but was " + bytes);
+        }
+        this.logAboveBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Whether chunked partials are written as a log of deltas when that pays (the default), or always as pages, as
+     * builds before the log wrote them: to measure one against the other.
+     */
+    public DynamoDbStateStoreBuilder withLog(boolean enabled) {
+        this.log = enabled;
         return this;
     }
 

@@ -95,8 +95,27 @@ class ChunkManifestTest {
         assertThatThrownBy(() -> ChunkManifest.decode(java.util.Arrays.copyOf(bytes, bytes.length - 5)))
                 .isInstanceOf(StateStoreException.class).hasMessageContaining("truncated");
         byte[] future = bytes.clone();
-        future[10] = 3;
+        future[10] = 4;
         assertThatThrownBy(() -> ChunkManifest.decode(future)).isInstanceOf(StateStoreException.class)
-                .hasMessageContaining("unknown chunk manifest format 3");
+                .hasMessageContaining("unknown chunk manifest format 4");
+    }
+
+    @Test
+    void aLoggedManifest_decodesWithItsDeltas_inFormat3_andOneWithoutALog_staysFormat2() {
+        ChunkManifest base = sample(4);
+        ChunkManifest logged = base.withDelta(new ChunkManifest.DeltaRef(-5L, 1_765_000_100L, List.of(900, 12)))
+                .withDelta(new ChunkManifest.DeltaRef(77L, 1_765_000_200L, List.of(3)));
+
+        byte[] bytes = logged.encode();
+        ChunkManifest decoded = ChunkManifest.decode(bytes);
+
+        assertThat(bytes[10]).isEqualTo((byte) 3);
+        assertThat(base.encode()[10]).isEqualTo((byte) 2);
+        assertThat(decoded.log()).isEqualTo(logged.log());
+        assertThat(decoded.logStoredBytes()).isEqualTo(915);
+        assertThat(decoded.baseStoredBytes()).isEqualTo(base.baseStoredBytes());
+        assertThat(decoded.pages()).hasSameSizeAs(base.pages());
+        assertThat(decoded.oldestWriteSeconds()).isEqualTo(base.oldestWriteSeconds());
+        assertThat(ChunkManifest.decode(decoded.encode()).encode()).isEqualTo(bytes);
     }
 }

@@ -54,6 +54,12 @@ class ChunkedPartialsTest {
                 .withCoordinationTable(COORDINATION).withWindowBuckets(3).withItemLimit(4096).build();
     }
 
+    /** Pages on every write, as a compaction of the log writes them ({@code LoggedPartialsTest} has the log). */
+    private static DynamoDbStateStore pagesOnly(DynamoDbClient client) {
+        return DynamoDbStateStore.builder().withClient(client).withStateTable(STATE)
+                .withCoordinationTable(COORDINATION).withWindowBuckets(3).withItemLimit(4096).withLog(false).build();
+    }
+
     /** {@code n} keys with incompressible 60-byte accumulators (about 80 bytes each encoded). */
     private static List<StateEntry> entries(int n, long seed) {
         Random random = new Random(seed);
@@ -93,7 +99,7 @@ class ChunkedPartialsTest {
         String pipeline = "p-" + UUID.randomUUID();
         PartialKey key = new PartialKey(pipeline, MINUTE, "shard-0", 0);
         List<StateEntry> v1 = entries(200, 1);
-        DynamoDbStateStore store = store(dynamo);
+        DynamoDbStateStore store = pagesOnly(dynamo);
         store.writePartial(new Partial(key, Fence.of("1"), v1), Fence.NONE);
         Set<String> named1 = chunksNamed(key);
         CapacityUsage before = store.capacity();

@@ -22,6 +22,13 @@ final class StoredChunks {
                 .filter(ChunkedItems::isChunk).map(i -> i.get(StateTables.SK).s()).collect(Collectors.toSet());
     }
 
+    /** The manifest the stored head of {@code key} holds. */
+    static ChunkManifest manifest(DynamoDbClient dynamo, String table, PartialKey key, int windowBuckets) {
+        Map<String, AttributeValue> head = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Coordination.key(Keys.partialPk(key, windowBuckets), Keys.partialSk(key)))).item();
+        return ChunkManifest.decode(head.get(StateTables.MANIFEST).b().asByteArray());
+    }
+
     /** Sort keys of the chunks the stored head of {@code key} names. */
     static Set<String> named(DynamoDbClient dynamo, String table, PartialKey key, int windowBuckets) {
         Map<String, AttributeValue> head = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
@@ -31,6 +38,11 @@ final class StoredChunks {
         for (int page = 0; page < manifest.pages().size(); page++) {
             for (ChunkManifest.SliceRef s : manifest.pages().get(page).slices()) {
                 named.add(ChunkedPartials.chunkSk(Keys.partialSk(key), page, s.ordinal(), s.version()));
+            }
+        }
+        for (ChunkManifest.DeltaRef d : manifest.log()) {
+            for (int piece = 0; piece < d.storedBytes().size(); piece++) {
+                named.add(ChunkedPartials.logChunkSk(Keys.partialSk(key), piece, d.version()));
             }
         }
         return named;

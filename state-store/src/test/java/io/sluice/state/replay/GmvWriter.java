@@ -102,12 +102,12 @@ final class GmvWriter {
         }
     }
 
+    /**
+     * The base with {@code fresh} applied: categories the batch did not touch keep their entry objects, as the
+     * runtime's writer hands them over, so a store can tell what changed (the DynamoDB store logs it).
+     */
     private static Partial merge(Partial base, List<Order> fresh) {
         Map<String, long[]> acc = new TreeMap<>();
-        for (StateEntry e : base.entries()) {
-            ByteBuffer b = ByteBuffer.wrap(e.accumulator());
-            acc.put(e.key(), new long[] {b.getLong(), b.getLong()});
-        }
         for (Order o : fresh) {
             long[] a = acc.computeIfAbsent(o.category(), c -> new long[2]);
             a[0]++;
@@ -115,9 +115,22 @@ final class GmvWriter {
         }
         Slot slot = base.key().slot();
         List<StateEntry> entries = new ArrayList<>();
-        acc.forEach((category, a) -> entries.add(new StateEntry(category, slot.start(), slot.end(),
-                ByteBuffer.allocate(16).putLong(a[0]).putLong(a[1]).array())));
+        for (StateEntry e : base.entries()) {
+            long[] a = acc.remove(e.key());
+            if (a == null) {
+                entries.add(e);
+            } else {
+                ByteBuffer b = ByteBuffer.wrap(e.accumulator());
+                entries.add(entry(slot, e.key(), b.getLong() + a[0], b.getLong() + a[1]));
+            }
+        }
+        acc.forEach((category, a) -> entries.add(entry(slot, category, a[0], a[1])));
         return new Partial(base.key(), fresh.get(fresh.size() - 1).seq(), entries);
+    }
+
+    private static StateEntry entry(Slot slot, String category, long count, long sum) {
+        return new StateEntry(category, slot.start(), slot.end(), ByteBuffer.allocate(16).putLong(count).putLong(sum)
+                .array());
     }
 
     /** A batch stopped at a failed write; records from {@link #firstUnapplied} on must be delivered again. */
