@@ -126,7 +126,8 @@ class IssuePipelinesBenchmark {
         // (about 50 KB) is to a 16 KB item what it is to DynamoDB's 400 KB at 10M orders (about 1.7 MB)
         return DynamoDbStateStore.builder().withClient(dynamo).withStateTable("issue-state-" + suffix)
                 .withCoordinationTable("issue-coordination-" + suffix)
-                .withItemLimit(Integer.getInteger("sluice.benchmark.itemLimit", 400_000)).build();
+                .withItemLimit(Integer.getInteger("sluice.benchmark.itemLimit", 400_000))
+                .withLog(Boolean.parseBoolean(System.getProperty("sluice.benchmark.log", "true"))).build();
     }
 
     private static String seconds(RunSummary s) {
@@ -148,7 +149,8 @@ class IssuePipelinesBenchmark {
      * is printed, as after every batch run, to compare with a batch run made apart),
      * {@code -Dsluice.benchmark.dynamoBatchSize=10000} (records per batch on DynamoDB, both modes; 10,000
      * is the most a Kinesis event source mapping delivers; the in-memory reference keeps 1,000),
-     * {@code -Dsluice.benchmark.itemLimit=16384} (DynamoDB's item limit as the store sees it, default 400 KB: smaller
+     * {@code -Dsluice.benchmark.log=false} (DynamoDB: chunked partials written as pages on every batch, as before the
+     * log, to compare), {@code -Dsluice.benchmark.itemLimit=16384} (DynamoDB's item limit as the store sees it, default 400 KB: smaller
      * chunks partials at sizes the local engine can reach).
      * Each pipeline runs in batch mode (4 tasks) and stream mode (4 shards), batches of 1,000, on each store; rows must
      * be equal between modes and stores. A line per pipeline is printed as soon as it is done.

@@ -581,7 +581,7 @@ public final class DynamoDbStateStore implements StateStore {
     private Partial toPartial(PartialKey key, Map<String, AttributeValue> item, Map<String, byte[]> found) {
         ChunkedItems.Head head = ChunkedItems.head(item);
         if (head.manifest() == null) {
-            heads.put(key, head);
+            remember(key, head);
             return new Partial(key, head.fence(),
                     PartialCodec.decode(key.slot(), item.get(ENTRIES).b().asByteArrayUnsafe()));
         }
@@ -590,8 +590,19 @@ public final class DynamoDbStateStore implements StateStore {
         if (entries == null) {
             return null;
         }
-        heads.put(key, head);
+        remember(key, head);
         return new Partial(key, head.fence(), entries);
+    }
+
+    /**
+     * Keeps a head read from the table, unless this store knows a later one (a read that raced its own write) or wrote
+     * that very version and knows its entries: a fence names one version of a partial, so the entries stay valid, and
+     * a stream's firing reads (a session round reads every pending pane, its own split's partials among them) must not
+     * cost its writer the log. Only a cache: every write is still conditional on the fence it expects.
+     */
+    private void remember(PartialKey key, ChunkedItems.Head read) {
+        heads.compute(key, (k, known) -> known != null && (known.fence().isAfter(read.fence())
+                || known.fence().equals(read.fence()) && known.entries() != null) ? known : read);
     }
 
     /**

@@ -167,6 +167,21 @@ class LoggedPartialsTest {
     }
 
     @Test
+    void readsOfItsOwnPartial_byTheSameStore_doNotCostTheWriterTheLog() {
+        PartialKey key = key("p-" + UUID.randomUUID());
+        Sessions sessions = new Sessions(8).users(0, 300);
+        DynamoDbStateStore store = store(dynamo);
+        store.writePartial(new Partial(key, Fence.of("1"), sessions.entries), Fence.NONE);
+
+        store.readSlot(key.pipeline(), PANE);   // a session round of the same instance reads the pane
+        store.readPartial(key);
+        store.writePartial(new Partial(key, Fence.of("2"), sessions.batch(5, 300).entries), Fence.of("1"));
+
+        assertThat(manifest(key).log()).hasSize(1);
+        assertVisible(key, Fence.of("2"), sessions.entries);
+    }
+
+    @Test
     void theLog_isCompactedIntoPages_beforeItOutgrowsThem() {
         PartialKey key = key("p-" + UUID.randomUUID());
         Sessions sessions = new Sessions(2).users(0, 300);
