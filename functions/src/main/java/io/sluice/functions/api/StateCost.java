@@ -18,7 +18,9 @@ import java.util.OptionalInt;
  * the bucket's keys; DynamoDB bills one write unit per started KB of an item written. A partial over one item (400
  * KB) has no ceiling: it is written as chunks (64 KB pages of keys cut into slices of about 2.5 KB), and a batch then
  * pays for the slices it changed and the head (about 20 bytes per slice; replaced slices expire by TTL); a key whose
- * accumulator grows at its end changes a few slices, not its whole accumulator.
+ * accumulator grows at its end changes a few slices, not its whole accumulator. A partial over 64 KB whose batches
+ * each change under an eighth of it is kept chunked with a log: a batch pays for the entries it changed (about twice,
+ * with the log's compaction into pages) and the head, not for the item.
  *
  * @param keyBuckets           key buckets per window and split
  * @param maxAccumulatorBytes  the largest encoded accumulator of one key, if the aggregate bounds it; empty if it grows
@@ -33,6 +35,8 @@ public record StateCost(int keyBuckets, OptionalInt maxAccumulatorBytes, int win
      * ({@code StateCostTest} pins it).
      */
     public static final int ITEM_LIMIT_BYTES = 400_000;
+    /** Partials over this size whose batches change little of them are logged: the store's default, 64 KB. */
+    static final int LOG_ABOVE_BYTES = 64 * 1024;
     /** Per-key overhead of an entry in a partial: the key's length plus two window bounds, about. */
     static final int ENTRY_OVERHEAD_BYTES = 18;
 
@@ -71,6 +75,10 @@ public record StateCost(int keyBuckets, OptionalInt maxAccumulatorBytes, int win
             b.append(" and at most ").append(kb(bytes)).append(" per bucket item (accumulators are at most ")
                     .append(maxAccumulatorBytes.getAsInt()).append(" bytes); a batch pays about ")
                     .append(Math.max(1, (bytes + 1023) / 1024)).append(" write units per bucket item it changes");
+            if (bytes > LOG_ABOVE_BYTES) {
+                b.append("; past 64 KB, a batch that changes under an eighth of an item's keys pays instead about ")
+                        .append("twice the bytes of the keys it changes, plus a head of about 20 bytes per 2.5 KB");
+            }
             if (bytes > ITEM_LIMIT_BYTES) {
                 b.append("; over one 400 KB item, so written as chunks: raise keyBuckets to about ")
                         .append(Math.min(WindowedStream.MAX_KEY_BUCKETS,

@@ -24,6 +24,8 @@ class StateCostTest {
     void itemLimit_isTheStateStoresOwn() {
         assertThat(StateCost.ITEM_LIMIT_BYTES).isEqualTo(io.sluice.state.StateStore.ITEM_LIMIT_BYTES)
                 .isEqualTo(io.sluice.state.memory.InMemoryStateStore.DEFAULT_ITEM_LIMIT_BYTES);
+        assertThat(StateCost.LOG_ABOVE_BYTES)
+                .isEqualTo(io.sluice.state.dynamodb.DynamoDbStateStoreBuilder.DEFAULT_LOG_ABOVE_BYTES);
     }
 
     @Test
@@ -42,7 +44,9 @@ class StateCostTest {
         StateCost cost = byCategory().window(TumblingWindows.of(Duration.ofMinutes(1))).keyBuckets(1)
                 .aggregate(Aggregates.max(Order::amount)).to(Sink.results("max")).stateCost();
 
-        assertThat(cost.describe(20_000)).contains("written as chunks", "raise keyBuckets to about 9");
+        assertThat(cost.describe(20_000)).contains("written as chunks", "raise keyBuckets to about 9",
+                "twice the bytes of the keys it changes");
+        assertThat(cost.describe(1_000)).doesNotContain("twice the bytes");
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.sluice.state.dynamodb;
 import io.sluice.state.Fence;
 import io.sluice.state.FenceConflictException;
 import io.sluice.state.ItemTooLargeException;
-import io.sluice.state.PartialEntries;
 import io.sluice.state.PartialKey;
 import io.sluice.state.StateEntry;
 import io.sluice.state.StateStore;
@@ -66,20 +65,8 @@ final class ChunkedItems {
     /** Deltas a log holds at most: each is read at firing, one chunk item or more. */
     static final int MAX_LOG_DELTAS = 64;
 
-    /**
-     * What a head says: its fence and, if chunked, its manifest ({@code null}: entries inline); and, if this store
-     * wrote it, the entries it holds ({@code null}: read, not written here), which a log delta is relative to.
-     */
-    record Head(Fence fence, ChunkManifest manifest, PartialEntries entries) {
-
-        Head(Fence fence, ChunkManifest manifest) {
-            this(fence, manifest, null);
-        }
-
-        /** This head, holding {@code written}. */
-        Head holding(List<StateEntry> written) {
-            return new Head(fence, manifest, PartialEntries.copyOf(written));
-        }
+    /** What a head says: its fence and, if chunked, its manifest ({@code null}: entries inline). */
+    record Head(Fence fence, ChunkManifest manifest) {
     }
 
     private final DynamoDbClient client;
@@ -166,24 +153,12 @@ final class ChunkedItems {
             refs.add(new PageRef(page.digest(), false, List.copyOf(sliceRefs)));
         }
         ChunkManifest manifest = new ChunkManifest(target, refs);
-        Map<String, AttributeValue> head = new HashMap<>(headKey);
-        head.put(FENCE, s(fence.encoded()));
-        head.put(MANIFEST, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(manifest.encode())));
-        head.put(TTL, Coordination.n(ttl.getAsLong()));
+        Map<String, AttributeValue> head = headItem(headKey, fence, manifest);
         if (ItemSizes.itemSize(head) > StateStore.ITEM_LIMIT_BYTES) {   // checked before any chunk is written
             throw new ItemTooLargeException(key, (int) Math.min(Integer.MAX_VALUE, bodyBytes),
                     ChunkedPartials.MAX_PAGES * ChunkedPartials.pageTargetBytes(itemLimitBytes));
         }
-        chunkWrites.putAll(newChunks);   // on failure what it wrote is named by no head: left to TTL, as a crash
-        PutItemRequest.Builder request = PutItemRequest.builder().tableName(table).item(head)
-                .returnConsumedCapacity(TOTAL);
-        conditionOn(request, expected);
-        try {
-            put(request, head);
-        } catch (ConditionalCheckFailedException e) {
-            written.forEach(this::deleteQuietly);  // never named by any head: nobody reads them
-            throw new FenceConflictException(key, expected);
-        }
+        putChunksThenHead(key, newChunks, head, expected, () -> written.forEach(this::deleteQuietly));
         if (previous != null) {
             deleteReplaced(key, headSk, previous, manifest, false);
         }
@@ -231,26 +206,44 @@ final class ChunkedItems {
                 return null;
             }
         }
+        Map<String, AttributeValue> head = headItem(headKey, fence, manifest);
+        if (ItemSizes.itemSize(head) > StateStore.ITEM_LIMIT_BYTES) {
+            return null;
+        }
+        putChunksThenHead(key, newChunks, head, expected, () -> {
+            for (int i = 0; i < newChunks.size(); i++) {
+                deleteQuietly(logChunkKey(key, headSk, i, version), stored.get(i));
+            }
+        });
+        return new Head(fence, manifest);
+    }
+
+    private Map<String, AttributeValue> headItem(Map<String, AttributeValue> headKey, Fence fence,
+                                                 ChunkManifest manifest) {
         Map<String, AttributeValue> head = new HashMap<>(headKey);
         head.put(FENCE, s(fence.encoded()));
         head.put(MANIFEST, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(manifest.encode())));
         head.put(TTL, Coordination.n(ttl.getAsLong()));
-        if (ItemSizes.itemSize(head) > StateStore.ITEM_LIMIT_BYTES) {
-            return null;
-        }
-        chunkWrites.putAll(newChunks);   // on failure what it wrote is named by no head: left to TTL, as a crash
+        return head;
+    }
+
+    /**
+     * Puts a write's new chunks, then its head if the stored fence is {@code expected}: the order that keeps a write
+     * invisible until it is whole. A chunk put that fails leaves chunks no head names (left to TTL, as a crash);
+     * a refused head deletes them ({@code deleteOwnChunks}: nobody reads them) and throws.
+     */
+    private void putChunksThenHead(PartialKey key, List<Map<String, AttributeValue>> chunks,
+                                   Map<String, AttributeValue> head, Fence expected, Runnable deleteOwnChunks) {
+        chunkWrites.putAll(chunks);
         PutItemRequest.Builder request = PutItemRequest.builder().tableName(table).item(head)
                 .returnConsumedCapacity(TOTAL);
         conditionOn(request, expected);
         try {
             put(request, head);
         } catch (ConditionalCheckFailedException e) {
-            for (int i = 0; i < newChunks.size(); i++) {
-                deleteQuietly(logChunkKey(key, headSk, i, version), stored.get(i));  // never named by any head
-            }
+            deleteOwnChunks.run();
             throw new FenceConflictException(key, expected);
         }
-        return new Head(fence, manifest);
     }
 
     /** Whether every slice of {@code page} is far enough from its TTL to stay named by a new head. */

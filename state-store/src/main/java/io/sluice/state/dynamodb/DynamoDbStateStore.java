@@ -102,6 +102,8 @@ public final class DynamoDbStateStore implements StateStore {
     /** A firing's slot queries: {@code maxInFlight} slots' buckets at once ({@link #readSlots}). */
     private final ConcurrentCalls slotReads;
     private final EncodedPages encodedPages = new EncodedPages();
+    /** The entries of the partials this store wrote, by fence: what a log delta is relative to. */
+    private final WrittenEntries written = WrittenEntries.quarterOfTheHeap();
     /**
      * Heads this instance last wrote or read, by partial: a writer of a chunked partial needs the manifest it
      * replaces (to keep unchanged pages and delete replaced ones) and has it here unless another instance moved on.
@@ -247,9 +249,10 @@ public final class DynamoDbStateStore implements StateStore {
      * Writes the partial as one item if it fits, else as chunks behind a head ({@link ChunkedItems}); either way
      * the condition is on the head's fence, so exactly one version of the partial is ever visible.
      *
-     * <p>A chunked partial this store wrote last is written as a <em>log delta</em> when that pays
-     * ({@link ChunkedItems#writeLog}): the entries the batch changed since the version the head holds, found from the
-     * groups that changed ({@link PartialLog#between}), in a chunk or a few, and the head naming them. Otherwise its
+     * <p>A chunked partial this store wrote last is written as a <em>log delta</em> when that pays (the batch changed
+     * under an eighth of it; {@link ChunkedItems#writeLog}): the entries the batch changed since the version the head
+     * holds, found from the groups that changed ({@link PartialLog#between}), in a chunk or a few, and the head naming
+     * them. Otherwise its
      * pages are written, only the changed ones encoded ({@link EncodedPages}), which compacts the log. A partial
      * stays chunked while it is over half of {@link DynamoDbStateStoreBuilder#withLogAbove}, and an inline partial
      * over that size whose batch changed under an eighth of it becomes chunked, so its next batches are logged: an
@@ -265,25 +268,31 @@ public final class DynamoDbStateStore implements StateStore {
         long size = partial.approximateSize();
         boolean chunked = known != null && known.manifest() != null;
         boolean staysChunked = log && chunked && size > logAboveBytes / 2;
-        boolean loggable = log && known != null && known.entries() != null && known.fence().equals(expectedFence)
+        boolean loggable = log && known != null && known.fence().equals(expectedFence)
                 && (staysChunked || !chunked && size > logAboveBytes);
-        PartialLog delta = loggable ? PartialLog.between(known.entries(), (PartialEntries) partial.entries()) : null;
+        PartialEntries stored = loggable ? written.at(key, expectedFence) : null;  // what the known head holds
+        PartialLog delta = stored == null ? null : PartialLog.between(stored, (PartialEntries) partial.entries());
+        if (delta != null && 8 * approximateBytes(delta) > size) {
+            delta = null;   // the batch changed much of it: its pages cost about as much, and read back faster
+        }
         if (delta != null && chunked) {
             heads.remove(key); // unknown until the write's outcome is
             ChunkedItems.Head logged = chunks.writeLog(key, headKey, partial.fence(), delta, expectedFence, known);
-            heads.put(key, logged != null ? logged.holding(partial.entries()) : known);  // null: nothing written
+            heads.put(key, logged != null ? logged : known);  // null: not taken, nothing written
             if (logged != null) {
+                written.put(key, partial.fence(), (PartialEntries) partial.entries());
                 return;
             }
         }
-        boolean toLog = delta != null && !chunked && 8 * approximateBytes(delta) <= size;
+        boolean toLog = delta != null && !chunked;
         List<ChunkedPartials.Page> again = encodedPages.again(key, partial.entries());
         long pagesBytes = again == null ? 0 : again.stream().mapToLong(p -> p.bytes().length).sum();
         if (pagesBytes > itemLimitBytes || toLog || staysChunked) {
             heads.remove(key); // unknown until the write's outcome is
             heads.put(key, chunks.write(key, headKey, partial.fence(),
                     n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known,
-                    again == null ? size : pagesBytes).holding(partial.entries()));
+                    again == null ? size : pagesBytes));
+            written.put(key, partial.fence(), (PartialEntries) partial.entries());
             return;
         }
         byte[] body = PartialCodec.encode(key.slot(), partial.entries());
@@ -295,8 +304,8 @@ public final class DynamoDbStateStore implements StateStore {
         if (itemSize > itemLimitBytes) {
             heads.remove(key); // unknown until the write's outcome is
             heads.put(key, chunks.write(key, headKey, partial.fence(),
-                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known, body.length)
-                    .holding(partial.entries()));
+                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known, body.length));
+            written.put(key, partial.fence(), (PartialEntries) partial.entries());
             return;
         }
         encodedPages.forget(key);
@@ -311,7 +320,8 @@ public final class DynamoDbStateStore implements StateStore {
         } catch (ConditionalCheckFailedException e) {
             throw new FenceConflictException(key, expectedFence);
         }
-        heads.put(key, new ChunkedItems.Head(partial.fence(), null, (PartialEntries) partial.entries()));
+        heads.put(key, new ChunkedItems.Head(partial.fence(), null));
+        written.put(key, partial.fence(), (PartialEntries) partial.entries());
         if (chunked && known.fence().equals(expectedFence)) {
             chunks.deleteAll(key, headKey, known.manifest()); // shrunk back into one item
         }
@@ -595,14 +605,12 @@ public final class DynamoDbStateStore implements StateStore {
     }
 
     /**
-     * Keeps a head read from the table, unless this store knows a later one (a read that raced its own write) or wrote
-     * that very version and knows its entries: a fence names one version of a partial, so the entries stay valid, and
-     * a stream's firing reads (a session round reads every pending pane, its own split's partials among them) must not
-     * cost its writer the log. Only a cache: every write is still conditional on the fence it expects.
+     * Keeps a head read from the table, unless this store knows a later one: a read that raced its own write (a
+     * stream's session round reads every pending pane, its own split's partials among them) must not set its writer
+     * back. Only a cache: every write is still conditional on the fence it expects.
      */
     private void remember(PartialKey key, ChunkedItems.Head read) {
-        heads.compute(key, (k, known) -> known != null && (known.fence().isAfter(read.fence())
-                || known.fence().equals(read.fence()) && known.entries() != null) ? known : read);
+        heads.compute(key, (k, known) -> known != null && known.fence().isAfter(read.fence()) ? known : read);
     }
 
     /**
