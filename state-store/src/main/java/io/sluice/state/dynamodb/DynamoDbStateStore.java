@@ -291,7 +291,7 @@ public final class DynamoDbStateStore implements StateStore {
             heads.remove(key); // unknown until the write's outcome is
             heads.put(key, chunks.write(key, headKey, partial.fence(),
                     n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known,
-                    again == null ? size : pagesBytes));
+                    again == null ? size : pagesBytes, toLog));
             written.put(key, partial.fence(), (PartialEntries) partial.entries());
             return;
         }
@@ -304,7 +304,7 @@ public final class DynamoDbStateStore implements StateStore {
         if (itemSize > itemLimitBytes) {
             heads.remove(key); // unknown until the write's outcome is
             heads.put(key, chunks.write(key, headKey, partial.fence(),
-                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known, body.length));
+                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known, body.length, false));
             written.put(key, partial.fence(), (PartialEntries) partial.entries());
             return;
         }

@@ -272,6 +272,8 @@ class LoggedPartialsTest {
 
         store.writePartial(new Partial(key, Fence.of("2"), sessions.batch(5, 300).entries), Fence.of("1"));
         assertThat(manifest(key).log()).as("chunked, its base written").isEmpty();
+        assertThat(manifest(key).sliceTarget()).as("in the slices of a logged partial")
+                .isEqualTo(ChunkedPartials.LOGGED_SLICE_TARGET_BYTES);
         store.writePartial(new Partial(key, Fence.of("3"), sessions.batch(5, 300).entries), Fence.of("2"));
         assertThat(manifest(key).log()).as("then logged").hasSize(1);
         assertVisible(key, Fence.of("3"), sessions.entries);
@@ -281,6 +283,28 @@ class LoggedPartialsTest {
         store.writePartial(new Partial(other, Fence.of("1"), most.entries), Fence.NONE);
         store.writePartial(new Partial(other, Fence.of("2"), most.users(0, 300).entries), Fence.of("1"));
         assertThat(head(other)).containsKey(StateTables.ENTRIES);
+    }
+
+    @Test
+    void aCompaction_cutsTheBaseIntoLargerSlices_soTheHeadEveryDeltaRewrites_isSmaller() {
+        PartialKey key = key("p-" + UUID.randomUUID());
+        DynamoDbStateStore store = DynamoDbStateStore.builder().withClient(dynamo).withStateTable(STATE)
+                .withCoordinationTable(COORDINATION).withWindowBuckets(WINDOW_BUCKETS).withItemLimit(65_536)
+                .withLogAbove(8192).build();
+        Sessions sessions = new Sessions(9).users(0, 1200);   // about 100 KB: chunked
+        store.writePartial(new Partial(key, Fence.of("1"), sessions.entries), Fence.NONE);
+        store.writePartial(new Partial(key, Fence.of("2"), sessions.batch(5, 1200).entries), Fence.of("1"));
+        ChunkManifest logged = manifest(key);
+        assertThat(logged.log()).hasSize(1);
+        assertThat(logged.sliceTarget()).isEqualTo(2048);
+
+        store.writePartial(new Partial(key, Fence.of("3"), sessions.batch(400, 1200).entries), Fence.of("2"));
+
+        ChunkManifest compacted = manifest(key);
+        assertThat(compacted.log()).as("a batch that changed much: pages").isEmpty();
+        assertThat(compacted.sliceTarget()).isEqualTo(ChunkedPartials.LOGGED_SLICE_TARGET_BYTES);
+        assertThat(compacted.encode().length).as("the head's manifest").isLessThan(logged.encode().length / 2);
+        assertVisible(key, Fence.of("3"), sessions.entries);
     }
 
     @Test
