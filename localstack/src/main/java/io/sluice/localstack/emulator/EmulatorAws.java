@@ -30,9 +30,12 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * <p>moto_server's table {@code Query} is narrowed to the queried partition at start-up
- * ({@code emulator/moto/sitecustomize.py}): as shipped it sorts the whole table for every page, so a query's cost grew
- * with the table and state runs of millions of items timed out where DynamoDB would not.
+ * <p>Two fixes are loaded into moto_server at start-up ({@code emulator/moto/sitecustomize.py}): each DynamoDB request
+ * is atomic to the others (as shipped, a cancelled {@code TransactWriteItems} puts back a copy of the tables it
+ * touched, undoing writes other requests made meanwhile: acknowledged writes lost, which made firing claims flaky in
+ * chaos tests); and a table {@code Query} is narrowed to the queried partition (as shipped it sorts the whole table for
+ * every page, so a query's cost grew with the table and state runs of millions of items timed out where DynamoDB
+ * would not).
  *
  * <p>moto's own Kinesis is not used: it never ends reading a closed shard, which breaks resharding.
  * kinesis-mock serves a few thousand records/s on an empty stream, slowing as it fills (it keeps every

@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,7 +27,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
@@ -171,6 +178,70 @@ class EmulatorAwsIT {
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    /**
+     * A write acknowledged while another request's transaction is cancelled is kept, as on DynamoDB. moto_server as
+     * shipped copies the tables a TransactWriteItems writes and puts the copies back when it is cancelled, undoing
+     * writes made meanwhile (measured on a 3,000-item table: 15 of 600 puts lost); sitecustomize.py makes each request
+     * atomic to the others. Firing claims are cancelled transactions whenever another firer holds the slot.
+     */
+    @Test
+    void shouldKeepEveryAcknowledgedWrite_whileTransactionsOnTheSameTableAreCancelled(LocalAws aws) throws Exception {
+        Assumptions.assumeTrue(aws instanceof EmulatorAws, "moto_server only");
+        ExecutorService cancelling = Executors.newFixedThreadPool(2);
+        try (DynamoDbClient dynamo = aws.dynamoDb()) {
+            dynamo.createTable(b -> b.tableName("tx-it").billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
+                    .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH)));
+            String filler = "x".repeat(200);
+            for (int from = 0; from < 3000; from += 25) {   // a table that takes moto a while to copy
+                List<WriteRequest> puts = new ArrayList<>();
+                for (int i = from; i < from + 25; i++) {
+                    puts.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
+                            "pk", AttributeValue.fromS("fill-" + i), "v", AttributeValue.fromS(filler))).build()).build());
+                }
+                dynamo.batchWriteItem(b -> b.requestItems(Map.of("tx-it", puts)));
+            }
+            AtomicBoolean writing = new AtomicBoolean(true);
+            List<Future<Integer>> cancelled = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                cancelled.add(cancelling.submit(() -> {
+                    int n = 0;
+                    while (writing.get()) {
+                        try {
+                            dynamo.transactWriteItems(b -> b.transactItems(i -> i.put(p -> p.tableName("tx-it")
+                                    .item(Map.of("pk", AttributeValue.fromS("fill-1")))
+                                    .conditionExpression("attribute_not_exists(pk)"))));
+                        } catch (TransactionCanceledException expected) {
+                            n++;
+                        }
+                    }
+                    return n;
+                }));
+            }
+            for (int i = 0; i < 400; i++) {
+                String pk = "w-" + i;
+                dynamo.putItem(b -> b.tableName("tx-it").item(Map.of("pk", AttributeValue.fromS(pk))));
+            }
+            writing.set(false);
+            assertThat(cancelled.get(0).get() + cancelled.get(1).get()).as("transactions cancelled meanwhile")
+                    .isGreaterThan(100);
+
+            List<String> lost = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                String pk = "w-" + i;
+                if (!dynamo.getItem(b -> b.tableName("tx-it").consistentRead(true)
+                        .key(Map.of("pk", AttributeValue.fromS(pk)))).hasItem()) {
+                    lost.add(pk);
+                }
+            }
+            assertThat(lost).as("acknowledged puts lost").isEmpty();
+            assertThat(Files.readString(((EmulatorAws) aws).logDir().resolve("moto.log")))
+                    .contains("sluice: moto_server's DynamoDB requests are atomic to one another");
+        } finally {
+            cancelling.shutdownNow();
         }
     }
 }

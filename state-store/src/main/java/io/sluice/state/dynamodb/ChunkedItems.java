@@ -58,6 +58,12 @@ import static io.sluice.state.dynamodb.StateTables.TTL;
  * reader holding the old head still finds every chunk it names until TTL. A writer that loses the fence race deletes
  * only the items of its own version. A kept slice is younger than half the retention, so its TTL is at least half the
  * retention away whenever a head names it.
+ *
+ * <p>A write may instead append a delta to the head's log ({@link #writeLog}, layout in {@link PartialLog}): the same
+ * order and the same argument, its chunks put under a fresh version no head names, then the head naming the old
+ * pages, the old deltas and the new one, with the fence condition; a refused head deletes the delta's chunks. The
+ * delta is relative to the version whose fence the condition checks, so it is applied to exactly the entries it was
+ * computed from, or not at all. Only a head with no chunk half the retention old is logged, as above.
  */
 final class ChunkedItems {
 
