@@ -66,7 +66,7 @@ class ExecutionModelTest {
 
     /** Lambda routes an invocation to any idle environment: the pool draws among all idle instances, not the last. */
     @Test
-    void shouldDrawAnyIdleInstance_notTheOneThatJustFinished() {
+    void shouldDrawAnyIdleInstance_notTheOneThatJustFinished() throws InterruptedException {
         AtomicInteger built = new AtomicInteger();
         List<RequestHandler<KinesisEvent, StreamsEventResponse>> instances = new ArrayList<>();
         HandlerPool pool = new HandlerPool(() -> {
@@ -87,14 +87,15 @@ class ExecutionModelTest {
         Set<Integer> drawn = new HashSet<>();
         for (int i = 0; i < 40; i++) {
             var instance = pool.acquire();   // one shard's invocations, one after the other
-            drawn.add(instances.indexOf(instance));
-            instance.handleRequest(new KinesisEvent(), null);
+            drawn.add(instances.indexOf(instance.handler()));
+            instance.handler().handleRequest(new KinesisEvent(), null);
             pool.release(instance);
         }
 
         assertThat(built).as("no cold start while an instance is idle").hasValue(2);
         assertThat(drawn).as("a shard's invocations land on either idle instance").containsExactlyInAnyOrder(0, 1);
         assertThat(pool.idleCount()).isEqualTo(2);
+        pool.close();
     }
 
     @Test
