@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The invocation a handler instance is running, as the local runtime sees it: how many writes it has made, whether
  * chaos mode times it out after its N-th write, and whether it has been abandoned (timed out). The calling thread's
- * group says which instance, hence which invocation ({@link InstanceThreads}): the worker running the invocation and
+ * group says which instance, hence which invocation ({@code InstanceThreads}): the worker running the invocation and
  * every thread the instance made (a state store's pool) alike. An abandoned invocation is <b>frozen</b>: every later
  * AWS SDK call from any thread of its instance fails before it is sent, as nothing runs in an execution environment
  * Lambda has stopped after a timeout; and chaos mode's N-th write and throttled write count the writes of all of
