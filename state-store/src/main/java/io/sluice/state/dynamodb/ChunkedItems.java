@@ -100,11 +100,13 @@ final class ChunkedItems {
      *                  store's {@link EncodedPages}, which re-encodes only changed pages)
      * @param known     the head as this store last wrote or read it, or {@code null}: it is read first (one small read)
      * @param bodyBytes the encoded size of the entries, which sizes the page count
+     * @param forLog    whether the partial is chunked to be logged from now on: its slices are cut at the logged
+     *                  target ({@link ChunkedPartials#LOGGED_SLICE_TARGET_BYTES}), as a compaction of a log does
      * @return the head now stored
      * @throws FenceConflictException if the stored fence is not {@code expected}; no chunk it wrote stays behind
      */
     Head write(PartialKey key, Map<String, AttributeValue> headKey, Fence fence, IntFunction<List<Page>> pages,
-               Fence expected, Head known, long bodyBytes) {
+               Fence expected, Head known, long bodyBytes, boolean forLog) {
         Head old = known != null && known.fence().equals(expected) ? known : readHead(headKey);
         Fence storedFence = old == null ? Fence.NONE : old.fence();
         if (!storedFence.equals(expected)) {
@@ -115,8 +117,11 @@ final class ChunkedItems {
                 ChunkedPartials.pageTargetBytes(itemLimitBytes));
         List<Page> encoded = pages.apply(pageCount);
         long plainBytes = encoded.stream().mapToLong(p -> p.bytes().length).sum();
-        int target = ChunkedPartials.sliceTarget(plainBytes, previous == null ? 0 : previous.sliceTarget(),
-                itemLimitBytes);
+        int floor = previous == null ? 0 : previous.sliceTarget();
+        if (forLog || previous != null && !previous.log().isEmpty()) {   // chunked to be logged, or a compaction
+            floor = Math.max(floor, ChunkedPartials.loggedSliceTarget(itemLimitBytes));
+        }
+        int target = ChunkedPartials.sliceTarget(plainBytes, floor, itemLimitBytes);
         boolean samePages = previous != null && previous.pages().size() == pageCount;
         long version = versions.nextLong();
         long now = clock.instant().getEpochSecond();

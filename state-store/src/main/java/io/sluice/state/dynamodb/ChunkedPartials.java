@@ -43,6 +43,12 @@ final class ChunkedPartials {
     static final int MAX_PAGES = 4096;
     /** Slice target under DynamoDB's item limit: what a changed slice costs against the manifest's size. */
     static final int SLICE_TARGET_BYTES = 2048;
+    /**
+     * Slice target of a logged partial's pages from its first compaction on: its batches write deltas, not slices, so
+     * small slices only make its head (20 bytes a slice, written with every delta) larger; a compaction rewrites most
+     * slices anyway (the changed keys are spread over every page). 8 KB slices make the head a quarter.
+     */
+    static final int LOGGED_SLICE_TARGET_BYTES = 8192;
     /** Slices a partial has at most at its target before the target doubles (a manifest of about 100 KB). */
     static final int MAX_SLICES_AT_TARGET = 4096;
     static final int DIGEST_BYTES = ChunkManifest.DIGEST_BYTES;
@@ -74,6 +80,11 @@ final class ChunkedPartials {
         long forCount = (plainBytes + MAX_SLICES_AT_TARGET - 1) / MAX_SLICES_AT_TARGET;
         int grown = forCount <= base ? base : Integer.highestOneBit((int) Math.min(most, forCount - 1)) << 1;
         return Math.min(most, Math.max(Math.max(base, grown), previousTarget));
+    }
+
+    /** {@link #LOGGED_SLICE_TARGET_BYTES}, or less under a small item limit: at most the largest slice target. */
+    static int loggedSliceTarget(int itemLimitBytes) {
+        return Math.min(Integer.highestOneBit(sliceBytes(itemLimitBytes)), LOGGED_SLICE_TARGET_BYTES);
     }
 
     /** The longest slice for a target: a few targets (content without cut points), at most one item's payload. */

@@ -252,8 +252,8 @@ public final class DynamoDbStateStore implements StateStore {
      * <p>A chunked partial this store wrote last is written as a <em>log delta</em> when that pays (the batch changed
      * under an eighth of it; {@link ChunkedItems#writeLog}): the entries the batch changed since the version the head
      * holds, found from the groups that changed ({@link PartialLog#between}), in a chunk or a few, and the head naming
-     * them. Otherwise its
-     * pages are written, only the changed ones encoded ({@link EncodedPages}), which compacts the log. A partial
+     * them. Otherwise its pages are written, only the changed ones encoded ({@link EncodedPages}), which compacts the
+     * log. A partial
      * stays chunked while it is over half of {@link DynamoDbStateStoreBuilder#withLogAbove}, and an inline partial
      * over that size whose batch changed under an eighth of it becomes chunked, so its next batches are logged: an
      * item of 57,000 per-user sessions, 600 of them changed per batch, is then billed by those 600 (amortised twice,
@@ -272,7 +272,7 @@ public final class DynamoDbStateStore implements StateStore {
                 && (staysChunked || !chunked && size > logAboveBytes);
         PartialEntries stored = loggable ? written.at(key, expectedFence) : null;  // what the known head holds
         PartialLog delta = stored == null ? null : PartialLog.between(stored, (PartialEntries) partial.entries());
-        if (delta != null && 8 * approximateBytes(delta) > size) {
+        if (delta != null && 8 * delta.approximateBytes() > size) {
             delta = null;   // the batch changed much of it: its pages cost about as much, and read back faster
         }
         if (delta != null && chunked) {
@@ -280,7 +280,7 @@ public final class DynamoDbStateStore implements StateStore {
             ChunkedItems.Head logged = chunks.writeLog(key, headKey, partial.fence(), delta, expectedFence, known);
             heads.put(key, logged != null ? logged : known);  // null: not taken, nothing written
             if (logged != null) {
-                written.put(key, partial.fence(), (PartialEntries) partial.entries());
+                wrote(partial, size);
                 return;
             }
         }
@@ -291,8 +291,8 @@ public final class DynamoDbStateStore implements StateStore {
             heads.remove(key); // unknown until the write's outcome is
             heads.put(key, chunks.write(key, headKey, partial.fence(),
                     n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known,
-                    again == null ? size : pagesBytes));
-            written.put(key, partial.fence(), (PartialEntries) partial.entries());
+                    again == null ? size : pagesBytes, toLog));
+            wrote(partial, size);
             return;
         }
         byte[] body = PartialCodec.encode(key.slot(), partial.entries());
@@ -304,8 +304,8 @@ public final class DynamoDbStateStore implements StateStore {
         if (itemSize > itemLimitBytes) {
             heads.remove(key); // unknown until the write's outcome is
             heads.put(key, chunks.write(key, headKey, partial.fence(),
-                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known, body.length));
-            written.put(key, partial.fence(), (PartialEntries) partial.entries());
+                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known, body.length, false));
+            wrote(partial, size);
             return;
         }
         encodedPages.forget(key);
@@ -321,21 +321,17 @@ public final class DynamoDbStateStore implements StateStore {
             throw new FenceConflictException(key, expectedFence);
         }
         heads.put(key, new ChunkedItems.Head(partial.fence(), null));
-        written.put(key, partial.fence(), (PartialEntries) partial.entries());
+        wrote(partial, size);
         if (chunked && known.fence().equals(expectedFence)) {
             chunks.deleteAll(key, headKey, known.manifest()); // shrunk back into one item
         }
     }
 
-    private static long approximateBytes(PartialLog delta) {
-        long bytes = 0;
-        for (io.sluice.state.StateEntry e : delta.upserts()) {
-            bytes += e.approximateSize();
+    /** Keeps the entries just written, if a later write of the partial may log a delta against them. */
+    private void wrote(Partial partial, long size) {
+        if (log && size > logAboveBytes / 2) {
+            written.put(partial.key(), partial.fence(), (PartialEntries) partial.entries());
         }
-        for (io.sluice.state.StateEntry e : delta.removals()) {
-            bytes += e.approximateSize();
-        }
-        return bytes;
     }
 
     /** The writes go out together, at most {@code maxInFlight} at once (see the class docs). */

@@ -53,6 +53,18 @@ record PartialLog(List<StateEntry> upserts, List<StateEntry> removals) {
         return upserts.isEmpty() && removals.isEmpty();
     }
 
+    /** The entries' approximate bytes ({@link StateEntry#approximateSize}), comparable with a partial's. */
+    long approximateBytes() {
+        long bytes = 0;
+        for (StateEntry e : upserts) {
+            bytes += e.approximateSize();
+        }
+        for (StateEntry e : removals) {
+            bytes += e.approximateSize();
+        }
+        return bytes;
+    }
+
     /**
      * What changed from {@code stored} to {@code now}: for a version derived from {@code stored}, O(changed groups).
      * Entries that moved between groups unchanged (the very same object) are not changes.

@@ -5,7 +5,6 @@ import io.sluice.localstack.LocalAwsExtension;
 import io.sluice.state.Fence;
 import io.sluice.state.FenceConflictException;
 import io.sluice.state.Partial;
-import io.sluice.state.PartialEntries;
 import io.sluice.state.PartialKey;
 import io.sluice.state.Slot;
 import io.sluice.state.StateEntry;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -68,63 +66,6 @@ class LoggedPartialsTest {
                 .withClock(clock).build();
     }
 
-    /** A writer of per-user sessions: one group per user, derived version after version as the runtime does. */
-    private static final class Sessions {
-        final Map<String, Integer> groupOf = new HashMap<>();
-        final Random random;
-        PartialEntries entries = PartialEntries.EMPTY;
-
-        Sessions(long seed) {
-            random = new Random(seed);
-        }
-
-        Sessions users(int from, int to) {
-            for (int u = from; u < to; u++) {
-                touch("u-" + u);
-            }
-            return this;
-        }
-
-        /** The user's sessions replaced by one to three new ones, or (one time in six) removed. */
-        void touch(String user) {
-            StateEntry[] group = random.nextInt(6) == 0 ? new StateEntry[0] : sessions(user);
-            Integer index = groupOf.get(user);
-            if (group.length == 0) {
-                if (index != null) {
-                    entries = entries.withGroup(index, null);
-                    groupOf.remove(user);
-                }
-            } else if (index == null) {
-                groupOf.put(user, entries.groups());
-                entries = entries.withGroupAppended(group);
-            } else {
-                entries = entries.withGroup(index, group);
-            }
-        }
-
-        /** {@code n} random users of {@code [0, population)} touched. */
-        Sessions batch(int n, int population) {
-            for (int i = 0; i < n; i++) {
-                touch("u-" + random.nextInt(population));
-            }
-            return this;
-        }
-
-        private StateEntry[] sessions(String user) {
-            int n = 1 + random.nextInt(3);
-            StateEntry[] group = new StateEntry[n];
-            long start = random.nextInt(600) * 1000L;
-            for (int i = 0; i < n; i++) {
-                long end = start + 1000 + random.nextInt(1_800_000);
-                byte[] acc = new byte[24];
-                random.nextBytes(acc);
-                group[i] = new StateEntry(user, start, end, acc);
-                start = end + 1_800_000;
-            }
-            return group;
-        }
-    }
-
     private static PartialKey key(String pipeline) {
         return new PartialKey(pipeline, PANE, "shardId-000000000001", 1);
     }
@@ -147,7 +88,7 @@ class LoggedPartialsTest {
     @Test
     void aBatchChangingFewKeys_writesOneDeltaAndTheHead_andEveryReaderSeesTheNewVersion() {
         PartialKey key = key("p-" + UUID.randomUUID());
-        Sessions sessions = new Sessions(1).users(0, 300);
+        SessionVersions sessions = new SessionVersions(1).users(0, 300);
         DynamoDbStateStore store = store(dynamo);
         store.writePartial(new Partial(key, Fence.of("1"), sessions.entries), Fence.NONE);
         long pages = store.pagesEncoded();
@@ -169,7 +110,7 @@ class LoggedPartialsTest {
     @Test
     void readsOfItsOwnPartial_byTheSameStore_doNotCostTheWriterTheLog() {
         PartialKey key = key("p-" + UUID.randomUUID());
-        Sessions sessions = new Sessions(8).users(0, 300);
+        SessionVersions sessions = new SessionVersions(8).users(0, 300);
         DynamoDbStateStore store = store(dynamo);
         store.writePartial(new Partial(key, Fence.of("1"), sessions.entries), Fence.NONE);
 
@@ -184,7 +125,7 @@ class LoggedPartialsTest {
     @Test
     void theLog_isCompactedIntoPages_beforeItOutgrowsThem() {
         PartialKey key = key("p-" + UUID.randomUUID());
-        Sessions sessions = new Sessions(2).users(0, 300);
+        SessionVersions sessions = new SessionVersions(2).users(0, 300);
         DynamoDbStateStore store = store(dynamo);
         store.writePartial(new Partial(key, Fence.of("1"), sessions.entries), Fence.NONE);
         int compactions = 0;
@@ -209,7 +150,7 @@ class LoggedPartialsTest {
         int crashes = 0;
         for (int k = 0; ; k++) {
             PartialKey key = key("p-" + UUID.randomUUID());
-            Sessions sessions = new Sessions(3).users(0, 300);
+            SessionVersions sessions = new SessionVersions(3).users(0, 300);
             CrashingDynamoClient dying = new CrashingDynamoClient(dynamo);
             DynamoDbStateStore instance = store(dying.client());
             instance.writePartial(new Partial(key, Fence.of("10"), sessions.entries), Fence.NONE);
@@ -243,7 +184,7 @@ class LoggedPartialsTest {
     void aWriterThatLostTheFenceRace_leavesNoChunkOfItsDelta() {
         String pipeline = "p-" + UUID.randomUUID();
         PartialKey key = key(pipeline);
-        Sessions zombieSessions = new Sessions(4).users(0, 300);
+        SessionVersions zombieSessions = new SessionVersions(4).users(0, 300);
         DynamoDbStateStore zombie = store(dynamo);
         zombie.writePartial(new Partial(key, Fence.of("1"), zombieSessions.entries), Fence.NONE);
         Partial read = store(dynamo).readPartial(key).orElseThrow();
@@ -266,21 +207,45 @@ class LoggedPartialsTest {
         PartialKey key = key("p-" + UUID.randomUUID());
         DynamoDbStateStore store = DynamoDbStateStore.builder().withClient(dynamo).withStateTable(STATE)
                 .withCoordinationTable(COORDINATION).withWindowBuckets(WINDOW_BUCKETS).withLogAbove(8192).build();
-        Sessions sessions = new Sessions(5).users(0, 300);   // about 20 KB: one item under DynamoDB's limit
+        SessionVersions sessions = new SessionVersions(5).users(0, 300);   // about 20 KB: one item under DynamoDB's limit
         store.writePartial(new Partial(key, Fence.of("1"), sessions.entries), Fence.NONE);
         assertThat(head(key)).containsKey(StateTables.ENTRIES);
 
         store.writePartial(new Partial(key, Fence.of("2"), sessions.batch(5, 300).entries), Fence.of("1"));
         assertThat(manifest(key).log()).as("chunked, its base written").isEmpty();
+        assertThat(manifest(key).sliceTarget()).as("in the slices of a logged partial")
+                .isEqualTo(ChunkedPartials.LOGGED_SLICE_TARGET_BYTES);
         store.writePartial(new Partial(key, Fence.of("3"), sessions.batch(5, 300).entries), Fence.of("2"));
         assertThat(manifest(key).log()).as("then logged").hasSize(1);
         assertVisible(key, Fence.of("3"), sessions.entries);
 
-        Sessions most = new Sessions(6).users(0, 300);   // a batch that changes everything stays inline
+        SessionVersions most = new SessionVersions(6).users(0, 300);   // a batch that changes everything stays inline
         PartialKey other = key("p-" + UUID.randomUUID());
         store.writePartial(new Partial(other, Fence.of("1"), most.entries), Fence.NONE);
         store.writePartial(new Partial(other, Fence.of("2"), most.users(0, 300).entries), Fence.of("1"));
         assertThat(head(other)).containsKey(StateTables.ENTRIES);
+    }
+
+    @Test
+    void aCompaction_cutsTheBaseIntoLargerSlices_soTheHeadEveryDeltaRewrites_isSmaller() {
+        PartialKey key = key("p-" + UUID.randomUUID());
+        DynamoDbStateStore store = DynamoDbStateStore.builder().withClient(dynamo).withStateTable(STATE)
+                .withCoordinationTable(COORDINATION).withWindowBuckets(WINDOW_BUCKETS).withItemLimit(65_536)
+                .withLogAbove(8192).build();
+        SessionVersions sessions = new SessionVersions(9).users(0, 2000);   // about 120 KB: chunked
+        store.writePartial(new Partial(key, Fence.of("1"), sessions.entries), Fence.NONE);
+        store.writePartial(new Partial(key, Fence.of("2"), sessions.batch(5, 2000).entries), Fence.of("1"));
+        ChunkManifest logged = manifest(key);
+        assertThat(logged.log()).hasSize(1);
+        assertThat(logged.sliceTarget()).isEqualTo(2048);
+
+        store.writePartial(new Partial(key, Fence.of("3"), sessions.batch(700, 2000).entries), Fence.of("2"));
+
+        ChunkManifest compacted = manifest(key);
+        assertThat(compacted.log()).as("a batch that changed much: pages").isEmpty();
+        assertThat(compacted.sliceTarget()).isEqualTo(ChunkedPartials.LOGGED_SLICE_TARGET_BYTES);
+        assertThat(compacted.encode().length).as("the head's manifest").isLessThan(logged.encode().length / 2);
+        assertVisible(key, Fence.of("3"), sessions.entries);
     }
 
     @Test
@@ -304,7 +269,7 @@ class LoggedPartialsTest {
             }
         };
         DynamoDbStateStore store = store(dynamo, clock);
-        Sessions sessions = new Sessions(7).users(0, 300);
+        SessionVersions sessions = new SessionVersions(7).users(0, 300);
         store.writePartial(new Partial(key, Fence.of("1"), sessions.entries), Fence.NONE);
         store.writePartial(new Partial(key, Fence.of("2"), sessions.batch(3, 300).entries), Fence.of("1"));
         assertThat(manifest(key).log()).hasSize(1);
@@ -327,7 +292,7 @@ class LoggedPartialsTest {
     void randomHistoriesOfCrashesAndNewInstances_alwaysShowTheLastWrittenVersion(long seed) {
         Random random = new Random(seed);
         PartialKey key = key("p-" + UUID.randomUUID());
-        Sessions sessions = new Sessions(seed).users(0, 200);
+        SessionVersions sessions = new SessionVersions(seed).users(0, 200);
         Fence stored = Fence.of("1");
         List<StateEntry> visible = sessions.entries;
         store(dynamo).writePartial(new Partial(key, stored, visible), Fence.NONE);
@@ -341,7 +306,7 @@ class LoggedPartialsTest {
                 instance = store(client.client());
                 Partial read = instance.readPartial(key).orElseThrow();
                 assertHolds(read, stored, visible);
-                sessions = rebuilt(read.entries(), random.nextLong());
+                sessions = SessionVersions.continuing(read.entries(), random.nextLong());
                 warm = true;
             }
             sessions.batch(random.nextInt(8) == 0 ? 150 : 1 + random.nextInt(10), 230);
@@ -366,20 +331,6 @@ class LoggedPartialsTest {
             assertVisible(key, stored, visible);
         }
         assertThat(logged).as("logged writes in the history").isGreaterThan(3);
-    }
-
-    /** A writer that continues from entries read back: one group per user, in the order read. */
-    private static Sessions rebuilt(List<StateEntry> read, long seed) {
-        Sessions s = new Sessions(seed);
-        Map<String, List<StateEntry>> byUser = new java.util.LinkedHashMap<>();
-        for (StateEntry e : read) {
-            byUser.computeIfAbsent(e.key(), u -> new ArrayList<>()).add(e);
-        }
-        byUser.forEach((user, group) -> {
-            s.groupOf.put(user, s.entries.groups());
-            s.entries = s.entries.withGroupAppended(group.toArray(new StateEntry[0]));
-        });
-        return s;
     }
 
     private static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> head(PartialKey key) {
