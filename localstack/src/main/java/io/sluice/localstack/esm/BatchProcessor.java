@@ -1,6 +1,5 @@
 package io.sluice.localstack.esm;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.localstack.esm.FailureDestination.Condition;
@@ -163,7 +162,7 @@ final class BatchProcessor {
             timeoutAfterWrites = chaos.timeoutAfterWrites();
             throttledWrite = chaos.throttledWrite();
         }
-        RequestHandler<KinesisEvent, StreamsEventResponse> instance = pool.acquire();
+        HandlerInstance instance = pool.acquire();
         LocalInvocation invocation = new LocalInvocation(timeoutAfterWrites, throttledWrite);
         long t0 = System.nanoTime();
         Invoker.Result result;

@@ -21,7 +21,8 @@ import java.util.Random;
  *       that batch or of one of the two before it (probability per finished batch);</li>
  *   <li><b>random timeouts</b>: the invocation times out at a random point in {@code [0, window)} (probability per
  *       invocation); <b>timeouts after writes</b>: it times out right after its N-th write, N uniform in
- *       {@code [1, maxWrites]}; both as a real timeout: interrupted, instance discarded, function error;</li>
+ *       {@code [1, maxWrites]}, counting the writes of every thread of its instance (its pools' too); both as a real
+ *       timeout: interrupted, frozen on every thread of the instance, instance discarded, function error;</li>
  *   <li><b>throttled reads</b>: a GetRecords call fails with {@code ProvisionedThroughputExceededException}
  *       (probability per call); <b>throttled writes</b>: one of an invocation's first {@code maxWrites} writes fails
  *       as throttled before it is sent (probability per invocation; through {@link LocalInvocationInterceptor});</li>

@@ -1,33 +1,40 @@
 package io.sluice.localstack.esm;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The execution environments of one function: idle handler instances, one drawn at random per invocation (as
  * Lambda routes an invocation to any idle environment), a new one built by the {@link HandlerFactory} when none
- * is idle. An instance is busy with one invocation at a time; a discarded one is never handed out again.
+ * is idle, on a thread of its own ({@link HandlerInstance}). An instance is busy with one invocation at a time; a
+ * discarded one is never handed out again.
  */
-final class HandlerPool {
+final class HandlerPool implements AutoCloseable {
     private final HandlerFactory factory;
     private final Random random;
     private final EsmCounters counters;
-    private final List<RequestHandler<KinesisEvent, StreamsEventResponse>> idle = new ArrayList<>();
+    private final HandlerInstance shared;
+    private final List<HandlerInstance> idle = new ArrayList<>();
+    /** Every instance not discarded, idle or busy: closed with the mapping. */
+    private final Set<HandlerInstance> live = ConcurrentHashMap.newKeySet();
 
     HandlerPool(HandlerFactory factory, long seed, EsmCounters counters) {
         this.factory = factory;
         this.random = new Random(seed);
         this.counters = counters;
+        this.shared = factory instanceof HandlerFactory.Shared s ? HandlerInstance.shared(s.handler()) : null;
     }
 
-    /** @return an idle instance drawn at random, or a new one (cold start) */
-    RequestHandler<KinesisEvent, StreamsEventResponse> acquire() {
-        if (factory instanceof HandlerFactory.Shared shared) {
-            return shared.handler();
+    /**
+     * @return an idle instance drawn at random, or a new one (cold start)
+     * @throws InterruptedException if the calling thread is interrupted while a new instance is built
+     */
+    HandlerInstance acquire() throws InterruptedException {
+        if (shared != null) {
+            return shared;
         }
         synchronized (idle) {
             if (!idle.isEmpty()) {
@@ -35,12 +42,14 @@ final class HandlerPool {
             }
         }
         counters.instancesCreated.increment();
-        return factory.newInstance(); // outside the lock: a constructor may take a while (clients, caches)
+        HandlerInstance instance = HandlerInstance.build(factory); // outside the lock: a constructor may take a while
+        live.add(instance);
+        return instance;
     }
 
     /** Returns an instance after its invocation finished. */
-    void release(RequestHandler<KinesisEvent, StreamsEventResponse> instance) {
-        if (factory instanceof HandlerFactory.Shared) {
+    void release(HandlerInstance instance) {
+        if (instance == shared) {
             return;
         }
         synchronized (idle) {
@@ -49,16 +58,18 @@ final class HandlerPool {
     }
 
     /** Drops an instance (timed out, or recycled): it is never used again. */
-    void discard(RequestHandler<KinesisEvent, StreamsEventResponse> instance) {
-        if (factory instanceof HandlerFactory.Shared) {
+    void discard(HandlerInstance instance) {
+        if (instance == shared) {
             return; // cannot: the caller's only instance
         }
         counters.instancesDiscarded.increment();
+        live.remove(instance);
+        instance.discard();
     }
 
     /** @return true if every invocation runs on the caller's one instance, which can be neither drawn nor discarded */
     boolean shared() {
-        return factory instanceof HandlerFactory.Shared;
+        return shared != null;
     }
 
     /** @return idle instances now */
@@ -66,5 +77,15 @@ final class HandlerPool {
         synchronized (idle) {
             return idle.size();
         }
+    }
+
+    /** Stops every instance's worker (the mapping closes). */
+    @Override
+    public void close() {
+        if (shared != null) {
+            shared.close();
+        }
+        live.forEach(HandlerInstance::close);
+        live.clear();
     }
 }

@@ -1,31 +1,21 @@
 package io.sluice.localstack.esm;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs one invocation on a worker thread and waits for it at most the function's timeout (or the earlier point
- * chaos mode picked). On a timeout the invocation is frozen (its later AWS calls fail, see {@link LocalInvocation})
- * and its thread interrupted; a handler that ignores the interruption keeps its thread but is abandoned: its
- * instance is never used again, and its result, if it ever comes, is dropped.
+ * Runs one invocation on its instance's worker thread and waits for it at most the function's timeout (or the
+ * earlier point chaos mode picked). On a timeout the invocation is frozen (later AWS calls from any thread of its
+ * instance fail, see {@link LocalInvocation} and {@link InstanceThreads}) and its worker interrupted; a handler that
+ * ignores the interruption keeps its thread but is abandoned: its instance is never used again, and its result, if
+ * it ever comes, is dropped.
  */
-final class Invoker implements AutoCloseable {
-    private static final AtomicInteger THREADS = new AtomicInteger();
-
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "sluice-lambda-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+final class Invoker {
 
     /** How an invocation ended. */
     sealed interface Result {
@@ -44,13 +34,13 @@ final class Invoker implements AutoCloseable {
      * @return the result; never throws for the handler's failures
      * @throws InterruptedException if the calling (shard) thread is interrupted; the invocation is then abandoned
      */
-    Result invoke(RequestHandler<KinesisEvent, StreamsEventResponse> handler, KinesisEvent event, Context context,
-                  LocalInvocation invocation, long waitMillis) throws InterruptedException {
+    Result invoke(HandlerInstance instance, KinesisEvent event, Context context, LocalInvocation invocation,
+                  long waitMillis) throws InterruptedException {
         CompletableFuture<StreamsEventResponse> result = new CompletableFuture<>();
-        workers.execute(() -> {
-            invocation.bind();
+        instance.execute(() -> {
+            invocation.bind(instance.threads());
             try {
-                result.complete(handler.handleRequest(event, context));
+                result.complete(instance.handler().handleRequest(event, context));
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             } finally {
@@ -80,10 +70,5 @@ final class Invoker implements AutoCloseable {
         } catch (RuntimeException e) {
             return new Result.Threw(e.getCause() == null ? e : e.getCause());
         }
-    }
-
-    @Override
-    public void close() {
-        workers.shutdownNow();
     }
 }

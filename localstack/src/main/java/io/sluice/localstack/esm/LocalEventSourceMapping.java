@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *
  * <p>Invocations run as on Lambda: on a pool of handler instances built by a {@link HandlerFactory} (an idle one
  * drawn at random, a new one when none is idle), each within the function's {@code Timeout}; a timed-out
- * invocation is interrupted, frozen (see {@link LocalInvocation}) and its instance discarded. {@link Chaos} makes
- * it harsher on demand.
+ * invocation is interrupted, frozen on every thread of its instance (see {@link LocalInvocation}) and its instance
+ * discarded. {@link Chaos} makes it harsher on demand.
  *
  * <pre>{@code
  * try (LocalEventSourceMapping esm = LocalEventSourceMapping.builder(config)
@@ -294,7 +294,7 @@ public final class LocalEventSourceMapping implements AutoCloseable {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        invoker.close(); // abandoned handler threads are daemons: they never keep the JVM alive
+        pool.close(); // abandoned handler threads are daemons: they never keep the JVM alive
         for (AutoCloseable c : owned) {
             try {
                 c.close();

@@ -4,18 +4,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The invocation a handler thread is running, as the local runtime sees it: how many writes it has made, whether
- * chaos mode times it out after its N-th write, and whether it has been abandoned (timed out). An abandoned
- * invocation is <b>frozen</b>: every later AWS SDK call from its thread fails before it is sent, as nothing runs in
- * an execution environment Lambda has stopped after a timeout. {@link LocalInvocationInterceptor}, registered
- * for every SDK client in the JVM, applies this; a fake store in a test can call {@link #beforeCall()} and
- * {@link #afterWrite()} itself.
+ * The invocation a handler instance is running, as the local runtime sees it: how many writes it has made, whether
+ * chaos mode times it out after its N-th write, and whether it has been abandoned (timed out). The calling thread's
+ * group says which instance, hence which invocation ({@code InstanceThreads}): the worker running the invocation and
+ * every thread the instance made (a state store's pool) alike. An abandoned invocation is <b>frozen</b>: every later
+ * AWS SDK call from any thread of its instance fails before it is sent, as nothing runs in an execution environment
+ * Lambda has stopped after a timeout; and chaos mode's N-th write and throttled write count the writes of all of
+ * them. {@link LocalInvocationInterceptor}, registered for every SDK client in the JVM, applies this; a fake store
+ * in a test can call {@link #beforeCall()} and {@link #afterWrite()} itself.
  *
- * <p>Outside an invocation of the local event source mapping both methods do nothing.
+ * <p>Outside an invocation of the local event source mapping (a thread of no instance, such as a test's or a shard
+ * poller's, or an instance's between two invocations) these methods do nothing.
  */
 public final class LocalInvocation {
-    private static final ThreadLocal<LocalInvocation> CURRENT = new ThreadLocal<>();
-
     private final int timeoutAfterWrites;
     private final int throttledWrite;
     private final AtomicInteger writes = new AtomicInteger();
@@ -23,6 +24,7 @@ public final class LocalInvocation {
     private final CompletableFuture<String> timeoutRequested = new CompletableFuture<>();
     private boolean finished;
     private boolean frozen;
+    private InstanceThreads instance;
     private Thread worker;
 
     /** @param timeoutAfterWrites time the invocation out right after this many writes; 0 for never */
@@ -46,8 +48,10 @@ public final class LocalInvocation {
      * @throws InvocationFrozenException if the invocation has timed out
      */
     public static boolean beforeWrite() {
-        beforeCall();
-        LocalInvocation current = CURRENT.get();
+        LocalInvocation current = current();
+        if (current != null && current.isFrozen()) {
+            throw frozen();
+        }
         return current != null && current.throttledWrite > 0
                 && current.attemptedWrites.incrementAndGet() == current.throttledWrite;
     }
@@ -63,10 +67,18 @@ public final class LocalInvocation {
      * @throws InvocationFrozenException if the invocation has timed out: the call must not reach AWS
      */
     public static void beforeCall() {
-        LocalInvocation current = CURRENT.get();
+        LocalInvocation current = current();
         if (current != null && current.isFrozen()) {
-            throw new InvocationFrozenException("invocation timed out: its execution environment is stopped");
+            throw frozen();
         }
+    }
+
+    private static LocalInvocation current() {
+        return InstanceThreads.invocationOf(Thread.currentThread());
+    }
+
+    private static InvocationFrozenException frozen() {
+        return new InvocationFrozenException("invocation timed out: its execution environment is stopped");
     }
 
     /**
@@ -76,7 +88,7 @@ public final class LocalInvocation {
      *     effect, the handler never learns it did
      */
     public static void afterWrite() {
-        LocalInvocation current = CURRENT.get();
+        LocalInvocation current = current();
         if (current == null) {
             return;
         }
@@ -85,7 +97,9 @@ public final class LocalInvocation {
             current.timeoutRequested.complete("timed out after " + n + " writes (chaos)");
             throw new InvocationFrozenException("invocation timed out after " + n + " writes (chaos)");
         }
-        beforeCall();
+        if (current.isFrozen()) {
+            throw frozen();
+        }
     }
 
     /** @return writes made so far */
@@ -98,19 +112,28 @@ public final class LocalInvocation {
         return timeoutRequested;
     }
 
-    /** Binds to the calling (worker) thread; if the invocation was abandoned before it started, interrupts it. */
-    synchronized void bind() {
-        CURRENT.set(this);
+    /**
+     * Binds to {@code instance}, called on the worker thread about to run it; if the invocation was abandoned before
+     * it started, interrupts it.
+     */
+    synchronized void bind(InstanceThreads instance) {
+        this.instance = instance;
         worker = Thread.currentThread();
+        instance.bind(this, worker);
         if (frozen) {
             worker.interrupt();
         }
     }
 
-    /** Unbinds from the thread; after this the invocation can no longer be frozen (it completed first). */
+    /**
+     * Unbinds from its instance as it returns; after this the invocation can no longer be frozen (it completed
+     * first). A frozen one stays bound: its instance's threads stay frozen.
+     */
     synchronized void unbind() {
-        CURRENT.remove();
         finished = true;
+        if (instance != null) {
+            instance.unbind(this, worker, frozen);
+        }
     }
 
     /** @return true if the invocation was still running and is now frozen; false if it had already finished */

@@ -9,7 +9,10 @@
  *       format.</li>
  *   <li>{@link io.sluice.localstack.esm.HandlerFactory}: builds handler instances (execution environments); an idle
  *       one is drawn at random per invocation; a timed-out one (after {@code Timeout}, 1..900 s, SAM default 3 s) is
- *       interrupted, frozen ({@link io.sluice.localstack.esm.LocalInvocation}) and discarded. A
+ *       interrupted, frozen ({@link io.sluice.localstack.esm.LocalInvocation}) and discarded. Each instance has its
+ *       own threads ({@code InstanceThreads}, a {@code ThreadGroup}): it is built and
+ *       invoked on a worker of the group, and the threads its code creates (a state store's pool) join it, so an
+ *       invocation is frozen, and its writes counted by chaos mode, on all of them at once. A
  *       {@code RequestStreamHandler} is handed the event's JSON as the mapping sends it and its bytes read back as the
  *       response ({@link io.sluice.localstack.esm.StreamHandlerInvocation}, {@link
  *       io.sluice.localstack.esm.KinesisEventJson}), as Lambda's Java runtime calls one.</li>

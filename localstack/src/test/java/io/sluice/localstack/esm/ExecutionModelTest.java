@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,9 +67,60 @@ class ExecutionModelTest {
         // only idle instance at a shard's next invocation is often its own. The draw itself is pinned below.
     }
 
+    /**
+     * Each instance has threads of its own ({@link InstanceThreads}): its constructor runs on one, so a pool it makes
+     * with the default thread factory (which takes the creating thread's group) is the instance's and sees the
+     * instance's invocation, as every thread of an execution environment is in it.
+     */
+    @Test
+    void shouldBuildAndInvokeEachInstanceOnItsOwnThreads_soAPoolItsConstructorMadeSeesItsInvocation() throws Exception {
+        // Arrange
+        FakeKinesis kinesis = new FakeKinesis(2);
+        for (int i = 0; i < 20; i++) {
+            kinesis.put(i % 2, Integer.toString(i));
+        }
+        List<ThreadGroup> groups = new CopyOnWriteArrayList<>();
+        List<ExecutorService> pools = new CopyOnWriteArrayList<>();
+        List<String> problems = new CopyOnWriteArrayList<>();
+        HandlerFactory factory = () -> {
+            ThreadGroup own = Thread.currentThread().getThreadGroup();
+            groups.add(own);
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            pools.add(pool);
+            return (event, context) -> {
+                if (Thread.currentThread().getThreadGroup() != own) {
+                    problems.add("invoked outside the instance's threads: " + Thread.currentThread());
+                }
+                try {
+                    LocalInvocation seen = pool.submit(() -> InstanceThreads.invocationOf(Thread.currentThread())).get();
+                    if (seen == null || seen != InstanceThreads.invocationOf(Thread.currentThread())) {
+                        problems.add("the pool sees " + seen);
+                    }
+                } catch (Exception e) {
+                    problems.add(e.toString());
+                }
+                return new StreamsEventResponse();
+            };
+        };
+
+        // Act
+        try (LocalEventSourceMapping esm = Recorder.start(kinesis, new FakeSqs(), Recorder.config().withBatchSize(3),
+                factory, Chaos.off(), java.time.Clock.systemUTC())) {
+            assertThat(esm.awaitDrained(DRAIN)).isTrue();
+        } finally {
+            pools.forEach(ExecutorService::shutdown);
+        }
+
+        // Assert
+        assertThat(problems).isEmpty();
+        assertThat(groups).isNotEmpty().doesNotHaveDuplicates().allMatch(g -> g instanceof InstanceThreads)
+                .doesNotContain(Thread.currentThread().getThreadGroup());
+        assertThat(InstanceThreads.invocationOf(Thread.currentThread())).as("the test's thread").isNull();
+    }
+
     /** Lambda routes an invocation to any idle environment: the pool draws among all idle instances, not the last. */
     @Test
-    void shouldDrawAnyIdleInstance_notTheOneThatJustFinished() {
+    void shouldDrawAnyIdleInstance_notTheOneThatJustFinished() throws InterruptedException {
         AtomicInteger built = new AtomicInteger();
         List<RequestHandler<KinesisEvent, StreamsEventResponse>> instances = new ArrayList<>();
         HandlerPool pool = new HandlerPool(() -> {
@@ -87,14 +141,15 @@ class ExecutionModelTest {
         Set<Integer> drawn = new HashSet<>();
         for (int i = 0; i < 40; i++) {
             var instance = pool.acquire();   // one shard's invocations, one after the other
-            drawn.add(instances.indexOf(instance));
-            instance.handleRequest(new KinesisEvent(), null);
+            drawn.add(instances.indexOf(instance.handler()));
+            instance.handler().handleRequest(new KinesisEvent(), null);
             pool.release(instance);
         }
 
         assertThat(built).as("no cold start while an instance is idle").hasValue(2);
         assertThat(drawn).as("a shard's invocations land on either idle instance").containsExactlyInAnyOrder(0, 1);
         assertThat(pool.idleCount()).isEqualTo(2);
+        pool.close();
     }
 
     @Test
