@@ -187,15 +187,9 @@ class InstanceThreadsTest {
         // Arrange: chaos times every attempt but the last out right after its first write; the handler's worker
         // writes nothing itself, its pool writes r0, r1, r2 one after the other
         Chaos chaos = Chaos.off().withSeed(5).withTimeoutsAfterWrites(1.0, 1);
-        EventSourceMappingConfig config = Recorder.config().withMaximumRetryAttempts(2);
-        EsmStats stats;
 
         // Act
-        try (LocalEventSourceMapping esm = Recorder.start(oneShardWith("r0", "r1", "r2"), new FakeSqs(), config,
-                () -> new PoolWritingHandler(List.of(), () -> { }), chaos, Clock.systemUTC())) {
-            assertThat(esm.awaitDrained(Duration.ofSeconds(20))).isTrue();
-            stats = esm.stats();
-        }
+        EsmStats stats = poolWritesOfR0R1R2(chaos);
 
         // Assert: two attempts timed out after r0 (r1, r2 refused unsent, frozen), the last wrote all three
         assertThat(stats.chaosTimeouts()).as(stats.toString()).isEqualTo(2);
@@ -207,19 +201,23 @@ class InstanceThreadsTest {
     void shouldThrottleAWriteSentFromTheInstancesPool() throws Exception {
         // Arrange: chaos throttles the first write of every attempt but the last (maxWrites 1)
         Chaos chaos = Chaos.off().withSeed(5).withTimeoutsAfterWrites(0, 1).withThrottledWrites(1.0);
-        EventSourceMappingConfig config = Recorder.config().withMaximumRetryAttempts(2);
-        EsmStats stats;
 
         // Act
-        try (LocalEventSourceMapping esm = Recorder.start(oneShardWith("r0", "r1", "r2"), new FakeSqs(), config,
-                () -> new PoolWritingHandler(List.of(), () -> { }), chaos, Clock.systemUTC())) {
-            assertThat(esm.awaitDrained(Duration.ofSeconds(20))).isTrue();
-            stats = esm.stats();
-        }
+        EsmStats stats = poolWritesOfR0R1R2(chaos);
 
         // Assert: r0 failed unsent twice (the attempt failed after the others were written), then went through
         assertThat(stats.throttledWrites()).as(stats.toString()).isEqualTo(2);
         assertThat(stats.functionErrors()).isEqualTo(2);
         assertThat(writesInTable()).containsExactly(Map.entry("r0", 1), Map.entry("r1", 3), Map.entry("r2", 3));
+    }
+
+    /** Records r0, r1, r2 on one shard, written by a handler's own pool, up to 3 attempts under {@code chaos}. */
+    private EsmStats poolWritesOfR0R1R2(Chaos chaos) throws Exception {
+        EventSourceMappingConfig config = Recorder.config().withMaximumRetryAttempts(2);
+        try (LocalEventSourceMapping esm = Recorder.start(oneShardWith("r0", "r1", "r2"), new FakeSqs(), config,
+                () -> new PoolWritingHandler(List.of(), () -> { }), chaos, Clock.systemUTC())) {
+            assertThat(esm.awaitDrained(Duration.ofSeconds(20))).isTrue();
+            return esm.stats();
+        }
     }
 }
