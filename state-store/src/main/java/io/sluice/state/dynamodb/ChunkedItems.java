@@ -85,6 +85,8 @@ final class ChunkedItems {
     private final LongSupplier ttl;
     private final SecureRandom versions = new SecureRandom();
     private final ChunkWrites chunkWrites;
+    /** Chunks read before: immutable, so a later read of a head naming them asks only for the others. */
+    private final ChunkCache chunkCache = ChunkCache.eighthOfTheHeap();
 
     ChunkedItems(DynamoDbClient client, String table, int windowBuckets, int itemLimitBytes, long retentionSeconds,
                  Clock clock, DynamoCalls calls, LongSupplier ttl) {
@@ -290,27 +292,34 @@ final class ChunkedItems {
      */
     List<StateEntry> read(PartialKey key, String headSk, ChunkManifest manifest, Map<String, byte[]> found,
                           Function<List<Map<String, AttributeValue>>, List<Map<String, AttributeValue>>> batchGet) {
-        List<Map<String, AttributeValue>> missing = new ArrayList<>();
-        Set<String> asked = new HashSet<>();
+        List<Map<String, AttributeValue>> named = new ArrayList<>();
         for (int page = 0; page < manifest.pages().size(); page++) {
             for (SliceRef s : manifest.pages().get(page).slices()) {
-                Map<String, AttributeValue> k = chunkKey(key, headSk, page, s.ordinal(), s.version(),
-                        manifest.pages().get(page).whole());
-                String sk = k.get(StateTables.SK).s();
-                if (!found.containsKey(sk) && asked.add(sk)) {
-                    missing.add(k);
-                }
+                named.add(chunkKey(key, headSk, page, s.ordinal(), s.version(), manifest.pages().get(page).whole()));
             }
         }
         for (ChunkManifest.DeltaRef d : manifest.log()) {
             for (int piece = 0; piece < d.storedBytes().size(); piece++) {
-                missing.add(logChunkKey(key, headSk, piece, d.version()));
+                named.add(logChunkKey(key, headSk, piece, d.version()));
             }
         }
         Map<String, byte[]> chunks = new HashMap<>(found);
+        List<Map<String, AttributeValue>> missing = new ArrayList<>();
+        Set<String> asked = new HashSet<>();
+        for (Map<String, AttributeValue> k : named) {
+            String sk = k.get(StateTables.SK).s();
+            byte[] cached = chunks.containsKey(sk) ? null : chunkCache.get(ChunkCache.key(k.get(PK).s(), sk));
+            if (cached != null) {
+                chunks.put(sk, cached);
+            } else if (!chunks.containsKey(sk) && asked.add(sk)) {
+                missing.add(k);
+            }
+        }
         if (!missing.isEmpty()) {
             for (Map<String, AttributeValue> item : batchGet.apply(missing)) {
-                chunks.put(item.get(StateTables.SK).s(), item.get(ENTRIES).b().asByteArrayUnsafe());
+                byte[] stored = item.get(ENTRIES).b().asByteArrayUnsafe();
+                chunks.put(item.get(StateTables.SK).s(), stored);
+                chunkCache.put(ChunkCache.key(item.get(PK).s(), item.get(StateTables.SK).s()), stored);
             }
         }
         List<StateEntry> entries = new ArrayList<>();

@@ -123,6 +123,30 @@ class LoggedPartialsTest {
     }
 
     @Test
+    void aFiringThatReadsThePaneAgain_readsOnlyTheChunksWrittenSince() {
+        PartialKey key = key("p-" + UUID.randomUUID());
+        SessionVersions sessions = new SessionVersions(10).users(0, 1500);   // about 50 chunks
+        DynamoDbStateStore writer = store(dynamo);
+        DynamoDbStateStore firer = store(dynamo);
+        writer.writePartial(new Partial(key, Fence.of("1"), sessions.entries), Fence.NONE);
+        CapacityUsage before = firer.capacity();
+        assertHolds(firer.readSlot(key.pipeline(), PANE).get(0), Fence.of("1"), sessions.entries);
+        CapacityUsage first = firer.capacity().minus(before);
+
+        writer.writePartial(new Partial(key, Fence.of("2"), sessions.batch(5, 1500).entries), Fence.of("1"));
+        CapacityUsage between = firer.capacity();
+        assertHolds(firer.readSlot(key.pipeline(), PANE).get(0), Fence.of("2"), sessions.entries);
+        CapacityUsage second = firer.capacity().minus(between);
+
+        assertThat(first.calls()).containsKey("BatchGetItem");
+        assertThat(second.calls()).as("the head's query and one request for the new delta")
+                .containsEntry("Query", first.calls().get("Query")).containsEntry("BatchGetItem", 1L);
+        assertThat(second.estimatedReadUnits()).as("without the chunks read before: as the first")
+                .isLessThan(first.estimatedReadUnits() / 3);
+        assertHolds(store(dynamo).readSlot(key.pipeline(), PANE).get(0), Fence.of("2"), sessions.entries);
+    }
+
+    @Test
     void theLog_isCompactedIntoPages_beforeItOutgrowsThem() {
         PartialKey key = key("p-" + UUID.randomUUID());
         SessionVersions sessions = new SessionVersions(2).users(0, 300);
