@@ -288,11 +288,7 @@ public final class DynamoDbStateStore implements StateStore {
         List<ChunkedPartials.Page> again = encodedPages.again(key, partial.entries());
         long pagesBytes = again == null ? 0 : again.stream().mapToLong(p -> p.bytes().length).sum();
         if (pagesBytes > itemLimitBytes || toLog || staysChunked) {
-            heads.remove(key); // unknown until the write's outcome is
-            heads.put(key, chunks.write(key, headKey, partial.fence(),
-                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known,
-                    again == null ? size : pagesBytes, toLog));
-            wrote(partial, size);
+            writeChunked(partial, headKey, expectedFence, known, again == null ? size : pagesBytes, toLog, size);
             return;
         }
         byte[] body = PartialCodec.encode(key.slot(), partial.entries());
@@ -302,10 +298,7 @@ public final class DynamoDbStateStore implements StateStore {
         item.put(TTL, Coordination.n(ttl()));
         int itemSize = ItemSizes.itemSize(item);
         if (itemSize > itemLimitBytes) {
-            heads.remove(key); // unknown until the write's outcome is
-            heads.put(key, chunks.write(key, headKey, partial.fence(),
-                    n -> encodedPages.encode(key, partial.entries(), n), expectedFence, known, body.length, false));
-            wrote(partial, size);
+            writeChunked(partial, headKey, expectedFence, known, body.length, false, size);
             return;
         }
         encodedPages.forget(key);
@@ -325,6 +318,16 @@ public final class DynamoDbStateStore implements StateStore {
         if (chunked && known.fence().equals(expectedFence)) {
             chunks.deleteAll(key, headKey, known.manifest()); // shrunk back into one item
         }
+    }
+
+    /** Writes the partial's pages behind its head ({@link ChunkedItems#write}), only the changed pages encoded. */
+    private void writeChunked(Partial partial, Map<String, AttributeValue> headKey, Fence expectedFence,
+                              ChunkedItems.Head known, long bodyBytes, boolean forLog, long size) {
+        PartialKey key = partial.key();
+        heads.remove(key); // unknown until the write's outcome is
+        heads.put(key, chunks.write(key, headKey, partial.fence(), n -> encodedPages.encode(key, partial.entries(), n),
+                expectedFence, known, bodyBytes, forLog));
+        wrote(partial, size);
     }
 
     /** Keeps the entries just written, if a later write of the partial may log a delta against them. */
