@@ -1,9 +1,5 @@
 package io.sluice.state.dynamodb;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * Chunk items this store has read, by their key: a chunk is immutable (written once under a fresh random version, never
  * overwritten), so bytes read once stay its bytes, and a later read of a head naming it needs no request. A session
@@ -18,12 +14,12 @@ import java.util.Map;
 final class ChunkCache {
 
     private final long maxBytes;
-    private long bytes;
-    private final Map<String, byte[]> byKey = new LinkedHashMap<>(256, 0.75f, true);
+    private final BytesBoundedCache<String, byte[]> byKey;
 
     /** Chunks of at most {@code maxBytes} stored bytes in all; 0 keeps none. */
     ChunkCache(long maxBytes) {
         this.maxBytes = maxBytes;
+        this.byKey = new BytesBoundedCache<>(maxBytes, stored -> stored.length);
     }
 
     /** An eighth of the heap: about 110 MB in a Lambda function of 1 GB. */
@@ -35,20 +31,13 @@ final class ChunkCache {
         return pk + '\n' + sk;
     }
 
-    synchronized byte[] get(String key) {
+    byte[] get(String key) {
         return byKey.get(key);
     }
 
-    synchronized void put(String key, byte[] stored) {
-        if (stored.length > maxBytes) {
-            return;
-        }
-        byte[] replaced = byKey.put(key, stored);
-        bytes += stored.length - (replaced == null ? 0 : replaced.length);
-        Iterator<byte[]> eldest = byKey.values().iterator();
-        while (bytes > maxBytes && eldest.hasNext()) {
-            bytes -= eldest.next().length;
-            eldest.remove();
+    void put(String key, byte[] stored) {
+        if (stored.length <= maxBytes) {   // one chunk over the bound would only empty the cache
+            byKey.put(key, stored);
         }
     }
 }

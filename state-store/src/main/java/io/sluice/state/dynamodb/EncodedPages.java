@@ -8,7 +8,6 @@ import io.sluice.state.dynamodb.ChunkedPartials.Page;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -42,17 +41,15 @@ final class EncodedPages {
     record Encoded(PartialEntries source, List<int[]> groupsByPage, List<Page> pages, long bytes) {
     }
 
-    private final long maxBytes;
-    private long cachedBytes;
     private final AtomicLong pagesEncoded = new AtomicLong();
-    private final Map<PartialKey, Encoded> byKey = new LinkedHashMap<>(64, 0.75f, true);
+    private final BytesBoundedCache<PartialKey, Encoded> byKey;
 
     EncodedPages() {
         this(MAX_CACHED_BYTES);
     }
 
     EncodedPages(long maxBytes) {
-        this.maxBytes = maxBytes;
+        this.byKey = new BytesBoundedCache<>(maxBytes, Encoded::bytes);
     }
 
     /** Pages encoded so far (unchanged pages taken from the cache are not counted), for tests and benchmarks. */
@@ -140,24 +137,15 @@ final class EncodedPages {
     }
 
     /** Forgets {@code key}: its partial is no longer chunked. */
-    synchronized void forget(PartialKey key) {
-        Encoded gone = byKey.remove(key);
-        if (gone != null) {
-            cachedBytes -= gone.bytes();
-        }
+    void forget(PartialKey key) {
+        byKey.remove(key);
     }
 
-    private synchronized Encoded get(PartialKey key) {
+    private Encoded get(PartialKey key) {
         return byKey.get(key);
     }
 
-    private synchronized void put(PartialKey key, Encoded value) {
-        Encoded replaced = byKey.put(key, value);
-        cachedBytes += value.bytes() - (replaced == null ? 0 : replaced.bytes());
-        var it = byKey.values().iterator();
-        while (cachedBytes > maxBytes && it.hasNext()) {
-            cachedBytes -= it.next().bytes();
-            it.remove();
-        }
+    private void put(PartialKey key, Encoded value) {
+        byKey.put(key, value);
     }
 }
