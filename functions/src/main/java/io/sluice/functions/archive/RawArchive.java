@@ -2,6 +2,7 @@ package io.sluice.functions.archive;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
+import io.sluice.functions.io.kinesis.KinesisShards;
 import io.sluice.functions.runtime.CompiledPipeline;
 import io.sluice.state.Fence;
 import io.sluice.state.coordination.CoordinationKeys;
@@ -20,7 +21,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -84,13 +84,7 @@ public final class RawArchive {
      *                          batch, which is retried, and nothing of it has been processed
      */
     public synchronized void write(List<KinesisEvent.KinesisEventRecord> records) {
-        Map<String, List<KinesisEvent.KinesisEventRecord>> byShard = new LinkedHashMap<>();
-        for (KinesisEvent.KinesisEventRecord r : records) {
-            String id = r.getEventID();
-            int colon = id == null ? -1 : id.indexOf(':');
-            byShard.computeIfAbsent(colon > 0 ? id.substring(0, colon) : "shardId-unknown", s -> new ArrayList<>()).add(r);
-        }
-        byShard.forEach(this::writeShard);
+        KinesisShards.byShard(records).forEach(this::writeShard);
     }
 
     /** Objects put since this instance was made (for the cost measurement). */

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.sluice.functions.io.RecordSink;
 import io.sluice.functions.driver.SinkOutputs;
 import io.sluice.functions.io.kinesis.KinesisRecordBatch;
+import io.sluice.functions.io.kinesis.KinesisShards;
 import io.sluice.state.coordination.AttemptLog;
 import io.sluice.state.coordination.ShardLoadTable;
 import io.sluice.state.coordination.ShardRegistry;
@@ -26,7 +27,6 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -121,7 +121,7 @@ public final class KinesisOperator {
         List<KinesisEvent.KinesisEventRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         long undecodable = 0;
         List<Future<?>> loadWrites = new ArrayList<>();
-        for (Map.Entry<String, List<KinesisEvent.KinesisEventRecord>> shard : byShard(records).entrySet()) {
+        for (Map.Entry<String, List<KinesisEvent.KinesisEventRecord>> shard : KinesisShards.byShard(records).entrySet()) {
             String shardId = shard.getKey();
             boolean firstBatch = registered.add(shardId);
             List<RejectedRecord> rejected = new ArrayList<>();
@@ -308,18 +308,6 @@ public final class KinesisOperator {
     }
 
     /** Records grouped by shard (the event ID's prefix), in order; an event source mapping sends one shard. */
-    private static Map<String, List<KinesisEvent.KinesisEventRecord>> byShard(
-            List<KinesisEvent.KinesisEventRecord> records) {
-        Map<String, List<KinesisEvent.KinesisEventRecord>> shards = new LinkedHashMap<>();
-        for (KinesisEvent.KinesisEventRecord r : records) {
-            String id = r.getEventID();
-            int colon = id == null ? -1 : id.indexOf(':');
-            String shard = colon > 0 ? id.substring(0, colon) : "shardId-unknown";
-            shards.computeIfAbsent(shard, s -> new ArrayList<>()).add(r);
-        }
-        return shards;
-    }
-
     private static byte[] bytes(KinesisEvent.KinesisEventRecord r) {
         if (r.getKinesis() == null || r.getKinesis().getData() == null) {
             return new byte[0];

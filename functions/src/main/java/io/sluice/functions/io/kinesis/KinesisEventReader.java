@@ -8,8 +8,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -17,22 +19,26 @@ import java.util.Date;
 import java.util.List;
 
 /**
- * Reads the JSON an event source mapping sends a Kinesis function in one streaming pass, keeping only what the
- * operator reads: per record {@code eventID}, {@code eventSourceARN} and {@code kinesis.sequenceNumber},
- * {@code partitionKey}, {@code data} (base64, decoded straight from the parser's buffer into the array the batch
- * keeps, no string in between) and {@code approximateArrivalTimestamp} (epoch seconds, milliseconds kept). Every
- * other field is skipped unread; an ARN repeated on every record is kept once.
+ * Reads the JSON an event source mapping sends a Kinesis function, keeping only what the operator reads: per record
+ * {@code eventID}, {@code eventSourceARN} and {@code kinesis.sequenceNumber}, {@code partitionKey}, {@code data}
+ * (base64, decoded once into the array the batch keeps) and {@code approximateArrivalTimestamp} (epoch seconds,
+ * milliseconds kept). Every other field is skipped unread; an ARN repeated on every record is kept once.
  *
- * <p>It gives the same values of those fields as the Lambda Java runtime's serializer, which binds every field of
- * every record by reflection ({@code KinesisEventReaderTest}: random events, the runtime's own JSON included), at
- * 10-15 % less CPU ({@code KinesisEventReaderCpuBenchmark}: most of the cost is the JSON's tokens themselves).
+ * <p>Two paths, one answer. {@link KinesisEventScanner} scans the payload's bytes for those fields when it is in the
+ * plain shape a mapping sends (ASCII strings without escapes and the like); on anything else it gives up and Jackson
+ * reads the payload, whose answer, records or error, stands. Where the scanner answers, it answers as Jackson does
+ * ({@code KinesisEventScannerTest}). Both give the same values of those fields as the Lambda Java runtime's
+ * serializer, which binds every field of every record by reflection ({@code KinesisEventReaderTest}: random events,
+ * the runtime's own JSON included), at less CPU: the scanner at about 0.7x of Jackson's
+ * ({@code KinesisEventReaderCpuBenchmark}, BENCHMARKS.md).
  *
  * <pre>{@code
  * List<KinesisEvent.KinesisEventRecord> records = KinesisEventReader.read(input);   // {"Records":[...]}
  * }</pre>
  *
- * <p>Bounded: Lambda hands a function at most 6 MB of request JSON; a string longer than Jackson's default
- * limit (20 M characters) is refused as malformed.
+ * <p>Bounded: Lambda hands a function at most 6 MB of request JSON, which is read whole ({@link #SCAN_LIMIT_BYTES});
+ * anything larger is streamed through Jackson, never held whole, and a string longer than Jackson's default limit
+ * (20 M characters) is refused as malformed.
  */
 public final class KinesisEventReader {
 
@@ -40,15 +46,41 @@ public final class KinesisEventReader {
             .streamReadConstraints(StreamReadConstraints.defaults())
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
 
+    /**
+     * The largest payload scanned in memory: Lambda's 6 MB request limit (6,291,456 bytes) with room to spare. A larger
+     * one (not a mapping's) is streamed through Jackson instead of held whole.
+     */
+    static final int SCAN_LIMIT_BYTES = 8 * 1024 * 1024;
+
     private KinesisEventReader() {
     }
 
     /**
-     * @param json the invocation's payload, {@code {"Records":[{...},...]}}; read to its end, not closed
+     * @param json the invocation's payload, {@code {"Records":[{...},...]}}; read to its end (up to
+     *             {@link #SCAN_LIMIT_BYTES}, else as far as Jackson reads), not closed
      * @return the records in order, with only the fields above set; empty for {@code {}} or {@code "Records":null}
      * @throws UncheckedIOException if the payload is not such JSON (the invocation fails, as the runtime's would)
      */
     public static List<KinesisEvent.KinesisEventRecord> read(InputStream json) {
+        byte[] head;
+        try {
+            head = json.readNBytes(SCAN_LIMIT_BYTES + 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Kinesis event JSON not readable: " + e.getMessage(), e);
+        }
+        if (head.length > SCAN_LIMIT_BYTES) {   // not from a mapping: streamed, never held whole
+            return readWithJackson(new SequenceInputStream(new ByteArrayInputStream(head), json));
+        }
+        List<KinesisEvent.KinesisEventRecord> scanned = KinesisEventScanner.scan(head);
+        return scanned != null ? scanned : readWithJackson(head);
+    }
+
+    /** The records as Jackson reads them: what {@link KinesisEventScanner} must equal, and the answer where it gives up. */
+    static List<KinesisEvent.KinesisEventRecord> readWithJackson(byte[] json) {
+        return readWithJackson(new ByteArrayInputStream(json));
+    }
+
+    private static List<KinesisEvent.KinesisEventRecord> readWithJackson(InputStream json) {
         try (JsonParser p = JSON.createParser(json)) {
             expect(p.nextToken(), JsonToken.START_OBJECT, p);
             List<KinesisEvent.KinesisEventRecord> records = new ArrayList<>();

@@ -1,0 +1,439 @@
+package io.sluice.functions.io.kinesis;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * {@link KinesisEventReader}'s fast path: the invocation's JSON scanned byte by byte for the fields the operator
+ * reads, where Jackson tokenizes every field name and string of ~660 bytes of envelope per record (most of the
+ * handler's CPU for the event, BENCHMARKS.md, issue 15).
+ *
+ * <p>It accepts a subset of JSON on which it gives exactly what the Jackson reader gives, and gives up
+ * ({@link #scan} returns null) on anything else, so the reader parses that input with Jackson, whose answer, result
+ * or error, then stands. The subset is what an event source mapping sends: strings of printable ASCII without escapes
+ * (a string holding a backslash, a control character or a non-ASCII byte makes it give up), numbers in JSON's
+ * grammar of at most 64 characters, {@code true}, {@code false}, {@code null}, JSON's four whitespace characters,
+ * values nested at most 32 deep, and a leading {@code {} (no byte order mark, no UTF-16). Field order is free;
+ * unknown fields are skipped; a repeated field is set again, as Jackson's reader does. {@code data} is base64 with
+ * padding, decoded by {@link Base64#getDecoder()}; anything that decoder refuses, or a length not a multiple of 4,
+ * makes it give up. As in the Jackson reader, nothing after the top-level object is read.
+ *
+ * <pre>{@code
+ * List<KinesisEvent.KinesisEventRecord> records = KinesisEventScanner.scan(json);   // null: read it with Jackson
+ * }</pre>
+ *
+ * <p>{@code KinesisEventScannerTest} holds it to that: on random events, random variations of their JSON (whitespace,
+ * field order, escapes, unicode, nulls, wrong types, unknown nested fields) and every truncation, whenever it answers
+ * its answer equals Jackson's, and on the mapping's own JSON of ASCII keys it always answers.
+ */
+final class KinesisEventScanner {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+    private static final long SPACES = 0x2020202020202020L;
+    /** Powers of ten a {@code long} mantissa below 2^53 can be divided by exactly rounded (Clinger's fast path). */
+    private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+            1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    private static final int MAX_DEPTH = 32;
+    private static final int MAX_NUMBER_CHARS = 64;
+    /** Control flow only: never escapes {@link #scan}, so no stack trace is filled. */
+    private static final RuntimeException GIVE_UP = new RuntimeException("not the plain shape", null, false, false) {
+    };
+    private static final byte[] RECORDS = ascii("Records");
+    private static final byte[] EVENT_ID = ascii("eventID");
+    private static final byte[] EVENT_SOURCE_ARN = ascii("eventSourceARN");
+    private static final byte[] KINESIS = ascii("kinesis");
+    private static final byte[] SEQUENCE_NUMBER = ascii("sequenceNumber");
+    private static final byte[] PARTITION_KEY = ascii("partitionKey");
+    private static final byte[] DATA = ascii("data");
+    private static final byte[] ARRIVAL = ascii("approximateArrivalTimestamp");
+
+    private final byte[] in;
+    private int pos;
+    /** The last {@code eventSourceARN}'s string and where its bytes were: the same ARN on every record is kept once. */
+    private String lastArn;
+    private int lastArnStart;
+    private int lastArnLength = -1;
+    /** Bounds of the string {@link #string} read last: {@code [stringStart, stringEnd)}. */
+    private int stringStart;
+    private int stringEnd;
+
+    private KinesisEventScanner(byte[] in) {
+        this.in = in;
+    }
+
+    /**
+     * @param json the invocation's payload
+     * @return the records, as {@link KinesisEventReader} gives them, or null if {@code json} is not in the subset
+     */
+    static List<KinesisEvent.KinesisEventRecord> scan(byte[] json) {
+        try {
+            return new KinesisEventScanner(json).event();
+        } catch (RuntimeException e) {
+            // GIVE_UP, or input past its end (index out of bounds) and base64 the decoder refused: Jackson decides.
+            return null;
+        }
+    }
+
+    private List<KinesisEvent.KinesisEventRecord> event() {
+        whitespace();
+        expect('{');
+        List<KinesisEvent.KinesisEventRecord> records = new ArrayList<>();
+        if (!endOfObject()) {
+            do {
+                name();
+                boolean isRecords = is(RECORDS);
+                if (isRecords && in[pos] == '[') {
+                    pos++;
+                    whitespace();
+                    if (in[pos] == ']') {
+                        pos++;
+                        whitespace();
+                    } else {
+                        do {
+                            records.add(record());
+                        } while (nextElement(']'));
+                    }
+                } else if (isRecords && !literal("null")) {
+                    throw GIVE_UP;   // Records neither an array nor null: Jackson refuses it
+                } else if (!isRecords) {
+                    skipValue(1);
+                }
+            } while (nextElement('}'));
+        }
+        return records;
+    }
+
+    private KinesisEvent.KinesisEventRecord record() {
+        KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
+        if (literal("null")) {
+            return record;
+        }
+        expect('{');
+        if (endOfObject()) {
+            return record;
+        }
+        do {
+            name();
+            if (is(EVENT_ID)) {
+                record.setEventID(text());
+            } else if (is(EVENT_SOURCE_ARN)) {
+                record.setEventSourceARN(arn());
+            } else if (is(KINESIS)) {
+                record.setKinesis(literal("null") ? null : kinesis());
+            } else {
+                skipValue(2);
+            }
+        } while (nextElement('}'));
+        return record;
+    }
+
+    private KinesisEvent.Record kinesis() {
+        expect('{');
+        KinesisEvent.Record kinesis = new KinesisEvent.Record();
+        if (endOfObject()) {
+            return kinesis;
+        }
+        do {
+            name();
+            if (is(SEQUENCE_NUMBER)) {
+                kinesis.setSequenceNumber(text());
+            } else if (is(PARTITION_KEY)) {
+                kinesis.setPartitionKey(text());
+            } else if (is(DATA)) {
+                kinesis.setData(literal("null") ? null : base64());
+            } else if (is(ARRIVAL)) {
+                kinesis.setApproximateArrivalTimestamp(literal("null") ? null : arrival());
+            } else {
+                skipValue(3);
+            }
+        } while (nextElement('}'));
+        return kinesis;
+    }
+
+    /** Reads a field's name and the colon after it; the name's bounds stay in {@link #stringStart}/{@link #stringEnd}. */
+    private void name() {
+        string();
+        expect(':');
+    }
+
+    /** Whether the string read last, a field's name, is {@code expected}. */
+    private boolean is(byte[] expected) {
+        if (stringEnd - stringStart != expected.length) {
+            return false;
+        }
+        for (int k = 0; k < expected.length; k++) {   // names are short: a loop beats the range checks of Arrays
+            if (in[stringStart + k] != expected[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String text() {
+        if (literal("null")) {
+            return null;
+        }
+        string();
+        return new String(in, stringStart, stringEnd - stringStart, StandardCharsets.ISO_8859_1);
+    }
+
+    private String arn() {
+        if (literal("null")) {
+            return null;
+        }
+        string();
+        int length = stringEnd - stringStart;
+        if (lastArnLength != length
+                || !Arrays.equals(in, stringStart, stringEnd, in, lastArnStart, lastArnStart + length)) {
+            lastArn = new String(in, stringStart, length, StandardCharsets.ISO_8859_1);
+            lastArnStart = stringStart;
+            lastArnLength = length;
+        }
+        return lastArn;
+    }
+
+    private ByteBuffer base64() {
+        string();
+        int length = stringEnd - stringStart;
+        if (length % 4 != 0) {
+            throw GIVE_UP;   // Jackson's MIME variant requires padding; the JDK's decoder would accept it missing
+        }
+        // Throws IllegalArgumentException on a character outside the alphabet or misplaced padding: give up.
+        return Base64.getDecoder().decode(ByteBuffer.wrap(in, stringStart, length));
+    }
+
+    /** Epoch seconds to a {@code Date} as the Jackson reader computes it: the number as a double, times 1,000, truncated. */
+    private Date arrival() {
+        int start = pos;
+        number();
+        return new Date((long) (seconds(start) * 1000));
+    }
+
+    /**
+     * The number at {@code start} as {@link Double#parseDouble} reads it. {@code 1545084650.987}, the mapping's form:
+     * its digits as a {@code long} below 2^53 divided by a power of ten up to 10^22, both exact, so the one rounding
+     * of the division gives the same double as the decimal's correct rounding. Any other form goes to the JDK.
+     */
+    private double seconds(int start) {
+        long mantissa = 0;
+        int digits = 0;
+        int fraction = -1;
+        int i = start;
+        for (; i < pos; i++) {
+            byte c = in[i];
+            if (c >= '0' && c <= '9') {
+                mantissa = mantissa * 10 + (c - '0');
+                digits++;
+                if (fraction >= 0) {
+                    fraction++;
+                }
+            } else if (c == '.') {
+                fraction = 0;
+            } else {
+                break;   // a sign, an exponent or whitespace after the number
+            }
+        }
+        boolean plain = i == pos || in[i] <= ' ';
+        if (plain && digits <= 15 && Math.max(fraction, 0) < POWERS_OF_TEN.length) {
+            return mantissa / POWERS_OF_TEN[Math.max(fraction, 0)];
+        }
+        int end = start;
+        while (end < pos && in[end] > ' ') {
+            end++;
+        }
+        return Double.parseDouble(new String(in, start, end - start, StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * A string of printable ASCII without escapes; its contents' bounds go to {@link #stringStart}/{@link #stringEnd}.
+     * Eight bytes at a time: a word with no quote, backslash, control character or non-ASCII byte is passed whole.
+     */
+    private void string() {
+        expect('"');
+        int i = pos;
+        byte[] b = in;
+        int words = b.length - Long.BYTES;
+        while (i <= words) {
+            long w = (long) LONGS.get(b, i);
+            long q = w ^ QUOTES;
+            long s = w ^ BACKSLASHES;
+            // High bit set in each byte that is '"' or '\\' (zero after the xor), below 0x20, or 0x80 and above. A
+            // borrow can flag a byte above a flagged one too, never one below: the lowest flag is a true one.
+            long flags = (((q - ONES) & ~q) | ((s - ONES) & ~s) | ((w - SPACES) & ~w) | w) & HIGHS;
+            if (flags != 0) {
+                i += Long.numberOfTrailingZeros(flags) >>> 3;
+                break;
+            }
+            i += Long.BYTES;
+        }
+        while (true) {
+            byte c = b[i];
+            if (c == '"') {
+                break;
+            }
+            if (c < 0x20 || c == '\\') {   // bytes >= 0x80 are negative: non-ASCII gives up too
+                throw GIVE_UP;
+            }
+            i++;
+        }
+        stringStart = pos;
+        stringEnd = i;
+        pos = i + 1;
+        whitespace();
+    }
+
+    /** A number in JSON's grammar: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
+    private void number() {
+        int start = pos;
+        if (in[pos] == '-') {
+            pos++;
+        }
+        if (in[pos] == '0') {
+            pos++;
+        } else {
+            digits();
+        }
+        if (in[pos] == '.') {
+            pos++;
+            digits();
+        }
+        if (in[pos] == 'e' || in[pos] == 'E') {
+            pos++;
+            if (in[pos] == '+' || in[pos] == '-') {
+                pos++;
+            }
+            digits();
+        }
+        if (pos - start > MAX_NUMBER_CHARS) {
+            throw GIVE_UP;
+        }
+        whitespace();   // "1x", "01": what follows is not a separator, so the caller gives up
+    }
+
+    private void digits() {
+        int start = pos;
+        while (in[pos] >= '0' && in[pos] <= '9') {
+            pos++;
+        }
+        if (pos == start) {
+            throw GIVE_UP;
+        }
+    }
+
+    private void skipValue(int depth) {
+        if (depth > MAX_DEPTH) {
+            throw GIVE_UP;
+        }
+        switch (in[pos]) {
+            case '"' -> string();
+            case '{' -> {
+                pos++;
+                whitespace();
+                if (!endOfObject()) {
+                    do {
+                        name();
+                        skipValue(depth + 1);
+                    } while (nextElement('}'));
+                }
+            }
+            case '[' -> {
+                pos++;
+                whitespace();
+                if (in[pos] == ']') {
+                    pos++;
+                    whitespace();
+                } else {
+                    do {
+                        skipValue(depth + 1);
+                    } while (nextElement(']'));
+                }
+            }
+            case 't' -> literalOrGiveUp("true");
+            case 'f' -> literalOrGiveUp("false");
+            case 'n' -> literalOrGiveUp("null");
+            default -> number();
+        }
+    }
+
+    /** After a value: true at a comma (and past it), false at {@code close} (and past it); anything else gives up. */
+    private boolean nextElement(char close) {
+        if (in[pos] == ',') {
+            pos++;
+            whitespace();
+            return true;
+        }
+        expect(close);
+        return false;
+    }
+
+    /** After an opening brace and its whitespace: true at the closing brace (and past it). */
+    private boolean endOfObject() {
+        whitespace();
+        if (in[pos] == '}') {
+            pos++;
+            whitespace();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * True, and past it, if the input continues with {@code word}; "nullx" then gives up at the caller, which finds no
+     * separator after it.
+     */
+    private boolean literal(String word) {
+        int n = word.length();
+        for (int k = 0; k < n; k++) {
+            if (in[pos + k] != word.charAt(k)) {
+                return false;
+            }
+        }
+        pos += n;
+        whitespace();
+        return true;
+    }
+
+    private void literalOrGiveUp(String word) {
+        if (!literal(word)) {
+            throw GIVE_UP;
+        }
+    }
+
+    private void expect(char c) {
+        if (in[pos] != c) {
+            throw GIVE_UP;
+        }
+        pos++;
+        if (c != '"') {
+            whitespace();
+        }
+    }
+
+    private void whitespace() {
+        while (pos < in.length) {
+            byte c = in[pos];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return;
+            }
+            pos++;
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
