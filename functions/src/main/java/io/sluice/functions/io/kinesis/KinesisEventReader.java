@@ -64,11 +64,13 @@ public final class KinesisEventReader {
     public static List<KinesisEvent.KinesisEventRecord> read(InputStream json) {
         byte[] head;
         try {
-            head = json.readNBytes(SCAN_LIMIT_BYTES + 1);
+            // Lambda's runtime hands the payload as a ByteArrayInputStream: one copy of the exact size, where
+            // readNBytes would gather 8 KB pieces first. Such a stream is in memory already, so no bound is passed.
+            head = json instanceof ByteArrayInputStream ? json.readAllBytes() : json.readNBytes(SCAN_LIMIT_BYTES + 1);
         } catch (IOException e) {
             throw new UncheckedIOException("Kinesis event JSON not readable: " + e.getMessage(), e);
         }
-        if (head.length > SCAN_LIMIT_BYTES) {   // not from a mapping: streamed, never held whole
+        if (head.length > SCAN_LIMIT_BYTES) {   // not from a mapping: Jackson, streamed if not in memory already
             return readWithJackson(new SequenceInputStream(new ByteArrayInputStream(head), json));
         }
         List<KinesisEvent.KinesisEventRecord> scanned = KinesisEventScanner.scan(head);
