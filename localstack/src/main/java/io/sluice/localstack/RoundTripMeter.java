@@ -6,6 +6,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,6 +38,8 @@ public final class RoundTripMeter implements ExecutionInterceptor {
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    /** Operations started at each depth since {@link #reset}, by name: what the chain is made of. */
+    private final Map<Integer, Map<String, Integer>> started = new TreeMap<>();
 
     private RoundTripMeter(long latencyMillis) {
         this.latencyMillis = latencyMillis;
@@ -55,6 +60,27 @@ public final class RoundTripMeter implements ExecutionInterceptor {
         finishedDepth.set(0);
         calls.set(0);
         maxInFlight.set(0);
+        synchronized (started) {
+            started.clear();
+        }
+    }
+
+    /**
+     * The chain since {@link #reset}, depth by depth: the operations that started at each,
+     * {@code "1 GetItem | 2 PutItem x16, UpdateItem | 3 Query x2"}. A depth's calls went out together, after every call
+     * of a lower depth that any of them waited for.
+     */
+    public String chain() {
+        StringBuilder sb = new StringBuilder();
+        synchronized (started) {
+            started.forEach((depth, ops) -> {
+                sb.append(sb.length() == 0 ? "" : " | ").append(depth).append(' ');
+                StringJoiner joiner = new StringJoiner(", ");
+                ops.forEach((op, n) -> joiner.add(n == 1 ? op : op + " x" + n));
+                sb.append(joiner);
+            });
+        }
+        return sb.toString();
     }
 
     /** Longest chain of calls, each started after the previous finished, since {@link #reset}. */
@@ -74,7 +100,12 @@ public final class RoundTripMeter implements ExecutionInterceptor {
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        attributes.putAttribute(DEPTH, finishedDepth.get() + 1);
+        int depth = finishedDepth.get() + 1;
+        attributes.putAttribute(DEPTH, depth);
+        String op = context.request().getClass().getSimpleName().replace("Request", "");
+        synchronized (started) {
+            started.computeIfAbsent(depth, d -> new TreeMap<>()).merge(op, 1, Integer::sum);
+        }
         calls.incrementAndGet();
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     }

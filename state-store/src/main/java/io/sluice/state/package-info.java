@@ -14,7 +14,7 @@
  *       stored fence.</li>
  *   <li><b>A batch waits for its partials once, not once per item.</b> A batch's items are written with one
  *       {@link io.sluice.state.StateStore#writePartials}: each has one writer and its own fence condition, so they are
- *       independent and a store sends them together (DynamoDB: up to 16 in flight; the same items, conditions and
+ *       independent and a store sends them together (DynamoDB: up to 64 in flight; the same items, conditions and
  *       write units as one by one). The call returns only when every write has finished, so the split's progress,
  *       written next, still follows all of them; a refused item alone is re-read and written again. New slots are
  *       registered the same way ({@link io.sluice.state.StateStore#registerSlots}) before the partials, and a

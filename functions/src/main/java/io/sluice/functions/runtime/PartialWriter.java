@@ -36,7 +36,7 @@ import java.util.function.Function;
  *
  * <p>A batch's items are merged first and then written with one {@link StateStore#writePartials}: each item has one
  * writer and its own fence condition, so the store sends them together and the batch waits about one round trip
- * for its partials whatever the number of items (DynamoDB: up to 16 in flight). The call returns when all have
+ * for its partials whatever the number of items (DynamoDB: up to 64 in flight). The call returns when all have
  * finished, so the split's progress, written by the caller next, still follows every partial write; a refused item
  * alone goes through the conflict path.
  *

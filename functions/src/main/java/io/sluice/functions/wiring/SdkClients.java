@@ -28,12 +28,12 @@ import java.util.Map;
 public final class SdkClients {
 
     /**
-     * Connections the pool keeps per host and in all: above the state store's 16 calls in flight plus the sinks and
-     * the shard load report sent beside them, and above a firing's slot queries (16 windows fired together × 4
-     * window buckets = 64, {@code DynamoDbStateStore.readSlots}), so no call waits for a connection and none is
-     * opened again (TCP and TLS) in every batch.
+     * Connections the pool keeps per host and in all: above the state store's 64 calls in flight (also a firing's
+     * slot queries, 16 windows fired together × 4 window buckets) plus the results sinks' (64 to DynamoDB, 16 to S3)
+     * and the shard load report sent beside them, so no call waits for a connection and none is opened again (TCP
+     * and TLS) in every batch. Connections are opened as calls need them.
      */
-    static final int MAX_CONNECTIONS = 80;
+    static final int MAX_CONNECTIONS = 160;
 
     private SdkClients() {
     }

@@ -97,6 +97,8 @@ class KinesisHandlerCostBenchmark {
     private static final boolean KEEP_ALIVE = Boolean.getBoolean("sluice.benchmark.keepAlive");
     /** Where a JFR recording of the measured run goes ({@code -Dsluice.benchmark.jfr=handler.jfr}); none by default. */
     private static final String JFR = System.getProperty("sluice.benchmark.jfr");
+    /** The steady batch of the measured run that waited the most round trips, and its chain ({@link RoundTripMeter#chain}). */
+    private static Map.Entry<Integer, String> longestChain = Map.entry(0, "");
     private static final BigInteger FIRST_SEQUENCE = new BigInteger("49590338271490256608559692538361571095921575989136");
 
     /** Counts the DynamoDB calls a client makes, by operation. */
@@ -143,7 +145,9 @@ class KinesisHandlerCostBenchmark {
             jfr.close();
         }
         String table = table(batches, steadyCalls, cpu) + String.format(Locale.ROOT,
-                "Process CPU of the measured run by thread (/proc, the harness's event building included): %s%n", byThread);
+                "Process CPU of the measured run by thread (/proc, the harness's event building included): %s%n", byThread)
+                + String.format(Locale.ROOT, "Longest chain of a steady batch (%d round trips), the calls started at "
+                + "each depth: %s%n", longestChain.getKey(), longestChain.getValue());
         System.out.println(table);
         Path out = Path.of("target/benchmarks/kinesis-handler-cost.md");
         Files.createDirectories(out.getParent());
@@ -215,6 +219,10 @@ class KinesisHandlerCostBenchmark {
                         }
                     }
                     assertThat(response.getBatchItemFailures()).isEmpty();
+                    if (steadyCalls != null && batches.size() >= 2 * SHARDS
+                            && meter.sequentialRoundTrips() > longestChain.getKey()) {
+                        longestChain = Map.entry(meter.sequentialRoundTrips(), meter.chain());
+                    }
                     batches.add(new long[]{to - next[s], sample == null ? 0 : sample.threadsNanos(), counter.calls.get(),
                             meter.sequentialRoundTrips(), sample == null ? 0 : sample.processNanos()});
                     if (steadyCalls != null && batches.size() > 2 * SHARDS) {

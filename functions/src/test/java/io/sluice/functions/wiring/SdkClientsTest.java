@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SdkClientsTest {
 
-    private static final int IN_FLIGHT = 16;   // DynamoDbStateStoreBuilder.DEFAULT_MAX_IN_FLIGHT
+    private static final int IN_FLIGHT = 64;   // DynamoDbStateStoreBuilder.DEFAULT_MAX_IN_FLIGHT
 
     @Test
     void httpClient_isApache5_theCheapestPerCall() throws Exception {
@@ -43,7 +43,7 @@ class SdkClientsTest {
         try (CannedDynamoDbServer server = new CannedDynamoDbServer("{}", true);
              SdkHttpClient http = SdkClients.httpClient();
              DynamoDbClient dynamo = dynamoOn(server, http)) {
-            // Act: three "batches" of 16 calls in flight together, as the state store sends a batch's partials
+            // Act: three "batches" of 64 calls in flight together, as the state store sends a batch's partials
             for (int batch = 0; batch < 3; batch++) {
                 List<Future<?>> calls = new ArrayList<>();
                 for (int i = 0; i < IN_FLIGHT; i++) {

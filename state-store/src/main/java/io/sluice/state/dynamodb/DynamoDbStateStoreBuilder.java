@@ -39,8 +39,13 @@ public final class DynamoDbStateStoreBuilder {
     /** Partials over 64 KB whose batches change little of them are chunked and logged (see {@link #withLogAbove}). */
     public static final int DEFAULT_LOG_ABOVE_BYTES = 64 * 1024;
 
-    /** Calls in flight at once by default: a batch of 1,000 GMV records touches about 16 partial items. */
-    public static final int DEFAULT_MAX_IN_FLIGHT = 16;
+    /**
+     * Calls in flight at once by default. A batch of 1,000 GMV records touches about 16 partial items, one of 9,000
+     * that fires windows 40-50 and a firing of 16 windows 64 slot queries: with 64, a step of a batch waits one round
+     * trip in this workload (16 in flight made a firing batch of 10,000 wait 23 round trips, 64 makes it 14-15;
+     * BENCHMARKS.md, issue 15). Each call in flight is a pool thread and a connection (SdkClients' pool holds 160).
+     */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 64;
 
     DynamoDbStateStoreBuilder() {
     }

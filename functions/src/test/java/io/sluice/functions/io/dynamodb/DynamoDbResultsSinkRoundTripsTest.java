@@ -54,8 +54,8 @@ class DynamoDbResultsSinkRoundTripsTest {
         DynamoDbResultsSink sink = new DynamoDbResultsSink(dynamo, table, List.of("count", "sum_cents"),
                 Duration.ofDays(1));
         List<ResultRow> rows = new ArrayList<>();
-        for (int k = 0; k < 600; k++) {
-            rows.add(new ResultRow("gmv", 60_000, 120_000, String.format("c-%03d", k), new CountAndSum(k + 1, 100L * k),
+        for (int k = 0; k < 2_000; k++) {
+            rows.add(new ResultRow("gmv", 60_000, 120_000, String.format("c-%04d", k), new CountAndSum(k + 1, 100L * k),
                     true));
         }
         METER.reset();
@@ -64,17 +64,17 @@ class DynamoDbResultsSinkRoundTripsTest {
         sink.write(rows);
 
         // Assert
-        assertThat(METER.calls()).as("BatchWriteItem requests").isEqualTo(24);
-        // 24 requests, at most 16 in flight: 2 waves; one more of slack for a busy machine's thread scheduling.
+        assertThat(METER.calls()).as("BatchWriteItem requests").isEqualTo(80);
+        // 80 requests, at most 64 in flight: 2 waves; one more of slack for a busy machine's thread scheduling.
         assertThat(METER.sequentialRoundTrips()).isLessThanOrEqualTo(3);
         List<Map<String, AttributeValue>> stored = dynamo.queryPaginator(b -> b.tableName(table)
                 .keyConditionExpression("pk = :p").expressionAttributeValues(Map.of(":p", AttributeValue.fromS("gmv")))
                 .consistentRead(true)).items().stream().toList();
-        assertThat(stored).hasSize(600);
+        assertThat(stored).hasSize(2_000);
         assertThat(stored).anySatisfy(item -> {
-            assertThat(item.get("sk").s()).isEqualTo("0000000060000#c-599");
-            assertThat(item.get("count").n()).isEqualTo("600");
-            assertThat(item.get("sum_cents").n()).isEqualTo("59900");
+            assertThat(item.get("sk").s()).isEqualTo("0000000060000#c-1999");
+            assertThat(item.get("count").n()).isEqualTo("2000");
+            assertThat(item.get("sum_cents").n()).isEqualTo("199900");
         });
     }
 
