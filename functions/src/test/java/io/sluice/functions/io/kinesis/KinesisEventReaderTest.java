@@ -9,12 +9,8 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Date;
 import java.util.List;
 import java.util.Random;
 
@@ -38,7 +34,7 @@ class KinesisEventReaderTest {
     void read_givesTheRuntimesRecords_forRandomEventsInTheMappingsJson() {
         Random random = new Random(SEED);
         for (int i = 0; i < 300; i++) {
-            KinesisEvent event = randomEvent(random, random.nextInt(40), 2_000);
+            KinesisEvent event = RandomKinesisEvents.event(random, random.nextInt(40), 2_000, KinesisEventReaderTest::unicode);
             byte[] json = KinesisEventJson.toBytes(event);
 
             assertSameRecords(json, "event " + i + " (seed " + SEED + ")");
@@ -49,7 +45,7 @@ class KinesisEventReaderTest {
     void read_givesTheRuntimesRecords_forRandomEventsInTheRuntimesOwnJson() {
         Random random = new Random(SEED + 1);
         for (int i = 0; i < 300; i++) {
-            KinesisEvent event = randomEvent(random, random.nextInt(40), 2_000);
+            KinesisEvent event = RandomKinesisEvents.event(random, random.nextInt(40), 2_000, KinesisEventReaderTest::unicode);
             ByteArrayOutputStream json = new ByteArrayOutputStream();
             RUNTIME.toJson(event, json);   // other field order, arrival as 1.545084650987E9, fields the reader skips
 
@@ -60,7 +56,7 @@ class KinesisEventReaderTest {
     @Test
     void read_givesTheRuntimesRecords_forRecordsAtKinesisOneMibLimit() {
         Random random = new Random(SEED + 2);
-        KinesisEvent event = randomEvent(random, 5, 10);
+        KinesisEvent event = RandomKinesisEvents.event(random, 5, 10, KinesisEventReaderTest::unicode);
         for (KinesisEvent.KinesisEventRecord r : event.getRecords()) {
             if (r.getKinesis() == null) {
                 r.setKinesis(new KinesisEvent.Record());
@@ -136,20 +132,8 @@ class KinesisEventReaderTest {
 
         assertThat(actual).as(what).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
-            assertThat(fields(actual.get(i))).as(what + ", record " + i).isEqualTo(fields(expected.get(i)));
+            assertThat(RandomKinesisEvents.fields(actual.get(i))).as(what + ", record " + i).isEqualTo(RandomKinesisEvents.fields(expected.get(i)));
         }
-    }
-
-    /** What the operator reads of a record. */
-    private static List<Object> fields(KinesisEvent.KinesisEventRecord r) {
-        List<Object> f = new ArrayList<>(Arrays.asList(r.getEventID(), r.getEventSourceARN(), r.getKinesis() == null));
-        KinesisEvent.Record k = r.getKinesis();
-        if (k != null) {
-            f.addAll(Arrays.asList(k.getSequenceNumber(), k.getPartitionKey(),
-                    k.getApproximateArrivalTimestamp() == null ? null : k.getApproximateArrivalTimestamp().getTime(),
-                    k.getData() == null ? null : ByteBuffer.wrap(bytes(k.getData()))));
-        }
-        return f;
     }
 
     private static byte[] bytes(ByteBuffer data) {
@@ -157,43 +141,6 @@ class KinesisEventReaderTest {
         byte[] b = new byte[copy.remaining()];
         copy.get(b);
         return b;
-    }
-
-    private static KinesisEvent randomEvent(Random random, int records, int maxData) {
-        String shard = String.format("shardId-%012d", random.nextInt(1000));
-        String arn = "arn:aws:kinesis:us-east-1:123456789012:stream/s-" + random.nextInt(5);
-        List<KinesisEvent.KinesisEventRecord> out = new ArrayList<>();
-        for (int i = 0; i < records; i++) {
-            KinesisEvent.Record k = new KinesisEvent.Record();
-            k.setKinesisSchemaVersion("1.0");
-            k.setPartitionKey(random.nextInt(20) == 0 ? null : unicode(random, 1 + random.nextInt(256)));
-            String seq = new BigInteger(random.nextInt(20) == 0 ? 1 + random.nextInt(16) : 128, random).toString();
-            k.setSequenceNumber(random.nextInt(30) == 0 ? null : seq);
-            int size = switch (random.nextInt(10)) {
-                case 0 -> 0;
-                case 1 -> maxData * 10 + random.nextInt(maxData * 50);   // large
-                default -> random.nextInt(maxData);
-            };
-            byte[] data = new byte[size];
-            random.nextBytes(data);
-            k.setData(random.nextInt(40) == 0 ? null : ByteBuffer.wrap(data));
-            k.setApproximateArrivalTimestamp(random.nextInt(20) == 0 ? null
-                    : new Date(1_400_000_000_000L + (long) (random.nextDouble() * 900_000_000_000L)));
-            k.setEncryptionType(random.nextBoolean() ? "KMS" : "NONE");
-            KinesisEvent.KinesisEventRecord r = new KinesisEvent.KinesisEventRecord();
-            r.setKinesis(random.nextInt(50) == 0 ? null : k);
-            r.setEventSource("aws:kinesis");
-            r.setEventVersion("1.0");
-            r.setEventID(random.nextInt(30) == 0 ? null : shard + ":" + seq);
-            r.setEventName("aws:kinesis:record");
-            r.setInvokeIdentityArn("arn:aws:iam::123456789012:role/lambda-role");
-            r.setAwsRegion("us-east-1");
-            r.setEventSourceARN(random.nextInt(30) == 0 ? null : arn);
-            out.add(r);
-        }
-        KinesisEvent event = new KinesisEvent();
-        event.setRecords(out);
-        return event;
     }
 
     /** Letters, digits, quotes, backslashes, control characters, accents, CJK and characters outside the BMP. */

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import io.sluice.localstack.esm.KinesisEventJson;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -151,50 +150,11 @@ class KinesisEventScannerTest {
     }
 
     private static List<List<Object>> fields(List<KinesisEvent.KinesisEventRecord> records) {
-        List<List<Object>> all = new ArrayList<>();
-        for (KinesisEvent.KinesisEventRecord r : records) {
-            List<Object> f = new ArrayList<>(Arrays.asList(r.getEventID(), r.getEventSourceARN(), r.getKinesis() == null));
-            KinesisEvent.Record k = r.getKinesis();
-            if (k != null) {
-                f.addAll(Arrays.asList(k.getSequenceNumber(), k.getPartitionKey(),
-                        k.getApproximateArrivalTimestamp() == null ? null : k.getApproximateArrivalTimestamp().getTime(),
-                        k.getData() == null ? null : ByteBuffer.wrap(KinesisRecordBatch.bytes(k.getData()))));
-            }
-            all.add(f);
-        }
-        return all;
+        return records.stream().map(RandomKinesisEvents::fields).toList();
     }
 
     private static KinesisEvent asciiEvent(Random random, int records) {
-        String shard = String.format("shardId-%012d", random.nextInt(1000));
-        List<KinesisEvent.KinesisEventRecord> out = new ArrayList<>();
-        for (int i = 0; i < records; i++) {
-            KinesisEvent.Record k = new KinesisEvent.Record();
-            k.setKinesisSchemaVersion("1.0");
-            k.setPartitionKey(random.nextInt(20) == 0 ? null : ascii(random, 1 + random.nextInt(64)));
-            String seq = new BigInteger(random.nextInt(20) == 0 ? 1 + random.nextInt(16) : 128, random).toString();
-            k.setSequenceNumber(random.nextInt(30) == 0 ? null : seq);
-            byte[] data = new byte[random.nextInt(10) == 0 ? 0 : random.nextInt(300)];
-            random.nextBytes(data);
-            k.setData(random.nextInt(40) == 0 ? null : ByteBuffer.wrap(data));
-            k.setApproximateArrivalTimestamp(random.nextInt(20) == 0 ? null
-                    : new Date(1_400_000_000_000L + (long) (random.nextDouble() * 900_000_000_000L)));
-            k.setEncryptionType(random.nextBoolean() ? "KMS" : "NONE");
-            KinesisEvent.KinesisEventRecord r = new KinesisEvent.KinesisEventRecord();
-            r.setKinesis(random.nextInt(50) == 0 ? null : k);
-            r.setEventSource("aws:kinesis");
-            r.setEventVersion("1.0");
-            r.setEventID(random.nextInt(30) == 0 ? null : shard + ":" + seq);
-            r.setEventName("aws:kinesis:record");
-            r.setInvokeIdentityArn("arn:aws:iam::123456789012:role/lambda-role");
-            r.setAwsRegion("us-east-1");
-            r.setEventSourceARN(random.nextInt(30) == 0 ? null
-                    : "arn:aws:kinesis:us-east-1:123456789012:stream/s-" + random.nextInt(3));
-            out.add(r);
-        }
-        KinesisEvent event = new KinesisEvent();
-        event.setRecords(out);
-        return event;
+        return RandomKinesisEvents.event(random, records, 300, (r, length) -> ascii(r, Math.min(length, 64)));
     }
 
     /** Printable ASCII, quotes and backslashes excluded: what the mapping writes without an escape. */
