@@ -307,7 +307,6 @@ public final class KinesisOperator {
         return seq != null && !seq.isEmpty() && seq.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
-    /** Records grouped by shard (the event ID's prefix), in order; an event source mapping sends one shard. */
     private static byte[] bytes(KinesisEvent.KinesisEventRecord r) {
         if (r.getKinesis() == null || r.getKinesis().getData() == null) {
             return new byte[0];

@@ -37,8 +37,8 @@ import java.util.List;
  * }</pre>
  *
  * <p>Bounded: Lambda hands a function at most 6 MB of request JSON, which is read whole ({@link #SCAN_LIMIT_BYTES});
- * anything larger is streamed through Jackson, never held whole, and a string longer than Jackson's default limit
- * (20 M characters) is refused as malformed.
+ * anything larger goes to Jackson, streamed unless it was in memory already, and a string longer than Jackson's
+ * default limit (20 M characters) is refused as malformed.
  */
 public final class KinesisEventReader {
 

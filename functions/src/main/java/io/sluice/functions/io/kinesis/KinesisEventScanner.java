@@ -23,7 +23,7 @@ import java.util.List;
  * or error, then stands. The subset is what an event source mapping sends: strings of printable ASCII without escapes
  * (a string holding a backslash, a control character or a non-ASCII byte makes it give up), numbers in JSON's
  * grammar of at most 64 characters, {@code true}, {@code false}, {@code null}, JSON's four whitespace characters,
- * values nested at most 32 deep, and a leading {@code {} (no byte order mark, no UTF-16). Field order is free;
+ * values nested at most 32 deep, and a leading brace (no byte order mark, no UTF-16). Field order is free;
  * unknown fields are skipped; a repeated field is set again, as Jackson's reader does. {@code data} is base64 with
  * padding, decoded by {@link Base64#getDecoder()}; anything that decoder refuses, or a length not a multiple of 4,
  * makes it give up. As in the Jackson reader, nothing after the top-level object is read.

@@ -71,6 +71,29 @@ class KinesisEventReaderTest {
     }
 
     @Test
+    void read_streamsAPayloadOverTheScanLimit_fromAStreamNotInMemory() {
+        Random random = new Random(SEED + 3);
+        KinesisEvent event = RandomKinesisEvents.event(random, 10, 10, KinesisEventReaderTest::unicode);
+        for (KinesisEvent.KinesisEventRecord r : event.getRecords()) {
+            byte[] data = new byte[ONE_MIB];
+            random.nextBytes(data);
+            if (r.getKinesis() != null) {
+                r.getKinesis().setData(ByteBuffer.wrap(data));
+            }
+        }
+        byte[] json = KinesisEventJson.toBytes(event);
+        assertThat(json.length).isGreaterThan(KinesisEventReader.SCAN_LIMIT_BYTES);
+        List<KinesisEvent.KinesisEventRecord> expected = RUNTIME.fromJson(new ByteArrayInputStream(json)).getRecords();
+
+        // a stream that is not a ByteArrayInputStream: read up to the limit, then the rest streamed
+        List<KinesisEvent.KinesisEventRecord> actual = KinesisEventReader.read(
+                new java.io.BufferedInputStream(new ByteArrayInputStream(json)));
+
+        assertThat(actual.stream().map(RandomKinesisEvents::fields).toList())
+                .isEqualTo(expected.stream().map(RandomKinesisEvents::fields).toList());
+    }
+
+    @Test
     void read_skipsFieldsItDoesNotUse_andReadsAnEventWithoutRecords() {
         String json = "{\"Records\":[{\"extra\":{\"a\":[1,{\"b\":null}]},\"eventID\":\"shardId-1:7\","
                 + "\"kinesis\":{\"nested\":[[]],\"sequenceNumber\":\"7\",\"data\":\"\",\"encryptionType\":\"KMS\"}}],"
