@@ -127,7 +127,10 @@ public interface StateStore {
      * Marks {@code slot} fired: it is no longer pending and cannot be claimed again. A store may then discard the
      * slot's partials (records for it arrive late from now on).
      *
-     * @throws StateStoreException if {@code owner} does not hold the claim
+     * @throws FiringClaimLostException if {@code owner} does not hold the claim (its lease lapsed and another firer
+     *                                   claimed or fired the slot); completing a slot this owner completed before
+     *                                   returns
+     * @throws StateStoreException       if the store fails
      */
     void completeFiring(String pipeline, Slot slot, String owner);
 
@@ -174,20 +177,28 @@ public interface StateStore {
 
     /**
      * {@link #completeFiring} of each of {@code slots}, independently; a store may issue them together. Returns, or
-     * throws the first failure in the order of {@code slots}, only once every completion has finished; the others may
-     * have completed.
+     * throws, only once every completion has finished; the others may have completed. A failure of the store comes
+     * first (the first in the order of {@code slots}): it hides any lost claim, and the caller retries. Only when
+     * nothing else failed are lost claims thrown, as one {@link FiringClaimLostException} naming each: every other
+     * slot then completed.
      */
     default void completeFirings(String pipeline, List<Slot> slots, String owner) {
         StateStoreException first = null;
+        List<FiringClaimLostException> lost = new ArrayList<>();
         for (Slot slot : slots) {
             try {
                 completeFiring(pipeline, slot, owner);
+            } catch (FiringClaimLostException e) {
+                lost.add(e);
             } catch (StateStoreException e) {
                 first = first == null ? e : first;
             }
         }
         if (first != null) {
             throw first;
+        }
+        if (!lost.isEmpty()) {
+            throw FiringClaimLostException.merged(lost);
         }
     }
 

@@ -226,6 +226,29 @@ public abstract class StateStoreContractTest {
     }
 
     @Test
+    void completeFirings_completesTheWindowsStillHeld_andNamesTheLostOnesInOneException() {
+        Slot second = new Slot(60_000, 120_000);
+        Slot third = new Slot(120_000, 180_000);
+        for (Slot slot : List.of(MINUTE, second, third)) {
+            store.registerSlot(pipeline, slot);
+            assertThat(store.claimFiring(pipeline, slot, "a", 1_000, 500)).isTrue();
+        }
+        assertThat(store.claimFiring(pipeline, second, "b", 1_800, 500)).as("a's lease lapsed").isTrue();
+        assertThat(store.claimFiring(pipeline, third, "b", 1_800, 500)).isTrue();
+        store.completeFiring(pipeline, third, "b");
+
+        assertThatThrownBy(() -> store.completeFirings(pipeline, List.of(MINUTE, second, third), "a"))
+                .isInstanceOfSatisfying(FiringClaimLostException.class, e -> assertThat(e.slots())
+                        .containsExactly(second, third));
+
+        assertThat(store.isFired(pipeline, MINUTE)).as("held by a: completed").isTrue();
+        assertThat(store.isFired(pipeline, second)).as("b's claim is untouched").isFalse();
+        assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).containsExactly(second);
+        store.completeFiring(pipeline, second, "b");
+        assertThat(store.isFired(pipeline, second)).isTrue();
+    }
+
+    @Test
     void claimFiring_admitsOneOwner_untilLeaseLapses() {
         store.registerSlot(pipeline, MINUTE);
 
@@ -236,7 +259,8 @@ public abstract class StateStoreContractTest {
         assertThat(store.claimFiring(pipeline, MINUTE, "b", 1_800, 500)).isTrue();
         assertThat(store.pendingSlots(pipeline, Long.MAX_VALUE)).as("claimed is still pending").containsExactly(MINUTE);
         assertThatThrownBy(() -> store.completeFiring(pipeline, MINUTE, "a"))
-                .isInstanceOf(StateStoreException.class)
+                .isInstanceOfSatisfying(FiringClaimLostException.class, e -> assertThat(e.slots())
+                        .containsExactly(MINUTE))
                 .hasMessageContaining("claimed by [b]");
     }
 
@@ -299,7 +323,8 @@ public abstract class StateStoreContractTest {
         assertThat(store.claimFirings(pipeline, List.of(next), "a", 0, 60_000)).containsExactly(next);
 
         assertThatThrownBy(() -> store.completeFirings(pipeline, List.of(MINUTE, next), "a"))
-                .isInstanceOf(StateStoreException.class);
+                .isInstanceOfSatisfying(FiringClaimLostException.class, e -> assertThat(e.slots())
+                        .containsExactly(MINUTE));
 
         assertThat(store.isFired(pipeline, next)).isTrue();
         assertThat(store.isFired(pipeline, MINUTE)).isFalse();

@@ -1,5 +1,6 @@
 package io.sluice.functions.runtime;
 
+import io.sluice.state.FiringClaimLostException;
 import io.sluice.state.Partial;
 import io.sluice.state.Slot;
 import io.sluice.state.StateStore;
@@ -132,6 +133,7 @@ public final class WindowFirer {
         String name = pipeline.name();
         List<Slot> held = group;   // until the claims answer, which of the group this firer holds is unknown
         List<List<ResultRow>> rows = new ArrayList<>(group.size());
+        List<Slot> lost = List.of();
         boolean completed = false;
         try {
             held = store.claimFirings(name, group, owner, nowMillis, leaseMillis);
@@ -148,7 +150,7 @@ public final class WindowFirer {
                 rows.add(windowRows.finalRows(slot, read));
             }
             outputs.resultsOfWindows(rows);
-            store.completeFirings(name, held, owner);
+            lost = completeFirings(held);
             completed = true;
         } finally {
             if (!completed) {
@@ -156,10 +158,34 @@ public final class WindowFirer {
                 release(held);
             }
         }
-        for (List<ResultRow> window : rows) {
-            metrics.windowFired(window.size());
+        int fired = 0;
+        for (int i = 0; i < held.size(); i++) {
+            if (!lost.contains(held.get(i))) {
+                metrics.windowFired(rows.get(i).size());
+                fired++;
+            }
         }
-        return held.size();
+        return fired;
+    }
+
+    /**
+     * Completes {@code held}; the windows whose claim lapsed while they fired are returned, not thrown. Another firer
+     * claimed, fired or released each of them: the rows written here are the ones it writes (a function of the
+     * window's final partials), and a window not completed stays pending for a later firing. Every other window
+     * completed ({@link io.sluice.state.StateStore#completeFirings}: a store failure is thrown first). Failing the
+     * batch for them would only retry a firing that is someone else's, and after the retries send an applied record
+     * to the failure destination.
+     */
+    private List<Slot> completeFirings(List<Slot> held) {
+        try {
+            store.completeFirings(pipeline.name(), held, owner);
+            return List.of();
+        } catch (FiringClaimLostException e) {
+            LOG.log(Level.WARNING, "Firing claim lost while firing; another firer holds or fired the windows, whose "
+                    + "rows are the same. pipeline=[{0}] windows=[{1}] first=[{2}]", pipeline.name(), e.slots().size(),
+                    e.slots().get(0));
+            return e.slots();
+        }
     }
 
     /** Releases {@code slots} so the batch's retry may fire them at once; if that fails, the claims lapse instead. */

@@ -136,12 +136,18 @@
  * fires them again and writes the same items, objects and keys (sinks are idempotent by coordinates). If a completion
  * fails, the windows already completed stay fired (their rows are written) and the rest are released the same way.
  * A window is never completed before its rows are written, and a released window is fired by the next firing:
- * nothing is lost, and what is written twice is the same bytes under the same keys.
+ * nothing is lost, and what is written twice is the same bytes under the same keys. One completion failure is not a
+ * failure of the batch: a <b>lost claim</b> ({@link io.sluice.state.FiringClaimLostException}), the firer's lease
+ * having lapsed while it fired and another firer having claimed, fired or released the window since. That firer
+ * writes the same rows (a function of the window's final partials), and a window left pending fires at the next
+ * firing, so the firer logs it, counts the window as not fired by it and returns: the batch is not retried for a
+ * firing that is someone else's, and after the mapping's retries no applied record goes to the failure destination
+ * for it. A store failure beside a lost claim is thrown first, and handled as above.
  *
  * <p><b>Memory.</b> A group holds its windows' partials and rows together: at most 16 windows, so a backlog of
  * hundreds of windows fires in groups of 16 (one group's partials freed before the next is read). A GMV window of
- * 1,000 categories over 4 shards is about 150 KB of partials, so a group is a few MB on a 1,024 MB Lambda; 16 is also
- * the DynamoDB store's calls in flight, so a group's claims and completions are one wave each, and its reads
+ * 1,000 categories over 4 shards is about 150 KB of partials, so a group is a few MB on a 1,024 MB Lambda; the
+ * DynamoDB store's 64 calls in flight make a group's claims and completions one wave each, and its reads
  * (16 windows × 4 buckets) one wave of the store's firing reads.
  *
  * <p>Session rounds and early firing are unchanged.

@@ -3,6 +3,7 @@ package io.sluice.functions.runtime;
 import io.sluice.functions.driver.PipelineRun;
 import io.sluice.functions.examples.GmvPipelines;
 import io.sluice.functions.examples.Order;
+import io.sluice.state.FiringClaimLostException;
 import io.sluice.state.Slot;
 import io.sluice.state.StateStore;
 import io.sluice.state.StateStoreException;
@@ -109,6 +110,47 @@ class FiringTogetherTest {
     }
 
     @Test
+    void aClaimLostWhileFiring_isNotAFailure_theOtherWindowsComplete_andTheOtherFirerFiresIt() {
+        // Arrange: while the group fires, this firer's lease lapses and another firer claims the second window.
+        List<Slot> windows = windows(3);
+        KeyedSink sink = new KeyedSink(-1);
+        RunMetrics metrics = new RunMetrics();
+        StateStore store = before("completeFiring", 1, () -> assertThat(memory.claimFiring(NAME, windows.get(1),
+                "another-firer", NOW + PipelineRun.FIRING_LEASE.toMillis() + 1, MINUTE)).isTrue());
+        PipelineRun run = PipelineRun.stream(GMV, store, sink, metrics);
+        run.apply(SHARD, ordersInWindows(3), NOW);
+
+        // Act: no exception, so the batch is not reported failed and retried
+        run.fire(NOW);
+
+        // Assert: the others completed; the lost one is the other firer's, still pending, and counts as not fired here
+        assertThat(memory.isFired(NAME, windows.get(0))).isTrue();
+        assertThat(memory.isFired(NAME, windows.get(1))).isFalse();
+        assertThat(memory.isFired(NAME, windows.get(2))).isTrue();
+        assertThat(memory.pendingSlots(NAME, 3 * MINUTE)).containsExactly(windows.get(1));
+        assertThat(metrics.windowsFired()).isEqualTo(2);
+        // The other firer completes it; the rows this firer wrote are the ones a firing writes.
+        memory.completeFiring(NAME, windows.get(1), "another-firer");
+        assertThat(sink.rows).isEqualTo(rowsWithoutFailure(3));
+    }
+
+    @Test
+    void aStoreFailureBesideALostClaim_failsTheFiring_soTheBatchIsRetried() {
+        List<Slot> windows = windows(3);
+        StateStore lostAndFailing = new ForwardingProxy(before("completeFiring", 1, () -> memory.claimFiring(NAME,
+                windows.get(1), "another-firer", NOW + PipelineRun.FIRING_LEASE.toMillis() + 1, MINUTE)))
+                .failingOn("completeFiring", 2);
+        PipelineRun run = PipelineRun.stream(GMV, lostAndFailing, new KeyedSink(-1), new RunMetrics());
+        run.apply(SHARD, ordersInWindows(3), NOW);
+
+        assertThatThrownBy(() -> run.fire(NOW)).isInstanceOf(StateStoreException.class)
+                .isNotInstanceOf(FiringClaimLostException.class).hasMessageContaining("injected failure");
+
+        assertThat(memory.isFired(NAME, windows.get(0))).isTrue();
+        assertThat(memory.isFired(NAME, windows.get(2))).isFalse();
+    }
+
+    @Test
     void twentyDueWindows_fireInGroupsOfSixteenThenFour_inEndOrder() {
         List<List<Long>> groups = new ArrayList<>();
         Outputs outputs = new KeyedSink(-1) {
@@ -176,21 +218,43 @@ class FiringTogetherTest {
 
     /** The in-memory store, whose {@code method} fails at its call number {@code failAt} (from 0), once. */
     private StateStore failingOn(String method, int failAt) {
-        AtomicInteger calls = new AtomicInteger();
-        return (StateStore) Proxy.newProxyInstance(StateStore.class.getClassLoader(), new Class<?>[] {StateStore.class},
-                (proxy, called, args) -> {
-                    if (called.getName().equals(method + "s") && called.isDefault()) {
-                        return InvocationHandler.invokeDefault(proxy, called, args);   // one call per window
-                    }
-                    if (called.getName().equals(method) && calls.getAndIncrement() == failAt) {
-                        throw new StateStoreException("injected failure of " + method);
-                    }
-                    try {
-                        return called.invoke(memory, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return new ForwardingProxy(memory).failingOn(method, failAt);
+    }
+
+    /** The in-memory store, which runs {@code action} before its call number {@code at} (from 0) of {@code method}. */
+    private StateStore before(String method, int at, Runnable action) {
+        return new ForwardingProxy(memory).before(method, at, action);
+    }
+
+    /**
+     * A store forwarding to {@code target}, with the batched calls ({@code completeFirings}...) made one call per window
+     * through itself, so that a single call can be intercepted.
+     */
+    private record ForwardingProxy(StateStore target) {
+
+        StateStore failingOn(String method, int failAt) {
+            return before(method, failAt, () -> {
+                throw new StateStoreException("injected failure of " + method);
+            });
+        }
+
+        StateStore before(String method, int at, Runnable action) {
+            AtomicInteger calls = new AtomicInteger();
+            return (StateStore) Proxy.newProxyInstance(StateStore.class.getClassLoader(),
+                    new Class<?>[] {StateStore.class}, (proxy, called, args) -> {
+                        if (called.getName().equals(method + "s") && called.isDefault()) {
+                            return InvocationHandler.invokeDefault(proxy, called, args);   // one call per window
+                        }
+                        if (called.getName().equals(method) && calls.getAndIncrement() == at) {
+                            action.run();
+                        }
+                        try {
+                            return called.invoke(target, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
     }
 
     /**

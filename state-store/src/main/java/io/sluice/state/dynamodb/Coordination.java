@@ -4,6 +4,7 @@ import io.sluice.state.Fence;
 import io.sluice.state.Slot;
 import io.sluice.state.SplitState;
 import io.sluice.state.SplitStatus;
+import io.sluice.state.FiringClaimLostException;
 import io.sluice.state.StateStoreException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -140,10 +141,10 @@ final class Coordination {
             }
             AttributeValue holder = done.map(item -> item.get(OWNER))
                     .or(() -> get(index).map(item -> item.get(OWNER))).orElse(null);
-            throw new StateStoreException(holder == null
+            throw new FiringClaimLostException(holder == null
                     ? "No claim on slot " + slot + " of pipeline [" + pipeline + "] held by [" + owner + "]"
                     : "Slot " + slot + " of pipeline [" + pipeline + "] is claimed by [" + holder.s() + "], not ["
-                    + owner + "]");
+                    + owner + "]", List.of(slot));
         }
     }
 

@@ -9,6 +9,7 @@ import io.sluice.state.PartialWrite;
 import io.sluice.state.Slot;
 import io.sluice.state.SplitState;
 import io.sluice.state.StateStore;
+import io.sluice.state.FiringClaimLostException;
 import io.sluice.state.StateStoreException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -32,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -503,13 +505,23 @@ public final class DynamoDbStateStore implements StateStore {
         return claimed;
     }
 
-    /** One transaction per slot, as {@link #completeFiring}, all in flight together. */
+    /**
+     * One transaction per slot, as {@link #completeFiring}, all in flight together; failures as the interface says (a
+     * store failure first, then the lost claims together).
+     */
     @Override
     public void completeFirings(String pipeline, List<Slot> slots, String owner) {
-        eachSlot(slots, slot -> {
-            coordination.completeFiring(pipeline, slot, owner);
-            return null;
-        });
+        List<FiringClaimLostException> lost = eachSlot(slots, slot -> {
+            try {
+                coordination.completeFiring(pipeline, slot, owner);
+                return null;
+            } catch (FiringClaimLostException e) {
+                return e;
+            }
+        }).stream().filter(Objects::nonNull).toList();
+        if (!lost.isEmpty()) {
+            throw FiringClaimLostException.merged(lost);
+        }
     }
 
     @Override

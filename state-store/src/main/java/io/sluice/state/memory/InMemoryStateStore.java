@@ -8,13 +8,12 @@ import io.sluice.state.SplitState;
 import io.sluice.state.SplitStatus;
 import io.sluice.state.Slot;
 import io.sluice.state.StateStore;
-import io.sluice.state.StateStoreException;
+import io.sluice.state.FiringClaimLostException;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,7 +42,8 @@ public final class InMemoryStateStore implements StateStore {
     /** Unfired registered slots by end: fired ones leave it, so firing checks never walk the fired past. */
     private final Map<String, ConcurrentSkipListMap<Slot, SlotState>> slots = new ConcurrentHashMap<>();
     /** Tombstones of fired slots: registering never re-opens one. */
-    private final Map<String, Set<Slot>> firedSlots = new ConcurrentHashMap<>();
+    /** Fired slots by pipeline, each with the owner that completed it. */
+    private final Map<String, Map<Slot, String>> firedSlots = new ConcurrentHashMap<>();
     private final Map<String, ConcurrentSkipListMap<String, SplitState>> splits = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> firedWatermarks = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> publishedWatermarks = new ConcurrentHashMap<>();
@@ -117,7 +117,7 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public void registerSlot(String pipeline, Slot slot) {
-        if (fired(pipeline).contains(slot)) {
+        if (fired(pipeline).containsKey(slot)) {
             return;
         }
         // A registration racing with the slot's completion may put it back; the next claim removes it again.
@@ -127,12 +127,12 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public List<Slot> pendingSlots(String pipeline, long maxEnd) {
         List<Slot> pending = new ArrayList<>();
-        Set<Slot> fired = fired(pipeline);
+        Map<Slot, String> fired = fired(pipeline);
         for (Map.Entry<Slot, SlotState> e : slotIndex(pipeline).entrySet()) {
             if (e.getKey().end() > maxEnd) {
                 break;
             }
-            if (!e.getValue().fired && !fired.contains(e.getKey())) {
+            if (!e.getValue().fired && !fired.containsKey(e.getKey())) {
                 pending.add(e.getKey());
             }
         }
@@ -141,7 +141,7 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public boolean claimFiring(String pipeline, Slot slot, String owner, long nowMillis, long leaseMillis) {
-        if (fired(pipeline).contains(slot)) {
+        if (fired(pipeline).containsKey(slot)) {
             slotIndex(pipeline).remove(slot);
             return false;
         }
@@ -159,20 +159,23 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public void completeFiring(String pipeline, Slot slot, String owner) {
         SlotState state = slotIndex(pipeline).get(slot);
-        if (state == null && fired(pipeline).contains(slot)) {
-            return;   // completed already: completing is idempotent
+        String firedBy = fired(pipeline).get(slot);
+        if (state == null && owner.equals(firedBy)) {
+            return;   // completed already by this owner: completing is idempotent
         }
         if (state == null) {
-            throw new StateStoreException("No claim on slot " + slot + " of pipeline [" + pipeline + "]");
+            throw new FiringClaimLostException(firedBy != null
+                    ? "Slot " + slot + " of pipeline [" + pipeline + "] is claimed by [" + firedBy + "], not [" + owner
+                    + "]" : "No claim on slot " + slot + " of pipeline [" + pipeline + "]", List.of(slot));
         }
         synchronized (state) {
             if (!owner.equals(state.owner)) {
-                throw new StateStoreException("Slot " + slot + " of pipeline [" + pipeline + "] is claimed by ["
-                        + state.owner + "], not [" + owner + "]");
+                throw new FiringClaimLostException("Slot " + slot + " of pipeline [" + pipeline + "] is claimed by ["
+                        + state.owner + "], not [" + owner + "]", List.of(slot));
             }
             state.fired = true;
         }
-        fired(pipeline).add(slot);
+        fired(pipeline).put(slot, owner);
         slotIndex(pipeline).remove(slot, state);
         Map<Slot, Map<PartialKey, Partial>> bySlot = partials.get(pipeline);
         Map<PartialKey, Partial> items = bySlot == null ? null : bySlot.get(slot);
@@ -266,11 +269,11 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public boolean isFired(String pipeline, Slot slot) {
-        return fired(pipeline).contains(slot);
+        return fired(pipeline).containsKey(slot);
     }
 
-    private Set<Slot> fired(String pipeline) {
-        return firedSlots.computeIfAbsent(pipeline, p -> ConcurrentHashMap.newKeySet());
+    private Map<Slot, String> fired(String pipeline) {
+        return firedSlots.computeIfAbsent(pipeline, p -> new ConcurrentHashMap<>());
     }
 
     private ConcurrentSkipListMap<Slot, SlotState> slotIndex(String pipeline) {
