@@ -2,13 +2,13 @@ package io.sluice.state.memory;
 
 import io.sluice.state.Fence;
 import io.sluice.state.FenceConflictException;
+import io.sluice.state.FiringClaimLostException;
 import io.sluice.state.Partial;
 import io.sluice.state.PartialKey;
 import io.sluice.state.SplitState;
 import io.sluice.state.SplitStatus;
 import io.sluice.state.Slot;
 import io.sluice.state.StateStore;
-import io.sluice.state.FiringClaimLostException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +41,10 @@ public final class InMemoryStateStore implements StateStore {
     private final Map<String, Map<Slot, Map<PartialKey, Partial>>> partials = new ConcurrentHashMap<>();
     /** Unfired registered slots by end: fired ones leave it, so firing checks never walk the fired past. */
     private final Map<String, ConcurrentSkipListMap<Slot, SlotState>> slots = new ConcurrentHashMap<>();
-    /** Tombstones of fired slots: registering never re-opens one. */
-    /** Fired slots by pipeline, each with the owner that completed it. */
+    /**
+     * Tombstones of fired slots, each with the owner that completed it (as DynamoDB's tombstone item): registering
+     * never re-opens one, and only its owner's completion is a repeat.
+     */
     private final Map<String, Map<Slot, String>> firedSlots = new ConcurrentHashMap<>();
     private final Map<String, ConcurrentSkipListMap<String, SplitState>> splits = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> firedWatermarks = new ConcurrentHashMap<>();
