@@ -1,5 +1,6 @@
 package io.sluice.localstack;
 
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -83,6 +84,20 @@ public final class RoundTripMeter implements ExecutionInterceptor {
         return sb.toString();
     }
 
+    /** Calls made since {@link #reset}, by operation ({@link #operation}). */
+    public Map<String, Integer> callsByOperation() {
+        Map<String, Integer> byOperation = new TreeMap<>();
+        synchronized (started) {
+            started.values().forEach(ops -> ops.forEach((op, n) -> byOperation.merge(op, n, Integer::sum)));
+        }
+        return byOperation;
+    }
+
+    /** The operation a request is for, as counts name it: {@code PutItem} for a {@code PutItemRequest}. */
+    public static String operation(SdkRequest request) {
+        return request.getClass().getSimpleName().replace("Request", "");
+    }
+
     /** Longest chain of calls, each started after the previous finished, since {@link #reset}. */
     public int sequentialRoundTrips() {
         return finishedDepth.get();
@@ -102,7 +117,7 @@ public final class RoundTripMeter implements ExecutionInterceptor {
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         int depth = finishedDepth.get() + 1;
         attributes.putAttribute(DEPTH, depth);
-        String op = context.request().getClass().getSimpleName().replace("Request", "");
+        String op = operation(context.request());
         synchronized (started) {
             started.computeIfAbsent(depth, d -> new TreeMap<>()).merge(op, 1, Integer::sum);
         }

@@ -1,6 +1,7 @@
 package io.sluice.functions.io;
 
 import io.sluice.localstack.LocalAws;
+import io.sluice.localstack.RoundTripMeter;
 import io.sluice.localstack.Service;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -19,7 +20,7 @@ public final class CallCounter implements ExecutionInterceptor {
 
     @Override
     public synchronized void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        calls.merge(context.request().getClass().getSimpleName().replace("Request", ""), 1, Integer::sum);
+        calls.merge(RoundTripMeter.operation(context.request()), 1, Integer::sum);
     }
 
     public synchronized int calls(String operation) {

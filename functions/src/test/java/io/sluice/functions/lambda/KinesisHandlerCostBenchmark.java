@@ -15,9 +15,6 @@ import io.sluice.state.SplitState;
 import jdk.jfr.Recording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -37,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,18 +97,6 @@ class KinesisHandlerCostBenchmark {
     private static Map.Entry<Integer, String> longestChain = Map.entry(0, "");
     private static final BigInteger FIRST_SEQUENCE = new BigInteger("49590338271490256608559692538361571095921575989136");
 
-    /** Counts the DynamoDB calls a client makes, by operation. */
-    static final class CallCounter implements ExecutionInterceptor {
-        final AtomicInteger calls = new AtomicInteger();
-        final Map<String, Integer> byOperation = new TreeMap<>();
-
-        @Override
-        public synchronized void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-            calls.incrementAndGet();
-            byOperation.merge(context.request().getClass().getSimpleName().replace("Request", ""), 1, Integer::sum);
-        }
-    }
-
     @Test
     void kinesisHandler_cpuAndDynamoDbRoundTripsPerBatch(LocalAws aws) throws Exception {
         List<List<String>> shards = new ArrayList<>();
@@ -161,7 +145,6 @@ class KinesisHandlerCostBenchmark {
      */
     private static List<long[]> run(LocalAws aws, List<List<String>> shards, CpuMeter cpu,
                                     Map<String, Integer> steadyCalls) throws IOException {
-        CallCounter counter = new CallCounter();
         RoundTripMeter meter = RoundTripMeter.withLatency(Duration.ofMillis(LATENCY_MS));
         KeepAliveProxy proxy = KEEP_ALIVE ? new KeepAliveProxy(aws.endpoint(Service.DYNAMODB)) : null;
         SdkHttpClient http = URL_CONNECTION ? UrlConnectionHttpClient.create()
@@ -170,7 +153,7 @@ class KinesisHandlerCostBenchmark {
                 .endpointOverride(proxy != null ? proxy.endpoint() : aws.endpoint(Service.DYNAMODB)).region(aws.region())
                 .credentialsProvider(aws.credentialsProvider())
                 .httpClient(http)
-                .overrideConfiguration(c -> c.addExecutionInterceptor(counter).addExecutionInterceptor(meter)).build();
+                .overrideConfiguration(c -> c.addExecutionInterceptor(meter)).build();
         // What Lambda's Java runtime does with the invocation's JSON before a RequestHandler sees it.
         PojoSerializer<KinesisEvent> serializer = LambdaEventSerializers.serializerFor(KinesisEvent.class,
                 KinesisHandlerCostBenchmark.class.getClassLoader());
@@ -196,10 +179,6 @@ class KinesisHandlerCostBenchmark {
                     }
                     byte[] json = eventJson(s, shard, next[s], Math.min(shard.size(), next[s] + BATCH));
                     int to = next[s] + recordsIn(json);
-                    synchronized (counter) {
-                        counter.calls.set(0);
-                        counter.byOperation.clear();
-                    }
                     meter.reset();
                     CpuMeter.Sample sample = cpu == null ? null : cpu.start();
                     StreamsEventResponse response;
@@ -223,10 +202,10 @@ class KinesisHandlerCostBenchmark {
                             && meter.sequentialRoundTrips() > longestChain.getKey()) {
                         longestChain = Map.entry(meter.sequentialRoundTrips(), meter.chain());
                     }
-                    batches.add(new long[]{to - next[s], sample == null ? 0 : sample.threadsNanos(), counter.calls.get(),
+                    batches.add(new long[]{to - next[s], sample == null ? 0 : sample.threadsNanos(), meter.calls(),
                             meter.sequentialRoundTrips(), sample == null ? 0 : sample.processNanos()});
                     if (steadyCalls != null && batches.size() > 2 * SHARDS) {
-                        counter.byOperation.forEach((op, n) -> steadyCalls.merge(op, n, Integer::sum));
+                        meter.callsByOperation().forEach((op, n) -> steadyCalls.merge(op, n, Integer::sum));
                     }
                     next[s] = to;
                     more = true;
