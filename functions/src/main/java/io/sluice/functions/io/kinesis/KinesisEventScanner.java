@@ -90,30 +90,16 @@ final class KinesisEventScanner {
 
     private List<KinesisEvent.KinesisEventRecord> event() {
         whitespace();
-        expect('{');
         List<KinesisEvent.KinesisEventRecord> records = new ArrayList<>();
-        if (!endOfObject()) {
-            do {
-                name();
-                boolean isRecords = is(RECORDS);
-                if (isRecords && in[pos] == '[') {
-                    pos++;
-                    whitespace();
-                    if (in[pos] == ']') {
-                        pos++;
-                        whitespace();
-                    } else {
-                        do {
-                            records.add(record());
-                        } while (nextElement(']'));
-                    }
-                } else if (isRecords && !literal("null")) {
-                    throw GIVE_UP;   // Records neither an array nor null: Jackson refuses it
-                } else if (!isRecords) {
-                    skipValue(1);
-                }
-            } while (nextElement('}'));
-        }
+        object(() -> {
+            if (!is(RECORDS)) {
+                skipValue(1);
+            } else if (in[pos] == '[') {
+                array(() -> records.add(record()));
+            } else if (!literal("null")) {
+                throw GIVE_UP;   // Records neither an array nor null: Jackson refuses it
+            }
+        });
         return records;
     }
 
@@ -122,12 +108,7 @@ final class KinesisEventScanner {
         if (literal("null")) {
             return record;
         }
-        expect('{');
-        if (endOfObject()) {
-            return record;
-        }
-        do {
-            name();
+        object(() -> {
             if (is(EVENT_ID)) {
                 record.setEventID(text());
             } else if (is(EVENT_SOURCE_ARN)) {
@@ -137,18 +118,13 @@ final class KinesisEventScanner {
             } else {
                 skipValue(2);
             }
-        } while (nextElement('}'));
+        });
         return record;
     }
 
     private KinesisEvent.Record kinesis() {
-        expect('{');
         KinesisEvent.Record kinesis = new KinesisEvent.Record();
-        if (endOfObject()) {
-            return kinesis;
-        }
-        do {
-            name();
+        object(() -> {
             if (is(SEQUENCE_NUMBER)) {
                 kinesis.setSequenceNumber(text());
             } else if (is(PARTITION_KEY)) {
@@ -160,8 +136,33 @@ final class KinesisEventScanner {
             } else {
                 skipValue(3);
             }
-        } while (nextElement('}'));
+        });
         return kinesis;
+    }
+
+    /** An object: for each field, its name is read ({@link #is} then tells which) and {@code value} reads its value. */
+    private void object(Runnable value) {
+        expect('{');
+        if (endOfObject()) {
+            return;
+        }
+        do {
+            name();
+            value.run();
+        } while (nextElement('}'));
+    }
+
+    /** An array: {@code element} reads each element. */
+    private void array(Runnable element) {
+        expect('[');
+        if (in[pos] == ']') {
+            pos++;
+            whitespace();
+            return;
+        }
+        do {
+            element.run();
+        } while (nextElement(']'));
     }
 
     /** Reads a field's name and the colon after it; the name's bounds stay in {@link #stringStart}/{@link #stringEnd}. */
@@ -340,28 +341,8 @@ final class KinesisEventScanner {
         }
         switch (in[pos]) {
             case '"' -> string();
-            case '{' -> {
-                pos++;
-                whitespace();
-                if (!endOfObject()) {
-                    do {
-                        name();
-                        skipValue(depth + 1);
-                    } while (nextElement('}'));
-                }
-            }
-            case '[' -> {
-                pos++;
-                whitespace();
-                if (in[pos] == ']') {
-                    pos++;
-                    whitespace();
-                } else {
-                    do {
-                        skipValue(depth + 1);
-                    } while (nextElement(']'));
-                }
-            }
+            case '{' -> object(() -> skipValue(depth + 1));
+            case '[' -> array(() -> skipValue(depth + 1));
             case 't' -> literalOrGiveUp("true");
             case 'f' -> literalOrGiveUp("false");
             case 'n' -> literalOrGiveUp("null");

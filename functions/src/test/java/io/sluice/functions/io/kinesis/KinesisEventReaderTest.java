@@ -129,14 +129,14 @@ class KinesisEventReaderTest {
             byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
             Object runtimes;
             try {
-                runtimes = ByteBuffer.wrap(bytes(RUNTIME.fromJson(new ByteArrayInputStream(bytes)).getRecords().get(0)
+                runtimes = ByteBuffer.wrap(KinesisRecordBatch.bytes(RUNTIME.fromJson(new ByteArrayInputStream(bytes)).getRecords().get(0)
                         .getKinesis().getData()));
             } catch (RuntimeException e) {
                 runtimes = "refused";
             }
             Object ours;
             try {
-                ours = ByteBuffer.wrap(bytes(read(json).get(0).getKinesis().getData()));
+                ours = ByteBuffer.wrap(KinesisRecordBatch.bytes(read(json).get(0).getKinesis().getData()));
             } catch (UncheckedIOException e) {
                 ours = "refused";
             }
@@ -157,13 +157,6 @@ class KinesisEventReaderTest {
         for (int i = 0; i < expected.size(); i++) {
             assertThat(RandomKinesisEvents.fields(actual.get(i))).as(what + ", record " + i).isEqualTo(RandomKinesisEvents.fields(expected.get(i)));
         }
-    }
-
-    private static byte[] bytes(ByteBuffer data) {
-        ByteBuffer copy = data.duplicate();
-        byte[] b = new byte[copy.remaining()];
-        copy.get(b);
-        return b;
     }
 
     /** Letters, digits, quotes, backslashes, control characters, accents, CJK and characters outside the BMP. */
