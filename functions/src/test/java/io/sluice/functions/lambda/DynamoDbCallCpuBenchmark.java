@@ -196,8 +196,8 @@ class DynamoDbCallCpuBenchmark {
     private static String table(List<Variant> variants, long[][] caller, long[][] client, long[][] wall) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "DynamoDB PutItem (2 KB item, conditional), CPU per call in us, median (min-max) of rounds %d-%d of %,d "
-                        + "calls:%n| variant | caller thread | client (all threads but server and JIT) | client vs url-connection | wall (us) |%n"
-                        + "|---|---:|---:|---:|---:|%n", WARMUP_ROUNDS, ROUNDS - 1, CALLS));
+                        + "calls; %s:%n| variant | caller thread | client (all threads but server and JIT) | client vs url-connection | wall (us) |%n"
+                        + "|---|---:|---:|---:|---:|%n", WARMUP_ROUNDS, ROUNDS - 1, CALLS, LambdaJvm.describe()));
         double base = median(client[0]);
         for (int v = 0; v < variants.size(); v++) {
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2fx | %.0f |%n", variants.get(v).name(),

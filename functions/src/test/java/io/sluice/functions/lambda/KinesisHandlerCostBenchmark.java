@@ -232,11 +232,12 @@ class KinesisHandlerCostBenchmark {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Kinesis handler (" + (STREAM ? "stream handler" : "runtime's serializer") + "), %,d records, %d shards, batches of up to %,d "
                 + "(6 MB payload cap; steady batches' mean %,d records), one warm instance, "
-                + "%d ms added per request, %d warm-up run(s), DynamoDB over %s%s; process CPU when idle before it %.1f ms/s%n%n",
+                + "%d ms added per request, %d warm-up run(s), DynamoDB over %s%s; process CPU when idle before it %.1f ms/s%n"
+                + "%s%n%n",
                 batches.stream().mapToLong(b -> b[0]).sum(), SHARDS, BATCH, records / Math.max(1, steady.size()),
                 LATENCY_MS, WARMUPS, URL_CONNECTION ? "url-connection-client" : "the wiring's HTTP client",
                 KEEP_ALIVE ? " kept alive (KeepAliveProxy)" : " (moto closes every connection)",
-                meter.idlePerWallNano() * 1000));
+                meter.idlePerWallNano() * 1000, LambdaJvm.describe()));
         sb.append("| measure | steady batches | value |\n|---|---:|---:|\n");
         sb.append(String.format(Locale.ROOT, "| process CPU ms per 1,000 records (mean) | %d | %.1f |%n",
                 steady.size(), process / 1e6 * 1000 / Math.max(1, records)));

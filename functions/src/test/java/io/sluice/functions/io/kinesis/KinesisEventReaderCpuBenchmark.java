@@ -40,6 +40,7 @@ class KinesisEventReaderCpuBenchmark {
         PojoSerializer<KinesisEvent> runtime = LambdaEventSerializers.serializerFor(KinesisEvent.class,
                 KinesisEventReaderCpuBenchmark.class.getClassLoader());
         int events = 200;
+        System.out.println(io.sluice.functions.lambda.LambdaJvm.describe());
         for (int round = 0; round < 8; round++) {
             long a = THREADS.getCurrentThreadCpuTime();
             long lines = 0;
