@@ -29,6 +29,18 @@ public record ServerlessWork(double cpuMillisPerThousandRecords, double roundTri
         }
     }
 
+    /**
+     * Memory that buys one vCPU: "at 1,769 MB, a function has the equivalent of one vCPU (one vCPU-second of credits
+     * per second)" (AWS Lambda developer guide, "Configure Lambda function memory"). Below it the CPU share is
+     * proportional to memory, so a CPU second takes longer than a second of billed duration.
+     */
+    static final double LAMBDA_MB_PER_VCPU = 1769;
+
+    /** The share of a vCPU the operator function gets: CPU seconds divided by it are seconds of duration. */
+    double vcpuShare() {
+        return Math.min(1, lambdaMemoryMb / LAMBDA_MB_PER_VCPU);
+    }
+
     /** The figures measured for issue 15 (see BENCHMARKS.md for the runs). */
     public static ServerlessWork measured() {
         return new ServerlessWork(MEASURED_CPU_MS_PER_THOUSAND, MEASURED_ROUND_TRIPS_PER_BATCH, 5.0, 1024, 1_350_000);
@@ -37,15 +49,17 @@ public record ServerlessWork(double cpuMillisPerThousandRecords, double roundTri
     /**
      * Kinesis handler CPU per 1,000 records at batches of 1,000 (steady flow: a shard's second of records), the
      * process's CPU (JIT and GC included, as Lambda bills it), mean of the steady batches of
-     * {@code KinesisHandlerCostBenchmark} on the deployed stream handler (BENCHMARKS.md, "Larger batches and the
-     * event's JSON read by us": 28.5 and 28.4 in two runs; its handler threads alone 15.2 and 15.8).
+     * {@code KinesisHandlerCostBenchmark} on the deployed stream handler, in a JVM with Lambda's JIT and collector
+     * (C1 only, serial GC; BENCHMARKS.md, "The handler as Lambda's JVM runs it": 26.0 and 27.0 in two runs on a quiet
+     * machine, its handler threads alone 17.5 and 18.4). The figure before, 28.5, was taken with C2 and G1 on a busy
+     * machine.
      */
-    static final double MEASURED_CPU_MS_PER_THOUSAND = 28.5;
+    static final double MEASURED_CPU_MS_PER_THOUSAND = 26.5;
     /**
      * Sequential DynamoDB round trips per batch of 1,000, mean of the steady batches (median 6: a batch's partial
-     * writes go out together since issue 15), the same runs.
+     * writes go out together since issue 15), the same runs (6.4 and 6.5).
      */
-    static final double MEASURED_ROUND_TRIPS_PER_BATCH = 7.0;
+    static final double MEASURED_ROUND_TRIPS_PER_BATCH = 6.5;
 
     /** DynamoDB write units per 1,000 records at a mean batch of {@code batchSize}, interpolated on log(batch size). */
     double writeUnitsPerThousand(double batchSize) {

@@ -51,6 +51,16 @@ class NightBillTest {
     }
 
     @Test
+    void lambdaDuration_stretchesTheCpuByTheVcpuShare_belowTheMemoryOfOneVcpu() {
+        // 1,024 MB is 1,024 / 1,769 of a vCPU: the 6.03 CPU seconds take 6.03 x 1,769 / 1,024 s; the waits do not stretch
+        NightBill bill = NightBill.serverless(FLEET, 100, 1, new ServerlessWork(50, 20, 5, 1024, 1_000_000));
+        assertThat(units(bill, "Lambda duration")).isCloseTo((6.03 * 1769 / 1024 + 24) * 1.0, within(1e-9));
+        // at 1,769 MB and above a CPU second is a second (the handler works on one thread at a time, mostly)
+        bill = NightBill.serverless(FLEET, 100, 1, new ServerlessWork(50, 20, 5, 1769, 1_000_000));
+        assertThat(units(bill, "Lambda duration")).isCloseTo(30.03 * 1769 / 1024, within(1e-9));
+    }
+
+    @Test
     void managedFlink_isSizedForThePeak_plusItsOrchestrationKpu_forTheWholeNight() {
         NightBill bill = NightBill.managedFlink(FLEET, 100, 1, WORK);
 
