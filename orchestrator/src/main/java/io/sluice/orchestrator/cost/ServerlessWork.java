@@ -4,15 +4,18 @@ package io.sluice.orchestrator.cost;
  * What Sluice measured the serverless path to cost per record and per batch (BENCHMARKS.md, issues 5 and 15), the
  * inputs of a {@link NightBill}. Immutable; {@link #measured()} is the current figure set.
  *
- * @param cpuMillisPerThousandRecords the Kinesis handler's CPU per 1,000 records ({@code KinesisHandlerCostBenchmark})
+ * @param cpuMillisPerBatch           the Kinesis handler's CPU a batch costs whatever its records (its fixed DynamoDB
+ *                                    calls: attempt, load report, watermark, progress, a partial per key it touches)
+ * @param cpuMillisPerThousandRecords its CPU per 1,000 records on top ({@code KinesisHandlerCostBenchmark} at two batch
+ *                                    sizes: a batch of n records costs {@code perBatch + n / 1000 x perThousand})
  * @param roundTripsPerBatch          sequential DynamoDB calls per batch (the same benchmark, median batch)
  * @param roundTripMillis             one in-region DynamoDB round trip as Lambda waits for it
  * @param lambdaMemoryMb              the operator function's memory ({@code template.yaml})
  * @param flinkRecordsPerKpuSecond    what one Flink KPU (1 vCPU) takes at the peak: the peer's measured streaming p1
  *                                    rate on one core, a generous figure (no Kinesis source, no checkpoints)
  */
-public record ServerlessWork(double cpuMillisPerThousandRecords, double roundTripsPerBatch, double roundTripMillis,
-                             int lambdaMemoryMb, double flinkRecordsPerKpuSecond) {
+public record ServerlessWork(double cpuMillisPerBatch, double cpuMillisPerThousandRecords, double roundTripsPerBatch,
+                             double roundTripMillis, int lambdaMemoryMb, double flinkRecordsPerKpuSecond) {
 
     /** Batch sizes of the DynamoDB unit table (BENCHMARKS.md, "DynamoDB state cost", 2026-12-06 re-run). */
     static final double[] UNIT_BATCH_SIZES = {100, 1_000, 10_000};
@@ -21,9 +24,10 @@ public record ServerlessWork(double cpuMillisPerThousandRecords, double roundTri
     static final double[] READ_UNITS_PER_THOUSAND = {43.8, 7.4, 3.4};
 
     public ServerlessWork {
-        if (cpuMillisPerThousandRecords < 0 || roundTripsPerBatch < 0 || roundTripMillis < 0 || lambdaMemoryMb < 128
+        if (cpuMillisPerBatch < 0 || cpuMillisPerThousandRecords < 0 || roundTripsPerBatch < 0 || roundTripMillis < 0 || lambdaMemoryMb < 128
                 || flinkRecordsPerKpuSecond <= 0) {
-            throw new IllegalArgumentException("invalid work figures: cpu " + cpuMillisPerThousandRecords + " ms, "
+            throw new IllegalArgumentException("invalid work figures: cpu " + cpuMillisPerBatch + " ms a batch + "
+                    + cpuMillisPerThousandRecords + " ms per 1,000 records, "
                     + roundTripsPerBatch + " round trips, " + roundTripMillis + " ms each, " + lambdaMemoryMb + " MB, "
                     + flinkRecordsPerKpuSecond + " records/s per KPU");
         }
@@ -43,21 +47,24 @@ public record ServerlessWork(double cpuMillisPerThousandRecords, double roundTri
 
     /** The figures measured for issue 15 (see BENCHMARKS.md for the runs). */
     public static ServerlessWork measured() {
-        return new ServerlessWork(MEASURED_CPU_MS_PER_THOUSAND, MEASURED_ROUND_TRIPS_PER_BATCH, 5.0, 1024, 1_350_000);
+        return new ServerlessWork(MEASURED_CPU_MS_PER_BATCH, MEASURED_CPU_MS_PER_THOUSAND, MEASURED_ROUND_TRIPS_PER_BATCH,
+                5.0, 1024, 1_350_000);
     }
 
     /**
-     * Kinesis handler CPU per 1,000 records at batches of 1,000 (steady flow: a shard's second of records), the
-     * process's CPU (JIT and GC included, as Lambda bills it), mean of the steady batches of
-     * {@code KinesisHandlerCostBenchmark} on the deployed stream handler, in a JVM with Lambda's JIT and collector
-     * (C1 only, serial GC; BENCHMARKS.md, "The handler as Lambda's JVM runs it": 26.0 and 27.0 in two runs on a quiet
-     * machine, its handler threads alone 17.5 and 18.4). The figure before, 28.5, was taken with C2 and G1 on a busy
-     * machine.
+     * The Kinesis handler's process CPU (JIT and GC included, as Lambda bills it), mean of the steady batches of
+     * {@code KinesisHandlerCostBenchmark} on the deployed stream handler in a JVM with Lambda's JIT and collector (C1
+     * only, serial GC), 200,000 orders, two runs at each batch size (BENCHMARKS.md, "The handler as Lambda's JVM runs
+     * it"): 26.0 and 27.0 ms per 1,000 records at batches of 1,000 (26.5 ms a batch), 69.3 and 70.4 at batches of 299
+     * (20.9 ms a batch). The line through both: 18.5 ms a batch and 8.0 per 1,000 records. The night's batches
+     * average about 300 records, where the single per-record figure used before (28.5 ms per 1,000, measured at
+     * 1,000 with C2 and G1) missed more than half the CPU: most of a small batch's work is its DynamoDB calls.
      */
-    static final double MEASURED_CPU_MS_PER_THOUSAND = 26.5;
+    static final double MEASURED_CPU_MS_PER_BATCH = 18.5;
+    static final double MEASURED_CPU_MS_PER_THOUSAND = 8.0;
     /**
      * Sequential DynamoDB round trips per batch of 1,000, mean of the steady batches (median 6: a batch's partial
-     * writes go out together since issue 15), the same runs (6.4 and 6.5).
+     * writes go out together since issue 15), the same runs (6.4 and 6.5; 6.1 at batches of 299).
      */
     static final double MEASURED_ROUND_TRIPS_PER_BATCH = 6.5;
 
