@@ -43,6 +43,12 @@ final class ScaleSimCommand implements Callable<Integer> {
             + "DynamoDB, S3) and of a Managed Service for Apache Flink application sized for the peak.")
     boolean cost;
 
+    @Option(names = "--batching-window", paramLabel = "SECONDS", defaultValue = "1", description = "With --cost: the "
+            + "event source mapping's MaximumBatchingWindowInSeconds to bill the serverless fleets at, 1 to 60 (the "
+            + "template's: 1). A longer window makes fewer, fuller batches, which cost fewer DynamoDB write units, "
+            + "and delays each record by up to that long. Default: ${DEFAULT-VALUE}.")
+    int batchingWindowSeconds;
+
     @Override
     public Integer call() {
         TrafficProfile traffic;
@@ -50,6 +56,9 @@ final class ScaleSimCommand implements Callable<Integer> {
             traffic = TrafficProfile.named(profile);
         } catch (IllegalArgumentException e) {
             throw new SluiceCommand.UsageException(e.getMessage());
+        }
+        if (batchingWindowSeconds < 1 || batchingWindowSeconds > 60) {
+            throw new SluiceCommand.UsageException("--batching-window must be 1 to 60 seconds: " + batchingWindowSeconds);
         }
         SimulationReport report = ScalingSimulator.run(traffic,
                 SimulationOptions.defaults().withOperatorMetrics(metrics == Metrics.operator));
@@ -61,12 +70,16 @@ final class ScaleSimCommand implements Callable<Integer> {
         if (cost) {
             ServerlessWork work = ServerlessWork.measured();
             int bytes = traffic.recordBytes();
+            int window = batchingWindowSeconds;
             System.out.println();
             NightBill.print(List.of(
-                    NightBill.serverless(report.autoscaled(), bytes, 1, work),
-                    NightBill.serverless(report.reactiveOnly(), bytes, 1, work),
-                    NightBill.serverless(report.staticFleet(), bytes, 1, work),
+                    NightBill.serverless(report.autoscaled(), bytes, 1, work, window),
+                    NightBill.serverless(report.reactiveOnly(), bytes, 1, work, window),
+                    NightBill.serverless(report.staticFleet(), bytes, 1, work, window),
                     NightBill.managedFlink(report.autoscaled(), bytes, 1, work)), System.out);
+            System.out.printf("serverless fleets billed at a %d s batching window (the template's: %d s)%s%n", window,
+                    NightBill.TEMPLATE_BATCHING_WINDOW_SECONDS, window == NightBill.TEMPLATE_BATCHING_WINDOW_SECONDS
+                            ? "" : ": each record waits up to " + window + " s before it is applied");
         }
         if (svg != null) {
             report.writeSvg(svg);

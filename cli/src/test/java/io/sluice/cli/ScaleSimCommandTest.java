@@ -59,6 +59,30 @@ class ScaleSimCommandTest {
     }
 
     @Test
+    void batchingWindow_billsTheServerlessFleetsAtIt_andSaysWhatItDelays() {
+        String one = sluice("scale-sim", "--profile", "double11", "--summary", "--cost")[1].toString();
+        Object[] run = sluice("scale-sim", "--profile", "double11", "--summary", "--cost", "--batching-window", "5");
+
+        assertThat(run[0]).isEqualTo(0);
+        String five = (String) run[1];
+        assertThat(one).contains("billed at a 1 s batching window (the template's: 1 s)").doesNotContain("waits");
+        assertThat(five).contains("billed at a 5 s batching window (the template's: 1 s): each record waits up to 5 s");
+        assertThat(autoscaledDollars(five, "DynamoDB writes")).isLessThan(autoscaledDollars(one, "DynamoDB writes"));
+        assertThat(autoscaledDollars(five, "Lambda requests")).isLessThan(autoscaledDollars(one, "Lambda requests"));
+        assertThat(autoscaledDollars(five, "Kinesis shard-hours")).isEqualTo(autoscaledDollars(one, "Kinesis shard-hours"));
+
+        Object[] refused = sluice("scale-sim", "--cost", "--batching-window", "0");
+        assertThat(refused[0]).isEqualTo(2);
+        assertThat((String) refused[2]).contains("--batching-window must be 1 to 60 seconds: 0");
+    }
+
+    /** The autoscaled fleet's dollars on the bill's line {@code item}. */
+    private static double autoscaledDollars(String out, String item) {
+        String line = out.lines().filter(l -> l.startsWith(item)).findFirst().orElseThrow();
+        return Double.parseDouble(line.split("\\|")[1].strip());
+    }
+
+    @Test
     void unknownProfile_namesTheKnownOnes() {
         Object[] run = sluice("scale-sim", "--profile", "black-friday");
 

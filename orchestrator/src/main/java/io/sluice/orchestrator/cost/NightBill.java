@@ -22,11 +22,13 @@ import java.util.Locale;
 public record NightBill(String fleet, List<Line> lines) {
 
     /**
-     * Lambda polls a shard at most once a second (the template's 1 s batching window) for up to this many records (the
-     * template's {@code BatchSize}; its 6 MB payload cap, about 8,000 orders, is not modelled). A shard takes at most
-     * 1,000 records/s, so only a minute of backlog reaches it.
+     * Lambda invokes a shard's function at most once a batching window for up to this many records (the template's
+     * {@code BatchSize}; its 6 MB payload cap, about 8,000 orders, is not modelled). A shard takes at most 1,000
+     * records/s, so below a 10 s window only a minute of backlog fills a batch.
      */
     static final int BATCH_SIZE = 10_000;
+    /** The template's {@code MaximumBatchingWindowInSeconds}. */
+    public static final int TEMPLATE_BATCHING_WINDOW_SECONDS = 1;
     static final int SECONDS_PER_MINUTE = 60;
 
     /**
@@ -56,12 +58,26 @@ public record NightBill(String fleet, List<Line> lines) {
      */
     public static NightBill serverless(SimulationReport.Fleet fleet, int recordBytes, double windowsPerMinute,
                                        ServerlessWork work) {
+        return serverless(fleet, recordBytes, windowsPerMinute, work, TEMPLATE_BATCHING_WINDOW_SECONDS);
+    }
+
+    /**
+     * The serverless fleet with the event source mapping's {@code MaximumBatchingWindowInSeconds} at
+     * {@code batchingWindowSeconds}: fewer, fuller batches, each record waiting up to that long before it is applied.
+     *
+     * @param batchingWindowSeconds 1 to 60 (Lambda allows 0 to 300; a window past a minute is not modelled)
+     */
+    public static NightBill serverless(SimulationReport.Fleet fleet, int recordBytes, double windowsPerMinute,
+                                       ServerlessWork work, int batchingWindowSeconds) {
+        if (batchingWindowSeconds < 1 || batchingWindowSeconds > SECONDS_PER_MINUTE) {
+            throw new IllegalArgumentException("batching window must be 1 to 60 s: " + batchingWindowSeconds);
+        }
         double records = 0;
         double invocations = 0;
         for (SimulationReport.Minute m : fleet.minutes()) {
             double minuteRecords = m.offeredRecordsPerSecond() * SECONDS_PER_MINUTE;
             records += minuteRecords;
-            invocations += invocations(minuteRecords, Math.max(1, m.shards()));
+            invocations += invocations(minuteRecords, Math.max(1, m.shards()), batchingWindowSeconds);
         }
         double meanBatch = invocations == 0 ? 0 : records / invocations;
         double cpuMillis = invocations * work.cpuMillisPerBatch() + records / 1000 * work.cpuMillisPerThousandRecords();
@@ -107,10 +123,14 @@ public record NightBill(String fleet, List<Line> lines) {
                 new Line("S3 result PUTs", puts, "requests", puts / 1000 * Prices.S3_PUT_THOUSAND)));
     }
 
-    /** Invocations of a minute of {@code records} spread over {@code shards}: a poll a second, up to a batch each. */
-    static double invocations(double records, int shards) {
+    /**
+     * Invocations of a minute of {@code records} spread over {@code shards}: one a batching window while records
+     * come, more when a window's records pass a batch.
+     */
+    static double invocations(double records, int shards, int batchingWindowSeconds) {
         double perShard = records / shards;
-        return shards * Math.max(Math.ceil(perShard / BATCH_SIZE), Math.min(Math.ceil(perShard), SECONDS_PER_MINUTE));
+        double windows = Math.ceil((double) SECONDS_PER_MINUTE / batchingWindowSeconds);
+        return shards * Math.max(Math.ceil(perShard / BATCH_SIZE), Math.min(Math.ceil(perShard), windows));
     }
 
     private static Line kinesisShardHours(SimulationReport.Fleet fleet) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** The bill's arithmetic on a two-minute fleet, worked by hand. */
@@ -21,10 +22,38 @@ class NightBillTest {
 
     @Test
     void invocations_areAPollASecondPerShard_upToABatchOfTenThousandEach() {
-        assertThat(NightBill.invocations(120_000, 2)).isEqualTo(120);    // 60,000 a shard: a poll a second, 1,000 each
-        assertThat(NightBill.invocations(600, 2)).isEqualTo(120);        // 300 a shard: one poll a second
-        assertThat(NightBill.invocations(20, 2)).isEqualTo(20);          // 10 a shard: one record per poll
-        assertThat(NightBill.invocations(3_000_000, 1)).isEqualTo(300);  // a backlog, 50,000 a second: full batches
+        assertThat(NightBill.invocations(120_000, 2, 1)).isEqualTo(120);    // 60,000 a shard: a poll a second, 1,000 each
+        assertThat(NightBill.invocations(600, 2, 1)).isEqualTo(120);        // 300 a shard: one poll a second
+        assertThat(NightBill.invocations(20, 2, 1)).isEqualTo(20);          // 10 a shard: one record per poll
+        assertThat(NightBill.invocations(3_000_000, 1, 1)).isEqualTo(300);  // a backlog, 50,000 a second: full batches
+    }
+
+    @Test
+    void invocations_areOneABatchingWindow_untilAWindowsRecordsPassABatch() {
+        assertThat(NightBill.invocations(120_000, 2, 5)).isEqualTo(24);     // 12 windows a shard, 5,000 records each
+        assertThat(NightBill.invocations(600, 2, 5)).isEqualTo(24);         // 300 a shard: still one a window
+        assertThat(NightBill.invocations(20, 2, 5)).isEqualTo(20);          // 10 a shard: fewer records than windows
+        assertThat(NightBill.invocations(120_000, 1, 10)).isEqualTo(12);    // 20,000 a window: two full batches each
+        assertThat(NightBill.invocations(120_000, 2, 7)).isEqualTo(18);     // 9 windows a minute (the last one short)
+    }
+
+    @Test
+    void aLongerBatchingWindow_billsFewerFullerBatches_andOnlyLambdaAndDynamoDbChange() {
+        NightBill one = NightBill.serverless(FLEET, 100, 1, WORK);
+        NightBill five = NightBill.serverless(FLEET, 100, 1, WORK, 5);
+
+        // 120,600 records in 24 + 24 = 48 invocations (mean batch 2,512.5) instead of 240
+        assertThat(units(five, "Lambda requests")).isEqualTo(48);
+        // CPU 48 x 10 ms + 120.6 x 50 ms = 6.51 s; waits 48 x 20 x 5 ms = 4.8 s; 11.31 s x 2 GB
+        assertThat(units(five, "Lambda duration")).isCloseTo(22.62, within(1e-9));
+        double t = (Math.log10(2512.5) - 3) / 1;
+        assertThat(units(five, "DynamoDB writes")).isCloseTo(120.6 * (39.6 + (23.9 - 39.6) * t) + 48, within(1e-9));
+        for (String same : new String[] {"Kinesis shard-hours", "Kinesis PUT payload units", "S3 result PUTs"}) {
+            assertThat(dollars(five, same)).isEqualTo(dollars(one, same));
+        }
+        assertThat(five.total()).isLessThan(one.total());
+        assertThatThrownBy(() -> NightBill.serverless(FLEET, 100, 1, WORK, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 60 s");
     }
 
     @Test
