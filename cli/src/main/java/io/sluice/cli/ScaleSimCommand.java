@@ -58,7 +58,8 @@ final class ScaleSimCommand implements Callable<Integer> {
             throw new SluiceCommand.UsageException(e.getMessage());
         }
         if (batchingWindowSeconds < 1 || batchingWindowSeconds > 60) {
-            throw new SluiceCommand.UsageException("--batching-window must be 1 to 60 seconds: " + batchingWindowSeconds);
+            throw new SluiceCommand.UsageException("--batching-window must be 1 to 60 seconds: "
+                    + batchingWindowSeconds);
         }
         SimulationReport report = ScalingSimulator.run(traffic,
                 SimulationOptions.defaults().withOperatorMetrics(metrics == Metrics.operator));

@@ -69,7 +69,8 @@ class ScaleSimCommandTest {
         assertThat(five).contains("billed at a 5 s batching window (the template's: 1 s): each record waits up to 5 s");
         assertThat(autoscaledDollars(five, "DynamoDB writes")).isLessThan(autoscaledDollars(one, "DynamoDB writes"));
         assertThat(autoscaledDollars(five, "Lambda requests")).isLessThan(autoscaledDollars(one, "Lambda requests"));
-        assertThat(autoscaledDollars(five, "Kinesis shard-hours")).isEqualTo(autoscaledDollars(one, "Kinesis shard-hours"));
+        assertThat(autoscaledDollars(five, "Kinesis shard-hours"))
+                .isEqualTo(autoscaledDollars(one, "Kinesis shard-hours"));
 
         Object[] refused = sluice("scale-sim", "--cost", "--batching-window", "0");
         assertThat(refused[0]).isEqualTo(2);

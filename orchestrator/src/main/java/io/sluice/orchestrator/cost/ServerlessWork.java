@@ -8,7 +8,7 @@ package io.sluice.orchestrator.cost;
  *                                    calls: attempt, load report, watermark, progress, a partial per key it touches)
  * @param cpuMillisPerThousandRecords its CPU per 1,000 records on top ({@code KinesisHandlerCostBenchmark} at two batch
  *                                    sizes: a batch of n records costs {@code perBatch + n / 1000 x perThousand})
- * @param roundTripsPerBatch          sequential DynamoDB calls per batch (the same benchmark, median batch)
+ * @param roundTripsPerBatch          sequential DynamoDB calls per batch (the same benchmark, mean of its batches)
  * @param roundTripMillis             one in-region DynamoDB round trip as Lambda waits for it
  * @param lambdaMemoryMb              the operator function's memory ({@code template.yaml})
  * @param flinkRecordsPerKpuSecond    what one Flink KPU (1 vCPU) takes at the peak: the peer's measured streaming p1
@@ -24,8 +24,8 @@ public record ServerlessWork(double cpuMillisPerBatch, double cpuMillisPerThousa
     static final double[] READ_UNITS_PER_THOUSAND = {43.8, 7.4, 3.4};
 
     public ServerlessWork {
-        if (cpuMillisPerBatch < 0 || cpuMillisPerThousandRecords < 0 || roundTripsPerBatch < 0 || roundTripMillis < 0 || lambdaMemoryMb < 128
-                || flinkRecordsPerKpuSecond <= 0) {
+        if (cpuMillisPerBatch < 0 || cpuMillisPerThousandRecords < 0 || roundTripsPerBatch < 0 || roundTripMillis < 0
+                || lambdaMemoryMb < 128 || flinkRecordsPerKpuSecond <= 0) {
             throw new IllegalArgumentException("invalid work figures: cpu " + cpuMillisPerBatch + " ms a batch + "
                     + cpuMillisPerThousandRecords + " ms per 1,000 records, "
                     + roundTripsPerBatch + " round trips, " + roundTripMillis + " ms each, " + lambdaMemoryMb + " MB, "
@@ -47,8 +47,8 @@ public record ServerlessWork(double cpuMillisPerBatch, double cpuMillisPerThousa
 
     /** The figures measured for issue 15 (see BENCHMARKS.md for the runs). */
     public static ServerlessWork measured() {
-        return new ServerlessWork(MEASURED_CPU_MS_PER_BATCH, MEASURED_CPU_MS_PER_THOUSAND, MEASURED_ROUND_TRIPS_PER_BATCH,
-                5.0, 1024, 1_350_000);
+        return new ServerlessWork(MEASURED_CPU_MS_PER_BATCH, MEASURED_CPU_MS_PER_THOUSAND,
+                MEASURED_ROUND_TRIPS_PER_BATCH, 5.0, 1024, 1_350_000);
     }
 
     /**

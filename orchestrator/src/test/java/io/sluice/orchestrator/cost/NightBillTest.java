@@ -17,12 +17,12 @@ class NightBillTest {
     private static final SimulationReport.Fleet FLEET = new SimulationReport.Fleet("autoscaled", List.of(
             new SimulationReport.Minute(Instant.EPOCH, 2_000, 2, 0, 0, 0, 0.5),
             new SimulationReport.Minute(Instant.EPOCH.plusSeconds(60), 10, 2, 0, 0, 0, 0.5)), List.of());
-    /** 10 ms of CPU a batch and 50 per 1,000 records, 20 round trips of 5 ms a batch, 2 GB, 1,000,000 records/s per KPU. */
+    /** CPU 10 ms a batch + 50 per 1,000 records, 20 round trips of 5 ms a batch, 2 GB, 1,000,000 records/s per KPU. */
     private static final ServerlessWork WORK = new ServerlessWork(10, 50, 20, 5, 2048, 1_000_000);
 
     @Test
     void invocations_areAPollASecondPerShard_upToABatchOfTenThousandEach() {
-        assertThat(NightBill.invocations(120_000, 2, 1)).isEqualTo(120);    // 60,000 a shard: a poll a second, 1,000 each
+        assertThat(NightBill.invocations(120_000, 2, 1)).isEqualTo(120);    // 60,000 a shard: one a second, 1,000 each
         assertThat(NightBill.invocations(600, 2, 1)).isEqualTo(120);        // 300 a shard: one poll a second
         assertThat(NightBill.invocations(20, 2, 1)).isEqualTo(20);          // 10 a shard: one record per poll
         assertThat(NightBill.invocations(3_000_000, 1, 1)).isEqualTo(300);  // a backlog, 50,000 a second: full batches
@@ -64,7 +64,7 @@ class NightBillTest {
         assertThat(dollars(bill, "Kinesis shard-hours")).isCloseTo(1.0 * 0.015, within(1e-12));
         assertThat(dollars(bill, "Kinesis PUT payload units")).isCloseTo(120_600 / 1e6 * 0.014, within(1e-12));
         assertThat(dollars(bill, "Lambda requests")).isCloseTo(240 / 1e6 * 0.20, within(1e-12));
-        // CPU 240 x 10 ms + 120.6 x 50 ms = 2.4 + 6.03 = 8.43 s; waits 240 x 20 x 5 ms = 24 s; 32.43 s x 2 GB = 64.86 GB-s
+        // CPU 240 x 10 ms + 120.6 x 50 ms = 2.4 + 6.03 = 8.43 s; waits 240 x 20 x 5 ms = 24 s; 32.43 s x 2 GB
         assertThat(units(bill, "Lambda duration")).isCloseTo(64.86, within(1e-9));
         assertThat(dollars(bill, "Lambda duration")).isCloseTo(64.86 * 0.0000166667, within(1e-12));
         // write units at a mean batch of 502.5: log-linear between 193.5 (100) and 39.6 (1,000), + 1 per batch
@@ -81,7 +81,7 @@ class NightBillTest {
 
     @Test
     void lambdaDuration_stretchesTheCpuByTheVcpuShare_belowTheMemoryOfOneVcpu() {
-        // 1,024 MB is 1,024 / 1,769 of a vCPU: the 8.43 CPU seconds take 8.43 x 1,769 / 1,024 s; the waits do not stretch
+        // 1,024 MB is 1,024 / 1,769 of a vCPU: 8.43 CPU seconds take 8.43 x 1,769 / 1,024 s; the waits do not stretch
         NightBill bill = NightBill.serverless(FLEET, 100, 1, new ServerlessWork(10, 50, 20, 5, 1024, 1_000_000));
         assertThat(units(bill, "Lambda duration")).isCloseTo((8.43 * 1769 / 1024 + 24) * 1.0, within(1e-9));
         // at 1,769 MB and above a CPU second is a second (the handler works on one thread at a time, mostly)
