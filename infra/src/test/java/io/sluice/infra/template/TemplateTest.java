@@ -96,6 +96,16 @@ class TemplateTest {
         assertThat(c.functionTimeout()).as("Globals.Function.Timeout").isEqualTo(Duration.ofSeconds(60));
     }
 
+    @Test
+    void batchingWindowSeconds_setsTheOperatorMappingsBatchingWindow_withinLambdasBounds() {
+        KinesisEventSettings c = EventSources.kinesis(repoTemplate(TemplateOptions.local()
+                .withParameter("BatchingWindowSeconds", "5"))).get(0).settings();
+
+        assertThat(c.maximumBatchingWindow()).isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> repoTemplate(TemplateOptions.local().withParameter("BatchingWindowSeconds", "301")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BatchingWindowSeconds");
+    }
+
     private static String kinesisFunction(String functionProperties, String eventProperties) {
         return String.join("\n",
                 "Resources:",
