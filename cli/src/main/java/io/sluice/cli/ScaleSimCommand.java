@@ -44,9 +44,9 @@ final class ScaleSimCommand implements Callable<Integer> {
     boolean cost;
 
     @Option(names = "--batching-window", paramLabel = "SECONDS", defaultValue = "1", description = "With --cost: the "
-            + "event source mapping's MaximumBatchingWindowInSeconds to bill the serverless fleets at, 1 to 60 (the "
-            + "template's: 1). A longer window makes fewer, fuller batches, which cost fewer DynamoDB write units, "
-            + "and delays each record by up to that long. Default: ${DEFAULT-VALUE}.")
+            + "event source mapping's MaximumBatchingWindowInSeconds to bill the serverless fleets at, 1 to 30 (the "
+            + "template's BatchingWindowSeconds, 1 by default). A longer window makes fewer, fuller batches, which "
+            + "cost fewer DynamoDB write units, and delays each record by up to that long. Default: ${DEFAULT-VALUE}.")
     int batchingWindowSeconds;
 
     @Override
@@ -57,9 +57,9 @@ final class ScaleSimCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new SluiceCommand.UsageException(e.getMessage());
         }
-        if (batchingWindowSeconds < 1 || batchingWindowSeconds > 60) {
-            throw new SluiceCommand.UsageException("--batching-window must be 1 to 60 seconds: "
-                    + batchingWindowSeconds);
+        if (batchingWindowSeconds < 1 || batchingWindowSeconds > 30) {
+            throw new SluiceCommand.UsageException("--batching-window must be 1 to 30 seconds (the template's "
+                    + "BatchingWindowSeconds): " + batchingWindowSeconds);
         }
         SimulationReport report = ScalingSimulator.run(traffic,
                 SimulationOptions.defaults().withOperatorMetrics(metrics == Metrics.operator));
@@ -78,9 +78,10 @@ final class ScaleSimCommand implements Callable<Integer> {
                     NightBill.serverless(report.reactiveOnly(), bytes, 1, work, window),
                     NightBill.serverless(report.staticFleet(), bytes, 1, work, window),
                     NightBill.managedFlink(report.autoscaled(), bytes, 1, work)), System.out);
-            System.out.printf("serverless fleets billed at a %d s batching window (the template's: %d s)%s%n", window,
-                    NightBill.TEMPLATE_BATCHING_WINDOW_SECONDS, window == NightBill.TEMPLATE_BATCHING_WINDOW_SECONDS
-                            ? "" : ": each record waits up to " + window + " s before it is applied");
+            int template = NightBill.TEMPLATE_BATCHING_WINDOW_SECONDS;
+            System.out.printf("serverless fleets billed at a %d s batching window (the template's default: %d s)%s%n",
+                    window, template, window == template ? "" : ": each record waits up to " + window
+                            + " s before it is applied");
         }
         if (svg != null) {
             report.writeSvg(svg);

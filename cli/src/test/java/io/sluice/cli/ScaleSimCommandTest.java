@@ -65,16 +65,19 @@ class ScaleSimCommandTest {
 
         assertThat(run[0]).isEqualTo(0);
         String five = (String) run[1];
-        assertThat(one).contains("billed at a 1 s batching window (the template's: 1 s)").doesNotContain("waits");
-        assertThat(five).contains("billed at a 5 s batching window (the template's: 1 s): each record waits up to 5 s");
+        assertThat(one).contains("billed at a 1 s batching window (the template's default: 1 s)").doesNotContain("waits");
+        assertThat(five).contains("billed at a 5 s batching window (the template's default: 1 s): each record waits up to 5 s");
         assertThat(autoscaledDollars(five, "DynamoDB writes")).isLessThan(autoscaledDollars(one, "DynamoDB writes"));
         assertThat(autoscaledDollars(five, "Lambda requests")).isLessThan(autoscaledDollars(one, "Lambda requests"));
         assertThat(autoscaledDollars(five, "Kinesis shard-hours"))
                 .isEqualTo(autoscaledDollars(one, "Kinesis shard-hours"));
 
-        Object[] refused = sluice("scale-sim", "--cost", "--batching-window", "0");
-        assertThat(refused[0]).isEqualTo(2);
-        assertThat((String) refused[2]).contains("--batching-window must be 1 to 60 seconds: 0");
+        for (String outside : new String[] {"0", "31"}) {
+            Object[] refused = sluice("scale-sim", "--cost", "--batching-window", outside);
+            assertThat(refused[0]).isEqualTo(2);
+            assertThat((String) refused[2]).contains("--batching-window must be 1 to 30 seconds (the template's "
+                    + "BatchingWindowSeconds): " + outside);
+        }
     }
 
     /** The autoscaled fleet's dollars on the bill's line {@code item}. */

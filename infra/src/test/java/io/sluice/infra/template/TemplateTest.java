@@ -97,12 +97,26 @@ class TemplateTest {
     }
 
     @Test
-    void batchingWindowSeconds_setsTheOperatorMappingsBatchingWindow_withinLambdasBounds() {
+    void batchingWindowSeconds_setsTheOperatorMappingsBatchingWindow() {
         KinesisEventSettings c = EventSources.kinesis(repoTemplate(TemplateOptions.local()
                 .withParameter("BatchingWindowSeconds", "5"))).get(0).settings();
 
         assertThat(c.maximumBatchingWindow()).isEqualTo(Duration.ofSeconds(5));
-        assertThatThrownBy(() -> repoTemplate(TemplateOptions.local().withParameter("BatchingWindowSeconds", "301")))
+    }
+
+    /**
+     * A shard's invocations can start up to the batching window plus the function's timeout apart; past the idleness a
+     * shard that is only slow would stop holding the watermark back, and its next records would be judged late.
+     */
+    @Test
+    void theLongestBatchingWindow_plusTheTimeout_staysUnderTheIdleness() {
+        KinesisEventSource longest = EventSources.kinesis(repoTemplate(TemplateOptions.local()
+                .withParameter("BatchingWindowSeconds", "30"))).get(0);
+        Duration idleness = Duration.ofSeconds(Long.parseLong(longest.environment().get("SLUICE_IDLENESS_SECONDS")));
+
+        assertThat(longest.settings().maximumBatchingWindow().plus(longest.settings().functionTimeout()))
+                .isLessThan(idleness);
+        assertThatThrownBy(() -> repoTemplate(TemplateOptions.local().withParameter("BatchingWindowSeconds", "31")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BatchingWindowSeconds");
     }
 

@@ -27,7 +27,7 @@ public record NightBill(String fleet, List<Line> lines) {
      * records/s, so below a 10 s window only a minute of backlog fills a batch.
      */
     static final int BATCH_SIZE = 10_000;
-    /** The template's {@code MaximumBatchingWindowInSeconds}. */
+    /** The template's {@code MaximumBatchingWindowInSeconds}: its {@code BatchingWindowSeconds} parameter's default. */
     public static final int TEMPLATE_BATCHING_WINDOW_SECONDS = 1;
     static final int SECONDS_PER_MINUTE = 60;
 
