@@ -65,8 +65,10 @@ class ScaleSimCommandTest {
 
         assertThat(run[0]).isEqualTo(0);
         String five = (String) run[1];
-        assertThat(one).contains("billed at a 1 s batching window (the template's default: 1 s)").doesNotContain("waits");
-        assertThat(five).contains("billed at a 5 s batching window (the template's default: 1 s): each record waits up to 5 s");
+        assertThat(one).contains("billed at a 1 s batching window (the template's default: 1 s)")
+                .doesNotContain("waits");
+        assertThat(five).contains("billed at a 5 s batching window (the template's default: 1 s): "
+                + "each record waits up to 5 s");
         assertThat(autoscaledDollars(five, "DynamoDB writes")).isLessThan(autoscaledDollars(one, "DynamoDB writes"));
         assertThat(autoscaledDollars(five, "Lambda requests")).isLessThan(autoscaledDollars(one, "Lambda requests"));
         assertThat(autoscaledDollars(five, "Kinesis shard-hours"))
