@@ -43,6 +43,9 @@ final class ScaleSimCommand implements Callable<Integer> {
             + "DynamoDB, S3) and of a Managed Service for Apache Flink application sized for the peak.")
     boolean cost;
 
+    /** The template's {@code BatchingWindowSeconds} {@code MaxValue}: what a deployment can set. */
+    private static final int MAX_BATCHING_WINDOW_SECONDS = 30;
+
     @Option(names = "--batching-window", paramLabel = "SECONDS", defaultValue = "1", description = "With --cost: the "
             + "event source mapping's MaximumBatchingWindowInSeconds to bill the serverless fleets at, 1 to 30 (the "
             + "template's BatchingWindowSeconds, 1 by default). A longer window makes fewer, fuller batches, which "
@@ -57,9 +60,9 @@ final class ScaleSimCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new SluiceCommand.UsageException(e.getMessage());
         }
-        if (batchingWindowSeconds < 1 || batchingWindowSeconds > 30) {
-            throw new SluiceCommand.UsageException("--batching-window must be 1 to 30 seconds (the template's "
-                    + "BatchingWindowSeconds): " + batchingWindowSeconds);
+        if (batchingWindowSeconds < 1 || batchingWindowSeconds > MAX_BATCHING_WINDOW_SECONDS) {
+            throw new SluiceCommand.UsageException("--batching-window must be 1 to " + MAX_BATCHING_WINDOW_SECONDS
+                    + " seconds (the template's BatchingWindowSeconds): " + batchingWindowSeconds);
         }
         SimulationReport report = ScalingSimulator.run(traffic,
                 SimulationOptions.defaults().withOperatorMetrics(metrics == Metrics.operator));

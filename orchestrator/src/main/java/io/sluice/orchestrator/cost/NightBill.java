@@ -80,8 +80,7 @@ public record NightBill(String fleet, List<Line> lines) {
             invocations += invocations(minuteRecords, Math.max(1, m.shards()), batchingWindowSeconds);
         }
         double meanBatch = invocations == 0 ? 0 : records / invocations;
-        double cpuMillis = invocations * work.cpuMillisPerBatch() + records / 1000 * work.cpuMillisPerThousandRecords();
-        double seconds = cpuMillis / 1000 / work.vcpuShare()
+        double seconds = work.cpuMillis(invocations, records) / 1000 / work.vcpuShare()
                 + invocations * work.roundTripsPerBatch() * work.roundTripMillis() / 1000;
         double gbSeconds = seconds * work.lambdaMemoryMb() / 1024.0;
         double writeUnits = records / 1000 * work.writeUnitsPerThousand(meanBatch) + invocations;

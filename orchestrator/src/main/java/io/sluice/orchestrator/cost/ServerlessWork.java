@@ -40,6 +40,11 @@ public record ServerlessWork(double cpuMillisPerBatch, double cpuMillisPerThousa
      */
     static final double LAMBDA_MB_PER_VCPU = 1769;
 
+    /** The handler's CPU milliseconds for {@code batches} batches holding {@code records} records in all. */
+    double cpuMillis(double batches, double records) {
+        return batches * cpuMillisPerBatch + records / 1000 * cpuMillisPerThousandRecords;
+    }
+
     /** The share of a vCPU the operator function gets: CPU seconds divided by it are seconds of duration. */
     double vcpuShare() {
         return Math.min(1, lambdaMemoryMb / LAMBDA_MB_PER_VCPU);

@@ -10,7 +10,7 @@ class ServerlessWorkTest {
 
     /** CPU ms per 1,000 records of a batch of {@code records} under {@code work}. */
     private static double cpuPerThousand(ServerlessWork work, double records) {
-        return (work.cpuMillisPerBatch() + records / 1000 * work.cpuMillisPerThousandRecords()) / records * 1000;
+        return work.cpuMillis(1, records) / records * 1000;
     }
 
     @Test
