@@ -148,7 +148,7 @@ public final class PipelineDefinition<OUT> {
      * of one key if the aggregate bounds it, and how many windows one record changes.
      *
      * <pre>{@code
-     * GmvPipelines.byCategory().stateCost().describe(1_000);   // "... at most 2.5 KB per bucket item ..."
+     * GmvPipelines.byCategory().stateCost().describe(1_000);   // "... at most 37.1 KB per bucket item ..."
      * }</pre>
      */
     public StateCost stateCost() {

@@ -8,9 +8,9 @@ import java.util.OptionalInt;
  * user learns it before deploying:
  *
  * <pre>{@code
- * StateCost cost = GmvPipelines.byCategory().stateCost();
+ * StateCost cost = GmvPipelines.byCategory(16).stateCost();
  * cost.describe(1_000);
- * // "per window and split, 1000 keys over 16 key buckets: about 63 keys and at most 2.5 KB per bucket item
+ * // "per window and split, 1000 keys over 16 key buckets: about 63 keys and at most 2.3 KB per bucket item
  * //  (accumulators are at most 20 bytes); a batch pays about 3 write units per bucket item it changes"
  * }</pre>
  *

@@ -60,7 +60,23 @@ public final class WindowedStream<T> {
 
     /**
      * A copy that spreads each window's keys over {@code buckets} state items per split (default
-     * {@value #DEFAULT_KEY_BUCKETS}). Raise it for many keys per window, so items stay a few KB.
+     * {@value #DEFAULT_KEY_BUCKETS}). Each item a batch touches is one DynamoDB write, billed by the started KB of the
+     * item (past 64 KB, by what the batch changed: {@link StateCost}). So:
+     * <ul>
+     *   <li>when a batch touches most of a window's keys (up to a few thousand small accumulators, as
+     *       {@code gmv-by-category}'s 1,000 categories), fewer buckets mean fewer calls and fewer write units: one
+     *       item of 8 KB costs 8 units and one call, 16 items of 500 bytes 16 units and 16 calls;</li>
+     *   <li>when a batch touches a few of many keys, more buckets keep what a write rewrites small.</li>
+     * </ul>
+     * {@link PipelineDefinition#stateCost()} gives the item sizes before you deploy.
+     *
+     * <p>The count decides which item holds a key, and a retried batch finds what its failed attempt applied through
+     * those items' fences. Deploy a change of it while none of the pipeline's batches is failing: a batch that
+     * failed midway and is retried under another count writes its keys into other items, so some of its records
+     * could be counted twice or not at all. Otherwise tumbling and sliding windows give the same results whatever the
+     * count, since a firing merges every item of a window. Session windows look a key's earlier sessions up in its
+     * item, so until the sessions open at the change have fired, a record is judged against those its key's new
+     * item holds.
      *
      * @throws IllegalArgumentException if not in {@code [1, 4096]}
      */

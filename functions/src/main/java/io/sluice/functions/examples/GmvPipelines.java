@@ -26,11 +26,26 @@ public final class GmvPipelines implements PipelineRegistry.Provider {
     /** Orders arrive at most this far out of order. */
     public static final Duration MAX_DISORDER = Duration.ofSeconds(5);
 
-    /** Per category, per minute: count of orders and GMV in cents. */
+    /**
+     * Per category, per minute: count of orders and GMV in cents. One key bucket: a batch writes a window's 1,000
+     * categories of its shard as one item, with one call; over 16 buckets a batch of a few hundred orders touches all
+     * 16, a call and at least a write unit each (at the night's batches of 300, one bucket costs 0.42x the write units
+     * and 0.57x the handler's CPU of 16: BENCHMARKS.md, "One key bucket").
+     */
     public static PipelineDefinition<CountAndSum> byCategory() {
+        return byCategory(1);
+    }
+
+    /**
+     * {@link #byCategory()} with its window's keys spread over {@code keyBuckets} items per shard: the same results
+     * (a firing merges every item of a window), more items a batch writes. Tests of what happens between a batch's
+     * item writes use 16.
+     */
+    public static PipelineDefinition<CountAndSum> byCategory(int keyBuckets) {
         return orders()
                 .keyBy("category", Order::category)
                 .window(TumblingWindows.of(Duration.ofMinutes(1)))
+                .keyBuckets(keyBuckets)
                 .aggregate(Aggregates.countAndSum(Order::amount))
                 .to(Sink.results("gmv-by-category").withValueColumns("count", "sum_cents"));
     }

@@ -33,9 +33,14 @@ class StateCostTest {
         StateCost cost = GmvPipelines.byCategory().stateCost();
 
         assertThat(cost.bounded()).isTrue();
-        assertThat(cost.keyBuckets()).isEqualTo(WindowedStream.DEFAULT_KEY_BUCKETS);
-        assertThat(cost.bucketBytes(1_000)).isEqualTo(63 * (StateCost.ENTRY_OVERHEAD_BYTES + 20));
-        assertThat(cost.describe(1_000)).contains("about 63 keys", "at most 2.3 KB per bucket item",
+        assertThat(cost.keyBuckets()).isEqualTo(1);
+        assertThat(cost.bucketBytes(1_000)).isEqualTo(1_000 * (StateCost.ENTRY_OVERHEAD_BYTES + 20));
+        assertThat(cost.describe(1_000)).contains("about 1000 keys", "at most 37.1 KB per bucket item",
+                "38 write units");
+        StateCost over16 = GmvPipelines.byCategory(16).stateCost();
+        assertThat(over16.keyBuckets()).isEqualTo(WindowedStream.DEFAULT_KEY_BUCKETS);
+        assertThat(over16.bucketBytes(1_000)).isEqualTo(63 * (StateCost.ENTRY_OVERHEAD_BYTES + 20));
+        assertThat(over16.describe(1_000)).contains("about 63 keys", "at most 2.3 KB per bucket item",
                 "3 write units");
     }
 

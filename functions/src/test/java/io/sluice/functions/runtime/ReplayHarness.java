@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  */
 final class ReplayHarness {
 
-    static final CompiledPipeline PIPELINE = CompiledPipeline.compile(GmvPipelines.byCategory());
+    /** 16 key buckets: a batch writes dozens of items, so a crash can fall between any two of them. */
+    static final CompiledPipeline PIPELINE = CompiledPipeline.compile(GmvPipelines.byCategory(16));
     static final List<String> SHARDS = List.of("shardId-000000000000", "shardId-000000000001");
 
     final Supplier<StateStore> instances;
