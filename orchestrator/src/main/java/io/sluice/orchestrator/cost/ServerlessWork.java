@@ -5,7 +5,7 @@ package io.sluice.orchestrator.cost;
  * inputs of a {@link NightBill}. Immutable; {@link #measured()} is the current figure set.
  *
  * @param cpuMillisPerBatch           the Kinesis handler's CPU a batch costs whatever its records (its fixed DynamoDB
- *                                    calls: attempt, load report, watermark, progress, a partial per key it touches)
+ *                                    calls: attempt, load report, watermark, progress, a partial per item it touches)
  * @param cpuMillisPerThousandRecords its CPU per 1,000 records on top ({@code KinesisHandlerCostBenchmark} at two batch
  *                                    sizes: a batch of n records costs {@code perBatch + n / 1000 x perThousand})
  * @param roundTripsPerBatch          sequential DynamoDB calls per batch (the same benchmark, mean of its batches)
@@ -17,11 +17,18 @@ package io.sluice.orchestrator.cost;
 public record ServerlessWork(double cpuMillisPerBatch, double cpuMillisPerThousandRecords, double roundTripsPerBatch,
                              double roundTripMillis, int lambdaMemoryMb, double flinkRecordsPerKpuSecond) {
 
-    /** Batch sizes of the DynamoDB unit table (BENCHMARKS.md, "DynamoDB state cost", 2026-12-06 re-run). */
-    static final double[] UNIT_BATCH_SIZES = {100, 1_000, 10_000};
-    /** Write units per 1,000 records at those batch sizes (the shard load report, 1 unit a batch, is not in them). */
-    static final double[] WRITE_UNITS_PER_THOUSAND = {193.5, 39.6, 23.9};
-    static final double[] READ_UNITS_PER_THOUSAND = {43.8, 7.4, 3.4};
+    /**
+     * Batch sizes of the DynamoDB unit table (BENCHMARKS.md, "One key bucket"): {@code GmvDynamoDbStateBenchmark} with
+     * the orders as dense as the night's (about 280 records a second per shard: 200,000 over 3 minutes, 2,000,000 over
+     * 30 for batches of 10,000), so a batch spans the night's share of a window and an item holds the night's keys.
+     */
+    static final double[] UNIT_BATCH_SIZES = {100, 300, 1_000, 10_000};
+    /**
+     * Write units per 1,000 records at those batch sizes, {@code gmv-by-category} with its one key bucket (with 16:
+     * 194.4, 70.1, 22.2, 3.0). The shard load report, 1 unit a batch, is not in them.
+     */
+    static final double[] WRITE_UNITS_PER_THOUSAND = {85.8, 29.1, 9.2, 1.4};
+    static final double[] READ_UNITS_PER_THOUSAND = {40.3, 13.6, 4.3, 0.6};
 
     public ServerlessWork {
         if (cpuMillisPerBatch < 0 || cpuMillisPerThousandRecords < 0 || roundTripsPerBatch < 0 || roundTripMillis < 0
@@ -59,19 +66,18 @@ public record ServerlessWork(double cpuMillisPerBatch, double cpuMillisPerThousa
     /**
      * The Kinesis handler's process CPU (JIT and GC included, as Lambda bills it), mean of the steady batches of
      * {@code KinesisHandlerCostBenchmark} on the deployed stream handler in a JVM with Lambda's JIT and collector (C1
-     * only, serial GC), 200,000 orders, two runs at each batch size (BENCHMARKS.md, "The handler as Lambda's JVM runs
-     * it"): 26.0 and 27.0 ms per 1,000 records at batches of 1,000 (26.5 ms a batch), 69.3 and 70.4 at batches of 299
-     * (20.9 ms a batch). The line through both: 18.5 ms a batch and 8.0 per 1,000 records. The night's batches
-     * average about 300 records, where the single per-record figure used before (28.5 ms per 1,000, measured at
-     * 1,000 with C2 and G1) missed more than half the CPU: most of a small batch's work is its DynamoDB calls.
+     * only, serial GC), 200,000 orders, two runs at each batch size (BENCHMARKS.md, "One key bucket"): 12.2 and 11.7
+     * ms per 1,000 records at batches of 1,000 (12.0 ms a batch), 34.5 and 28.5 at batches of 299 (9.4 ms a batch).
+     * The line through both: 8.3 ms a batch and 3.6 per 1,000 records (with 16 key buckets, in the same session:
+     * 14.7 and 6.1; the session before measured 18.5 and 8.0). Most of a small batch's work is its DynamoDB calls.
      */
-    static final double MEASURED_CPU_MS_PER_BATCH = 18.5;
-    static final double MEASURED_CPU_MS_PER_THOUSAND = 8.0;
+    static final double MEASURED_CPU_MS_PER_BATCH = 8.3;
+    static final double MEASURED_CPU_MS_PER_THOUSAND = 3.6;
     /**
      * Sequential DynamoDB round trips per batch of 1,000, mean of the steady batches (median 6: a batch's partial
-     * writes go out together since issue 15), the same runs (6.4 and 6.5; 6.1 at batches of 299).
+     * writes go out together since issue 15), the same runs (6.4 and 6.4; 6.1 at batches of 299).
      */
-    static final double MEASURED_ROUND_TRIPS_PER_BATCH = 6.5;
+    static final double MEASURED_ROUND_TRIPS_PER_BATCH = 6.4;
 
     /** DynamoDB write units per 1,000 records at a mean batch of {@code batchSize}, interpolated on log(batch size). */
     double writeUnitsPerThousand(double batchSize) {
@@ -84,8 +90,12 @@ public record ServerlessWork(double cpuMillisPerBatch, double cpuMillisPerThousa
 
     /** Log-linear between the measured batch sizes, flat beyond them. */
     private static double interpolate(double[] values, double batchSize) {
-        double x = Math.log10(Math.max(UNIT_BATCH_SIZES[0], Math.min(UNIT_BATCH_SIZES[2], batchSize)));
-        int i = x <= Math.log10(UNIT_BATCH_SIZES[1]) ? 0 : 1;
+        int last = UNIT_BATCH_SIZES.length - 1;
+        double x = Math.log10(Math.max(UNIT_BATCH_SIZES[0], Math.min(UNIT_BATCH_SIZES[last], batchSize)));
+        int i = 0;
+        while (i < last - 1 && x > Math.log10(UNIT_BATCH_SIZES[i + 1])) {
+            i++;
+        }
         double x0 = Math.log10(UNIT_BATCH_SIZES[i]);
         double x1 = Math.log10(UNIT_BATCH_SIZES[i + 1]);
         return values[i] + (values[i + 1] - values[i]) * (x - x0) / (x1 - x0);

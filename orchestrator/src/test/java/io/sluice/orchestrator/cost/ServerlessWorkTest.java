@@ -16,8 +16,20 @@ class ServerlessWorkTest {
     @Test
     void measuredFigures_giveBackBothMeasuredBatchSizes() {
         ServerlessWork work = ServerlessWork.measured();
-        assertThat(cpuPerThousand(work, 1_000)).isCloseTo((26.0 + 27.0) / 2, within(0.1));
-        assertThat(cpuPerThousand(work, 299)).isCloseTo((69.3 + 70.4) / 2, within(0.2));
+        assertThat(cpuPerThousand(work, 1_000)).isCloseTo((12.2 + 11.7) / 2, within(0.1));
+        assertThat(cpuPerThousand(work, 299)).isCloseTo((34.5 + 28.5) / 2, within(0.2));
+    }
+
+    @Test
+    void unitsPerThousand_areTheMeasuredFigures_logLinearBetweenThem_flatBeyond() {
+        ServerlessWork work = ServerlessWork.measured();
+        assertThat(work.writeUnitsPerThousand(300)).isCloseTo(29.1, within(1e-9));
+        assertThat(work.readUnitsPerThousand(1_000)).isCloseTo(4.3, within(1e-9));
+        // 316 lies between the measured 300 and 1,000
+        double t = (Math.log10(316) - Math.log10(300)) / (3 - Math.log10(300));
+        assertThat(work.writeUnitsPerThousand(316)).isCloseTo(29.1 + (9.2 - 29.1) * t, within(1e-9));
+        assertThat(work.writeUnitsPerThousand(50)).isCloseTo(85.8, within(1e-9));
+        assertThat(work.writeUnitsPerThousand(40_000)).isCloseTo(1.4, within(1e-9));
     }
 
     @Test
