@@ -89,9 +89,10 @@ final class FaultyStore {
         mode = Mode.NONE;
         dead = false;
         hook = null;
+        struck = false;
     }
 
-    /** Whether the armed fault struck during the attempt. */
+    /** Whether the armed fault struck during the attempt (false once disarmed). */
     boolean struck() {
         return struck;
     }

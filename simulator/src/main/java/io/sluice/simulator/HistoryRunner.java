@@ -292,8 +292,17 @@ final class HistoryRunner {
             int id = shard.records().get(i);
             inputs.add(new SimulatedRuntime.Input(seqOf(id), history.records().get(id).line()));
         }
+        Fence before = runtime.split(shard.id()).map(SplitState::fence).orElse(Fence.NONE);
         Optional<String> failed = runtime.deliver(instance, shard.id(), inputs);
         if (failed.isEmpty()) {
+            if (!faulty.struck()) {
+                for (int i = from; i < to; i++) {
+                    int id = shard.records().get(i);
+                    if (Fence.of(seqOf(id)).isAfter(before)) {
+                        outcome.appliedByInvocations.add(id);
+                    }
+                }
+            }
             return Optional.empty();
         }
         Integer id = idBySeq.get(failed.get());

@@ -27,6 +27,12 @@ final class Outcome {
     final java.util.Set<String> unfirable = new java.util.TreeSet<>();
     /** Keys whose sessions the runtime reported to the dead letters as a whole. */
     final java.util.Set<String> unfirableSessionKeys = new java.util.TreeSet<>();
+    /**
+     * Record ids an invocation handled and completed (in its batch, after the split's fence, no fault struck): an
+     * on-failure range's record the mapping delivered again and the operator counted (not late) is then "before"
+     * the later records of its lineage, as any other ({@link Checker}, late-on-time).
+     */
+    final java.util.Set<Integer> appliedByInvocations = new java.util.TreeSet<>();
     /** On-failure records of batches no attempt was recorded for ({@link FaultClass#GIVE_UP_UNRECORDED}). */
     final List<io.sluice.functions.driver.OnFailureRecord> onFailure = new java.util.ArrayList<>();
     /** Record ids the event source mapping sent to its on-failure destination after its retries, and why. */
