@@ -171,7 +171,7 @@ public final class KinesisOperator {
         long lag = -1;
         if (!records.isEmpty()) {
             try {
-                long watermark = fire(now);
+                long watermark = fire(now, failures.isEmpty() ? globalWatermarkAtMost(records) : Long.MAX_VALUE);
                 lag = watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE ? -1 : Math.max(0, now - watermark);
             } catch (RuntimeException e) {
                 String last = lastSequence(records);
@@ -259,8 +259,21 @@ public final class KinesisOperator {
         return lowest;
     }
 
-    private long fire(long now) {
-        return run.fire(now);
+    /**
+     * Fires what the invocation's batches made due. The global watermark is at most the highest bound of the splits they
+     * applied, so most batches read only the index ({@link PipelineRun#fireIfDue}); a failed batch gives no bound.
+     */
+    private long fire(long now, long atMost) {
+        return run.fireIfDue(now, atMost);
+    }
+
+    /** The highest {@link SplitProcessor#globalWatermarkAtMost} of the shards in {@code records}. */
+    private long globalWatermarkAtMost(List<KinesisEvent.KinesisEventRecord> records) {
+        long atMost = Long.MIN_VALUE;
+        for (String shardId : KinesisShards.byShard(records).keySet()) {
+            atMost = Math.max(atMost, run.processor(shardId).globalWatermarkAtMost());
+        }
+        return atMost;
     }
 
     /** The first record after the split's applied fence, or the first record when the fence cannot be read. */

@@ -421,6 +421,20 @@ public final class SplitProcessor {
         deferred.clear();
     }
 
+    /**
+     * An upper bound of the global watermark right after this processor's last batch, for a driver that fires after
+     * it at the same processing time ({@link io.sluice.functions.driver.PipelineRun#fireIfDue}): the batch made the
+     * split active, so it counts in the global minimum ({@link GlobalWatermark}), which is then at most the split's
+     * watermark as stored (an overlapping attempt may have raised it). {@link Long#MAX_VALUE} (no bound) before any
+     * batch and for a finished split, which counts as +infinity.
+     */
+    public long globalWatermarkAtMost() {
+        if (state == null || state.status() == SplitStatus.FINISHED) {
+            return Long.MAX_VALUE;
+        }
+        return state.watermarkMillis();
+    }
+
     /** Records that the split was active at {@code nowMillis} without records (a driver whose clock just started). */
     public void touch(long nowMillis) {
         state = store.advanceSplit(SplitState.pending(pipeline.name(), split, nowMillis, List.of()));

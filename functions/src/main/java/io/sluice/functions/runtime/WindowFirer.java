@@ -111,6 +111,17 @@ public final class WindowFirer {
                 : store.pendingSlots(pipeline.name(), pipeline.windowing().maxFinalEnd(watermark));
     }
 
+    /** Those of {@code windows}, listed by {@link #dueWindows} at a higher watermark, that are final at {@code watermark}. */
+    public List<Slot> finalAt(List<Slot> windows, long watermark) {
+        long maxFinalEnd = pipeline.windowing().maxFinalEnd(watermark);
+        return windows.stream().filter(slot -> slot.end() <= maxFinalEnd).toList();
+    }
+
+    /** Whether this pipeline's trigger fires early updates of open windows (every firing may emit some). */
+    public boolean firesEarly() {
+        return pipeline.trigger().earlyInterval().isPresent();
+    }
+
     private int fireWindows(long watermark, List<Slot> due, long nowMillis) {
         if (watermark == Long.MIN_VALUE) {
             return 0;
