@@ -40,6 +40,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * windows late, or its activity came first and the second reading sees it (not idle, its watermark included) and
  * holds the firing back. A split registered after the first reading is covered the same way. The only cost of a
  * race is a watermark published a little ahead of what fired: records behind it go to the late output, counted.
+ * A driver that just applied a batch may ask first whether the index holds any window final at that split's
+ * watermark ({@link #fireIfDue}): the global watermark is at most it, so when none is, none is due and the protocol
+ * does not start; when some is, it runs as above, firing only what is final at {@code min(w1, w2)}.
  *
  * <p>Thread-safe: different splits may be applied concurrently (one batch per split at a time); firing is
  * serialised.

@@ -66,18 +66,20 @@ public record ServerlessWork(double cpuMillisPerBatch, double cpuMillisPerThousa
     /**
      * The Kinesis handler's process CPU (JIT and GC included, as Lambda bills it), mean of the steady batches of
      * {@code KinesisHandlerCostBenchmark} on the deployed stream handler in a JVM with Lambda's JIT and collector (C1
-     * only, serial GC), 200,000 orders, two runs at each batch size (BENCHMARKS.md, "One key bucket"): 12.2 and 11.7
-     * ms per 1,000 records at batches of 1,000 (12.0 ms a batch), 34.5 and 28.5 at batches of 299 (9.4 ms a batch).
-     * The line through both: 8.3 ms a batch and 3.6 per 1,000 records (with 16 key buckets, in the same session:
-     * 14.7 and 6.1; the session before measured 18.5 and 8.0). Most of a small batch's work is its DynamoDB calls.
+     * only, serial GC), 200,000 orders (BENCHMARKS.md, "One key bucket" and "A batch reads the splits only when a
+     * window may be due"): 12.6, 11.2, 11.1 and 11.2 ms per 1,000 records at batches of 1,000 (11.5 ms a batch), 24.9,
+     * 26.3 and 22.8 at batches of 299 (7.4 ms a batch). The line through both: 5.6 ms a batch and 5.9 per 1,000
+     * records (before a batch skipped the splits' read: 8.3 and 3.6; with 16 key buckets too: 14.7 and 6.1, the session
+     * before measured 18.5 and 8.0). Most of a small batch's work is its DynamoDB calls.
      */
-    static final double MEASURED_CPU_MS_PER_BATCH = 8.3;
-    static final double MEASURED_CPU_MS_PER_THOUSAND = 3.6;
+    static final double MEASURED_CPU_MS_PER_BATCH = 5.6;
+    static final double MEASURED_CPU_MS_PER_THOUSAND = 5.9;
     /**
-     * Sequential DynamoDB round trips per batch of 1,000, mean of the steady batches (median 6: a batch's partial
-     * writes go out together since issue 15), the same runs (6.4 and 6.4; 6.1 at batches of 299).
+     * Sequential DynamoDB round trips per batch of 1,000, mean of the steady batches (median 5: a batch's partial
+     * writes go out together, and the splits are read only when a window may be due), the same runs (5.6; 5.2 at
+     * batches of 299).
      */
-    static final double MEASURED_ROUND_TRIPS_PER_BATCH = 6.4;
+    static final double MEASURED_ROUND_TRIPS_PER_BATCH = 5.6;
 
     /** DynamoDB write units per 1,000 records at a mean batch of {@code batchSize}, interpolated on log(batch size). */
     double writeUnitsPerThousand(double batchSize) {
