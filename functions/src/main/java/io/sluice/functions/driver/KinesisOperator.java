@@ -260,8 +260,8 @@ public final class KinesisOperator {
     }
 
     /**
-     * Fires what the invocation's batches made due. The global watermark is at most the highest bound of the splits they
-     * applied, so most batches read only the index ({@link PipelineRun#fireIfDue}); a failed batch gives no bound.
+     * Fires what the invocation's batches made due. The global watermark is at most the highest bound of the splits
+     * they applied, so most batches read only the index ({@link PipelineRun#fireIfDue}); a failed batch gives no bound.
      */
     private long fire(long now, long atMost) {
         return run.fireIfDue(now, atMost);

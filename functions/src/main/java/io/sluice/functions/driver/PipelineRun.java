@@ -193,13 +193,13 @@ public final class PipelineRun {
     }
 
     /**
-     * As {@link #fire(long)}, for a driver that knows the global watermark is at most {@code atMost} (the splits it just
-     * applied: {@link io.sluice.functions.runtime.SplitProcessor#globalWatermarkAtMost}). A window final at the global
-     * watermark is then final at {@code atMost}, so when the index lists none final there, nothing can fire and the
-     * splits are not read: one query instead of two, and no read of every split's state per batch (a fleet of 134
-     * shards reads 134 items per batch otherwise). Most batches of a stream make no window due. A bound that is too low
-     * only delays a firing to the next batch or the scheduled firer; it never fires anything that is not due. Sessions
-     * and early firings fire as {@link #fire(long)} does: their rounds do not follow the index.
+     * As {@link #fire(long)}, for a driver that knows the global watermark is at most {@code atMost} (the splits it
+     * just applied: {@link io.sluice.functions.runtime.SplitProcessor#globalWatermarkAtMost}). A window final at the
+     * global watermark is then final at {@code atMost}, so when the index lists none final there, nothing can fire and
+     * the splits are not read: one query instead of two, and no read of every split's state per batch (a fleet of 134
+     * shards reads 134 items per batch otherwise). Most batches of a stream make no window due. A bound that is too
+     * low only delays a firing to the next batch or the scheduled firer; it never fires anything that is not due.
+     * Sessions and early firings fire as {@link #fire(long)} does: their rounds do not follow the index.
      *
      * @return the global watermark, or {@link Long#MIN_VALUE} when no window could be due (it was not computed)
      */

@@ -111,7 +111,7 @@ public final class WindowFirer {
                 : store.pendingSlots(pipeline.name(), pipeline.windowing().maxFinalEnd(watermark));
     }
 
-    /** Those of {@code windows}, listed by {@link #dueWindows} at a higher watermark, that are final at {@code watermark}. */
+    /** Those of {@code windows} (listed by {@link #dueWindows} at a higher watermark) final at {@code watermark}. */
     public List<Slot> finalAt(List<Slot> windows, long watermark) {
         long maxFinalEnd = pipeline.windowing().maxFinalEnd(watermark);
         return windows.stream().filter(slot -> slot.end() <= maxFinalEnd).toList();
