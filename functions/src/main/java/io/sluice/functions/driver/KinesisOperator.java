@@ -120,6 +120,8 @@ public final class KinesisOperator {
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         List<KinesisEvent.KinesisEventRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         long undecodable = 0;
+        // The global watermark is at most the highest of the applied splits' bounds (fire, below).
+        long watermarkAtMost = Long.MIN_VALUE;
         List<Future<?>> loadWrites = new ArrayList<>();
         for (Map.Entry<String, List<KinesisEvent.KinesisEventRecord>> shard : KinesisShards.byShard(records).entrySet()) {
             String shardId = shard.getKey();
@@ -155,6 +157,7 @@ public final class KinesisOperator {
                     finishParents(shardId, streamArn, parents);
                 }
                 run.apply(shardId, batch, now);
+                watermarkAtMost = Math.max(watermarkAtMost, run.processor(shardId).globalWatermarkAtMost());
             } catch (RuntimeException e) {
                 if (firstBatch) {
                     // Registration runs again with the retry.
@@ -171,7 +174,7 @@ public final class KinesisOperator {
         long lag = -1;
         if (!records.isEmpty()) {
             try {
-                long watermark = fire(now, failures.isEmpty() ? globalWatermarkAtMost(records) : Long.MAX_VALUE);
+                long watermark = fire(now, failures.isEmpty() ? watermarkAtMost : Long.MAX_VALUE);
                 lag = watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE ? -1 : Math.max(0, now - watermark);
             } catch (RuntimeException e) {
                 String last = lastSequence(records);
@@ -267,14 +270,6 @@ public final class KinesisOperator {
         return run.fireIfDue(now, atMost);
     }
 
-    /** The highest {@link SplitProcessor#globalWatermarkAtMost} of the shards in {@code records}. */
-    private long globalWatermarkAtMost(List<KinesisEvent.KinesisEventRecord> records) {
-        long atMost = Long.MIN_VALUE;
-        for (String shardId : KinesisShards.byShard(records).keySet()) {
-            atMost = Math.max(atMost, run.processor(shardId).globalWatermarkAtMost());
-        }
-        return atMost;
-    }
 
     /** The first record after the split's applied fence, or the first record when the fence cannot be read. */
     private static String firstNotApplied(SplitProcessor processor, List<KinesisEvent.KinesisEventRecord> records) {
