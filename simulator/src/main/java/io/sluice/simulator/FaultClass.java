@@ -55,7 +55,13 @@ public enum FaultClass {
      * ({@code sluice replay}'s {@code OnFailureReplay}), before and, for a range the operator had not passed yet,
      * after every split is finished. Drawn from its own random stream, like {@link #GIVE_UP}.
      */
-    GIVE_UP_UNRECORDED;
+    GIVE_UP_UNRECORDED,
+    /**
+     * A redeploy changed the pipeline's {@code keyBuckets}: instances alternate between the declared count and another
+     * one (a replaced instance takes the other count), so a batch that failed between item writes is retried under
+     * another count, and old and new instances overlap. Drawn from its own random stream, like {@link #GIVE_UP}.
+     */
+    REDEPLOY;
 
     /** The command-line name: {@code reshard-split}. */
     public String cliName() {

@@ -1,5 +1,6 @@
 package io.sluice.simulator;
 
+import io.sluice.state.SplitState;
 import io.sluice.state.StateStore;
 import io.sluice.state.StateStoreException;
 
@@ -13,7 +14,7 @@ import java.util.Set;
  * {@code ReplayHarness.crashingOn}: a crash (this and every later call of the attempt fail, the instance is dead), a
  * throttle (that one call fails), or a hook run just before the write (another instance's retry or firing
  * overlapping this attempt). Writes are the calls that change the store. Also plants bugs for the checker's own
- * tests: a partial write silently dropped.
+ * tests: a partial write silently dropped, the splits' key-bucket counts forgotten.
  */
 final class FaultyStore {
 
@@ -38,6 +39,7 @@ final class FaultyStore {
     /** Planted bug: the n-th partial write overall is acknowledged but not stored (-1: none). */
     private int dropPartialWrite = -1;
     private int partialWrites;
+    private boolean forgetKeyBuckets;
 
     FaultyStore(StateStore delegate) {
         this.delegate = delegate;
@@ -59,11 +61,18 @@ final class FaultyStore {
                         }
                     }
                     try {
-                        return method.invoke(delegate, args);
+                        Object result = method.invoke(delegate, args);
+                        return forgetKeyBuckets && result instanceof SplitState s ? unrecorded(s) : result;
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
+    }
+
+    /** {@code s} as if no attempt had recorded its key-bucket count. */
+    private static SplitState unrecorded(SplitState s) {
+        return new SplitState(s.pipeline(), s.split(), s.status(), s.watermarkMillis(), s.fence(),
+                s.lastActivityMillis(), s.parents(), s.attemptFence(), SplitState.UNRECORDED);
     }
 
     StateStore store() {
@@ -72,6 +81,11 @@ final class FaultyStore {
 
     void plantDroppedPartialWrite(int index) {
         dropPartialWrite = index;
+    }
+
+    /** Planted bug: every split read or returned says no count is recorded, so each instance writes with its own. */
+    void plantForgottenKeyBuckets() {
+        forgetKeyBuckets = true;
     }
 
     /** Arms a fault at the {@code at}-th write from now. */

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * Everything one simulated run does, generated from its seed alone ({@link HistoryGenerator}) and replayed by
@@ -47,6 +49,21 @@ public record History(long seed, SimPipelines.Variant variant, Map<Integer, SimR
         return new History(seed, variant, r, s, actions, drawn);
     }
 
+    /**
+     * The key-bucket count of a redeployed instance ({@link FaultClass#REDEPLOY}): one of 1, 2, 3, 5, 16 other than
+     * the pipeline's own, drawn from the seed; the pipeline's own count when not drawn.
+     */
+    int redeployedKeyBuckets() {
+        int declared = variant.definition().keyBuckets();
+        if (!drawn.contains(FaultClass.REDEPLOY)) {
+            return declared;
+        }
+        int[] counts = IntStream.of(1, 2, 3, 5, 16).filter(c -> c != declared).toArray();
+        SplittableRandom r = new SplittableRandom(seed ^ HistoryGenerator.REDEPLOY_STREAM);
+        r.nextInt(100);   // the draw of the class itself (HistoryGenerator)
+        return counts[r.nextInt(counts.length)];
+    }
+
     /** Number of reshard events. */
     int reshards() {
         int max = -1;
@@ -61,7 +78,11 @@ public record History(long seed, SimPipelines.Variant variant, Map<Integer, SimR
         StringBuilder b = new StringBuilder();
         b.append("history seed=").append(seed).append(" pipeline=").append(variant.pipelineName())
                 .append(" records=").append(records.size()).append(" actions=").append(actions.size())
-                .append(" drawn=").append(drawnNames()).append('\n');
+                .append(" drawn=").append(drawnNames());
+        if (drawn.contains(FaultClass.REDEPLOY)) {
+            b.append(" keyBuckets=").append(variant.definition().keyBuckets()).append('/').append(redeployedKeyBuckets());
+        }
+        b.append('\n');
         for (int i = 0; i < shards.size(); i++) {
             ShardSpec s = shards.get(i);
             b.append("  s").append(i).append('=').append(s.id());

@@ -23,6 +23,8 @@ public final class HistoryGenerator {
     public static final long T0 = 1_605_052_800_000L;
     static final long YEAR_2100 = 4_102_444_800_000L;
     private static final int MAX_ACTIONS = 500;
+    /** {@link FaultClass#REDEPLOY}'s own random stream: whether it is drawn, and the other count. */
+    static final long REDEPLOY_STREAM = 0xA54FF53A5F1D36F1L;
 
     private final Set<FaultClass> enabled;
     private final Optional<SimPipelines.Variant> pipeline;
@@ -42,7 +44,8 @@ public final class HistoryGenerator {
         });
         Set<FaultClass> drawn = EnumSet.noneOf(FaultClass.class);
         for (FaultClass c : FaultClass.values()) {
-            if (c != FaultClass.GIVE_UP && c != FaultClass.GIVE_UP_UNRECORDED && enabled.contains(c)
+            if (c != FaultClass.GIVE_UP && c != FaultClass.GIVE_UP_UNRECORDED && c != FaultClass.REDEPLOY
+                    && enabled.contains(c)
                     && r.nextInt(100) < 35) {
                 drawn.add(c);
             }
@@ -54,6 +57,9 @@ public final class HistoryGenerator {
         if (enabled.contains(FaultClass.GIVE_UP_UNRECORDED)
                 && new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL).nextInt(100) < 35) {
             drawn.add(FaultClass.GIVE_UP_UNRECORDED);
+        }
+        if (enabled.contains(FaultClass.REDEPLOY) && new SplittableRandom(seed ^ REDEPLOY_STREAM).nextInt(100) < 35) {
+            drawn.add(FaultClass.REDEPLOY);
         }
         Map<Integer, SimRecord> records = records(r, drawn);
         List<ShardSpec> shards = new Topology(r, drawn, records.size()).build();

@@ -39,7 +39,7 @@ final class HistoryRunner {
     private static final int SPARE_SLOT = 7;
 
     /** Bugs planted on purpose to prove the checker can fail. */
-    enum PlantedBug { NONE, DROP_PARTIAL_WRITE, FIRE_TWICE, NO_REPLAY }
+    enum PlantedBug { NONE, DROP_PARTIAL_WRITE, FIRE_TWICE, NO_REPLAY, FORGET_KEY_BUCKETS }
 
     private final History history;
     private final boolean verbose;
@@ -77,6 +77,9 @@ final class HistoryRunner {
         faulty = new FaultyStore(memory);
         if (planted == PlantedBug.DROP_PARTIAL_WRITE) {
             faulty.plantDroppedPartialWrite(3);
+        }
+        if (planted == PlantedBug.FORGET_KEY_BUCKETS) {
+            faulty.plantForgottenKeyBuckets();
         }
         runtime = new SimulatedRuntime(history.variant(), faulty.store(), () -> now, this::listing, new Listener(),
                 new ShardRange() {
@@ -456,14 +459,21 @@ final class HistoryRunner {
 
     private SimulatedRuntime.Instance instance(int slot) {
         while (slots.size() <= slot) {
-            slots.add(runtime.newInstance("i" + slots.size() + "." + generation[slots.size()]));
+            slots.add(newInstance(slots.size(), generation[slots.size()]));
         }
         return slots.get(slot);
     }
 
     private void replace(int slot) {
         instance(slot);
-        slots.set(slot, runtime.newInstance("i" + slot + "." + (++generation[slot])));
+        slots.set(slot, newInstance(slot, ++generation[slot]));
+    }
+
+    /** Instances alternate between the declared and the redeployed count ({@link FaultClass#REDEPLOY}). */
+    private SimulatedRuntime.Instance newInstance(int slot, int gen) {
+        int keyBuckets = (slot + gen) % 2 == 0 ? history.variant().definition().keyBuckets()
+                : history.redeployedKeyBuckets();
+        return runtime.newInstance("i" + slot + "." + gen, keyBuckets);
     }
 
     private String ids(ShardSpec shard, int from, int to) {

@@ -91,7 +91,7 @@ final class SimulatedRuntime {
         private final KinesisOperator operator;
         private final PipelineRun scheduled;
 
-        private Instance(String owner) {
+        private Instance(String owner, CompiledPipeline pipeline) {
             this.owner = owner;
             this.operator = new KinesisOperator(pipeline, store, outputs, r -> listener.rejected(seqOf(r.position()),
                     r.reason()), clock, emf, new ShardRegistry(new SimulatedWorld.ListingClient(shards), store, pipeline.name()), null,
@@ -143,8 +143,10 @@ final class SimulatedRuntime {
         return new OnFailureReplay(pipeline, store, outputs, attempts, this.range, clock).replay(range, false);
     }
 
-    Instance newInstance(String owner) {
-        return new Instance(owner);
+    /** A new instance whose pipeline declares {@code keyBuckets} (another count after a redeploy). */
+    Instance newInstance(String owner, int keyBuckets) {
+        return new Instance(owner, keyBuckets == pipeline.definition().keyBuckets() ? pipeline
+                : CompiledPipeline.compile(pipeline.definition().withKeyBuckets(keyBuckets)));
     }
 
     /**

@@ -20,6 +20,9 @@ class SimulationTest {
     private static final Simulation.Options FIXED = Simulation.Options.defaults().withSeed(1).withHistories(200)
             .withShrinkBudget(0);
     /** Plain histories: one instance, no faults, no reshards, no anomalous records. */
+    /** Redeploys of another key-bucket count with every schedule fault that retries or overlaps a batch. */
+    private static final java.util.Set<FaultClass> REDEPLOYS = FaultClass.parse(
+            "redeploy,instances,crash,throttle,overlap,bisect,duplicate,reshard-split,reshard-merge,fire");
     private static final Simulation.Options PLAIN = Simulation.Options.defaults().withSeed(1).withHistories(20)
             .withScenarios(EnumSet.noneOf(FaultClass.class)).withShrinkBudget(0);
 
@@ -165,6 +168,35 @@ class SimulationTest {
             }
         }
         assertThat(caught).as("histories that lost a batch without the replay").isGreaterThan(3);
+    }
+
+    /**
+     * A redeploy that changed {@code keyBuckets}: instances alternate between two counts, so batches that failed
+     * between item writes are retried under the other one, beside crashes, overlaps, bisects, reshards and firings.
+     */
+    @Test
+    void redeployedKeyBuckets_breakNoInvariant() {
+        Simulation.Result result = new Simulation(Simulation.Options.defaults().withSeed(5).withHistories(150)
+                .withShrinkBudget(0).withScenarios(REDEPLOYS), print(new ByteArrayOutputStream())).run();
+
+        assertThat(result.drawn().get(FaultClass.REDEPLOY)).isGreaterThan(30);
+        assertThat(result.lines()).isEmpty();
+    }
+
+    @Test
+    void checker_reportsCountedTwiceOrLost_whenSplitsForgetTheirKeyBuckets() {
+        Simulation planted = new Simulation(Simulation.Options.defaults().withShrinkBudget(0)
+                .withScenarios(REDEPLOYS), print(new ByteArrayOutputStream()))
+                .planting(HistoryRunner.PlantedBug.FORGET_KEY_BUCKETS);
+        int caught = 0;
+        for (long seed = 1; seed <= 200 && caught < 3; seed++) {
+            List<Violation> violations = planted.check(seed);
+            if (!violations.isEmpty()) {
+                assertThat(violations).extracting(Violation::invariant).contains("accounting");
+                caught++;
+            }
+        }
+        assertThat(caught).as("histories that counted a record twice or lost one").isEqualTo(3);
     }
 
     @Test

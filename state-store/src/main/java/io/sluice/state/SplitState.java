@@ -21,9 +21,16 @@ import java.util.Objects;
  * @param attemptFence       highest source position any attempt has started to apply ({@link StateStore#startAttempt}):
  *                           when it is past {@code fence}, an attempt failed midway and records up to it may already
  *                           be in partials
+ * @param keyBuckets         the key-bucket count every partial of the split is written with, recorded by its first
+ *                           {@link StateStore#startAttempt} and never changed ({@link #UNRECORDED} before that, and for
+ *                           a split an older version started): a retry on an instance whose pipeline declares another
+ *                           count still writes each record's key into the item an earlier attempt may have written it to
  */
 public record SplitState(String pipeline, String split, SplitStatus status, long watermarkMillis, Fence fence,
-                         long lastActivityMillis, List<String> parents, Fence attemptFence) {
+                         long lastActivityMillis, List<String> parents, Fence attemptFence, int keyBuckets) {
+
+    /** {@link #keyBuckets} of a split no attempt has recorded a count for. */
+    public static final int UNRECORDED = 0;
 
     public SplitState {
         Objects.requireNonNull(pipeline, "pipeline");
@@ -31,13 +38,30 @@ public record SplitState(String pipeline, String split, SplitStatus status, long
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(fence, "fence");
         Objects.requireNonNull(attemptFence, "attemptFence");
+        if (keyBuckets < 0) {
+            throw new IllegalArgumentException("keyBuckets must be >= 0 but was " + keyBuckets);
+        }
         parents = List.copyOf(parents);
+    }
+
+    /** A split without a recorded key-bucket count. */
+    public SplitState(String pipeline, String split, SplitStatus status, long watermarkMillis, Fence fence,
+                      long lastActivityMillis, List<String> parents, Fence attemptFence) {
+        this(pipeline, split, status, watermarkMillis, fence, lastActivityMillis, parents, attemptFence, UNRECORDED);
     }
 
     /** A split without an attempt fence. */
     public SplitState(String pipeline, String split, SplitStatus status, long watermarkMillis, Fence fence,
                       long lastActivityMillis, List<String> parents) {
         this(pipeline, split, status, watermarkMillis, fence, lastActivityMillis, parents, Fence.NONE);
+    }
+
+    /**
+     * The key-bucket count this split's partials are written with: the recorded one, or {@code declared} (the
+     * pipeline's) when none is recorded.
+     */
+    public int keyBucketsOr(int declared) {
+        return keyBuckets == UNRECORDED ? declared : keyBuckets;
     }
 
     /** A split that is known but not read yet. */
@@ -48,18 +72,18 @@ public record SplitState(String pipeline, String split, SplitStatus status, long
     public SplitState withProgress(long watermark, Fence newFence, long activityMillis) {
         SplitStatus next = status == SplitStatus.FINISHED ? SplitStatus.FINISHED : SplitStatus.ACTIVE;
         return new SplitState(pipeline, split, next, Math.max(watermarkMillis, watermark), max(fence, newFence),
-                Math.max(lastActivityMillis, activityMillis), parents, max(attemptFence, newFence));
+                Math.max(lastActivityMillis, activityMillis), parents, max(attemptFence, newFence), keyBuckets);
     }
 
     /** A copy whose watermark is at least {@code watermark}. */
     public SplitState withWatermarkAtLeast(long watermark) {
         return new SplitState(pipeline, split, status, Math.max(watermarkMillis, watermark), fence, lastActivityMillis,
-                parents, attemptFence);
+                parents, attemptFence, keyBuckets);
     }
 
     public SplitState finished(Fence lastFence) {
         return new SplitState(pipeline, split, SplitStatus.FINISHED, Long.MAX_VALUE, max(fence, lastFence),
-                lastActivityMillis, parents, max(attemptFence, lastFence));
+                lastActivityMillis, parents, max(attemptFence, lastFence), keyBuckets);
     }
 
     /** Whether an attempt started past the applied fence: records in {@code (fence, attemptFence]} may be applied. */
@@ -69,7 +93,7 @@ public record SplitState(String pipeline, String split, SplitStatus status, long
 
     /**
      * The least state that is at least as far as this one and {@code other} in every respect: the higher watermark,
-     * fences and activity, the later status; parents are kept once known.
+     * fences and activity, the later status; parents and the key-bucket count are kept once known.
      */
     public SplitState merge(SplitState other) {
         if (!pipeline.equals(other.pipeline) || !split.equals(other.split)) {
@@ -79,7 +103,7 @@ public record SplitState(String pipeline, String split, SplitStatus status, long
         long w = s == SplitStatus.FINISHED ? Long.MAX_VALUE : Math.max(watermarkMillis, other.watermarkMillis);
         return new SplitState(pipeline, split, s, w, max(fence, other.fence),
                 Math.max(lastActivityMillis, other.lastActivityMillis), parents.isEmpty() ? other.parents : parents,
-                max(attemptFence, other.attemptFence));
+                max(attemptFence, other.attemptFence), keyBuckets == UNRECORDED ? other.keyBuckets : keyBuckets);
     }
 
     private static Fence max(Fence a, Fence b) {

@@ -239,10 +239,16 @@ public interface StateStore {
      * is new. Written before the invocation reads the watermarks it judges lateness by, so a firer that then reads
      * the splits sees the split as active (see {@link #publishWatermark}).
      *
+     * <p>Records {@code keyBuckets} as the split's count unless one is recorded already: a split's partials are
+     * written with one count for its whole life ({@link SplitState#keyBuckets}), so an attempt that failed between
+     * item writes is retried into the same items even by an instance whose pipeline declares another count.
+     *
+     * @param keyBuckets the count the pipeline declares
      * @return the split's state as it was before this call (its {@link SplitState#attemptFence} tells whether an
-     *     earlier attempt may have applied records past its fence)
+     *     earlier attempt may have applied records past its fence; its {@link SplitState#keyBucketsOr} the count to
+     *     write with)
      */
-    SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis);
+    SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis, int keyBuckets);
 
     /**
      * The highest watermark a firer has published for {@code pipeline} ({@link Long#MIN_VALUE} if none): records are

@@ -411,11 +411,11 @@ public abstract class StateStoreContractTest {
 
     @Test
     void startAttempt_returnsThePreviousState_andRaisesTheAttemptFenceOnly() {
-        SplitState first = store.startAttempt(pipeline, "shard-0", Fence.of("10"), 100);
+        SplitState first = store.startAttempt(pipeline, "shard-0", Fence.of("10"), 100, 16);
         assertThat(first.status()).isEqualTo(SplitStatus.PENDING);
         assertThat(first.attemptFence()).isEqualTo(Fence.NONE);
 
-        SplitState second = store.startAttempt(pipeline, "shard-0", Fence.of("5"), 200);   // bisected retry: first half
+        SplitState second = store.startAttempt(pipeline, "shard-0", Fence.of("5"), 200, 16);   // bisected retry: first half
         assertThat(second.attemptFence()).isEqualTo(Fence.of("10"));
         assertThat(second.hasUnfinishedAttempt()).isTrue();
 
@@ -423,6 +423,32 @@ public abstract class StateStoreContractTest {
         assertThat(now.attemptFence()).isEqualTo(Fence.of("10"));
         assertThat(now.lastActivityMillis()).isEqualTo(200);
         assertThat(now.watermarkMillis()).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void startAttempt_recordsTheFirstKeyBucketCount_andKeepsItForTheSplitsLife() {
+        SplitState fresh = store.startAttempt(pipeline, "shard-0", Fence.of("10"), 100, 16);
+        assertThat(fresh.keyBuckets()).isEqualTo(SplitState.UNRECORDED);
+        assertThat(fresh.keyBucketsOr(16)).isEqualTo(16);
+
+        // A redeployed instance declares another count: the split keeps the one its partials were written with.
+        SplitState retried = store.startAttempt(pipeline, "shard-0", Fence.of("10"), 200, 1);
+        assertThat(retried.keyBuckets()).isEqualTo(16);
+        assertThat(retried.keyBucketsOr(1)).isEqualTo(16);
+        SplitState progressed = store.advanceSplit(retried.withProgress(1_000, Fence.of("10"), 200));
+        assertThat(progressed.keyBuckets()).isEqualTo(16);
+        assertThat(store.startAttempt(pipeline, "shard-0", Fence.of("20"), 300, 1).keyBuckets()).isEqualTo(16);
+        assertThat(store.readSplit(pipeline, "shard-0").orElseThrow().keyBuckets()).isEqualTo(16);
+        assertThat(store.splits(pipeline)).singleElement().extracting(SplitState::keyBuckets).isEqualTo(16);
+
+        // A split registered before its first attempt (a child shard) records the count of that attempt.
+        assertThat(store.createSplit(SplitState.pending(pipeline, "shard-1", 0, List.of("shard-0")))).isTrue();
+        assertThat(store.readSplit(pipeline, "shard-1").orElseThrow().keyBuckets()).isEqualTo(SplitState.UNRECORDED);
+        assertThat(store.startAttempt(pipeline, "shard-1", Fence.of("30"), 400, 1).keyBuckets())
+                .isEqualTo(SplitState.UNRECORDED);
+        assertThat(store.readSplit(pipeline, "shard-1").orElseThrow().keyBuckets()).isEqualTo(1);
+        assertThatThrownBy(() -> store.startAttempt(pipeline, "shard-2", Fence.of("1"), 400, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

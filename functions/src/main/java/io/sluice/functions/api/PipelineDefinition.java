@@ -69,6 +69,23 @@ public final class PipelineDefinition<OUT> {
     }
 
     /**
+     * A copy that spreads each window's keys over {@code buckets} state items per split, as
+     * {@link WindowedStream#keyBuckets} (which says how a change applies to a running pipeline); everything else
+     * unchanged.
+     *
+     * @throws IllegalArgumentException if not in {@code [1, 4096]}
+     */
+    public PipelineDefinition<OUT> withKeyBuckets(int buckets) {
+        if (buckets < 1 || buckets > WindowedStream.MAX_KEY_BUCKETS) {
+            throw new IllegalArgumentException("keyBuckets must be in [1, " + WindowedStream.MAX_KEY_BUCKETS
+                    + "] but was " + buckets);
+        }
+        return new PipelineDefinition<>(name, new Parts(parts.source(), parts.steps(), parts.watermarks(),
+                parts.keyName(), parts.keySelector(), parts.windows(), parts.trigger(), buckets, parts.aggregate(),
+                parts.codec()), sink);
+    }
+
+    /**
      * This pipeline as run by one bounded job: named {@code <name>-<job>}, so the job's state (its task splits,
      * partials and fired windows) and its results are kept apart from the live pipeline that shares the tables and
      * from every other job. Without it a nightly recomputation would add its partials to the live windows and hold

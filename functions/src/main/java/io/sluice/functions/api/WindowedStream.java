@@ -71,12 +71,12 @@ public final class WindowedStream<T> {
      * {@link PipelineDefinition#stateCost()} gives the item sizes before you deploy.
      *
      * <p>The count decides which item holds a key, and a retried batch finds what its failed attempt applied through
-     * those items' fences. Deploy a change of it while none of the pipeline's batches is failing: a batch that
-     * failed midway and is retried under another count writes its keys into other items, so some of its records
-     * could be counted twice or not at all. Otherwise tumbling and sliding windows give the same results whatever the
-     * count, since a firing merges every item of a window. Session windows look a key's earlier sessions up in its
-     * item, so until the sessions open at the change have fired, a record is judged against those its key's new
-     * item holds.
+     * those items' fences. So each split (a shard, a batch task) keeps the count its first batch was written with,
+     * recorded in its progress: a changed count applies to the splits started after the deploy, the new shards of a
+     * reshard and the tasks of a new job, while the others finish with theirs. A retry after a redeploy therefore
+     * writes into the items its failed attempt may have written, and a firing merges every item of a window whatever
+     * their counts. A split whose progress was written before counts were recorded has none and takes the count of
+     * its next batch: change the count of such a pipeline only while none of its batches is failing.
      *
      * @throws IllegalArgumentException if not in {@code [1, 4096]}
      */

@@ -147,7 +147,7 @@ public final class KinesisOperator {
                         // The batch's attempt is recorded before a parent's read-back, which may fail it: if the
                         // mapping then gives up on it, the child's next batch still finds the range (simulator).
                         SplitState before = store.startAttempt(pipeline.name(), shardId,
-                                batch.fence(batch.size() - 1), now);
+                                batch.fence(batch.size() - 1), now, pipeline.definition().keyBuckets());
                         if (attemptLog != null) {
                             // An attempt like any other: logged, or the replay could not tell what it covers.
                             attemptLog.record(pipeline.name(), shardId, new AttemptLog.Range(batch.fence(0),

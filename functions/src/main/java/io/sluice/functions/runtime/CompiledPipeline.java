@@ -104,9 +104,13 @@ public final class CompiledPipeline {
         return (KeySelector<Object, Object>) definition.keySelector().orElse(null);
     }
 
-    /** The key bucket of {@code key}: {@code String.hashCode} is specified, so buckets are stable across JVMs. */
-    int bucketOf(String key) {
-        return Math.floorMod(key.hashCode(), definition.keyBuckets());
+    /**
+     * The key bucket of {@code key} among {@code keyBuckets}: {@code String.hashCode} is specified, so buckets are
+     * stable across JVMs. The count is the split's ({@link io.sluice.state.SplitState#keyBucketsOr}), not necessarily
+     * the pipeline's.
+     */
+    static int bucketOf(String key, int keyBuckets) {
+        return Math.floorMod(key.hashCode(), keyBuckets);
     }
 
     /**

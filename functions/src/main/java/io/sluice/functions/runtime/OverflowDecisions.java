@@ -86,12 +86,13 @@ final class OverflowDecisions {
     /**
      * Loads the stored totals of the pairs that overflowed on the first pass (one read per pair).
      *
+     * @param keyBuckets the split's key-bucket count: where its partials hold each key
      * @return whether there were any: the batch must then be combined again, deciding
      */
-    boolean loadFirstPassOverflows() {
+    boolean loadFirstPassOverflows(int keyBuckets) {
         for (SlotKey o : fromFirstPass) {
             Optional<Partial> item = store.readPartial(new PartialKey(pipeline.name(), o.slot(), split,
-                    pipeline.bucketOf(o.key())));
+                    CompiledPipeline.bucketOf(o.key(), keyBuckets)));
             overflowing.add(o);
             fences.put(o, item.map(Partial::fence).orElse(Fence.NONE));
             if (!pipeline.windowing().isSession()) {

@@ -57,6 +57,8 @@ final class PartialWriter {
     private final RunMetrics metrics;
     private final Map<PartialKey, Cached> cache = new HashMap<>();
     private final Set<Slot> registered = new HashSet<>();
+    /** The current {@link #write}'s key-bucket count, for {@link #group}. */
+    private int keyBuckets;
     /** Fence of this writer's last completed batch: a batch starting elsewhere finds a stale or empty cache. */
     private Fence lastWritten;
 
@@ -78,11 +80,15 @@ final class PartialWriter {
     /**
      * Writes the cells of {@code batch} with {@code fence}, the position of the batch's last record.
      *
+     * @param keyBuckets the split's key-bucket count ({@link io.sluice.state.SplitState#keyBucketsOr}), the same in
+     *                   every attempt: a key's cells go to the item an earlier attempt may have written them to
      * @param splitFence the split's fence before this batch: a cached item past it already holds some of the
      *                   batch's records (this instance wrote it in an earlier attempt that failed midway)
      * @param recompute  the batch's cells from the records strictly after a given fence, computed anew
      */
-    void write(Accumulators batch, Fence splitFence, Fence fence, Function<Fence, Accumulators> recompute) {
+    void write(Accumulators batch, int keyBuckets, Fence splitFence, Fence fence,
+               Function<Fence, Accumulators> recompute) {
+        this.keyBuckets = keyBuckets;
         Map<PartialKey, List<Cell>> groups = group(batch);
         if (!splitFence.equals(lastWritten)) {
             preload(groups.keySet());
@@ -239,7 +245,7 @@ final class PartialWriter {
     @SuppressWarnings("unchecked")
     private Map<PartialKey, List<Cell>> group(Accumulators batch) {
         Map<PartialKey, List<Cell>> groups = new LinkedHashMap<>();
-        List<Cell>[] ofSlot = new List[pipeline.definition().keyBuckets()];
+        List<Cell>[] ofSlot = new List[keyBuckets];
         Slot slot = null;
         long start = 0;
         long end = 0;
@@ -253,7 +259,7 @@ final class PartialWriter {
                 start = cell.start;
                 end = cell.end;
             }
-            int bucket = pipeline.bucketOf(cell.key);
+            int bucket = CompiledPipeline.bucketOf(cell.key, keyBuckets);
             List<Cell> cells = ofSlot[bucket];
             if (cells == null) {
                 cells = groups.computeIfAbsent(new PartialKey(pipeline.name(), slot, split, bucket),

@@ -40,7 +40,7 @@ final class SessionRescue {
     private final Map<String, List<long[]>> batchWindows = new HashMap<>();
     private final Map<Long, Boolean> fired = new HashMap<>();
     private final Map<String, List<long[]>> stored = new HashMap<>();
-    private List<String> splits;
+    private List<SplitState> splits;
 
     /**
      * @param batch the batch's cells without its candidates: records of the batch are fragments like stored ones
@@ -153,14 +153,18 @@ final class SessionRescue {
         return fired.computeIfAbsent(paneStart, p -> store.isFired(pipeline.name(), sessions.paneSlot(p)));
     }
 
-    /** The key's fragments in the pane, from every split's item of the key's bucket (one batched read per pane). */
+    /**
+     * The key's fragments in the pane, from every split's item of the key's bucket under that split's own count (one
+     * batched read per pane and key).
+     */
     private List<long[]> storedWindows(long paneStart, String key) {
-        int bucket = pipeline.bucketOf(key);
-        return stored.computeIfAbsent(paneStart + "#" + bucket + "#" + key, k -> {
+        return stored.computeIfAbsent(paneStart + "#" + key, k -> {
             Slot slot = sessions.paneSlot(paneStart);
+            int declared = pipeline.definition().keyBuckets();
             List<PartialKey> keys = new ArrayList<>();
-            for (String split : splits()) {
-                keys.add(new PartialKey(pipeline.name(), slot, split, bucket));
+            for (SplitState split : splits()) {
+                keys.add(new PartialKey(pipeline.name(), slot, split.split(),
+                        CompiledPipeline.bucketOf(key, split.keyBucketsOr(declared))));
             }
             List<long[]> windows = new ArrayList<>();
             for (Partial partial : store.readPartials(keys).values()) {
@@ -174,9 +178,9 @@ final class SessionRescue {
         });
     }
 
-    private List<String> splits() {
+    private List<SplitState> splits() {
         if (splits == null) {
-            splits = store.splits(pipeline.name()).stream().map(SplitState::split).toList();
+            splits = store.splits(pipeline.name());
         }
         return splits;
     }

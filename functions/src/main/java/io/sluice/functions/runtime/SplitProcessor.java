@@ -100,6 +100,8 @@ public final class SplitProcessor {
     private AttemptLog attemptLog;
     /** Keys in the largest slot of the last batch: the next batch's cells start that large instead of growing. */
     private int keysPerSlot;
+    /** The split's key-bucket count, once an attempt has read it ({@link #keyBucketsOf}). */
+    private int keyBuckets;
 
     /** A late record whose earlier attempt may have counted it: emitted only if its items say it was not. */
     private record Deferred(int index, long timestamp, List<PartialKey> items) {
@@ -186,8 +188,10 @@ public final class SplitProcessor {
             return;
         }
         Fence last = records.fence(n - 1);
-        SplitState before = store.startAttempt(pipeline.name(), split, last, nowMillis);
+        SplitState before = store.startAttempt(pipeline.name(), split, last, nowMillis,
+                pipeline.definition().keyBuckets());
         state = before;
+        keyBuckets = keyBucketsOf(before);
         // Logged before the batch writes anything; the put overlaps the reads below (joined before the first write).
         CompletableFuture<Void> logged = attemptLog == null ? null
                 : attemptLog.recordAsync(pipeline.name(), split, new AttemptLog.Range(records.fence(0), last,
@@ -225,7 +229,7 @@ public final class SplitProcessor {
                 cells = judgeCandidates(records, from, lateWatermark, last, cells, claimed);
             }
             emitDeferredLate(records);
-            if (overflows.loadFirstPassOverflows()) {
+            if (overflows.loadFirstPassOverflows(keyBuckets)) {
                 cells = decideOverflows(records, from, lateWatermark);
             }
             while (true) {
@@ -233,7 +237,7 @@ public final class SplitProcessor {
                 // the batch with nothing stored, and the retry emits them again (same ids and keys: overwritten).
                 outputs.flush(split);
                 try {
-                    writer.write(cells, before.fence(), last,
+                    writer.write(cells, keyBuckets, before.fence(), last,
                             after -> apply(records, firstAfter(records, after), lateWatermark, false));
                     break;
                 } catch (PartialWriter.MergeOverflowException e) {
@@ -259,6 +263,23 @@ public final class SplitProcessor {
         if (mode == Mode.STREAM) {
             writer.evictThrough(windowing.isSession() ? Long.MIN_VALUE : windowing.maxFinalEnd(lateWatermark));
         }
+    }
+
+    /**
+     * The count the split's partials are written with: the one its first attempt recorded, whatever this instance's
+     * pipeline declares, so a retry after a redeploy that changed {@code keyBuckets} writes each key into the item the
+     * failed attempt may have written it to (a changed count applies to splits started after it). Said once per
+     * split and instance when it differs.
+     */
+    private int keyBucketsOf(SplitState before) {
+        int declared = pipeline.definition().keyBuckets();
+        int count = before.keyBucketsOr(declared);
+        if (count != declared && keyBuckets != count) {
+            LOG.log(Level.INFO, "Split keeps the key-bucket count it started with; the pipeline's applies to splits "
+                    + "started after it (new shards after a reshard, a new job's tasks). pipeline=[{0}] split=[{1}] "
+                    + "keyBuckets=[{2}] declared=[{3}]", pipeline.name(), split, count, declared);
+        }
+        return count;
     }
 
     /** Waits for the attempt's log entry: the attempt writes nothing unless it is logged. */
@@ -567,7 +588,8 @@ public final class SplitProcessor {
         }
         List<PartialKey> keys = new ArrayList<>();
         for (Cell cell : scratch.cells()) {
-            keys.add(new PartialKey(pipeline.name(), windowing.slotOf(cell), split, pipeline.bucketOf(key)));
+            keys.add(new PartialKey(pipeline.name(), windowing.slotOf(cell), split,
+                    CompiledPipeline.bucketOf(key, keyBuckets)));
         }
         return keys;
     }

@@ -5,7 +5,11 @@
  * <h2>One invocation of a split ({@link io.sluice.functions.runtime.SplitProcessor})</h2>
  * <ol>
  *   <li>record the attempt ({@link io.sluice.state.StateStore#startAttempt}: the split is active, an attempt up to
- *       the batch's last record has started) before anything is read or written;</li>
+ *       the batch's last record has started) before anything is read or written. It also returns the split's key-bucket
+ *       count, recorded by its first attempt and never changed: every partial of a split is written with one count,
+ *       so a retry on an instance deployed with another {@code keyBuckets} writes each key into the item the failed
+ *       attempt may have written it to (its fence then tells what is in), and session rescue looks each split's
+ *       items up under that split's count;</li>
  *   <li>skip records at or before the split's stored fence (a replay of work already done);</li>
  *   <li>decode each record; a malformed one goes to the dead letters with its reason and coordinates;</li>
  *   <li>run the fused steps (map / filter / flatMap / timestamps), track the highest timestamp; a timestamp

@@ -120,8 +120,8 @@ final class CountingStateStore implements StateStore {
     }
 
     @Override
-    public SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis) {
-        return delegate.startAttempt(pipeline, split, through, nowMillis);
+    public SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis, int keyBuckets) {
+        return delegate.startAttempt(pipeline, split, through, nowMillis, keyBuckets);
     }
 
     @Override

@@ -31,7 +31,7 @@ class PartialEncodingReuseTest {
         String touched = "c-1";
         String untouched = keyInTheSameBucketAs(pipeline, touched);
         PartialKey item = new PartialKey(pipeline.name(), new Slot(T0, T0 + 60_000), "shard-0",
-                pipeline.bucketOf(touched));
+                CompiledPipeline.bucketOf(touched, pipeline.definition().keyBuckets()));
 
         processor.process(batch(0, order(touched, 100), order(untouched, 7)), T0);
         StateEntry untouchedBefore = entry(store.readPartial(item).orElseThrow(), untouched);
@@ -76,7 +76,8 @@ class PartialEncodingReuseTest {
 
     private static String keyInTheSameBucketAs(CompiledPipeline pipeline, String key) {
         for (int i = 2; ; i++) {
-            if (pipeline.bucketOf("c-" + i) == pipeline.bucketOf(key)) {
+            int buckets = pipeline.definition().keyBuckets();
+            if (CompiledPipeline.bucketOf("c-" + i, buckets) == CompiledPipeline.bucketOf(key, buckets)) {
                 return "c-" + i;
             }
         }

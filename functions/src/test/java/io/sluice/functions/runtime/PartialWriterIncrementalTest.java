@@ -129,7 +129,7 @@ class PartialWriterIncrementalTest {
             first.add(order("u-" + u, u * 100L));
         }
         ENCODES.set(0);
-        writer.write(batch(p, first), Fence.NONE, Fence.ofOrdinal(1), f -> { throw new AssertionError(); });
+        writer.write(batch(p, first), p.definition().keyBuckets(), Fence.NONE, Fence.ofOrdinal(1), f -> { throw new AssertionError(); });
         assertThat(ENCODES.get()).as("first batch: every key is new").isEqualTo(1_000);
         StateEntry before = entryOf(store, p.name(), "u-7");
 
@@ -137,7 +137,7 @@ class PartialWriterIncrementalTest {
         List<Order> second = List.of(order("u-1", 100 + 10 * MINUTE), order("u-2", 200 + 60 * MINUTE),
                 order("u-new", 5_000));
         ENCODES.set(0);
-        writer.write(batch(p, second), Fence.ofOrdinal(1), Fence.ofOrdinal(2), f -> { throw new AssertionError(); });
+        writer.write(batch(p, second), p.definition().keyBuckets(), Fence.ofOrdinal(1), Fence.ofOrdinal(2), f -> { throw new AssertionError(); });
 
         int changedCells = windows instanceof SessionWindows ? 4 : 3;  // u-2's two sessions are two entries
         assertThat(ENCODES.get())
@@ -149,7 +149,8 @@ class PartialWriterIncrementalTest {
         List<Order> all = new ArrayList<>(first);
         all.addAll(second);
         new PartialWriter(p, reference, SPLIT, new RunMetrics())
-                .write(batch(p, all), Fence.NONE, Fence.ofOrdinal(2), f -> { throw new AssertionError(); });
+                .write(batch(p, all), p.definition().keyBuckets(), Fence.NONE, Fence.ofOrdinal(2),
+                        f -> { throw new AssertionError(); });
         assertThat(stored(store, p.name())).isEqualTo(stored(reference, p.name())).hasSize(1_002);
     }
 
@@ -173,18 +174,18 @@ class PartialWriterIncrementalTest {
             for (int u = from; u < from + 1_000; u++) {
                 orders.add(order("u-" + u, u));
             }
-            writer.write(batch(p, orders), Fence.ofOrdinal(fence), Fence.ofOrdinal(fence + 1),
+            writer.write(batch(p, orders), p.definition().keyBuckets(), Fence.ofOrdinal(fence), Fence.ofOrdinal(fence + 1),
                     f -> { throw new AssertionError(); });
         }
         for (; fence < 2_000; fence++) {   // the JIT first, so the interpreter's allocations do not count
-            writer.write(batch(p, List.of(order("u-" + fence, 5))), Fence.ofOrdinal(fence), Fence.ofOrdinal(fence + 1),
+            writer.write(batch(p, List.of(order("u-" + fence, 5))), p.definition().keyBuckets(), Fence.ofOrdinal(fence), Fence.ofOrdinal(fence + 1),
                     f -> { throw new AssertionError(); });
         }
         Accumulators oneKey = batch(p, List.of(order("u-77", 5)));
         ENCODES.set(0);
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
-        writer.write(oneKey, Fence.ofOrdinal(fence), Fence.ofOrdinal(fence + 1), f -> { throw new AssertionError(); });
+        writer.write(oneKey, p.definition().keyBuckets(), Fence.ofOrdinal(fence), Fence.ofOrdinal(fence + 1), f -> { throw new AssertionError(); });
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
         assertThat(allocated).as("bytes allocated by a write of one key into an item of 100,000")

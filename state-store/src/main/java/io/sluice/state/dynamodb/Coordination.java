@@ -33,6 +33,7 @@ import java.util.function.LongSupplier;
 import static io.sluice.state.dynamodb.StateTables.ATTEMPT_FENCE;
 import static io.sluice.state.dynamodb.StateTables.FENCE;
 import static io.sluice.state.dynamodb.StateTables.FIRED_WATERMARK;
+import static io.sluice.state.dynamodb.StateTables.KEY_BUCKETS;
 import static io.sluice.state.dynamodb.StateTables.LAST_ACTIVITY;
 import static io.sluice.state.dynamodb.StateTables.LEASE_UNTIL;
 import static io.sluice.state.dynamodb.StateTables.OWNER;
@@ -237,6 +238,9 @@ final class Coordination {
         item.put(FENCE, s(state.fence().encoded()));
         item.put(LAST_ACTIVITY, n(state.lastActivityMillis()));
         item.put(ATTEMPT_FENCE, s(state.attemptFence().encoded()));
+        if (state.keyBuckets() != SplitState.UNRECORDED) {
+            item.put(KEY_BUCKETS, n(state.keyBuckets()));
+        }
         item.put(PARENTS, AttributeValue.fromL(state.parents().stream().map(Coordination::s).toList()));
         item.put(TTL, n(ttl.getAsLong()));
         calls.estimateWrite(ItemSizes.writeUnits(ItemSizes.itemSize(item)));
@@ -253,17 +257,22 @@ final class Coordination {
     /**
      * One UpdateItem in the common case: activity and attempt fence set, the split created if new, the old item
      * returned. When a higher attempt fence is stored (the first half of a bisected retry), only the activity is set.
+     * The key-bucket count is set only where none is stored: it never changes.
      */
-    SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis) {
+    SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis, int keyBuckets) {
+        if (keyBuckets <= 0) {
+            throw new IllegalArgumentException("keyBuckets must be positive but was " + keyBuckets);
+        }
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":pending", s(SplitStatus.PENDING.name()));
         values.put(":min", n(Long.MIN_VALUE));
         values.put(":none", s(Fence.NONE.encoded()));
         values.put(":now", n(nowMillis));
         values.put(":ttl", n(ttl.getAsLong()));
+        values.put(":kb", n(keyBuckets));
         String create = "SET " + STATUS + " = if_not_exists(" + STATUS + ", :pending), " + WATERMARK + " = if_not_exists("
                 + WATERMARK + ", :min), " + FENCE + " = if_not_exists(" + FENCE + ", :none), " + LAST_ACTIVITY
-                + " = :now, #ttl = :ttl";
+                + " = :now, #ttl = :ttl, " + KEY_BUCKETS + " = if_not_exists(" + KEY_BUCKETS + ", :kb)";
         Map<String, AttributeValue> key = key(Keys.splitsPk(pipeline), split);
         Map<String, AttributeValue> old;
         try {
@@ -339,7 +348,8 @@ final class Coordination {
         return new SplitState(pipeline, item.get(SK).s(), SplitStatus.valueOf(item.get(STATUS).s()),
                 Long.parseLong(item.get(WATERMARK).n()), Fence.decode(item.get(FENCE).s()),
                 Long.parseLong(item.get(LAST_ACTIVITY).n()), parents,
-                item.containsKey(ATTEMPT_FENCE) ? Fence.decode(item.get(ATTEMPT_FENCE).s()) : Fence.NONE);
+                item.containsKey(ATTEMPT_FENCE) ? Fence.decode(item.get(ATTEMPT_FENCE).s()) : Fence.NONE,
+                item.containsKey(KEY_BUCKETS) ? Integer.parseInt(item.get(KEY_BUCKETS).n()) : SplitState.UNRECORDED);
     }
 
     private Optional<Map<String, AttributeValue>> get(Map<String, AttributeValue> key) {

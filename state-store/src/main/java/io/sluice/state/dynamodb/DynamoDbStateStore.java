@@ -557,8 +557,8 @@ public final class DynamoDbStateStore implements StateStore {
     }
 
     @Override
-    public SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis) {
-        return coordination.startAttempt(pipeline, split, through, nowMillis);
+    public SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis, int keyBuckets) {
+        return coordination.startAttempt(pipeline, split, through, nowMillis, keyBuckets);
     }
 
     @Override

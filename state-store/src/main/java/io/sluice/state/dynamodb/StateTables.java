@@ -90,6 +90,8 @@ public final class StateTables {
     public static final String PARENTS = "p";
     /** Attempt fence of a split, as {@link io.sluice.state.Fence#encoded()} (S). */
     public static final String ATTEMPT_FENCE = "af";
+    /** Key-bucket count a split's partials are written with, set once (N). */
+    public static final String KEY_BUCKETS = "kb";
     /** Fired watermark of a pipeline, epoch ms (N). */
     public static final String FIRED_WATERMARK = "fw";
 

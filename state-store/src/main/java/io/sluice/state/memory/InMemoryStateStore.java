@@ -213,13 +213,16 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
-    public SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis) {
+    public SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis, int keyBuckets) {
+        if (keyBuckets <= 0) {
+            throw new IllegalArgumentException("keyBuckets must be positive but was " + keyBuckets);
+        }
         SplitState[] before = new SplitState[1];
         splitsOf(pipeline).compute(split, (k, stored) -> {
             SplitState current = stored != null ? stored : SplitState.pending(pipeline, split, nowMillis, List.of());
             before[0] = current;
             return current.merge(new SplitState(pipeline, split, SplitStatus.PENDING, Long.MIN_VALUE, Fence.NONE,
-                    nowMillis, List.of(), through));
+                    nowMillis, List.of(), through, keyBuckets));
         });
         return before[0];
     }

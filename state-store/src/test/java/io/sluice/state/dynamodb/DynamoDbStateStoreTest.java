@@ -74,7 +74,7 @@ class DynamoDbStateStoreTest {
     void publishedWatermark_hasNoTtl_soItOutlivesEveryWindowsState() {
         DynamoDbStateStore store = builder().build();
         store.publishWatermark(pipeline, 120_000);
-        store.startAttempt(pipeline, "shard-0", Fence.of("5"), 1);
+        store.startAttempt(pipeline, "shard-0", Fence.of("5"), 1, 16);
 
         List<Map<String, AttributeValue>> coordination = items(COORDINATION);
         assertThat(coordination).filteredOn(i -> i.containsKey(StateTables.FIRED_WATERMARK)).singleElement()

@@ -82,8 +82,8 @@ class ForwardingStateStore implements StateStore {
     }
 
     @Override
-    public SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis) {
-        return delegate.startAttempt(pipeline, split, through, nowMillis);
+    public SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis, int keyBuckets) {
+        return delegate.startAttempt(pipeline, split, through, nowMillis, keyBuckets);
     }
 
     @Override
