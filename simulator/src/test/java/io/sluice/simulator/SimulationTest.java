@@ -74,6 +74,20 @@ class SimulationTest {
      * A batch given up on (issue 14) while a child shard's first batch failed in its parent's read-back, before the
      * child's own attempt was recorded: the child's next batch did not see the range (437). Fixed in the operator.
      */
+    /**
+     * A redelivery from before records the operator had jumped over (a batch given up on with no attempt recorded,
+     * left to the on-failure replay), on an instance whose cache lacked the item of their key: the conflict path
+     * re-applied the batch from the item's older fence, jumped-over records included, and the replay applied them
+     * again (gmv-session, 5614). Fixed in {@code PartialWriter}; {@code JumpedOverRecordsTest} pins it.
+     */
+    @Test
+    void aRedeliveryOverJumpedRecords_countsNoneOfThemTwice() {
+        Simulation simulation = new Simulation(Simulation.Options.defaults().withShrinkBudget(0)
+                .withPipeline(Optional.of(SimPipelines.Variant.SESSION)), print(new ByteArrayOutputStream()));
+
+        assertThat(simulation.check(5614)).isEmpty();
+    }
+
     @Test
     void giveUpOnAChildsFirstBatch_duringItsParentsReadBack_losesNothing() {
         Simulation simulation = new Simulation(Simulation.Options.defaults().withShrinkBudget(0)

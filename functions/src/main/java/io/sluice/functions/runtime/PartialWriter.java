@@ -84,7 +84,8 @@ final class PartialWriter {
      *                   every attempt: a key's cells go to the item an earlier attempt may have written them to
      * @param splitFence the split's fence before this batch: a cached item past it already holds some of the
      *                   batch's records (this instance wrote it in an earlier attempt that failed midway)
-     * @param recompute  the batch's cells from the records strictly after a given fence, computed anew
+     * @param recompute  the batch's cells from the records strictly after a given fence (never before
+     *                   {@code splitFence}), computed anew
      */
     void write(Accumulators batch, int keyBuckets, Fence splitFence, Fence fence,
                Function<Fence, Accumulators> recompute) {
@@ -129,7 +130,7 @@ final class PartialWriter {
         }
         for (PartialKey key : refused) {
             metrics.fenceConflict();
-            resolveConflict(key, fence, recompute);   // only this item is re-read and written again
+            resolveConflict(key, splitFence, fence, recompute);   // only this item is re-read and written again
         }
         lastWritten = fence;
     }
@@ -172,7 +173,8 @@ final class PartialWriter {
         registered.removeIf(s -> s.end() <= maxEnd);
     }
 
-    private void resolveConflict(PartialKey key, Fence fence, Function<Fence, Accumulators> recompute) {
+    private void resolveConflict(PartialKey key, Fence splitFence, Fence fence,
+                                 Function<Fence, Accumulators> recompute) {
         for (int attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
             Optional<Partial> stored = store.readPartial(key);
             Fence storedFence = stored.map(Partial::fence).orElse(Fence.NONE);
@@ -182,7 +184,11 @@ final class PartialWriter {
                 cache(key, item);  // this batch is already applied to the item
                 return;
             }
-            List<Cell> cells = group(recompute.apply(storedFence)).getOrDefault(key, List.of());
+            // Never from before the split's fence: the records up to it are applied, where an older item fence shows
+            // none of them is this item's, or the split jumped over them (a batch the mapping gave up on before any
+            // attempt was recorded) and the on-failure replay applies them (simulator, seed 5614).
+            Fence after = storedFence.isAfter(splitFence) ? storedFence : splitFence;
+            List<Cell> cells = group(recompute.apply(after)).getOrDefault(key, List.of());
             merge(key, storedFence, item, cells);
             try {
                 store.writePartial(encode(key, fence, item), storedFence);
