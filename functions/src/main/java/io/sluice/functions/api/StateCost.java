@@ -15,7 +15,8 @@ import java.util.OptionalInt;
  * }</pre>
  *
  * <p>The rules behind it: the state is one partial item per (window, split, key bucket), holding the accumulators of
- * the bucket's keys; DynamoDB bills one write unit per started KB of an item written. A partial over one item (400
+ * the bucket's keys; DynamoDB bills one write unit per started KB of an item written. The sizes here are before
+ * compression, so upper bounds: the store deflates an item's body past 768 bytes when that makes it smaller. A partial over one item (400
  * KB) has no ceiling: it is written as chunks (64 KB pages of keys cut into slices of about 2.5 KB), and a batch then
  * pays for the slices it changed and the head (about 20 bytes per slice; replaced slices expire by TTL); a key whose
  * accumulator grows at its end changes a few slices, not its whole accumulator. A partial over 64 KB whose batches
@@ -75,6 +76,10 @@ public record StateCost(int keyBuckets, OptionalInt maxAccumulatorBytes, int win
             b.append(" and at most ").append(kb(bytes)).append(" per bucket item (accumulators are at most ")
                     .append(maxAccumulatorBytes.getAsInt()).append(" bytes); a batch pays about ")
                     .append(Math.max(1, (bytes + 1023) / 1024)).append(" write units per bucket item it changes");
+            if (bytes > 1024) {
+                b.append(" (at most: an item is stored deflated where that is smaller, and similar keys' accumulators "
+                        + "deflate well)");
+            }
             if (bytes > LOG_ABOVE_BYTES) {
                 b.append("; past 64 KB, a batch that changes under an eighth of an item's keys pays instead about ")
                         .append("twice the bytes of the keys it changes, plus a head of about 20 bytes per 2.5 KB");

@@ -36,7 +36,7 @@ class StateCostTest {
         assertThat(cost.keyBuckets()).isEqualTo(1);
         assertThat(cost.bucketBytes(1_000)).isEqualTo(1_000 * (StateCost.ENTRY_OVERHEAD_BYTES + 20));
         assertThat(cost.describe(1_000)).contains("about 1000 keys", "at most 37.1 KB per bucket item",
-                "38 write units");
+                "38 write units", "stored deflated");
         StateCost over16 = GmvPipelines.byCategory(16).stateCost();
         assertThat(over16.keyBuckets()).isEqualTo(WindowedStream.DEFAULT_KEY_BUCKETS);
         assertThat(over16.bucketBytes(1_000)).isEqualTo(63 * (StateCost.ENTRY_OVERHEAD_BYTES + 20));
