@@ -60,7 +60,7 @@ class DynamoDbRoundTripsTest {
     }
 
     @Test
-    void writePartials_ofFiftyItems_waitsAFewRoundTrips_notFifty() {
+    void writePartials_of150Items_waitsAFewRoundTrips_notOnePerItem() {
         DynamoDbStateStore store = store();
         List<PartialWrite> writes = new ArrayList<>();
         for (int i = 0; i < ITEMS; i++) {
@@ -74,8 +74,10 @@ class DynamoDbRoundTripsTest {
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertThat(refused).isEmpty();
         assertThat(METER.calls()).isEqualTo(ITEMS);
-        // 64 in flight: ceil(150 / 64) = 3 waves; a little slack for a thread that starts late on a busy machine.
-        assertThat(METER.sequentialRoundTrips()).as("sequential round trips (%d ms)", millis).isBetween(3, 5);
+        // 64 in flight: ceil(150 / 64) = 3 waves. A call that starts after another finished adds one, so a busy
+        // machine, where a wave's last calls start late, adds one or two per wave (6 once under a parallel build);
+        // 16 in flight would take at least 10, one at a time 150.
+        assertThat(METER.sequentialRoundTrips()).as("sequential round trips (%d ms)", millis).isBetween(3, 7);
         assertThat(METER.maxInFlight()).isLessThanOrEqualTo(DynamoDbStateStoreBuilder.DEFAULT_MAX_IN_FLIGHT);
         for (int i = 0; i < ITEMS; i++) {
             assertThat(store.readPartial(key(i)).orElseThrow().fence()).isEqualTo(Fence.of("10"));
