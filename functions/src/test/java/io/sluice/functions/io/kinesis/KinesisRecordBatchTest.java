@@ -18,6 +18,30 @@ class KinesisRecordBatchTest {
     @ParameterizedTest
     @ValueSource(strings = {"a", "a\n", "a\nb", "a\n\nb\r\n", "\n", "\n\n", "a\r\nb\r", " \n"})
     void lines_areCutAsTheBatchSidesLineReaderCutsThem(String data) throws Exception {
+        assertThat(lines(data)).isEqualTo(lineReader(data));
+    }
+
+    /**
+     * The newline search reads eight bytes at a time: lines of every length across word boundaries, with bytes a word
+     * test could confuse with {@code '\n'} ({@code U+010A} is {@code C4 8A} in UTF-8; tab and {@code 0x0B} are its
+     * neighbours), cut as the line reader cuts them.
+     */
+    @org.junit.jupiter.api.Test
+    void randomLines_areCutAsTheBatchSidesLineReaderCutsThem() throws Exception {
+        String alphabet = "ab\n\n\r\t\u000b\u0000 {\u010a\u00e9";
+        java.util.SplittableRandom random = new java.util.SplittableRandom(15);
+        for (int n = 0; n < 5_000; n++) {
+            StringBuilder data = new StringBuilder();
+            for (int k = random.nextInt(40); k > 0; k--) {
+                data.append(random.nextInt(4) == 0 ? alphabet.charAt(random.nextInt(alphabet.length())) : 'x');
+            }
+            String d = data.toString();
+            List<String> expected = lineReader(d);
+            assertThat(lines(d)).as("[%s]", d).isEqualTo(expected.isEmpty() ? List.of("") : expected);
+        }
+    }
+
+    private static List<String> lineReader(String data) throws Exception {
         List<String> expected = new ArrayList<>();
         try (BoundedLineReader reader = new BoundedLineReader(
                 new ByteArrayInputStream(data.getBytes(StandardCharsets.UTF_8)), 1 << 20)) {
@@ -25,8 +49,7 @@ class KinesisRecordBatchTest {
                 expected.add(new String(reader.buffer(), reader.offset(), reader.length(), StandardCharsets.UTF_8));
             }
         }
-
-        assertThat(lines(data)).isEqualTo(expected);
+        return expected;
     }
 
     @ParameterizedTest
