@@ -42,7 +42,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--scenarios", defaultValue = "all", description = "Fault classes histories may draw, "
             + "comma-separated: instances, crash, throttle, bisect, duplicate, overlap, fire, reshard-split, "
             + "reshard-merge, empty-shard, idle, late, malformed, far-future, overflow, min-ts, give-up, "
-            + "give-up-unrecorded. "
+            + "give-up-unrecorded, redeploy. "
             + "Default: ${DEFAULT-VALUE}.")
     String scenarios;
 
