@@ -12,8 +12,8 @@
  * with crashes and throttles at the k-th state-store write, retries from the reported record (bisected or not),
  * duplicated deliveries of acknowledged batches, attempts that time out and keep running while their retry runs,
  * firings by other instances at random points, pauses past the idleness timeout, batches the event source mapping
- * gives up on, and instances whose pipeline declares another key-bucket count (a redeploy). At the end every shard is drained,
- * every split finished and a final firing runs.
+ * gives up on, and instances whose pipeline declares another key-bucket count (a redeploy). At the end every shard is
+ * drained, every split finished and a final firing runs.
  *
  * <h2>What is checked</h2>
  * <ol>
