@@ -16,12 +16,12 @@ import java.util.OptionalInt;
  *
  * <p>The rules behind it: the state is one partial item per (window, split, key bucket), holding the accumulators of
  * the bucket's keys; DynamoDB bills one write unit per started KB of an item written. The sizes here are before
- * compression, so upper bounds: the store deflates an item's body past 768 bytes when that makes it smaller. A partial over one item (400
- * KB) has no ceiling: it is written as chunks (64 KB pages of keys cut into slices of about 2.5 KB), and a batch then
- * pays for the slices it changed and the head (about 20 bytes per slice; replaced slices expire by TTL); a key whose
- * accumulator grows at its end changes a few slices, not its whole accumulator. A partial over 64 KB whose batches
- * each change under an eighth of it is kept chunked with a log: a batch pays for the entries it changed (about twice,
- * with the log's compaction into pages) and the head, not for the item.
+ * compression, so upper bounds: the store deflates an item's body past 768 bytes when that makes it smaller. A
+ * partial over one item (400 KB) has no ceiling: it is written as chunks (64 KB pages of keys cut into slices of
+ * about 2.5 KB), and a batch then pays for the slices it changed and the head (about 20 bytes per slice; replaced
+ * slices expire by TTL); a key whose accumulator grows at its end changes a few slices, not its whole accumulator. A
+ * partial over 64 KB whose batches each change under an eighth of it is kept chunked with a log: a batch pays for the
+ * entries it changed (about twice, with the log's compaction into pages) and the head, not for the item.
  *
  * @param keyBuckets           key buckets per window and split
  * @param maxAccumulatorBytes  the largest encoded accumulator of one key, if the aggregate bounds it; empty if it grows
