@@ -111,10 +111,7 @@ final class KinesisEventScanner {
     }
 
     private void records(List<KinesisEvent.KinesisEventRecord> records) {
-        expect('[');
-        if (in[pos] == ']') {
-            pos++;
-            whitespace();
+        if (!startArray()) {
             return;
         }
         do {
@@ -181,12 +178,20 @@ final class KinesisEventScanner {
         } while (nextElement('}'));
     }
 
-    /** An array: {@code element} reads each element. */
-    private void array(Runnable element) {
+    /** Past an opening bracket: false if the array is empty (and past its closing bracket), true if an element follows. */
+    private boolean startArray() {
         expect('[');
         if (in[pos] == ']') {
             pos++;
             whitespace();
+            return false;
+        }
+        return true;
+    }
+
+    /** An array: {@code element} reads each element. */
+    private void array(Runnable element) {
+        if (!startArray()) {
             return;
         }
         do {
