@@ -72,7 +72,12 @@ final class ReplayHarness {
     }
 
     SplitProcessor newInstance(String shard, StateStore store) {
-        SplitProcessor processor = new SplitProcessor(PIPELINE, store, shard, outputs, metrics,
+        return newInstance(shard, store, PIPELINE);
+    }
+
+    /** A new instance of {@code pipeline}: the harness's pipeline redeployed with another key-bucket count, say. */
+    SplitProcessor newInstance(String shard, StateStore store, CompiledPipeline pipeline) {
+        SplitProcessor processor = new SplitProcessor(pipeline, store, shard, outputs, metrics,
                 SplitProcessor.Mode.STREAM);
         processor.state();
         return processor;

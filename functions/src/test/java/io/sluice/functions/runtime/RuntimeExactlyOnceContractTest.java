@@ -1,5 +1,6 @@
 package io.sluice.functions.runtime;
 
+import io.sluice.functions.examples.GmvPipelines;
 import io.sluice.functions.examples.Order;
 import io.sluice.functions.runtime.ReplayHarness.OrderBatch;
 import io.sluice.state.StateStore;
@@ -121,6 +122,36 @@ abstract class RuntimeExactlyOnceContractTest {
         // the items first and finds the writes made before the crash without a refused write.
         assertThat(h.metrics.partialsPreloaded()).isPositive();
         assertThat(h.metrics.fenceConflicts()).isZero();
+    }
+
+    /**
+     * A redeploy changed the pipeline's key-bucket count (16 to 1) while a batch had failed between item writes: the
+     * retry, on an instance that declares one bucket, writes into the split's 16 items, whose fences tell it what the
+     * failed attempt applied (the split keeps the count its first attempt recorded).
+     */
+    @ParameterizedTest(name = "crash after {0} writes, retried under one key bucket")
+    @CsvSource({"0", "1", "5"})
+    void batchRetriedAfterACrash_byAnInstanceDeclaringAnotherKeyBucketCount_producesTheInMemoryRows(int k) {
+        CompiledPipeline redeployed = CompiledPipeline.compile(GmvPipelines.byCategory(1));
+        ReplayHarness h = new ReplayHarness(this::newStore);
+        AtomicInteger writesLeft = new AtomicInteger(-1);
+        AtomicInteger crashes = new AtomicInteger();
+
+        List<ResultRow> rows = run(h, (harness, processors, shard, batches, i) -> {
+            SplitProcessor crashing = harness.newInstance(shard, ReplayHarness.crashing(newStore(), writesLeft));
+            writesLeft.set(k);
+            try {
+                harness.process(crashing, batches.get(i));
+            } catch (StateStoreException e) {
+                assertThat(ReplayHarness.isInjectedCrash(e)).as("%s", e).isTrue();
+                crashes.incrementAndGet();
+                harness.process(harness.newInstance(shard, newStore(), redeployed), batches.get(i));
+            }
+            writesLeft.set(-1);
+        });
+
+        assertThat(rows).isEqualTo(EXPECTED);
+        assertThat(crashes.get()).isGreaterThan(BATCHES.values().stream().mapToInt(List::size).sum() / 2);
     }
 
     @Test
