@@ -29,8 +29,8 @@ echo "jar: $(du -k "$jar" | cut -f1) KiB ($(stat -c %s "$jar") bytes); micronaut
 for mode in $modes; do
   if [ "$mode" = micronaut ]; then cp="$micronaut_jar:functions/target/test-classes"; else cp="$jar:functions/target/test-classes"; fi
   for i in $(seq 1 "$runs"); do
-    # Each run is a fresh JVM with tiered compilation as Lambda's Java runtime configures it.
-    java -XX:+TieredCompilation -XX:TieredStopAtLevel=1 -Xshare:auto -cp "$cp" \
+    # Each run is a fresh JVM as Lambda's Java runtime configures it: C1 only, the serial collector (LambdaJvm.FLAGS).
+    java -XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp "$cp" \
       io.sluice.functions.lambda.ColdStart "$mode" 2>"$work/err" >/dev/null || { tail -30 "$work/err"; exit 1; }
     grep "^cold-start" "$work/err"
   done

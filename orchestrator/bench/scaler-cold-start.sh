@@ -27,8 +27,8 @@ export SLUICE_ORDERS_STREAM=bench-orders SLUICE_COORDINATION_TABLE=bench-coordin
 export SLUICE_SCALING_MIN_SHARDS=4 SLUICE_SCALING_MAX_SHARDS=512
 echo "jar: $(du -k "$jar" | cut -f1) KiB ($(stat -c %s "$jar") bytes)"
 for i in $(seq 1 "$runs"); do
-  # Each run is a fresh JVM with tiered compilation as Lambda's Java runtime configures it.
-  java -XX:+TieredCompilation -XX:TieredStopAtLevel=1 -Xshare:auto -cp "$cp" \
+  # Each run is a fresh JVM as Lambda's Java runtime configures it: C1 only, the serial collector (LambdaJvm.FLAGS).
+  java -XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp "$cp" \
     io.sluice.orchestrator.lambda.ScalerColdStart 2>"$work/err" >"$work/out" || { tail -30 "$work/err"; exit 1; }
   grep "^cold-start" "$work/err"
 done
