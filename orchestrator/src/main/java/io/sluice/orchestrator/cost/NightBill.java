@@ -83,7 +83,8 @@ public record NightBill(String fleet, List<Line> lines) {
         double seconds = work.cpuMillis(invocations, records) / 1000 / work.vcpuShare()
                 + invocations * work.roundTripsPerBatch() * work.roundTripMillis() / 1000;
         double gbSeconds = seconds * work.lambdaMemoryMb() / 1024.0;
-        double writeUnits = records / 1000 * work.writeUnitsPerThousand(meanBatch) + invocations;
+        double writeUnits = records / 1000 * work.writeUnitsPerThousand(meanBatch)
+                + invocations * ServerlessWork.WRITE_UNITS_PER_BATCH_BESIDE;
         double readUnits = records / 1000 * work.readUnitsPerThousand(meanBatch);
         double puts = fleet.minutes().size() * windowsPerMinute;
         return new NightBill(fleet.name(), List.of(

@@ -25,9 +25,16 @@ public record ServerlessWork(double cpuMillisPerBatch, double cpuMillisPerThousa
     static final double[] UNIT_BATCH_SIZES = {100, 300, 1_000, 10_000};
     /**
      * Write units per 1,000 records at those batch sizes, {@code gmv-by-category} with its one key bucket (with 16:
-     * 194.4, 70.1, 22.2, 3.0). The shard load report, 1 unit a batch, is not in them.
+     * 194.4, 70.1, 22.2, 3.0): the local runner's calls, which write neither the shard load report nor the attempt
+     * log ({@link #WRITE_UNITS_PER_BATCH_BESIDE}).
      */
     static final double[] WRITE_UNITS_PER_THOUSAND = {85.8, 29.1, 9.2, 1.4};
+    /**
+     * Write units every Lambda batch adds to the table above: the shard load report ({@code UpdateItem}) and the attempt
+     * log's entry ({@code PutItem}), one item under 1 KB each. The bill counted the load report alone until
+     * 2026-12-07 ({@code KinesisHandlerCostBenchmark}'s calls by operation show both: 3 updates and 2 puts a batch).
+     */
+    static final double WRITE_UNITS_PER_BATCH_BESIDE = 2;
     static final double[] READ_UNITS_PER_THOUSAND = {40.3, 13.6, 4.3, 0.6};
 
     public ServerlessWork {
