@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 import static io.sluice.functions.runtime.ReplayHarness.SHARDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,24 +101,11 @@ abstract class RuntimeExactlyOnceContractTest {
     @CsvSource({"0,false", "1,false", "5,false", "0,true", "3,true", "7,true"})
     void batchRetriedAfterACrashAfterKWrites_producesTheInMemoryRows(int k, boolean newInstance) {
         ReplayHarness h = new ReplayHarness(this::newStore);
-        AtomicInteger writesLeft = new AtomicInteger(-1);
-        AtomicInteger crashes = new AtomicInteger();
 
-        List<ResultRow> rows = run(h, (harness, processors, shard, batches, i) -> {
-            SplitProcessor crashing = harness.newInstance(shard, ReplayHarness.crashing(newStore(), writesLeft));
-            writesLeft.set(k);
-            try {
-                harness.process(crashing, batches.get(i));
-            } catch (StateStoreException e) {
-                assertThat(ReplayHarness.isInjectedCrash(e)).as("%s", e).isTrue();
-                crashes.incrementAndGet();
-                harness.process(newInstance ? harness.newInstance(shard, newStore()) : crashing, batches.get(i));
-            }
-            writesLeft.set(-1);
-        });
+        List<ResultRow> rows = crashEachBatchThenRetry(h, k,
+                (shard, crashed) -> newInstance ? h.newInstance(shard, newStore()) : crashed);
 
         assertThat(rows).isEqualTo(EXPECTED);
-        assertThat(crashes.get()).isGreaterThan(BATCHES.values().stream().mapToInt(List::size).sum() / 2);
         // Every attempt starts cold (a new instance, or a retry of a batch this writer never finished), so it loads
         // the items first and finds the writes made before the crash without a refused write.
         assertThat(h.metrics.partialsPreloaded()).isPositive();
@@ -134,9 +122,21 @@ abstract class RuntimeExactlyOnceContractTest {
     void batchRetriedAfterACrash_byAnInstanceDeclaringAnotherKeyBucketCount_producesTheInMemoryRows(int k) {
         CompiledPipeline redeployed = CompiledPipeline.compile(GmvPipelines.byCategory(1));
         ReplayHarness h = new ReplayHarness(this::newStore);
+
+        List<ResultRow> rows = crashEachBatchThenRetry(h, k,
+                (shard, crashed) -> h.newInstance(shard, newStore(), redeployed));
+
+        assertThat(rows).isEqualTo(EXPECTED);
+    }
+
+    /**
+     * Every batch first on an instance that crashes after {@code k} writes, then, if it crashed, on {@code retry}'s;
+     * more than half of the batches must crash.
+     */
+    private List<ResultRow> crashEachBatchThenRetry(ReplayHarness h, int k,
+                                                    BiFunction<String, SplitProcessor, SplitProcessor> retry) {
         AtomicInteger writesLeft = new AtomicInteger(-1);
         AtomicInteger crashes = new AtomicInteger();
-
         List<ResultRow> rows = run(h, (harness, processors, shard, batches, i) -> {
             SplitProcessor crashing = harness.newInstance(shard, ReplayHarness.crashing(newStore(), writesLeft));
             writesLeft.set(k);
@@ -145,13 +145,12 @@ abstract class RuntimeExactlyOnceContractTest {
             } catch (StateStoreException e) {
                 assertThat(ReplayHarness.isInjectedCrash(e)).as("%s", e).isTrue();
                 crashes.incrementAndGet();
-                harness.process(harness.newInstance(shard, newStore(), redeployed), batches.get(i));
+                harness.process(retry.apply(shard, crashing), batches.get(i));
             }
             writesLeft.set(-1);
         });
-
-        assertThat(rows).isEqualTo(EXPECTED);
         assertThat(crashes.get()).isGreaterThan(BATCHES.values().stream().mapToInt(List::size).sum() / 2);
+        return rows;
     }
 
     @Test
