@@ -57,6 +57,17 @@ public record SplitState(String pipeline, String split, SplitStatus status, long
     }
 
     /**
+     * A count {@link StateStore#startAttempt} may record: positive.
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    public static void checkKeyBuckets(int keyBuckets) {
+        if (keyBuckets <= 0) {
+            throw new IllegalArgumentException("keyBuckets must be positive but was " + keyBuckets);
+        }
+    }
+
+    /**
      * The key-bucket count this split's partials are written with: the recorded one, or {@code declared} (the
      * pipeline's) when none is recorded.
      */

@@ -76,10 +76,7 @@ public final class PipelineDefinition<OUT> {
      * @throws IllegalArgumentException if not in {@code [1, 4096]}
      */
     public PipelineDefinition<OUT> withKeyBuckets(int buckets) {
-        if (buckets < 1 || buckets > WindowedStream.MAX_KEY_BUCKETS) {
-            throw new IllegalArgumentException("keyBuckets must be in [1, " + WindowedStream.MAX_KEY_BUCKETS
-                    + "] but was " + buckets);
-        }
+        WindowedStream.checkKeyBuckets(buckets);
         return new PipelineDefinition<>(name, new Parts(parts.source(), parts.steps(), parts.watermarks(),
                 parts.keyName(), parts.keySelector(), parts.windows(), parts.trigger(), buckets, parts.aggregate(),
                 parts.codec()), sink);

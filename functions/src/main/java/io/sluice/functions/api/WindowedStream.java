@@ -41,16 +41,21 @@ public final class WindowedStream<T> {
         if (pipeline.watermarks() == null) {
             throw new IllegalStateException("windows need event time: call withTimestamps(..) before windowing");
         }
-        if (keyBuckets < 1 || keyBuckets > MAX_KEY_BUCKETS) {
-            throw new IllegalArgumentException("keyBuckets must be in [1, " + MAX_KEY_BUCKETS + "] but was "
-                    + keyBuckets);
-        }
+        checkKeyBuckets(keyBuckets);
         this.pipeline = pipeline;
         this.keyName = keyName;
         this.selector = selector;
         this.assigner = Objects.requireNonNull(assigner, "assigner");
         this.trigger = Objects.requireNonNull(trigger, "trigger");
         this.keyBuckets = keyBuckets;
+    }
+
+    /** @throws IllegalArgumentException if {@code keyBuckets} is not in {@code [1, 4096]} */
+    static void checkKeyBuckets(int keyBuckets) {
+        if (keyBuckets < 1 || keyBuckets > MAX_KEY_BUCKETS) {
+            throw new IllegalArgumentException("keyBuckets must be in [1, " + MAX_KEY_BUCKETS + "] but was "
+                    + keyBuckets);
+        }
     }
 
     /** A copy with another trigger; the default fires once, final, at the watermark. */

@@ -270,7 +270,6 @@ public final class KinesisOperator {
         return run.fireIfDue(now, atMost);
     }
 
-
     /** The first record after the split's applied fence, or the first record when the fence cannot be read. */
     private static String firstNotApplied(SplitProcessor processor, List<KinesisEvent.KinesisEventRecord> records) {
         List<String> sequences = records.stream().map(KinesisOperator::sequenceOf).filter(KinesisOperator::decimal)

@@ -260,9 +260,7 @@ final class Coordination {
      * The key-bucket count is set only where none is stored: it never changes.
      */
     SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis, int keyBuckets) {
-        if (keyBuckets <= 0) {
-            throw new IllegalArgumentException("keyBuckets must be positive but was " + keyBuckets);
-        }
+        SplitState.checkKeyBuckets(keyBuckets);
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":pending", s(SplitStatus.PENDING.name()));
         values.put(":min", n(Long.MIN_VALUE));

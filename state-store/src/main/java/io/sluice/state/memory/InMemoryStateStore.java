@@ -214,9 +214,7 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public SplitState startAttempt(String pipeline, String split, Fence through, long nowMillis, int keyBuckets) {
-        if (keyBuckets <= 0) {
-            throw new IllegalArgumentException("keyBuckets must be positive but was " + keyBuckets);
-        }
+        SplitState.checkKeyBuckets(keyBuckets);
         SplitState[] before = new SplitState[1];
         splitsOf(pipeline).compute(split, (k, stored) -> {
             SplitState current = stored != null ? stored : SplitState.pending(pipeline, split, nowMillis, List.of());
