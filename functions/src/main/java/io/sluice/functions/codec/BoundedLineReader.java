@@ -208,12 +208,7 @@ public final class BoundedLineReader implements Closeable {
     }
 
     private int indexOfNewline(int from, int to) {
-        byte[] b = buffer;
-        for (int i = from; i < to; i++) {
-            if (b[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
+        int i = AsciiWords.newline(buffer, from, to);
+        return i < to ? i : -1;
     }
 }

@@ -81,17 +81,24 @@ public final class ProjectedJsonDecoder<T> implements RecordDecoder<T> {
                 return null;
             }
             int nameStart = ++p;
-            while (p < end && b[p] != '"') {
-                byte c = b[p];
-                if (c == '\\' || c < 0x20) {
+            int field;
+            if (shape.quotedNameAt(expected, b, nameStart, end)) {
+                // The name producers write next, then its quote: what the loop below would find, in one comparison.
+                field = expected;
+                p = nameStart + shape.nameLength(expected);
+            } else {
+                while (p < end && b[p] != '"') {
+                    byte c = b[p];
+                    if (c == '\\' || c < 0x20) {
+                        return null;
+                    }
+                    p++;
+                }
+                if (p >= end) {
                     return null;
                 }
-                p++;
+                field = shape.indexOf(b, nameStart, p - nameStart, expected);
             }
-            if (p >= end) {
-                return null;
-            }
-            int field = shape.indexOf(b, nameStart, p - nameStart, expected);
             if (field < 0 || (seen & (1L << field)) != 0) {
                 return null;   // unknown or repeated field: Jackson's rules decide
             }
@@ -127,6 +134,23 @@ public final class ProjectedJsonDecoder<T> implements RecordDecoder<T> {
             return -1;
         }
         int start = ++p;
+        if (!shape.read(field)) {
+            // Not read: only checked. Plain bytes eight at a time, then the byte loop judges the one that stopped it.
+            while (true) {
+                p = AsciiWords.plainRunEnd(b, p, end);
+                if (p >= end) {
+                    return -1;
+                }
+                byte c = b[p];
+                if (c == '"') {
+                    return p + 1;
+                }
+                if (c == '\\' || c < 0x20 || c == 0x7f) {   // escapes, control and non-ASCII bytes (negative)
+                    return -1;
+                }
+                p++;   // fewer than eight bytes were left: one at a time
+            }
+        }
         int hash = 0;   // String.hashCode's and the packed bytes, on the way: the cache need not read them again
         long packed = 0;
         while (p < end && b[p] != '"') {
@@ -141,9 +165,7 @@ public final class ProjectedJsonDecoder<T> implements RecordDecoder<T> {
         if (p >= end) {
             return -1;
         }
-        if (shape.read(field)) {
-            args[field] = strings.get(b, start, p - start, hash, packed | (long) (p - start) << 56);
-        }
+        args[field] = strings.get(b, start, p - start, hash, packed | (long) (p - start) << 56);
         return p + 1;
     }
 
@@ -156,7 +178,18 @@ public final class ProjectedJsonDecoder<T> implements RecordDecoder<T> {
         }
         int first = i;
         long value = 0;
-        while (i < end) {
+        // Eight digits at a time while a word fits in the array; digits past the line's end are not the line's.
+        int lastWord = b.length - Long.BYTES;
+        while (i <= lastWord && i < end) {
+            long w = AsciiWords.word(b, i);
+            int k = Math.min(AsciiWords.leadingDigits(w), end - i);
+            value = AsciiWords.append(value, w, k);
+            i += k;
+            if (k < Long.BYTES) {
+                break;
+            }
+        }
+        while (i < end) {   // the array's last few bytes (or nothing: the first loop stopped before a non-digit)
             int d = b[i] - '0';
             if (d < 0 || d > 9) {
                 break;

@@ -120,6 +120,32 @@ final class RecordShape<T> {
         return -1;
     }
 
+    /**
+     * Whether {@code bytes[offset..]} holds component {@code i}'s name and then a quote, all before {@code end}; false
+     * if there is no component {@code i}. A name is plain ASCII without quotes or backslashes ({@link #scannable}).
+     */
+    boolean quotedNameAt(int i, byte[] bytes, int offset, int end) {
+        if (i >= nameBytes.length) {
+            return false;
+        }
+        byte[] name = nameBytes[i];
+        int quote = offset + name.length;
+        if (quote >= end || bytes[quote] != '"') {
+            return false;
+        }
+        for (int k = 0; k < name.length; k++) {
+            if (name[k] != bytes[offset + k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The length in bytes of component {@code i}'s name. */
+    int nameLength(int i) {
+        return nameBytes[i].length;
+    }
+
     /** A plain loop: names are a few bytes, shorter than a call to the vectorised {@code Arrays.equals} pays off. */
     private static boolean matches(byte[] name, byte[] bytes, int offset, int length) {
         if (name.length != length) {

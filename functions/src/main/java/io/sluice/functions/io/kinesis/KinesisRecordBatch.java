@@ -1,14 +1,12 @@
 package io.sluice.functions.io.kinesis;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import io.sluice.functions.codec.AsciiWords;
 import io.sluice.functions.codec.MalformedRecordException;
 import io.sluice.functions.runtime.RecordBatch;
 import io.sluice.state.Fence;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,10 +27,6 @@ import java.util.function.BiConsumer;
  */
 public final class KinesisRecordBatch implements RecordBatch {
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
 
     private final List<byte[]> buffers = new ArrayList<>();
     private final List<String> sequenceNumbers = new ArrayList<>();
@@ -130,24 +124,9 @@ public final class KinesisRecordBatch implements RecordBatch {
         return sub;
     }
 
-    /**
-     * The index of the first {@code '\n'} at or after {@code from}, or {@code data.length}. Eight bytes at a time: a
-     * record is usually one line of a few hundred bytes, and Lambda's JVM (C1) runs a byte loop as written.
-     */
+    /** The index of the first {@code '\n'} at or after {@code from}, or {@code data.length}. */
     static int newline(byte[] data, int from) {
-        int i = from;
-        for (int words = data.length - Long.BYTES; i <= words; i += Long.BYTES) {
-            long x = (long) LONGS.get(data, i) ^ NEWLINES;
-            // High bit set in each byte that was '\n' (zero after the xor); a borrow flags only bytes above a true one.
-            long flags = (x - ONES) & ~x & HIGHS;
-            if (flags != 0) {
-                return i + (Long.numberOfTrailingZeros(flags) >>> 3);
-            }
-        }
-        while (i < data.length && data[i] != '\n') {
-            i++;
-        }
-        return i;
+        return AsciiWords.newline(data, from, data.length);
     }
 
     private void add(int owner, int offset, int length, long sub) {
