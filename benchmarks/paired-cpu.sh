@@ -2,10 +2,10 @@
 # Issue 15: CPU seconds of two builds of `sluice run` on the peer's 10M-order file, started together so that both see
 # the same load (on a shared machine, runs one after the other differ by more than the changes measured).
 #   benchmarks/paired-cpu.sh MODE A B [REPS]
-# MODE is batch or stream (4 shards, batches of 1,000); A and B are a build's sluice.jar (run with its .jsa next to
-# it if present, as the launcher does) or "." for this checkout's ./sluice. Prints CPU (user + sys) and wall of each,
-# B/A, and checks both result bodies against the peer's reference. DATA (required) is the peer's 10M-order file;
-# REF defaults to the peer's reference result next to it.
+# MODE is batch or stream (4 shards, batches of 1,000); A and B are a build's sluice.jar (run as the launcher runs it:
+# with its .jsa next to it if present, and cli/jvm.options) or "." for this checkout's ./sluice. Prints CPU
+# (user + sys) and wall of each, B/A, and checks both result bodies against the peer's reference. DATA (required) is
+# the peer's 10M-order file; REF defaults to the peer's reference result next to it.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode=${1:?usage: $0 MODE A B [REPS]}; a=${2:?}; b=${3:?}; reps=${4:-3}
@@ -17,7 +17,7 @@ launch() {
   if [ "$1" = . ]; then echo "$root/sluice"; return; fi
   local jsa="${1%.jar}.jsa" cds=""
   [ -f "$jsa" ] && cds="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-  echo "java $cds -Xmx4g -XX:+UseParallelGC -jar $1"
+  echo "java $cds $(grep -v '^[[:space:]]*\(#\|$\)' "$root/cli/jvm.options" | tr '\n' ' ') -jar $1"
 }
 for ((r = 1; r <= reps; r++)); do
   /usr/bin/time -f "%U %S %e" -o "$out/a.t" $(launch "$a") run --pipeline gmv-by-category --input "$data" \
