@@ -53,13 +53,21 @@ final class KinesisEventScanner {
     private static final RuntimeException GIVE_UP = new RuntimeException("not the plain shape", null, false, false) {
     };
     private static final byte[] RECORDS = ascii("Records");
-    private static final byte[] EVENT_ID = ascii("eventID");
-    private static final byte[] EVENT_SOURCE_ARN = ascii("eventSourceARN");
-    private static final byte[] KINESIS = ascii("kinesis");
-    private static final byte[] SEQUENCE_NUMBER = ascii("sequenceNumber");
-    private static final byte[] PARTITION_KEY = ascii("partitionKey");
-    private static final byte[] DATA = ascii("data");
-    private static final byte[] ARRIVAL = ascii("approximateArrivalTimestamp");
+    /**
+     * A record's fields and its {@code kinesis} object's, those the operator reads first: a field's index in its
+     * table is how {@link #field} names it, and any other name is {@code table.length}.
+     */
+    private static final Name[] RECORD_FIELDS = names("eventID", "eventSourceARN", "kinesis", "eventSource",
+            "eventVersion", "eventName", "invokeIdentityArn", "awsRegion");
+    private static final int EVENT_ID = 0;
+    private static final int EVENT_SOURCE_ARN = 1;
+    private static final int KINESIS = 2;
+    private static final Name[] KINESIS_FIELDS = names("sequenceNumber", "partitionKey", "data",
+            "approximateArrivalTimestamp", "kinesisSchemaVersion");
+    private static final int SEQUENCE_NUMBER = 0;
+    private static final int PARTITION_KEY = 1;
+    private static final int DATA = 2;
+    private static final int ARRIVAL = 3;
 
     private final byte[] in;
     private int pos;
@@ -67,6 +75,13 @@ final class KinesisEventScanner {
     private String lastArn;
     private int lastArnStart;
     private int lastArnLength = -1;
+    /**
+     * For each field of a record (and of a {@code kinesis} object), the field that followed it last, by index in its
+     * table; the last slot is the object's start, the one before it any unknown field. A mapping writes every record
+     * in one order, so the next name is almost always the one predicted, and one comparison reads it.
+     */
+    private final int[] recordFollows = follows(RECORD_FIELDS);
+    private final int[] kinesisFollows = follows(KINESIS_FIELDS);
     /** Bounds of the string {@link #string} read last: {@code [stringStart, stringEnd)}. */
     private int stringStart;
     private int stringEnd;
@@ -124,16 +139,14 @@ final class KinesisEventScanner {
         if (literal("null") || !startObject()) {
             return record;
         }
+        int field = RECORD_FIELDS.length + 1;   // the object's start
         do {
-            name();
-            if (is(EVENT_ID)) {
-                record.setEventID(text());
-            } else if (is(EVENT_SOURCE_ARN)) {
-                record.setEventSourceARN(arn());
-            } else if (is(KINESIS)) {
-                record.setKinesis(literal("null") ? null : kinesis());
-            } else {
-                skipValue(2);
+            field = field(RECORD_FIELDS, recordFollows, field);
+            switch (field) {
+                case EVENT_ID -> record.setEventID(text());
+                case EVENT_SOURCE_ARN -> record.setEventSourceARN(arn());
+                case KINESIS -> record.setKinesis(literal("null") ? null : kinesis());
+                default -> skipValue(2);
             }
         } while (nextElement('}'));
         return record;
@@ -144,18 +157,15 @@ final class KinesisEventScanner {
         if (!startObject()) {
             return kinesis;
         }
+        int field = KINESIS_FIELDS.length + 1;   // the object's start
         do {
-            name();
-            if (is(SEQUENCE_NUMBER)) {
-                kinesis.setSequenceNumber(text());
-            } else if (is(PARTITION_KEY)) {
-                kinesis.setPartitionKey(text());
-            } else if (is(DATA)) {
-                kinesis.setData(literal("null") ? null : base64());
-            } else if (is(ARRIVAL)) {
-                kinesis.setApproximateArrivalTimestamp(literal("null") ? null : arrival());
-            } else {
-                skipValue(3);
+            field = field(KINESIS_FIELDS, kinesisFollows, field);
+            switch (field) {
+                case SEQUENCE_NUMBER -> kinesis.setSequenceNumber(text());
+                case PARTITION_KEY -> kinesis.setPartitionKey(text());
+                case DATA -> kinesis.setData(literal("null") ? null : base64());
+                case ARRIVAL -> kinesis.setApproximateArrivalTimestamp(literal("null") ? null : arrival());
+                default -> skipValue(3);
             }
         } while (nextElement('}'));
         return kinesis;
@@ -197,6 +207,57 @@ final class KinesisEventScanner {
         do {
             element.run();
         } while (nextElement(']'));
+    }
+
+    /**
+     * Reads a field's name and the colon after it: the name's index in {@code names}, or {@code names.length} for
+     * any other. The name {@code follows} predicts after {@code previous} is compared first, quotes included: where it
+     * is there, {@link #name} would read exactly it. Otherwise the name is read and looked up, and the prediction
+     * learnt.
+     */
+    private int field(Name[] names, int[] follows, int previous) {
+        int predicted = follows[previous];
+        if (predicted < names.length && quotedAt(names[predicted])) {
+            pos += names[predicted].quotedLength;
+            whitespace();
+            expect(':');
+            return predicted;
+        }
+        name();
+        int field = 0;
+        while (field < names.length && !is(names[field].bytes)) {
+            field++;
+        }
+        follows[previous] = field;
+        return field;
+    }
+
+    /**
+     * Whether the input continues with {@code name} between quotes: eight bytes at a time, the last word overlapping
+     * the one before it. A quoted name shorter than a word, or one that would end past the input, is compared byte by
+     * byte.
+     */
+    private boolean quotedAt(Name name) {
+        int end = pos + name.quotedLength;
+        long[] words = name.words;
+        if (words.length > 0 && end <= in.length) {
+            for (int k = 0; k < words.length - 1; k++) {
+                if ((long) LONGS.get(in, pos + k * Long.BYTES) != words[k]) {
+                    return false;
+                }
+            }
+            return (long) LONGS.get(in, end - Long.BYTES) == words[words.length - 1];
+        }
+        byte[] bytes = name.bytes;
+        if (end > in.length || in[pos] != '"' || in[end - 1] != '"') {
+            return false;
+        }
+        for (int k = 0; k < bytes.length; k++) {
+            if (in[pos + 1 + k] != bytes[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads a field's name and the colon after it; the name's bounds stay in {@link #stringStart}/{@link #stringEnd}. */
@@ -438,7 +499,17 @@ final class KinesisEventScanner {
         }
     }
 
+    /**
+     * Past JSON's whitespace. Called after every token, and the mapping writes none: one comparison decides, small
+     * enough for C1 to inline (a call per token was a tenth of the scan in Lambda's JVM).
+     */
     private void whitespace() {
+        if (pos < in.length && in[pos] <= ' ') {   // non-ASCII bytes are negative: the loop returns at them
+            skipWhitespace();
+        }
+    }
+
+    private void skipWhitespace() {
         while (pos < in.length) {
             byte c = in[pos];
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
@@ -450,5 +521,46 @@ final class KinesisEventScanner {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static Name[] names(String... names) {
+        Name[] table = new Name[names.length];
+        for (int i = 0; i < names.length; i++) {
+            table[i] = new Name(names[i]);
+        }
+        return table;
+    }
+
+    /** Nothing predicted yet: every slot, the start's ({@code length + 1}) and an unknown field's, says "unknown". */
+    private static int[] follows(Name[] names) {
+        int[] follows = new int[names.length + 2];
+        Arrays.fill(follows, names.length);
+        return follows;
+    }
+
+    /**
+     * A field's name, and the same between quotes as eight-byte words (little-endian, as {@code LONGS} reads them):
+     * the whole words from its start, then the last eight bytes, which may overlap the word before. No words if the
+     * quoted name is shorter than eight bytes.
+     */
+    private static final class Name {
+        final byte[] bytes;
+        final int quotedLength;
+        final long[] words;
+
+        Name(String name) {
+            bytes = ascii(name);
+            byte[] quoted = ascii('"' + name + '"');
+            quotedLength = quoted.length;
+            if (quotedLength < Long.BYTES) {
+                words = new long[0];
+                return;
+            }
+            words = new long[(quotedLength - 1) / Long.BYTES + 1];
+            for (int k = 0; k < words.length - 1; k++) {
+                words[k] = (long) LONGS.get(quoted, k * Long.BYTES);
+            }
+            words[words.length - 1] = (long) LONGS.get(quoted, quotedLength - Long.BYTES);
+        }
     }
 }
