@@ -5,14 +5,15 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Byte scans eight bytes at a time (SWAR, "SIMD within a register"): the next newline, for the line readers; for the
- * projected decoders' fast paths, a run of plain string bytes passed in one step and up to eight digits read with
- * three multiplications. Byte loops reading an order's 13-digit timestamp and skipping its unread strings were most
- * of the projected JSON decoder's CPU (issue 15); Lambda's JVM (C1) runs a byte loop as written.
+ * Byte scans eight bytes at a time (SWAR, "SIMD within a register"): the next newline, for the line readers; a run of
+ * plain string bytes passed in one step, for the projected decoders and the Kinesis event's scanner; up to eight
+ * digits read with three multiplications. Byte loops reading an order's 13-digit timestamp and skipping its unread
+ * strings were most of the projected JSON decoder's CPU (issue 15); Lambda's JVM (C1) runs a byte loop as written.
  *
- * <p>The decoders' scans only ever move a decoder's byte loop forward to where it would have arrived itself: the first byte that is
- * not a plain string byte, or the first that is not a digit. The byte loop then goes on as before, so what a line
- * decodes to, or why it is refused, cannot change ({@code AsciiWordsTest}, {@code ProjectedDecodersPropertyTest}).
+ * <p>The scans only ever move a caller's byte loop forward to where it would have arrived itself: the first byte that
+ * is not a plain string byte, or the first that is not a digit. The byte loop then goes on as before, so what a line
+ * decodes to, or why it is refused, cannot change ({@code AsciiWordsTest}, {@code ProjectedDecodersPropertyTest},
+ * {@code KinesisEventScannerTest}).
  */
 public final class AsciiWords {
 
@@ -56,7 +57,7 @@ public final class AsciiWords {
      * a control character, DEL or a non-ASCII byte; or where fewer than eight bytes are left before {@code end}. The
      * caller's byte loop goes on from there and judges that byte.
      */
-    static int plainRunEnd(byte[] b, int from, int end) {
+    public static int plainRunEnd(byte[] b, int from, int end) {
         int i = from;
         for (int last = end - Long.BYTES; i <= last; i += Long.BYTES) {
             long w = (long) LONGS.get(b, i);
@@ -76,7 +77,7 @@ public final class AsciiWords {
     /**
      * The eight bytes at {@code b[i]}, the lowest first; {@code i + 8 <= b.length}.
      */
-    static long word(byte[] b, int i) {
+    public static long word(byte[] b, int i) {
         return (long) LONGS.get(b, i);
     }
 

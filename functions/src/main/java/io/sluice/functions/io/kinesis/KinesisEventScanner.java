@@ -1,11 +1,9 @@
 package io.sluice.functions.io.kinesis;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import io.sluice.functions.codec.AsciiWords;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,12 +36,6 @@ import java.util.List;
  */
 final class KinesisEventScanner {
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long QUOTES = 0x2222222222222222L;
-    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
-    private static final long SPACES = 0x2020202020202020L;
     /** Powers of ten a {@code long} mantissa below 2^53 can be divided by exactly rounded (Clinger's fast path). */
     private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -242,11 +234,11 @@ final class KinesisEventScanner {
         long[] words = name.words;
         if (words.length > 0 && end <= in.length) {
             for (int k = 0; k < words.length - 1; k++) {
-                if ((long) LONGS.get(in, pos + k * Long.BYTES) != words[k]) {
+                if (AsciiWords.word(in, pos + k * Long.BYTES) != words[k]) {
                     return false;
                 }
             }
-            return (long) LONGS.get(in, end - Long.BYTES) == words[words.length - 1];
+            return AsciiWords.word(in, end - Long.BYTES) == words[words.length - 1];
         }
         byte[] bytes = name.bytes;
         if (end > in.length || in[pos] != '"' || in[end - 1] != '"') {
@@ -356,35 +348,23 @@ final class KinesisEventScanner {
 
     /**
      * A string of printable ASCII without escapes; its contents' bounds go to {@link #stringStart}/{@link #stringEnd}.
-     * Eight bytes at a time: a word with no quote, backslash, control character or non-ASCII byte is passed whole.
+     * Eight bytes at a time ({@link AsciiWords#plainRunEnd}): a word with no quote, backslash, control character, DEL
+     * or non-ASCII byte is passed whole; the byte it stops at is judged here (DEL is plain in JSON).
      */
     private void string() {
         expect('"');
-        int i = pos;
         byte[] b = in;
-        int words = b.length - Long.BYTES;
-        while (i <= words) {
-            long w = (long) LONGS.get(b, i);
-            long q = w ^ QUOTES;
-            long s = w ^ BACKSLASHES;
-            // High bit set in each byte that is '"' or '\\' (zero after the xor), below 0x20, or 0x80 and above. A
-            // borrow can flag a byte above a flagged one too, never one below: the lowest flag is a true one.
-            long flags = (((q - ONES) & ~q) | ((s - ONES) & ~s) | ((w - SPACES) & ~w) | w) & HIGHS;
-            if (flags != 0) {
-                i += Long.numberOfTrailingZeros(flags) >>> 3;
-                break;
-            }
-            i += Long.BYTES;
-        }
+        int i = pos;
         while (true) {
-            byte c = b[i];
+            i = AsciiWords.plainRunEnd(b, i, b.length);
+            byte c = b[i];   // past the input's end: out of bounds, and the scan gives up
             if (c == '"') {
                 break;
             }
             if (c < 0x20 || c == '\\') {   // bytes >= 0x80 are negative: non-ASCII gives up too
                 throw GIVE_UP;
             }
-            i++;
+            i++;   // DEL, or one of the input's last few bytes
         }
         stringStart = pos;
         stringEnd = i;
@@ -539,7 +519,7 @@ final class KinesisEventScanner {
     }
 
     /**
-     * A field's name, and the same between quotes as eight-byte words (little-endian, as {@code LONGS} reads them):
+     * A field's name, and the same between quotes as eight-byte words (as {@link AsciiWords#word} reads them):
      * the whole words from its start, then the last eight bytes, which may overlap the word before. No words if the
      * quoted name is shorter than eight bytes.
      */
@@ -558,9 +538,9 @@ final class KinesisEventScanner {
             }
             words = new long[(quotedLength - 1) / Long.BYTES + 1];
             for (int k = 0; k < words.length - 1; k++) {
-                words[k] = (long) LONGS.get(quoted, k * Long.BYTES);
+                words[k] = AsciiWords.word(quoted, k * Long.BYTES);
             }
-            words[words.length - 1] = (long) LONGS.get(quoted, quotedLength - Long.BYTES);
+            words[words.length - 1] = AsciiWords.word(quoted, quotedLength - Long.BYTES);
         }
     }
 }
