@@ -17,7 +17,7 @@ launch() {
   if [ "$1" = . ]; then echo "$root/sluice"; return; fi
   local jsa="${1%.jar}.jsa" cds=""
   [ -f "$jsa" ] && cds="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-  echo "java $cds $(grep -v '^[[:space:]]*\(#\|$\)' "$root/cli/jvm.options" | tr '\n' ' ') -jar $1"
+  echo "java $cds $(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$root/cli/jvm.options" | tr '\n' ' ') -jar $1"
 }
 for ((r = 1; r <= reps; r++)); do
   /usr/bin/time -f "%U %S %e" -o "$out/a.t" $(launch "$a") run --pipeline gmv-by-category --input "$data" \
