@@ -226,8 +226,8 @@ final class KinesisEventScanner {
 
     /**
      * Whether the input continues with {@code name} between quotes: eight bytes at a time, the last word overlapping
-     * the one before it. A quoted name shorter than a word, or one that would end past the input, is compared byte by
-     * byte.
+     * the one before it. A quoted name shorter than a word is compared byte by byte; one that would end past the
+     * input is not there.
      */
     private boolean quotedAt(Name name) {
         int end = pos + name.quotedLength;
