@@ -130,15 +130,7 @@ final class RecordShape<T> {
         }
         byte[] name = nameBytes[i];
         int quote = offset + name.length;
-        if (quote >= end || bytes[quote] != '"') {
-            return false;
-        }
-        for (int k = 0; k < name.length; k++) {
-            if (name[k] != bytes[offset + k]) {
-                return false;
-            }
-        }
-        return true;
+        return quote < end && bytes[quote] == '"' && matches(name, bytes, offset, name.length);
     }
 
     /** The length in bytes of component {@code i}'s name. */

@@ -108,7 +108,7 @@ public final class KinesisRecordBatch implements RecordBatch {
         sequenceNumbers.add(seq);
         int before = size;
         int start = 0;
-        for (int i = newline(data, 0); ; i = newline(data, i + 1)) {
+        for (int i = AsciiWords.newline(data, 0, data.length); ; i = AsciiWords.newline(data, i + 1, data.length)) {
             if (i < data.length || i > start) {
                 int end = i > start && data[i - 1] == '\r' ? i - 1 : i;
                 add(owner, start, end - start, sub++);
@@ -122,11 +122,6 @@ public final class KinesisRecordBatch implements RecordBatch {
             add(owner, 0, 0, sub++);
         }
         return sub;
-    }
-
-    /** The index of the first {@code '\n'} at or after {@code from}, or {@code data.length}. */
-    static int newline(byte[] data, int from) {
-        return AsciiWords.newline(data, from, data.length);
     }
 
     private void add(int owner, int offset, int length, long sub) {
