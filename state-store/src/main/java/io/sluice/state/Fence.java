@@ -1,6 +1,7 @@
 package io.sluice.state;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -69,8 +70,9 @@ public final class Fence implements Comparable<Fence> {
             throw new IllegalArgumentException("sequence number must have 1 to " + SEQUENCE_DIGITS + " digits: ["
                     + sequenceNumber + "]");
         }
-        for (int i = 0; i < sequenceNumber.length(); i++) {
-            char c = sequenceNumber.charAt(i);
+        // Its bytes in one copy, then a byte loop: a charAt per digit was 5 % of the Kinesis handler's CPU in Lambda's
+        // C1-only JVM (issue 15). A character outside Latin-1 becomes '?', never a digit.
+        for (byte c : sequenceNumber.getBytes(StandardCharsets.ISO_8859_1)) {
             if (c < '0' || c > '9') {
                 throw new IllegalArgumentException("sequence number is not a decimal: [" + sequenceNumber + "]");
             }

@@ -48,6 +48,12 @@ class FenceTest {
         assertThatThrownBy(() -> Fence.of("-1")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Fence.of("1".repeat(130))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Fence.decode("17")).isInstanceOf(IllegalArgumentException.class);
+        // digits of other scripts, and a character whose low byte is '0' (U+0130), are not decimals here
+        assertThatThrownBy(() -> Fence.of("12\u0660")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Fence.checkSequenceNumber("1\u01302")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Fence.checkSequenceNumber("")).isInstanceOf(IllegalArgumentException.class);
+        Fence.checkSequenceNumber("0");
+        Fence.checkSequenceNumber("9".repeat(129));
     }
 
     @ParameterizedTest(name = "[{index}] {0}/{2} vs {1}/{3}")

@@ -158,7 +158,10 @@ final class RecordShape<T> {
 
     /** Fresh constructor arguments: every component at its default, the value a projected-out field keeps. */
     Object[] defaults() {
-        return defaults.clone();
+        // Not clone(): Lambda's C1-only JVM calls into the VM for it, 3 % of the Kinesis handler's CPU (issue 15).
+        Object[] args = new Object[defaults.length];
+        System.arraycopy(defaults, 0, args, 0, args.length);
+        return args;
     }
 
     /** Resets {@code args} to {@link #defaults()}. */

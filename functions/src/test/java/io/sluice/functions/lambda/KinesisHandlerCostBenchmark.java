@@ -93,6 +93,12 @@ class KinesisHandlerCostBenchmark {
     private static final boolean KEEP_ALIVE = Boolean.getBoolean("sluice.benchmark.keepAlive");
     /** Where a JFR recording of the measured run goes ({@code -Dsluice.benchmark.jfr=handler.jfr}); none by default. */
     private static final String JFR = System.getProperty("sluice.benchmark.jfr");
+    /**
+     * Where async-profiler's collapsed stacks of the measured run go ({@code -Dsluice.benchmark.asprof=handler.collapsed},
+     * with {@code -Dsluice.benchmark.asprofLib=/path/libasyncProfiler.so} and its Java API on the boot class path,
+     * {@code -Xbootclasspath/a:DIR}); JFR misses much of C1's code. CPU every millisecond, by thread; none by default.
+     */
+    private static final String ASPROF = System.getProperty("sluice.benchmark.asprof");
     /** The steady batch of the measured run that waited the most round trips, and its chain ({@link RoundTripMeter#chain}). */
     private static Map.Entry<Integer, String> longestChain = Map.entry(0, "");
     private static final BigInteger FIRST_SEQUENCE = new BigInteger("49590338271490256608559692538361571095921575989136");
@@ -119,10 +125,12 @@ class KinesisHandlerCostBenchmark {
             jfr.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(5)).withStackTrace();
             jfr.start();
         }
+        asprof("start,event=" + System.getProperty("sluice.benchmark.asprofEvent", "ctimer") + ",interval=1ms,threads");
         Map<String, Integer> steadyCalls = new TreeMap<>();
         Map<String, long[]> ticks = CpuMeter.threadTicks();
         List<long[]> batches = run(aws, shards, cpu, steadyCalls);
         String byThread = CpuMeter.ticksDelta(ticks, CpuMeter.threadTicks());
+        asprof("stop,file=" + ASPROF + ",collapsed");
         if (jfr != null) {
             jfr.stop();
             jfr.dump(Path.of(JFR));
@@ -219,6 +227,16 @@ class KinesisHandlerCostBenchmark {
             System.out.println("KeepAliveProxy: " + proxy.connectionsPerRequests());
         }
         return batches;
+    }
+
+    /** Runs an async-profiler command through its Java API, found by reflection: not a dependency of the build. */
+    private static void asprof(String command) throws ReflectiveOperationException {
+        if (ASPROF == null) {
+            return;
+        }
+        Object profiler = Class.forName("one.profiler.AsyncProfiler").getMethod("getInstance", String.class)
+                .invoke(null, System.getProperty("sluice.benchmark.asprofLib"));
+        profiler.getClass().getMethod("execute", String.class).invoke(profiler, command);
     }
 
     /** Steady state: the first two batches of each shard (cold caches, preloads, JIT warm-up) are shown apart. */

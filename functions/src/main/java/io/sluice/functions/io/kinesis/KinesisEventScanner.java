@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 
@@ -22,9 +21,9 @@ import java.util.List;
  * (a string holding a backslash, a control character or a non-ASCII byte makes it give up), numbers in JSON's
  * grammar of at most 64 characters, {@code true}, {@code false}, {@code null}, JSON's four whitespace characters,
  * values nested at most 32 deep, and a leading brace (no byte order mark, no UTF-16). Field order is free;
- * unknown fields are skipped; a repeated field is set again, as Jackson's reader does. {@code data} is base64 with
- * padding, decoded by {@link Base64#getDecoder()}; anything that decoder refuses, or a length not a multiple of 4,
- * makes it give up. As in the Jackson reader, nothing after the top-level object is read.
+ * unknown fields are skipped; a repeated field is set again, as Jackson's reader does. {@code data} is canonical
+ * base64, with padding, decoded by {@link CanonicalBase64}; anything else makes it give up. As in the Jackson
+ * reader, nothing after the top-level object is read.
  *
  * <pre>{@code
  * List<KinesisEvent.KinesisEventRecord> records = KinesisEventScanner.scan(json);   // null: read it with Jackson
@@ -90,7 +89,7 @@ final class KinesisEventScanner {
         try {
             return new KinesisEventScanner(json).event();
         } catch (RuntimeException e) {
-            // GIVE_UP, or input past its end (index out of bounds) and base64 the decoder refused: Jackson decides.
+            // GIVE_UP, or input past its end (index out of bounds): Jackson decides.
             return null;
         }
     }
@@ -296,12 +295,11 @@ final class KinesisEventScanner {
 
     private ByteBuffer base64() {
         string();
-        int length = stringEnd - stringStart;
-        if (length % 4 != 0) {
-            throw GIVE_UP;   // Jackson's MIME variant requires padding; the JDK's decoder would accept it missing
+        byte[] data = CanonicalBase64.decode(in, stringStart, stringEnd);
+        if (data == null) {
+            throw GIVE_UP;   // not canonical base64 (padding missing, unused bits set, other alphabets): Jackson decides
         }
-        // Throws IllegalArgumentException on a character outside the alphabet or misplaced padding: give up.
-        return Base64.getDecoder().decode(ByteBuffer.wrap(in, stringStart, length));
+        return ByteBuffer.wrap(data);
     }
 
     /** Epoch seconds to a {@code Date} as the Jackson reader computes it: the number as a double, times 1,000, truncated. */
