@@ -94,9 +94,12 @@ class KinesisHandlerCostBenchmark {
     /** Where a JFR recording of the measured run goes ({@code -Dsluice.benchmark.jfr=handler.jfr}); none by default. */
     private static final String JFR = System.getProperty("sluice.benchmark.jfr");
     /**
-     * Where async-profiler's collapsed stacks of the measured run go ({@code -Dsluice.benchmark.asprof=handler.collapsed},
-     * with {@code -Dsluice.benchmark.asprofLib=/path/libasyncProfiler.so} and its Java API on the boot class path,
-     * {@code -Xbootclasspath/a:DIR}); JFR misses much of C1's code. CPU every millisecond, by thread; none by default.
+     * Where async-profiler's collapsed stacks of the measured run go
+     * ({@code -Dsluice.benchmark.asprof=handler.collapsed}, with
+     * {@code -Dsluice.benchmark.asprofLib=/path/libasyncProfiler.so} and its Java API on the boot class path,
+     * {@code -Xbootclasspath/a:DIR}); JFR misses much of C1's code. By thread; {@code sluice.benchmark.asprofEvent}
+     * ({@code ctimer}, or {@code cpu} where perf events are allowed) every {@code sluice.benchmark.asprofInterval}
+     * ({@code 1ms}). None by default.
      */
     private static final String ASPROF = System.getProperty("sluice.benchmark.asprof");
     /** The steady batch of the measured run that waited the most round trips, and its chain ({@link RoundTripMeter#chain}). */
@@ -125,7 +128,8 @@ class KinesisHandlerCostBenchmark {
             jfr.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(5)).withStackTrace();
             jfr.start();
         }
-        asprof("start,event=" + System.getProperty("sluice.benchmark.asprofEvent", "ctimer") + ",interval=1ms,threads");
+        asprof("start,event=" + System.getProperty("sluice.benchmark.asprofEvent", "ctimer") + ",interval="
+                + System.getProperty("sluice.benchmark.asprofInterval", "1ms") + ",threads");
         Map<String, Integer> steadyCalls = new TreeMap<>();
         Map<String, long[]> ticks = CpuMeter.threadTicks();
         List<long[]> batches = run(aws, shards, cpu, steadyCalls);
