@@ -8,9 +8,12 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -91,6 +94,47 @@ class KinesisEventReaderTest {
 
         assertThat(actual.stream().map(RandomKinesisEvents::fields).toList())
                 .isEqualTo(expected.stream().map(RandomKinesisEvents::fields).toList());
+    }
+
+    /**
+     * The runtime's stream over its whole payload is read without a copy; a stream over part of an array, one read
+     * from already, one that writes its bytes in pieces and an empty one give their remaining bytes.
+     */
+    @Test
+    void whole_takesTheArrayOfAStreamOverAWholeArray_andCopiesAnyOtherStream() throws IOException {
+        byte[] payload = "{\"Records\":[]}".getBytes(StandardCharsets.UTF_8);
+        assertThat(KinesisEventReader.whole(new ByteArrayInputStream(payload))).isSameAs(payload);
+
+        assertThat(KinesisEventReader.whole(new ByteArrayInputStream(payload, 1, 9)))
+                .isEqualTo(Arrays.copyOfRange(payload, 1, 10));
+        ByteArrayInputStream started = new ByteArrayInputStream(payload);
+        assertThat(started.read()).isEqualTo('{');
+        assertThat(KinesisEventReader.whole(started)).isEqualTo(Arrays.copyOfRange(payload, 1, payload.length));
+        ByteArrayInputStream inPieces = new ByteArrayInputStream(payload) {
+            @Override
+            public synchronized long transferTo(OutputStream out) throws IOException {
+                out.write(buf, 0, 3);                        // a piece, then the rest of the array whole, then a byte
+                out.write(buf, 3, count - 4);
+                out.write(buf[count - 1]);
+                pos = count;
+                return count;
+            }
+        };
+        byte[] gathered = KinesisEventReader.whole(inPieces);
+        assertThat(gathered).isEqualTo(payload).isNotSameAs(payload);
+        ByteArrayInputStream wholeThenMore = new ByteArrayInputStream(payload) {
+            @Override
+            public synchronized long transferTo(OutputStream out) throws IOException {
+                out.write(buf, 0, count);
+                out.write('!');
+                pos = count;
+                return count + 1;
+            }
+        };
+        assertThat(new String(KinesisEventReader.whole(wholeThenMore), StandardCharsets.UTF_8))
+                .isEqualTo("{\"Records\":[]}!");
+        assertThat(KinesisEventReader.whole(new ByteArrayInputStream(new byte[0]))).isEmpty();
+        assertThat(read("{\"Records\":[]}")).isEmpty();
     }
 
     @Test
