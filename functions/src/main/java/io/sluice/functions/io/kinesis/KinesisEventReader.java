@@ -82,8 +82,9 @@ public final class KinesisEventReader {
      * The rest of {@code in}, without a copy where it can: the JDK's {@link ByteArrayInputStream#transferTo} writes its
      * array in one call, and when that is the whole array the array itself is the input, read and never written or
      * kept past this invocation. Lambda's Java runtime hands a stream handler exactly that: {@code new
-     * ByteArrayInputStream(request.getContent())} (aws-lambda-java-runtime-interface-client, {@code EventHandlerLoader}). A 6 MB copy was 8 % of the event's read in C1
-     * (issue 15). Any other way of writing is copied, as {@code readAllBytes} would.
+     * ByteArrayInputStream(request.getContent())} (aws-lambda-java-runtime-interface-client, {@code
+     * EventHandlerLoader}). A 6 MB copy was 8 % of the event's read in C1 (issue 15). Any other way of writing is
+     * copied, as {@code readAllBytes} would.
      */
     static byte[] whole(ByteArrayInputStream in) throws IOException {
         WholeArray out = new WholeArray();
