@@ -35,12 +35,13 @@ run() {   # run DIR: the benchmark in that checkout, its figures on stdout one p
 for ((r = 1; r <= rounds; r++)); do
   for side in base this; do
     dir="$root"; [ "$side" = base ] && dir="$base"
+    started="$(date -u +%H:%M:%S), load $(cut -d' ' -f1 /proc/loadavg)"
     figures="$(run "$dir" | tr '\n' ' ')"
     if [ -z "$figures" ]; then
       echo "round $r $side: the benchmark printed no figures (run it by hand in $dir to see why)" >&2
       exit 1
     fi
-    echo "round $r $side ($(date -u +%H:%M:%S), load $(cut -d' ' -f1 /proc/loadavg)): $figures"
+    echo "round $r $side (from $started): $figures"
     echo "$figures" >> "$out/$side"
   done
 done
