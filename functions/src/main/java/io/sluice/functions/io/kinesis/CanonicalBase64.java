@@ -1,8 +1,7 @@
 package io.sluice.functions.io.kinesis;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import io.sluice.functions.codec.AsciiWords;
+
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -24,12 +23,11 @@ import java.util.Base64;
 final class CanonicalBase64 {
 
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** A character's six bits, or -1 if it is not in the alphabet. */
     private static final byte[] SIXES = new byte[256];
     /**
-     * Two characters' twelve bits, indexed by the first character's byte plus 256 times the second's (the order a
-     * little-endian read of the bytes gives), or -1 if either is not in the alphabet.
+     * Two characters' twelve bits, indexed by the first character's byte plus 256 times the second's (the order
+     * {@link AsciiWords#word} reads them in), or -1 if either is not in the alphabet.
      */
     private static final short[] PAIRS = new short[1 << 16];
 
@@ -62,11 +60,11 @@ final class CanonicalBase64 {
         }
         int padding = in[to - 1] != '=' ? 0 : in[to - 2] != '=' ? 1 : 2;
         byte[] out = new byte[length / 4 * 3 - padding];
-        int last = to - 4;   // the last group, which may hold padding, is decoded on its own
+        int last = padding == 0 ? to : to - 4;   // a last group holding padding is decoded on its own
         int p = from;
         int o = 0;
         for (; p + 8 <= last; p += 8, o += 6) {
-            long w = (long) LONGS.get(in, p);
+            long w = AsciiWords.word(in, p);
             int a = PAIRS[(int) w & 0xFFFF];
             int b = PAIRS[(int) (w >>> 16) & 0xFFFF];
             int c = PAIRS[(int) (w >>> 32) & 0xFFFF];
@@ -92,36 +90,26 @@ final class CanonicalBase64 {
             out[o + 1] = (byte) (x >> 8);
             out[o + 2] = (byte) x;
         }
+        if (padding == 0) {
+            return out;
+        }
         int head = PAIRS[in[p] & 0xFF | (in[p + 1] & 0xFF) << 8];
         if (head < 0) {
             return null;
         }
-        switch (padding) {
-            case 0 -> {
-                int tail = PAIRS[in[p + 2] & 0xFF | (in[p + 3] & 0xFF) << 8];
-                if (tail < 0) {
-                    return null;
-                }
-                int x = head << 12 | tail;
-                out[o] = (byte) (x >> 16);
-                out[o + 1] = (byte) (x >> 8);
-                out[o + 2] = (byte) x;
+        if (padding == 1) {
+            int third = SIXES[in[p + 2] & 0xFF];
+            int x = head << 6 | third;
+            if (third < 0 || (x & 0b11) != 0) {
+                return null;
             }
-            case 1 -> {
-                int third = SIXES[in[p + 2] & 0xFF];
-                int x = head << 6 | third;
-                if (third < 0 || (x & 0b11) != 0) {
-                    return null;
-                }
-                out[o] = (byte) (x >> 10);
-                out[o + 1] = (byte) (x >> 2);
+            out[o] = (byte) (x >> 10);
+            out[o + 1] = (byte) (x >> 2);
+        } else {
+            if ((head & 0b1111) != 0) {
+                return null;
             }
-            default -> {
-                if ((head & 0b1111) != 0) {
-                    return null;
-                }
-                out[o] = (byte) (head >> 4);
-            }
+            out[o] = (byte) (head >> 4);
         }
         return out;
     }
